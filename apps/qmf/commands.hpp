@@ -1,0 +1,12 @@
+// Each subcommand registers itself on the app; its callback parses nothing
+// by hand, calls the library and writes the result.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace qmf::cli {
+
+void add_maps_command(CLI::App& app);
+void add_critical_command(CLI::App& app);
+
+}  // namespace qmf::cli

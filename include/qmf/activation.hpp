@@ -1,0 +1,56 @@
+// The one activation interface every algorithm in qmf is written against.
+//
+// An activation is seen through the Gaussian kernel it induces: moments of
+// phi(u) for u ~ N(0, q), and of phi(u1) phi(u2) for a pair with equal variance
+// q and correlation c. Step activations implement these with exact formulas,
+// smooth ones by closed forms or quadrature; maps, fixed points, criticality
+// and depth scales never ask which.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace qmf {
+
+class Activation {
+ public:
+  virtual ~Activation() = default;
+
+  /// Canonical spec string, e.g. "quant:16,A=1,D=0.13333333333333333".
+  [[nodiscard]] virtual std::string spec() const = 0;
+  /// True for piecewise-constant activations: chi_1 is infinite and c = 1 is
+  /// always an unstable fixed point of the correlation map.
+  [[nodiscard]] virtual bool is_step() const = 0;
+  /// sup |phi(x)|, +inf when unbounded.
+  [[nodiscard]] virtual double bound() const = 0;
+
+  /// phi(x) and its derivative (zero almost everywhere for step functions).
+  [[nodiscard]] virtual double value(double x) const = 0;
+  [[nodiscard]] virtual double derivative(double x) const = 0;
+
+  /// E[phi(u)], u ~ N(0, q).
+  [[nodiscard]] virtual double mean(double q) const = 0;
+  /// E[phi(u)^2].
+  [[nodiscard]] virtual double second_moment(double q) const = 0;
+  /// d/dq E[phi(u)^2].
+  [[nodiscard]] virtual double second_moment_slope(double q) const = 0;
+  /// E[phi'(u)^2]; +inf for step activations.
+  [[nodiscard]] virtual double derivative_second_moment(double q) const = 0;
+
+  /// E[phi(u1) phi(u2)] for Var u1 = Var u2 = q and correlation c.
+  [[nodiscard]] virtual double cross_moment(double q, double c) const = 0;
+  /// E[phi(u)^2] - E[phi(u1) phi(u2)] = E[(phi(u1) - phi(u2))^2] / 2, computed
+  /// without cancellation as c -> 1.
+  [[nodiscard]] virtual double cross_moment_deficit(double q, double c) const = 0;
+  /// d/dc E[phi(u1) phi(u2)] (= q E[phi'(u1) phi'(u2)] for smooth phi); for
+  /// step activations it diverges like (1 - c)^(-1/2) as c -> 1.
+  [[nodiscard]] virtual double cross_moment_slope(double q, double c) const = 0;
+};
+
+/// Parses an activation spec (see docs/cli.md): sign, tanh, erf, relu,
+/// hardtanh, linear, quant:N[,D=..][,A=..], steps:t=..;..,y=..;.., lloyd:N[,S=..].
+/// Throws std::invalid_argument with a one-line reason on malformed input.
+std::unique_ptr<Activation> make_activation(const std::string& spec);
+
+}  // namespace qmf

@@ -1,0 +1,121 @@
+// Kernels with closed forms (erf, relu, linear) and the one-dimensional
+// moments of hard-tanh; tanh has none and keeps the quadrature of
+// SmoothActivation.
+#include "smooth_activations.hpp"
+
+#include "qmf/gaussian.hpp"
+
+#include <boost/math/constants/constants.hpp>
+
+#include <cmath>
+#include <limits>
+
+namespace qmf::detail {
+
+namespace {
+constexpr double pi = boost::math::constants::pi<double>();
+constexpr double two_over_root_pi = boost::math::constants::two_div_root_pi<double>();
+constexpr double infinity = std::numeric_limits<double>::infinity();
+}  // namespace
+
+double Tanh::value(double x) const { return std::tanh(x); }
+
+double Tanh::derivative(double x) const {
+  const double sech = 1.0 / std::cosh(x);
+  return sech * sech;
+}
+
+double HardTanh::value(double x) const { return x < -1.0 ? -1.0 : (x > 1.0 ? 1.0 : x); }
+
+double HardTanh::derivative(double x) const { return std::fabs(x) < 1.0 ? 1.0 : 0.0; }
+
+double HardTanh::second_moment(double q) const {
+  // P(|u| > 1) + E[u^2; |u| < 1], with b = 1/sqrt(q) the kink in units of sqrt(q).
+  const double b = 1.0 / std::sqrt(q);
+  const double outside = 2.0 * normal_sf(b);
+  return outside + q * (1.0 - outside - 2.0 * b * normal_pdf(b));
+}
+
+double HardTanh::second_moment_slope(double q) const {
+  // E[phi phi' u]/q = E[u^2; |u| < 1]/q.
+  const double b = 1.0 / std::sqrt(q);
+  return 1.0 - 2.0 * normal_sf(b) - 2.0 * b * normal_pdf(b);
+}
+
+double HardTanh::derivative_second_moment(double q) const {
+  const double b = 1.0 / std::sqrt(q);
+  return normal_interval(-b, b);
+}
+
+double HardTanh::cross_moment_slope(double q, double c) const {
+  // q P(|u1| < 1, |u2| < 1): a rectangle probability of the bivariate normal.
+  const double b = 1.0 / std::sqrt(q);
+  const double rectangle = bivariate_normal_upper(-b, -b, c) - 2.0 * bivariate_normal_upper(-b, b, c) +
+                           bivariate_normal_upper(b, b, c);
+  return q * rectangle;
+}
+
+double Erf::value(double x) const { return std::erf(x); }
+
+double Erf::derivative(double x) const { return two_over_root_pi * std::exp(-x * x); }
+
+// E[erf(u1) erf(u2)] = (2/pi) asin(2 q c / (1 + 2q)).
+double Erf::second_moment(double q) const { return 2.0 / pi * std::asin(2.0 * q / (1.0 + 2.0 * q)); }
+
+double Erf::second_moment_slope(double q) const {
+  return 4.0 / (pi * (1.0 + 2.0 * q) * std::sqrt(1.0 + 4.0 * q));
+}
+
+double Erf::derivative_second_moment(double q) const { return 4.0 / (pi * std::sqrt(1.0 + 4.0 * q)); }
+
+double Erf::cross_moment(double q, double c) const {
+  return 2.0 / pi * std::asin(2.0 * q * c / (1.0 + 2.0 * q));
+}
+
+double Erf::cross_moment_deficit(double q, double c) const {
+  // asin(x) - asin(y) = asin((x^2 - y^2) / (x sqrt(1 - y^2) + y sqrt(1 - x^2))), with
+  // x^2 - y^2 = x^2 (1 - c)(1 + c): no cancellation as c -> 1.
+  const double x = 2.0 * q / (1.0 + 2.0 * q);
+  const double y = x * c;
+  const double numerator = x * x * (1.0 - c) * (1.0 + c);
+  const double denominator = x * std::sqrt((1.0 - y) * (1.0 + y)) + y * std::sqrt((1.0 - x) * (1.0 + x));
+  return 2.0 / pi * std::asin(numerator / denominator);
+}
+
+double Erf::cross_moment_slope(double q, double c) const {
+  const double x = 2.0 * q / (1.0 + 2.0 * q);
+  return 2.0 / pi * x / std::sqrt((1.0 - x * c) * (1.0 + x * c));
+}
+
+double Relu::bound() const { return infinity; }
+
+double Relu::mean(double q) const { return std::sqrt(q / (2.0 * pi)); }
+
+namespace {
+// The angle between the two inputs, accurate as c -> 1.
+double angle(double c) { return 2.0 * std::asin(std::sqrt(0.5 * (1.0 - c))); }
+}  // namespace
+
+// Arc-cosine kernel: E[relu(u1) relu(u2)] = q (sin t + (pi - t) cos t) / (2 pi), t = acos c.
+double Relu::cross_moment(double q, double c) const {
+  const double t = angle(c);
+  return q * (std::sin(t) + (pi - t) * c) / (2.0 * pi);
+}
+
+double Relu::cross_moment_deficit(double q, double c) const {
+  // q/2 - cross = q (pi (1 - c) + t cos t - sin t) / (2 pi); t cos t - sin t
+  // cancels for small t, so use its series there.
+  const double t = angle(c);
+  double t_cos_minus_sin = t * std::cos(t) - std::sin(t);
+  if (t < 1e-2) {
+    const double t2 = t * t;
+    t_cos_minus_sin = -t * t2 * (1.0 / 3.0 - t2 * (1.0 / 30.0 - t2 / 840.0));
+  }
+  return q * (pi * (1.0 - c) + t_cos_minus_sin) / (2.0 * pi);
+}
+
+double Relu::cross_moment_slope(double q, double c) const { return q * (pi - angle(c)) / (2.0 * pi); }
+
+double Linear::bound() const { return infinity; }
+
+}  // namespace qmf::detail

@@ -1,0 +1,108 @@
+#include "qmf/critical.hpp"
+
+#include "qmf/errors.hpp"
+#include "qmf/fixed_points.hpp"
+
+#include <boost/math/tools/minima.hpp>
+#include <boost/math/tools/roots.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <vector>
+
+namespace qmf {
+
+namespace {
+
+// sigma_w^2 that makes q a fixed point of the length map.
+double weight_variance_for_fixed_point(const Activation& phi, double sb2, double q) {
+  return (q - sb2) / phi.second_moment(q);
+}
+
+void require_activation_kind(const Activation& phi, bool step, const char* what) {
+  if (phi.is_step() != step) throw std::invalid_argument(std::string("--act: ") + what);
+}
+
+}  // namespace
+
+StepCriticalPoint maximise_correlation_depth(const Activation& phi, double sb2) {
+  require_activation_kind(phi, true, "chi_c maximisation needs a step activation");
+  validate({1.0, sb2});
+  // Search log q over a range wide enough to hold every threshold scale: the
+  // objective is flat outside, where phi(sqrt(q) z) looks like sign or like a
+  // constant.
+  const double lo = std::log(sb2 + 1e-10);
+  const double hi = std::log(1e10 * (1.0 + sb2));
+  auto chi_at = [&](double log_q) {
+    const double q = std::exp(log_q);
+    const Initialization init{weight_variance_for_fixed_point(phi, sb2, q), sb2};
+    return stable_correlation_fixed_point(phi, init, q).chi_c;
+  };
+  constexpr int grid = 160;
+  std::vector<double> values(grid + 1);
+  int best = 0;
+  for (int i = 0; i <= grid; ++i) {
+    values[i] = chi_at(lo + (hi - lo) * i / grid);
+    if (values[i] > values[best]) best = i;
+  }
+  const auto [min_it, max_it] = std::minmax_element(values.begin(), values.end());
+  StepCriticalPoint result;
+  double log_q = 0.0;
+  if (*max_it - *min_it <= 1e-13 * *max_it) {
+    result.degenerate = true;
+    log_q = std::log(1.0 + sb2);
+  } else {
+    const double a = lo + (hi - lo) * std::max(best - 1, 0) / grid;
+    const double b = lo + (hi - lo) * std::min(best + 1, grid) / grid;
+    boost::uintmax_t iterations = 200;
+    log_q = boost::math::tools::brent_find_minima([&](double x) { return -chi_at(x); }, a, b,
+                                                   std::numeric_limits<double>::digits, iterations)
+                .first;
+  }
+  result.q_star = std::exp(log_q);
+  result.sw2 = weight_variance_for_fixed_point(phi, sb2, result.q_star);
+  const Initialization init{result.sw2, sb2};
+  const auto correlation = stable_correlation_fixed_point(phi, init, result.q_star);
+  result.c_star = correlation.c;
+  result.chi_max = correlation.chi_c;
+  result.xi_max = depth_scale(result.chi_max);
+  if (!(std::fabs(length_map_slope(phi, init, result.q_star)) < 1.0))
+    throw numerical_error("the chi_c-maximising q* is not a stable fixed point of the length map");
+  return result;
+}
+
+SmoothCriticalPoint order_chaos_transition(const Activation& phi, double sb2) {
+  require_activation_kind(phi, false, "the order-chaos line needs a smooth activation");
+  validate({1.0, sb2});
+  if (sb2 == 0.0) {
+    // The line ends at q* -> 0: take the limit on a tiny q.
+    const double q = 1e-12;
+    return {weight_variance_for_fixed_point(phi, 0.0, q), 0.0};
+  }
+  auto excess = [&](double log_q) {
+    const double q = std::exp(log_q);
+    return weight_variance_for_fixed_point(phi, sb2, q) * phi.derivative_second_moment(q) - 1.0;
+  };
+  // Just above q = sb2 the weights vanish (chi_1 -> 0); scan upwards for the crossing.
+  double a = std::log(sb2 * (1.0 + 1e-9));
+  double f_a = excess(a);
+  for (int decade = 0; decade < 30; ++decade) {
+    const double b = std::log(sb2) + std::log(10.0) * (decade + 1) * 0.5;
+    const double f_b = excess(b);
+    if ((f_a < 0.0) != (f_b < 0.0)) {
+      boost::uintmax_t iterations = 200;
+      const auto root = boost::math::tools::toms748_solve(
+          excess, a, b, f_a, f_b, boost::math::tools::eps_tolerance<double>(52), iterations);
+      const double q = std::exp(0.5 * (root.first + root.second));
+      return {weight_variance_for_fixed_point(phi, sb2, q), q};
+    }
+    a = b;
+    f_a = f_b;
+  }
+  throw numerical_error("no order-chaos transition (chi_1 = 1) found at finite q* for --act " +
+                        phi.spec());
+}
+
+}  // namespace qmf

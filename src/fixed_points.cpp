@@ -1,0 +1,152 @@
+#include "qmf/fixed_points.hpp"
+
+#include "qmf/errors.hpp"
+
+#include <boost/math/tools/roots.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <sstream>
+
+namespace qmf {
+
+namespace {
+
+constexpr int scan_points_per_decade = 24;
+
+template <class F>
+double bracketed_root(F&& f, double lo, double hi, double f_lo, double f_hi) {
+  boost::uintmax_t max_iterations = 200;
+  const auto bracket = boost::math::tools::toms748_solve(
+      f, lo, hi, f_lo, f_hi, boost::math::tools::eps_tolerance<double>(52), max_iterations);
+  return 0.5 * (bracket.first + bracket.second);
+}
+
+// Where the positive fixed points can be: above sb2 (the map is at least sb2)
+// and, for bounded phi, below sw2 sup|phi|^2 + sb2.
+std::pair<double, double> length_search_range(const Activation& phi, const Initialization& init) {
+  const double bound = phi.bound();
+  const double hi = std::isfinite(bound) ? init.sw2 * bound * bound + init.sb2
+                                         : 1e12 * std::max(1.0, init.sb2);
+  const double lo = init.sb2 > 0.0 ? init.sb2 : 1e-12 * hi;
+  return {lo, hi};
+}
+
+std::string describe(double x) {
+  std::ostringstream out;
+  out.precision(6);
+  out << x;
+  return out.str();
+}
+
+}  // namespace
+
+std::vector<LengthFixedPoint> length_fixed_points(const Activation& phi,
+                                                  const Initialization& init) {
+  validate(init);
+  const auto [lo, hi] = length_search_range(phi, init);
+  auto gap = [&](double q) { return length_map(phi, init, q) - q; };
+  std::vector<LengthFixedPoint> points;
+  auto record = [&](double q) {
+    const double slope = length_map_slope(phi, init, q);
+    points.push_back({q, slope, std::fabs(slope) < 1.0});
+  };
+  // Scan log q; at q = hi the gap is <= 0 for bounded phi, so the last
+  // interval closes every bracket.
+  const int intervals = std::max(
+      8, static_cast<int>(std::ceil(scan_points_per_decade * std::log10(hi / lo))));
+  double q_prev = lo;
+  double g_prev = gap(lo);
+  if (g_prev == 0.0) record(lo);
+  for (int i = 1; i <= intervals; ++i) {
+    const double q = i == intervals ? hi : lo * std::pow(hi / lo, static_cast<double>(i) / intervals);
+    const double g = gap(q);
+    if (g == 0.0) {
+      record(q);
+    } else if (g_prev != 0.0 && (g_prev < 0.0) != (g < 0.0)) {
+      record(bracketed_root(gap, q_prev, q, g_prev, g));
+    }
+    q_prev = q;
+    g_prev = g;
+  }
+  return points;
+}
+
+LengthFixedPoint stable_length_fixed_point(const Activation& phi, const Initialization& init,
+                                           double q0) {
+  if (!std::isfinite(q0) || !(q0 > 0.0))
+    throw std::invalid_argument("--q0 must be a positive finite number");
+  const auto points = length_fixed_points(phi, init);
+  const double gap0 = length_map(phi, init, q0) - q0;
+  // A monotone flow between fixed points: from q0 the iteration moves towards
+  // the nearest fixed point in the direction of the gap.
+  const LengthFixedPoint* target = nullptr;
+  if (gap0 > 0.0) {
+    for (const auto& p : points)
+      if (p.q > q0 && !target) target = &p;
+    if (!target)
+      throw numerical_error("the length map diverges from q0 = " + describe(q0) +
+                            ": no fixed point above it");
+  } else if (gap0 < 0.0) {
+    for (const auto& p : points)
+      if (p.q < q0) target = &p;
+    if (!target)
+      throw numerical_error("the length map collapses to q = 0 from q0 = " + describe(q0) +
+                            ": no positive fixed point below it");
+  } else {
+    const double slope = length_map_slope(phi, init, q0);
+    return {q0, slope, std::fabs(slope) < 1.0};
+  }
+  if (!(target->chi_q < 1.0 && target->chi_q > -1.0))
+    throw numerical_error("the length map from q0 = " + describe(q0) +
+                          " approaches q = " + describe(target->q) +
+                          " with slope " + describe(target->chi_q) + " and does not converge");
+  return *target;
+}
+
+CorrelationFixedPoint stable_correlation_fixed_point(const Activation& phi,
+                                                     const Initialization& init, double q_star) {
+  const double chi1 = chi_1(phi, init, q_star);
+  if (chi1 <= 1.0) return {1.0, chi1};
+  // For c in [0, 1): the secant (1 - C(c)) / (1 - c) rises from 1 - C(0) <= 1
+  // towards chi_1 > 1; c* is where it crosses 1. The complement 1 - C(c) is
+  // computed directly, so the root stays accurate when c* is close to 1.
+  auto secant_excess = [&](double c) {
+    return correlation_map_complement(phi, init, q_star, c) / (1.0 - c) - 1.0;
+  };
+  // C(0) = (sw2 E[phi]^2 + sb2) / q' exactly (independent inputs). At the
+  // level of rounding noise it is zero, and so is c* (convexity, C(1) = 1).
+  const double mean = phi.mean(q_star);
+  const double at_zero = (init.sw2 * mean * mean + init.sb2) / length_map(phi, init, q_star);
+  if (at_zero <= 4.0 * std::numeric_limits<double>::epsilon())
+    return {0.0, correlation_map_slope(phi, init, q_star, 0.0)};
+  double c_lo = 0.0;
+  double f_lo = -at_zero;
+  for (int k = 1; k <= 60; ++k) {
+    const double c = 1.0 - std::ldexp(1.0, -k);
+    const double f = secant_excess(c);
+    if (f >= 0.0) {
+      const double c_star = f == 0.0 ? c : bracketed_root(secant_excess, c_lo, c, f_lo, f);
+      return {c_star, correlation_map_slope(phi, init, q_star, c_star)};
+    }
+    c_lo = c;
+    f_lo = f;
+  }
+  // chi_1 exceeds 1 by less than the resolution of c: numerically ordered.
+  return {1.0, chi1};
+}
+
+MeanFieldFixedPoint mean_field_fixed_point(const Activation& phi, const Initialization& init,
+                                           double q0) {
+  MeanFieldFixedPoint result;
+  result.all_length_fixed_points = length_fixed_points(phi, init);
+  result.length = stable_length_fixed_point(phi, init, q0);
+  result.correlation = stable_correlation_fixed_point(phi, init, result.length.q);
+  result.chi_1 = chi_1(phi, init, result.length.q);
+  result.xi_q = depth_scale(result.length.chi_q);
+  result.xi_c = depth_scale(result.correlation.chi_c);
+  return result;
+}
+
+}  // namespace qmf
