@@ -30,6 +30,9 @@ int main(int argc, char** argv) {
   } catch (const qmf::numerical_error& e) {
     std::cerr << "qmf: numerical failure: " << e.what() << '\n';
     return 3;
+  } catch (const std::exception& e) {
+    std::cerr << "qmf: error: " << e.what() << '\n';
+    return 1;
   }
   return 0;
 }

@@ -1,0 +1,25 @@
+// Figures rendered by gnuplot from the app itself (PNG, SVG, PDF).
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace qmf::cli {
+
+/// A named data file the plot script reads, e.g. {"curve.dat", "x y\n..."}.
+using DataFile = std::pair<std::string, std::string>;
+
+/// Runs `plot_script` (gnuplot commands without `set terminal`/`set output`)
+/// once per format in a private temporary directory holding `data`, which
+/// the script refers to by bare name. Returns {".png", bytes}, {".svg", bytes}
+/// and, when `with_pdf`, {".pdf", bytes}, ready for write_files() together with
+/// the CSV and JSON. Throws std::runtime_error if gnuplot is missing or fails.
+std::vector<std::pair<std::string, std::string>> render_figure(const std::string& plot_script,
+                                                               const std::vector<DataFile>& data,
+                                                               bool with_pdf = true);
+
+/// Double-quoted gnuplot string literal.
+std::string gnuplot_quote(const std::string& text);
+
+}  // namespace qmf::cli
