@@ -38,7 +38,10 @@ StepCriticalPoint maximise_correlation_depth(const Activation& phi, double sb2) 
   auto chi_at = [&](double log_q) {
     const double q = std::exp(log_q);
     const Initialization init{weight_variance_for_fixed_point(phi, sb2, q), sb2};
-    return stable_correlation_fixed_point(phi, init, q).chi_c;
+    // Near q = sb2 the weights vanish and c* rounds to 1, where a step
+    // activation's slope is infinite: no depth scale there, not a maximum.
+    const double chi = stable_correlation_fixed_point(phi, init, q).chi_c;
+    return std::isfinite(chi) ? chi : 0.0;
   };
   constexpr int grid = 160;
   std::vector<double> values(grid + 1);

@@ -1,8 +1,7 @@
 #include "qmf/gaussian_expectation.hpp"
 
+#include "adaptive_gauss_kronrod.hpp"
 #include "qmf/gaussian.hpp"
-
-#include <boost/math/quadrature/gauss_kronrod.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -27,8 +26,8 @@ double split_integral(F&& f, std::vector<double>& points) {
   double total = 0.0;
   for (std::size_t i = 0; i + 1 < points.size(); ++i) {
     if (points[i + 1] <= points[i]) continue;
-    total += boost::math::quadrature::gauss_kronrod<double, 31>::integrate(
-        f, points[i], points[i + 1], max_depth, relative_tolerance);
+    total += detail::adaptive_gauss_kronrod(f, points[i], points[i + 1], relative_tolerance,
+                                            max_depth);
   }
   return total;
 }

@@ -1,9 +1,9 @@
 #include "qmf/step_activation.hpp"
 
+#include "adaptive_gauss_kronrod.hpp"
 #include "qmf/gaussian.hpp"
 
 #include <boost/math/constants/constants.hpp>
-#include <boost/math/quadrature/gauss_kronrod.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -44,8 +44,8 @@ double plackett_integrand(const std::vector<double>& a, const std::vector<double
 double plackett_integral(const std::vector<double>& a, const std::vector<double>& h,
                          double theta0, double theta1) {
   if (theta1 <= theta0) return 0.0;
-  return boost::math::quadrature::gauss_kronrod<double, 31>::integrate(
-      [&](double t) { return plackett_integrand(a, h, t); }, theta0, theta1, 20, 1e-15);
+  return detail::adaptive_gauss_kronrod([&](double t) { return plackett_integrand(a, h, t); },
+                                       theta0, theta1, 1e-13, 20);
 }
 
 std::string format_double(double x) {

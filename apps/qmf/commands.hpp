@@ -8,5 +8,11 @@ namespace qmf::cli {
 
 void add_maps_command(CLI::App& app);
 void add_critical_command(CLI::App& app);
+void add_lmax_command(CLI::App& app);
+void add_simulate_command(CLI::App& app);
+void add_figure1_command(CLI::App& app);
+void add_phase_command(CLI::App& app);
+void add_cmap_command(CLI::App& app);
+void add_figures_command(CLI::App& app);
 
 }  // namespace qmf::cli

@@ -13,6 +13,12 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   qmf::cli::add_maps_command(app);
   qmf::cli::add_critical_command(app);
+  qmf::cli::add_lmax_command(app);
+  qmf::cli::add_simulate_command(app);
+  qmf::cli::add_figure1_command(app);
+  qmf::cli::add_phase_command(app);
+  qmf::cli::add_cmap_command(app);
+  qmf::cli::add_figures_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

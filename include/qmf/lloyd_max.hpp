@@ -22,4 +22,7 @@ ScalarQuantizer lloyd_max_quantizer(int levels);
 /// The activation "lloyd:N,S=s": thresholds and levels of lloyd_max_quantizer(N) times s.
 std::unique_ptr<StepActivation> make_lloyd_max_activation(int levels, double scale = 1.0);
 
+/// E[(z - Q(z))^2] for z ~ N(0, 1), summed cell by cell without cancellation.
+double quantizer_mse(const ScalarQuantizer& quantizer);
+
 }  // namespace qmf

@@ -1,0 +1,206 @@
+// qmf figure1: the setting of Figure 1 of Blumenfeld, Gilboa and Soudry
+// (2019). quant:16 at its critical sigma_w and at sigma_w +- 0.1, +- 0.2
+// (sigma_b = 0), several initial correlations: c^l against depth, the
+// mean-field iteration as lines, simulated nets as points with error bars.
+#include <chrono>
+#include <cmath>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <thread>
+
+#include "commands.hpp"
+#include "figure.hpp"
+#include "output.hpp"
+#include "progress_bar.hpp"
+#include "qmf/critical.hpp"
+#include "qmf/simulate.hpp"
+
+namespace qmf::cli {
+
+namespace {
+
+struct Figure1Options {
+  std::string act = "quant:16";
+  SimulationSettings settings;
+  std::vector<double> offsets{-0.2, -0.1, 0.0, 0.1, 0.2};  // added to the critical sigma_w
+  int marker_every = 5;
+  bool json = false;
+  std::string out;
+};
+
+struct Curve {
+  double sigma_w = 0.0;
+  std::vector<SimulatedLayer> simulated;
+  std::vector<PredictedLayer> predicted;
+};
+
+// The agreement a reader should check the figure for.
+struct Agreement {
+  double max_abs_z = 0.0;
+  double within_4se = 0.0;  // fraction of (curve, pair, layer >= 1) within 4 standard errors
+};
+
+Agreement agreement(const std::vector<Curve>& curves) {
+  Agreement a;
+  int count = 0;
+  int within = 0;
+  for (const auto& curve : curves)
+    for (std::size_t l = 1; l < curve.simulated.size(); ++l)
+      for (std::size_t p = 0; p < curve.predicted[l].c.size(); ++p) {
+        const auto& e = curve.simulated[l].c[p];
+        const double z = std::fabs(e.mean - curve.predicted[l].c[p]) / e.se;
+        a.max_abs_z = std::max(a.max_abs_z, z);
+        within += z <= 4.0;
+        ++count;
+      }
+  a.within_4se = static_cast<double>(within) / count;
+  return a;
+}
+
+std::string data_file(const Curve& curve) {
+  std::ostringstream text;
+  for (std::size_t p = 0; p < curve.predicted.front().c.size(); ++p) {
+    for (std::size_t l = 0; l < curve.simulated.size(); ++l)
+      text << l << ' ' << format_number(curve.predicted[l].c[p]) << ' '
+           << format_number(curve.simulated[l].c[p].mean) << ' '
+           << format_number(curve.simulated[l].c[p].se) << '\n';
+    text << "\n\n";  // one gnuplot data block per initial correlation
+  }
+  return text.str();
+}
+
+std::string csv_file(const std::vector<Curve>& curves, const std::vector<double>& c0) {
+  std::ostringstream text;
+  text << "sigma_w,sw2,c0,l,c_sim,c_se,c_mf\n";
+  for (const auto& curve : curves)
+    for (std::size_t p = 0; p < c0.size(); ++p)
+      for (std::size_t l = 0; l < curve.simulated.size(); ++l)
+        text << format_number(curve.sigma_w) << ',' << format_number(curve.sigma_w * curve.sigma_w)
+             << ',' << format_number(c0[p]) << ',' << l << ','
+             << format_number(curve.simulated[l].c[p].mean) << ','
+             << format_number(curve.simulated[l].c[p].se) << ','
+             << format_number(curve.predicted[l].c[p]) << '\n';
+  return text.str();
+}
+
+std::string plot_script(const std::vector<Curve>& curves, double sigma_w_critical,
+                        const Figure1Options& o) {
+  constexpr const char* colours[] = {"#1b9e77", "#d95f02", "#000000", "#7570b3",
+                                     "#e7298a", "#66a61e", "#e6ab02"};
+  constexpr int palette = sizeof colours / sizeof colours[0];
+  std::ostringstream script;
+  script << "set title "
+         << gnuplot_quote(o.act +
+                          " nets,  {/Symbol s}_b^2 = " + format_number(o.settings.init.sb2) +
+                          ",  n = " + std::to_string(o.settings.width) + ",  " +
+                          std::to_string(o.settings.nets) + " nets per {/Symbol s}_w")
+         << "\nset xlabel 'layer l'\nset ylabel 'correlation c^l'\nset grid\n"
+         << "set key inside top right box opaque title 'lines: mean field, points: simulation (± 1 "
+            "s.e.)'\n"
+         << "set xrange [0:" << o.settings.depth << "]\nset yrange [-0.1:1]\nplot ";
+  for (std::size_t i = 0; i < curves.size(); ++i) {
+    char label[64];
+    std::snprintf(label, sizeof label, "{/Symbol s}_w = %.3f%s", curves[i].sigma_w,
+                  curves[i].sigma_w == sigma_w_critical ? " (critical)" : "");
+    const std::string file = gnuplot_quote("sigma_w_" + std::to_string(i) + ".dat");
+    const std::string colour = gnuplot_quote(colours[i % palette]);
+    script << (i ? ", " : "") << file << " u 1:2 w l lw 2 lc rgb " << colour << " t "
+           << gnuplot_quote(label) << ", " << file << " every " << o.marker_every
+           << " u 1:3:4 w yerrorbars pt 7 ps 0.7 lc rgb " << colour << " notitle";
+  }
+  return script.str() + "\n";
+}
+
+void run(const Figure1Options& o) {
+  validate(o.settings);
+  if (o.marker_every < 1) throw std::invalid_argument("--marker-every must be at least 1");
+  const auto phi = make_activation(o.act);
+  if (!phi->is_step()) throw std::invalid_argument("--act: figure1 needs a step activation");
+  const auto start = std::chrono::steady_clock::now();
+  const double sigma_w_critical =
+      std::sqrt(maximise_correlation_depth(*phi, o.settings.init.sb2).sw2);
+  std::vector<Curve> curves;
+  for (const double offset : o.offsets) {
+    Curve curve;
+    curve.sigma_w = sigma_w_critical + offset;
+    if (!(curve.sigma_w > 0.0))
+      throw std::invalid_argument("--offsets: sigma_w must stay positive");
+    SimulationSettings settings = o.settings;
+    settings.init.sw2 = curve.sigma_w * curve.sigma_w;
+    settings.backward = false;  // the figure shows the forward correlation only
+    char label[48];
+    std::snprintf(label, sizeof label, "sigma_w = %.3f", curve.sigma_w);
+    ProgressBar bar(label);
+    curve.simulated = simulate_networks(*phi, settings, std::ref(bar));
+    curve.predicted = predict_layers(*phi, settings);
+    curves.push_back(std::move(curve));
+  }
+  const Agreement a = agreement(curves);
+
+  Json meta = header("figure1");
+  meta["act"] = phi->spec();
+  meta["sb2"] = o.settings.init.sb2;
+  meta["sigma_w_critical"] = sigma_w_critical;
+  Json sigmas = Json::array();
+  for (const auto& curve : curves) sigmas.push_back(curve.sigma_w);
+  meta["sigma_w"] = sigmas;
+  meta["c0"] = o.settings.c0;
+  meta["width"] = o.settings.width;
+  meta["depth"] = o.settings.depth;
+  meta["nets"] = o.settings.nets;
+  meta["seed"] = o.settings.seed;
+  meta["max_abs_z"] = number(a.max_abs_z, "max_abs_z");
+  meta["fraction_within_4se"] = a.within_4se;
+  meta["threads"] = o.settings.threads;
+  meta["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  std::vector<DataFile> data;
+  for (std::size_t i = 0; i < curves.size(); ++i)
+    data.emplace_back("sigma_w_" + std::to_string(i) + ".dat", data_file(curves[i]));
+  auto files = render_figure(plot_script(curves, sigma_w_critical, o), data);
+  files.insert(files.begin(),
+               {{".csv", csv_file(curves, o.settings.c0)}, {".json", meta.dump(2) + '\n'}});
+  write_files(o.out, files);
+  if (o.json)
+    std::cout << meta.dump(2) << '\n';
+  else
+    std::cout << key_value_table(meta);
+}
+
+}  // namespace
+
+void add_figure1_command(CLI::App& app) {
+  auto o = std::make_shared<Figure1Options>();
+  o->settings.width = 1000;
+  o->settings.depth = 100;
+  o->settings.nets = 16;
+  o->settings.c0 = {0.3, 0.6, 0.9};
+  o->settings.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  CLI::App* cmd = app.add_subcommand(
+      "figure1",
+      "Figure 1 of the paper: c^l against depth near the critical sigma_w, theory and simulation");
+  cmd->add_option("--out", o->out, "write PREFIX.csv, PREFIX.json, PREFIX.png/.svg/.pdf")
+      ->required();
+  cmd->add_option("--act", o->act, "step activation")->capture_default_str();
+  cmd->add_option("--sb2", o->settings.init.sb2, "bias variance sigma_b^2 (critical sigma_w at it)")
+      ->capture_default_str();
+  cmd->add_option("--offsets", o->offsets, "sigma_w offsets from the critical one")
+      ->delimiter(',')
+      ->capture_default_str();
+  cmd->add_option("--c0", o->settings.c0, "initial correlations, one input pair each")
+      ->delimiter(',')
+      ->capture_default_str();
+  cmd->add_option("--width", o->settings.width, "width n")->capture_default_str();
+  cmd->add_option("--depth", o->settings.depth, "depth L")->capture_default_str();
+  cmd->add_option("--nets", o->settings.nets, "independent nets per sigma_w")
+      ->capture_default_str();
+  cmd->add_option("--seed", o->settings.seed, "random seed")->capture_default_str();
+  cmd->add_option("--threads", o->settings.threads, "OpenMP threads")->capture_default_str();
+  cmd->add_option("--marker-every", o->marker_every, "plot every k-th simulated layer")
+      ->capture_default_str();
+  cmd->add_flag("--json", o->json, "print the metadata as one JSON object");
+  cmd->callback([o] { run(*o); });
+}
+
+}  // namespace qmf::cli

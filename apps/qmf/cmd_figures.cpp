@@ -1,0 +1,117 @@
+// qmf figures DIR: regenerates every figure the project makes, with the CSV
+// and JSON behind each, by running the figure subcommands of this very binary.
+//
+// Each figure is one line of `recipes`: its file name and the subcommand
+// arguments that make it (`--out DIR/NAME` is appended). Running the binary
+// again (rather than calling into the subcommands) keeps each figure exactly
+// the documented command line, with its own output rules and exit status.
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <stdexcept>
+
+#include "commands.hpp"
+
+extern char** environ;
+
+namespace qmf::cli {
+
+namespace {
+
+struct FigureRecipe {
+  const char* name;
+  std::vector<std::string> args;
+};
+
+// The published L_max(N) fit set (theory.md section 3).
+const std::vector<FigureRecipe> recipes = {
+    {"lmax",
+     {"lmax", "--levels", "2..64,125,128,255,256,512,515,1024,1025", "--fit",
+      "3..63,125,128,255,256,512,515,1024,1025"}},
+    {"figure1", {"figure1"}},
+    {"phase_quant16", {"phase", "--act", "quant:16", "--sw2", "0.2:4:96", "--sb2", "0:0.5:64"}},
+    // erf, not tanh, for the smooth reference until the library's tanh
+    // quadrature near c = 1 is fast enough (today: minutes per grid point).
+    {"phase_erf", {"phase", "--act", "erf", "--sw2", "0.2:4:96", "--sb2", "0:0.5:64"}},
+    {"cmap", {"cmap", "--act", "sign", "quant:4", "quant:16", "erf", "--sb2", "0.05"}},
+};
+
+struct FiguresOptions {
+  std::string directory;
+  std::vector<std::string> only;
+  bool list = false;
+};
+
+// Runs this executable with `args`, stdout discarded (the files are the
+// output); stderr passes through for progress bars and errors. Returns the exit status.
+int run_self(const std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  std::string self = "/proc/self/exe";
+  argv.push_back(self.data());
+  std::vector<std::string> copies = args;
+  for (auto& a : copies) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  pid_t child = 0;
+  const int error = posix_spawn(&child, "/proc/self/exe", &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (error != 0) throw std::runtime_error("cannot run /proc/self/exe");
+  int status = 0;
+  waitpid(child, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
+void run(const FiguresOptions& o) {
+  if (o.list) {
+    for (const auto& r : recipes) {
+      std::cout << r.name << ":  qmf";
+      for (const auto& a : r.args) std::cout << ' ' << a;
+      std::cout << " --out DIR/" << r.name << '\n';
+    }
+    return;
+  }
+  for (const auto& name : o.only)
+    if (std::none_of(recipes.begin(), recipes.end(), [&](const auto& r) { return name == r.name; }))
+      throw std::invalid_argument("--only: unknown figure '" + name + "' (see --list)");
+  if (o.directory.empty()) throw std::invalid_argument("figures: DIR is required");
+  std::filesystem::create_directories(o.directory);
+  for (const auto& recipe : recipes) {
+    if (!o.only.empty() && std::find(o.only.begin(), o.only.end(), recipe.name) == o.only.end())
+      continue;
+    auto args = recipe.args;
+    args.insert(args.end(), {"--out", (std::filesystem::path(o.directory) / recipe.name).string()});
+    std::cout << recipe.name << " ... " << std::flush;
+    const auto start = std::chrono::steady_clock::now();
+    const int status = run_self(args);
+    if (status != 0) {
+      std::cout << "failed\n";
+      throw std::runtime_error("figure " + std::string(recipe.name) + " failed with exit status " +
+                               std::to_string(status));
+    }
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+    std::cout << "done (" << took.count() << " s)\n";
+  }
+}
+
+}  // namespace
+
+void add_figures_command(CLI::App& app) {
+  auto options = std::make_shared<FiguresOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "figures", "Regenerate every figure (PNG, SVG, PDF) with its CSV and JSON into DIR");
+  cmd->add_option("DIR", options->directory, "output directory (created if missing)");
+  cmd->add_option("--only", options->only, "regenerate only these figures (names from --list)");
+  cmd->add_flag("--list", options->list, "list the figures and the command behind each");
+  cmd->callback([options] { run(*options); });
+}
+
+}  // namespace qmf::cli

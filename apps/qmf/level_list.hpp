@@ -1,0 +1,18 @@
+// The LIST syntax of `qmf lmax` (docs/cli.md): comma-separated level counts
+// and inclusive ranges a..b, e.g. "2..64,128,256".
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace qmf::cli {
+
+/// The largest N a list may hold: chi_max at 2^24 takes ~10 s.
+constexpr int max_listed_levels = 1 << 24;
+
+/// The distinct values, ascending. Throws std::invalid_argument with a
+/// one-line message naming `option` for an empty or malformed list, a
+/// reversed range, or a value outside 2..max_listed_levels.
+std::vector<int> parse_level_list(const std::string& text, const std::string& option);
+
+}  // namespace qmf::cli

@@ -1,0 +1,80 @@
+// Standard normal numbers for the simulated networks: xoshiro256++ bits turned
+// into Gaussians by Marsaglia and Tsang's ziggurat (exact, ~99% of draws cost
+// one table look-up and one multiply). Drawing the weights is the cost of a
+// simulated layer, so each 64-bit draw feeds two candidates of 32 bits: 8 bits
+// pick the layer, 24 give a signed uniform (resolution 2^-23 of the layer's
+// width, far below any statistical effect the simulation can resolve).
+//
+// Every random quantity of a net comes from its own stream, keyed by
+// (seed, net, layer, purpose): a layer's weights can be drawn again, bit for
+// bit, in the backward pass instead of being stored, and no stream depends on
+// which thread runs which net.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+namespace qmf::simulation {
+
+/// The ziggurat's 256 layers of equal area under exp(-x^2/2).
+struct ZigguratTables {
+  static constexpr int layers = 256;
+  std::array<double, layers + 1> width{};  // x_i, from the base strip's x_0 down to x_256 = 0
+  std::array<double, layers>
+      fast_squared{};                       // (x_(i+1)/x_i)^2: u^2 below it lies under the density
+  std::array<double, layers + 1> height{};  // exp(-x_i^2/2) (0 for the base strip)
+  ZigguratTables();
+};
+extern const ZigguratTables ziggurat_tables;
+
+/// What a stream is used for; part of its key.
+enum class Stream : std::uint64_t { weights = 1, biases = 2, inputs = 3, output_gradient = 4 };
+
+class NormalGenerator {
+ public:
+  NormalGenerator(std::uint64_t seed, std::uint64_t net, std::uint64_t layer, Stream purpose);
+
+  /// Fills out[0..count) with N(0, 1) draws.
+  void fill(double* out, long count);
+
+  /// One N(0, 1) draw.
+  double operator()() {
+    double x = 0.0;
+    fill(&x, 1);
+    return x;
+  }
+
+ private:
+  static std::uint64_t next_bits(std::uint64_t& s0, std::uint64_t& s1, std::uint64_t& s2,
+                                 std::uint64_t& s3) {
+    const std::uint64_t result = rotate_left(s0 + s3, 23) + s0;
+    const std::uint64_t t = s1 << 17;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = rotate_left(s3, 45);
+    return result;
+  }
+  std::uint64_t next_bits() { return next_bits(state_[0], state_[1], state_[2], state_[3]); }
+  static std::uint64_t rotate_left(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  double uniform_open() { return (static_cast<double>(next_bits() >> 11) + 0.5) * 0x1.0p-53; }
+
+  /// The rare draws outside a layer's core rectangle: the tail beyond x_1
+  /// (always accepted) or a wedge (accepted with the right probability).
+  struct Candidate {
+    unsigned layer;
+    double u;  // in [-1, 1)
+  };
+  static Candidate candidate(std::uint32_t word) {
+    return {word & 0xffu, static_cast<double>(static_cast<std::int32_t>(word) >> 8) * 0x1.0p-23};
+  }
+  bool accept_outside_core(Candidate c, double& x);
+  /// Completes a draw whose fast path failed, drawing afresh after a rejection.
+  double finish_draw(Candidate c);
+
+  std::uint64_t state_[4];
+};
+
+}  // namespace qmf::simulation

@@ -1,0 +1,224 @@
+// Simulated finite nets against the mean field (theory.md section 4).
+#include <algorithm>
+#include <boost/math/distributions/students_t.hpp>
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "../src/simulate/normal_generator.hpp"
+#include "qmf/simulate.hpp"
+
+namespace {
+
+using qmf::SimulationSettings;
+
+// Per-layer agreement is tested with a Bonferroni threshold, not a flat 4
+// standard errors. A flat 4 SE is not a sane test over this many comparisons:
+// each activation below gives m = 150 (q and c at layers 1..50, grad at layers
+// 0..49), 600 in all, and the SE is itself estimated from R nets, so z follows
+// Student's t with R - 1 degrees of freedom, whose tails are heavier than the
+// normal's: with R = 24, P(|t_23| > 4) = 5.6e-4, i.e. about a 30% chance that
+// one of 600 comparisons fails with a correct implementation (less, since
+// neighbouring layers are correlated, but far from negligible). Asking every
+// |z| to stay below the t quantile at a family-wise level of 1e-3 keeps false
+// failures below 1 in 1000 runs whatever the correlations, and gives about
+// 6.4 SE. The 4-SE statement is then checked as what it should be under the
+// null hypothesis: all but a small fraction (>= 97%) of comparisons within 4 SE.
+constexpr double family_wise_level = 1e-3;
+
+double bonferroni_threshold(int nets, int comparisons) {
+  const boost::math::students_t t(nets - 1);
+  return boost::math::quantile(boost::math::complement(t, family_wise_level / (2.0 * comparisons)));
+}
+
+struct ZScores {
+  double max_abs = 0.0;
+  int within_4se = 0;
+  int count = 0;
+  void add(double simulated, double se, double predicted) {
+    const double z = std::fabs(simulated - predicted) / se;
+    max_abs = std::max(max_abs, z);
+    within_4se += z <= 4.0;
+    ++count;
+  }
+};
+
+ZScores z_scores(const qmf::Activation& phi, const SimulationSettings& s) {
+  const auto sim = qmf::simulate_networks(phi, s);
+  const auto mf = qmf::predict_layers(phi, s);
+  ZScores z;
+  for (int l = 0; l <= s.depth; ++l) {
+    if (l >= 1) {  // layer 0 is exact by construction (SE zero)
+      z.add(sim[l].q.mean, sim[l].q.se, mf[l].q);
+      z.add(sim[l].c[0].mean, sim[l].c[0].se, mf[l].c[0]);
+    }
+    if (l < s.depth) z.add(sim[l].grad.mean, sim[l].grad.se, mf[l].grad);  // grad^L = 1 exactly
+  }
+  return z;
+}
+
+SimulationSettings settings(double sw2, double sb2, int width, int depth, int nets) {
+  SimulationSettings s;
+  s.init = {sw2, sb2};
+  s.width = width;
+  s.depth = depth;
+  s.nets = nets;
+  s.seed = 20240611;
+  s.threads = 2;
+  return s;
+}
+
+SimulationSettings with_default_surrogate(const qmf::Activation& phi, SimulationSettings s) {
+  if (phi.is_step()) s.surrogate = qmf::gradient_preserving_surrogate(phi, s.init, s.q0, 1.0);
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("the ziggurat draws standard normal numbers", "[simulate]") {
+  qmf::simulation::NormalGenerator draw(7, 0, 0, qmf::simulation::Stream::weights);
+  constexpr int count = 4'000'000;
+  double sum = 0.0, squares = 0.0, fourth = 0.0;
+  int tail = 0;
+  for (int i = 0; i < count; ++i) {
+    const double z = draw();
+    sum += z;
+    squares += z * z;
+    fourth += z * z * z * z;
+    tail += std::fabs(z) > 3.6541528853610088;  // beyond the ziggurat's base strip
+  }
+  // Tolerances: 5 standard deviations of each estimator.
+  CHECK(std::fabs(sum / count) < 5.0 / std::sqrt(count));
+  CHECK(std::fabs(squares / count - 1.0) < 5.0 * std::sqrt(2.0 / count));
+  CHECK(std::fabs(fourth / count - 3.0) < 5.0 * std::sqrt(96.0 / count));
+  const double p_tail = 2.0 * 1.2898e-4;  // 2 (1 - Phi(3.6541528853610088))
+  CHECK(std::fabs(tail - count * p_tail) < 5.0 * std::sqrt(count * p_tail));
+}
+
+TEST_CASE("simulated nets agree with the mean field layer by layer", "[simulate]") {
+  constexpr int nets = 24;
+  constexpr int depth = 50;
+  const double threshold = bonferroni_threshold(nets, 4 * 150);
+  struct Case {
+    const char* act;
+    double sw2, sb2;
+  };
+  for (const Case& c : {Case{"sign", 1.5, 0.05}, Case{"quant:4", 2.0, 0.02},
+                        Case{"quant:16", 1.0116776834086716, 0.0}, Case{"tanh", 2.0, 0.0}}) {
+    DYNAMIC_SECTION(c.act) {
+      const auto phi = qmf::make_activation(c.act);
+      const auto z =
+          z_scores(*phi, with_default_surrogate(*phi, settings(c.sw2, c.sb2, 512, depth, nets)));
+      INFO("max |z| = " << z.max_abs << ", within 4 SE: " << z.within_4se << " of " << z.count);
+      CHECK(z.max_abs < threshold);
+      CHECK(z.within_4se >= 0.97 * z.count);
+    }
+  }
+}
+
+TEST_CASE("the discrepancy from the mean field shrinks like 1/sqrt(n)", "[simulate]") {
+  // D(n)^2 = mean over layers and nets of (c_net - c_mf)^2 + (q_net - q_mf)^2 / q_mf^2;
+  // from mean and SE over R nets: (R - 1) SE^2 + (mean - mf)^2 per quantity.
+  const auto phi = qmf::make_activation("quant:16");
+  std::vector<double> log_n, log_d;
+  for (const int width : {64, 256, 1024}) {
+    auto s = settings(1.0116776834086716, 0.0, width, 20, 16);
+    s.backward = false;
+    const auto sim = qmf::simulate_networks(*phi, s);
+    const auto mf = qmf::predict_layers(*phi, s);
+    double sum = 0.0;
+    for (int l = 1; l <= s.depth; ++l) {
+      const auto& c = sim[l].c[0];
+      sum += (s.nets - 1) * c.se * c.se + std::pow(c.mean - mf[l].c[0], 2);
+      const auto& q = sim[l].q;
+      sum += ((s.nets - 1) * q.se * q.se + std::pow(q.mean - mf[l].q, 2)) / (mf[l].q * mf[l].q);
+    }
+    log_n.push_back(std::log(width));
+    log_d.push_back(0.5 * std::log(sum / s.depth));
+  }
+  const double slope = (log_d.back() - log_d.front()) / (log_n.back() - log_n.front());
+  INFO("log D against log n: slope " << slope);
+  // Each D rests on ~16 nets x 20 correlated layers: ~15% noise, ~0.08 in the slope.
+  CHECK(slope == Approx(-0.5).margin(0.15));
+  CHECK((log_d[1] - log_d[0]) / (log_n[1] - log_n[0]) < -0.3);
+  CHECK((log_d[2] - log_d[1]) / (log_n[2] - log_n[1]) < -0.3);
+}
+
+TEST_CASE("the straight-through gradient follows prod sw2 E[g^2]", "[simulate]") {
+  const auto phi = qmf::make_activation("quant:16");
+  const qmf::Initialization init{1.0116776834086716, 0.0};
+
+  SECTION("the default slope preserves gradient norms at q*") {
+    const auto ste = qmf::gradient_preserving_surrogate(*phi, init, 1.0, 0.7);
+    const qmf::BackwardDerivative g(*phi, ste);
+    const double q_star = qmf::iterate_maps(*phi, init, 1.0, 0.5, 2000).back().q;
+    CHECK(init.sw2 * g.second_moment(q_star) == Approx(1.0).epsilon(1e-9));
+  }
+
+  SECTION("another slope and clip: the gradient grows exponentially, as predicted") {
+    constexpr int nets = 16;
+    auto s = settings(init.sw2, init.sb2, 512, 30, nets);
+    s.surrogate = {2.0, 0.5};
+    const auto sim = qmf::simulate_networks(*phi, s);
+    const auto mf = qmf::predict_layers(*phi, s);
+    REQUIRE(mf[0].grad > 10.0);
+    const double threshold = bonferroni_threshold(nets, s.depth);
+    for (int l = 0; l < s.depth; ++l) {
+      INFO("layer " << l << ": " << sim[l].grad.mean << " +- " << sim[l].grad.se << " vs "
+                    << mf[l].grad);
+      CHECK(std::fabs(sim[l].grad.mean - mf[l].grad) < threshold * sim[l].grad.se);
+    }
+  }
+}
+
+TEST_CASE("the same seed gives bitwise the same output for any thread count", "[simulate]") {
+  const auto phi = qmf::make_activation("quant:4");
+  auto s = with_default_surrogate(*phi, settings(2.0, 0.02, 96, 12, 5));
+  s.c0 = {0.5, -0.3};
+  auto run = [&](int threads, std::uint64_t seed) {
+    s.threads = threads;
+    s.seed = seed;
+    std::vector<double> values;
+    for (const auto& layer : qmf::simulate_networks(*phi, s)) {
+      values.insert(values.end(), {layer.q.mean, layer.q.se, layer.grad.mean, layer.grad.se});
+      for (const auto& c : layer.c) values.insert(values.end(), {c.mean, c.se});
+    }
+    return values;
+  };
+  const auto one = run(1, 3);
+  const auto two = run(2, 3);
+  const auto three = run(3, 3);
+  REQUIRE(one.size() == two.size());
+  CHECK(std::memcmp(one.data(), two.data(), one.size() * sizeof(double)) == 0);
+  CHECK(std::memcmp(one.data(), three.data(), one.size() * sizeof(double)) == 0);
+  CHECK(run(1, 4) != one);
+}
+
+TEST_CASE("bad simulation settings name the offending option", "[simulate]") {
+  const auto phi = qmf::make_activation("sign");
+  auto expect_error = [&](SimulationSettings s, const std::string& option) {
+    try {
+      (void)qmf::simulate_networks(*phi, s);
+      FAIL("no error for " << option);
+    } catch (const std::invalid_argument& e) {
+      CHECK_THAT(e.what(), Catch::Contains(option));
+    }
+  };
+  const auto good = settings(1.0, 0.0, 8, 2, 2);
+  auto s = good;
+  s.width = 1;
+  expect_error(s, "--width");
+  s = good;
+  s.nets = 1;
+  expect_error(s, "--nets");
+  s = good;
+  s.depth = 0;
+  expect_error(s, "--depth");
+  s = good;
+  s.c0 = {1.5};
+  expect_error(s, "--c0");
+  s = good;
+  s.init.sb2 = std::nan("");
+  expect_error(s, "--sb2");
+}
