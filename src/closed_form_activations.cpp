@@ -25,7 +25,18 @@ double Tanh::derivative(double x) const {
   return sech * sech;
 }
 
+double Tanh::difference(double mid, double half_gap) const {
+  return std::sinh(2.0 * half_gap) / (std::cosh(mid + half_gap) * std::cosh(mid - half_gap));
+}
+
 double HardTanh::value(double x) const { return x < -1.0 ? -1.0 : (x > 1.0 ? 1.0 : x); }
+
+double HardTanh::difference(double mid, double half_gap) const {
+  const double upper = mid + half_gap;
+  const double lower = mid - half_gap;
+  if (std::fabs(upper) <= 1.0 && std::fabs(lower) <= 1.0) return 2.0 * half_gap;
+  return value(upper) - value(lower);
+}
 
 double HardTanh::derivative(double x) const { return std::fabs(x) < 1.0 ? 1.0 : 0.0; }
 
@@ -74,9 +85,12 @@ double Erf::cross_moment(double q, double c) const {
 
 double Erf::cross_moment_deficit(double q, double c) const {
   // asin(x) - asin(y) = asin((x^2 - y^2) / (x sqrt(1 - y^2) + y sqrt(1 - x^2))), with
-  // x^2 - y^2 = x^2 (1 - c)(1 + c): no cancellation as c -> 1.
+  // x^2 - y^2 = x^2 (1 - c)(1 + c): no cancellation as c -> 1. The identity
+  // needs asin(x) - asin(y) <= pi/2, true for c >= 0; for c < 0 the plain
+  // difference is a sum of two positive terms and does not cancel either.
   const double x = 2.0 * q / (1.0 + 2.0 * q);
   const double y = x * c;
+  if (c < 0.0) return 2.0 / pi * (std::asin(x) - std::asin(y));
   const double numerator = x * x * (1.0 - c) * (1.0 + c);
   const double denominator = x * std::sqrt((1.0 - y) * (1.0 + y)) + y * std::sqrt((1.0 - x) * (1.0 + x));
   return 2.0 / pi * std::asin(numerator / denominator);

@@ -1,13 +1,13 @@
 #include "qmf/gaussian.hpp"
 
+#include <algorithm>
 #include <boost/math/constants/constants.hpp>
 #include <boost/math/quadrature/gauss.hpp>
-#include <boost/math/quadrature/gauss_kronrod.hpp>
 #include <boost/math/special_functions/owens_t.hpp>
-
-#include <algorithm>
 #include <cmath>
 #include <limits>
+
+#include "adaptive_gauss_kronrod.hpp"
 
 namespace qmf {
 
@@ -72,20 +72,28 @@ double bivariate_normal_upper(double a, double b, double rho) {
   return std::max(0.0, lower_orthant(-a, -b, rho));
 }
 
+double plackett_density(double a, double b, double theta) {
+  const double s = std::sin(theta);
+  const double cos_theta = std::cos(theta);
+  const double cos2 = cos_theta * cos_theta;
+  // a^2 + b^2 - 2ab s = (a -+ b)^2 + 2ab (1 -+ s), so the exponent
+  // (a^2 + b^2 - 2ab s) / (2 cos^2) is (a - b)^2 / (2 cos^2) + ab / (1 + s) or
+  // (a + b)^2 / (2 cos^2) - ab / (1 - s): no 0/0 as |theta| -> pi/2.
+  const double d = s >= 0.0 ? a - b : a + b;
+  const double cross = s >= 0.0 ? a * b / (1.0 + s) : -a * b / (1.0 - s);
+  const double quadratic = d == 0.0 ? 0.0 : d * d / (2.0 * cos2);
+  return std::exp(-quadratic - cross) / (2.0 * pi);
+}
+
 double bivariate_normal_upper_plackett(double a, double b, double rho) {
   rho = std::clamp(rho, -1.0, 1.0);
   const double theta_end = std::asin(rho);
-  // pdf2(a, b; sin t) cos t: the 1/sqrt(1 - rho^2) of the density cancels
-  // against d rho = cos t dt, leaving a smooth integrand.
-  auto integrand = [a, b](double theta) {
-    const double s = std::sin(theta);
-    const double c2 = std::cos(theta) * std::cos(theta);
-    if (c2 == 0.0) return (a == b) ? std::exp(-0.5 * a * a) / (2.0 * pi) : 0.0;
-    return std::exp(-(a * a + b * b - 2.0 * a * b * s) / (2.0 * c2)) / (2.0 * pi);
-  };
-  const double integral = boost::math::quadrature::gauss_kronrod<double, 31>::integrate(
-      integrand, 0.0, theta_end, 20, 1e-15);
-  return normal_sf(a) * normal_sf(b) + integral;
+  const double ends[] = {std::min(0.0, theta_end), std::max(0.0, theta_end)};
+  const double integral =
+      detail::integrate_converged([a, b](double t) { return plackett_density(a, b, t); }, ends,
+                                  {1e-15, 0.0})
+          .integral;
+  return normal_sf(a) * normal_sf(b) + std::copysign(integral, theta_end);
 }
 
 }  // namespace qmf

@@ -24,6 +24,10 @@ class SmoothActivation : public Activation {
  protected:
   /// Points x where phi has a kink (split points for the quadrature).
   [[nodiscard]] virtual std::vector<double> kinks() const { return {}; }
+  /// phi(mid + half_gap) - phi(mid - half_gap). The deficit of the
+  /// correlation map squares this as c -> 1; activations that can evaluate it
+  /// without subtracting two nearby values override it.
+  [[nodiscard]] virtual double difference(double mid, double half_gap) const;
 
  private:
   [[nodiscard]] std::vector<double> kinks_in_z(double q) const;
@@ -36,6 +40,10 @@ class Tanh final : public SmoothActivation {
   [[nodiscard]] double value(double x) const override;
   [[nodiscard]] double derivative(double x) const override;
   [[nodiscard]] double mean(double /*q*/) const override { return 0.0; }
+
+ protected:
+  /// tanh(a) - tanh(b) = sinh(a - b) / (cosh a cosh b).
+  [[nodiscard]] double difference(double mid, double half_gap) const override;
 };
 
 class HardTanh final : public SmoothActivation {
@@ -52,6 +60,8 @@ class HardTanh final : public SmoothActivation {
 
  protected:
   [[nodiscard]] std::vector<double> kinks() const override { return {-1.0, 1.0}; }
+  /// Exactly 2 half_gap while both points lie in the linear part.
+  [[nodiscard]] double difference(double mid, double half_gap) const override;
 };
 
 /// phi(x) = erf(x): the arcsine kernel in closed form.

@@ -26,6 +26,11 @@ double bivariate_normal_pdf(double a, double b, double rho);
 /// with correlation rho in [-1, 1], by Owen's T function.
 double bivariate_normal_upper(double a, double b, double rho);
 
+/// pdf2(a, b; sin theta) cos theta: Plackett's integrand d/dtheta of the
+/// orthant probability in theta = asin(rho), free of the end-point singularity
+/// of the density and evaluated without cancellation as |theta| -> pi/2.
+double plackett_density(double a, double b, double theta);
+
 /// The same probability by Plackett's identity d/drho P = pdf2, integrated from
 /// rho = 0 in the variable theta = asin(rho) (which removes the end-point singularity).
 double bivariate_normal_upper_plackett(double a, double b, double rho);
