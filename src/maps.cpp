@@ -51,6 +51,11 @@ double depth_scale(double chi) {
 
 std::vector<LayerState> iterate_maps(const Activation& phi, const Initialization& init, double q0,
                                      double c0, int depth) {
+  validate(init);
+  if (depth < 0) throw std::invalid_argument("--depth must be a non-negative integer");
+  if (!std::isfinite(q0) || !(q0 > 0.0))
+    throw std::invalid_argument("--q0 must be a positive finite number");
+  if (!(c0 >= -1.0 && c0 <= 1.0)) throw std::invalid_argument("--c0 must lie in [-1, 1]");
   std::vector<LayerState> layers;
   layers.reserve(static_cast<std::size_t>(depth) + 1);
   LayerState state{0, q0, c0};
