@@ -1,19 +1,18 @@
 // qmf lmax: the largest correlation depth scale an N-level activation reaches,
 // L_max(N) = k xi_max(N), with the paper's power-law fit (theory.md section 3).
-#include "commands.hpp"
-#include "level_list.hpp"
-#include "lmax_figure.hpp"
-#include "output.hpp"
-
-#include "qmf/line_fit.hpp"
-#include "qmf/quantizer_depth.hpp"
-
 #include <chrono>
 #include <cmath>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <sstream>
+
+#include "commands.hpp"
+#include "level_list.hpp"
+#include "lmax_figure.hpp"
+#include "output.hpp"
+#include "qmf/line_fit.hpp"
+#include "qmf/quantizer_depth.hpp"
 
 namespace qmf::cli {
 
@@ -108,6 +107,7 @@ Json lmax_result(const LmaxOptions& o) {
   out["family"] = o.family;
   out["k"] = o.k;
   out["levels"] = levels;
+  out["exponents"] = o.exponents;
   if (!fit_levels.empty()) out["fit_levels"] = fit_levels;
   Json rows = Json::array();
   for (std::size_t i = 0; i < levels.size(); ++i) {

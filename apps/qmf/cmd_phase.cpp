@@ -4,6 +4,8 @@
 #include <map>
 #include <memory>
 #include <sstream>
+#include <stdexcept>
+#include <string>
 #include <thread>
 
 #include "commands.hpp"
@@ -59,9 +61,17 @@ std::vector<double> line_sb2(double lo, double hi, int n) {
   return values;
 }
 
+// A guard against a mistyped n (0:4:100000 for 0:4:100): the grid would exhaust
+// memory or run for days instead of failing at once.
+constexpr std::size_t max_grid_points = 10'000'000;
+
 void run(const PhaseOptions& o) {
   const auto sw2 = parse_grid_range(o.sw2, "--sw2");
   const auto sb2 = parse_grid_range(o.sb2, "--sb2");
+  if (sw2.size() * sb2.size() > max_grid_points)
+    throw std::invalid_argument("--sw2, --sb2: the grid has " +
+                                std::to_string(sw2.size() * sb2.size()) + " points (at most " +
+                                std::to_string(max_grid_points) + " allowed)");
   const auto phi = make_activation(o.act);
   const auto start = std::chrono::steady_clock::now();
   PhaseDiagram diagram;
@@ -78,6 +88,7 @@ void run(const PhaseOptions& o) {
   out["act"] = phi->spec();
   out["sw2"] = range_json(sw2);
   out["sb2"] = range_json(sb2);
+  out["line_points"] = o.line_points;
   out["threads"] = o.threads;
   std::map<std::string, int> counts;
   for (const auto& p : diagram.points) ++counts[std::string(to_string(p.status))];

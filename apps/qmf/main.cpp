@@ -1,14 +1,71 @@
 // qmf: mean-field signal propagation for deep networks with quantized activations.
-#include "commands.hpp"
+#include <algorithm>
+#include <iostream>
+#include <stdexcept>
+#include <string>
 
+#include "commands.hpp"
 #include "qmf/errors.hpp"
 #include "qmf_version.hpp"
 
-#include <iostream>
-#include <stdexcept>
+namespace {
+
+// docs/cli.md: every failure is one line on stderr, whatever the message was built from.
+int fail(const std::string& prefix, std::string message, int status) {
+  std::replace(message.begin(), message.end(), '\n', ' ');
+  std::cerr << "qmf: " << prefix << ": " << message << '\n';
+  return status;
+}
+
+std::string subcommand_names(const CLI::App& app) {
+  std::string names;
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+    names += (names.empty() ? "" : ", ") + sub->get_name();
+  return names;
+}
+
+// What a value of `option` must look like, from its CLI11 type name.
+std::string expected_value(const CLI::Option& option) {
+  const std::string type = option.get_type_name();
+  if (type == "FLOAT") return "a number";
+  if (type == "INT") return "an integer";
+  if (type == "UINT") return "a non-negative integer";
+  return "a " + type;
+}
+
+// CLI11's messages name the argument but rarely what it allows: add the
+// expected value type where known, and point to the subcommand's --help.
+std::string explain(const CLI::App& app, const CLI::ParseError& error) {
+  const auto selected = app.get_subcommands();
+  if (selected.empty()) {
+    // Either nothing came before the options, or the first word is no subcommand.
+    const auto unparsed = app.remaining();
+    const std::string allowed = "(allowed: " + subcommand_names(app) + "; see qmf --help)";
+    if (unparsed.empty()) return "a subcommand is required " + allowed;
+    const std::string& first = unparsed.front();
+    if (first.rfind("-", 0) == 0)
+      return "unknown option '" + first + "': the subcommand comes first " + allowed;
+    return "unknown subcommand '" + first + "' " + allowed;
+  }
+  const CLI::App& sub = *selected.back();
+  std::string message = error.what();
+  // "Could not convert: --sw2 = abc"
+  const std::string conversion = "Could not convert: ";
+  if (message.rfind(conversion, 0) == 0) {
+    const std::string rest = message.substr(conversion.size());
+    const std::string name = rest.substr(0, rest.find(" = "));
+    if (const CLI::Option* option = sub.get_option_no_throw(name))
+      message = name + ": '" + rest.substr(std::min(rest.size(), name.size() + 3)) + "' is not " +
+                expected_value(*option);
+  }
+  return message + " (see qmf " + sub.get_name() + " --help)";
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"qmf: exact mean-field signal propagation for deep networks with quantized activations"};
+  CLI::App app{
+      "qmf: exact mean-field signal propagation for deep networks with quantized activations"};
   app.set_version_flag("--version", QMF_VERSION);
   app.require_subcommand(1);
   qmf::cli::add_maps_command(app);
@@ -28,17 +85,13 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "qmf: error: " << e.what() << '\n';
-    return 2;
+    return fail("error", explain(app, e), 2);
   } catch (const std::invalid_argument& e) {
-    std::cerr << "qmf: error: " << e.what() << '\n';
-    return 2;
+    return fail("error", e.what(), 2);
   } catch (const qmf::numerical_error& e) {
-    std::cerr << "qmf: numerical failure: " << e.what() << '\n';
-    return 3;
+    return fail("numerical failure", e.what(), 3);
   } catch (const std::exception& e) {
-    std::cerr << "qmf: error: " << e.what() << '\n';
-    return 1;
+    return fail("error", e.what(), 1);
   }
   return 0;
 }

@@ -1,13 +1,17 @@
 #include "output.hpp"
 
-#include "qmf/errors.hpp"
-#include "qmf_version.hpp"
+#include <unistd.h>
 
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+
+#include "qmf/errors.hpp"
+#include "qmf_version.hpp"
 
 namespace qmf::cli {
 
@@ -17,9 +21,7 @@ Json number(double x, const std::string& what) {
   return x;
 }
 
-Json header(const std::string& command) {
-  return {{"version", QMF_VERSION}, {"command", command}};
-}
+Json header(const std::string& command) { return {{"version", QMF_VERSION}, {"command", command}}; }
 
 std::string format_number(double x) {
   if (std::isnan(x)) return "";
@@ -31,27 +33,30 @@ std::string format_number(double x) {
 
 void write_files(const std::string& prefix,
                  const std::vector<std::pair<std::string, std::string>>& files) {
+  // The process id keeps two runs writing the same prefix from sharing a temporary.
+  const std::string temporary_suffix = ".partial." + std::to_string(::getpid());
   std::vector<std::string> temporaries;
-  auto discard = [&] {
-    for (const auto& t : temporaries) std::remove(t.c_str());
+  std::size_t renamed = 0;
+  auto fail = [&](const std::string& suffix) {
+    const std::string reason = std::strerror(errno);
+    for (std::size_t i = 0; i < temporaries.size(); ++i) {
+      const std::string written = i < renamed ? prefix + files[i].first : temporaries[i];
+      std::remove(written.c_str());
+    }
+    throw std::invalid_argument("--out: cannot write '" + prefix + suffix + "' (" + reason + ")");
   };
   for (const auto& [suffix, content] : files) {
-    const std::string temporary = prefix + suffix + ".partial";
-    temporaries.push_back(temporary);
-    std::ofstream out(temporary, std::ios::binary);
+    temporaries.push_back(prefix + suffix + temporary_suffix);
+    std::ofstream out(temporaries.back(), std::ios::binary);
     out << content;
     out.close();
-    if (!out) {
-      discard();
-      throw std::invalid_argument("--out: cannot write '" + prefix + suffix + "'");
-    }
+    if (!out) fail(suffix);
   }
-  for (std::size_t i = 0; i < files.size(); ++i) {
-    if (std::rename(temporaries[i].c_str(), (prefix + files[i].first).c_str()) != 0) {
-      discard();
-      throw std::invalid_argument("--out: cannot write '" + prefix + files[i].first + "'");
-    }
-  }
+  // Only now, with every file complete, do they replace earlier output; should a
+  // rename still fail, the ones already renamed are removed again.
+  for (; renamed < files.size(); ++renamed)
+    if (std::rename(temporaries[renamed].c_str(), (prefix + files[renamed].first).c_str()) != 0)
+      fail(files[renamed].first);
 }
 
 std::string key_value_table(const Json& object) {

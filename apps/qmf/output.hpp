@@ -4,7 +4,6 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,7 +23,9 @@ Json header(const std::string& command);
 std::string format_number(double x);
 
 /// Writes PREFIX + suffix for every (suffix, content) pair, each first to a
-/// temporary file, then renames them all: no half-written output survives a failure.
+/// temporary file, then renames them all: no half-written output survives a failure,
+/// and a failed rename removes the files already renamed. Throws std::invalid_argument
+/// naming --out and the file.
 void write_files(const std::string& prefix,
                  const std::vector<std::pair<std::string, std::string>>& files);
 
