@@ -6,6 +6,7 @@
 #include <cmath>
 #include <iostream>
 #include <memory>
+#include <numbers>
 #include <sstream>
 #include <thread>
 
@@ -84,50 +85,95 @@ std::string csv_file(const std::vector<Curve>& curves, const std::vector<double>
   return text.str();
 }
 
+// The angle in degrees between two inputs of correlation c.
+double angle_degrees(double c) { return std::acos(c) * 180.0 / std::numbers::pi; }
+
+// One panel per initial correlation, one colour per sigma_w, and below them a
+// legend spanning the figure (a key inside a panel could only be as wide as
+// the panel). Each curve's markers sit on their own layers (every k-th,
+// offset by the curve's index), so error bars of different curves never overlap.
 std::string plot_script(const std::vector<Curve>& curves, double sigma_w_critical,
                         const Figure1Options& o) {
   constexpr const char* colours[] = {"#1b9e77", "#d95f02", "#000000", "#7570b3",
                                      "#e7298a", "#66a61e", "#e6ab02"};
   constexpr int palette = sizeof colours / sizeof colours[0];
+  const auto panels = static_cast<int>(o.settings.c0.size());
+  const int every = o.marker_every;
+  // Panel placement in screen coordinates.
+  constexpr double left = 0.1, right = 0.98, gap = 0.04, bottom = 0.3, top = 0.86;
+  const double panel_width = (right - left - gap * (panels - 1)) / panels;
+
   std::ostringstream script;
-  script << "set title "
-         << gnuplot_quote(o.act +
-                          " nets,  {/Symbol s}_b^2 = " + format_number(o.settings.init.sb2) +
+  script << "set multiplot title "
+         << gnuplot_quote(o.act + " nets: correlation against depth,  σ_b^2 = " +
+                          format_number(o.settings.init.sb2) +
                           ",  n = " + std::to_string(o.settings.width) + ",  " +
-                          std::to_string(o.settings.nets) + " nets per {/Symbol s}_w")
-         << "\nset xlabel 'layer l'\nset ylabel 'correlation c^l'\nset grid\n"
-         << "set key inside top right box opaque title 'lines: mean field, points: simulation (± 1 "
-            "s.e.)'\n"
-         << "set xrange [0:" << o.settings.depth << "]\nset yrange [-0.1:1]\nplot ";
-  for (std::size_t i = 0; i < curves.size(); ++i) {
+                          std::to_string(o.settings.nets) + " nets per σ_w")
+         << "\nset tmargin at screen " << top << "\nset bmargin at screen " << bottom
+         << "\nunset key\nset xlabel 'layer l'\nset grid\nset xrange [0:" << o.settings.depth
+         << "]\nset yrange [-0.1:1]\nset ytics 0.2\nset bars small\n"
+         << "set ylabel 'correlation c^l'\n";
+  std::vector<std::string> labels;
+  for (const auto& curve : curves) {
     char label[64];
-    std::snprintf(label, sizeof label, "{/Symbol s}_w = %.3f%s", curves[i].sigma_w,
-                  curves[i].sigma_w == sigma_w_critical ? " (critical)" : "");
-    const std::string file = gnuplot_quote("sigma_w_" + std::to_string(i) + ".dat");
-    const std::string colour = gnuplot_quote(colours[i % palette]);
-    script << (i ? ", " : "") << file << " u 1:2 w l lw 2 lc rgb " << colour << " t "
-           << gnuplot_quote(label) << ", " << file << " every " << o.marker_every
-           << " u 1:3:4 w yerrorbars pt 7 ps 0.7 lc rgb " << colour << " notitle";
+    std::snprintf(label, sizeof label, "σ_w = %.3f%s", curve.sigma_w,
+                  curve.sigma_w == sigma_w_critical ? " (critical)" : "");
+    labels.emplace_back(label);
   }
-  return script.str() + "\n";
+  for (int p = 0; p < panels; ++p) {
+    const double c0 = o.settings.c0[p];
+    char title[96];
+    std::snprintf(title, sizeof title, "c^0 = %g  (Δθ = %.0f°)", c0, angle_degrees(c0));
+    const double x = left + p * (panel_width + gap);
+    script << "set lmargin at screen " << x << "\nset rmargin at screen " << x + panel_width
+           << "\nset title " << gnuplot_quote(title) << '\n'
+           << (p > 0 ? "unset ylabel\nset format y ''\n" : "") << "plot ";
+    for (std::size_t i = 0; i < curves.size(); ++i) {
+      const std::string file = gnuplot_quote("sigma_w_" + std::to_string(i) + ".dat");
+      const std::string colour = gnuplot_quote(colours[i % palette]);
+      script << (i ? ", " : "") << file << " index " << p << " u 1:2 w l lw 2 lc rgb " << colour
+             << ", " << file << " index " << p << " every " << every << "::" << i % every
+             << " u 1:3:4 w yerrorbars pt 7 ps 0.8 lc rgb " << colour;
+    }
+    script << '\n';
+  }
+  // The legend: key entries in an empty full-width plot below the panels (the
+  // NaN curve gives gnuplot something to plot; it draws nothing). UTF-8 rather
+  // than {/Symbol} markup, which gnuplot would count into the entries' widths.
+  script << "set lmargin at screen " << left << "\nset rmargin at screen " << right
+         << "\nset tmargin at screen 0.18\nset bmargin at screen 0.03\nunset border\nunset tics"
+         << "\nunset grid\nunset title\nunset xlabel\nunset ylabel\nset xrange [0:1]"
+         << "\nset yrange [0:1]\nset key center center vertical maxrows 2 samplen 2 width 0 Left"
+         << " reverse title 'lines: mean field,  points: simulation (mean ± 1 s.e. over nets)'"
+         << "\nplot NaN notitle";
+  for (std::size_t i = 0; i < curves.size(); ++i)
+    script << ", keyentry w yerrorlines lw 2 pt 7 ps 0.8 lc rgb "
+           << gnuplot_quote(colours[i % palette]) << " t " << gnuplot_quote(labels[i]);
+  script << '\n';
+  return script.str() + "unset multiplot\n";
 }
 
 void run(const Figure1Options& o) {
   validate(o.settings);
   if (o.marker_every < 1) throw std::invalid_argument("--marker-every must be at least 1");
+  if (o.offsets.empty()) throw std::invalid_argument("--offsets needs at least one value");
   const auto phi = make_activation(o.act);
   if (!phi->is_step()) throw std::invalid_argument("--act: figure1 needs a step activation");
   const auto start = std::chrono::steady_clock::now();
   const double sigma_w_critical =
       std::sqrt(maximise_correlation_depth(*phi, o.settings.init.sb2).sw2);
   std::vector<Curve> curves;
-  for (const double offset : o.offsets) {
+  for (std::size_t i = 0; i < o.offsets.size(); ++i) {
     Curve curve;
-    curve.sigma_w = sigma_w_critical + offset;
+    curve.sigma_w = sigma_w_critical + o.offsets[i];
     if (!(curve.sigma_w > 0.0))
       throw std::invalid_argument("--offsets: sigma_w must stay positive");
     SimulationSettings settings = o.settings;
     settings.init.sw2 = curve.sigma_w * curve.sigma_w;
+    // Independent nets for every sigma_w (the same seed would give the same
+    // nets rescaled, and their chance deviations would repeat from curve to
+    // curve, looking like a systematic effect).
+    settings.seed = o.settings.seed + i;
     settings.backward = false;  // the figure shows the forward correlation only
     char label[48];
     std::snprintf(label, sizeof label, "sigma_w = %.3f", curve.sigma_w);
@@ -145,11 +191,14 @@ void run(const Figure1Options& o) {
   Json sigmas = Json::array();
   for (const auto& curve : curves) sigmas.push_back(curve.sigma_w);
   meta["sigma_w"] = sigmas;
+  meta["offsets"] = o.offsets;
   meta["c0"] = o.settings.c0;
+  meta["q0"] = o.settings.q0;
   meta["width"] = o.settings.width;
   meta["depth"] = o.settings.depth;
   meta["nets"] = o.settings.nets;
   meta["seed"] = o.settings.seed;
+  meta["marker_every"] = o.marker_every;
   meta["max_abs_z"] = number(a.max_abs_z, "max_abs_z");
   meta["fraction_within_4se"] = a.within_4se;
   meta["threads"] = o.settings.threads;
@@ -174,7 +223,7 @@ void add_figure1_command(CLI::App& app) {
   auto o = std::make_shared<Figure1Options>();
   o->settings.width = 1000;
   o->settings.depth = 100;
-  o->settings.nets = 16;
+  o->settings.nets = 32;
   o->settings.c0 = {0.3, 0.6, 0.9};
   o->settings.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   CLI::App* cmd = app.add_subcommand(
@@ -195,7 +244,16 @@ void add_figure1_command(CLI::App& app) {
   cmd->add_option("--depth", o->settings.depth, "depth L")->capture_default_str();
   cmd->add_option("--nets", o->settings.nets, "independent nets per sigma_w")
       ->capture_default_str();
-  cmd->add_option("--seed", o->settings.seed, "random seed")->capture_default_str();
+  cmd->add_option("--q0", o->settings.q0, "pre-activation variance of the inputs")
+      ->capture_default_str();
+  cmd->add_option("--seed", o->settings.seed, "random seed of the first sigma_w (+1 for each next)")
+      ->check(CLI::Validator(
+          // CLI11 would read "-1" into the unsigned seed as 2^64 - 1.
+          [](std::string& seed) {
+            return seed.find('-') == std::string::npos ? "" : "must be a non-negative integer";
+          },
+          "UINT"))
+      ->capture_default_str();
   cmd->add_option("--threads", o->settings.threads, "OpenMP threads")->capture_default_str();
   cmd->add_option("--marker-every", o->marker_every, "plot every k-th simulated layer")
       ->capture_default_str();

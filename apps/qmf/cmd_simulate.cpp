@@ -13,6 +13,7 @@
 #include "figure.hpp"
 #include "output.hpp"
 #include "progress_bar.hpp"
+#include "qmf/errors.hpp"
 #include "qmf/simulate.hpp"
 
 namespace qmf::cli {
@@ -30,6 +31,7 @@ struct SimulateOptions {
 };
 
 struct SimulationRun {
+  std::string act;  // as given, for the figure's title
   std::unique_ptr<Activation> phi;
   SimulationSettings settings;
   std::vector<SimulatedLayer> simulated;
@@ -53,8 +55,20 @@ StraightThrough surrogate_for(const Activation& phi, const SimulateOptions& o) {
   return gradient_preserving_surrogate(phi, o.settings.init, o.settings.q0, clip);
 }
 
+// A net whose signal or gradient leaves double precision has no statistics to
+// report: say where, rather than print NaN.
+void require_finite(const std::vector<SimulatedLayer>& layers) {
+  for (const auto& layer : layers)
+    for (const double x : {layer.q.mean, layer.c.front().mean, layer.grad.mean})
+      if (!std::isfinite(x))
+        throw numerical_error("the simulated nets leave double precision at layer " +
+                              std::to_string(layer.layer) +
+                              " (signal or gradient over- or underflows; try a smaller --depth)");
+}
+
 SimulationRun run(const SimulateOptions& o) {
   SimulationRun result;
+  result.act = o.act;
   result.settings = o.settings;
   result.settings.c0 = {o.c0};
   validate(result.settings);
@@ -64,6 +78,7 @@ SimulationRun run(const SimulateOptions& o) {
   const auto start = std::chrono::steady_clock::now();
   ProgressBar bar("simulate");
   result.simulated = simulate_networks(*result.phi, result.settings, std::ref(bar));
+  require_finite(result.simulated);
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
 }
@@ -133,22 +148,58 @@ std::string readable(double x) {
   return cell;
 }
 
-std::string plot_script(const Json& out) {
+// The gradient panel is logarithmic only when the (positive) gradient spans
+// more than a factor of 10; otherwise a log axis would show a single tick.
+bool gradient_needs_log_scale(const Json& layers) {
+  double low = 1e300, high = 0.0;
+  for (const auto& layer : layers)
+    for (const char* column : {"grad_sim", "grad_mf"}) {
+      low = std::min(low, layer[column].get<double>());
+      high = std::max(high, layer[column].get<double>());
+    }
+  return low > 0.0 && high > 10.0 * low;
+}
+
+// Three panels (q, c, gradient against depth) side by side and a legend below
+// them spanning the figure.
+std::string plot_script(const Json& out, const std::string& act) {
   std::ostringstream title;
-  title << out["act"].get<std::string>() << ",  {/Symbol s}_w^2 = " << out["sw2"].get<double>()
-        << ",  {/Symbol s}_b^2 = " << out["sb2"].get<double>() << ",  n = " << out["width"] << ",  "
-        << out["nets"] << " nets";
-  const std::string caption = "lines: mean field,  points: simulation (mean ± 1 s.e. over nets)";
+  title << act << ",  σ_w^2 = " << out["sw2"].get<double>()
+        << ",  σ_b^2 = " << out["sb2"].get<double>() << ",  n = " << out["width"]
+        << ",  q^0 = " << out["q0"].get<double>() << ",  c^0 = " << out["c0"].get<double>();
+  if (out.contains("ste_slope"))
+    title << ",  STE g(x) = " << out["ste_slope"].get<double>() << "·1\\{|x| ≤ "
+          << out["ste_clip"].get<double>() << "\\}";
+  const int depth = out["depth"].get<int>();
+  const int every = std::max(1, depth / 50);  // at most ~50 markers per curve
   // Columns of layers.dat: 1 l, 2-4 q, 5-7 c, 8-10 grad (sim, se, mf).
-  const auto panel = [](const std::string& ylabel, int sim, int mf) {
-    return "set ylabel " + gnuplot_quote(ylabel) + "\nplot 'layers.dat' u 1:" + std::to_string(mf) +
-           " w l lw 2 lc rgb '#1f77b4', '' u 1:" + std::to_string(sim) + ":" +
-           std::to_string(sim + 1) + " w yerrorbars pt 7 ps 0.6 lc rgb '#d62728'\n";
+  const auto panel = [&](double left, const std::string& ylabel, int sim) {
+    return "set lmargin at screen " + std::to_string(left) + "\nset rmargin at screen " +
+           std::to_string(left + 0.215) + "\nset ylabel " + gnuplot_quote(ylabel) +
+           "\nplot 'layers.dat' u 1:" + std::to_string(sim + 2) +
+           " w l lw 2 lc rgb '#1f77b4', '' every " + std::to_string(every) +
+           " u 1:" + std::to_string(sim) + ":" + std::to_string(sim + 1) +
+           " w yerrorbars pt 7 ps 0.7 lc rgb '#d62728'\n";
   };
-  return "set multiplot layout 1,3 title " + gnuplot_quote(title.str()) + ".\"\\n\"." +
-         gnuplot_quote(caption) + "\nset xlabel 'layer l'\nunset key\nset grid\n" +
-         panel("q^l", 2, 4) + panel("c^l", 5, 7) + "set logscale y\nset format y '10^{%L}'\n" +
-         panel("|{/Symbol d}^l|^2 / |{/Symbol d}^L|^2", 8, 10) + "unset multiplot\n";
+  std::string script = "set multiplot title " + gnuplot_quote(title.str()) +
+                       "\nset tmargin at screen 0.9\nset bmargin at screen 0.26\nunset key"
+                       "\nset xlabel 'layer l'\nset grid\nset bars small\nset offsets 0, 0, "
+                       "graph 0.05, graph 0.05\n";
+  script += panel(0.095, "length q^l", 2) + panel(0.42, "correlation c^l", 5);
+  if (gradient_needs_log_scale(out["layers"])) script += "set logscale y\nset format y '10^{%L}'\n";
+  script += panel(0.745, "gradient |δ^l|^2 / |δ^L|^2", 8);
+  // The legend: key entries in an empty full-width plot (the NaN curve gives
+  // gnuplot something to plot; it draws nothing).
+  const std::string simulation = "simulation: mean ± 1 s.e. over " + out["nets"].dump() + " nets";
+  script +=
+      "unset logscale y\nset lmargin at screen 0.095\nset rmargin at screen 0.96\n"
+      "set tmargin at screen 0.12\nset bmargin at screen 0.02\nunset border\nunset tics\n"
+      "unset grid\nunset xlabel\nunset ylabel\nset xrange [0:1]\nset yrange [0:1]\n"
+      "set key center center vertical Left reverse samplen 2\n"
+      "plot NaN notitle, keyentry w l lw 2 lc rgb '#1f77b4' t 'mean field', "
+      "keyentry w yerrorbars pt 7 ps 0.7 lc rgb '#d62728' t " +
+      gnuplot_quote(simulation) + "\nunset multiplot\n";
+  return script;
 }
 
 void write_outputs(const SimulationRun& r, const Json& out, const std::string& prefix) {
@@ -158,7 +209,7 @@ void write_outputs(const SimulationRun& r, const Json& out, const std::string& p
   metadata["seconds"] = r.seconds;
   const std::string csv = header_row(",") + layer_rows(out["layers"], ',', format_number);
   const std::string data = "# " + header_row(" ") + layer_rows(out["layers"], ' ', format_number);
-  auto files = render_figure(plot_script(out), {{"layers.dat", data}});
+  auto files = render_figure(plot_script(out, r.act), {{"layers.dat", data}});
   files.insert(files.begin(), {{".csv", csv}, {".json", metadata.dump(2) + '\n'}});
   write_files(prefix, files);
 }
@@ -196,7 +247,14 @@ void add_simulate_command(CLI::App& app) {
   cmd->add_option("--c0", o->c0, "correlation of the two inputs")->capture_default_str();
   cmd->add_option("--nets", o->settings.nets, "independent nets R (at least 2)")
       ->capture_default_str();
-  cmd->add_option("--seed", o->settings.seed, "random seed")->capture_default_str();
+  cmd->add_option("--seed", o->settings.seed, "random seed")
+      ->check(CLI::Validator(
+          // CLI11 would read "-1" into the unsigned seed as 2^64 - 1.
+          [](std::string& seed) {
+            return seed.find('-') == std::string::npos ? "" : "must be a non-negative integer";
+          },
+          "UINT"))
+      ->capture_default_str();
   cmd->add_option("--threads", o->settings.threads,
                   "OpenMP threads (the output does not depend on it)")
       ->capture_default_str();
