@@ -1,16 +1,18 @@
 #include "qmf/critical.hpp"
 
-#include "qmf/errors.hpp"
-#include "qmf/fixed_points.hpp"
-
+#include <algorithm>
 #include <boost/math/tools/minima.hpp>
 #include <boost/math/tools/roots.hpp>
-
-#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <sstream>
 #include <stdexcept>
 #include <vector>
+
+#include "qmf/errors.hpp"
+#include "qmf/fixed_points.hpp"
+#include "qmf/gaussian.hpp"
+#include "qmf/step_activation.hpp"
 
 namespace qmf {
 
@@ -23,6 +25,47 @@ double weight_variance_for_fixed_point(const Activation& phi, double sb2, double
 
 void require_activation_kind(const Activation& phi, bool step, const char* what) {
   if (phi.is_step() != step) throw std::invalid_argument(std::string("--act: ") + what);
+}
+
+// d ln chi_c / d ln q* of a step activation at sb2 = 0 with c* = 0 (zero
+// mean), where chi_c = S^2 / E[phi^2], S = sum_k h_k pdf(a_k), a_k = t_k /
+// sqrt(q*): with dS/d ln q = sum_k h_k a_k^2 pdf(a_k) / 2, it is
+// sum_k h_k a_k^2 pdf(a_k) / S - q E[phi^2]' / E[phi^2]. Analytic, so its root
+// pins the maximiser to rounding, where maximising chi_c itself (flat at the
+// top) only reaches sqrt(machine epsilon).
+double log_chi_slope(const StepActivation& phi, double log_q) {
+  const double q = std::exp(log_q);
+  const double scale = 1.0 / std::sqrt(q);
+  const auto& t = phi.thresholds();
+  const auto& y = phi.levels();
+  double density_sum = 0.0;
+  double weighted_sum = 0.0;
+  for (std::size_t k = 0; k < t.size(); ++k) {
+    const double a = t[k] * scale;
+    const double term = (y[k + 1] - y[k]) * normal_pdf(a);
+    density_sum += term;
+    weighted_sum += term * a * a;
+  }
+  return weighted_sum / density_sum - q * phi.second_moment_slope(q) / phi.second_moment(q);
+}
+
+// Refines a maximiser of chi_c found to ~1e-8 by the root of log_chi_slope,
+// bracketed by widening steps from it.
+double refine_zero_mean_maximiser(const StepActivation& phi, double log_q) {
+  auto slope = [&](double x) { return log_chi_slope(phi, x); };
+  for (double step = 1e-6; step < 1.0; step *= 4.0) {
+    const double a = log_q - step;
+    const double b = log_q + step;
+    const double f_a = slope(a);
+    const double f_b = slope(b);
+    if (f_a > 0.0 && f_b < 0.0) {
+      boost::uintmax_t iterations = 200;
+      const auto root = boost::math::tools::toms748_solve(
+          slope, a, b, f_a, f_b, boost::math::tools::eps_tolerance<double>(52), iterations);
+      return 0.5 * (root.first + root.second);
+    }
+  }
+  return log_q;  // no sign change nearby: keep the maximiser found
 }
 
 }  // namespace
@@ -56,18 +99,34 @@ StepCriticalPoint maximise_correlation_depth(const Activation& phi, double sb2) 
   if (*max_it - *min_it <= 1e-13 * *max_it) {
     result.degenerate = true;
     log_q = std::log(1.0 + sb2);
+  } else if (best == 0 || best == grid) {
+    // E.g. sign with sb2 > 0: the bias matters less as sigma_w grows, and
+    // chi_c rises towards its sb2 = 0 value without reaching it.
+    std::ostringstream message;
+    message << "chi_c has no maximum at finite sigma_w for --act " << phi.spec()
+            << " at sb2 = " << sb2 << ": it keeps rising (to " << values[best] << ") as sigma_w"
+            << (best == grid ? " grows" : " shrinks");
+    throw numerical_error(message.str());
   } else {
     const double a = lo + (hi - lo) * std::max(best - 1, 0) / grid;
     const double b = lo + (hi - lo) * std::min(best + 1, grid) / grid;
     boost::uintmax_t iterations = 200;
     log_q = boost::math::tools::brent_find_minima([&](double x) { return -chi_at(x); }, a, b,
-                                                   std::numeric_limits<double>::digits, iterations)
+                                                  std::numeric_limits<double>::digits, iterations)
                 .first;
   }
+  auto correlation_at = [&](double q) {
+    return stable_correlation_fixed_point(phi, {weight_variance_for_fixed_point(phi, sb2, q), sb2},
+                                          q);
+  };
+  const auto* step = dynamic_cast<const StepActivation*>(&phi);
+  if (!result.degenerate && sb2 == 0.0 && step != nullptr &&
+      correlation_at(std::exp(log_q)).c == 0.0)
+    log_q = refine_zero_mean_maximiser(*step, log_q);
   result.q_star = std::exp(log_q);
   result.sw2 = weight_variance_for_fixed_point(phi, sb2, result.q_star);
   const Initialization init{result.sw2, sb2};
-  const auto correlation = stable_correlation_fixed_point(phi, init, result.q_star);
+  const auto correlation = correlation_at(result.q_star);
   result.c_star = correlation.c;
   result.chi_max = correlation.chi_c;
   result.xi_max = depth_scale(result.chi_max);
@@ -80,9 +139,10 @@ SmoothCriticalPoint order_chaos_transition(const Activation& phi, double sb2) {
   require_activation_kind(phi, false, "the order-chaos line needs a smooth activation");
   validate({1.0, sb2});
   if (sb2 == 0.0) {
-    // The line ends at q* -> 0: take the limit on a tiny q.
-    const double q = 1e-12;
-    return {weight_variance_for_fixed_point(phi, 0.0, q), 0.0};
+    // The line ends at q* -> 0, where sw2 E[phi'(u)^2] -> 1; at q = 1e-30 the
+    // expectation equals its limit phi'(0)^2 (or, for relu, its constant 1/2)
+    // to rounding.
+    return {1.0 / phi.derivative_second_moment(1e-30), 0.0};
   }
   auto excess = [&](double log_q) {
     const double q = std::exp(log_q);

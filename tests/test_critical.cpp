@@ -89,14 +89,15 @@ TEST_CASE("maximise_correlation_depth reproduces the published 1 - chi_max at sb
 
 TEST_CASE("maximise_correlation_depth: lloyd:N peaks at q* = S^2") {
   // The Lloyd-Max quantizer is scaled for a unit-variance input, so its best
-  // q* is 1 (S = 1) and chi_max = 1 - MSE. The flat maximum's location is only
-  // resolved to ~sqrt(machine eps): q* to 1e-6; chi_max to 1e-12.
+  // q* is 1 (S = 1) and chi_max = 1 - MSE. The maximiser is refined by the root
+  // of the analytic d ln chi_c / d ln q*, to rounding of the Lloyd-Max
+  // conditions (solved to ~1e-13): q* to 1e-12; chi_max to 1e-12.
   const auto lloyd = make_activation("lloyd:8");
   const auto best = maximise_correlation_depth(*lloyd, 0.0);
-  CHECK(best.q_star == Approx(1.0).epsilon(1e-6));
+  CHECK(best.q_star == Approx(1.0).epsilon(1e-12));
   CHECK(best.chi_max == Approx(lloyd_max_optimum(8).chi_max).epsilon(1e-12));
   const auto scaled = maximise_correlation_depth(*make_activation("lloyd:8,S=0.5"), 0.0);
-  CHECK(scaled.q_star == Approx(0.25).epsilon(1e-6));
+  CHECK(scaled.q_star == Approx(0.25).epsilon(1e-12));
   CHECK(scaled.chi_max == Approx(best.chi_max).epsilon(1e-12));
 }
 
@@ -106,6 +107,13 @@ TEST_CASE("maximise_correlation_depth: sign with sb2 = 0 is degenerate at chi = 
   CHECK(best.degenerate);
   CHECK(best.chi_max == Approx(2.0 / pi).epsilon(1e-15));
   CHECK(best.xi_max == testing::approx_abs(2.2144, 5e-5));
+}
+
+TEST_CASE("maximise_correlation_depth: sign with sb2 > 0 has no finite maximiser") {
+  // chi_c rises monotonically towards 2/pi as sw2 grows and the bias matters
+  // less; the search must say so rather than return the edge of its range.
+  CHECK_THROWS_AS(maximise_correlation_depth(*make_activation("sign"), 0.1),
+                  qmf::numerical_error);
 }
 
 TEST_CASE("maximise_correlation_depth rejects smooth activations and bad sb2") {
@@ -160,10 +168,18 @@ TEST_CASE("order_chaos_transition: the erf line in closed form") {
 
 TEST_CASE("order_chaos_transition at sb2 = 0 ends at sw2 = 1 / phi'(0)^2") {
   // With sb2 = 0 the line ends at q* -> 0: tanh'(0) = 1, hardtanh'(0) = 1,
-  // erf'(0) = 2/sqrt(pi). The limit is taken at q ~ 1e-12, an O(q) error.
-  CHECK(order_chaos_transition(*make_activation("tanh"), 0.0).sw2 == Approx(1.0).epsilon(1e-9));
-  CHECK(order_chaos_transition(*make_activation("hardtanh"), 0.0).sw2 == Approx(1.0).epsilon(1e-9));
-  CHECK(order_chaos_transition(*make_activation("erf"), 0.0).sw2 == Approx(pi / 4.0).epsilon(1e-9));
+  // erf'(0) = 2/sqrt(pi); relu, positively homogeneous, has chi_1 = sw2 / 2 at
+  // every q. The limit is exact to rounding: 4 ulps.
+  const struct {
+    const char* spec;
+    double sw2;
+  } cases[] = {{"tanh", 1.0}, {"hardtanh", 1.0}, {"erf", pi / 4.0}, {"relu", 2.0}};
+  for (const auto& [spec, sw2] : cases) {
+    INFO(spec);
+    const auto point = order_chaos_transition(*make_activation(spec), 0.0);
+    CHECK(point.sw2 == Approx(sw2).epsilon(1e-15));
+    CHECK(point.q_star == 0.0);
+  }
 }
 
 TEST_CASE("order_chaos_transition: no line at finite q* for relu and linear; steps rejected") {

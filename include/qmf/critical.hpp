@@ -20,8 +20,9 @@ struct StepCriticalPoint {
 
 /// Maximises chi_c(c*) over sigma_w^2 at fixed sb2 for a step activation.
 /// The search runs over the fixed point q* itself, sw2(q*) = (q* - sb2) / E[phi^2](q*),
-/// so no inner fixed-point solve is needed. Throws numerical_error if the
-/// maximiser is not a stable fixed point of the length map.
+/// so no inner fixed-point solve is needed. Throws numerical_error if chi_c
+/// has no maximum at finite sigma_w (it rises towards the edge of the search),
+/// or if the maximiser is not a stable fixed point of the length map.
 StepCriticalPoint maximise_correlation_depth(const Activation& phi, double sb2);
 
 struct SmoothCriticalPoint {
