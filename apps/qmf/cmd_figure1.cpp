@@ -133,7 +133,7 @@ std::string plot_script(const std::vector<Curve>& curves, double sigma_w_critica
       const std::string colour = gnuplot_quote(colours[i % palette]);
       script << (i ? ", " : "") << file << " index " << p << " u 1:2 w l lw 2 lc rgb " << colour
              << ", " << file << " index " << p << " every " << every << "::" << i % every
-             << " u 1:3:4 w yerrorbars pt 7 ps 0.8 lc rgb " << colour;
+             << " u 1:3:4 w yerrorbars pt 7 ps 0.8*point_unit lc rgb " << colour;
     }
     script << '\n';
   }
@@ -147,7 +147,7 @@ std::string plot_script(const std::vector<Curve>& curves, double sigma_w_critica
          << " reverse title 'lines: mean field,  points: simulation (mean ± 1 s.e. over nets)'"
          << "\nplot NaN notitle";
   for (std::size_t i = 0; i < curves.size(); ++i)
-    script << ", keyentry w yerrorlines lw 2 pt 7 ps 0.8 lc rgb "
+    script << ", keyentry w yerrorlines lw 2 pt 7 ps 0.8*point_unit lc rgb "
            << gnuplot_quote(colours[i % palette]) << " t " << gnuplot_quote(labels[i]);
   script << '\n';
   return script.str() + "unset multiplot\n";

@@ -30,17 +30,23 @@ struct FigureRecipe {
   std::vector<std::string> args;
 };
 
-// The published L_max(N) fit set (theory.md section 3).
+// The paper's 69 values of N (theory.md section 3), fitted; N = 2 (sign) shown too.
+const std::string paper_levels = "3..63,125,128,255,256,512,515,1024,1025";
+// Decades of N up to 10^6, where the local exponent of 1 - chi_max is tested.
+const std::string decades = "10,100,1000,10000,100000,1000000";
+
+// Every figure, cheapest first. `lmax` is data/lmax_paper, the lmax_asymptotic_*
+// are the files of the same names in data/.
 const std::vector<FigureRecipe> recipes = {
-    {"lmax",
-     {"lmax", "--levels", "2..64,125,128,255,256,512,515,1024,1025", "--fit",
-      "3..63,125,128,255,256,512,515,1024,1025"}},
-    {"figure1", {"figure1"}},
+    {"lmax", {"lmax", "--levels", "2," + paper_levels, "--fit", paper_levels}},
+    {"lmax_asymptotic_uniform", {"lmax", "--levels", decades, "--exponents"}},
+    {"lmax_asymptotic_lloyd", {"lmax", "--levels", decades, "--exponents", "--family", "lloyd"}},
+    {"cmap",
+     {"cmap", "--act", "sign", "quant:4", "quant:16", "tanh", "--sw2", "1", "crit", "crit", "crit",
+      "--sb2", "0.05"}},
     {"phase_quant16", {"phase", "--act", "quant:16", "--sw2", "0.2:4:96", "--sb2", "0:0.5:64"}},
-    // erf, not tanh, for the smooth reference until the library's tanh
-    // quadrature near c = 1 is fast enough (today: minutes per grid point).
-    {"phase_erf", {"phase", "--act", "erf", "--sw2", "0.2:4:96", "--sb2", "0:0.5:64"}},
-    {"cmap", {"cmap", "--act", "sign", "quant:4", "quant:16", "erf", "--sb2", "0.05"}},
+    {"figure1", {"figure1"}},
+    {"phase_tanh", {"phase", "--act", "tanh", "--sw2", "0.2:4:96", "--sb2", "0:0.5:64"}},
 };
 
 struct FiguresOptions {
@@ -109,7 +115,11 @@ void add_figures_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "figures", "Regenerate every figure (PNG, SVG, PDF) with its CSV and JSON into DIR");
   cmd->add_option("DIR", options->directory, "output directory (created if missing)");
-  cmd->add_option("--only", options->only, "regenerate only these figures (names from --list)");
+  // One argument, comma-separated, so that `--only lmax DIR` leaves DIR alone.
+  cmd->add_option("--only", options->only,
+                  "regenerate only these figures, comma-separated (names from --list)")
+      ->delimiter(',')
+      ->allow_extra_args(false);
   cmd->add_flag("--list", options->list, "list the figures and the command behind each");
   cmd->callback([options] { run(*options); });
 }

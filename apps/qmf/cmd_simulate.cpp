@@ -179,7 +179,7 @@ std::string plot_script(const Json& out, const std::string& act) {
            "\nplot 'layers.dat' u 1:" + std::to_string(sim + 2) +
            " w l lw 2 lc rgb '#1f77b4', '' every " + std::to_string(every) +
            " u 1:" + std::to_string(sim) + ":" + std::to_string(sim + 1) +
-           " w yerrorbars pt 7 ps 0.7 lc rgb '#d62728'\n";
+           " w yerrorbars pt 7 ps 0.7*point_unit lc rgb '#d62728'\n";
   };
   std::string script = "set multiplot title " + gnuplot_quote(title.str()) +
                        "\nset tmargin at screen 0.9\nset bmargin at screen 0.26\nunset key"
@@ -197,7 +197,7 @@ std::string plot_script(const Json& out, const std::string& act) {
       "unset grid\nunset xlabel\nunset ylabel\nset xrange [0:1]\nset yrange [0:1]\n"
       "set key center center vertical Left reverse samplen 2\n"
       "plot NaN notitle, keyentry w l lw 2 lc rgb '#1f77b4' t 'mean field', "
-      "keyentry w yerrorbars pt 7 ps 0.7 lc rgb '#d62728' t " +
+      "keyentry w yerrorbars pt 7 ps 0.7*point_unit lc rgb '#d62728' t " +
       gnuplot_quote(simulation) + "\nunset multiplot\n";
   return script;
 }

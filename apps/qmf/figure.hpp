@@ -12,9 +12,14 @@ using DataFile = std::pair<std::string, std::string>;
 
 /// Runs `plot_script` (gnuplot commands without `set terminal`/`set output`)
 /// once per format in a private temporary directory holding `data`, which
-/// the script refers to by bare name. Returns {".png", bytes}, {".svg", bytes}
-/// and, when `with_pdf`, {".pdf", bytes}, ready for write_files() together with
-/// the CSV and JSON. Throws std::runtime_error if gnuplot is missing or fails.
+/// the script refers to by bare name. The three formats look alike if the
+/// script gives sizes relative to each terminal, through two gnuplot
+/// variables it defines: `point_unit` for point sizes (`ps 2*point_unit`; the
+/// svg terminal has no pointscale) and `font_size`, the base font size, for
+/// fonts (`f = sprintf(',%g', 0.8*font_size)`, then `font f`). Returns {".png", bytes},
+/// {".svg", bytes} and, when `with_pdf`, {".pdf", bytes}, ready for
+/// write_files() together with the CSV and JSON. Throws std::runtime_error if
+/// gnuplot is missing or fails.
 std::vector<std::pair<std::string, std::string>> render_figure(const std::string& plot_script,
                                                                const std::vector<DataFile>& data,
                                                                bool with_pdf = true);

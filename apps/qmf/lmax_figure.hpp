@@ -1,12 +1,13 @@
 // The Figure-2 reproduction of `qmf lmax`: log-log panels of 1 - chi_max and
-// D~_opt against N + 1, points and fitted lines.
+// D~_opt against N + 1 (with L_max = k xi_max on a right-hand axis), the exact
+// points over fitted, published or high-resolution reference curves.
 #pragma once
-
-#include "output.hpp"
 
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "output.hpp"
 
 namespace qmf::cli {
 
