@@ -47,7 +47,7 @@ PhasePoint phase_point(const Activation& phi, const Initialization& init, double
         std::count_if(all.begin(), all.end(), [](const LengthFixedPoint& p) { return p.stable; });
     LengthFixedPoint length;
     try {
-      length = stable_length_fixed_point(phi, init, q0);
+      length = stable_length_fixed_point(phi, init, q0, all);
     } catch (const numerical_error&) {
       point.status = runaway_status(phi, init, q0);
       return point;

@@ -1,51 +1,42 @@
 #include "qmf/step_activation.hpp"
 
-#include "adaptive_gauss_kronrod.hpp"
-#include "qmf/gaussian.hpp"
-
-#include <boost/math/constants/constants.hpp>
-
 #include <algorithm>
+#include <boost/math/constants/constants.hpp>
 #include <cmath>
 #include <limits>
 #include <sstream>
 #include <stdexcept>
 
+#include "plackett_kernel.hpp"
+#include "qmf/gaussian.hpp"
+
 namespace qmf {
 
 namespace {
 constexpr double pi = boost::math::constants::pi<double>();
-constexpr double half_pi = boost::math::constants::half_pi<double>();
 
-// Below this distance from c = 1 the deficit E[phi^2] - E[phi phi](c) is
-// integrated directly instead of taken as a difference of two O(1) numbers.
-constexpr double deficit_direct_below = 0.25;
+// The uniform-staircase test of the constructor: equal spacing and equal jumps
+// up to a few ulps of the largest threshold and level, the rounding with
+// which make_uniform_quantizer (or a user's list) produces them.
+constexpr double uniform_tolerance_ulps = 8.0;
 
-// sum_{k,l} h_k h_l pdf2(a_k, a_l; sin theta) cos theta, the Plackett integrand
-// in theta = asin(rho). The exponent is written as (a-b)^2/(2 cos^2) + ab/(1+sin)
-// so that it stays accurate as theta -> pi/2, where cos -> 0.
-double plackett_integrand(const std::vector<double>& a, const std::vector<double>& h,
-                          double theta) {
-  const double s = std::sin(theta);
-  const double cos2 = std::cos(theta) * std::cos(theta);
-  double sum = 0.0;
-  for (std::size_t k = 0; k < a.size(); ++k) {
-    double row = 0.0;
-    for (std::size_t l = 0; l < a.size(); ++l) {
-      const double d = a[k] - a[l];
-      const double quadratic = d == 0.0 ? 0.0 : d * d / (2.0 * cos2);
-      row += h[l] * std::exp(-quadratic - a[k] * a[l] / (1.0 + s));
-    }
-    sum += h[k] * row;
-  }
-  return sum / (2.0 * pi);
+bool equally_spaced(const std::vector<double>& x, double tolerance) {
+  const double step = (x.back() - x.front()) / static_cast<double>(x.size() - 1);
+  for (std::size_t k = 0; k < x.size(); ++k)
+    if (std::fabs(x[k] - (x.front() + static_cast<double>(k) * step)) > tolerance) return false;
+  return true;
 }
 
-double plackett_integral(const std::vector<double>& a, const std::vector<double>& h,
-                         double theta0, double theta1) {
-  if (theta1 <= theta0) return 0.0;
-  return detail::adaptive_gauss_kronrod([&](double t) { return plackett_integrand(a, h, t); },
-                                       theta0, theta1, 1e-13, 20);
+bool all_equal(const std::vector<double>& x, double tolerance) {
+  for (double v : x)
+    if (std::fabs(v - x.front()) > tolerance) return false;
+  return true;
+}
+
+double largest_magnitude(const std::vector<double>& x) {
+  double largest = 0.0;
+  for (double v : x) largest = std::max(largest, std::fabs(v));
+  return largest;
 }
 
 std::string format_double(double x) {
@@ -59,7 +50,8 @@ std::string format_double(double x) {
 StepActivation::StepActivation(std::vector<double> thresholds, std::vector<double> levels,
                                std::string name)
     : thresholds_(std::move(thresholds)), levels_(std::move(levels)), name_(std::move(name)) {
-  if (thresholds_.empty()) throw std::invalid_argument("a step activation needs at least one threshold");
+  if (thresholds_.empty())
+    throw std::invalid_argument("a step activation needs at least one threshold");
   if (levels_.size() != thresholds_.size() + 1)
     throw std::invalid_argument("a step activation with K thresholds needs K+1 levels (got " +
                                 std::to_string(thresholds_.size()) + " thresholds, " +
@@ -73,6 +65,15 @@ StepActivation::StepActivation(std::vector<double> thresholds, std::vector<doubl
       throw std::invalid_argument("thresholds must be strictly increasing");
   jumps_.resize(thresholds_.size());
   for (std::size_t k = 0; k < thresholds_.size(); ++k) jumps_[k] = levels_[k + 1] - levels_[k];
+  const double eps = std::numeric_limits<double>::epsilon();
+  uniform_staircase_ =
+      thresholds_.size() > 1 &&
+      equally_spaced(thresholds_, uniform_tolerance_ulps * eps * largest_magnitude(thresholds_)) &&
+      all_equal(jumps_, uniform_tolerance_ulps * eps * largest_magnitude(levels_));
+}
+
+detail::PlackettKernel StepActivation::plackett_kernel(double q) const {
+  return {scaled_thresholds(q), jumps_, uniform_staircase_};
 }
 
 std::vector<double> StepActivation::scaled_thresholds(double q) const {
@@ -149,22 +150,21 @@ double StepActivation::cross_moment(double q, double c) const {
 
 double StepActivation::cross_moment_plackett(double q, double c) const {
   const double m = mean(q);
-  return m * m + plackett_integral(scaled_thresholds(q), jumps_, 0.0, std::asin(std::clamp(c, -1.0, 1.0)));
+  return m * m + plackett_kernel(q).covariance_adaptive(c);
 }
 
 double StepActivation::cross_moment_deficit(double q, double c) const {
-  if (1.0 - c > deficit_direct_below) return second_moment(q) - cross_moment(q, c);
-  return plackett_integral(scaled_thresholds(q), jumps_, std::asin(c), half_pi);
+  if (c >= 1.0) return 0.0;
+  // Negative c is outside the fixed Plackett rule (its integrand steepens at
+  // rho = -1) and outside every c* in [0, 1]: the difference of the moments.
+  if (c < 0.0) return second_moment(q) - cross_moment(q, c);
+  return plackett_kernel(q).deficit(c);
 }
 
 double StepActivation::cross_moment_slope(double q, double c) const {
   if (c >= 1.0) return std::numeric_limits<double>::infinity();
-  const auto a = scaled_thresholds(q);
-  double sum = 0.0;
-  for (std::size_t k = 0; k < a.size(); ++k)
-    for (std::size_t l = 0; l < a.size(); ++l)
-      sum += jumps_[k] * jumps_[l] * bivariate_normal_pdf(a[k], a[l], c);
-  return sum;
+  // Plackett's identity: sum_kl h_k h_l pdf2(a_k, a_l; c).
+  return plackett_kernel(q)(1.0 + c, 1.0 - c) / (2.0 * pi * std::sqrt((1.0 - c) * (1.0 + c)));
 }
 
 std::unique_ptr<StepActivation> make_uniform_quantizer(int levels, double amplitude,

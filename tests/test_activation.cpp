@@ -322,11 +322,9 @@ TEST_CASE("Owen's T and Plackett's integral give the same cross moment") {
   check_owens_t_against_plackett({0.0, 0.3, 0.9, 0.999999});
 }
 
-// KNOWN BUG (reported, src/step_activation.cpp): plackett_integral returns 0
-// when theta1 = asin(c) < theta0 = 0 instead of minus the integral over
-// [asin(c), 0], so cross_moment_plackett(q, c < 0) = E[phi]^2. Drop [!mayfail]
-// once fixed.
-TEST_CASE("Owen's T and Plackett's integral agree at negative correlations", "[!mayfail]") {
+// Negative c integrates Plackett's identity backwards from 0 to asin(c) (once
+// a bug: the integral was taken as 0 there).
+TEST_CASE("Owen's T and Plackett's integral agree at negative correlations") {
   check_owens_t_against_plackett({-0.999, -0.5});
 }
 

@@ -1,15 +1,15 @@
 // Fixed points of the length and correlation maps and their slopes.
 #pragma once
 
-#include "qmf/maps.hpp"
-
 #include <vector>
+
+#include "qmf/maps.hpp"
 
 namespace qmf {
 
 struct LengthFixedPoint {
   double q = 0.0;
-  double chi_q = 0.0;  // slope of the length map there
+  double chi_q = 0.0;   // slope of the length map there
   bool stable = false;  // |chi_q| < 1
 };
 
@@ -24,6 +24,10 @@ std::vector<LengthFixedPoint> length_fixed_points(const Activation& phi,
 /// a fixed point it cannot converge to.
 LengthFixedPoint stable_length_fixed_point(const Activation& phi, const Initialization& init,
                                            double q0);
+/// The same, choosing among `points`, the result of length_fixed_points(phi,
+/// init), for callers that need both without scanning twice.
+LengthFixedPoint stable_length_fixed_point(const Activation& phi, const Initialization& init,
+                                           double q0, const std::vector<LengthFixedPoint>& points);
 
 struct CorrelationFixedPoint {
   double c = 1.0;
@@ -32,7 +36,8 @@ struct CorrelationFixedPoint {
 
 /// The stable fixed point c* in [0, 1] of the correlation map at the length
 /// fixed point q_star: c* = 1 when chi_1 <= 1 (ordered phase); otherwise the
-/// unique root in [0, 1) (the map is convex on [0, 1] by Mehler's expansion).
+/// unique root in [0, 1) (the map is convex on [0, 1] by Mehler's expansion),
+/// found by Newton's method from c = 0. Throws numerical_error if it fails.
 CorrelationFixedPoint stable_correlation_fixed_point(const Activation& phi,
                                                      const Initialization& init, double q_star);
 

@@ -1,11 +1,15 @@
 // Piecewise-constant activations phi(x) = y_0 + sum_k h_k Theta(x - t_k).
 #pragma once
 
-#include "qmf/activation.hpp"
-
 #include <vector>
 
+#include "qmf/activation.hpp"
+
 namespace qmf {
+
+namespace detail {
+class PlackettKernel;
+}
 
 class StepActivation final : public Activation {
  public:
@@ -37,11 +41,17 @@ class StepActivation final : public Activation {
   /// independent route used to check cross_moment.
   [[nodiscard]] double cross_moment_plackett(double q, double c) const;
 
+  /// Equally spaced thresholds and equal jumps (the uniform quantizer): the
+  /// correlation integrals then cost O(K) per point instead of O(K^2).
+  [[nodiscard]] bool is_uniform_staircase() const { return uniform_staircase_; }
+
  private:
   std::vector<double> scaled_thresholds(double q) const;
+  detail::PlackettKernel plackett_kernel(double q) const;
   std::vector<double> thresholds_;
   std::vector<double> levels_;
   std::vector<double> jumps_;
+  bool uniform_staircase_ = false;
   std::string name_;
 };
 
