@@ -35,7 +35,7 @@ std::pair<double, double> length_search_range(const Activation& phi, const Initi
   const double bound = phi.bound();
   const double hi =
       std::isfinite(bound) ? init.sw2 * bound * bound + init.sb2 : 1e12 * std::max(1.0, init.sb2);
-  const double lo = init.sb2 > 0.0 ? init.sb2 : 1e-12 * hi;
+  const double lo = init.sb2 > 0.0 ? init.sb2 : 1e-12 * std::min(hi, 1.0);
   return {lo, hi};
 }
 
@@ -70,7 +70,9 @@ std::vector<LengthFixedPoint> length_fixed_points(const Activation& phi,
         i == intervals ? hi : lo * std::pow(hi / lo, static_cast<double>(i) / intervals);
     const double g = gap(q);
     if (g == 0.0) {
-      record(q);
+      // A run of exact zeros (relu or linear exactly at sw2 = 2 or 1 with
+      // sb2 = 0: every q is fixed) is reported once, at its start.
+      if (g_prev != 0.0) record(q);
     } else if (g_prev != 0.0 && (g_prev < 0.0) != (g < 0.0)) {
       record(bracketed_root(gap, q_prev, q, g_prev, g));
     }
@@ -90,11 +92,13 @@ LengthFixedPoint stable_length_fixed_point(const Activation& phi, const Initiali
   if (!std::isfinite(q0) || !(q0 > 0.0))
     throw std::invalid_argument("--q0 must be a positive finite number");
   // q0 on a fixed point, to the resolution of its root (the gap's rounding,
-  // ~eps q, over the gap's slope chi_q - 1): the iteration stays there.
-  for (const auto& p : points)
-    if (std::fabs(p.q - q0) <=
-        8.0 * std::numeric_limits<double>::epsilon() * q0 / std::fabs(1.0 - p.chi_q))
-      return p;
+  // ~eps q, over the gap's slope chi_q - 1, but never wider than 1e-6 q0, where
+  // chi_q -> 1 makes the root marginal): the iteration stays there.
+  for (const auto& p : points) {
+    const double resolution = std::min(
+        8.0 * std::numeric_limits<double>::epsilon() * q0 / std::fabs(1.0 - p.chi_q), 1e-6 * q0);
+    if (std::fabs(p.q - q0) <= resolution) return p;
+  }
   const double gap0 = length_map(phi, init, q0) - q0;
   // A monotone flow between fixed points: from q0 the iteration moves towards
   // the nearest fixed point in the direction of the gap.

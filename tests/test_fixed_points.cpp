@@ -131,6 +131,24 @@ TEST_CASE("closed-form length fixed points: relu, linear, sign") {
   }
 }
 
+TEST_CASE("marginal length maps: relu at sw2 = 2 and linear at sw2 = 1 with sb2 = 0") {
+  // q' = q for every q: the iteration stays wherever it starts (chi_q = 1,
+  // not stable), and the scan reports the continuum once instead of once per
+  // scan node.
+  for (const auto& [spec, sw2] : {std::pair{"relu", 2.0}, std::pair{"linear", 1.0}}) {
+    INFO(spec);
+    const auto phi = make_activation(spec);
+    const Initialization init{sw2, 0.0};
+    CHECK(length_fixed_points(*phi, init).size() == 1);
+    for (double q0 : {0.3, 1.0, 40.0}) {
+      const auto point = stable_length_fixed_point(*phi, init, q0);
+      CHECK(point.q == q0);
+      CHECK(point.chi_q == 1.0);
+      CHECK_FALSE(point.stable);
+    }
+  }
+}
+
 TEST_CASE("a quantizer with three positive fixed points") {
   // quant:3,D=4: levels -1, 0, 1 with thresholds at +-2, so E[phi^2](q) =
   // 2 Psi(-2/sqrt(q)) is a sigmoid in log q: ~0 for q << 4 and -> 1 for
