@@ -1,5 +1,7 @@
 #include "figure.hpp"
 
+#include <sys/wait.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -99,10 +101,13 @@ std::vector<std::pair<std::string, std::string>> render_figure(const std::string
                           << plot_script << "\nunset output\n";
     const std::string command = "cd " + gnuplot_quote(directory.path().string()) +
                                 " && gnuplot figure.gp > gnuplot.log 2>&1";
-    if (std::system(command.c_str()) != 0 || !fs::exists(output) || fs::file_size(output) == 0) {
+    const int status = std::system(command.c_str());
+    // The shell exits 127 when it cannot find the command.
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+      throw std::runtime_error("gnuplot not found: install gnuplot-nox (scripts/setup.sh does)");
+    if (status != 0 || !fs::exists(output) || fs::file_size(output) == 0) {
       const std::string log = read_bytes(directory.path() / "gnuplot.log");
-      throw std::runtime_error("gnuplot failed to render the figure (is gnuplot-nox installed?): " +
-                               log.substr(0, 400));
+      throw std::runtime_error("gnuplot failed to render the figure: " + log.substr(0, 400));
     }
     std::string bytes = read_bytes(output);
     if (std::string(terminal.suffix) == ".svg") bytes = preserve_svg_spaces(std::move(bytes));

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -60,11 +61,12 @@ void write_files(const std::string& prefix,
 }
 
 std::string key_value_table(const Json& object) {
+  std::size_t width = 0;
+  for (const auto& [key, value] : object.items()) width = std::max(width, key.size());
   std::ostringstream out;
   for (const auto& [key, value] : object.items()) {
     if (value.is_array() || value.is_object()) continue;
-    out << key;
-    for (std::size_t pad = key.size(); pad < 14; ++pad) out << ' ';
+    out << key << std::string(width + 2 - key.size(), ' ');
     if (value.is_number_float())
       out << format_number(value.get<double>());
     else if (value.is_string())
