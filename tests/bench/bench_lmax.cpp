@@ -2,11 +2,6 @@
 // process (budget 50 ms), chi_max at N = 2^20 (budget 1 s), and the O(N)
 // prefix sums beside the literal O(N^2) double sum for one chi(D~).
 // Usage: bench_lmax PATH_TO_QMF. Reports; does not fail on a slow machine.
-#include "qmf/lloyd_max.hpp"
-#include "qmf/quantizer_depth.hpp"
-
-#include "../naive_chi.hpp"
-
 #include <spawn.h>
 #include <sys/wait.h>
 
@@ -16,6 +11,10 @@
 #include <functional>
 #include <string>
 #include <vector>
+
+#include "../naive_chi.hpp"
+#include "qmf/lloyd_max.hpp"
+#include "qmf/quantizer_depth.hpp"
 
 extern char** environ;
 

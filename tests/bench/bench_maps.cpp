@@ -6,30 +6,13 @@
 // on one number that qmf computes to ~1e-15 along with all the others.
 #include <algorithm>
 #include <cstdio>
-#include <ctime>
 #include <random>
 #include <string>
 
+#include "cpu_time.hpp"
 #include "qmf/fixed_points.hpp"
 
 namespace {
-
-double cpu_seconds() {
-  timespec now{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
-  return static_cast<double>(now.tv_sec) + 1e-9 * static_cast<double>(now.tv_nsec);
-}
-
-template <class Work>
-double best_seconds(int repeats, Work work) {
-  double best = 1e300;
-  for (int r = 0; r < repeats; ++r) {
-    const double start = cpu_seconds();
-    work();
-    best = std::min(best, cpu_seconds() - start);
-  }
-  return best;
-}
 
 double monte_carlo_covariance(const qmf::Activation& phi, const qmf::Initialization& init, double q,
                               double c) {
@@ -62,10 +45,10 @@ int main() {
   volatile double sink = 0.0;
   for (const auto& [act, init] : cases) {
     const auto phi = qmf::make_activation(act);
-    const double exact =
-        best_seconds(5, [&] { sink = sink + qmf::mean_field_fixed_point(*phi, init).xi_c; });
-    const double sampled =
-        best_seconds(3, [&] { sink = sink + monte_carlo_covariance(*phi, init, 1.0, 0.5); });
+    const double exact = qmf::bench::best_cpu_seconds(
+        5, [&] { sink = sink + qmf::mean_field_fixed_point(*phi, init).xi_c; });
+    const double sampled = qmf::bench::best_cpu_seconds(
+        3, [&] { sink = sink + monte_carlo_covariance(*phi, init, 1.0, 0.5); });
     std::printf("%-12s %6.3g %6.3g %14.3f %14.3f %8.2f\n", act, init.sw2, init.sb2, 1e3 * exact,
                 1e3 * sampled, exact / sampled);
   }

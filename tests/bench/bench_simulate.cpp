@@ -13,36 +13,17 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cstdio>
-#include <ctime>
 #include <fstream>
 #include <string>
 #include <vector>
 
 #include "../../src/simulate/dense_layer.hpp"
+#include "cpu_time.hpp"
 #include "qmf/simulate.hpp"
 
 namespace {
 
 constexpr double required_ratio = 0.5;
-
-double cpu_seconds() {
-  timespec now{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
-  return static_cast<double>(now.tv_sec) + 1e-9 * static_cast<double>(now.tv_nsec);
-}
-
-// Best of `repeats` timings in CPU time: on a shared machine wall time counts
-// the time slices other processes get, CPU time only ours.
-template <class Work>
-double best_seconds(int repeats, Work work) {
-  double best = 1e300;
-  for (int r = 0; r < repeats; ++r) {
-    const double start = cpu_seconds();
-    work();
-    best = std::min(best, cpu_seconds() - start);
-  }
-  return best;
-}
 
 // GFLOP/s of two pieces of work, alternated so that both see the same load.
 template <class Simulated, class Reference>
@@ -51,8 +32,8 @@ std::pair<double, double> gigaflops(double flops, int rounds, Simulated simulate
   double a = 0.0;
   double b = 0.0;
   for (int round = 0; round < rounds; ++round) {
-    a = std::max(a, flops * 1e-9 / best_seconds(3, simulated));
-    b = std::max(b, flops * 1e-9 / best_seconds(3, reference));
+    a = std::max(a, flops * 1e-9 / qmf::bench::best_cpu_seconds(3, simulated));
+    b = std::max(b, flops * 1e-9 / qmf::bench::best_cpu_seconds(3, reference));
   }
   return {a, b};
 }
@@ -110,9 +91,10 @@ bool whole_nets(int n, int depth) {
     h /= h.norm();  // keep the numbers finite from one repeat to the next
   };
   const double net_flops = depth * 2.0 * (2.0 * n * n * m);  // forward and backward
-  const double simulated =
-      s.nets * net_flops * 1e-9 / best_seconds(3, [&] { (void)qmf::simulate_networks(*phi, s); });
-  const double eigen = s.nets * net_flops * 1e-9 / best_seconds(3, [&] {
+  const double simulated = s.nets * net_flops * 1e-9 / qmf::bench::best_cpu_seconds(3, [&] {
+                             (void)qmf::simulate_networks(*phi, s);
+                           });
+  const double eigen = s.nets * net_flops * 1e-9 / qmf::bench::best_cpu_seconds(3, [&] {
                          for (int r = 0; r < s.nets; ++r) eigen_net();
                        });
   return report("whole nets, depth 20", n, m, {simulated, eigen}, true);
