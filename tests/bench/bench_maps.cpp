@@ -4,7 +4,6 @@
 // same run, is a Monte Carlo estimate of a single value of the covariance map
 // with 10^5 samples (about 3 digits), what a sampling-based tool would spend
 // on one number that qmf computes to ~1e-15 along with all the others.
-#include <algorithm>
 #include <cstdio>
 #include <random>
 #include <string>
