@@ -53,7 +53,8 @@ double log_chi_slope(const StepActivation& phi, double log_q) {
 // bracketed by widening steps from it.
 double refine_zero_mean_maximiser(const StepActivation& phi, double log_q) {
   auto slope = [&](double x) { return log_chi_slope(phi, x); };
-  for (double step = 1e-6; step < 1.0; step *= 4.0) {
+  for (int widening = 0; widening < 10; ++widening) {
+    const double step = 1e-6 * std::pow(4.0, widening);
     const double a = log_q - step;
     const double b = log_q + step;
     const double f_a = slope(a);
