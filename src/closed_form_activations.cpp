@@ -1,14 +1,13 @@
 // Kernels with closed forms (erf, relu, linear) and the one-dimensional
 // moments of hard-tanh; tanh has none and keeps the quadrature of
 // SmoothActivation.
-#include "smooth_activations.hpp"
-
-#include "qmf/gaussian.hpp"
-
+#include <algorithm>
 #include <boost/math/constants/constants.hpp>
-
 #include <cmath>
 #include <limits>
+
+#include "qmf/gaussian.hpp"
+#include "smooth_activations.hpp"
 
 namespace qmf::detail {
 
@@ -26,7 +25,20 @@ double Tanh::derivative(double x) const {
 }
 
 double Tanh::difference(double mid, double half_gap) const {
-  return std::sinh(2.0 * half_gap) / (std::cosh(mid + half_gap) * std::cosh(mid - half_gap));
+  // tanh a - tanh b = 2 sinh(a - b) / (cosh(a + b) + cosh(a - b)); numerator
+  // and denominator are scaled by e^-m, m the largest |exponent|, so that
+  // neither overflows (cosh overflows beyond 710, which sqrt(q) z reaches at
+  // q ~ 3500).
+  const double sum = 2.0 * mid;
+  const double gap = 2.0 * half_gap;
+  const double m = std::max(std::fabs(sum), std::fabs(gap));
+  // 2 sinh(gap) e^-m without cancellation for small gaps, and without
+  // overflow for large ones (where the difference of exponentials is exact).
+  const double numerator = std::fabs(gap) < 700.0 ? 2.0 * std::sinh(gap) * std::exp(-m)
+                                                  : std::exp(gap - m) - std::exp(-gap - m);
+  const double denominator =
+      0.5 * (std::exp(sum - m) + std::exp(-sum - m) + std::exp(gap - m) + std::exp(-gap - m));
+  return numerator / denominator;
 }
 
 double HardTanh::value(double x) const { return x < -1.0 ? -1.0 : (x > 1.0 ? 1.0 : x); }
@@ -61,8 +73,8 @@ double HardTanh::derivative_second_moment(double q) const {
 double HardTanh::cross_moment_slope(double q, double c) const {
   // q P(|u1| < 1, |u2| < 1): a rectangle probability of the bivariate normal.
   const double b = 1.0 / std::sqrt(q);
-  const double rectangle = bivariate_normal_upper(-b, -b, c) - 2.0 * bivariate_normal_upper(-b, b, c) +
-                           bivariate_normal_upper(b, b, c);
+  const double rectangle = bivariate_normal_upper(-b, -b, c) -
+                           2.0 * bivariate_normal_upper(-b, b, c) + bivariate_normal_upper(b, b, c);
   return q * rectangle;
 }
 
@@ -70,17 +82,50 @@ double Erf::value(double x) const { return std::erf(x); }
 
 double Erf::derivative(double x) const { return two_over_root_pi * std::exp(-x * x); }
 
+namespace {
+// The arcsine kernel's argument x = 2q / (1 + 2q) and its distance from 1,
+// 1 / (1 + 2q), taken directly: at large q, 1 - x computed by subtraction
+// would keep only a few digits, and so would 1 - x c near c = 1.
+struct ArcsineArgument {
+  double x;
+  double one_minus_x;
+};
+
+ArcsineArgument arcsine_argument(double q) {
+  return {2.0 * q / (1.0 + 2.0 * q), 1.0 / (1.0 + 2.0 * q)};
+}
+
+// 1 - x c = (1 - x) + x (1 - c), accurate when both x and c are near 1.
+double one_minus_product(const ArcsineArgument& a, double c) {
+  return a.one_minus_x + a.x * (1.0 - c);
+}
+
+// asin(x) for x in [0, 1], given 1 - x: pi/2 - 2 asin(sqrt((1 - x)/2)) near 1,
+// where asin itself is ill-conditioned.
+double arcsine_near_one(double x, double one_minus_x) {
+  return x < 0.5 ? std::asin(x) : 0.5 * pi - 2.0 * std::asin(std::sqrt(0.5 * one_minus_x));
+}
+}  // namespace
+
 // E[erf(u1) erf(u2)] = (2/pi) asin(2 q c / (1 + 2q)).
-double Erf::second_moment(double q) const { return 2.0 / pi * std::asin(2.0 * q / (1.0 + 2.0 * q)); }
+double Erf::second_moment(double q) const {
+  const auto a = arcsine_argument(q);
+  return 2.0 / pi * arcsine_near_one(a.x, a.one_minus_x);
+}
 
 double Erf::second_moment_slope(double q) const {
   return 4.0 / (pi * (1.0 + 2.0 * q) * std::sqrt(1.0 + 4.0 * q));
 }
 
-double Erf::derivative_second_moment(double q) const { return 4.0 / (pi * std::sqrt(1.0 + 4.0 * q)); }
+double Erf::derivative_second_moment(double q) const {
+  return 4.0 / (pi * std::sqrt(1.0 + 4.0 * q));
+}
 
 double Erf::cross_moment(double q, double c) const {
-  return 2.0 / pi * std::asin(2.0 * q * c / (1.0 + 2.0 * q));
+  const auto a = arcsine_argument(q);
+  const double y = a.x * c;
+  return 2.0 / pi *
+         std::copysign(arcsine_near_one(std::fabs(y), one_minus_product(a, std::fabs(c))), y);
 }
 
 double Erf::cross_moment_deficit(double q, double c) const {
@@ -88,17 +133,20 @@ double Erf::cross_moment_deficit(double q, double c) const {
   // x^2 - y^2 = x^2 (1 - c)(1 + c): no cancellation as c -> 1. The identity
   // needs asin(x) - asin(y) <= pi/2, true for c >= 0; for c < 0 the plain
   // difference is a sum of two positive terms and does not cancel either.
-  const double x = 2.0 * q / (1.0 + 2.0 * q);
+  const auto a = arcsine_argument(q);
+  const double x = a.x;
   const double y = x * c;
-  if (c < 0.0) return 2.0 / pi * (std::asin(x) - std::asin(y));
+  if (c < 0.0) return 2.0 / pi * (arcsine_near_one(x, a.one_minus_x) - std::asin(y));
   const double numerator = x * x * (1.0 - c) * (1.0 + c);
-  const double denominator = x * std::sqrt((1.0 - y) * (1.0 + y)) + y * std::sqrt((1.0 - x) * (1.0 + x));
+  const double denominator =
+      x * std::sqrt(one_minus_product(a, c) * (1.0 + y)) + y * std::sqrt(a.one_minus_x * (1.0 + x));
   return 2.0 / pi * std::asin(numerator / denominator);
 }
 
 double Erf::cross_moment_slope(double q, double c) const {
-  const double x = 2.0 * q / (1.0 + 2.0 * q);
-  return 2.0 / pi * x / std::sqrt((1.0 - x * c) * (1.0 + x * c));
+  const auto a = arcsine_argument(q);
+  const double y = a.x * c;
+  return 2.0 / pi * a.x / std::sqrt(one_minus_product(a, std::fabs(c)) * (1.0 + std::fabs(y)));
 }
 
 double Relu::bound() const { return infinity; }
@@ -128,7 +176,9 @@ double Relu::cross_moment_deficit(double q, double c) const {
   return q * (pi * (1.0 - c) + t_cos_minus_sin) / (2.0 * pi);
 }
 
-double Relu::cross_moment_slope(double q, double c) const { return q * (pi - angle(c)) / (2.0 * pi); }
+double Relu::cross_moment_slope(double q, double c) const {
+  return q * (pi - angle(c)) / (2.0 * pi);
+}
 
 double Linear::bound() const { return infinity; }
 

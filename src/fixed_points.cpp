@@ -33,8 +33,11 @@ double bracketed_root(F&& f, double lo, double hi, double f_lo, double f_hi) {
 // and, for bounded phi, below sw2 sup|phi|^2 + sb2.
 std::pair<double, double> length_search_range(const Activation& phi, const Initialization& init) {
   const double bound = phi.bound();
-  const double hi =
-      std::isfinite(bound) ? init.sw2 * bound * bound + init.sb2 : 1e12 * std::max(1.0, init.sb2);
+  // For bounded phi the map cannot exceed sw2 sup|phi|^2 + sb2; 1e-12 above
+  // it, quadrature rounding of E[phi^2] (a few ulps over sup|phi|^2) cannot
+  // turn the last sign of the gap.
+  const double hi = std::isfinite(bound) ? (init.sw2 * bound * bound + init.sb2) * (1.0 + 1e-12)
+                                         : 1e12 * std::max(1.0, init.sb2);
   const double lo = init.sb2 > 0.0 ? init.sb2 : 1e-12 * std::min(hi, 1.0);
   return {lo, hi};
 }

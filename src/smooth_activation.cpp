@@ -7,16 +7,24 @@
 
 namespace qmf::detail {
 
-std::vector<double> SmoothActivation::kinks_in_z(double q) const {
+std::vector<double> SmoothActivation::breaks_in_z(double q) const {
   std::vector<double> z = kinks();
   const double scale = 1.0 / std::sqrt(q);
   for (double& x : z) x *= scale;
+  // phi(sqrt(q) z) changes on the scale 1/sqrt(q) around z = 0. A quadrature
+  // panel much wider than that can place no node inside the change and then
+  // sees nothing to refine (at q = 1e9 it would report E[phi'^2] = 0), so
+  // panels grow geometrically from that scale up to |z| = 2.
+  for (double point = scale; point < 2.0; point *= 4.0) {
+    z.push_back(point);
+    z.push_back(-point);
+  }
   return z;
 }
 
 double SmoothActivation::mean(double q) const {
   const double root_q = std::sqrt(q);
-  return gaussian_expectation([&](double z) { return value(root_q * z); }, kinks_in_z(q));
+  return gaussian_expectation([&](double z) { return value(root_q * z); }, breaks_in_z(q));
 }
 
 double SmoothActivation::second_moment(double q) const {
@@ -26,7 +34,7 @@ double SmoothActivation::second_moment(double q) const {
         const double phi = value(root_q * z);
         return phi * phi;
       },
-      kinks_in_z(q));
+      breaks_in_z(q));
 }
 
 double SmoothActivation::second_moment_slope(double q) const {
@@ -37,7 +45,7 @@ double SmoothActivation::second_moment_slope(double q) const {
                const double u = root_q * z;
                return value(u) * derivative(u) * u;
              },
-             kinks_in_z(q)) /
+             breaks_in_z(q)) /
          q;
 }
 
@@ -48,14 +56,14 @@ double SmoothActivation::derivative_second_moment(double q) const {
         const double d = derivative(root_q * z);
         return d * d;
       },
-      kinks_in_z(q));
+      breaks_in_z(q));
 }
 
 double SmoothActivation::cross_moment(double q, double c) const {
   const double root_q = std::sqrt(q);
   return bivariate_gaussian_expectation(
       [&](double z1, double z2) { return value(root_q * z1) * value(root_q * z2); }, c,
-      kinks_in_z(q));
+      breaks_in_z(q));
 }
 
 double SmoothActivation::difference(double mid, double half_gap) const {
@@ -85,7 +93,7 @@ double SmoothActivation::cross_moment_deficit(double q, double c) const {
                      const double d = difference(root_q * m, root_q * h);
                      return d * d;
                    },
-                   c, kinks_in_z(q));
+                   c, breaks_in_z(q));
 }
 
 double SmoothActivation::cross_moment_slope(double q, double c) const {
@@ -95,7 +103,7 @@ double SmoothActivation::cross_moment_slope(double q, double c) const {
                  [&](double z1, double z2) {
                    return derivative(root_q * z1) * derivative(root_q * z2);
                  },
-                 c, kinks_in_z(q));
+                 c, breaks_in_z(q));
 }
 
 }  // namespace qmf::detail

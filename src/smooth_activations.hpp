@@ -2,9 +2,9 @@
 // obtain them through make_activation().
 #pragma once
 
-#include "qmf/activation.hpp"
-
 #include <vector>
+
+#include "qmf/activation.hpp"
 
 namespace qmf::detail {
 
@@ -30,7 +30,9 @@ class SmoothActivation : public Activation {
   [[nodiscard]] virtual double difference(double mid, double half_gap) const;
 
  private:
-  [[nodiscard]] std::vector<double> kinks_in_z(double q) const;
+  /// Quadrature break points in z = u / sqrt(q): the kinks, and points that
+  /// resolve the scale 1/sqrt(q) of phi(sqrt(q) z) near 0.
+  [[nodiscard]] std::vector<double> breaks_in_z(double q) const;
 };
 
 class Tanh final : public SmoothActivation {

@@ -54,6 +54,28 @@ TEST_CASE("generic quadrature matches erf's closed forms to 1e-12") {
   }
 }
 
+TEST_CASE("generic quadrature resolves phi(sqrt(q) z) at very large q") {
+  // At q = 1e9 erf(sqrt(q) z) turns over within |z| ~ 3e-5: a panel [0, 12]
+  // has no node there, so without break points at the activation's own scale
+  // the quadrature would return E[phi'^2] = 0 (and did for tanh: an ordered
+  // phase reported at sw2 = 1e9). Same closed forms, same 1e-12.
+  const QuadratureErf quadrature;
+  const auto closed = qmf::make_activation("erf");
+  for (double q : {1e5, 1e9}) {
+    INFO("q = " << q);
+    CHECK(quadrature.second_moment(q) == Approx(closed->second_moment(q)).epsilon(1e-12));
+    CHECK(quadrature.derivative_second_moment(q) ==
+          Approx(closed->derivative_second_moment(q)).epsilon(1e-12));
+    for (double c : {0.0, 0.5, 1.0 - 1e-6}) {
+      INFO("c = " << c);
+      CHECK(quadrature.cross_moment_deficit(q, c) ==
+            Approx(closed->cross_moment_deficit(q, c)).epsilon(1e-12));
+      CHECK(quadrature.cross_moment_slope(q, c) ==
+            Approx(closed->cross_moment_slope(q, c)).epsilon(1e-12));
+    }
+  }
+}
+
 TEST_CASE("hardtanh deficit is the integral of its exact slope (Price's theorem)") {
   // d/dc E[phi(u1) phi(u2)] = q P(|u1| < 1, |u2| < 1) is exact (Owen's T), so
   // E[phi^2] - E[phi phi](c) = integral from c to 1 of it: a one-dimensional
