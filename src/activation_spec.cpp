@@ -1,24 +1,24 @@
 // Parsing of activation specs (docs/cli.md): "name[:argument][,key=value...]".
-#include "qmf/activation.hpp"
-#include "qmf/lloyd_max.hpp"
-#include "qmf/step_activation.hpp"
-
-#include "smooth_activations.hpp"
-
-#include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <map>
 #include <stdexcept>
+
+#include "qmf/activation.hpp"
+#include "qmf/lloyd_max.hpp"
+#include "qmf/step_activation.hpp"
+#include "smooth_activations.hpp"
 
 namespace qmf {
 
 namespace {
 
 [[noreturn]] void fail(const std::string& spec, const std::string& why) {
-  throw std::invalid_argument("--act '" + spec + "': " + why +
-                              " (allowed: sign, tanh, erf, relu, hardtanh, linear, quant:N[,D=..,A=..], "
-                              "steps:t=T1;T2..,y=Y0;Y1.., lloyd:N[,S=..])");
+  throw std::invalid_argument(
+      "--act '" + spec + "': " + why +
+      " (allowed: sign, tanh, erf, relu, hardtanh, linear, quant:N[,D=..,A=..], "
+      "steps:t=T1;T2..,y=Y0;Y1.., lloyd:N[,S=..])");
 }
 
 std::vector<std::string> split(const std::string& text, char separator) {
@@ -34,17 +34,22 @@ std::vector<std::string> split(const std::string& text, char separator) {
 
 double parse_number(const std::string& spec, const std::string& text, const std::string& what) {
   if (text.empty()) fail(spec, what + " is empty");
-  char* end = nullptr;
-  errno = 0;
-  const double x = std::strtod(text.c_str(), &end);
-  if (end != text.c_str() + text.size() || errno == ERANGE || !std::isfinite(x))
+  // from_chars, unlike strtod, takes no leading spaces, hex or locale.
+  double x = 0.0;
+  const char* last = text.data() + text.size();
+  const auto [end, error] = std::from_chars(text.data(), last, x);
+  if (end != last || error != std::errc() || !std::isfinite(x))
     fail(spec, what + " '" + text + "' is not a finite number");
   return x;
 }
 
 int parse_level_count(const std::string& spec, const std::string& text) {
   const double n = parse_number(spec, text, "the number of levels N");
-  if (n != std::floor(n) || n < 2 || n > (1 << 26)) fail(spec, "N must be an integer >= 2");
+  // 2^20 levels: the largest N the tests verify, and already ~1 s per map
+  // evaluation.
+  constexpr int max_levels = 1 << 20;
+  if (n != std::floor(n) || n < 2 || n > max_levels)
+    fail(spec, "N must be an integer from 2 to " + std::to_string(max_levels));
   return static_cast<int>(n);
 }
 
@@ -62,12 +67,14 @@ std::map<std::string, std::string> parse_options(const std::string& spec,
   std::map<std::string, std::string> options;
   for (std::size_t i = 1; i < parts.size(); ++i) {
     const std::size_t eq = parts[i].find('=');
-    if (eq == std::string::npos) fail(spec, "option '" + parts[i] + "' is not of the form key=value");
+    if (eq == std::string::npos)
+      fail(spec, "option '" + parts[i] + "' is not of the form key=value");
     const std::string key = parts[i].substr(0, eq);
     bool known = false;
     for (const auto& a : allowed) known = known || a == key;
     if (!known) fail(spec, "unknown option '" + key + "'");
-    if (!options.emplace(key, parts[i].substr(eq + 1)).second) fail(spec, "option '" + key + "' given twice");
+    if (!options.emplace(key, parts[i].substr(eq + 1)).second)
+      fail(spec, "option '" + key + "' given twice");
   }
   return options;
 }
@@ -115,7 +122,9 @@ std::unique_ptr<Activation> make_activation(const std::string& spec) {
   if (name == "quant") return make_quantizer(spec, parts.front(), parts);
   if (name == "lloyd") return make_lloyd(spec, parts.front(), parts);
   if (colon != std::string::npos) fail(spec, "'" + name + "' takes no arguments");
-  if (name == "sign") return std::make_unique<StepActivation>(std::vector<double>{0.0}, std::vector<double>{-1.0, 1.0}, "sign");
+  if (name == "sign")
+    return std::make_unique<StepActivation>(std::vector<double>{0.0},
+                                            std::vector<double>{-1.0, 1.0}, "sign");
   if (name == "tanh") return std::make_unique<detail::Tanh>();
   if (name == "erf") return std::make_unique<detail::Erf>();
   if (name == "relu") return std::make_unique<detail::Relu>();

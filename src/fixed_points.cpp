@@ -154,6 +154,9 @@ CorrelationFixedPoint stable_correlation_fixed_point(const Activation& phi,
   for (int iteration = 0; iteration < max_newton_iterations; ++iteration) {
     const double descent = 1.0 - correlation_map_slope(phi, init, q_star, c);
     const double step = gap / descent;
+    if (!std::isfinite(gap) || !std::isfinite(descent))
+      throw numerical_error("the correlation map has no finite value at c = " + describe(c) +
+                            " (q* = " + describe(q_star) + ")");
     if (!(step > 0.0) || !std::isfinite(step))
       throw numerical_error("Newton's method for c* lost monotonicity at c = " + describe(c) +
                             " (gap " + describe(gap) + ", slope " + describe(1.0 - descent) + ")");

@@ -65,6 +65,11 @@ StepActivation::StepActivation(std::vector<double> thresholds, std::vector<doubl
       throw std::invalid_argument("thresholds must be strictly increasing");
   jumps_.resize(thresholds_.size());
   for (std::size_t k = 0; k < thresholds_.size(); ++k) jumps_[k] = levels_[k + 1] - levels_[k];
+  // A constant phi maps every pair of inputs to the same output: no signal
+  // propagates, and chi_c = 0 would be a statement about nothing.
+  if (std::all_of(jumps_.begin(), jumps_.end(), [](double h) { return h == 0.0; }))
+    throw std::invalid_argument(
+        "a step activation needs two different levels (all equal: phi is constant)");
   const double eps = std::numeric_limits<double>::epsilon();
   uniform_staircase_ =
       thresholds_.size() > 1 &&

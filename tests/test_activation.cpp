@@ -122,7 +122,9 @@ TEST_CASE("malformed specs throw std::invalid_argument") {
       "", "foo", "Sign", "sign:2", "tanh:1", "relu,A=1", "sign ",
       // N missing, not an integer, or < 2
       "quant", "quant:", "quant:1", "quant:0", "quant:-3", "quant:2.5", "quant:abc", "quant:4x",
-      "lloyd:1", "lloyd:", "quant:1e300",
+      "lloyd:1", "lloyd:", "quant:1e300", "quant:1048577", "lloyd:2000000",
+      // numbers as strtod would take them but a spec should not: spaces, hex
+      "quant: 4", "quant:4,A= 2", "quant:0x10",
       // non-finite numbers
       "quant:nan", "quant:inf", "quant:4,D=nan", "quant:4,A=inf", "quant:4,D=1e999",
       "lloyd:4,S=nan",
@@ -139,7 +141,9 @@ TEST_CASE("malformed specs throw std::invalid_argument") {
       // steps: thresholds not strictly increasing
       "steps:t=1;0,y=0;1;2", "steps:t=0;0,y=0;1;2", "steps:t=-1;2;1.5,y=0;1;2;3",
       // steps: non-finite numbers
-      "steps:t=inf,y=0;1", "steps:t=0,y=nan;1", "steps:t=0,y=0;1e400"};
+      "steps:t=inf,y=0;1", "steps:t=0,y=nan;1", "steps:t=0,y=0;1e400",
+      // steps: constant (every level equal)
+      "steps:t=0,y=1;1", "steps:t=-1;1,y=0;0;0"};
   for (const auto& spec : malformed) {
     INFO("spec '" << spec << "'");
     CHECK_THROWS_AS(make_activation(spec), std::invalid_argument);
