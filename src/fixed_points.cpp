@@ -61,16 +61,17 @@ std::vector<LengthFixedPoint> length_fixed_points(const Activation& phi,
     const double slope = length_map_slope(phi, init, q);
     points.push_back({q, slope, std::fabs(slope) < 1.0});
   };
-  // Scan log q; at q = hi the gap is <= 0 for bounded phi, so the last
-  // interval closes every bracket.
-  const int intervals =
-      std::max(8, static_cast<int>(std::ceil(scan_points_per_decade * std::log10(hi / lo))));
+  // Scan log q (in logs: hi / lo can overflow); at q = hi the gap is <= 0 for
+  // bounded phi, so the last interval closes every bracket.
+  const int intervals = std::max(
+      8, static_cast<int>(std::ceil(scan_points_per_decade * (std::log10(hi) - std::log10(lo)))));
   double q_prev = lo;
   double g_prev = gap(lo);
   if (g_prev == 0.0) record(lo);
   for (int i = 1; i <= intervals; ++i) {
-    const double q =
-        i == intervals ? hi : lo * std::pow(hi / lo, static_cast<double>(i) / intervals);
+    const double q = i == intervals
+                         ? hi
+                         : std::exp(std::log(lo) + (std::log(hi) - std::log(lo)) * i / intervals);
     const double g = gap(q);
     if (g == 0.0) {
       // A run of exact zeros (relu or linear exactly at sw2 = 2 or 1 with

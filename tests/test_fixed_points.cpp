@@ -338,3 +338,33 @@ TEST_CASE("mean_field_fixed_point assembles the pieces consistently") {
     CHECK(result.xi_c > 0.0);
   }
 }
+
+TEST_CASE("extreme weight variances: the sign limit, reached without overflow or NaN") {
+  // At sw2 = 1e300 every bounded activation looks like sign: q* = sw2 sup|phi|^2
+  // (the scan must not overflow hi / lo), c* = 0 and chi_c = 2/pi at sb2 = 0.
+  // With sb2 = sw2 the sign map c' = ((2/pi) asin c + 1) / 2 has its fixed
+  // point at c* = 0.78983 (solved here by iteration of the closed form).
+  double sign_c_star = 0.5;
+  for (int i = 0; i < 2000; ++i) sign_c_star = (2.0 / pi * std::asin(sign_c_star) + 1.0) / 2.0;
+  for (const std::string spec : {"sign", "quant:16", "tanh"}) {
+    INFO(spec);
+    const auto phi = make_activation(spec);
+    const auto at_zero_bias = mean_field_fixed_point(*phi, {1e300, 0.0});
+    CHECK(at_zero_bias.length.q == Approx(1e300).epsilon(1e-12));
+    CHECK(at_zero_bias.correlation.chi_c == Approx(2.0 / pi).epsilon(1e-9));
+    const auto with_bias = mean_field_fixed_point(*phi, {1e300, 1e300});
+    CHECK(with_bias.correlation.c == Approx(sign_c_star).epsilon(1e-9));
+  }
+}
+
+TEST_CASE("tanh at sw2 = 1e9 is deep in the chaotic phase") {
+  // q* ~ 1e9 makes tanh(sqrt(q*) z) a step of width 3e-5 in z; the quadrature
+  // must still see it: chi_1 = sw2 E[phi'^2] ~ (4/3) sw2 pdf(0) / sqrt(q*),
+  // ~1.7e4, and c* ~ (sb2 / q*) / (1 - 2/pi) ~ 1.4e-10 (first order in the
+  // sign-like map around c = 0), each to 1%.
+  const auto tanh = make_activation("tanh");
+  const auto point = mean_field_fixed_point(*tanh, {1e9, 0.05});
+  const double q = point.length.q;
+  CHECK(point.chi_1 == Approx(1e9 * 4.0 / 3.0 / std::sqrt(2.0 * pi) / std::sqrt(q)).epsilon(1e-2));
+  CHECK(point.correlation.c == Approx(0.05 / q / (1.0 - 2.0 / pi)).epsilon(1e-2));
+}

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "../src/simulate/normal_generator.hpp"
+#include "qmf/errors.hpp"
 #include "qmf/gaussian_expectation.hpp"
 #include "qmf/simulate.hpp"
 
@@ -272,4 +273,18 @@ TEST_CASE("bad simulation settings name the offending option", "[simulate]") {
   s = good;
   s.init.sb2 = std::nan("");
   expect_error(s, "--sb2");
+  s = good;
+  s.threads = 100000;
+  expect_error(s, "--threads");
+  s = good;
+  s.width = 100000000;  // 8 * 3 * 1e8 * 2 * 2 threads: 9 GiB of pre-activations
+  expect_error(s, "GiB");
+}
+
+TEST_CASE("a net that overflows double precision is reported, not averaged", "[simulate]") {
+  // sw2 = 1e300: the pre-activations of layer 2 reach 1e300 and their squares
+  // overflow; no mean or standard error of them is a result.
+  const auto phi = qmf::make_activation("quant:16");
+  CHECK_THROWS_AS(qmf::simulate_networks(*phi, settings(1e300, 0.0, 20, 3, 2)),
+                  qmf::numerical_error);
 }

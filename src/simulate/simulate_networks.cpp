@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "qmf/errors.hpp"
 #include "qmf/simulate.hpp"
 #include "random_network.hpp"
 
@@ -26,6 +27,33 @@ void require(bool ok, const std::string& message) {
   if (!ok) throw std::invalid_argument(message);
 }
 
+// The doubles a net of these settings keeps alive per thread: its
+// pre-activations at every layer (the backward pass needs them) and a few
+// n x m work matrices; and the measurements of every net.
+double memory_bytes(const SimulationSettings& s) {
+  const double columns = static_cast<double>(s.c0.size()) + 1.0;
+  const double per_thread = (s.depth + 4.0) * s.width * columns;
+  const double per_net = (s.depth + 1.0) * (columns + 2.0);
+  return 8.0 * (s.threads * per_thread + s.nets * per_net);
+}
+
+constexpr double memory_limit_bytes = 4.0 * 1024 * 1024 * 1024;
+
+// A net whose signal or gradient leaves double precision has no statistics
+// to report: say where, rather than print inf or NaN.
+void require_finite(const SimulatedLayer& layer) {
+  bool finite = std::isfinite(layer.q.mean) && std::isfinite(layer.q.se);
+  for (const auto& c : layer.c) finite = finite && std::isfinite(c.mean) && std::isfinite(c.se);
+  if (std::isfinite(layer.grad.mean) || std::isnan(layer.grad.mean))  // NaN: not measured
+    finite = finite && std::isfinite(layer.grad.se) == std::isfinite(layer.grad.mean);
+  else
+    finite = false;
+  if (!finite)
+    throw numerical_error(
+        "the simulated nets leave double precision at layer " + std::to_string(layer.layer) +
+        " (signal or gradient over- or underflows; try a smaller --sw2 or --depth)");
+}
+
 }  // namespace
 
 void validate(const SimulationSettings& s) {
@@ -39,6 +67,11 @@ void validate(const SimulationSettings& s) {
   require(std::isfinite(s.q0) && s.q0 > 0.0, "--q0 must be a positive finite number");
   require(!s.c0.empty(), "--c0 needs at least one correlation");
   for (const double c : s.c0) require(c >= -1.0 && c <= 1.0, "--c0 must lie in [-1, 1]");
+  require(s.threads <= 1024, "--threads must be at most 1024");
+  const double gib = memory_bytes(s) / (1024.0 * 1024 * 1024);
+  require(memory_bytes(s) <= memory_limit_bytes, "--width, --depth, --nets and --threads ask for " +
+                                                     std::to_string(gib).substr(0, 6) +
+                                                     " GiB of memory; the limit is 4 GiB");
 }
 
 std::vector<SimulatedLayer> simulate_networks(const Activation& phi,
@@ -69,6 +102,7 @@ std::vector<SimulatedLayer> simulate_networks(const Activation& phi,
     const double not_measured = std::numeric_limits<double>::quiet_NaN();
     layer.grad = settings.backward ? estimate(nets, [l](const auto& net) { return net.grad[l]; })
                                    : Estimate{not_measured, not_measured};
+    require_finite(layer);
   }
   return layers;
 }
