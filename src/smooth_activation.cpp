@@ -14,8 +14,10 @@ std::vector<double> SmoothActivation::breaks_in_z(double q) const {
   // phi(sqrt(q) z) changes on the scale 1/sqrt(q) around z = 0. A quadrature
   // panel much wider than that can place no node inside the change and then
   // sees nothing to refine (at q = 1e9 it would report E[phi'^2] = 0), so
-  // panels grow geometrically from that scale up to |z| = 2.
-  for (double point = scale; point < 2.0; point *= 4.0) {
+  // panels grow geometrically from that scale, over |u| = |sqrt(q) z| <= 64
+  // where an activation's features lie (tanh is flat to rounding beyond
+  // |u| = 20), and stop below |z| = 2. (None for q = inf, where the scale is 0.)
+  for (double point = scale; point > 0.0 && point < 2.0 && point <= 64.0 * scale; point *= 4.0) {
     z.push_back(point);
     z.push_back(-point);
   }

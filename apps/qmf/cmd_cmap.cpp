@@ -2,6 +2,7 @@
 // activations, each at its fixed-point variance q*. Sampled densely near
 // c = 1, where step activations have a square-root cusp (1 - c' ~ sqrt(1 - c)).
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -16,6 +17,7 @@
 #include "output.hpp"
 #include "qmf/critical.hpp"
 #include "qmf/fixed_points.hpp"
+#include "shared_options.hpp"
 
 namespace qmf::cli {
 
@@ -249,12 +251,19 @@ Json curves_json(const std::vector<Curve>& curves, const CmapOptions& o) {
 
 void run(const CmapOptions& o) {
   validate({1.0, o.sb2});
+  const auto requests = parse_requests(o);
+  const auto start = std::chrono::steady_clock::now();
   std::vector<Curve> curves;
-  for (const auto& request : parse_requests(o)) curves.push_back(correlation_curve(request, o));
+  for (const auto& request : requests) curves.push_back(correlation_curve(request, o));
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const Json out = curves_json(curves, o);
   if (!o.out.empty()) {
+    // Timing goes to the metadata file only: stdout depends on the input alone.
+    Json metadata = out;
+    metadata["seconds"] = seconds;
     auto files = render_cmap_figure(curves);
-    files.insert(files.begin(), {{".csv", curves_csv(curves)}, {".json", out.dump(2) + "\n"}});
+    files.insert(files.begin(), {{".csv", curves_csv(curves)}, {".json", metadata.dump(2) + "\n"}});
     write_files(o.out, files);
   }
   if (o.json) {
@@ -284,7 +293,7 @@ void add_cmap_command(CLI::App& app) {
       ->check(CLI::Range(3, 100000))
       ->capture_default_str();
   cmd->add_flag("--json", options->json, "print one JSON object");
-  cmd->add_option("--out", options->out, "write PREFIX.csv, .json, .png, .svg, .pdf");
+  add_out_option(*cmd, options->out, "write PREFIX.csv, .json, .png, .svg, .pdf");
   cmd->callback([options, cmd] {
     // The default sigma_w^2 list belongs to the default activations.
     if (cmd->count("--act") > 0 && cmd->count("--sw2") == 0) options->sw2 = {critical};

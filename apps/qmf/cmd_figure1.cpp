@@ -2,13 +2,13 @@
 // (2019). quant:16 at its critical sigma_w and at sigma_w +- 0.1, +- 0.2
 // (sigma_b = 0), several initial correlations: c^l against depth, the
 // mean-field iteration as lines, simulated nets as points with error bars.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <iostream>
 #include <memory>
 #include <numbers>
 #include <sstream>
-#include <thread>
 
 #include "commands.hpp"
 #include "figure.hpp"
@@ -16,6 +16,7 @@
 #include "progress_bar.hpp"
 #include "qmf/critical.hpp"
 #include "qmf/simulate.hpp"
+#include "shared_options.hpp"
 
 namespace qmf::cli {
 
@@ -36,27 +37,44 @@ struct Curve {
   std::vector<PredictedLayer> predicted;
 };
 
-// The agreement a reader should check the figure for.
+// The agreement a reader should check the figure for, over the points
+// (curve, pair, layer >= 1) whose simulated correlation varies between nets.
+// Where all nets agree (se = 0: a narrow net of a coarse step activation can
+// repeat the same correlation), a z-score would be infinite or undefined, so
+// those points are only counted.
 struct Agreement {
   double max_abs_z = 0.0;
-  double within_4se = 0.0;  // fraction of (curve, pair, layer >= 1) within 4 standard errors
+  int points_with_spread = 0;
+  int points_within_4se = 0;
+  int points_without_spread = 0;
 };
 
 Agreement agreement(const std::vector<Curve>& curves) {
   Agreement a;
-  int count = 0;
-  int within = 0;
   for (const auto& curve : curves)
     for (std::size_t l = 1; l < curve.simulated.size(); ++l)
       for (std::size_t p = 0; p < curve.predicted[l].c.size(); ++p) {
         const auto& e = curve.simulated[l].c[p];
+        if (!(e.se > 0.0)) {
+          ++a.points_without_spread;
+          continue;
+        }
         const double z = std::fabs(e.mean - curve.predicted[l].c[p]) / e.se;
         a.max_abs_z = std::max(a.max_abs_z, z);
-        within += z <= 4.0;
-        ++count;
+        a.points_within_4se += z <= 4.0;
+        ++a.points_with_spread;
       }
-  a.within_4se = static_cast<double>(within) / count;
   return a;
+}
+
+// max_abs_z and fraction_within_4se (null when no point has spread), and the
+// count of points without spread.
+void add_agreement(Json& meta, const Agreement& a) {
+  const bool any = a.points_with_spread > 0;
+  meta["max_abs_z"] = any ? number(a.max_abs_z, "max_abs_z") : Json();
+  meta["fraction_within_4se"] =
+      any ? Json(static_cast<double>(a.points_within_4se) / a.points_with_spread) : Json();
+  meta["points_without_spread"] = a.points_without_spread;
 }
 
 std::string data_file(const Curve& curve) {
@@ -182,7 +200,6 @@ void run(const Figure1Options& o) {
     curve.predicted = predict_layers(*phi, settings);
     curves.push_back(std::move(curve));
   }
-  const Agreement a = agreement(curves);
 
   Json meta = header("figure1");
   meta["act"] = phi->spec();
@@ -199,8 +216,7 @@ void run(const Figure1Options& o) {
   meta["nets"] = o.settings.nets;
   meta["seed"] = o.settings.seed;
   meta["marker_every"] = o.marker_every;
-  meta["max_abs_z"] = number(a.max_abs_z, "max_abs_z");
-  meta["fraction_within_4se"] = a.within_4se;
+  add_agreement(meta, agreement(curves));
   meta["threads"] = o.settings.threads;
   meta["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
@@ -225,12 +241,11 @@ void add_figure1_command(CLI::App& app) {
   o->settings.depth = 100;
   o->settings.nets = 32;
   o->settings.c0 = {0.3, 0.6, 0.9};
-  o->settings.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  o->settings.threads = default_threads();
   CLI::App* cmd = app.add_subcommand(
       "figure1",
       "Figure 1 of the paper: c^l against depth near the critical sigma_w, theory and simulation");
-  cmd->add_option("--out", o->out, "write PREFIX.csv, PREFIX.json, PREFIX.png/.svg/.pdf")
-      ->required();
+  add_out_option(*cmd, o->out, "write PREFIX.csv, PREFIX.json, PREFIX.png/.svg/.pdf")->required();
   cmd->add_option("--act", o->act, "step activation")->capture_default_str();
   cmd->add_option("--sb2", o->settings.init.sb2, "bias variance sigma_b^2 (critical sigma_w at it)")
       ->capture_default_str();
@@ -246,15 +261,9 @@ void add_figure1_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--q0", o->settings.q0, "pre-activation variance of the inputs")
       ->capture_default_str();
-  cmd->add_option("--seed", o->settings.seed, "random seed of the first sigma_w (+1 for each next)")
-      ->check(CLI::Validator(
-          // CLI11 would read "-1" into the unsigned seed as 2^64 - 1.
-          [](std::string& seed) {
-            return seed.find('-') == std::string::npos ? "" : "must be a non-negative integer";
-          },
-          "UINT"))
-      ->capture_default_str();
-  cmd->add_option("--threads", o->settings.threads, "OpenMP threads")->capture_default_str();
+  add_seed_option(*cmd, o->settings.seed, "random seed of the first sigma_w (+1 for each next)");
+  add_threads_option(*cmd, o->settings.threads,
+                     "OpenMP threads (the output does not depend on it)");
   cmd->add_option("--marker-every", o->marker_every, "plot every k-th simulated layer")
       ->capture_default_str();
   cmd->add_flag("--json", o->json, "print the metadata as one JSON object");

@@ -15,8 +15,11 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <stdexcept>
+#include <system_error>
 
+#include "comma_list.hpp"
 #include "commands.hpp"
 
 extern char** environ;
@@ -51,7 +54,7 @@ const std::vector<FigureRecipe> recipes = {
 
 struct FiguresOptions {
   std::string directory;
-  std::vector<std::string> only;
+  std::optional<std::string> only;  // comma-separated figure names
   bool list = false;
 };
 
@@ -76,6 +79,38 @@ int run_self(const std::vector<std::string>& args) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
 
+// The recipes --only names (all without --only), in the order of `recipes`.
+std::vector<FigureRecipe> selected_recipes(const std::optional<std::string>& only) {
+  std::vector<std::string> names;
+  if (only) {
+    std::string allowed;
+    for (const auto& r : recipes) allowed += (allowed.empty() ? "" : ", ") + std::string(r.name);
+    names = split_comma_list(*only, "--only", "comma-separated figure names: " + allowed);
+    for (const auto& name : names)
+      if (std::none_of(recipes.begin(), recipes.end(),
+                       [&](const auto& r) { return name == r.name; }))
+        throw std::invalid_argument("--only: unknown figure '" + name + "' (allowed: " + allowed +
+                                    ")");
+  }
+  std::vector<FigureRecipe> selected;
+  for (const auto& recipe : recipes)
+    if (!only || std::find(names.begin(), names.end(), recipe.name) != names.end())
+      selected.push_back(recipe);
+  return selected;
+}
+
+// DIR and any missing parents. A failure (DIR is a file, a parent is
+// read-only, ...) is bad input naming DIR, not a crash.
+void create_output_directory(const std::string& directory) {
+  std::error_code error;
+  std::filesystem::create_directories(directory, error);
+  if (!error && !std::filesystem::is_directory(directory, error))
+    error = std::make_error_code(std::errc::not_a_directory);
+  if (error)
+    throw std::invalid_argument("figures: cannot create DIR '" + directory + "' (" +
+                                error.message() + ")");
+}
+
 void run(const FiguresOptions& o) {
   if (o.list) {
     for (const auto& r : recipes) {
@@ -85,14 +120,10 @@ void run(const FiguresOptions& o) {
     }
     return;
   }
-  for (const auto& name : o.only)
-    if (std::none_of(recipes.begin(), recipes.end(), [&](const auto& r) { return name == r.name; }))
-      throw std::invalid_argument("--only: unknown figure '" + name + "' (see --list)");
+  const auto selected = selected_recipes(o.only);
   if (o.directory.empty()) throw std::invalid_argument("figures: DIR is required");
-  std::filesystem::create_directories(o.directory);
-  for (const auto& recipe : recipes) {
-    if (!o.only.empty() && std::find(o.only.begin(), o.only.end(), recipe.name) == o.only.end())
-      continue;
+  create_output_directory(o.directory);
+  for (const auto& recipe : selected) {
     auto args = recipe.args;
     args.insert(args.end(), {"--out", (std::filesystem::path(o.directory) / recipe.name).string()});
     std::cout << recipe.name << " ... " << std::flush;
@@ -117,9 +148,7 @@ void add_figures_command(CLI::App& app) {
   cmd->add_option("DIR", options->directory, "output directory (created if missing)");
   // One argument, comma-separated, so that `--only lmax DIR` leaves DIR alone.
   cmd->add_option("--only", options->only,
-                  "regenerate only these figures, comma-separated (names from --list)")
-      ->delimiter(',')
-      ->allow_extra_args(false);
+                  "regenerate only these figures, comma-separated (names from --list)");
   cmd->add_flag("--list", options->list, "list the figures and the command behind each");
   cmd->callback([options] { run(*options); });
 }

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "commands.hpp"
@@ -13,6 +14,7 @@
 #include "output.hpp"
 #include "qmf/line_fit.hpp"
 #include "qmf/quantizer_depth.hpp"
+#include "shared_options.hpp"
 
 namespace qmf::cli {
 
@@ -21,7 +23,7 @@ namespace {
 struct LmaxOptions {
   std::string levels;
   std::string family = "uniform";
-  std::string fit;
+  std::optional<std::string> fit;  // none: no fit; "" is a malformed list
   double k = 6.0;
   double depth = 0.0;
   bool has_depth = false;
@@ -98,7 +100,7 @@ Json lmax_result(const LmaxOptions& o) {
   if (o.has_depth && !(o.depth > 0.0 && std::isfinite(o.depth)))
     throw std::invalid_argument("--depth must be a positive finite number of layers");
   const auto levels = parse_level_list(o.levels, "--levels");
-  const auto fit_levels = o.fit.empty() ? std::vector<int>{} : parse_level_list(o.fit, "--fit");
+  const auto fit_levels = o.fit ? parse_level_list(*o.fit, "--fit") : std::vector<int>{};
   const bool lloyd = o.family == "lloyd";
   OptimumCache cache(lloyd ? QuantizerFamily::lloyd_max : QuantizerFamily::uniform);
   OptimumCache uniform(QuantizerFamily::uniform);
@@ -207,7 +209,7 @@ void run(const LmaxOptions& o) {
   Json out = lmax_result(o);
   if (!o.out.empty()) {
     Json metadata = out;
-    metadata["elapsed_seconds"] =
+    metadata["seconds"] =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::vector<std::pair<std::string, std::string>> files = {{".csv", rows_csv(out["rows"])},
                                                               {".json", metadata.dump(2) + "\n"}};
@@ -236,8 +238,8 @@ void add_lmax_command(CLI::App& app) {
   cmd->add_flag("--exponents", options->exponents,
                 "add local_exponent = d ln(1 - chi_max) / d ln N per row (central difference)");
   cmd->add_flag("--json", options->json, "print one JSON object");
-  cmd->add_option("--out", options->out,
-                  "write PREFIX.csv, PREFIX.json and the figure PREFIX.png/.svg/.pdf");
+  add_out_option(*cmd, options->out,
+                 "write PREFIX.csv, PREFIX.json and the figure PREFIX.png/.svg/.pdf");
   cmd->callback([options, cmd] {
     options->has_depth = cmd->count("--depth") > 0;
     run(*options);

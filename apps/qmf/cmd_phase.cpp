@@ -6,7 +6,6 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
-#include <thread>
 
 #include "commands.hpp"
 #include "grid_range.hpp"
@@ -15,6 +14,7 @@
 #include "progress_bar.hpp"
 #include "qmf/critical_line.hpp"
 #include "qmf/phase_diagram.hpp"
+#include "shared_options.hpp"
 
 namespace qmf::cli {
 
@@ -25,7 +25,7 @@ struct PhaseOptions {
   std::string sw2 = "0.2:4:96";
   std::string sb2 = "0:0.5:64";
   int line_points = 33;
-  int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int threads = default_threads();
   bool json = false;
   std::string out;
 };
@@ -125,13 +125,10 @@ void add_phase_command(CLI::App& app) {
                   "sigma_b^2 values on the critical line of the figure")
       ->check(CLI::Range(2, 10000))
       ->capture_default_str();
-  cmd->add_option("--threads", options->threads,
-                  "OpenMP threads (the output does not depend on it)")
-      ->check(CLI::Range(1, 1024))
-      ->capture_default_str();
+  add_threads_option(*cmd, options->threads, "OpenMP threads (the output does not depend on it)");
   cmd->add_flag("--json", options->json,
                 "print one JSON object (metadata; the grid goes to --out)");
-  cmd->add_option("--out", options->out, "write PREFIX.csv, .json, .png, .svg, .pdf");
+  add_out_option(*cmd, options->out, "write PREFIX.csv, .json, .png, .svg, .pdf");
   cmd->callback([options] { run(*options); });
 }
 

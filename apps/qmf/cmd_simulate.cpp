@@ -1,5 +1,6 @@
 // qmf simulate: finite random networks, forward and backward, beside the mean
 // field, with standard errors over independent nets.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -7,7 +8,6 @@
 #include <memory>
 #include <optional>
 #include <sstream>
-#include <thread>
 
 #include "commands.hpp"
 #include "figure.hpp"
@@ -15,6 +15,7 @@
 #include "progress_bar.hpp"
 #include "qmf/errors.hpp"
 #include "qmf/simulate.hpp"
+#include "shared_options.hpp"
 
 namespace qmf::cli {
 
@@ -234,7 +235,7 @@ void print(const Json& out, bool as_json) {
 void add_simulate_command(CLI::App& app) {
   auto o = std::make_shared<SimulateOptions>();
   o->settings.nets = 16;
-  o->settings.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  o->settings.threads = default_threads();
   CLI::App* cmd = app.add_subcommand(
       "simulate", "Finite random nets (forward and backward) against the mean-field iteration");
   cmd->add_option("--act", o->act, "activation spec (sign, tanh, quant:16, ...)")->required();
@@ -247,23 +248,15 @@ void add_simulate_command(CLI::App& app) {
   cmd->add_option("--c0", o->c0, "correlation of the two inputs")->capture_default_str();
   cmd->add_option("--nets", o->settings.nets, "independent nets R (at least 2)")
       ->capture_default_str();
-  cmd->add_option("--seed", o->settings.seed, "random seed")
-      ->check(CLI::Validator(
-          // CLI11 would read "-1" into the unsigned seed as 2^64 - 1.
-          [](std::string& seed) {
-            return seed.find('-') == std::string::npos ? "" : "must be a non-negative integer";
-          },
-          "UINT"))
-      ->capture_default_str();
-  cmd->add_option("--threads", o->settings.threads,
-                  "OpenMP threads (the output does not depend on it)")
-      ->capture_default_str();
+  add_seed_option(*cmd, o->settings.seed, "random seed");
+  add_threads_option(*cmd, o->settings.threads,
+                     "OpenMP threads (the output does not depend on it)");
   cmd->add_option("--ste-slope", o->ste_slope,
                   "STE slope s of g(x) = s 1{|x| <= tau} (step activations; default: the "
                   "gradient-preserving 1/(sigma_w sqrt(erf(tau/sqrt(2 q*)))))");
   cmd->add_option("--ste-clip", o->ste_clip, "STE clip tau (step activations; default 1)");
   cmd->add_flag("--json", o->json, "print one JSON object");
-  cmd->add_option("--out", o->out, "write PREFIX.csv, PREFIX.json, PREFIX.png/.svg/.pdf");
+  add_out_option(*cmd, o->out, "write PREFIX.csv, PREFIX.json, PREFIX.png/.svg/.pdf");
   cmd->callback([o] {
     const SimulationRun r = run(*o);
     const Json out = result_json(r);

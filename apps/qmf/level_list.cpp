@@ -4,6 +4,8 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "comma_list.hpp"
+
 namespace qmf::cli {
 
 namespace {
@@ -11,11 +13,13 @@ namespace {
 // A guard against a mistyped range (2..1000000 for 2,1000000): it would run for hours.
 constexpr int max_list_size = 100000;
 
+constexpr const char* allowed_levels =
+    "comma-separated integers N >= 2 and ranges a..b, e.g. 2..64,128,256";
+
 [[noreturn]] void reject(const std::string& option, const std::string& text,
                          const std::string& why) {
-  throw std::invalid_argument(option + " '" + text + "': " + why +
-                              " (allowed: comma-separated integers N >= 2 and ranges a..b, "
-                              "e.g. 2..64,128,256)");
+  throw std::invalid_argument(option + " '" + text + "': " + why + " (allowed: " + allowed_levels +
+                              ")");
 }
 
 int parse_level(const std::string& option, const std::string& list, const std::string& item) {
@@ -32,25 +36,19 @@ int parse_level(const std::string& option, const std::string& list, const std::s
 }  // namespace
 
 std::vector<int> parse_level_list(const std::string& text, const std::string& option) {
-  if (text.empty()) reject(option, text, "the list is empty");
   std::vector<int> values;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t comma = text.find(',', start);
-    const std::string item = text.substr(start, comma == std::string::npos ? comma : comma - start);
+  for (const std::string& item : split_comma_list(text, option, allowed_levels)) {
     const std::size_t dots = item.find("..");
     if (dots == std::string::npos) {
       values.push_back(parse_level(option, text, item));
-    } else {
-      const int first = parse_level(option, text, item.substr(0, dots));
-      const int last = parse_level(option, text, item.substr(dots + 2));
-      if (last < first) reject(option, text, "the range '" + item + "' is empty");
-      if (last - first >= max_list_size - static_cast<int>(values.size()))
-        reject(option, text, "more than " + std::to_string(max_list_size) + " values");
-      for (int n = first; n <= last; ++n) values.push_back(n);
+      continue;
     }
-    if (comma == std::string::npos) break;
-    start = comma + 1;
+    const int first = parse_level(option, text, item.substr(0, dots));
+    const int last = parse_level(option, text, item.substr(dots + 2));
+    if (last < first) reject(option, text, "the range '" + item + "' is empty");
+    if (last - first >= max_list_size - static_cast<int>(values.size()))
+      reject(option, text, "more than " + std::to_string(max_list_size) + " values");
+    for (int n = first; n <= last; ++n) values.push_back(n);
   }
   std::sort(values.begin(), values.end());
   values.erase(std::unique(values.begin(), values.end()), values.end());

@@ -1,6 +1,8 @@
 // qmf: mean-field signal propagation for deep networks with quantized activations.
 #include <algorithm>
+#include <boost/math/policies/error_handling.hpp>
 #include <iostream>
+#include <new>
 #include <stdexcept>
 #include <string>
 
@@ -61,6 +63,18 @@ std::string explain(const CLI::App& app, const CLI::ParseError& error) {
   return message + " (see qmf " + sub.get_name() + " --help)";
 }
 
+// Boost.Math's default error policies report a root that is not bracketed, an
+// argument outside a special function's domain or a result out of range with
+// these types: numerical failures (exit 3), not bugs (exit 1).
+bool is_numerical_failure(const std::exception& e) {
+  return dynamic_cast<const std::domain_error*>(&e) != nullptr ||
+         dynamic_cast<const std::overflow_error*>(&e) != nullptr ||
+         dynamic_cast<const std::underflow_error*>(&e) != nullptr ||
+         dynamic_cast<const std::range_error*>(&e) != nullptr ||
+         dynamic_cast<const boost::math::evaluation_error*>(&e) != nullptr ||
+         dynamic_cast<const boost::math::rounding_error*>(&e) != nullptr;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -90,7 +104,11 @@ int main(int argc, char** argv) {
     return fail("error", e.what(), 2);
   } catch (const qmf::numerical_error& e) {
     return fail("numerical failure", e.what(), 3);
+  } catch (const std::bad_alloc&) {
+    // A problem too large for this machine's memory has no result either.
+    return fail("error", "out of memory", 3);
   } catch (const std::exception& e) {
+    if (is_numerical_failure(e)) return fail("numerical failure", e.what(), 3);
     return fail("error", e.what(), 1);
   }
   return 0;

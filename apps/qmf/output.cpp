@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -27,9 +28,10 @@ Json header(const std::string& command) { return {{"version", QMF_VERSION}, {"co
 std::string format_number(double x) {
   if (std::isnan(x)) return "";
   if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
+  // The shortest text that reads back as exactly x: 0.05, not 0.050000000000000003.
   char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.17g", x);
-  return buffer;
+  const auto end = std::to_chars(buffer, buffer + sizeof buffer, x).ptr;
+  return std::string(buffer, end);
 }
 
 void write_files(const std::string& prefix,

@@ -19,7 +19,8 @@ Json number(double x, const std::string& what);
 /// {"version": ..., "command": ...}: the start of every JSON object.
 Json header(const std::string& command);
 
-/// 17 significant digits, "inf" for infinities, empty for NaN (CSV cells).
+/// The shortest text that round-trips (as JSON prints numbers), "inf" for
+/// infinities, empty for NaN (CSV cells): for tables and CSV.
 std::string format_number(double x);
 
 /// Writes PREFIX + suffix for every (suffix, content) pair, each first to a

@@ -9,8 +9,10 @@
 # STDERR_TEXT   text stderr must contain (fixed string), or - for no requirement.
 # ARGUMENTS     the qmf arguments as shell words (quote ; and other shell characters);
 #               empty for qmf without arguments.
-# JSON_CHECK    optional Python expression over the parsed --json output `j` that must be true,
-#               e.g. j["chi_1"] == "inf".
+# JSON_CHECK    optional Python expression that must be true, over `j` (the parsed --json output,
+#               or None), `m` (the parsed metadata file PREFIX.json of --out, or None) and
+#               `stdout` (the output as text), evaluated in the case's directory (so it may
+#               read PREFIX.csv); e.g. j["chi_1"] == "inf", or m["seconds"] >= 0.
 #
 # Beyond the status and the text, every case is checked against the common rules:
 # - a failed command explains itself in exactly one line on stderr, a successful one
@@ -37,7 +39,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # Validates JSON and applies the key and expression checks; prints one problem per line.
-# argv: STDOUT_FILE (or "") JSON_CHECK (or "") REQUIRED_KEYS... -- OUT_JSON_FILES...
+# argv: STDOUT_FILE JSON_FLAG (1: stdout is JSON) JSON_CHECK (or "") REQUIRED_KEYS... --
+# OUT_JSON_FILES...
 json_checker='
 import json, sys
 
@@ -61,22 +64,28 @@ def check_keys(document, what):
             print(what + " lacks \"" + key + "\"")
     return True
 
-stdout_file, check = sys.argv[1], sys.argv[2]
-rest = sys.argv[3:]
+stdout_file, stdout_is_json, check = sys.argv[1], sys.argv[2] == "1", sys.argv[3]
+rest = sys.argv[4:]
 keys, files = rest[:rest.index("--")], rest[rest.index("--") + 1:]
+m = None
 for path in files:
     name = path.rsplit("/", 1)[-1]
     document = load(path, name)
-    if document is not None:
-        check_keys(document, name)
-if stdout_file:
+    if document is not None and check_keys(document, name):
+        m = document
+j = None
+if stdout_is_json:
     j = load(stdout_file, "stdout")
-    if j is not None and check_keys(j, "stdout JSON") and check:
-        try:
-            if not eval(check, {}, {"j": j}):
-                print("JSON check failed: " + check)
-        except Exception as e:
-            print("JSON check " + check + " raised " + type(e).__name__ + ": " + str(e))
+    if j is None or not check_keys(j, "stdout JSON"):
+        check = ""  # already reported; the check would only fail again
+if check:
+    with open(stdout_file) as f:
+        stdout = f.read()
+    try:
+        if not eval(check, {}, {"j": j, "m": m, "stdout": stdout}):
+            print("JSON check failed: " + check)
+    except Exception as e:
+        print("JSON check " + check + " raised " + type(e).__name__ + ": " + str(e))
 '
 
 # NaN as a word ("nan", "NaN", "-nan"), not inside another word.
@@ -155,19 +164,20 @@ run_case() {
     fi
   fi
 
-  local stdout_to_check=""
+  local stdout_is_json=0
   if [[ $wants_json -eq 1 && $status -eq 0 ]]; then
-    stdout_to_check=$work/stdout
+    stdout_is_json=1
     contains_nan "$work/stdout" && problems+=("stdout contains NaN")
-  elif [[ -n $json_check ]]; then
-    problems+=("JSON check given but no JSON output to check")
+  elif [[ -n $json_check && $status -ne 0 ]]; then
+    problems+=("JSON check given but the command failed")
+    json_check=""
   fi
-  if [[ -n $stdout_to_check || ${#out_json_files[@]} -gt 0 ]]; then
+  if [[ $stdout_is_json -eq 1 || ${#out_json_files[@]} -gt 0 || -n $json_check ]]; then
     local line
     while IFS= read -r line; do
       problems+=("$line")
-    done < <(python3 -c "$json_checker" "$stdout_to_check" "$json_check" \
-      "${echoed_keys[@]}" -- "${out_json_files[@]}")
+    done < <(cd "$dir" && python3 -c "$json_checker" "$work/stdout" "$stdout_is_json" \
+      "$json_check" "${echoed_keys[@]}" -- "${out_json_files[@]}")
   fi
 }
 

@@ -1,0 +1,34 @@
+// Options several subcommands take, defined once so that every subcommand
+// accepts and rejects the same values with the same message (docs/cli.md).
+// All checks run while CLI11 parses, before any computation starts.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <string>
+
+namespace qmf::cli {
+
+/// The most OpenMP threads a command accepts: each thread needs its own stack,
+/// and a mistyped count (100000) would crash the run instead of failing.
+constexpr int max_threads = 1024;
+
+/// The hardware's thread count, within 1..max_threads: the default of --threads.
+int default_threads();
+
+/// Why `prefix` cannot be an --out PREFIX, or "" if it can: it must be
+/// non-empty, end in a file name (not in "/", "." or ".."), and lie in an
+/// existing directory.
+std::string output_prefix_problem(const std::string& prefix);
+
+/// --out PREFIX, checked by output_prefix_problem.
+CLI::Option* add_out_option(CLI::App& command, std::string& prefix, const std::string& description);
+
+/// --threads T, an integer in 1..max_threads.
+CLI::Option* add_threads_option(CLI::App& command, int& threads, const std::string& description);
+
+/// --seed S, a non-negative integer.
+CLI::Option* add_seed_option(CLI::App& command, std::uint64_t& seed,
+                             const std::string& description);
+
+}  // namespace qmf::cli
