@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "commands.hpp"
+#include "commands/commands.hpp"
 #include "qmf/errors.hpp"
 #include "qmf_version.hpp"
 

@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "../naive_chi.hpp"
-#include "qmf/lloyd_max.hpp"
-#include "qmf/quantizer_depth.hpp"
+#include "depth/naive_chi.hpp"
+#include "qmf/activations/lloyd_max.hpp"
+#include "qmf/depth/quantizer_depth.hpp"
 
 extern char** environ;
 

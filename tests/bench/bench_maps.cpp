@@ -9,7 +9,7 @@
 #include <string>
 
 #include "cpu_time.hpp"
-#include "qmf/fixed_points.hpp"
+#include "qmf/kernel/fixed_points.hpp"
 
 namespace {
 

@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "qmf/phase_diagram.hpp"
+#include "qmf/kernel/phase_diagram.hpp"
 
 namespace {
 

@@ -17,9 +17,9 @@
 #include <string>
 #include <vector>
 
-#include "../../src/simulate/dense_layer.hpp"
+#include "simulation/dense_layer.hpp"
 #include "cpu_time.hpp"
-#include "qmf/simulate.hpp"
+#include "qmf/simulation/simulate.hpp"
 
 namespace {
 

@@ -1,0 +1,83 @@
+#include "cli/output.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "qmf/errors.hpp"
+#include "qmf_version.hpp"
+
+namespace qmf::cli {
+
+Json number(double x, const std::string& what) {
+  if (std::isnan(x)) throw numerical_error("no numerical value for " + what + " (NaN)");
+  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
+  return x;
+}
+
+Json header(const std::string& command) { return {{"version", QMF_VERSION}, {"command", command}}; }
+
+std::string format_number(double x) {
+  if (std::isnan(x)) return "";
+  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
+  // The shortest text that reads back as exactly x: 0.05, not 0.050000000000000003.
+  char buffer[32];
+  const auto end = std::to_chars(buffer, buffer + sizeof buffer, x).ptr;
+  return std::string(buffer, end);
+}
+
+void write_files(const std::string& prefix,
+                 const std::vector<std::pair<std::string, std::string>>& files) {
+  // The process id keeps two runs writing the same prefix from sharing a temporary.
+  const std::string temporary_suffix = ".partial." + std::to_string(::getpid());
+  std::vector<std::string> temporaries;
+  std::size_t renamed = 0;
+  auto fail = [&](const std::string& suffix) {
+    const std::string reason = std::strerror(errno);
+    for (std::size_t i = 0; i < temporaries.size(); ++i) {
+      const std::string written = i < renamed ? prefix + files[i].first : temporaries[i];
+      std::remove(written.c_str());
+    }
+    throw std::invalid_argument("--out: cannot write '" + prefix + suffix + "' (" + reason + ")");
+  };
+  for (const auto& [suffix, content] : files) {
+    temporaries.push_back(prefix + suffix + temporary_suffix);
+    std::ofstream out(temporaries.back(), std::ios::binary);
+    out << content;
+    out.close();
+    if (!out) fail(suffix);
+  }
+  // Only now, with every file complete, do they replace earlier output; should a
+  // rename still fail, the ones already renamed are removed again.
+  for (; renamed < files.size(); ++renamed)
+    if (std::rename(temporaries[renamed].c_str(), (prefix + files[renamed].first).c_str()) != 0)
+      fail(files[renamed].first);
+}
+
+std::string key_value_table(const Json& object) {
+  std::size_t width = 0;
+  for (const auto& [key, value] : object.items()) width = std::max(width, key.size());
+  std::ostringstream out;
+  for (const auto& [key, value] : object.items()) {
+    if (value.is_array() || value.is_object()) continue;
+    out << key << std::string(width + 2 - key.size(), ' ');
+    if (value.is_number_float())
+      out << format_number(value.get<double>());
+    else if (value.is_string())
+      out << value.get<std::string>();
+    else
+      out << value.dump();
+    out << '\n';
+  }
+  return out.str();
+}
+
+}  // namespace qmf::cli

@@ -1,0 +1,304 @@
+// qmf cmap: the correlation map c^(l+1) against c^l for a family of
+// activations, each at its fixed-point variance q*. Sampled densely near
+// c = 1, where step activations have a square-root cusp (1 - c' ~ sqrt(1 - c)).
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+#include "commands/commands.hpp"
+#include "figures/figure.hpp"
+#include "cli/output.hpp"
+#include "qmf/kernel/critical.hpp"
+#include "qmf/kernel/fixed_points.hpp"
+#include "cli/shared_options.hpp"
+
+namespace qmf::cli {
+
+namespace {
+
+constexpr const char* critical = "crit";
+
+struct CmapOptions {
+  std::vector<std::string> acts = {"sign", "quant:4", "quant:16", "tanh"};
+  // sign's largest xi_c at sigma_b^2 > 0 lies at sigma_w^2 -> infinity, so the
+  // default figure shows it at sigma_w^2 = 1 and the others at their critical one.
+  std::vector<std::string> sw2 = {"1", critical, critical, critical};
+  double sb2 = 0.05;
+  int points = 201;
+  bool json = false;
+  std::string out;
+};
+
+struct Curve {
+  std::string act;
+  bool step = false;
+  bool at_critical = false;
+  Initialization init;
+  double q_star = 0.0;
+  double c_star = 0.0;
+  std::vector<double> c_in;
+  std::vector<double> one_minus_c_out;
+};
+
+// Evenly spaced on [-1, 1] plus 1 - c from 1e-1 down to 1e-10, four per decade.
+std::vector<double> correlation_samples(int points) {
+  std::vector<double> c;
+  for (int i = 0; i < points; ++i) c.push_back(-1.0 + 2.0 * i / (points - 1));
+  for (int k = 4; k <= 40; ++k) c.push_back(1.0 - std::pow(10.0, -k / 4.0));
+  std::sort(c.begin(), c.end());
+  c.erase(std::unique(c.begin(), c.end()), c.end());
+  return c;
+}
+
+double parse_sw2(const std::string& text) {
+  std::size_t used = 0;
+  double value = 0.0;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != text.size() || !std::isfinite(value) || !(value > 0.0))
+    throw std::invalid_argument("--sw2: '" + text + "' is neither a positive number nor '" +
+                                critical + "'");
+  return value;
+}
+
+// One requested curve, checked before anything is computed, so that bad
+// input (exit 2) never waits behind a slow or failing curve (exit 3).
+struct CurveRequest {
+  std::unique_ptr<Activation> phi;
+  std::optional<double> sw2;  // none: the critical one
+};
+
+std::vector<CurveRequest> parse_requests(const CmapOptions& o) {
+  if (o.sw2.size() != 1 && o.sw2.size() != o.acts.size())
+    throw std::invalid_argument("--sw2: give one value for every activation, or one for all (" +
+                                std::to_string(o.acts.size()) + " activations, " +
+                                std::to_string(o.sw2.size()) + " values)");
+  std::vector<CurveRequest> requests;
+  for (std::size_t k = 0; k < o.acts.size(); ++k) {
+    const std::string& sw2 = o.sw2[o.sw2.size() == 1 ? 0 : k];
+    requests.push_back({make_activation(o.acts[k]),
+                        sw2 == critical ? std::nullopt : std::optional(parse_sw2(sw2))});
+  }
+  return requests;
+}
+
+// The activation at the requested sigma_w^2, or at its critical one: the
+// chi_1 = 1 line for smooth activations, the xi_c-maximising sw2 for steps.
+Curve correlation_curve(const CurveRequest& request, const CmapOptions& o) {
+  const Activation& phi = *request.phi;
+  Curve curve;
+  curve.act = phi.spec();
+  curve.step = phi.is_step();
+  curve.at_critical = !request.sw2;
+  curve.init.sb2 = o.sb2;
+  if (request.sw2) {
+    curve.init.sw2 = *request.sw2;
+    curve.q_star = stable_length_fixed_point(phi, curve.init, 1.0).q;
+  } else if (curve.step) {
+    const auto best = maximise_correlation_depth(phi, o.sb2);
+    curve.init.sw2 = best.sw2;
+    curve.q_star = best.q_star;
+  } else {
+    const auto transition = order_chaos_transition(phi, o.sb2);
+    curve.init.sw2 = transition.sw2;
+    curve.q_star = transition.q_star;
+  }
+  curve.c_star = stable_correlation_fixed_point(phi, curve.init, curve.q_star).c;
+  curve.c_in = correlation_samples(o.points);
+  for (double c : curve.c_in)
+    curve.one_minus_c_out.push_back(correlation_map_complement(phi, curve.init, curve.q_star, c));
+  return curve;
+}
+
+std::string curves_csv(const std::vector<Curve>& curves) {
+  std::ostringstream csv;
+  csv << "act,sw2,sb2,q_star,c_in,c_out,one_minus_c_in,one_minus_c_out\n";
+  for (const auto& k : curves)
+    for (std::size_t i = 0; i < k.c_in.size(); ++i)
+      csv << '"' << k.act << "\"," << format_number(k.init.sw2) << ',' << format_number(k.init.sb2)
+          << ',' << format_number(k.q_star) << ',' << format_number(k.c_in[i]) << ','
+          << format_number(1.0 - k.one_minus_c_out[i]) << ',' << format_number(1.0 - k.c_in[i])
+          << ',' << format_number(k.one_minus_c_out[i]) << '\n';
+  return csv.str();
+}
+
+// "quant:16 (σ_w^2 = 1.24, best)": the spec without its options, and the
+// chosen sigma_w^2 with what it is (best: largest xi_c; critical: chi_1 = 1).
+std::string curve_title(const Curve& k) {
+  const std::string name = k.act.substr(0, k.act.find(','));
+  const char* role = !k.at_critical ? "" : k.step ? ", best" : ", χ_1 = 1";
+  char text[160];
+  std::snprintf(text, sizeof text, "%s (σ@_w^2 = %.3g%s)", name.c_str(), k.init.sw2, role);
+  return text;
+}
+
+// Line styles shared by the key and both panels.
+constexpr const char* identity_style = "dt 2 lw 2 lc rgb 'gray30'";
+constexpr const char* sqrt_style = "dt 3 lw 3 lc rgb 'black'";
+constexpr const char* fixed_point_style = "pt 7 ps 1.6*point_unit lc rgb 'black'";
+
+std::string curve_style(std::size_t k) {
+  const char* colours[] = {"#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02"};
+  return std::string("lw 3 lc rgb '") + colours[k % std::size(colours)] + "'";
+}
+
+// One key across the top, drawn by an empty full-width plot: a key inside
+// either panel would be confined to that panel's width.
+std::string key_plot(const std::vector<Curve>& curves) {
+  std::ostringstream gp;
+  gp << "set lmargin at screen 0.04\nset rmargin at screen 0.96\n"
+     << "set tmargin at screen 0.93\nset bmargin at screen 0.80\n"
+     << "unset border\nunset tics\nset key center center horizontal maxcols 3 samplen 1.5\n"
+     // gnuplot needs one real (here invisible) plot element beside keyentries.
+     << "set xrange [0:1]\nset yrange [0:1]\nplot -1 notitle";
+  for (std::size_t k = 0; k < curves.size(); ++k)
+    gp << ", keyentry with lines " << curve_style(k) << " title "
+       << gnuplot_quote(curve_title(curves[k]));
+  gp << ", keyentry with lines " << identity_style << " title 'identity'"
+     << ", keyentry with points " << fixed_point_style << " title 'stable fixed point c^*'"
+     << ", keyentry with lines " << sqrt_style << " title '∝ (1 - c^l)^{1/2}'\n"
+     << "unset key\nset border\n";
+  return gp.str();
+}
+
+std::vector<std::pair<std::string, std::string>> render_cmap_figure(
+    const std::vector<Curve>& curves) {
+  std::vector<DataFile> data;
+  std::ostringstream left;
+  std::ostringstream right;
+  std::ostringstream fixed_points;
+  for (std::size_t k = 0; k < curves.size(); ++k) {
+    const std::string file = "curve" + std::to_string(k) + ".dat";
+    std::ostringstream dat;
+    for (std::size_t i = 0; i < curves[k].c_in.size(); ++i)
+      dat << format_number(curves[k].c_in[i]) << ' ' << format_number(curves[k].one_minus_c_out[i])
+          << '\n';
+    data.emplace_back(file, dat.str());
+    left << " '" << file << "' using 1:(1-$2) with lines " << curve_style(k) << ",";
+    right << " '" << file << "' using (1-$1):2 with lines " << curve_style(k) << ",";
+    fixed_points << format_number(curves[k].c_star) << ' ' << format_number(curves[k].c_star)
+                 << '\n';
+  }
+  data.emplace_back("fixed_points.dat", fixed_points.str());
+  char title[160];
+  std::snprintf(title, sizeof title,
+                "Correlation maps at the length fixed point q^*, σ@_b^2 = %.3g "
+                "(best: largest ξ_c; χ_1 = 1: critical)",
+                curves.front().init.sb2);
+  // Two square panels under the key: the map itself, and 1 - c' against
+  // 1 - c on log axes, where the cusp at c = 1 shows as slope 1/2. The
+  // identity is drawn last: critical tanh lies on it in the right panel.
+  std::ostringstream gp;
+  gp << "set multiplot\nset label 1 " << gnuplot_quote(title) << " at screen 0.5,0.965 center\n"
+     << key_plot(curves) << "unset label 1\nset grid\n"
+     << "set bmargin at screen 0.12\nset tmargin at screen 0.78\n"
+     << "set lmargin at screen 0.10\nset rmargin at screen 0.45\n"
+     << "set xlabel 'input correlation c^l'\nset ylabel 'output correlation c^{l+1}'\n"
+     << "set xrange [-1:1]\nset yrange [-1:1]\nset xtics 0.5 out nomirror\nset ytics 0.5 out "
+        "nomirror\n"
+     << "plot" << left.str() << " 'fixed_points.dat' using 1:2 with points " << fixed_point_style
+     << ", x with lines " << identity_style << "\n"
+     << "set lmargin at screen 0.60\nset rmargin at screen 0.95\n"
+     << "set logscale xy\nset format xy '10^{%L}'\nset xtics 100 out nomirror\nset ytics 100 out "
+        "nomirror\n"
+     << "set xlabel '1 - c^l'\nset ylabel '1 - c^{l+1}'\n"
+     << "set xrange [1e-10:1]\nset yrange [1e-10:1]\n"
+     << "plot" << right.str() << " 3*sqrt(x) with lines " << sqrt_style << ", x with lines "
+     << identity_style << "\nunset multiplot\n";
+  return render_figure(gp.str(), data);
+}
+
+// --sw2 as given: one number or "crit" for all curves, or one entry per curve.
+Json sw2_echo(const std::vector<std::string>& sw2) {
+  const auto entry = [](const std::string& text) {
+    return text == critical ? Json(text) : Json(parse_sw2(text));
+  };
+  if (sw2.size() == 1) return entry(sw2.front());
+  Json list = Json::array();
+  for (const auto& text : sw2) list.push_back(entry(text));
+  return list;
+}
+
+Json curves_json(const std::vector<Curve>& curves, const CmapOptions& o) {
+  Json out = header("cmap");
+  out["act"] = o.acts;
+  out["sw2"] = sw2_echo(o.sw2);
+  out["sb2"] = o.sb2;
+  out["points"] = o.points;
+  Json list = Json::array();
+  for (const auto& k : curves)
+    list.push_back({{"act", k.act},
+                    {"step", k.step},
+                    {"sw2", number(k.init.sw2, "sw2")},
+                    {"sw2_choice", k.at_critical ? "critical" : "given"},
+                    {"sb2", k.init.sb2},
+                    {"q_star", number(k.q_star, "q_star")},
+                    {"c_star", number(k.c_star, "c_star")},
+                    {"points", k.c_in.size()}});
+  out["curves"] = list;
+  return out;
+}
+
+void run(const CmapOptions& o) {
+  validate({1.0, o.sb2});
+  const auto requests = parse_requests(o);
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<Curve> curves;
+  for (const auto& request : requests) curves.push_back(correlation_curve(request, o));
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const Json out = curves_json(curves, o);
+  if (!o.out.empty()) {
+    // Timing goes to the metadata file only: stdout depends on the input alone.
+    Json metadata = out;
+    metadata["seconds"] = seconds;
+    auto files = render_cmap_figure(curves);
+    files.insert(files.begin(), {{".csv", curves_csv(curves)}, {".json", metadata.dump(2) + "\n"}});
+    write_files(o.out, files);
+  }
+  if (o.json) {
+    std::cout << out.dump(2) << '\n';
+    return;
+  }
+  for (const auto& k : curves)
+    std::cout << k.act << "  sw2 = " << format_number(k.init.sw2)
+              << "  q* = " << format_number(k.q_star) << "  c* = " << format_number(k.c_star)
+              << '\n';
+}
+
+}  // namespace
+
+void add_cmap_command(CLI::App& app) {
+  auto options = std::make_shared<CmapOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "cmap", "Correlation map c^(l+1) against c^l for several activations at the fixed point q*");
+  cmd->add_option("--act", options->acts, "activation specs (several, space separated)")
+      ->capture_default_str();
+  cmd->add_option("--sw2", options->sw2,
+                  "weight variance per activation, or one for all; 'crit': the critical one "
+                  "(chi_1 = 1, or largest xi_c for steps); default 'crit' when --act is given")
+      ->capture_default_str();
+  cmd->add_option("--sb2", options->sb2, "bias variance sigma_b^2")->capture_default_str();
+  cmd->add_option("--points", options->points, "evenly spaced correlations on [-1, 1]")
+      ->check(CLI::Range(3, 100000))
+      ->capture_default_str();
+  cmd->add_flag("--json", options->json, "print one JSON object");
+  add_out_option(*cmd, options->out, "write PREFIX.csv, .json, .png, .svg, .pdf");
+  cmd->callback([options, cmd] {
+    // The default sigma_w^2 list belongs to the default activations.
+    if (cmd->count("--act") > 0 && cmd->count("--sw2") == 0) options->sw2 = {critical};
+    run(*options);
+  });
+}
+
+}  // namespace qmf::cli

@@ -1,0 +1,64 @@
+// qmf critical: the initialisation that maximises the correlation depth scale
+// (step activations) or sits on the order-chaos line (smooth activations).
+#include "commands/commands.hpp"
+#include "cli/output.hpp"
+
+#include "qmf/kernel/critical.hpp"
+#include "qmf/activations/step_activation.hpp"
+
+#include <cmath>
+#include <iostream>
+#include <memory>
+
+namespace qmf::cli {
+
+namespace {
+
+struct CriticalOptions {
+  std::string act;
+  double sb2 = 0.0;
+  bool json = false;
+};
+
+Json critical_result(const CriticalOptions& o) {
+  const auto phi = make_activation(o.act);
+  Json out = header("critical");
+  out["act"] = phi->spec();
+  out["sb2"] = o.sb2;
+  if (const auto* step = dynamic_cast<const StepActivation*>(phi.get())) {
+    const auto point = maximise_correlation_depth(*step, o.sb2);
+    out["sw_opt"] = number(std::sqrt(point.sw2), "sw_opt");
+    out["sw2_opt"] = number(point.sw2, "sw2_opt");
+    out["q_star"] = number(point.q_star, "q_star");
+    const double spacing = step->central_spacing();
+    out["dtilde_opt"] = std::isnan(spacing) ? Json() : number(spacing / std::sqrt(point.q_star), "dtilde_opt");
+    out["c_star"] = number(point.c_star, "c_star");
+    out["chi_max"] = number(point.chi_max, "chi_max");
+    out["xi_max"] = number(point.xi_max, "xi_max");
+    out["degenerate"] = point.degenerate;
+  } else {
+    const auto point = order_chaos_transition(*phi, o.sb2);
+    out["sw2_crit"] = number(point.sw2, "sw2_crit");
+    out["q_star"] = number(point.q_star, "q_star");
+  }
+  return out;
+}
+
+}  // namespace
+
+void add_critical_command(CLI::App& app) {
+  auto options = std::make_shared<CriticalOptions>();
+  CLI::App* cmd = app.add_subcommand("critical", "Critical initialisation: best sigma_w for step activations, the chi_1 = 1 line for smooth ones");
+  cmd->add_option("--act", options->act, "activation spec")->required();
+  cmd->add_option("--sb2", options->sb2, "bias variance sigma_b^2")->capture_default_str();
+  cmd->add_flag("--json", options->json, "print one JSON object");
+  cmd->callback([options] {
+    const Json out = critical_result(*options);
+    if (options->json)
+      std::cout << out.dump(2) << '\n';
+    else
+      std::cout << key_value_table(out);
+  });
+}
+
+}  // namespace qmf::cli

@@ -1,0 +1,156 @@
+// qmf figures DIR: regenerates every figure the project makes, with the CSV
+// and JSON behind each, by running the figure subcommands of this very binary.
+//
+// Each figure is one line of `recipes`: its file name and the subcommand
+// arguments that make it (`--out DIR/NAME` is appended). Running the binary
+// again (rather than calling into the subcommands) keeps each figure exactly
+// the documented command line, with its own output rules and exit status.
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <system_error>
+
+#include "cli/comma_list.hpp"
+#include "commands/commands.hpp"
+
+extern char** environ;
+
+namespace qmf::cli {
+
+namespace {
+
+struct FigureRecipe {
+  const char* name;
+  std::vector<std::string> args;
+};
+
+// The paper's 69 values of N (theory.md section 3), fitted; N = 2 (sign) shown too.
+const std::string paper_levels = "3..63,125,128,255,256,512,515,1024,1025";
+// Decades of N up to 10^6, where the local exponent of 1 - chi_max is tested.
+const std::string decades = "10,100,1000,10000,100000,1000000";
+
+// Every figure, cheapest first. `lmax` is data/lmax_paper, the lmax_asymptotic_*
+// are the files of the same names in data/.
+const std::vector<FigureRecipe> recipes = {
+    {"lmax", {"lmax", "--levels", "2," + paper_levels, "--fit", paper_levels}},
+    {"lmax_asymptotic_uniform", {"lmax", "--levels", decades, "--exponents"}},
+    {"lmax_asymptotic_lloyd", {"lmax", "--levels", decades, "--exponents", "--family", "lloyd"}},
+    {"cmap",
+     {"cmap", "--act", "sign", "quant:4", "quant:16", "tanh", "--sw2", "1", "crit", "crit", "crit",
+      "--sb2", "0.05"}},
+    {"phase_quant16", {"phase", "--act", "quant:16", "--sw2", "0.2:4:96", "--sb2", "0:0.5:64"}},
+    {"figure1", {"figure1"}},
+    {"phase_tanh", {"phase", "--act", "tanh", "--sw2", "0.2:4:96", "--sb2", "0:0.5:64"}},
+};
+
+struct FiguresOptions {
+  std::string directory;
+  std::optional<std::string> only;  // comma-separated figure names
+  bool list = false;
+};
+
+// Runs this executable with `args`, stdout discarded (the files are the
+// output); stderr passes through for progress bars and errors. Returns the exit status.
+int run_self(const std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  std::string self = "/proc/self/exe";
+  argv.push_back(self.data());
+  std::vector<std::string> copies = args;
+  for (auto& a : copies) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  pid_t child = 0;
+  const int error = posix_spawn(&child, "/proc/self/exe", &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (error != 0) throw std::runtime_error("cannot run /proc/self/exe");
+  int status = 0;
+  waitpid(child, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
+// The recipes --only names (all without --only), in the order of `recipes`.
+std::vector<FigureRecipe> selected_recipes(const std::optional<std::string>& only) {
+  std::vector<std::string> names;
+  if (only) {
+    std::string allowed;
+    for (const auto& r : recipes) allowed += (allowed.empty() ? "" : ", ") + std::string(r.name);
+    names = split_comma_list(*only, "--only", "comma-separated figure names: " + allowed);
+    for (const auto& name : names)
+      if (std::none_of(recipes.begin(), recipes.end(),
+                       [&](const auto& r) { return name == r.name; }))
+        throw std::invalid_argument("--only: unknown figure '" + name + "' (allowed: " + allowed +
+                                    ")");
+  }
+  std::vector<FigureRecipe> selected;
+  for (const auto& recipe : recipes)
+    if (!only || std::find(names.begin(), names.end(), recipe.name) != names.end())
+      selected.push_back(recipe);
+  return selected;
+}
+
+// DIR and any missing parents. A failure (DIR is a file, a parent is
+// read-only, ...) is bad input naming DIR, not a crash.
+void create_output_directory(const std::string& directory) {
+  std::error_code error;
+  std::filesystem::create_directories(directory, error);
+  if (!error && !std::filesystem::is_directory(directory, error))
+    error = std::make_error_code(std::errc::not_a_directory);
+  if (error)
+    throw std::invalid_argument("figures: cannot create DIR '" + directory + "' (" +
+                                error.message() + ")");
+}
+
+void run(const FiguresOptions& o) {
+  if (o.list) {
+    for (const auto& r : recipes) {
+      std::cout << r.name << ":  qmf";
+      for (const auto& a : r.args) std::cout << ' ' << a;
+      std::cout << " --out DIR/" << r.name << '\n';
+    }
+    return;
+  }
+  const auto selected = selected_recipes(o.only);
+  if (o.directory.empty()) throw std::invalid_argument("figures: DIR is required");
+  create_output_directory(o.directory);
+  for (const auto& recipe : selected) {
+    auto args = recipe.args;
+    args.insert(args.end(), {"--out", (std::filesystem::path(o.directory) / recipe.name).string()});
+    std::cout << recipe.name << " ... " << std::flush;
+    const auto start = std::chrono::steady_clock::now();
+    const int status = run_self(args);
+    if (status != 0) {
+      std::cout << "failed\n";
+      throw std::runtime_error("figure " + std::string(recipe.name) + " failed with exit status " +
+                               std::to_string(status));
+    }
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+    std::cout << "done (" << took.count() << " s)\n";
+  }
+}
+
+}  // namespace
+
+void add_figures_command(CLI::App& app) {
+  auto options = std::make_shared<FiguresOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "figures", "Regenerate every figure (PNG, SVG, PDF) with its CSV and JSON into DIR");
+  cmd->add_option("DIR", options->directory, "output directory (created if missing)");
+  // One argument, comma-separated, so that `--only lmax DIR` leaves DIR alone.
+  cmd->add_option("--only", options->only,
+                  "regenerate only these figures, comma-separated (names from --list)");
+  cmd->add_flag("--list", options->list, "list the figures and the command behind each");
+  cmd->callback([options] { run(*options); });
+}
+
+}  // namespace qmf::cli

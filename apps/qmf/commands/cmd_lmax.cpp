@@ -1,0 +1,249 @@
+// qmf lmax: the largest correlation depth scale an N-level activation reaches,
+// L_max(N) = k xi_max(N), with the paper's power-law fit (theory.md section 3).
+#include <chrono>
+#include <cmath>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <sstream>
+
+#include "commands/commands.hpp"
+#include "cli/level_list.hpp"
+#include "figures/lmax_figure.hpp"
+#include "cli/output.hpp"
+#include "qmf/numerics/line_fit.hpp"
+#include "qmf/depth/quantizer_depth.hpp"
+#include "cli/shared_options.hpp"
+
+namespace qmf::cli {
+
+namespace {
+
+struct LmaxOptions {
+  std::string levels;
+  std::string family = "uniform";
+  std::optional<std::string> fit;  // none: no fit; "" is a malformed list
+  double k = 6.0;
+  double depth = 0.0;
+  bool has_depth = false;
+  bool exponents = false;
+  bool json = false;
+  std::string out;
+};
+
+// Each N is solved once however often the rows, the fit and the --depth search ask.
+class OptimumCache {
+ public:
+  explicit OptimumCache(QuantizerFamily family) : family_(family) {}
+  const DepthOptimum& at(int levels) {
+    auto found = cache_.find(levels);
+    if (found == cache_.end()) found = cache_.emplace(levels, depth_optimum(family_, levels)).first;
+    return found->second;
+  }
+
+ private:
+  QuantizerFamily family_;
+  std::map<int, DepthOptimum> cache_;
+};
+
+Json nullable(double x, const std::string& what) {
+  return std::isnan(x) ? Json() : number(x, what);
+}
+
+Json line_fit_json(const LineFit& fit) {
+  return {{"slope", number(fit.slope, "slope")},
+          {"intercept", number(fit.intercept, "intercept")},
+          {"stderr", number(fit.slope_stderr, "stderr")},
+          {"r2", number(fit.r2, "r2")}};
+}
+
+// Least squares of ln(1 - chi_max) and of ln D~_opt against ln(N + 1).
+void add_fits(Json& out, const std::vector<int>& levels, OptimumCache& cache) {
+  std::vector<double> x, y, x_spacing, y_spacing;
+  for (int n : levels) {
+    const auto& optimum = cache.at(n);
+    x.push_back(std::log(n + 1.0));
+    y.push_back(std::log(optimum.one_minus_chi_max));
+    if (std::isnan(optimum.dtilde_opt)) continue;  // N = 2 has no spacing
+    x_spacing.push_back(x.back());
+    y_spacing.push_back(std::log(optimum.dtilde_opt));
+  }
+  if (x.size() < 3) throw std::invalid_argument("--fit needs at least 3 distinct N");
+  out["fit"] = line_fit_json(fit_line(x, y));
+  if (x_spacing.size() >= 3) out["dtilde_fit"] = line_fit_json(fit_line(x_spacing, y_spacing));
+}
+
+// The smallest N with k xi_max(N) >= depth: double N until it is reached, then
+// bisect (L_max grows with N).
+int smallest_levels_reaching(double depth, double k, OptimumCache& cache) {
+  auto reaches = [&](int n) { return max_trainable_depth(cache.at(n), k) >= depth; };
+  int hi = 2;
+  while (!reaches(hi)) {
+    if (hi >= max_listed_levels)
+      throw std::invalid_argument("--depth: no N <= " + std::to_string(max_listed_levels) +
+                                  " reaches L_max >= " + format_number(depth));
+    hi = std::min(2 * hi, max_listed_levels);
+  }
+  int lo = hi / 2;  // does not reach, unless hi = 2
+  if (hi == 2) return 2;
+  while (hi - lo > 1) {
+    const int mid = lo + (hi - lo) / 2;
+    (reaches(mid) ? hi : lo) = mid;
+  }
+  return hi;
+}
+
+Json lmax_result(const LmaxOptions& o) {
+  if (!(o.k > 0.0 && std::isfinite(o.k)))
+    throw std::invalid_argument("--k must be positive and finite");
+  if (o.has_depth && !(o.depth > 0.0 && std::isfinite(o.depth)))
+    throw std::invalid_argument("--depth must be a positive finite number of layers");
+  const auto levels = parse_level_list(o.levels, "--levels");
+  const auto fit_levels = o.fit ? parse_level_list(*o.fit, "--fit") : std::vector<int>{};
+  const bool lloyd = o.family == "lloyd";
+  OptimumCache cache(lloyd ? QuantizerFamily::lloyd_max : QuantizerFamily::uniform);
+  OptimumCache uniform(QuantizerFamily::uniform);
+
+  Json out = header("lmax");
+  out["family"] = o.family;
+  out["k"] = o.k;
+  out["levels"] = levels;
+  out["exponents"] = o.exponents;
+  if (!fit_levels.empty()) out["fit_levels"] = fit_levels;
+  Json rows = Json::array();
+  for (std::size_t i = 0; i < levels.size(); ++i) {
+    const int n = levels[i];
+    const auto& optimum = cache.at(n);
+    Json row = {{"N", n},
+                {"dtilde_opt", nullable(optimum.dtilde_opt, "dtilde_opt")},
+                {"one_minus_chi_max", number(optimum.one_minus_chi_max, "one_minus_chi_max")},
+                {"chi_max", number(optimum.chi_max, "chi_max")},
+                {"xi_max", number(optimum.xi_max, "xi_max")},
+                {"L_max", number(max_trainable_depth(optimum, o.k), "L_max")},
+                {"sw2_opt", nullable(optimum.sw2_opt, "sw2_opt")}};
+    // Secant slope of ln(1 - chi_max) against ln(N + 1) over the listed neighbours.
+    row["local_slope"] = Json();
+    if (i > 0 && i + 1 < levels.size()) {
+      const int below = levels[i - 1];
+      const int above = levels[i + 1];
+      row["local_slope"] =
+          number(std::log(cache.at(above).one_minus_chi_max / cache.at(below).one_minus_chi_max) /
+                     std::log((above + 1.0) / (below + 1.0)),
+                 "local_slope");
+    }
+    if (lloyd) row["xi_ratio"] = number(optimum.xi_max / uniform.at(n).xi_max, "xi_ratio");
+    if (o.exponents)
+      row["local_exponent"] =
+          n >= 4 ? number(local_exponent(
+                              lloyd ? QuantizerFamily::lloyd_max : QuantizerFamily::uniform, n),
+                          "local_exponent")
+                 : Json();
+    rows.push_back(row);
+  }
+  out["rows"] = rows;
+  if (!fit_levels.empty()) add_fits(out, fit_levels, cache);
+  if (o.has_depth) {
+    const int n_min = smallest_levels_reaching(o.depth, o.k, cache);
+    out["depth"] = o.depth;
+    out["n_min"] = n_min;
+    out["L_max_at_n_min"] = number(max_trainable_depth(cache.at(n_min), o.k), "L_max");
+  }
+  return out;
+}
+
+std::string cell(const Json& value) {
+  if (value.is_null()) return "";
+  if (value.is_number_float()) return format_number(value.get<double>());
+  return value.dump();
+}
+
+// Tidy CSV: one row per N, the row fields as columns.
+std::string rows_csv(const Json& rows) {
+  std::ostringstream out;
+  bool first = true;
+  for (const auto& [key, value] : rows.front().items()) {
+    out << (first ? "" : ",") << key;
+    first = false;
+  }
+  out << '\n';
+  for (const auto& row : rows) {
+    first = true;
+    for (const auto& [key, value] : row.items()) {
+      out << (first ? "" : ",") << cell(value);
+      first = false;
+    }
+    out << '\n';
+  }
+  return out.str();
+}
+
+std::string readable(const Json& out) {
+  std::ostringstream text;
+  text << "family " << out["family"].get<std::string>()
+       << ", L_max = k xi_max with k = " << format_number(out["k"].get<double>()) << "\n";
+  for (const auto& [key, value] : out["rows"].front().items()) text << key << "  ";
+  text << '\n';
+  for (const auto& row : out["rows"]) {
+    for (const auto& [key, value] : row.items())
+      text << (value.is_null() ? "-" : cell(value)) << "  ";
+    text << '\n';
+  }
+  for (const char* fit : {"fit", "dtilde_fit"}) {
+    if (!out.contains(fit)) continue;
+    const auto& f = out[fit];
+    text << (std::string(fit) == "fit" ? "fit ln(1 - chi_max)" : "fit ln(dtilde_opt)")
+         << " = slope ln(N+1) + intercept: slope " << format_number(f["slope"].get<double>())
+         << " +- " << format_number(f["stderr"].get<double>()) << ", intercept "
+         << format_number(f["intercept"].get<double>()) << ", r2 "
+         << format_number(f["r2"].get<double>()) << '\n';
+  }
+  if (out.contains("n_min"))
+    text << "n_min " << out["n_min"].get<int>()
+         << " (smallest N with L_max >= " << format_number(out["depth"].get<double>()) << ")\n";
+  return text.str();
+}
+
+void run(const LmaxOptions& o) {
+  const auto start = std::chrono::steady_clock::now();
+  Json out = lmax_result(o);
+  if (!o.out.empty()) {
+    Json metadata = out;
+    metadata["seconds"] =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::vector<std::pair<std::string, std::string>> files = {{".csv", rows_csv(out["rows"])},
+                                                              {".json", metadata.dump(2) + "\n"}};
+    for (auto& figure : render_lmax_figure(out)) files.push_back(std::move(figure));
+    write_files(o.out, files);
+  }
+  std::cout << (o.json ? out.dump(2) + "\n" : readable(out));
+}
+
+}  // namespace
+
+void add_lmax_command(CLI::App& app) {
+  auto options = std::make_shared<LmaxOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "lmax",
+      "Maximal depth scale xi_max(N) and trainable depth L_max = k xi_max of N-level activations");
+  cmd->add_option("--levels", options->levels,
+                  "level counts N: integers and ranges a..b, e.g. 2..64,128")
+      ->required();
+  cmd->add_option("--family", options->family, "uniform (quant:N) or lloyd (lloyd:N, Lloyd-Max)")
+      ->check(CLI::IsMember({"uniform", "lloyd"}))
+      ->capture_default_str();
+  cmd->add_option("--fit", options->fit, "fit ln(1 - chi_max) against ln(N+1) over these N (LIST)");
+  cmd->add_option("--k", options->k, "L_max = k xi_max")->capture_default_str();
+  cmd->add_option("--depth", options->depth, "also report n_min, the smallest N with L_max >= L");
+  cmd->add_flag("--exponents", options->exponents,
+                "add local_exponent = d ln(1 - chi_max) / d ln N per row (central difference)");
+  cmd->add_flag("--json", options->json, "print one JSON object");
+  add_out_option(*cmd, options->out,
+                 "write PREFIX.csv, PREFIX.json and the figure PREFIX.png/.svg/.pdf");
+  cmd->callback([options, cmd] {
+    options->has_depth = cmd->count("--depth") > 0;
+    run(*options);
+  });
+}
+
+}  // namespace qmf::cli

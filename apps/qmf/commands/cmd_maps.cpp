@@ -1,0 +1,97 @@
+// qmf maps: fixed points, slopes and depth scales of the mean-field maps.
+#include <cmath>
+#include <iostream>
+#include <memory>
+
+#include "commands/commands.hpp"
+#include "cli/output.hpp"
+#include "qmf/kernel/fixed_points.hpp"
+
+namespace qmf::cli {
+
+namespace {
+
+struct MapsOptions {
+  std::string act;
+  Initialization init;
+  double q0 = 1.0;
+  double c0 = 0.5;
+  int depth = -1;
+  bool json = false;
+};
+
+Json maps_result(const MapsOptions& o) {
+  if (!(o.c0 >= -1.0 && o.c0 <= 1.0)) throw std::invalid_argument("--c0 must lie in [-1, 1]");
+  if (!(std::isfinite(o.q0) && o.q0 > 0.0))
+    throw std::invalid_argument("--q0 must be a positive finite number");
+  validate(o.init);
+  const auto phi = make_activation(o.act);
+  const auto fixed = mean_field_fixed_point(*phi, o.init, o.q0);
+  Json out = header("maps");
+  out["act"] = phi->spec();
+  out["sw2"] = o.init.sw2;
+  out["sb2"] = o.init.sb2;
+  out["q0"] = o.q0;
+  out["c0"] = o.c0;
+  out["q_star"] = number(fixed.length.q, "q_star");
+  Json points = Json::array();
+  for (const auto& p : fixed.all_length_fixed_points)
+    points.push_back(
+        {{"q", number(p.q, "q")}, {"chi_q", number(p.chi_q, "chi_q")}, {"stable", p.stable}});
+  out["q_fixed_points"] = points;
+  out["c_star"] = number(fixed.correlation.c, "c_star");
+  out["chi_q"] = number(fixed.length.chi_q, "chi_q");
+  out["chi_c"] = number(fixed.correlation.chi_c, "chi_c");
+  out["chi_1"] = number(fixed.chi_1, "chi_1");
+  out["xi_q"] = number(fixed.xi_q, "xi_q");
+  out["xi_c"] = number(fixed.xi_c, "xi_c");
+  if (o.depth >= 0) {
+    Json layers = Json::array();
+    for (const auto& s : iterate_maps(*phi, o.init, o.q0, o.c0, o.depth))
+      layers.push_back({{"l", s.layer}, {"q", number(s.q, "q")}, {"c", number(s.c, "c")}});
+    out["depth"] = o.depth;
+    out["layers"] = layers;
+  }
+  return out;
+}
+
+void print(const Json& out, bool as_json) {
+  if (as_json) {
+    std::cout << out.dump(2) << '\n';
+    return;
+  }
+  std::cout << key_value_table(out);
+  std::cout << "fixed points of the length map:\n";
+  for (const auto& p : out["q_fixed_points"])
+    std::cout << "  q = " << format_number(p["q"].get<double>())
+              << "  chi_q = " << format_number(p["chi_q"].get<double>())
+              << (p["stable"].get<bool>() ? "  stable" : "  unstable") << '\n';
+  if (out.contains("layers")) {
+    std::cout << "layer  q  c\n";
+    for (const auto& s : out["layers"])
+      std::cout << s["l"].get<int>() << "  " << format_number(s["q"].get<double>()) << "  "
+                << format_number(s["c"].get<double>()) << '\n';
+  }
+}
+
+}  // namespace
+
+void add_maps_command(CLI::App& app) {
+  auto options = std::make_shared<MapsOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "maps", "Fixed points, slopes chi and depth scales xi of the length and correlation maps");
+  cmd->add_option("--act", options->act,
+                  "activation spec (sign, tanh, quant:16, steps:..., lloyd:N, ...)")
+      ->required();
+  cmd->add_option("--sw2", options->init.sw2, "weight variance sigma_w^2")->required();
+  cmd->add_option("--sb2", options->init.sb2, "bias variance sigma_b^2")->capture_default_str();
+  cmd->add_option("--q0", options->q0, "initial pre-activation variance")->capture_default_str();
+  cmd->add_option("--c0", options->c0, "initial correlation for the layer iteration")
+      ->capture_default_str();
+  cmd->add_option("--depth", options->depth, "also iterate the maps for L layers")
+      ->check(CLI::Range(0, 1000000));
+  cmd->add_flag("--json", options->json, "print one JSON object");
+  cmd->callback([options] { print(maps_result(*options), options->json); });
+}
+
+}  // namespace qmf::cli

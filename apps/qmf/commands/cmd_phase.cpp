@@ -1,0 +1,135 @@
+// qmf phase: the phase diagram over (sigma_w^2, sigma_b^2), its CSV and figure.
+#include <chrono>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+#include "commands/commands.hpp"
+#include "cli/grid_range.hpp"
+#include "cli/output.hpp"
+#include "figures/phase_figure.hpp"
+#include "cli/progress_bar.hpp"
+#include "qmf/kernel/critical_line.hpp"
+#include "qmf/kernel/phase_diagram.hpp"
+#include "cli/shared_options.hpp"
+
+namespace qmf::cli {
+
+namespace {
+
+struct PhaseOptions {
+  std::string act;
+  std::string sw2 = "0.2:4:96";
+  std::string sb2 = "0:0.5:64";
+  int line_points = 33;
+  int threads = default_threads();
+  bool json = false;
+  std::string out;
+};
+
+std::string phase_csv(const PhaseDiagram& diagram) {
+  std::ostringstream csv;
+  csv << "sw2,sb2,q_star,c_star,chi_c,chi_1,xi_c,status\n";
+  for (const auto& p : diagram.points) {
+    csv << format_number(p.init.sw2) << ',' << format_number(p.init.sb2);
+    for (double v : {p.q_star, p.c_star, p.chi_c, p.chi_1, p.xi_c})
+      csv << ',' << (p.has_values() ? format_number(v) : "");
+    csv << ',' << to_string(p.status) << '\n';
+  }
+  return csv.str();
+}
+
+Json range_json(const std::vector<double>& values) {
+  return {{"from", values.front()}, {"to", values.back()}, {"n", values.size()}};
+}
+
+Json line_json(const std::vector<CriticalLinePoint>& line) {
+  Json points = Json::array();
+  for (const auto& p : line)
+    points.push_back({{"sb2", p.sb2}, {"sw2", p.sw2}, {"xi_c", number(p.xi_c, "xi_c")}});
+  return points;
+}
+
+// sb2 values for the critical line, quadratically denser towards the lower
+// end: near sb2 = 0 the line bends like sqrt(sb2).
+std::vector<double> line_sb2(double lo, double hi, int n) {
+  std::vector<double> values;
+  for (double u : linear_grid(0.0, 1.0, n)) values.push_back(lo + (hi - lo) * u * u);
+  return values;
+}
+
+// A guard against a mistyped n (0:4:100000 for 0:4:100): the grid would exhaust
+// memory or run for days instead of failing at once.
+constexpr std::size_t max_grid_points = 10'000'000;
+
+void run(const PhaseOptions& o) {
+  const auto sw2 = parse_grid_range(o.sw2, "--sw2");
+  const auto sb2 = parse_grid_range(o.sb2, "--sb2");
+  if (sw2.size() * sb2.size() > max_grid_points)
+    throw std::invalid_argument("--sw2, --sb2: the grid has " +
+                                std::to_string(sw2.size() * sb2.size()) + " points (at most " +
+                                std::to_string(max_grid_points) + " allowed)");
+  const auto phi = make_activation(o.act);
+  const auto start = std::chrono::steady_clock::now();
+  PhaseDiagram diagram;
+  {
+    ProgressBar bar("phase " + phi->spec());
+    diagram = phase_diagram(*phi, sw2, sb2, o.threads, std::ref(bar));
+  }
+  const auto line =
+      critical_line(*phi, line_sb2(sb2.front(), sb2.back(), o.line_points), o.threads);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  Json out = header("phase");
+  out["act"] = phi->spec();
+  out["sw2"] = range_json(sw2);
+  out["sb2"] = range_json(sb2);
+  out["line_points"] = o.line_points;
+  out["threads"] = o.threads;
+  std::map<std::string, int> counts;
+  for (const auto& p : diagram.points) ++counts[std::string(to_string(p.status))];
+  out["status_counts"] = counts;
+  out[phi->is_step() ? "best_sw2_line" : "order_chaos_line"] = line_json(line);
+  out["seconds"] = seconds;
+  if (!o.out.empty()) {
+    auto files = render_phase_figure({diagram, line, o.act, phi->is_step()});
+    files.insert(files.begin(), {{".csv", phase_csv(diagram)}, {".json", out.dump(2) + "\n"}});
+    write_files(o.out, files);
+  }
+  if (o.json) {
+    std::cout << out.dump(2) << '\n';
+    return;
+  }
+  std::cout << key_value_table(out) << "points by status:";
+  for (const auto& [status, count] : counts) std::cout << ' ' << status << '=' << count;
+  std::cout << '\n';
+  if (!o.out.empty()) std::cout << "wrote " << o.out << ".{csv,json,png,svg,pdf}\n";
+}
+
+}  // namespace
+
+void add_phase_command(CLI::App& app) {
+  auto options = std::make_shared<PhaseOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "phase", "Phase diagram over (sigma_w^2, sigma_b^2): q*, c*, chi_c, chi_1, xi_c per point");
+  cmd->add_option("--act", options->act, "activation spec")->required();
+  cmd->add_option("--sw2", options->sw2, "weight variances A:B:n (both ends included)")
+      ->capture_default_str();
+  cmd->add_option("--sb2", options->sb2, "bias variances A:B:n (both ends included)")
+      ->capture_default_str();
+  cmd->add_option("--line-points", options->line_points,
+                  "sigma_b^2 values on the critical line of the figure")
+      ->check(CLI::Range(2, 10000))
+      ->capture_default_str();
+  add_threads_option(*cmd, options->threads, "OpenMP threads (the output does not depend on it)");
+  cmd->add_flag("--json", options->json,
+                "print one JSON object (metadata; the grid goes to --out)");
+  add_out_option(*cmd, options->out, "write PREFIX.csv, .json, .png, .svg, .pdf");
+  cmd->callback([options] { run(*options); });
+}
+
+}  // namespace qmf::cli

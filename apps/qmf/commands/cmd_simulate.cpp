@@ -1,0 +1,268 @@
+// qmf simulate: finite random networks, forward and backward, beside the mean
+// field, with standard errors over independent nets.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <sstream>
+
+#include "commands/commands.hpp"
+#include "figures/figure.hpp"
+#include "cli/output.hpp"
+#include "cli/progress_bar.hpp"
+#include "qmf/errors.hpp"
+#include "qmf/simulation/simulate.hpp"
+#include "cli/shared_options.hpp"
+
+namespace qmf::cli {
+
+namespace {
+
+struct SimulateOptions {
+  std::string act;
+  SimulationSettings settings;
+  double c0 = 0.5;
+  std::optional<double> ste_slope;
+  std::optional<double> ste_clip;
+  bool json = false;
+  std::string out;
+};
+
+struct SimulationRun {
+  std::string act;  // as given, for the figure's title
+  std::unique_ptr<Activation> phi;
+  SimulationSettings settings;
+  std::vector<SimulatedLayer> simulated;
+  std::vector<PredictedLayer> predicted;
+  double seconds = 0.0;
+};
+
+// The STE only exists for step activations; its slope defaults to the one
+// that preserves gradient norms at q*.
+StraightThrough surrogate_for(const Activation& phi, const SimulateOptions& o) {
+  if (!phi.is_step()) {
+    if (o.ste_slope || o.ste_clip)
+      throw std::invalid_argument(std::string(o.ste_slope ? "--ste-slope" : "--ste-clip") +
+                                  " applies to step activations only (smooth ones use phi')");
+    return {};
+  }
+  const double clip = o.ste_clip.value_or(1.0);
+  if (!(std::isfinite(clip) && clip > 0.0))
+    throw std::invalid_argument("--ste-clip must be a positive finite number");
+  if (o.ste_slope) return {*o.ste_slope, clip};
+  return gradient_preserving_surrogate(phi, o.settings.init, o.settings.q0, clip);
+}
+
+// A net whose signal or gradient leaves double precision has no statistics to
+// report: say where, rather than print NaN.
+void require_finite(const std::vector<SimulatedLayer>& layers) {
+  for (const auto& layer : layers)
+    for (const double x : {layer.q.mean, layer.c.front().mean, layer.grad.mean})
+      if (!std::isfinite(x))
+        throw numerical_error("the simulated nets leave double precision at layer " +
+                              std::to_string(layer.layer) +
+                              " (signal or gradient over- or underflows; try a smaller --depth)");
+}
+
+SimulationRun run(const SimulateOptions& o) {
+  SimulationRun result;
+  result.act = o.act;
+  result.settings = o.settings;
+  result.settings.c0 = {o.c0};
+  validate(result.settings);
+  result.phi = make_activation(o.act);
+  result.settings.surrogate = surrogate_for(*result.phi, o);
+  result.predicted = predict_layers(*result.phi, result.settings);
+  const auto start = std::chrono::steady_clock::now();
+  ProgressBar bar("simulate");
+  result.simulated = simulate_networks(*result.phi, result.settings, std::ref(bar));
+  require_finite(result.simulated);
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+// Everything that determines the numbers, and nothing else: the output is the
+// same for every thread count.
+Json result_json(const SimulationRun& r) {
+  const auto& s = r.settings;
+  Json out = header("simulate");
+  out["act"] = r.phi->spec();
+  out["sw2"] = s.init.sw2;
+  out["sb2"] = s.init.sb2;
+  out["width"] = s.width;
+  out["depth"] = s.depth;
+  out["q0"] = s.q0;
+  out["c0"] = s.c0.front();
+  out["nets"] = s.nets;
+  out["seed"] = s.seed;
+  if (r.phi->is_step()) {
+    out["ste_slope"] = number(s.surrogate.slope, "ste_slope");
+    out["ste_clip"] = number(s.surrogate.clip, "ste_clip");
+  }
+  Json layers = Json::array();
+  for (int l = 0; l <= s.depth; ++l) {
+    const auto& sim = r.simulated[l];
+    const auto& mf = r.predicted[l];
+    layers.push_back({{"l", l},
+                      {"q_sim", number(sim.q.mean, "q_sim")},
+                      {"q_se", number(sim.q.se, "q_se")},
+                      {"q_mf", number(mf.q, "q_mf")},
+                      {"c_sim", number(sim.c.front().mean, "c_sim")},
+                      {"c_se", number(sim.c.front().se, "c_se")},
+                      {"c_mf", number(mf.c.front(), "c_mf")},
+                      {"grad_sim", number(sim.grad.mean, "grad_sim")},
+                      {"grad_se", number(sim.grad.se, "grad_se")},
+                      {"grad_mf", number(mf.grad, "grad_mf")}});
+  }
+  out["layers"] = layers;
+  return out;
+}
+
+constexpr const char* columns[] = {"l",    "q_sim", "q_se",     "q_mf",    "c_sim",
+                                   "c_se", "c_mf",  "grad_sim", "grad_se", "grad_mf"};
+
+// One line per layer, `separator` between the cells; `format` renders a number.
+template <class Format>
+std::string layer_rows(const Json& layers, char separator, Format format) {
+  std::ostringstream text;
+  for (const auto& layer : layers) {
+    text << layer["l"].get<int>();
+    for (const char* column : columns)
+      if (std::string(column) != "l") text << separator << format(layer[column].get<double>());
+    text << '\n';
+  }
+  return text.str();
+}
+
+std::string header_row(const std::string& separator) {
+  std::string row;
+  for (const char* column : columns) row += (row.empty() ? "" : separator) + column;
+  return row + '\n';
+}
+
+std::string readable(double x) {
+  char cell[32];
+  std::snprintf(cell, sizeof cell, "%11.5g", x);
+  return cell;
+}
+
+// The gradient panel is logarithmic only when the (positive) gradient spans
+// more than a factor of 10; otherwise a log axis would show a single tick.
+bool gradient_needs_log_scale(const Json& layers) {
+  double low = 1e300, high = 0.0;
+  for (const auto& layer : layers)
+    for (const char* column : {"grad_sim", "grad_mf"}) {
+      low = std::min(low, layer[column].get<double>());
+      high = std::max(high, layer[column].get<double>());
+    }
+  return low > 0.0 && high > 10.0 * low;
+}
+
+// Three panels (q, c, gradient against depth) side by side and a legend below
+// them spanning the figure.
+std::string plot_script(const Json& out, const std::string& act) {
+  std::ostringstream title;
+  title << act << ",  σ_w^2 = " << out["sw2"].get<double>()
+        << ",  σ_b^2 = " << out["sb2"].get<double>() << ",  n = " << out["width"]
+        << ",  q^0 = " << out["q0"].get<double>() << ",  c^0 = " << out["c0"].get<double>();
+  if (out.contains("ste_slope"))
+    title << ",  STE g(x) = " << out["ste_slope"].get<double>() << "·1\\{|x| ≤ "
+          << out["ste_clip"].get<double>() << "\\}";
+  const int depth = out["depth"].get<int>();
+  const int every = std::max(1, depth / 50);  // at most ~50 markers per curve
+  // Columns of layers.dat: 1 l, 2-4 q, 5-7 c, 8-10 grad (sim, se, mf).
+  const auto panel = [&](double left, const std::string& ylabel, int sim) {
+    return "set lmargin at screen " + std::to_string(left) + "\nset rmargin at screen " +
+           std::to_string(left + 0.215) + "\nset ylabel " + gnuplot_quote(ylabel) +
+           "\nplot 'layers.dat' u 1:" + std::to_string(sim + 2) +
+           " w l lw 2 lc rgb '#1f77b4', '' every " + std::to_string(every) +
+           " u 1:" + std::to_string(sim) + ":" + std::to_string(sim + 1) +
+           " w yerrorbars pt 7 ps 0.7*point_unit lc rgb '#d62728'\n";
+  };
+  std::string script = "set multiplot title " + gnuplot_quote(title.str()) +
+                       "\nset tmargin at screen 0.9\nset bmargin at screen 0.26\nunset key"
+                       "\nset xlabel 'layer l'\nset grid\nset bars small\nset offsets 0, 0, "
+                       "graph 0.05, graph 0.05\n";
+  script += panel(0.095, "length q^l", 2) + panel(0.42, "correlation c^l", 5);
+  if (gradient_needs_log_scale(out["layers"])) script += "set logscale y\nset format y '10^{%L}'\n";
+  script += panel(0.745, "gradient |δ^l|^2 / |δ^L|^2", 8);
+  // The legend: key entries in an empty full-width plot (the NaN curve gives
+  // gnuplot something to plot; it draws nothing).
+  const std::string simulation = "simulation: mean ± 1 s.e. over " + out["nets"].dump() + " nets";
+  script +=
+      "unset logscale y\nset lmargin at screen 0.095\nset rmargin at screen 0.96\n"
+      "set tmargin at screen 0.12\nset bmargin at screen 0.02\nunset border\nunset tics\n"
+      "unset grid\nunset xlabel\nunset ylabel\nset xrange [0:1]\nset yrange [0:1]\n"
+      "set key center center vertical Left reverse samplen 2\n"
+      "plot NaN notitle, keyentry w l lw 2 lc rgb '#1f77b4' t 'mean field', "
+      "keyentry w yerrorbars pt 7 ps 0.7*point_unit lc rgb '#d62728' t " +
+      gnuplot_quote(simulation) + "\nunset multiplot\n";
+  return script;
+}
+
+void write_outputs(const SimulationRun& r, const Json& out, const std::string& prefix) {
+  Json metadata = out;
+  metadata.erase("layers");
+  metadata["threads"] = r.settings.threads;
+  metadata["seconds"] = r.seconds;
+  const std::string csv = header_row(",") + layer_rows(out["layers"], ',', format_number);
+  const std::string data = "# " + header_row(" ") + layer_rows(out["layers"], ' ', format_number);
+  auto files = render_figure(plot_script(out, r.act), {{"layers.dat", data}});
+  files.insert(files.begin(), {{".csv", csv}, {".json", metadata.dump(2) + '\n'}});
+  write_files(prefix, files);
+}
+
+void print(const Json& out, bool as_json) {
+  if (as_json) {
+    std::cout << out.dump(2) << '\n';
+    return;
+  }
+  std::cout << key_value_table(out) << '\n';
+  std::string head;
+  for (const char* column : columns) {
+    char cell[32];
+    std::snprintf(cell, sizeof cell, std::string(column) == "l" ? "%s" : "%11s", column);
+    head += (head.empty() ? "" : " ") + std::string(cell);
+  }
+  std::cout << head << '\n' << layer_rows(out["layers"], ' ', readable);
+}
+
+}  // namespace
+
+void add_simulate_command(CLI::App& app) {
+  auto o = std::make_shared<SimulateOptions>();
+  o->settings.nets = 16;
+  o->settings.threads = default_threads();
+  CLI::App* cmd = app.add_subcommand(
+      "simulate", "Finite random nets (forward and backward) against the mean-field iteration");
+  cmd->add_option("--act", o->act, "activation spec (sign, tanh, quant:16, ...)")->required();
+  cmd->add_option("--sw2", o->settings.init.sw2, "weight variance sigma_w^2")->required();
+  cmd->add_option("--sb2", o->settings.init.sb2, "bias variance sigma_b^2")->capture_default_str();
+  cmd->add_option("--width", o->settings.width, "width n of every layer")->required();
+  cmd->add_option("--depth", o->settings.depth, "number of layers L")->required();
+  cmd->add_option("--q0", o->settings.q0, "pre-activation variance of the inputs")
+      ->capture_default_str();
+  cmd->add_option("--c0", o->c0, "correlation of the two inputs")->capture_default_str();
+  cmd->add_option("--nets", o->settings.nets, "independent nets R (at least 2)")
+      ->capture_default_str();
+  add_seed_option(*cmd, o->settings.seed, "random seed");
+  add_threads_option(*cmd, o->settings.threads,
+                     "OpenMP threads (the output does not depend on it)");
+  cmd->add_option("--ste-slope", o->ste_slope,
+                  "STE slope s of g(x) = s 1{|x| <= tau} (step activations; default: the "
+                  "gradient-preserving 1/(sigma_w sqrt(erf(tau/sqrt(2 q*)))))");
+  cmd->add_option("--ste-clip", o->ste_clip, "STE clip tau (step activations; default 1)");
+  cmd->add_flag("--json", o->json, "print one JSON object");
+  add_out_option(*cmd, o->out, "write PREFIX.csv, PREFIX.json, PREFIX.png/.svg/.pdf");
+  cmd->callback([o] {
+    const SimulationRun r = run(*o);
+    const Json out = result_json(r);
+    if (!o->out.empty()) write_outputs(r, out, o->out);
+    print(out, o->json);
+  });
+}
+
+}  // namespace qmf::cli

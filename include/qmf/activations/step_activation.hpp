@@ -1,0 +1,63 @@
+// Piecewise-constant activations phi(x) = y_0 + sum_k h_k Theta(x - t_k).
+#pragma once
+
+#include <vector>
+
+#include "qmf/activations/activation.hpp"
+
+namespace qmf {
+
+namespace detail {
+class PlackettKernel;
+}
+
+class StepActivation final : public Activation {
+ public:
+  /// K strictly increasing finite thresholds and K + 1 finite levels; throws
+  /// std::invalid_argument otherwise. `name` is the spec string reported back.
+  StepActivation(std::vector<double> thresholds, std::vector<double> levels, std::string name);
+
+  [[nodiscard]] const std::vector<double>& thresholds() const { return thresholds_; }
+  [[nodiscard]] const std::vector<double>& levels() const { return levels_; }
+  /// Spacing of the two central thresholds (D for the uniform quantizer); NaN
+  /// for a single threshold, where no spacing exists.
+  [[nodiscard]] double central_spacing() const;
+
+  [[nodiscard]] std::string spec() const override { return name_; }
+  [[nodiscard]] bool is_step() const override { return true; }
+  [[nodiscard]] double bound() const override;
+  [[nodiscard]] double value(double x) const override;
+  [[nodiscard]] double derivative(double /*x*/) const override { return 0.0; }
+
+  [[nodiscard]] double mean(double q) const override;
+  [[nodiscard]] double second_moment(double q) const override;
+  [[nodiscard]] double second_moment_slope(double q) const override;
+  [[nodiscard]] double derivative_second_moment(double q) const override;
+  [[nodiscard]] double cross_moment(double q, double c) const override;
+  [[nodiscard]] double cross_moment_deficit(double q, double c) const override;
+  [[nodiscard]] double cross_moment_slope(double q, double c) const override;
+
+  /// E[phi(u1) phi(u2)] by Plackett's integral instead of Owen's T: the
+  /// independent route used to check cross_moment.
+  [[nodiscard]] double cross_moment_plackett(double q, double c) const;
+
+  /// Equally spaced thresholds and equal jumps (the uniform quantizer): the
+  /// correlation integrals then cost O(K) per point instead of O(K^2).
+  [[nodiscard]] bool is_uniform_staircase() const { return uniform_staircase_; }
+
+ private:
+  std::vector<double> scaled_thresholds(double q) const;
+  detail::PlackettKernel plackett_kernel(double q) const;
+  std::vector<double> thresholds_;
+  std::vector<double> levels_;
+  std::vector<double> jumps_;
+  bool uniform_staircase_ = false;
+  std::string name_;
+};
+
+/// The uniform N-level quantizer of hard-tanh (theory.md section 3): levels
+/// -A + 2A m/(N-1), thresholds D (k - N/2). D defaults to 2A/(N-1).
+std::unique_ptr<StepActivation> make_uniform_quantizer(int levels, double amplitude = 1.0,
+                                                       double spacing = 0.0);
+
+}  // namespace qmf

@@ -1,0 +1,24 @@
+// The line a phase diagram draws over its heat map: the order-chaos
+// transition chi_1 = 1 for smooth activations, root-found at each sigma_b^2
+// (not a contour of a grid); for step activations, which have no ordered
+// phase, the sigma_w^2 that maximises the correlation depth scale.
+#pragma once
+
+#include <vector>
+
+#include "qmf/activations/activation.hpp"
+
+namespace qmf {
+
+struct CriticalLinePoint {
+  double sb2 = 0.0;
+  double sw2 = 0.0;
+  double xi_c = 0.0;  // at the point: +inf on the chi_1 = 1 line, xi_max for steps
+};
+
+/// The line at each sb2 where the library finds it; values of sb2 without one
+/// (a numerical_error) are left out. OpenMP over sb2 on `threads` threads.
+std::vector<CriticalLinePoint> critical_line(const Activation& phi, const std::vector<double>& sb2,
+                                             int threads);
+
+}  // namespace qmf

@@ -1,0 +1,57 @@
+// Fixed points of the length and correlation maps and their slopes.
+#pragma once
+
+#include <vector>
+
+#include "qmf/kernel/maps.hpp"
+
+namespace qmf {
+
+struct LengthFixedPoint {
+  double q = 0.0;
+  double chi_q = 0.0;   // slope of the length map there
+  bool stable = false;  // |chi_q| < 1
+};
+
+/// Every positive fixed point of the length map that a scan resolves, in
+/// increasing order. A quantizer can have several; with sb2 = 0 an activation
+/// with phi(0) = 0 also has q = 0, which is not listed.
+std::vector<LengthFixedPoint> length_fixed_points(const Activation& phi,
+                                                  const Initialization& init);
+
+/// The fixed point the length map converges to from q0. Throws
+/// numerical_error if the iteration collapses to q = 0, diverges, or lands on
+/// a fixed point it cannot converge to.
+LengthFixedPoint stable_length_fixed_point(const Activation& phi, const Initialization& init,
+                                           double q0);
+/// The same, choosing among `points`, the result of length_fixed_points(phi,
+/// init), for callers that need both without scanning twice.
+LengthFixedPoint stable_length_fixed_point(const Activation& phi, const Initialization& init,
+                                           double q0, const std::vector<LengthFixedPoint>& points);
+
+struct CorrelationFixedPoint {
+  double c = 1.0;
+  double chi_c = 0.0;
+};
+
+/// The stable fixed point c* in [0, 1] of the correlation map at the length
+/// fixed point q_star: c* = 1 when chi_1 <= 1 (ordered phase); otherwise the
+/// unique root in [0, 1) (the map is convex on [0, 1] by Mehler's expansion),
+/// found by Newton's method from c = 0. Throws numerical_error if it fails.
+CorrelationFixedPoint stable_correlation_fixed_point(const Activation& phi,
+                                                     const Initialization& init, double q_star);
+
+/// Everything `qmf maps` reports about the fixed points.
+struct MeanFieldFixedPoint {
+  LengthFixedPoint length;
+  std::vector<LengthFixedPoint> all_length_fixed_points;
+  CorrelationFixedPoint correlation;
+  double chi_1 = 0.0;
+  double xi_q = 0.0;
+  double xi_c = 0.0;
+};
+
+MeanFieldFixedPoint mean_field_fixed_point(const Activation& phi, const Initialization& init,
+                                           double q0 = 1.0);
+
+}  // namespace qmf

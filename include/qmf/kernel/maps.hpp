@@ -1,0 +1,50 @@
+// The mean-field maps of a deep random network (theory.md section 1), written
+// once for every activation.
+#pragma once
+
+#include "qmf/activations/activation.hpp"
+
+#include <vector>
+
+namespace qmf {
+
+/// Weight and bias variances: W_ij ~ N(0, sw2 / n), b_i ~ N(0, sb2).
+struct Initialization {
+  double sw2 = 1.0;
+  double sb2 = 0.0;
+};
+
+/// Throws std::invalid_argument unless sw2 > 0 and sb2 >= 0 are finite.
+void validate(const Initialization& init);
+
+/// q' = sw2 E[phi(sqrt(q) z)^2] + sb2.
+double length_map(const Activation& phi, const Initialization& init, double q);
+/// dq'/dq.
+double length_map_slope(const Activation& phi, const Initialization& init, double q);
+/// q12' = sw2 E[phi(u1) phi(u2)] + sb2 for inputs of variance q, correlation c.
+double covariance_map(const Activation& phi, const Initialization& init, double q, double c);
+/// c' = q12' / q' for two inputs of variance q and correlation c.
+double correlation_map(const Activation& phi, const Initialization& init, double q, double c);
+/// 1 - c', without cancellation as c -> 1.
+double correlation_map_complement(const Activation& phi, const Initialization& init, double q,
+                                  double c);
+/// dc'/dc at fixed input variance q (chi_c(c) when q is the fixed point q*).
+double correlation_map_slope(const Activation& phi, const Initialization& init, double q,
+                             double c);
+/// chi_1 = sw2 E[phi'(u)^2]: +inf for step activations.
+double chi_1(const Activation& phi, const Initialization& init, double q);
+
+/// Depth scale -1 / ln|chi| of a fixed point with slope chi (+inf at |chi| = 1).
+double depth_scale(double chi);
+
+struct LayerState {
+  int layer = 0;
+  double q = 0.0;
+  double c = 0.0;
+};
+
+/// Iterates both maps from (q0, c0): layers 0..depth.
+std::vector<LayerState> iterate_maps(const Activation& phi, const Initialization& init, double q0,
+                                     double c0, int depth);
+
+}  // namespace qmf

@@ -1,0 +1,26 @@
+// The umbrella header: everything the qmf library offers, by layer.
+//
+//   numerics     exact Gaussian probabilities and expectations
+//   activations  the activation interface, step and smooth families, the STE
+//   kernel       mean-field maps, fixed points, criticality, phase diagrams
+//   depth        chi_max(N) and L_max(N) of N-level quantizers
+//   simulation   finite random networks beside the mean field
+#pragma once
+
+#include "qmf/errors.hpp"
+#include "qmf/numerics/gaussian.hpp"
+#include "qmf/numerics/gaussian_cell.hpp"
+#include "qmf/numerics/gaussian_expectation.hpp"
+#include "qmf/numerics/line_fit.hpp"
+#include "qmf/activations/activation.hpp"
+#include "qmf/activations/backward_derivative.hpp"
+#include "qmf/activations/lloyd_max.hpp"
+#include "qmf/activations/smooth_activation.hpp"
+#include "qmf/activations/step_activation.hpp"
+#include "qmf/kernel/critical.hpp"
+#include "qmf/kernel/critical_line.hpp"
+#include "qmf/kernel/fixed_points.hpp"
+#include "qmf/kernel/maps.hpp"
+#include "qmf/kernel/phase_diagram.hpp"
+#include "qmf/depth/quantizer_depth.hpp"
+#include "qmf/simulation/simulate.hpp"

@@ -1,0 +1,79 @@
+// Finite random networks beside the mean field (theory.md section 4).
+//
+// Convention: layer 0 holds the pre-activations h^0 of the inputs, built
+// directly (no input layer) with exactly the empirical variance q0 and the
+// pairwise correlations c0; layer l >= 1 is h^l = W^l phi(h^(l-1)) + b^l with
+// n x n weights W ~ N(0, sw2/n) and biases b ~ N(0, sb2). Layer l of the
+// simulation therefore matches layer l of iterate_maps(q0, c0).
+//
+// Backward pass: a random direction delta^L ~ N(0, I) at the last layer is
+// back-propagated, delta^(l-1) = g(h^(l-1)) * (W^l)^T delta^l, with g the
+// BackwardDerivative; grad^l = |delta^l|^2 / |delta^L|^2, whose mean-field value
+// is prod_(k=l)^(L-1) sw2 E[g(u_k)^2], u_k ~ N(0, q^k).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "qmf/activations/backward_derivative.hpp"
+#include "qmf/kernel/maps.hpp"
+
+namespace qmf {
+
+struct SimulationSettings {
+  Initialization init;
+  int width = 0;
+  int depth = 0;
+  double q0 = 1.0;
+  /// One input pair per value. Every pair shares its first input, so k values
+  /// cost k + 1 inputs (columns) per net.
+  std::vector<double> c0{0.5};
+  int nets = 2;
+  std::uint64_t seed = 1;
+  int threads = 1;
+  bool backward = true;
+  /// The backward surrogate for step activations (ignored for smooth ones).
+  StraightThrough surrogate;
+};
+
+/// Throws std::invalid_argument naming the offending option (--width, --depth,
+/// --nets, --c0, --q0, --threads, --sw2, --sb2).
+void validate(const SimulationSettings& settings);
+
+/// Mean and standard error over nets.
+struct Estimate {
+  double mean = 0.0;
+  double se = 0.0;
+};
+
+struct SimulatedLayer {
+  int layer = 0;
+  Estimate q;               // mean of h^2 over units and inputs
+  std::vector<Estimate> c;  // empirical correlation, one per pair
+  Estimate grad;            // NaN when settings.backward is false
+};
+
+/// Called after each finished net with (finished, total), from one thread at a time.
+using SimulationProgress = std::function<void(int, int)>;
+
+/// Runs settings.nets independent nets (OpenMP over nets, settings.threads
+/// threads). The result is bitwise the same for any thread count: every net
+/// draws from its own (seed, net, layer)-keyed streams and the statistics are
+/// reduced in net order. Layers 0..depth.
+std::vector<SimulatedLayer> simulate_networks(const Activation& phi,
+                                              const SimulationSettings& settings,
+                                              const SimulationProgress& progress = {});
+
+struct PredictedLayer {
+  int layer = 0;
+  double q = 0.0;
+  std::vector<double> c;  // one per pair
+  double grad = 0.0;
+};
+
+/// The mean-field values of the same quantities, layers 0..depth.
+std::vector<PredictedLayer> predict_layers(const Activation& phi,
+                                           const SimulationSettings& settings);
+
+}  // namespace qmf

@@ -1,0 +1,136 @@
+// Parsing of activation specs (docs/cli.md): "name[:argument][,key=value...]".
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <map>
+#include <stdexcept>
+
+#include "qmf/activations/activation.hpp"
+#include "qmf/activations/lloyd_max.hpp"
+#include "qmf/activations/step_activation.hpp"
+#include "activations/smooth_activations.hpp"
+
+namespace qmf {
+
+namespace {
+
+[[noreturn]] void fail(const std::string& spec, const std::string& why) {
+  throw std::invalid_argument(
+      "--act '" + spec + "': " + why +
+      " (allowed: sign, tanh, erf, relu, hardtanh, linear, quant:N[,D=..,A=..], "
+      "steps:t=T1;T2..,y=Y0;Y1.., lloyd:N[,S=..])");
+}
+
+std::vector<std::string> split(const std::string& text, char separator) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t end = text.find(separator, start);
+    parts.push_back(text.substr(start, end - start));
+    if (end == std::string::npos) return parts;
+    start = end + 1;
+  }
+}
+
+double parse_number(const std::string& spec, const std::string& text, const std::string& what) {
+  if (text.empty()) fail(spec, what + " is empty");
+  // from_chars, unlike strtod, takes no leading spaces, hex or locale.
+  double x = 0.0;
+  const char* last = text.data() + text.size();
+  const auto [end, error] = std::from_chars(text.data(), last, x);
+  if (end != last || error != std::errc() || !std::isfinite(x))
+    fail(spec, what + " '" + text + "' is not a finite number");
+  return x;
+}
+
+int parse_level_count(const std::string& spec, const std::string& text) {
+  const double n = parse_number(spec, text, "the number of levels N");
+  // 2^20 levels: the largest N the tests verify, and already ~1 s per map
+  // evaluation.
+  constexpr int max_levels = 1 << 20;
+  if (n != std::floor(n) || n < 2 || n > max_levels)
+    fail(spec, "N must be an integer from 2 to " + std::to_string(max_levels));
+  return static_cast<int>(n);
+}
+
+std::vector<double> parse_list(const std::string& spec, const std::string& text,
+                               const std::string& what) {
+  std::vector<double> values;
+  for (const std::string& item : split(text, ';')) values.push_back(parse_number(spec, item, what));
+  return values;
+}
+
+// Options "key=value" after the first comma; each key at most once, only known keys.
+std::map<std::string, std::string> parse_options(const std::string& spec,
+                                                 const std::vector<std::string>& parts,
+                                                 const std::vector<std::string>& allowed) {
+  std::map<std::string, std::string> options;
+  for (std::size_t i = 1; i < parts.size(); ++i) {
+    const std::size_t eq = parts[i].find('=');
+    if (eq == std::string::npos)
+      fail(spec, "option '" + parts[i] + "' is not of the form key=value");
+    const std::string key = parts[i].substr(0, eq);
+    bool known = false;
+    for (const auto& a : allowed) known = known || a == key;
+    if (!known) fail(spec, "unknown option '" + key + "'");
+    if (!options.emplace(key, parts[i].substr(eq + 1)).second)
+      fail(spec, "option '" + key + "' given twice");
+  }
+  return options;
+}
+
+std::unique_ptr<Activation> make_quantizer(const std::string& spec, const std::string& argument,
+                                           const std::vector<std::string>& parts) {
+  const int n = parse_level_count(spec, argument);
+  const auto options = parse_options(spec, parts, {"A", "D"});
+  const double amplitude = options.count("A") ? parse_number(spec, options.at("A"), "A") : 1.0;
+  const double spacing = options.count("D") ? parse_number(spec, options.at("D"), "D") : 0.0;
+  if (amplitude <= 0.0) fail(spec, "A must be positive");
+  if (options.count("D") && spacing <= 0.0) fail(spec, "D must be positive");
+  return make_uniform_quantizer(n, amplitude, spacing);
+}
+
+std::unique_ptr<Activation> make_lloyd(const std::string& spec, const std::string& argument,
+                                       const std::vector<std::string>& parts) {
+  const int n = parse_level_count(spec, argument);
+  const auto options = parse_options(spec, parts, {"S"});
+  const double scale = options.count("S") ? parse_number(spec, options.at("S"), "S") : 1.0;
+  if (scale <= 0.0) fail(spec, "S must be positive");
+  return make_lloyd_max_activation(n, scale);
+}
+
+std::unique_ptr<Activation> make_steps(const std::string& spec, const std::string& body) {
+  const auto options = parse_options(spec, split("steps," + body, ','), {"t", "y"});
+  if (!options.count("t") || !options.count("y")) fail(spec, "steps needs both t=... and y=...");
+  auto thresholds = parse_list(spec, options.at("t"), "threshold");
+  auto levels = parse_list(spec, options.at("y"), "level");
+  try {
+    return std::make_unique<StepActivation>(std::move(thresholds), std::move(levels), spec);
+  } catch (const std::invalid_argument& e) {
+    fail(spec, e.what());
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<Activation> make_activation(const std::string& spec) {
+  const std::size_t colon = spec.find(':');
+  const std::string name = spec.substr(0, colon);
+  const std::string rest = colon == std::string::npos ? "" : spec.substr(colon + 1);
+  if (name == "steps") return make_steps(spec, rest);
+  const auto parts = split(rest, ',');
+  if (name == "quant") return make_quantizer(spec, parts.front(), parts);
+  if (name == "lloyd") return make_lloyd(spec, parts.front(), parts);
+  if (colon != std::string::npos) fail(spec, "'" + name + "' takes no arguments");
+  if (name == "sign")
+    return std::make_unique<StepActivation>(std::vector<double>{0.0},
+                                            std::vector<double>{-1.0, 1.0}, "sign");
+  if (name == "tanh") return std::make_unique<detail::Tanh>();
+  if (name == "erf") return std::make_unique<detail::Erf>();
+  if (name == "relu") return std::make_unique<detail::Relu>();
+  if (name == "hardtanh") return std::make_unique<detail::HardTanh>();
+  if (name == "linear") return std::make_unique<detail::Linear>();
+  fail(spec, "unknown activation");
+}
+
+}  // namespace qmf

@@ -1,0 +1,259 @@
+// The Plackett kernel of a step activation and the correlation integrals over
+// it (library-internal, used by step_activation.cpp; header-only).
+//
+// For phi = y_0 + sum_k h_k Theta(u - t_k), inputs of variance q and
+// correlation rho, and scaled thresholds a_k = t_k / sqrt(q), Plackett's
+// identity gives
+//   d/drho E[phi(u1) phi(u2)] = sum_kl h_k h_l pdf2(a_k, a_l; rho)
+//                             = kernel(rho) / (2 pi sqrt(1 - rho^2)),
+//   kernel(rho) = sum_kl h_k h_l exp(-(a_k + a_l)^2 / (4 (1 + rho))
+//                                    - (a_k - a_l)^2 / (4 (1 - rho))).
+// The two exponents split the bivariate one, (a^2 + b^2 - 2 rho a b) /
+// (2 (1 - rho^2)); each is <= 0, and 1 + rho and 1 - rho are passed separately
+// so that neither is formed by cancellation as rho -> +-1.
+#pragma once
+
+#include <algorithm>
+#include <boost/math/constants/constants.hpp>
+#include <boost/math/quadrature/gauss.hpp>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "numerics/adaptive_gauss_kronrod.hpp"
+
+namespace qmf::detail {
+
+class PlackettKernel {
+ public:
+  /// Scaled thresholds a (strictly increasing) and jumps h. `uniform_staircase`
+  /// says that the thresholds are equally spaced and the jumps equal (to
+  /// rounding): the double sum then takes O(K) exponentials, not O(K^2).
+  PlackettKernel(std::vector<double> a, std::vector<double> h, bool uniform_staircase);
+
+  /// kernel(rho), given 1 + rho and 1 - rho.
+  [[nodiscard]] double operator()(double one_plus_rho, double one_minus_rho) const;
+
+  /// E[phi^2] - E[phi(u1) phi(u2)] for correlation c in [0, 1], by a fixed
+  /// composite Gauss-Legendre rule (see the definition for why it suffices).
+  [[nodiscard]] double deficit(double c) const;
+
+  /// E[phi(u1) phi(u2)] - E[phi]^2 for c in [-1, 1] by adaptive Gauss-Kronrod
+  /// in theta = asin(rho): a route independent of deficit(), kept to check it
+  /// and Owen's T.
+  [[nodiscard]] double covariance_adaptive(double c) const;
+
+ private:
+  [[nodiscard]] double general_sum(double one_plus_rho, double one_minus_rho) const;
+  [[nodiscard]] double staircase_sum(double one_plus_rho, double one_minus_rho) const;
+  [[nodiscard]] double at_angle_from_one(double phi) const;
+  [[nodiscard]] double gauss_legendre_panel(double lo, double hi) const;
+
+  std::vector<double> a_;
+  std::vector<double> h_;
+  bool uniform_staircase_;
+  double finest_panel_;  // deficit() halves its panels towards phi = 0 down to this width
+  // Scratch for staircase_sum: exponentials over threshold sums, then the
+  // pair sums per threshold distance.
+  mutable std::vector<double> sum_exponentials_;
+  mutable std::vector<double> pair_sums_;
+};
+
+namespace plackett {
+constexpr double two_pi = boost::math::constants::two_pi<double>();
+constexpr double quarter_pi = boost::math::constants::quarter_pi<double>();
+// exp(x) underflows to 0 below this; skipping the call also skips glibc's
+// slow underflow path.
+constexpr double exp_underflow = -745.2;
+
+inline double exp_or_zero(double x) { return x < exp_underflow ? 0.0 : std::exp(x); }
+}  // namespace plackett
+
+inline PlackettKernel::PlackettKernel(std::vector<double> a, std::vector<double> h,
+                                      bool uniform_staircase)
+    : a_(std::move(a)), h_(std::move(h)), uniform_staircase_(uniform_staircase && a_.size() > 1) {
+  // The deficit integrand has two small scales near phi = 0 (see deficit()):
+  // exp(-d^2 / (8 sin^2(phi/2))) for threshold distances d switches on at
+  // phi ~ d, and the diagonal terms exp(-a^2 / (1 + cos phi)) are Gaussians of
+  // width ~ 1/|a|. Panels are halved down to an eighth of the smaller scale.
+  double scale = std::numeric_limits<double>::infinity();
+  for (std::size_t k = 0; k < a_.size(); ++k) {
+    if (k > 0) scale = std::min(scale, a_[k] - a_[k - 1]);
+    if (a_[k] != 0.0) scale = std::min(scale, 1.0 / std::fabs(a_[k]));
+  }
+  finest_panel_ = scale / 8.0;
+  if (uniform_staircase_) {
+    sum_exponentials_.resize(2 * a_.size() - 1);
+    pair_sums_.resize(a_.size());
+  }
+}
+
+inline double PlackettKernel::operator()(double one_plus_rho, double one_minus_rho) const {
+  return uniform_staircase_ ? staircase_sum(one_plus_rho, one_minus_rho)
+                            : general_sum(one_plus_rho, one_minus_rho);
+}
+
+inline double PlackettKernel::general_sum(double one_plus_rho, double one_minus_rho) const {
+  // Symmetric in (k, l): the diagonal once, the rest twice.
+  const double sum_scale = -0.25 / one_plus_rho;
+  const double difference_scale = -0.25 / one_minus_rho;
+  double total = 0.0;
+  for (std::size_t k = 0; k < a_.size(); ++k) {
+    double row = 0.0;
+    for (std::size_t l = k + 1; l < a_.size(); ++l) {
+      const double s = a_[k] + a_[l];
+      const double d = a_[l] - a_[k];
+      row += h_[l] * plackett::exp_or_zero(sum_scale * s * s + difference_scale * d * d);
+    }
+    const double s = 2.0 * a_[k];
+    total += h_[k] * (h_[k] * plackett::exp_or_zero(sum_scale * s * s) + 2.0 * row);
+  }
+  return total;
+}
+
+// exp(-scale x^2) along x = x0, x0 + step, x0 + 2 step, ... moving away from
+// the vertex x = 0 (x0 step >= -step^2 / 2), so every ratio is <= 1. Between
+// exact exponentials every `anchor_every` points, a value is the previous one
+// times the ratio exp(-scale step (2x + step)), itself updated by the constant
+// factor exp(-2 scale step^2): after m products the relative error is at most
+// (m^2 + m + 1) ulp, so anchoring every 8 points keeps it below 57 ulp
+// (6e-15) while replacing most exponentials by two multiplications.
+class GaussianRun {
+ public:
+  GaussianRun(double scale, double x0, double step)
+      : scale_(scale),
+        x0_(x0),
+        step_(step),
+        factor_(plackett::exp_or_zero(-2.0 * scale * step * step)) {
+    anchor();
+  }
+  [[nodiscard]] double value() const { return value_; }
+  void advance() {
+    ++index_;
+    if (index_ % anchor_every == 0) {
+      anchor();
+      return;
+    }
+    value_ *= ratio_;
+    ratio_ *= factor_;
+  }
+
+ private:
+  static constexpr int anchor_every = 8;
+  void anchor() {
+    const double x = x0_ + index_ * step_;
+    value_ = plackett::exp_or_zero(-scale_ * x * x);
+    ratio_ = plackett::exp_or_zero(-scale_ * step_ * (2.0 * x + step_));
+  }
+  double scale_, x0_, step_, factor_;
+  int index_ = 0;
+  double value_ = 0.0, ratio_ = 0.0;
+};
+
+inline double PlackettKernel::staircase_sum(double one_plus_rho, double one_minus_rho) const {
+  // a_k = a_0 + k delta, h_k = h: the exponent of pair (k, l) depends on
+  // s = k + l through A_s = exp(-(2 a_0 + s delta)^2 / (4 (1 + rho))) and on
+  // j = |k - l| through B_j = exp(-(j delta)^2 / (4 (1 - rho))), so
+  //   kernel = h^2 (B_0 R_0 + 2 sum_{j >= 1} B_j R_j),  R_j = sum_{i=0}^{K-1-j} A_{2i+j}.
+  // R_j = R_{j+2} + A_j + A_{2K-2-j} builds every R_j from the middle out by
+  // additions of positive terms (no cancellation), O(K) in all.
+  const int n = static_cast<int>(a_.size());
+  const int sums = 2 * n - 1;
+  const double delta = (a_.back() - a_.front()) / (n - 1);
+  double h = 0.0;
+  for (double x : h_) h += x;
+  h /= n;
+  // A_s from its vertex outwards; a staircase symmetric about 0 (the uniform
+  // quantizer) has its vertex at 0 in the middle, and A mirrors there.
+  const double sum_scale = 0.25 / one_plus_rho;
+  const double x0 = 2.0 * a_.front();
+  const int vertex = std::clamp(static_cast<int>(std::lround(-x0 / delta)), 0, sums - 1);
+  const double x_vertex = x0 + vertex * delta;
+  auto& A = sum_exponentials_;
+  GaussianRun up(sum_scale, x_vertex, delta);
+  for (int s = vertex; s < sums; ++s, up.advance()) A[s] = up.value();
+  if (2 * vertex == sums - 1 &&
+      std::fabs(x_vertex) <= 4.0 * std::numeric_limits<double>::epsilon() * std::fabs(x0)) {
+    for (int s = 0; s < vertex; ++s) A[s] = A[sums - 1 - s];
+  } else {
+    GaussianRun down(sum_scale, x_vertex, -delta);
+    for (int s = vertex; s >= 0; --s, down.advance()) A[s] = down.value();
+  }
+  auto& R = pair_sums_;
+  R[n - 1] = A[n - 1];
+  R[n - 2] = A[n - 2] + A[n];
+  for (int j = n - 3; j >= 0; --j) R[j] = R[j + 2] + A[j] + A[2 * n - 2 - j];
+  // B_j decreases in j and R_j <= max(R_0, R_1): stop once the remaining
+  // terms cannot reach the last bit of the sum.
+  const double r_max = std::max(R[0], R[1]);
+  const double difference_scale = 0.25 / one_minus_rho;
+  double total = R[0];
+  // Near rho = 1 already B_1 is negligible: skip the run's exponentials.
+  if (plackett::exp_or_zero(-difference_scale * delta * delta) * r_max * n < 0x1p-60 * total)
+    return h * h * total;
+  GaussianRun b(difference_scale, 0.0, delta);
+  for (int j = 1; j < n; ++j) {
+    b.advance();
+    if (b.value() * r_max * n < 0x1p-60 * total) break;
+    total += 2.0 * b.value() * R[j];
+  }
+  return h * h * total;
+}
+
+// kernel(cos phi): 1 - cos phi = 2 sin^2(phi/2) without cancellation.
+inline double PlackettKernel::at_angle_from_one(double phi) const {
+  const double half_sine = std::sin(0.5 * phi);
+  return (*this)(1.0 + std::cos(phi), 2.0 * half_sine * half_sine);
+}
+
+inline double PlackettKernel::gauss_legendre_panel(double lo, double hi) const {
+  using rule = boost::math::quadrature::gauss<double, 12>;
+  const auto& x = rule::abscissa();  // the 6 positive nodes of the symmetric rule
+  const auto& w = rule::weights();
+  const double mid = 0.5 * (lo + hi);
+  const double half = 0.5 * (hi - lo);
+  double sum = 0.0;
+  for (std::size_t i = 0; i < x.size(); ++i)
+    sum += w[i] * (at_angle_from_one(mid - half * x[i]) + at_angle_from_one(mid + half * x[i]));
+  return half * sum;
+}
+
+inline double PlackettKernel::deficit(double c) const {
+  // deficit(c) = (1/2pi) int_0^acos(c) kernel(cos phi) dphi, phi the angle
+  // from rho = 1 (Plackett's theta-integral from asin(c) to pi/2). Why a fixed
+  // rule is enough: every term of the kernel is analytic for phi in (0, pi/2],
+  // and bounded by |h_k h_l| wherever Re(1 + cos phi) > 0 and
+  // Re(1 / sin^2(phi/2)) > 0, a region that contains the Bernstein ellipse
+  // with parameter ~4 of each panel [phi/2, phi]. So on halved panels the
+  // 12-point Gauss-Legendre error is ~4^-24 sum |h_k h_l| times the panel
+  // width, whatever the threshold distances d. The off-diagonal terms, exp(-d^2 / (8
+  // sin^2(phi/2))), are not analytic at phi = 0, but below d/8 they are < exp(-32) (1e-14) of their
+  // size, and the diagonal ones, exp(-a^2 / (1 + cos phi)), are flat below 1/(8|a|): one panel [0,
+  // finest] closes the rule. Checked against an over-refined long-double reference in
+  // tests/test_step_activation_fast.cpp.
+  const double phi0 = std::acos(std::clamp(c, 0.0, 1.0));
+  double total = 0.0;
+  double hi = phi0;
+  while (hi > finest_panel_) {
+    total += gauss_legendre_panel(0.5 * hi, hi);
+    hi *= 0.5;
+  }
+  total += gauss_legendre_panel(0.0, hi);
+  return total / plackett::two_pi;
+}
+
+inline double PlackettKernel::covariance_adaptive(double c) const {
+  // kernel(sin theta) with 1 -+ sin theta = 2 sin^2(pi/4 -+ theta/2).
+  auto integrand = [&](double theta) {
+    const double below = std::sin(plackett::quarter_pi - 0.5 * theta);
+    const double above = std::sin(plackett::quarter_pi + 0.5 * theta);
+    return (*this)(2.0 * above * above, 2.0 * below * below);
+  };
+  const double theta = std::asin(std::clamp(c, -1.0, 1.0));
+  if (theta == 0.0) return 0.0;
+  const double integral = theta > 0.0 ? adaptive_gauss_kronrod(integrand, 0.0, theta, 1e-13)
+                                      : -adaptive_gauss_kronrod(integrand, theta, 0.0, 1e-13);
+  return integral / plackett::two_pi;
+}
+
+}  // namespace qmf::detail

@@ -1,0 +1,96 @@
+// The built-in smooth activations. Private to the library: users obtain them
+// through make_activation().
+#pragma once
+
+#include <vector>
+
+#include "qmf/activations/smooth_activation.hpp"
+
+namespace qmf::detail {
+
+using qmf::SmoothActivation;
+
+class Tanh final : public SmoothActivation {
+ public:
+  [[nodiscard]] std::string spec() const override { return "tanh"; }
+  [[nodiscard]] double bound() const override { return 1.0; }
+  [[nodiscard]] double value(double x) const override;
+  [[nodiscard]] double derivative(double x) const override;
+  [[nodiscard]] double mean(double /*q*/) const override { return 0.0; }
+
+ protected:
+  /// tanh(a) - tanh(b) = sinh(a - b) / (cosh a cosh b).
+  [[nodiscard]] double difference(double mid, double half_gap) const override;
+};
+
+class HardTanh final : public SmoothActivation {
+ public:
+  [[nodiscard]] std::string spec() const override { return "hardtanh"; }
+  [[nodiscard]] double bound() const override { return 1.0; }
+  [[nodiscard]] double value(double x) const override;
+  [[nodiscard]] double derivative(double x) const override;
+  [[nodiscard]] double mean(double /*q*/) const override { return 0.0; }
+  [[nodiscard]] double second_moment(double q) const override;
+  [[nodiscard]] double second_moment_slope(double q) const override;
+  [[nodiscard]] double derivative_second_moment(double q) const override;
+  [[nodiscard]] double cross_moment_slope(double q, double c) const override;
+
+ protected:
+  [[nodiscard]] std::vector<double> kinks() const override { return {-1.0, 1.0}; }
+  /// Exactly 2 half_gap while both points lie in the linear part.
+  [[nodiscard]] double difference(double mid, double half_gap) const override;
+};
+
+/// phi(x) = erf(x): the arcsine kernel in closed form.
+class Erf final : public SmoothActivation {
+ public:
+  [[nodiscard]] std::string spec() const override { return "erf"; }
+  [[nodiscard]] double bound() const override { return 1.0; }
+  [[nodiscard]] double value(double x) const override;
+  [[nodiscard]] double derivative(double x) const override;
+  [[nodiscard]] double mean(double /*q*/) const override { return 0.0; }
+  [[nodiscard]] double second_moment(double q) const override;
+  [[nodiscard]] double second_moment_slope(double q) const override;
+  [[nodiscard]] double derivative_second_moment(double q) const override;
+  [[nodiscard]] double cross_moment(double q, double c) const override;
+  [[nodiscard]] double cross_moment_deficit(double q, double c) const override;
+  [[nodiscard]] double cross_moment_slope(double q, double c) const override;
+};
+
+/// phi(x) = max(x, 0): the arc-cosine kernel of degree 1 in closed form.
+class Relu final : public SmoothActivation {
+ public:
+  [[nodiscard]] std::string spec() const override { return "relu"; }
+  [[nodiscard]] double bound() const override;
+  [[nodiscard]] double value(double x) const override { return x > 0.0 ? x : 0.0; }
+  [[nodiscard]] double derivative(double x) const override { return x > 0.0 ? 1.0 : 0.0; }
+  [[nodiscard]] double mean(double q) const override;
+  [[nodiscard]] double second_moment(double q) const override { return 0.5 * q; }
+  [[nodiscard]] double second_moment_slope(double /*q*/) const override { return 0.5; }
+  [[nodiscard]] double derivative_second_moment(double /*q*/) const override { return 0.5; }
+  [[nodiscard]] double cross_moment(double q, double c) const override;
+  [[nodiscard]] double cross_moment_deficit(double q, double c) const override;
+  [[nodiscard]] double cross_moment_slope(double q, double c) const override;
+
+ protected:
+  [[nodiscard]] std::vector<double> kinks() const override { return {0.0}; }
+};
+
+class Linear final : public SmoothActivation {
+ public:
+  [[nodiscard]] std::string spec() const override { return "linear"; }
+  [[nodiscard]] double bound() const override;
+  [[nodiscard]] double value(double x) const override { return x; }
+  [[nodiscard]] double derivative(double /*x*/) const override { return 1.0; }
+  [[nodiscard]] double mean(double /*q*/) const override { return 0.0; }
+  [[nodiscard]] double second_moment(double q) const override { return q; }
+  [[nodiscard]] double second_moment_slope(double /*q*/) const override { return 1.0; }
+  [[nodiscard]] double derivative_second_moment(double /*q*/) const override { return 1.0; }
+  [[nodiscard]] double cross_moment(double q, double c) const override { return q * c; }
+  [[nodiscard]] double cross_moment_deficit(double q, double c) const override {
+    return q * (1.0 - c);
+  }
+  [[nodiscard]] double cross_moment_slope(double q, double /*c*/) const override { return q; }
+};
+
+}  // namespace qmf::detail

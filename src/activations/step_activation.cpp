@@ -1,0 +1,192 @@
+#include "qmf/activations/step_activation.hpp"
+
+#include <algorithm>
+#include <boost/math/constants/constants.hpp>
+#include <cmath>
+#include <limits>
+#include <sstream>
+#include <stdexcept>
+
+#include "activations/plackett_kernel.hpp"
+#include "qmf/numerics/gaussian.hpp"
+
+namespace qmf {
+
+namespace {
+constexpr double pi = boost::math::constants::pi<double>();
+
+// The uniform-staircase test of the constructor: equal spacing and equal jumps
+// up to a few ulps of the largest threshold and level, the rounding with
+// which make_uniform_quantizer (or a user's list) produces them.
+constexpr double uniform_tolerance_ulps = 8.0;
+
+bool equally_spaced(const std::vector<double>& x, double tolerance) {
+  const double step = (x.back() - x.front()) / static_cast<double>(x.size() - 1);
+  for (std::size_t k = 0; k < x.size(); ++k)
+    if (std::fabs(x[k] - (x.front() + static_cast<double>(k) * step)) > tolerance) return false;
+  return true;
+}
+
+bool all_equal(const std::vector<double>& x, double tolerance) {
+  for (double v : x)
+    if (std::fabs(v - x.front()) > tolerance) return false;
+  return true;
+}
+
+double largest_magnitude(const std::vector<double>& x) {
+  double largest = 0.0;
+  for (double v : x) largest = std::max(largest, std::fabs(v));
+  return largest;
+}
+
+std::string format_double(double x) {
+  std::ostringstream out;
+  out.precision(17);
+  out << x;
+  return out.str();
+}
+}  // namespace
+
+StepActivation::StepActivation(std::vector<double> thresholds, std::vector<double> levels,
+                               std::string name)
+    : thresholds_(std::move(thresholds)), levels_(std::move(levels)), name_(std::move(name)) {
+  if (thresholds_.empty())
+    throw std::invalid_argument("a step activation needs at least one threshold");
+  if (levels_.size() != thresholds_.size() + 1)
+    throw std::invalid_argument("a step activation with K thresholds needs K+1 levels (got " +
+                                std::to_string(thresholds_.size()) + " thresholds, " +
+                                std::to_string(levels_.size()) + " levels)");
+  for (double t : thresholds_)
+    if (!std::isfinite(t)) throw std::invalid_argument("thresholds must be finite");
+  for (double y : levels_)
+    if (!std::isfinite(y)) throw std::invalid_argument("levels must be finite");
+  for (std::size_t k = 1; k < thresholds_.size(); ++k)
+    if (!(thresholds_[k - 1] < thresholds_[k]))
+      throw std::invalid_argument("thresholds must be strictly increasing");
+  jumps_.resize(thresholds_.size());
+  for (std::size_t k = 0; k < thresholds_.size(); ++k) jumps_[k] = levels_[k + 1] - levels_[k];
+  // A constant phi maps every pair of inputs to the same output: no signal
+  // propagates, and chi_c = 0 would be a statement about nothing.
+  if (std::all_of(jumps_.begin(), jumps_.end(), [](double h) { return h == 0.0; }))
+    throw std::invalid_argument(
+        "a step activation needs two different levels (all equal: phi is constant)");
+  const double eps = std::numeric_limits<double>::epsilon();
+  uniform_staircase_ =
+      thresholds_.size() > 1 &&
+      equally_spaced(thresholds_, uniform_tolerance_ulps * eps * largest_magnitude(thresholds_)) &&
+      all_equal(jumps_, uniform_tolerance_ulps * eps * largest_magnitude(levels_));
+}
+
+detail::PlackettKernel StepActivation::plackett_kernel(double q) const {
+  return {scaled_thresholds(q), jumps_, uniform_staircase_};
+}
+
+std::vector<double> StepActivation::scaled_thresholds(double q) const {
+  const double scale = 1.0 / std::sqrt(q);
+  std::vector<double> a(thresholds_.size());
+  for (std::size_t k = 0; k < a.size(); ++k) a[k] = thresholds_[k] * scale;
+  return a;
+}
+
+double StepActivation::central_spacing() const {
+  const std::size_t k = thresholds_.size() / 2;
+  if (thresholds_.size() < 2) return std::numeric_limits<double>::quiet_NaN();
+  return thresholds_[k] - thresholds_[k - 1];
+}
+
+double StepActivation::bound() const {
+  double sup = 0.0;
+  for (double y : levels_) sup = std::max(sup, std::fabs(y));
+  return sup;
+}
+
+double StepActivation::value(double x) const {
+  const auto above = std::upper_bound(thresholds_.begin(), thresholds_.end(), x);
+  return levels_[static_cast<std::size_t>(above - thresholds_.begin())];
+}
+
+double StepActivation::mean(double q) const {
+  const auto a = scaled_thresholds(q);
+  double m = levels_.front();
+  for (std::size_t k = 0; k < a.size(); ++k) m += jumps_[k] * normal_sf(a[k]);
+  return m;
+}
+
+double StepActivation::second_moment(double q) const {
+  const auto a = scaled_thresholds(q);
+  const double inf = std::numeric_limits<double>::infinity();
+  double sum = 0.0;
+  for (std::size_t m = 0; m < levels_.size(); ++m) {
+    const double lo = m == 0 ? -inf : a[m - 1];
+    const double hi = m == a.size() ? inf : a[m];
+    sum += levels_[m] * levels_[m] * normal_interval(lo, hi);
+  }
+  return sum;
+}
+
+double StepActivation::second_moment_slope(double q) const {
+  // d/dq of sum_m y_m^2 P(a_m < z < a_(m+1)) with a = t / sqrt(q), da/dq = -a/(2q).
+  const auto a = scaled_thresholds(q);
+  double sum = 0.0;
+  for (std::size_t k = 0; k < a.size(); ++k)
+    sum += (levels_[k + 1] * levels_[k + 1] - levels_[k] * levels_[k]) * a[k] * normal_pdf(a[k]);
+  return sum / (2.0 * q);
+}
+
+double StepActivation::derivative_second_moment(double /*q*/) const {
+  return std::numeric_limits<double>::infinity();
+}
+
+double StepActivation::cross_moment(double q, double c) const {
+  // phi = y_0 + sum_k h_k Theta(u - t_k): the product expands into orthant
+  // probabilities, symmetric in (k, l).
+  const auto a = scaled_thresholds(q);
+  const double y0 = levels_.front();
+  double linear = 0.0;
+  double quadratic = 0.0;
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    linear += jumps_[k] * normal_sf(a[k]);
+    quadratic += jumps_[k] * jumps_[k] * bivariate_normal_upper(a[k], a[k], c);
+    for (std::size_t l = k + 1; l < a.size(); ++l)
+      quadratic += 2.0 * jumps_[k] * jumps_[l] * bivariate_normal_upper(a[k], a[l], c);
+  }
+  return y0 * y0 + 2.0 * y0 * linear + quadratic;
+}
+
+double StepActivation::cross_moment_plackett(double q, double c) const {
+  const double m = mean(q);
+  return m * m + plackett_kernel(q).covariance_adaptive(c);
+}
+
+double StepActivation::cross_moment_deficit(double q, double c) const {
+  if (c >= 1.0) return 0.0;
+  // Negative c is outside the fixed Plackett rule (its integrand steepens at
+  // rho = -1) and outside every c* in [0, 1]: the difference of the moments.
+  if (c < 0.0) return second_moment(q) - cross_moment(q, c);
+  return plackett_kernel(q).deficit(c);
+}
+
+double StepActivation::cross_moment_slope(double q, double c) const {
+  if (c >= 1.0) return std::numeric_limits<double>::infinity();
+  // Plackett's identity: sum_kl h_k h_l pdf2(a_k, a_l; c).
+  return plackett_kernel(q)(1.0 + c, 1.0 - c) / (2.0 * pi * std::sqrt((1.0 - c) * (1.0 + c)));
+}
+
+std::unique_ptr<StepActivation> make_uniform_quantizer(int levels, double amplitude,
+                                                       double spacing) {
+  if (levels < 2) throw std::invalid_argument("quant:N needs N >= 2 levels");
+  if (!(amplitude > 0.0) || !std::isfinite(amplitude))
+    throw std::invalid_argument("quantizer amplitude A must be positive and finite");
+  if (spacing == 0.0) spacing = 2.0 * amplitude / (levels - 1);
+  if (!(spacing > 0.0) || !std::isfinite(spacing))
+    throw std::invalid_argument("quantizer spacing D must be positive and finite");
+  std::vector<double> y(static_cast<std::size_t>(levels));
+  std::vector<double> t(static_cast<std::size_t>(levels - 1));
+  for (int m = 0; m < levels; ++m) y[m] = -amplitude + 2.0 * amplitude * m / (levels - 1);
+  for (int k = 1; k < levels; ++k) t[k - 1] = spacing * (k - 0.5 * levels);
+  const std::string name = "quant:" + std::to_string(levels) + ",A=" + format_double(amplitude) +
+                           ",D=" + format_double(spacing);
+  return std::make_unique<StepActivation>(std::move(t), std::move(y), name);
+}
+
+}  // namespace qmf

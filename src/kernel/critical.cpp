@@ -1,0 +1,172 @@
+#include "qmf/kernel/critical.hpp"
+
+#include <algorithm>
+#include <boost/math/tools/minima.hpp>
+#include <boost/math/tools/roots.hpp>
+#include <cmath>
+#include <limits>
+#include <sstream>
+#include <stdexcept>
+#include <vector>
+
+#include "qmf/errors.hpp"
+#include "qmf/kernel/fixed_points.hpp"
+#include "qmf/numerics/gaussian.hpp"
+#include "qmf/activations/step_activation.hpp"
+
+namespace qmf {
+
+namespace {
+
+// sigma_w^2 that makes q a fixed point of the length map.
+double weight_variance_for_fixed_point(const Activation& phi, double sb2, double q) {
+  return (q - sb2) / phi.second_moment(q);
+}
+
+void require_activation_kind(const Activation& phi, bool step, const char* what) {
+  if (phi.is_step() != step) throw std::invalid_argument(std::string("--act: ") + what);
+}
+
+// d ln chi_c / d ln q* of a step activation at sb2 = 0 with c* = 0 (zero
+// mean), where chi_c = S^2 / E[phi^2], S = sum_k h_k pdf(a_k), a_k = t_k /
+// sqrt(q*): with dS/d ln q = sum_k h_k a_k^2 pdf(a_k) / 2, it is
+// sum_k h_k a_k^2 pdf(a_k) / S - q E[phi^2]' / E[phi^2]. Analytic, so its root
+// pins the maximiser to rounding, where maximising chi_c itself (flat at the
+// top) only reaches sqrt(machine epsilon).
+double log_chi_slope(const StepActivation& phi, double log_q) {
+  const double q = std::exp(log_q);
+  const double scale = 1.0 / std::sqrt(q);
+  const auto& t = phi.thresholds();
+  const auto& y = phi.levels();
+  double density_sum = 0.0;
+  double weighted_sum = 0.0;
+  for (std::size_t k = 0; k < t.size(); ++k) {
+    const double a = t[k] * scale;
+    const double term = (y[k + 1] - y[k]) * normal_pdf(a);
+    density_sum += term;
+    weighted_sum += term * a * a;
+  }
+  return weighted_sum / density_sum - q * phi.second_moment_slope(q) / phi.second_moment(q);
+}
+
+// Refines a maximiser of chi_c found to ~1e-8 by the root of log_chi_slope,
+// bracketed by widening steps from it.
+double refine_zero_mean_maximiser(const StepActivation& phi, double log_q) {
+  auto slope = [&](double x) { return log_chi_slope(phi, x); };
+  for (int widening = 0; widening < 10; ++widening) {
+    const double step = 1e-6 * std::pow(4.0, widening);
+    const double a = log_q - step;
+    const double b = log_q + step;
+    const double f_a = slope(a);
+    const double f_b = slope(b);
+    if (f_a > 0.0 && f_b < 0.0) {
+      boost::uintmax_t iterations = 200;
+      const auto root = boost::math::tools::toms748_solve(
+          slope, a, b, f_a, f_b, boost::math::tools::eps_tolerance<double>(52), iterations);
+      return 0.5 * (root.first + root.second);
+    }
+  }
+  return log_q;  // no sign change nearby: keep the maximiser found
+}
+
+}  // namespace
+
+StepCriticalPoint maximise_correlation_depth(const Activation& phi, double sb2) {
+  require_activation_kind(phi, true, "chi_c maximisation needs a step activation");
+  validate({1.0, sb2});
+  // Search log q over a range wide enough to hold every threshold scale: the
+  // objective is flat outside, where phi(sqrt(q) z) looks like sign or like a
+  // constant.
+  const double lo = std::log(sb2 + 1e-10);
+  const double hi = std::log(1e10 * (1.0 + sb2));
+  auto chi_at = [&](double log_q) {
+    const double q = std::exp(log_q);
+    const Initialization init{weight_variance_for_fixed_point(phi, sb2, q), sb2};
+    // Near q = sb2 the weights vanish and c* rounds to 1, where a step
+    // activation's slope is infinite: no depth scale there, not a maximum.
+    const double chi = stable_correlation_fixed_point(phi, init, q).chi_c;
+    return std::isfinite(chi) ? chi : 0.0;
+  };
+  constexpr int grid = 160;
+  std::vector<double> values(grid + 1);
+  int best = 0;
+  for (int i = 0; i <= grid; ++i) {
+    values[i] = chi_at(lo + (hi - lo) * i / grid);
+    if (values[i] > values[best]) best = i;
+  }
+  const auto [min_it, max_it] = std::minmax_element(values.begin(), values.end());
+  StepCriticalPoint result;
+  double log_q = 0.0;
+  if (*max_it - *min_it <= 1e-13 * *max_it) {
+    result.degenerate = true;
+    log_q = std::log(1.0 + sb2);
+  } else if (best == 0 || best == grid) {
+    // E.g. sign with sb2 > 0: the bias matters less as sigma_w grows, and
+    // chi_c rises towards its sb2 = 0 value without reaching it.
+    std::ostringstream message;
+    message << "chi_c has no maximum at finite sigma_w for --act " << phi.spec()
+            << " at sb2 = " << sb2 << ": it keeps rising (to " << values[best] << ") as sigma_w"
+            << (best == grid ? " grows" : " shrinks");
+    throw numerical_error(message.str());
+  } else {
+    const double a = lo + (hi - lo) * std::max(best - 1, 0) / grid;
+    const double b = lo + (hi - lo) * std::min(best + 1, grid) / grid;
+    boost::uintmax_t iterations = 200;
+    log_q = boost::math::tools::brent_find_minima([&](double x) { return -chi_at(x); }, a, b,
+                                                  std::numeric_limits<double>::digits, iterations)
+                .first;
+  }
+  auto correlation_at = [&](double q) {
+    return stable_correlation_fixed_point(phi, {weight_variance_for_fixed_point(phi, sb2, q), sb2},
+                                          q);
+  };
+  const auto* step = dynamic_cast<const StepActivation*>(&phi);
+  if (!result.degenerate && sb2 == 0.0 && step != nullptr &&
+      correlation_at(std::exp(log_q)).c == 0.0)
+    log_q = refine_zero_mean_maximiser(*step, log_q);
+  result.q_star = std::exp(log_q);
+  result.sw2 = weight_variance_for_fixed_point(phi, sb2, result.q_star);
+  const Initialization init{result.sw2, sb2};
+  const auto correlation = correlation_at(result.q_star);
+  result.c_star = correlation.c;
+  result.chi_max = correlation.chi_c;
+  result.xi_max = depth_scale(result.chi_max);
+  if (!(std::fabs(length_map_slope(phi, init, result.q_star)) < 1.0))
+    throw numerical_error("the chi_c-maximising q* is not a stable fixed point of the length map");
+  return result;
+}
+
+SmoothCriticalPoint order_chaos_transition(const Activation& phi, double sb2) {
+  require_activation_kind(phi, false, "the order-chaos line needs a smooth activation");
+  validate({1.0, sb2});
+  if (sb2 == 0.0) {
+    // The line ends at q* -> 0, where sw2 E[phi'(u)^2] -> 1; at q = 1e-30 the
+    // expectation equals its limit phi'(0)^2 (or, for relu, its constant 1/2)
+    // to rounding.
+    return {1.0 / phi.derivative_second_moment(1e-30), 0.0};
+  }
+  auto excess = [&](double log_q) {
+    const double q = std::exp(log_q);
+    return weight_variance_for_fixed_point(phi, sb2, q) * phi.derivative_second_moment(q) - 1.0;
+  };
+  // Just above q = sb2 the weights vanish (chi_1 -> 0); scan upwards for the crossing.
+  double a = std::log(sb2 * (1.0 + 1e-9));
+  double f_a = excess(a);
+  for (int decade = 0; decade < 30; ++decade) {
+    const double b = std::log(sb2) + std::log(10.0) * (decade + 1) * 0.5;
+    const double f_b = excess(b);
+    if ((f_a < 0.0) != (f_b < 0.0)) {
+      boost::uintmax_t iterations = 200;
+      const auto root = boost::math::tools::toms748_solve(
+          excess, a, b, f_a, f_b, boost::math::tools::eps_tolerance<double>(52), iterations);
+      const double q = std::exp(0.5 * (root.first + root.second));
+      return {weight_variance_for_fixed_point(phi, sb2, q), q};
+    }
+    a = b;
+    f_a = f_b;
+  }
+  throw numerical_error("no order-chaos transition (chi_1 = 1) found at finite q* for --act " +
+                        phi.spec());
+}
+
+}  // namespace qmf

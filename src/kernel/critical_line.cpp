@@ -1,0 +1,41 @@
+#include "qmf/kernel/critical_line.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <optional>
+
+#include "qmf/kernel/critical.hpp"
+#include "qmf/errors.hpp"
+
+namespace qmf {
+
+namespace {
+
+std::optional<CriticalLinePoint> line_point(const Activation& phi, double sb2) {
+  try {
+    if (phi.is_step()) {
+      const auto best = maximise_correlation_depth(phi, sb2);
+      return CriticalLinePoint{sb2, best.sw2, best.xi_max};
+    }
+    const auto transition = order_chaos_transition(phi, sb2);
+    return CriticalLinePoint{sb2, transition.sw2, std::numeric_limits<double>::infinity()};
+  } catch (const numerical_error&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+std::vector<CriticalLinePoint> critical_line(const Activation& phi, const std::vector<double>& sb2,
+                                             int threads) {
+  const int n = static_cast<int>(sb2.size());
+  std::vector<std::optional<CriticalLinePoint>> found(sb2.size());
+#pragma omp parallel for schedule(dynamic, 1) num_threads(std::max(1, threads))
+  for (int j = 0; j < n; ++j) found[j] = line_point(phi, sb2[j]);
+  std::vector<CriticalLinePoint> line;
+  for (const auto& p : found)
+    if (p) line.push_back(*p);
+  return line;
+}
+
+}  // namespace qmf

@@ -1,0 +1,99 @@
+#include "qmf/kernel/phase_diagram.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "qmf/errors.hpp"
+#include "qmf/kernel/fixed_points.hpp"
+
+namespace qmf {
+
+std::string_view to_string(PhaseStatus status) {
+  switch (status) {
+    case PhaseStatus::ok:
+      return "ok";
+    case PhaseStatus::multistable:
+      return "multistable";
+    case PhaseStatus::collapsed:
+      return "collapsed";
+    case PhaseStatus::diverged:
+      return "diverged";
+    case PhaseStatus::failed:
+      return "failed";
+  }
+  return "failed";
+}
+
+namespace {
+
+// Which way the length map runs from q0 when it finds no fixed point to settle on.
+PhaseStatus runaway_status(const Activation& phi, const Initialization& init, double q0) {
+  const double gap = length_map(phi, init, q0) - q0;
+  if (gap < 0.0) return PhaseStatus::collapsed;
+  if (gap > 0.0) return PhaseStatus::diverged;
+  return PhaseStatus::failed;
+}
+
+}  // namespace
+
+PhasePoint phase_point(const Activation& phi, const Initialization& init, double q0) {
+  PhasePoint point;
+  point.init = init;
+  try {
+    const auto all = length_fixed_points(phi, init);
+    const auto stable_count =
+        std::count_if(all.begin(), all.end(), [](const LengthFixedPoint& p) { return p.stable; });
+    LengthFixedPoint length;
+    try {
+      length = stable_length_fixed_point(phi, init, q0, all);
+    } catch (const numerical_error&) {
+      point.status = runaway_status(phi, init, q0);
+      return point;
+    }
+    const auto correlation = stable_correlation_fixed_point(phi, init, length.q);
+    point.q_star = length.q;
+    point.c_star = correlation.c;
+    point.chi_c = correlation.chi_c;
+    point.chi_1 = chi_1(phi, init, length.q);
+    point.xi_c = depth_scale(correlation.chi_c);
+    point.status = stable_count > 1 ? PhaseStatus::multistable : PhaseStatus::ok;
+  } catch (const numerical_error&) {
+    point.status = PhaseStatus::failed;
+  }
+  return point;
+}
+
+PhaseDiagram phase_diagram(const Activation& phi, const std::vector<double>& sw2,
+                           const std::vector<double>& sb2, int threads,
+                           const ProgressCallback& progress) {
+  if (sw2.empty() || sb2.empty()) throw std::invalid_argument("the phase diagram grid is empty");
+  for (double w : sw2) validate({w, 0.0});
+  for (double b : sb2) validate({1.0, b});
+  PhaseDiagram diagram{sw2, sb2, std::vector<PhasePoint>(sw2.size() * sb2.size())};
+  const int total = static_cast<int>(diagram.points.size());
+  const int columns = static_cast<int>(sw2.size());
+  int finished = 0;
+  // Costs vary a lot across the grid (c* near 1 is expensive): dynamic chunks.
+#pragma omp parallel for schedule(dynamic, 4) num_threads(std::max(1, threads))
+  for (int k = 0; k < total; ++k) {
+    diagram.points[k] = phase_point(phi, {sw2[k % columns], sb2[k / columns]});
+    int done = 0;
+#pragma omp atomic capture
+    done = ++finished;
+    if (progress && omp_get_thread_num() == 0) progress(done, total);
+  }
+  if (progress) progress(total, total);
+  return diagram;
+}
+
+std::vector<double> linear_grid(double a, double b, int n) {
+  if (n < 1) throw std::invalid_argument("a grid needs at least one point");
+  std::vector<double> values(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) values[i] = n == 1 ? a : a + (b - a) * i / (n - 1);
+  if (n > 1) values.back() = b;
+  return values;
+}
+
+}  // namespace qmf

@@ -1,0 +1,103 @@
+#include "simulation/normal_generator.hpp"
+
+#include <cmath>
+
+namespace qmf::simulation {
+
+namespace {
+
+// Marsaglia and Tsang (2000), 256 layers: the tail starts at R, every layer
+// has area V (for the unnormalised density).
+constexpr double tail_start = 3.6541528853610088;
+constexpr double layer_area = 0.00492867323399;
+
+double density(double x) { return std::exp(-0.5 * x * x); }
+
+std::uint64_t splitmix64(std::uint64_t& x) {
+  std::uint64_t z = (x += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+}  // namespace
+
+ZigguratTables::ZigguratTables() {
+  width[0] = layer_area / density(tail_start);  // the base strip of area V includes the tail
+  width[1] = tail_start;
+  for (int i = 2; i < layers; ++i)
+    width[i] = std::sqrt(-2.0 * std::log(layer_area / width[i - 1] + density(width[i - 1])));
+  width[layers] = 0.0;
+  for (int i = 0; i < layers; ++i) {
+    const double ratio = width[i + 1] / width[i];
+    fast_squared[i] = ratio * ratio;
+  }
+  height[0] = 0.0;
+  for (int i = 1; i <= layers; ++i) height[i] = density(width[i]);
+}
+
+const ZigguratTables ziggurat_tables;
+
+NormalGenerator::NormalGenerator(std::uint64_t seed, std::uint64_t net, std::uint64_t layer,
+                                 Stream purpose) {
+  // Hash the key one component at a time so that nearby keys give unrelated states.
+  std::uint64_t mix = seed;
+  for (const std::uint64_t part : {net, layer, static_cast<std::uint64_t>(purpose)})
+    mix = splitmix64(mix) ^ part;
+  for (auto& word : state_) word = splitmix64(mix);
+}
+
+void NormalGenerator::fill(double* out, long count) {
+  // The state lives in locals (registers) on the fast path; the rare slow
+  // path works on the members.
+  std::uint64_t s0 = state_[0], s1 = state_[1], s2 = state_[2], s3 = state_[3];
+  const auto& t = ziggurat_tables;
+  auto place = [&](std::uint32_t word, double& slot) {
+    const Candidate c = candidate(word);
+    if (c.u * c.u < t.fast_squared[c.layer]) {
+      slot = c.u * t.width[c.layer];
+      return;
+    }
+    state_[0] = s0, state_[1] = s1, state_[2] = s2, state_[3] = s3;
+    slot = finish_draw(c);
+    s0 = state_[0], s1 = state_[1], s2 = state_[2], s3 = state_[3];
+  };
+  long i = 0;
+  for (; i + 1 < count; i += 2) {
+    const std::uint64_t bits = next_bits(s0, s1, s2, s3);
+    place(static_cast<std::uint32_t>(bits), out[i]);
+    place(static_cast<std::uint32_t>(bits >> 32), out[i + 1]);
+  }
+  if (i < count) place(static_cast<std::uint32_t>(next_bits(s0, s1, s2, s3)), out[i]);
+  state_[0] = s0, state_[1] = s1, state_[2] = s2, state_[3] = s3;
+}
+
+double NormalGenerator::finish_draw(Candidate c) {
+  const auto& t = ziggurat_tables;
+  for (;;) {
+    double x = 0.0;
+    if (accept_outside_core(c, x)) return x;
+    c = candidate(static_cast<std::uint32_t>(next_bits()));
+    if (c.u * c.u < t.fast_squared[c.layer]) return c.u * t.width[c.layer];
+  }
+}
+
+bool NormalGenerator::accept_outside_core(Candidate c, double& x) {
+  const auto& t = ziggurat_tables;
+  if (c.layer == 0) {
+    // Marsaglia's exact sampler of the tail |x| > R.
+    double a = 0.0;
+    double b = 0.0;
+    do {
+      a = -std::log(uniform_open()) / tail_start;
+      b = -std::log(uniform_open());
+    } while (2.0 * b < a * a);
+    x = c.u < 0.0 ? -(tail_start + a) : tail_start + a;
+    return true;
+  }
+  x = c.u * t.width[c.layer];
+  const double y = t.height[c.layer] + uniform_open() * (t.height[c.layer + 1] - t.height[c.layer]);
+  return y < density(x);
+}
+
+}  // namespace qmf::simulation

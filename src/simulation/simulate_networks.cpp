@@ -1,0 +1,110 @@
+// The ensemble of random nets: parallel over nets, reduced in net order.
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <string>
+
+#include "qmf/errors.hpp"
+#include "qmf/simulation/simulate.hpp"
+#include "simulation/random_network.hpp"
+
+namespace qmf {
+
+namespace {
+
+template <class Value>
+Estimate estimate(const std::vector<simulation::NetMeasurement>& nets, Value value) {
+  const auto count = static_cast<double>(nets.size());
+  double sum = 0.0;
+  for (const auto& net : nets) sum += value(net);
+  const double mean = sum / count;
+  double squares = 0.0;
+  for (const auto& net : nets) squares += (value(net) - mean) * (value(net) - mean);
+  return {mean, std::sqrt(squares / (count - 1.0) / count)};
+}
+
+void require(bool ok, const std::string& message) {
+  if (!ok) throw std::invalid_argument(message);
+}
+
+// The doubles a net of these settings keeps alive per thread: its
+// pre-activations at every layer (the backward pass needs them) and a few
+// n x m work matrices; and the measurements of every net.
+double memory_bytes(const SimulationSettings& s) {
+  const double columns = static_cast<double>(s.c0.size()) + 1.0;
+  const double per_thread = (s.depth + 4.0) * s.width * columns;
+  const double per_net = (s.depth + 1.0) * (columns + 2.0);
+  return 8.0 * (s.threads * per_thread + s.nets * per_net);
+}
+
+constexpr double memory_limit_bytes = 4.0 * 1024 * 1024 * 1024;
+
+// A net whose signal or gradient leaves double precision has no statistics
+// to report: say where, rather than print inf or NaN.
+void require_finite(const SimulatedLayer& layer) {
+  bool finite = std::isfinite(layer.q.mean) && std::isfinite(layer.q.se);
+  for (const auto& c : layer.c) finite = finite && std::isfinite(c.mean) && std::isfinite(c.se);
+  if (std::isfinite(layer.grad.mean) || std::isnan(layer.grad.mean))  // NaN: not measured
+    finite = finite && std::isfinite(layer.grad.se) == std::isfinite(layer.grad.mean);
+  else
+    finite = false;
+  if (!finite)
+    throw numerical_error(
+        "the simulated nets leave double precision at layer " + std::to_string(layer.layer) +
+        " (signal or gradient over- or underflows; try a smaller --sw2 or --depth)");
+}
+
+}  // namespace
+
+void validate(const SimulationSettings& s) {
+  validate(s.init);
+  require(s.width >= 2, "--width must be at least 2 (two inputs need two dimensions)");
+  require(static_cast<std::size_t>(s.width) > s.c0.size(),
+          "--width must exceed the number of input pairs");
+  require(s.depth >= 1, "--depth must be at least 1");
+  require(s.nets >= 2, "--nets must be at least 2 (a standard error needs two nets)");
+  require(s.threads >= 1, "--threads must be at least 1");
+  require(std::isfinite(s.q0) && s.q0 > 0.0, "--q0 must be a positive finite number");
+  require(!s.c0.empty(), "--c0 needs at least one correlation");
+  for (const double c : s.c0) require(c >= -1.0 && c <= 1.0, "--c0 must lie in [-1, 1]");
+  require(s.threads <= 1024, "--threads must be at most 1024");
+  const double gib = memory_bytes(s) / (1024.0 * 1024 * 1024);
+  require(memory_bytes(s) <= memory_limit_bytes, "--width, --depth, --nets and --threads ask for " +
+                                                     std::to_string(gib).substr(0, 6) +
+                                                     " GiB of memory; the limit is 4 GiB");
+}
+
+std::vector<SimulatedLayer> simulate_networks(const Activation& phi,
+                                              const SimulationSettings& settings,
+                                              const SimulationProgress& progress) {
+  validate(settings);
+  const BackwardDerivative g(phi, settings.surrogate);
+  std::vector<simulation::NetMeasurement> nets(settings.nets);
+  int finished = 0;
+#pragma omp parallel for num_threads(settings.threads) schedule(dynamic, 1)
+  for (int r = 0; r < settings.nets; ++r) {
+    nets[r] = simulation::measure_random_net(phi, g, settings, r);
+#pragma omp critical(qmf_simulation_progress)
+    {
+      ++finished;
+      if (progress) progress(finished, settings.nets);
+    }
+  }
+
+  const std::size_t pairs = settings.c0.size();
+  std::vector<SimulatedLayer> layers(settings.depth + 1);
+  for (int l = 0; l <= settings.depth; ++l) {
+    auto& layer = layers[l];
+    layer.layer = l;
+    layer.q = estimate(nets, [l](const auto& net) { return net.q[l]; });
+    for (std::size_t p = 0; p < pairs; ++p)
+      layer.c.push_back(estimate(nets, [=](const auto& net) { return net.c[l * pairs + p]; }));
+    const double not_measured = std::numeric_limits<double>::quiet_NaN();
+    layer.grad = settings.backward ? estimate(nets, [l](const auto& net) { return net.grad[l]; })
+                                   : Estimate{not_measured, not_measured};
+    require_finite(layer);
+  }
+  return layers;
+}
+
+}  // namespace qmf

@@ -1,0 +1,192 @@
+// Critical initialisation (theory.md sections 1 and 3): for step activations
+// the sigma_w^2 that maximises chi_c(c*), checked to be a maximum by
+// perturbation and against the published table; for smooth activations the
+// order-chaos line chi_1 = 1, checked against the literature point for tanh
+// and an explicit parametrisation of the erf line.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "support/mean_field_test_support.hpp"
+#include "qmf/activations/activation.hpp"
+#include "qmf/kernel/critical.hpp"
+#include "qmf/errors.hpp"
+#include "qmf/kernel/fixed_points.hpp"
+#include "qmf/kernel/maps.hpp"
+#include "qmf/depth/quantizer_depth.hpp"
+
+using namespace qmf;
+using qmf::testing::pi;
+
+namespace {
+
+// chi_c at the stable fixed points reached from q0 (the fixed point found at
+// the unperturbed sw2, so that a perturbation stays in the same basin).
+double chi_c_at(const Activation& phi, const Initialization& init, double q0) {
+  return mean_field_fixed_point(phi, init, q0).correlation.chi_c;
+}
+
+}  // namespace
+
+TEST_CASE("maximise_correlation_depth returns a maximum of chi_c over sw2") {
+  // Perturbing sw2 by a factor 1 +- eps must lower chi_c(c*). Near the
+  // maximum the drop is ~ chi'' (eps sw2)^2 / 2, >= 1e-8 at eps = 1e-3 for these
+  // cases, while the maximiser's location error (Brent to sqrt(machine eps) in
+  // log q*) moves chi by ~1e-16 and chi_c itself is accurate to ~1e-14.
+  // sb2 > 0 puts c* inside (0, 1) (quant:16 at sb2 = 0.05: c* = 0.85).
+  struct Case {
+    std::string spec;
+    double sb2;
+  };
+  for (const auto& [spec, sb2] : std::vector<Case>{{"quant:4", 0.0},
+                                                   {"quant:4", 0.05},
+                                                   {"quant:16", 0.05},
+                                                   {"lloyd:8", 0.05},
+                                                   {"steps:t=-0.5;0.2;1.3,y=-1;0.5;0.7;2", 0.1}}) {
+    const auto phi = make_activation(spec);
+    const auto best = maximise_correlation_depth(*phi, sb2);
+    INFO(spec << ", sb2 = " << sb2 << ": sw2 = " << best.sw2 << ", chi_max = " << best.chi_max);
+    CHECK_FALSE(best.degenerate);
+    // The reported fields describe one consistent fixed point.
+    const Initialization init{best.sw2, sb2};
+    CHECK(std::fabs(length_map(*phi, init, best.q_star) - best.q_star) <= 1e-12 * best.q_star);
+    CHECK(std::fabs(length_map_slope(*phi, init, best.q_star)) < 1.0);
+    const auto correlation = stable_correlation_fixed_point(*phi, init, best.q_star);
+    CHECK(best.c_star == testing::approx_abs(correlation.c, 1e-12));
+    CHECK(best.chi_max == Approx(correlation.chi_c).epsilon(1e-12));
+    CHECK(best.xi_max == Approx(depth_scale(best.chi_max)).epsilon(1e-12));
+    CHECK(best.chi_max == Approx(chi_c_at(*phi, init, best.q_star)).epsilon(1e-12));
+    for (double eps : {1e-3, 3e-2}) {
+      INFO("eps = " << eps);
+      CHECK(chi_c_at(*phi, {best.sw2 * (1.0 - eps), sb2}, best.q_star) < best.chi_max);
+      CHECK(chi_c_at(*phi, {best.sw2 * (1.0 + eps), sb2}, best.q_star) < best.chi_max);
+    }
+  }
+}
+
+TEST_CASE("maximise_correlation_depth reproduces the published 1 - chi_max at sb2 = 0") {
+  // Blumenfeld et al. (2019) tabulate 1 - chi_max to 6 decimals: margin 5e-7.
+  // The generic maximiser must also agree with the O(N) uniform-family optimum
+  // (quantizer_depth) to 1e-10 relative in 1 - chi_max (chi_max to ~1e-14, so
+  // 1 - chi_max ~ 0.01 keeps 1e-12).
+  struct Published {
+    int n;
+    double one_minus_chi;
+  };
+  for (const auto& [n, published] :
+       std::vector<Published>{{3, 0.190174}, {4, 0.118846}, {16, 0.011543}}) {
+    const auto best =
+        maximise_correlation_depth(*make_activation("quant:" + std::to_string(n)), 0.0);
+    INFO("N = " << n);
+    CHECK(best.c_star == 0.0);
+    CHECK(1.0 - best.chi_max == testing::approx_abs(published, 5e-7));
+    CHECK(1.0 - best.chi_max ==
+          Approx(uniform_quantizer_optimum(n).one_minus_chi_max).epsilon(1e-10));
+  }
+}
+
+TEST_CASE("maximise_correlation_depth: lloyd:N peaks at q* = S^2") {
+  // The Lloyd-Max quantizer is scaled for a unit-variance input, so its best
+  // q* is 1 (S = 1) and chi_max = 1 - MSE. The maximiser is refined by the root
+  // of the analytic d ln chi_c / d ln q*, to rounding of the Lloyd-Max
+  // conditions (solved to ~1e-13): q* to 1e-12; chi_max to 1e-12.
+  const auto lloyd = make_activation("lloyd:8");
+  const auto best = maximise_correlation_depth(*lloyd, 0.0);
+  CHECK(best.q_star == Approx(1.0).epsilon(1e-12));
+  CHECK(best.chi_max == Approx(lloyd_max_optimum(8).chi_max).epsilon(1e-12));
+  const auto scaled = maximise_correlation_depth(*make_activation("lloyd:8,S=0.5"), 0.0);
+  CHECK(scaled.q_star == Approx(0.25).epsilon(1e-12));
+  CHECK(scaled.chi_max == Approx(best.chi_max).epsilon(1e-12));
+}
+
+TEST_CASE("maximise_correlation_depth: sign with sb2 = 0 is degenerate at chi = 2/pi") {
+  // chi_c = 2/pi for every sw2 (c* = 0, q* = sw2): no maximiser to find.
+  const auto best = maximise_correlation_depth(*make_activation("sign"), 0.0);
+  CHECK(best.degenerate);
+  CHECK(best.chi_max == Approx(2.0 / pi).epsilon(1e-15));
+  CHECK(best.xi_max == testing::approx_abs(2.2144, 5e-5));
+}
+
+TEST_CASE("maximise_correlation_depth: sign with sb2 > 0 has no finite maximiser") {
+  // chi_c rises monotonically towards 2/pi as sw2 grows and the bias matters
+  // less; the search must say so rather than return the edge of its range.
+  CHECK_THROWS_AS(maximise_correlation_depth(*make_activation("sign"), 0.1),
+                  qmf::numerical_error);
+}
+
+TEST_CASE("maximise_correlation_depth rejects smooth activations and bad sb2") {
+  CHECK_THROWS_AS(maximise_correlation_depth(*make_activation("tanh"), 0.05),
+                  std::invalid_argument);
+  CHECK_THROWS_AS(maximise_correlation_depth(*make_activation("quant:4"), -0.1),
+                  std::invalid_argument);
+  CHECK_THROWS_AS(maximise_correlation_depth(*make_activation("quant:4"), std::nan("")),
+                  std::invalid_argument);
+}
+
+TEST_CASE("order_chaos_transition: tanh at sb2 = 0.05 gives the literature sw2 = 1.761") {
+  // Poole et al. 2016 / Schoenholz et al. 2017 (Fig. 1): the chi_1 = 1 line of
+  // tanh passes sigma_w^2 ~ 1.76 at sigma_b^2 = 0.05; 1.761 is quoted to 3
+  // decimals, margin 1e-3.
+  const auto tanh = make_activation("tanh");
+  const auto point = order_chaos_transition(*tanh, 0.05);
+  CHECK(point.sw2 == testing::approx_abs(1.761, 1e-3));
+}
+
+TEST_CASE("order_chaos_transition lands on chi_1 = 1 at a fixed point of the length map") {
+  // The two conditions that define the line, checked at the returned
+  // (sw2, q*): chi_1 = 1 and q* = q'(q*). Both are solved to ~1e-15 in log q*:
+  // tolerance 1e-10.
+  for (const std::string spec : {"tanh", "erf", "hardtanh"})
+    for (double sb2 : {0.01, 0.05, 0.3}) {
+      const auto phi = make_activation(spec);
+      const auto point = order_chaos_transition(*phi, sb2);
+      const Initialization init{point.sw2, sb2};
+      INFO(spec << ", sb2 = " << sb2 << ": sw2 = " << point.sw2 << ", q* = " << point.q_star);
+      CHECK(chi_1(*phi, init, point.q_star) == Approx(1.0).epsilon(1e-10));
+      CHECK(length_map(*phi, init, point.q_star) == Approx(point.q_star).epsilon(1e-10));
+    }
+}
+
+TEST_CASE("order_chaos_transition: the erf line in closed form") {
+  // E[erf'(u)^2] = (4/pi) / sqrt(1 + 4q), so chi_1 = 1 at sw2 = pi sqrt(1 + 4q*)/4,
+  // and the length fixed point then gives sb2 explicitly:
+  //   sb2(q*) = q* - (sqrt(1 + 4q*) / 2) asin(2q* / (1 + 2q*)).
+  // So for chosen q* the test knows sb2, sw2 and q* without any root-finding.
+  // Inverting sb2(q*) loses at most a digit (d sb2/d q* ~ 0.3 here): 1e-10.
+  const auto erf = make_activation("erf");
+  for (double q : {0.2, 0.5, 1.0, 3.0}) {
+    const double sb2 = q - std::sqrt(1.0 + 4.0 * q) / 2.0 * std::asin(2.0 * q / (1.0 + 2.0 * q));
+    REQUIRE(sb2 > 0.0);
+    const auto point = order_chaos_transition(*erf, sb2);
+    INFO("q* = " << q << ", sb2 = " << sb2);
+    CHECK(point.q_star == Approx(q).epsilon(1e-10));
+    CHECK(point.sw2 == Approx(pi * std::sqrt(1.0 + 4.0 * q) / 4.0).epsilon(1e-10));
+  }
+}
+
+TEST_CASE("order_chaos_transition at sb2 = 0 ends at sw2 = 1 / phi'(0)^2") {
+  // With sb2 = 0 the line ends at q* -> 0: tanh'(0) = 1, hardtanh'(0) = 1,
+  // erf'(0) = 2/sqrt(pi); relu, positively homogeneous, has chi_1 = sw2 / 2 at
+  // every q. The limit is exact to rounding: 4 ulps.
+  const struct {
+    const char* spec;
+    double sw2;
+  } cases[] = {{"tanh", 1.0}, {"hardtanh", 1.0}, {"erf", pi / 4.0}, {"relu", 2.0}};
+  for (const auto& [spec, sw2] : cases) {
+    INFO(spec);
+    const auto point = order_chaos_transition(*make_activation(spec), 0.0);
+    CHECK(point.sw2 == Approx(sw2).epsilon(1e-15));
+    CHECK(point.q_star == 0.0);
+  }
+}
+
+TEST_CASE("order_chaos_transition: no line at finite q* for relu and linear; steps rejected") {
+  // relu: chi_1 = sw2 / 2 = 1 needs sw2 = 2, where q* = sb2 / (1 - sw2/2) is
+  // infinite; likewise linear at sw2 = 1.
+  CHECK_THROWS_AS(order_chaos_transition(*make_activation("relu"), 0.05), numerical_error);
+  CHECK_THROWS_AS(order_chaos_transition(*make_activation("linear"), 0.05), numerical_error);
+  CHECK_THROWS_AS(order_chaos_transition(*make_activation("quant:4"), 0.05), std::invalid_argument);
+  CHECK_THROWS_AS(order_chaos_transition(*make_activation("erf"), -1.0), std::invalid_argument);
+}

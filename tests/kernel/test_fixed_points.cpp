@@ -1,0 +1,370 @@
+// Fixed points of the length and correlation maps (theory.md section 1):
+// residuals, stability against the direction of the flow, closed forms, a
+// quantizer with several positive fixed points, collapse and divergence, the
+// correlation fixed point c* in both phases, and the sign anchor chi_c = 2/pi.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "support/mean_field_test_support.hpp"
+#include "qmf/activations/activation.hpp"
+#include "qmf/errors.hpp"
+#include "qmf/kernel/fixed_points.hpp"
+#include "qmf/kernel/maps.hpp"
+
+using namespace qmf;
+using qmf::testing::pi;
+
+namespace {
+
+struct Case {
+  std::string spec;
+  Initialization init;
+};
+
+// Activations and initialisations with a stable positive q* reached from q0 = 1.
+const std::vector<Case> length_cases = {{"sign", {1.5, 0.1}},
+                                        {"quant:4", {2.0, 0.05}},
+                                        {"quant:16", {2.5, 0.05}},
+                                        {"lloyd:8,S=0.5", {1.2, 0.2}},
+                                        {"steps:t=-1;0.5,y=1.5;-2;0.25", {1.0, 0.0}},
+                                        {"tanh", {1.2, 0.05}},
+                                        {"tanh", {2.5, 0.0}},
+                                        {"erf", {3.0, 0.05}},
+                                        {"relu", {1.0, 0.3}},
+                                        {"hardtanh", {1.5, 0.1}},
+                                        {"linear", {0.5, 0.2}}};
+
+// Step activations on the chaotic side by nature (c* < 1 always).
+const std::vector<Case> step_cases = {{"sign", {1.5, 0.1}},
+                                      {"quant:4", {2.0, 0.05}},
+                                      {"quant:16", {2.5, 0.05}},
+                                      {"lloyd:8,S=0.5", {1.2, 0.2}},
+                                      {"steps:t=-1;0.5,y=1.5;-2;0.25", {1.0, 0.0}},
+                                      {"steps:t=-0.5;0.2;1.3,y=-1;0.5;0.7;2", {0.8, 0.3}}};
+
+double gap(const Activation& phi, const Initialization& init, double q) {
+  return length_map(phi, init, q) - q;
+}
+
+// The length fixed point reached by iterating the map itself, from q0.
+double iterate_length_map(const Activation& phi, const Initialization& init, double q0,
+                          int layers) {
+  double q = q0;
+  for (int l = 0; l < layers; ++l) q = length_map(phi, init, q);
+  return q;
+}
+
+}  // namespace
+
+TEST_CASE("every q* from length_fixed_points is a fixed point with its slope") {
+  // TOMS 748 to 52 bits brackets q* within ~4e-16 q*: the residual
+  // |q'(q*) - q*| <= |1 - chi_q| 4e-16 q* + rounding of q'. Tolerance 1e-12 q*.
+  for (const auto& [spec, init] : length_cases) {
+    const auto phi = make_activation(spec);
+    const auto points = length_fixed_points(*phi, init);
+    INFO(spec << ", sw2 = " << init.sw2 << ", sb2 = " << init.sb2);
+    REQUIRE(!points.empty());
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      const auto& p = points[i];
+      INFO("q* = " << p.q);
+      CHECK(p.q > 0.0);
+      if (i > 0) CHECK(p.q > points[i - 1].q);
+      CHECK(std::fabs(gap(*phi, init, p.q)) <= 1e-12 * p.q);
+      CHECK(p.chi_q == Approx(length_map_slope(*phi, init, p.q)).epsilon(1e-14));
+      CHECK(p.stable == (std::fabs(p.chi_q) < 1.0));
+    }
+  }
+}
+
+TEST_CASE("the stability flag agrees with the direction of the flow") {
+  // Independent of the slope formula: near a fixed point the gap q' - q is
+  // (chi_q - 1)(q - q*), so a stable point (|chi_q| < 1; chi_q >= -1/2 always
+  // for the length map) has q' > q just below and q' < q just above. At
+  // q*(1 -+ 1e-4) the gap is >= |1 - chi_q| 1e-4 q*, far above rounding.
+  for (const auto& [spec, init] : length_cases) {
+    const auto phi = make_activation(spec);
+    for (const auto& p : length_fixed_points(*phi, init)) {
+      INFO(spec << ", sb2 = " << init.sb2 << ", q* = " << p.q << ", chi_q = " << p.chi_q);
+      const bool attracting =
+          gap(*phi, init, p.q * (1.0 - 1e-4)) > 0.0 && gap(*phi, init, p.q * (1.0 + 1e-4)) < 0.0;
+      CHECK(attracting == p.stable);
+    }
+  }
+}
+
+TEST_CASE("the stable q* is where iterating the length map goes") {
+  // 300 iterations from q0 = 1 contract the distance by |chi_q|^300 (< 1e-70:
+  // |chi_q| <= 0.58 here); tolerance 1e-10 relative, far above rounding.
+  for (const auto& [spec, init] : length_cases) {
+    const auto phi = make_activation(spec);
+    INFO(spec << ", sw2 = " << init.sw2 << ", sb2 = " << init.sb2);
+    const auto fixed = stable_length_fixed_point(*phi, init, 1.0);
+    CHECK(fixed.stable);
+    CHECK(iterate_length_map(*phi, init, 1.0, 300) == Approx(fixed.q).epsilon(1e-10));
+  }
+}
+
+TEST_CASE("closed-form length fixed points: relu, linear, sign") {
+  // relu: q = sw2 q/2 + sb2; linear: q = sw2 q + sb2; sign: q = sw2 + sb2
+  // (chi_q = 0). Unique positive fixed points; 1e-12 relative.
+  struct Closed {
+    std::string spec;
+    Initialization init;
+    double q_star;
+    double chi_q;
+  };
+  for (const auto& [spec, init, q_star, chi_q] :
+       std::vector<Closed>{{"relu", {1.0, 0.3}, 0.6, 0.5},
+                           {"relu", {1.9, 0.01}, 0.2, 0.95},
+                           {"linear", {0.5, 0.2}, 0.4, 0.5},
+                           {"sign", {1.5, 0.1}, 1.6, 0.0},
+                           {"quant:2,A=2", {0.5, 0.0}, 2.0, 0.0}}) {
+    INFO(spec << ", sw2 = " << init.sw2 << ", sb2 = " << init.sb2);
+    const auto points = length_fixed_points(*make_activation(spec), init);
+    REQUIRE(points.size() == 1);
+    CHECK(points[0].q == Approx(q_star).epsilon(1e-12));
+    CHECK(points[0].chi_q == testing::approx_abs(chi_q, 1e-12));
+    CHECK(points[0].stable);
+  }
+}
+
+TEST_CASE("marginal length maps: relu at sw2 = 2 and linear at sw2 = 1 with sb2 = 0") {
+  // q' = q for every q: the iteration stays wherever it starts (chi_q = 1,
+  // not stable), and the scan reports the continuum once instead of once per
+  // scan node.
+  for (const auto& [spec, sw2] : {std::pair{"relu", 2.0}, std::pair{"linear", 1.0}}) {
+    INFO(spec);
+    const auto phi = make_activation(spec);
+    const Initialization init{sw2, 0.0};
+    CHECK(length_fixed_points(*phi, init).size() == 1);
+    for (double q0 : {0.3, 1.0, 40.0}) {
+      const auto point = stable_length_fixed_point(*phi, init, q0);
+      CHECK(point.q == q0);
+      CHECK(point.chi_q == 1.0);
+      CHECK_FALSE(point.stable);
+    }
+  }
+}
+
+TEST_CASE("a quantizer with three positive fixed points") {
+  // quant:3,D=4: levels -1, 0, 1 with thresholds at +-2, so E[phi^2](q) =
+  // 2 Psi(-2/sqrt(q)) is a sigmoid in log q: ~0 for q << 4 and -> 1 for
+  // q >> 4. With sw2 = 100 and sb2 = 0.1 the map q' = 100 * 2 Psi(-2/sqrt q) + 0.1
+  // sits on sb2 at small q (stable fixed point just above 0.1), climbs steeply
+  // through the diagonal near q = 0.48 (unstable) and saturates at ~sw2
+  // (stable, ~82.7). Brackets from evaluating the map by hand:
+  // q' (0.3) = 0.126 < 0.3, q'(1) = 9.2 > 1, q'(100) = 84.2 < 100.
+  const auto phi = make_activation("quant:3,D=4");
+  const Initialization init{100.0, 0.1};
+  const auto points = length_fixed_points(*phi, init);
+  REQUIRE(points.size() == 3);
+  CHECK(points[0].q > 0.1);
+  CHECK(points[0].q < 0.11);
+  CHECK(points[1].q > 0.3);
+  CHECK(points[1].q < 1.0);
+  CHECK(points[2].q > 1.0);
+  CHECK(points[2].q < 100.1);
+  CHECK(points[0].stable);
+  CHECK_FALSE(points[1].stable);
+  CHECK(points[1].chi_q > 1.0);
+  CHECK(points[2].stable);
+  for (const auto& p : points) CHECK(std::fabs(gap(*phi, init, p.q)) <= 1e-12 * p.q);
+
+  // The unstable point separates the basins: q0 on either side picks the
+  // stable point on that side, and so does the full mean-field solve.
+  CHECK(stable_length_fixed_point(*phi, init, 0.3).q == points[0].q);
+  CHECK(stable_length_fixed_point(*phi, init, 0.05).q == points[0].q);
+  CHECK(stable_length_fixed_point(*phi, init, 1.0).q == points[2].q);
+  CHECK(stable_length_fixed_point(*phi, init, 1e4).q == points[2].q);
+  CHECK(mean_field_fixed_point(*phi, init, 0.3).length.q == points[0].q);
+  CHECK(mean_field_fixed_point(*phi, init, 1.0).length.q == points[2].q);
+  CHECK(mean_field_fixed_point(*phi, init, 1.0).all_length_fixed_points.size() == 3);
+  // And the map's own iteration agrees (chi_q ~ 1e-5 and ~0.1: fast).
+  CHECK(iterate_length_map(*phi, init, 0.3, 50) == Approx(points[0].q).epsilon(1e-12));
+  CHECK(iterate_length_map(*phi, init, 1.0, 50) == Approx(points[2].q).epsilon(1e-12));
+}
+
+TEST_CASE("collapse to q = 0 and divergence throw qmf::numerical_error") {
+  // Collapse: q' < q for all q > 0 with sb2 = 0 and sw2 below 1 / phi'(0)^2
+  // (relu: sw2 < 2, erf: sw2 < pi/4, tanh: sw2 < 1), and quant:3,D=4 with
+  // sb2 = 0 started below its unstable fixed point (its lower fixed point is
+  // q = 0 itself). Divergence: q' > q for all large q (relu with sw2 > 2,
+  // linear with sw2 > 1).
+  const std::vector<Case> failing = {{"relu", {1.0, 0.0}}, {"erf", {0.5, 0.0}},
+                                     {"tanh", {0.5, 0.0}}, {"quant:3,D=4", {100.0, 0.0}},
+                                     {"relu", {3.0, 0.1}}, {"linear", {1.5, 0.2}}};
+  for (const auto& [spec, init] : failing) {
+    const auto phi = make_activation(spec);
+    INFO(spec << ", sw2 = " << init.sw2 << ", sb2 = " << init.sb2);
+    CHECK_THROWS_AS(stable_length_fixed_point(*phi, init, 0.3), numerical_error);
+    CHECK_THROWS_AS(mean_field_fixed_point(*phi, init, 0.3), numerical_error);
+  }
+  // quant:3,D=4 at sb2 = 0 keeps its two positive fixed points; only q = 0 is gone.
+  const auto quant = make_activation("quant:3,D=4");
+  const auto points = length_fixed_points(*quant, {100.0, 0.0});
+  REQUIRE(points.size() == 2);
+  CHECK_FALSE(points[0].stable);
+  CHECK(points[1].stable);
+  CHECK(stable_length_fixed_point(*quant, {100.0, 0.0}, 1.0).q == points[1].q);
+}
+
+TEST_CASE("bad arguments to the fixed-point solvers throw std::invalid_argument") {
+  const auto phi = make_activation("erf");
+  CHECK_THROWS_AS(length_fixed_points(*phi, {0.0, 0.1}), std::invalid_argument);
+  CHECK_THROWS_AS(length_fixed_points(*phi, {1.0, -0.1}), std::invalid_argument);
+  CHECK_THROWS_AS(stable_length_fixed_point(*phi, {2.0, 0.1}, 0.0), std::invalid_argument);
+  CHECK_THROWS_AS(stable_length_fixed_point(*phi, {2.0, 0.1}, std::nan("")), std::invalid_argument);
+}
+
+TEST_CASE("step activations: c* lies in [0, 1) and solves the correlation map") {
+  // Residual of 1 - c* = 1 - C(c*) through the cancellation-free complement:
+  // the root is bracketed to 52 bits in c, so the residual is dominated by the
+  // ~1e-14 accuracy of the complement: tolerance 1e-12 (1 - c*). At c* the map
+  // crosses the diagonal from above (convexity), so 0 < chi_c < 1.
+  for (const auto& [spec, init] : step_cases) {
+    const auto phi = make_activation(spec);
+    const double q = stable_length_fixed_point(*phi, init, 1.0).q;
+    const auto fixed = stable_correlation_fixed_point(*phi, init, q);
+    INFO(spec << ", sw2 = " << init.sw2 << ", sb2 = " << init.sb2 << ", c* = " << fixed.c);
+    CHECK(fixed.c >= 0.0);
+    CHECK(fixed.c < 1.0);
+    CHECK(std::fabs(correlation_map_complement(*phi, init, q, fixed.c) - (1.0 - fixed.c)) <=
+          1e-12 * (1.0 - fixed.c));
+    CHECK(fixed.chi_c == Approx(correlation_map_slope(*phi, init, q, fixed.c)).epsilon(1e-14));
+    CHECK(fixed.chi_c > 0.0);
+    CHECK(fixed.chi_c < 1.0);
+  }
+}
+
+TEST_CASE("c* is where iterating both maps goes, from either side") {
+  // Starting at q*, q stays put and c contracts to c* at rate chi_c <= 0.85:
+  // 250 layers leave < 1e-15. Tolerance 1e-10.
+  for (const auto& [spec, init] : step_cases) {
+    const auto phi = make_activation(spec);
+    const double q = stable_length_fixed_point(*phi, init, 1.0).q;
+    const double c_star = stable_correlation_fixed_point(*phi, init, q).c;
+    for (double c0 : {0.0, 0.999}) {
+      INFO(spec << ", c0 = " << c0 << ", c* = " << c_star);
+      const auto layers = iterate_maps(*phi, init, q, c0, 250);
+      CHECK(layers.back().q == Approx(q).epsilon(1e-12));
+      CHECK(layers.back().c == testing::approx_abs(c_star, 1e-10));
+    }
+  }
+}
+
+TEST_CASE("odd step activations with sb2 = 0 have c* = 0; a non-zero mean gives c* > 0") {
+  // Odd phi: C(0) = sb2 / q* = 0 and C convex with C(1) = 1, so c* = 0 and
+  // chi_c = C'(0). The non-odd steps have E[phi] != 0: C(0) = sw2 E[phi]^2 / q* > 0.
+  const Initialization init{2.0, 0.0};
+  for (const std::string spec : {"quant:4", "quant:16", "lloyd:4"}) {
+    const auto phi = make_activation(spec);
+    const double q = stable_length_fixed_point(*phi, init, 1.0).q;
+    const auto fixed = stable_correlation_fixed_point(*phi, init, q);
+    INFO(spec);
+    CHECK(fixed.c == 0.0);
+    CHECK(fixed.chi_c == Approx(correlation_map_slope(*phi, init, q, 0.0)).epsilon(1e-14));
+  }
+  const auto steps = make_activation("steps:t=-1;0.5,y=1.5;-2;0.25");
+  const double q = stable_length_fixed_point(*steps, init, 1.0).q;
+  const double mean = steps->mean(q);
+  CHECK(stable_correlation_fixed_point(*steps, init, q).c > init.sw2 * mean * mean / q);
+}
+
+TEST_CASE("smooth activations: c* = 1 in the ordered phase, c* < 1 in the chaotic one") {
+  // Ordered (chi_1 <= 1): c = 1 is the stable fixed point and chi_c = chi_1.
+  // Chaotic (chi_1 > 1): c* < 1 solves the map (tolerance as for steps).
+  for (const auto& [spec, init] : std::vector<Case>{{"erf", {1.0, 0.05}},
+                                                    {"tanh", {1.2, 0.05}},
+                                                    {"relu", {1.5, 0.1}},
+                                                    {"linear", {0.5, 0.2}},
+                                                    {"hardtanh", {1.0, 0.05}}}) {
+    const auto phi = make_activation(spec);
+    const double q = stable_length_fixed_point(*phi, init, 1.0).q;
+    const auto fixed = stable_correlation_fixed_point(*phi, init, q);
+    INFO(spec << " (ordered), sw2 = " << init.sw2 << ", sb2 = " << init.sb2);
+    REQUIRE(chi_1(*phi, init, q) <= 1.0);
+    CHECK(fixed.c == 1.0);
+    CHECK(fixed.chi_c == chi_1(*phi, init, q));
+  }
+  for (const auto& [spec, init] : std::vector<Case>{{"erf", {3.0, 0.05}},
+                                                    {"erf", {1.6, 0.01}},
+                                                    {"hardtanh", {2.0, 0.05}},
+                                                    {"tanh", {2.5, 0.05}}}) {
+    const auto phi = make_activation(spec);
+    const double q = stable_length_fixed_point(*phi, init, 1.0).q;
+    const auto fixed = stable_correlation_fixed_point(*phi, init, q);
+    INFO(spec << " (chaotic), sw2 = " << init.sw2 << ", sb2 = " << init.sb2
+              << ", c* = " << fixed.c);
+    REQUIRE(chi_1(*phi, init, q) > 1.0);
+    CHECK(fixed.c >= 0.0);
+    CHECK(fixed.c < 1.0);
+    CHECK(std::fabs(correlation_map_complement(*phi, init, q, fixed.c) - (1.0 - fixed.c)) <=
+          1e-12 * (1.0 - fixed.c));
+    CHECK(fixed.chi_c < 1.0);
+  }
+}
+
+TEST_CASE("sign with sb2 = 0: chi_c = 2/pi exactly and xi_c = 2.2144") {
+  // q* = sw2, c* = 0, chi_c = (2/pi) / sqrt(1 - 0) for every sw2 (Blumenfeld et
+  // al. 2019: chi = 2/pi for N = 2). 2/pi to 1e-15 relative (a few ulp);
+  // xi_c = -1/ln(2/pi) to the 4 printed decimals.
+  const auto sign = make_activation("sign");
+  for (double sw2 : {0.5, 1.0, 3.0}) {
+    INFO("sw2 = " << sw2);
+    const auto result = mean_field_fixed_point(*sign, {sw2, 0.0});
+    CHECK(result.length.q == Approx(sw2).epsilon(1e-15));
+    CHECK(result.length.chi_q == 0.0);
+    CHECK(result.correlation.c == 0.0);
+    CHECK(result.correlation.chi_c == Approx(2.0 / pi).epsilon(1e-15));
+    CHECK(result.xi_c == testing::approx_abs(2.2144, 5e-5));
+    CHECK(std::isinf(result.chi_1));
+  }
+}
+
+TEST_CASE("mean_field_fixed_point assembles the pieces consistently") {
+  for (const auto& [spec, init] : step_cases) {
+    const auto phi = make_activation(spec);
+    const auto result = mean_field_fixed_point(*phi, init, 1.0);
+    INFO(spec);
+    CHECK(result.all_length_fixed_points.size() == length_fixed_points(*phi, init).size());
+    CHECK(result.length.q == stable_length_fixed_point(*phi, init, 1.0).q);
+    CHECK(result.correlation.c == stable_correlation_fixed_point(*phi, init, result.length.q).c);
+    CHECK(std::isinf(result.chi_1));
+    CHECK(result.xi_q == depth_scale(result.length.chi_q));
+    CHECK(result.xi_c == depth_scale(result.correlation.chi_c));
+    CHECK(result.xi_c > 0.0);
+  }
+}
+
+TEST_CASE("extreme weight variances: the sign limit, reached without overflow or NaN") {
+  // At sw2 = 1e300 every bounded activation looks like sign: q* = sw2 sup|phi|^2
+  // (the scan must not overflow hi / lo), c* = 0 and chi_c = 2/pi at sb2 = 0.
+  // With sb2 = sw2 the sign map c' = ((2/pi) asin c + 1) / 2 has its fixed
+  // point at c* = 0.78983 (solved here by iteration of the closed form).
+  double sign_c_star = 0.5;
+  for (int i = 0; i < 2000; ++i) sign_c_star = (2.0 / pi * std::asin(sign_c_star) + 1.0) / 2.0;
+  for (const std::string spec : {"sign", "quant:16", "tanh"}) {
+    INFO(spec);
+    const auto phi = make_activation(spec);
+    const auto at_zero_bias = mean_field_fixed_point(*phi, {1e300, 0.0});
+    CHECK(at_zero_bias.length.q == Approx(1e300).epsilon(1e-12));
+    CHECK(at_zero_bias.correlation.chi_c == Approx(2.0 / pi).epsilon(1e-9));
+    const auto with_bias = mean_field_fixed_point(*phi, {1e300, 1e300});
+    CHECK(with_bias.correlation.c == Approx(sign_c_star).epsilon(1e-9));
+  }
+}
+
+TEST_CASE("tanh at sw2 = 1e9 is deep in the chaotic phase") {
+  // q* ~ 1e9 makes tanh(sqrt(q*) z) a step of width 3e-5 in z; the quadrature
+  // must still see it: chi_1 = sw2 E[phi'^2] ~ (4/3) sw2 pdf(0) / sqrt(q*),
+  // ~1.7e4, and c* ~ (sb2 / q*) / (1 - 2/pi) ~ 1.4e-10 (first order in the
+  // sign-like map around c = 0), each to 1%.
+  const auto tanh = make_activation("tanh");
+  const auto point = mean_field_fixed_point(*tanh, {1e9, 0.05});
+  const double q = point.length.q;
+  CHECK(point.chi_1 == Approx(1e9 * 4.0 / 3.0 / std::sqrt(2.0 * pi) / std::sqrt(q)).epsilon(1e-2));
+  CHECK(point.correlation.c == Approx(0.05 / q / (1.0 - 2.0 / pi)).epsilon(1e-2));
+}
