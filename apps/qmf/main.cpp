@@ -63,6 +63,20 @@ std::string explain(const CLI::App& app, const CLI::ParseError& error) {
   return message + " (see qmf " + sub.get_name() + " --help)";
 }
 
+// The library names the field a bad value came from ("sw2 must be ...",
+// "activation 'foo': ..."); the user typed a flag. Name the flag when the
+// selected subcommand has one for that field.
+std::string name_flag(const CLI::App& app, const std::string& message) {
+  const auto selected = app.get_subcommands();
+  if (selected.empty()) return message;
+  const std::string field = message.substr(0, message.find_first_of(" :"));
+  std::string flag = field == "activation" ? "act" : field;
+  std::replace(flag.begin(), flag.end(), '_', '-');
+  flag = "--" + flag;
+  if (field.empty() || selected.back()->get_option_no_throw(flag) == nullptr) return message;
+  return flag + message.substr(field.size());
+}
+
 // Boost.Math's default error policies report a root that is not bracketed, an
 // argument outside a special function's domain or a result out of range with
 // these types: numerical failures (exit 3), not bugs (exit 1).
@@ -101,7 +115,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return fail("error", explain(app, e), 2);
   } catch (const std::invalid_argument& e) {
-    return fail("error", e.what(), 2);
+    return fail("error", name_flag(app, e.what()), 2);
   } catch (const qmf::numerical_error& e) {
     return fail("numerical failure", e.what(), 3);
   } catch (const std::bad_alloc&) {

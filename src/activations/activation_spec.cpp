@@ -5,10 +5,10 @@
 #include <map>
 #include <stdexcept>
 
+#include "activations/smooth_activations.hpp"
 #include "qmf/activations/activation.hpp"
 #include "qmf/activations/lloyd_max.hpp"
 #include "qmf/activations/step_activation.hpp"
-#include "activations/smooth_activations.hpp"
 
 namespace qmf {
 
@@ -16,7 +16,7 @@ namespace {
 
 [[noreturn]] void fail(const std::string& spec, const std::string& why) {
   throw std::invalid_argument(
-      "--act '" + spec + "': " + why +
+      "activation '" + spec + "': " + why +
       " (allowed: sign, tanh, erf, relu, hardtanh, linear, quant:N[,D=..,A=..], "
       "steps:t=T1;T2..,y=Y0;Y1.., lloyd:N[,S=..])");
 }

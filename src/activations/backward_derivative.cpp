@@ -20,9 +20,9 @@ StraightThrough gradient_preserving_surrogate(const Activation& phi, const Initi
 BackwardDerivative::BackwardDerivative(const Activation& phi, StraightThrough surrogate)
     : phi_(phi), surrogate_(surrogate), straight_through_(phi.is_step()) {
   if (straight_through_ && !(std::isfinite(surrogate.slope) && surrogate.slope >= 0.0))
-    throw std::invalid_argument("--ste-slope must be a non-negative finite number");
+    throw std::invalid_argument("ste_slope must be a non-negative finite number");
   if (straight_through_ && !(std::isfinite(surrogate.clip) && surrogate.clip > 0.0))
-    throw std::invalid_argument("--ste-clip must be a positive finite number");
+    throw std::invalid_argument("ste_clip must be a positive finite number");
 }
 
 double BackwardDerivative::second_moment(double q) const {

@@ -6,8 +6,8 @@
 #include <cmath>
 #include <limits>
 
-#include "qmf/numerics/gaussian.hpp"
 #include "activations/smooth_activations.hpp"
+#include "qmf/numerics/gaussian.hpp"
 
 namespace qmf::detail {
 
@@ -149,6 +149,22 @@ double Erf::cross_moment_slope(double q, double c) const {
   return 2.0 / pi * a.x / std::sqrt(one_minus_product(a, std::fabs(c)) * (1.0 + std::fabs(y)));
 }
 
+// Unequal norms: (2/pi) asin(2 c sqrt(q1 q2) / sqrt((1 + 2 q1)(1 + 2 q2))).
+double Erf::cross_moment_unequal(double q1, double q2, double c) const {
+  if (q1 == q2) return cross_moment(q1, c);
+  return 2.0 / pi * std::asin(2.0 * c * std::sqrt(q1 * q2 / ((1.0 + 2.0 * q1) * (1.0 + 2.0 * q2))));
+}
+
+// E[erf'(u1) erf'(u2)] = (4/pi) / sqrt((1 + 2 q1)(1 + 2 q2) - 4 c^2 q1 q2).
+double Erf::derivative_cross_moment(double q1, double q2, double c) const {
+  return 4.0 / (pi * std::sqrt((1.0 + 2.0 * q1) * (1.0 + 2.0 * q2) - 4.0 * c * c * q1 * q2));
+}
+
+// E[u erf(u)] = q E[erf'(u)] = 2 q / sqrt(pi (1 + 2q)).
+double Erf::input_moment(double q) const { return 2.0 * q / std::sqrt(pi * (1.0 + 2.0 * q)); }
+
+double Erf::input_moment_log_slope(double q) const { return (1.0 + q) / (1.0 + 2.0 * q); }
+
 double Relu::bound() const { return infinity; }
 
 double Relu::mean(double q) const { return std::sqrt(q / (2.0 * pi)); }
@@ -178,6 +194,15 @@ double Relu::cross_moment_deficit(double q, double c) const {
 
 double Relu::cross_moment_slope(double q, double c) const {
   return q * (pi - angle(c)) / (2.0 * pi);
+}
+
+double Relu::cross_moment_unequal(double q1, double q2, double c) const {
+  return cross_moment(1.0, c) * std::sqrt(q1 * q2);
+}
+
+// E[1{u1 > 0} 1{u2 > 0}] = (pi - acos c) / (2 pi), whatever the norms.
+double Relu::derivative_cross_moment(double /*q1*/, double /*q2*/, double c) const {
+  return (pi - angle(c)) / (2.0 * pi);
 }
 
 double Linear::bound() const { return infinity; }

@@ -1,17 +1,16 @@
 #include "qmf/activations/lloyd_max.hpp"
 
-#include "qmf/errors.hpp"
-#include "qmf/numerics/gaussian.hpp"
-#include "qmf/numerics/gaussian_cell.hpp"
-
-#include <boost/math/special_functions/erf.hpp>
-
 #include <algorithm>
-#include <charconv>
+#include <boost/math/special_functions/erf.hpp>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
 #include <string>
+
+#include "numerics/format_number.hpp"
+#include "qmf/errors.hpp"
+#include "qmf/numerics/gaussian.hpp"
+#include "qmf/numerics/gaussian_cell.hpp"
 
 namespace qmf {
 
@@ -107,12 +106,6 @@ double max_abs(const std::vector<double>& v) {
   return m;
 }
 
-std::string shortest(double x) {
-  char buffer[32];
-  const auto end = std::to_chars(buffer, buffer + sizeof buffer, x).ptr;
-  return std::string(buffer, end);
-}
-
 }  // namespace
 
 ScalarQuantizer lloyd_max_quantizer(int levels) {
@@ -160,7 +153,7 @@ std::unique_ptr<StepActivation> make_lloyd_max_activation(int levels, double sca
   for (double& y : quantizer.levels) y *= scale;
   return std::make_unique<StepActivation>(
       std::move(quantizer.thresholds), std::move(quantizer.levels),
-      "lloyd:" + std::to_string(levels) + ",S=" + shortest(scale));
+      "lloyd:" + std::to_string(levels) + ",S=" + detail::format_number(scale));
 }
 
 double quantizer_mse(const ScalarQuantizer& quantizer) {

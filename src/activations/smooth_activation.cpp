@@ -1,9 +1,10 @@
+#include "qmf/activations/smooth_activation.hpp"
+
 #include <algorithm>
 #include <boost/math/quadrature/gauss.hpp>
 #include <cmath>
 
 #include "qmf/numerics/gaussian_expectation.hpp"
-#include "qmf/activations/smooth_activation.hpp"
 
 namespace qmf {
 
@@ -66,6 +67,47 @@ double SmoothActivation::cross_moment(double q, double c) const {
   return bivariate_gaussian_expectation(
       [&](double z1, double z2) { return value(root_q * z1) * value(root_q * z2); }, c,
       breaks_in_z(q));
+}
+
+double SmoothActivation::cross_moment_unequal(double q1, double q2, double c) const {
+  if (q1 == q2) return cross_moment(q1, c);
+  const double root_q1 = std::sqrt(q1);
+  const double root_q2 = std::sqrt(q2);
+  return bivariate_gaussian_expectation(
+      [&](double z1, double z2) { return value(root_q1 * z1) * value(root_q2 * z2); }, c,
+      merged_breaks(q1, q2));
+}
+
+double SmoothActivation::derivative_cross_moment(double q1, double q2, double c) const {
+  const double root_q1 = std::sqrt(q1);
+  const double root_q2 = std::sqrt(q2);
+  return bivariate_gaussian_expectation(
+      [&](double z1, double z2) { return derivative(root_q1 * z1) * derivative(root_q2 * z2); }, c,
+      merged_breaks(q1, q2));
+}
+
+double SmoothActivation::input_moment(double q) const {
+  const double root_q = std::sqrt(q);
+  return root_q *
+         gaussian_expectation([&](double z) { return z * value(root_q * z); }, breaks_in_z(q));
+}
+
+double SmoothActivation::input_moment_log_slope(double q) const {
+  // With L(q) = E[u phi(u)] = sqrt(q) E[z phi(sqrt(q) z)]:
+  // q L'(q) = L / 2 + q E[z^2 phi'(sqrt(q) z)] / 2.
+  const double root_q = std::sqrt(q);
+  const double slope_part = gaussian_expectation(
+      [&](double z) { return z * z * derivative(root_q * z); }, breaks_in_z(q));
+  return 0.5 + 0.5 * q * slope_part / input_moment(q);
+}
+
+std::vector<double> SmoothActivation::merged_breaks(double q1, double q2) const {
+  std::vector<double> breaks = breaks_in_z(q1);
+  const std::vector<double> second = breaks_in_z(q2);
+  breaks.insert(breaks.end(), second.begin(), second.end());
+  std::sort(breaks.begin(), breaks.end());
+  breaks.erase(std::unique(breaks.begin(), breaks.end()), breaks.end());
+  return breaks;
 }
 
 double SmoothActivation::difference(double mid, double half_gap) const {

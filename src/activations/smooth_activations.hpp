@@ -2,6 +2,7 @@
 // through make_activation().
 #pragma once
 
+#include <cmath>
 #include <vector>
 
 #include "qmf/activations/smooth_activation.hpp"
@@ -55,6 +56,10 @@ class Erf final : public SmoothActivation {
   [[nodiscard]] double cross_moment(double q, double c) const override;
   [[nodiscard]] double cross_moment_deficit(double q, double c) const override;
   [[nodiscard]] double cross_moment_slope(double q, double c) const override;
+  [[nodiscard]] double cross_moment_unequal(double q1, double q2, double c) const override;
+  [[nodiscard]] double derivative_cross_moment(double q1, double q2, double c) const override;
+  [[nodiscard]] double input_moment(double q) const override;
+  [[nodiscard]] double input_moment_log_slope(double q) const override;
 };
 
 /// phi(x) = max(x, 0): the arc-cosine kernel of degree 1 in closed form.
@@ -71,6 +76,10 @@ class Relu final : public SmoothActivation {
   [[nodiscard]] double cross_moment(double q, double c) const override;
   [[nodiscard]] double cross_moment_deficit(double q, double c) const override;
   [[nodiscard]] double cross_moment_slope(double q, double c) const override;
+  [[nodiscard]] double cross_moment_unequal(double q1, double q2, double c) const override;
+  [[nodiscard]] double derivative_cross_moment(double q1, double q2, double c) const override;
+  [[nodiscard]] double input_moment(double q) const override { return 0.5 * q; }
+  [[nodiscard]] double input_moment_log_slope(double /*q*/) const override { return 1.0; }
 
  protected:
   [[nodiscard]] std::vector<double> kinks() const override { return {0.0}; }
@@ -91,6 +100,15 @@ class Linear final : public SmoothActivation {
     return q * (1.0 - c);
   }
   [[nodiscard]] double cross_moment_slope(double q, double /*c*/) const override { return q; }
+  [[nodiscard]] double cross_moment_unequal(double q1, double q2, double c) const override {
+    return c * std::sqrt(q1 * q2);
+  }
+  [[nodiscard]] double derivative_cross_moment(double /*q1*/, double /*q2*/,
+                                               double /*c*/) const override {
+    return 1.0;
+  }
+  [[nodiscard]] double input_moment(double q) const override { return q; }
+  [[nodiscard]] double input_moment_log_slope(double /*q*/) const override { return 1.0; }
 };
 
 }  // namespace qmf::detail

@@ -153,6 +153,44 @@ double StepActivation::cross_moment(double q, double c) const {
   return y0 * y0 + 2.0 * y0 * linear + quadratic;
 }
 
+double StepActivation::cross_moment_unequal(double q1, double q2, double c) const {
+  if (q1 == q2) return cross_moment(q1, c);
+  // The same orthant expansion as cross_moment, with each input's thresholds
+  // in units of its own standard deviation: no (k, l) symmetry left.
+  const auto a = scaled_thresholds(q1);
+  const auto b = scaled_thresholds(q2);
+  const double y0 = levels_.front();
+  double linear = 0.0;
+  double quadratic = 0.0;
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    linear += jumps_[k] * (normal_sf(a[k]) + normal_sf(b[k]));
+    for (std::size_t l = 0; l < b.size(); ++l)
+      quadratic += jumps_[k] * jumps_[l] * bivariate_normal_upper(a[k], b[l], c);
+  }
+  return y0 * y0 + y0 * linear + quadratic;
+}
+
+// E[u phi(u)] = sqrt(q) sum_k h_k pdf(a_k), a_k = t_k / sqrt(q).
+double StepActivation::input_moment(double q) const {
+  const auto a = scaled_thresholds(q);
+  double density_sum = 0.0;
+  for (std::size_t k = 0; k < a.size(); ++k) density_sum += jumps_[k] * normal_pdf(a[k]);
+  return std::sqrt(q) * density_sum;
+}
+
+// d ln E[u phi(u)] / d ln q = 1/2 + sum_k h_k a_k^2 pdf(a_k) / (2 sum_k h_k pdf(a_k)).
+double StepActivation::input_moment_log_slope(double q) const {
+  const auto a = scaled_thresholds(q);
+  double density_sum = 0.0;
+  double weighted_sum = 0.0;
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    const double term = jumps_[k] * normal_pdf(a[k]);
+    density_sum += term;
+    weighted_sum += term * a[k] * a[k];
+  }
+  return 0.5 + 0.5 * weighted_sum / density_sum;
+}
+
 double StepActivation::cross_moment_plackett(double q, double c) const {
   const double m = mean(q);
   return m * m + plackett_kernel(q).covariance_adaptive(c);

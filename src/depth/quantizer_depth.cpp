@@ -1,17 +1,16 @@
 #include "qmf/depth/quantizer_depth.hpp"
 
-#include "qmf/errors.hpp"
-#include "qmf/numerics/gaussian.hpp"
-#include "qmf/numerics/gaussian_cell.hpp"
-#include "qmf/activations/lloyd_max.hpp"
-
-#include <boost/math/tools/roots.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "numerics/root_finding.hpp"
+#include "qmf/activations/lloyd_max.hpp"
+#include "qmf/errors.hpp"
+#include "qmf/numerics/gaussian.hpp"
+#include "qmf/numerics/gaussian_cell.hpp"
 
 namespace qmf {
 
@@ -116,13 +115,9 @@ double optimal_uniform_spacing(int levels) {
   }
   if (!(g_lo > 0.0 && g_hi < 0.0))
     throw numerical_error("no maximum of chi(D~) bracketed for N = " + std::to_string(levels));
-  boost::uintmax_t iterations = 100;
-  const auto root = boost::math::tools::toms748_solve(
-      [levels](double d) { return gain_balance(levels, d); }, lo, hi, g_lo, g_hi,
-      boost::math::tools::eps_tolerance<double>(44), iterations);
-  if (iterations >= 100)
-    throw numerical_error("D~_opt did not converge for N = " + std::to_string(levels));
-  return 0.5 * (root.first + root.second);
+  // 44 bits: the root's own resolution, set by the rounding of the gain balance.
+  return detail::bracketed_root([levels](double d) { return gain_balance(levels, d); }, lo, hi,
+                                g_lo, g_hi, "D~_opt for N = " + std::to_string(levels), 44);
 }
 
 }  // namespace

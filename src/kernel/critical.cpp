@@ -2,17 +2,15 @@
 
 #include <algorithm>
 #include <boost/math/tools/minima.hpp>
-#include <boost/math/tools/roots.hpp>
 #include <cmath>
 #include <limits>
 #include <sstream>
 #include <stdexcept>
 #include <vector>
 
+#include "numerics/root_finding.hpp"
 #include "qmf/errors.hpp"
 #include "qmf/kernel/fixed_points.hpp"
-#include "qmf/numerics/gaussian.hpp"
-#include "qmf/activations/step_activation.hpp"
 
 namespace qmf {
 
@@ -24,34 +22,25 @@ double weight_variance_for_fixed_point(const Activation& phi, double sb2, double
 }
 
 void require_activation_kind(const Activation& phi, bool step, const char* what) {
-  if (phi.is_step() != step) throw std::invalid_argument(std::string("--act: ") + what);
+  if (phi.is_step() != step)
+    throw std::invalid_argument("activation '" + phi.spec() + "': " + what);
 }
 
-// d ln chi_c / d ln q* of a step activation at sb2 = 0 with c* = 0 (zero
-// mean), where chi_c = S^2 / E[phi^2], S = sum_k h_k pdf(a_k), a_k = t_k /
-// sqrt(q*): with dS/d ln q = sum_k h_k a_k^2 pdf(a_k) / 2, it is
-// sum_k h_k a_k^2 pdf(a_k) / S - q E[phi^2]' / E[phi^2]. Analytic, so its root
-// pins the maximiser to rounding, where maximising chi_c itself (flat at the
-// top) only reaches sqrt(machine epsilon).
-double log_chi_slope(const StepActivation& phi, double log_q) {
+// d ln chi_c / d ln q* at sb2 = 0 where c* = 0 (zero mean): there chi_c =
+// E[u phi(u)]^2 / (q E[phi^2]) (the slope of the correlation map at c = 0 by
+// Stein's lemma, with sw2 = q / E[phi^2]), so the derivative is
+// 2 d ln E[u phi] / d ln q - 1 - d ln E[phi^2] / d ln q. Analytic, so its
+// root pins the maximiser to rounding, where maximising chi_c itself (flat at
+// the top) only reaches sqrt(machine epsilon).
+double log_chi_slope(const Activation& phi, double log_q) {
   const double q = std::exp(log_q);
-  const double scale = 1.0 / std::sqrt(q);
-  const auto& t = phi.thresholds();
-  const auto& y = phi.levels();
-  double density_sum = 0.0;
-  double weighted_sum = 0.0;
-  for (std::size_t k = 0; k < t.size(); ++k) {
-    const double a = t[k] * scale;
-    const double term = (y[k + 1] - y[k]) * normal_pdf(a);
-    density_sum += term;
-    weighted_sum += term * a * a;
-  }
-  return weighted_sum / density_sum - q * phi.second_moment_slope(q) / phi.second_moment(q);
+  return 2.0 * phi.input_moment_log_slope(q) - 1.0 -
+         q * phi.second_moment_slope(q) / phi.second_moment(q);
 }
 
 // Refines a maximiser of chi_c found to ~1e-8 by the root of log_chi_slope,
 // bracketed by widening steps from it.
-double refine_zero_mean_maximiser(const StepActivation& phi, double log_q) {
+double refine_zero_mean_maximiser(const Activation& phi, double log_q) {
   auto slope = [&](double x) { return log_chi_slope(phi, x); };
   for (int widening = 0; widening < 10; ++widening) {
     const double step = 1e-6 * std::pow(4.0, widening);
@@ -59,12 +48,8 @@ double refine_zero_mean_maximiser(const StepActivation& phi, double log_q) {
     const double b = log_q + step;
     const double f_a = slope(a);
     const double f_b = slope(b);
-    if (f_a > 0.0 && f_b < 0.0) {
-      boost::uintmax_t iterations = 200;
-      const auto root = boost::math::tools::toms748_solve(
-          slope, a, b, f_a, f_b, boost::math::tools::eps_tolerance<double>(52), iterations);
-      return 0.5 * (root.first + root.second);
-    }
+    if (f_a > 0.0 && f_b < 0.0)
+      return detail::bracketed_root(slope, a, b, f_a, f_b, "the maximiser of chi_c");
   }
   return log_q;  // no sign change nearby: keep the maximiser found
 }
@@ -104,7 +89,7 @@ StepCriticalPoint maximise_correlation_depth(const Activation& phi, double sb2) 
     // E.g. sign with sb2 > 0: the bias matters less as sigma_w grows, and
     // chi_c rises towards its sb2 = 0 value without reaching it.
     std::ostringstream message;
-    message << "chi_c has no maximum at finite sigma_w for --act " << phi.spec()
+    message << "chi_c has no maximum at finite sigma_w for activation " << phi.spec()
             << " at sb2 = " << sb2 << ": it keeps rising (to " << values[best] << ") as sigma_w"
             << (best == grid ? " grows" : " shrinks");
     throw numerical_error(message.str());
@@ -120,10 +105,8 @@ StepCriticalPoint maximise_correlation_depth(const Activation& phi, double sb2) 
     return stable_correlation_fixed_point(phi, {weight_variance_for_fixed_point(phi, sb2, q), sb2},
                                           q);
   };
-  const auto* step = dynamic_cast<const StepActivation*>(&phi);
-  if (!result.degenerate && sb2 == 0.0 && step != nullptr &&
-      correlation_at(std::exp(log_q)).c == 0.0)
-    log_q = refine_zero_mean_maximiser(*step, log_q);
+  if (!result.degenerate && sb2 == 0.0 && correlation_at(std::exp(log_q)).c == 0.0)
+    log_q = refine_zero_mean_maximiser(phi, log_q);
   result.q_star = std::exp(log_q);
   result.sw2 = weight_variance_for_fixed_point(phi, sb2, result.q_star);
   const Initialization init{result.sw2, sb2};
@@ -156,16 +139,14 @@ SmoothCriticalPoint order_chaos_transition(const Activation& phi, double sb2) {
     const double b = std::log(sb2) + std::log(10.0) * (decade + 1) * 0.5;
     const double f_b = excess(b);
     if ((f_a < 0.0) != (f_b < 0.0)) {
-      boost::uintmax_t iterations = 200;
-      const auto root = boost::math::tools::toms748_solve(
-          excess, a, b, f_a, f_b, boost::math::tools::eps_tolerance<double>(52), iterations);
-      const double q = std::exp(0.5 * (root.first + root.second));
+      const double q =
+          std::exp(detail::bracketed_root(excess, a, b, f_a, f_b, "the order-chaos transition"));
       return {weight_variance_for_fixed_point(phi, sb2, q), q};
     }
     a = b;
     f_a = f_b;
   }
-  throw numerical_error("no order-chaos transition (chi_1 = 1) found at finite q* for --act " +
+  throw numerical_error("no order-chaos transition (chi_1 = 1) found at finite q* for activation " +
                         phi.spec());
 }
 

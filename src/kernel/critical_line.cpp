@@ -4,8 +4,8 @@
 #include <limits>
 #include <optional>
 
-#include "qmf/kernel/critical.hpp"
 #include "qmf/errors.hpp"
+#include "qmf/kernel/critical.hpp"
 
 namespace qmf {
 

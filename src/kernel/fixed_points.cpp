@@ -94,7 +94,7 @@ LengthFixedPoint stable_length_fixed_point(const Activation& phi, const Initiali
 LengthFixedPoint stable_length_fixed_point(const Activation& phi, const Initialization& init,
                                            double q0, const std::vector<LengthFixedPoint>& points) {
   if (!std::isfinite(q0) || !(q0 > 0.0))
-    throw std::invalid_argument("--q0 must be a positive finite number");
+    throw std::invalid_argument("q0 must be a positive finite number");
   // q0 on a fixed point, to the resolution of its root (the gap's rounding,
   // ~eps q, over the gap's slope chi_q - 1, but never wider than 1e-6 q0, where
   // chi_q -> 1 makes the root marginal): the iteration stays there.

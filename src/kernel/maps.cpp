@@ -1,28 +1,34 @@
+// The mean-field maps as the equal-norm components of one network layer
+// (qmf/kernel/layers.hpp): Elementwise(phi) followed by Dense(sw2, sb2).
 #include "qmf/kernel/maps.hpp"
 
 #include <cmath>
 #include <limits>
 #include <stdexcept>
 
+#include "numerics/format_number.hpp"
+#include "qmf/kernel/layers.hpp"
+
 namespace qmf {
 
-void validate(const Initialization& init) {
-  if (!std::isfinite(init.sw2) || !(init.sw2 > 0.0))
-    throw std::invalid_argument("--sw2 must be a positive finite number");
-  if (!std::isfinite(init.sb2) || init.sb2 < 0.0)
-    throw std::invalid_argument("--sb2 must be a non-negative finite number");
+namespace {
+LayerMap layer(const Activation& phi, const Initialization& init) {
+  return {phi, Dense({init.sw2, 0.0}, init.sb2)};
 }
+}  // namespace
+
+void validate(const Initialization& init) { Dense({init.sw2, 0.0}, init.sb2).validate(); }
 
 double length_map(const Activation& phi, const Initialization& init, double q) {
-  return init.sw2 * phi.second_moment(q) + init.sb2;
+  return layer(phi, init).length(q);
 }
 
 double length_map_slope(const Activation& phi, const Initialization& init, double q) {
-  return init.sw2 * phi.second_moment_slope(q);
+  return layer(phi, init).length_slope(q);
 }
 
 double covariance_map(const Activation& phi, const Initialization& init, double q, double c) {
-  return init.sw2 * phi.cross_moment(q, c) + init.sb2;
+  return layer(phi, init).covariance(q, c);
 }
 
 double correlation_map(const Activation& phi, const Initialization& init, double q, double c) {
@@ -31,16 +37,16 @@ double correlation_map(const Activation& phi, const Initialization& init, double
 
 double correlation_map_complement(const Activation& phi, const Initialization& init, double q,
                                   double c) {
-  return init.sw2 * phi.cross_moment_deficit(q, c) / length_map(phi, init, q);
+  return layer(phi, init).correlation_complement(q, c);
 }
 
 double correlation_map_slope(const Activation& phi, const Initialization& init, double q,
                              double c) {
-  return init.sw2 * phi.cross_moment_slope(q, c) / length_map(phi, init, q);
+  return layer(phi, init).correlation_slope(q, c);
 }
 
 double chi_1(const Activation& phi, const Initialization& init, double q) {
-  return init.sw2 * phi.derivative_second_moment(q);
+  return layer(phi, init).chi_1(q);
 }
 
 double depth_scale(double chi) {
@@ -49,13 +55,20 @@ double depth_scale(double chi) {
   return -1.0 / std::log(magnitude);
 }
 
+void validate_start(double q0, double c0, int depth) {
+  if (depth < 0) throw std::invalid_argument("depth must be a non-negative integer");
+  if (!std::isfinite(q0) || !(q0 > 0.0))
+    throw std::invalid_argument("q0 must be a positive finite number (got " +
+                                detail::format_number(q0) + ")");
+  if (!(c0 >= -1.0 && c0 <= 1.0))
+    throw std::invalid_argument("c0 must lie in [-1, 1] (got " + detail::format_number(c0) + ")");
+}
+
 std::vector<LayerState> iterate_maps(const Activation& phi, const Initialization& init, double q0,
                                      double c0, int depth) {
   validate(init);
-  if (depth < 0) throw std::invalid_argument("--depth must be a non-negative integer");
-  if (!std::isfinite(q0) || !(q0 > 0.0))
-    throw std::invalid_argument("--q0 must be a positive finite number");
-  if (!(c0 >= -1.0 && c0 <= 1.0)) throw std::invalid_argument("--c0 must lie in [-1, 1]");
+  validate_start(q0, c0, depth);
+  const LayerMap map = layer(phi, init);
   std::vector<LayerState> layers;
   layers.reserve(static_cast<std::size_t>(depth) + 1);
   LayerState state{0, q0, c0};
@@ -63,11 +76,19 @@ std::vector<LayerState> iterate_maps(const Activation& phi, const Initialization
   for (int l = 1; l <= depth; ++l) {
     // Both inputs share the variance q, so c' = 1 - (1 - c') is taken from
     // the complement, accurate when c is close to 1.
-    const double complement = correlation_map_complement(phi, init, state.q, state.c);
-    state = {l, length_map(phi, init, state.q), 1.0 - complement};
+    const double complement = map.correlation_complement(state.q, state.c);
+    state = {l, map.length(state.q), 1.0 - complement};
     layers.push_back(state);
   }
   return layers;
+}
+
+std::vector<KernelState> propagate(const LayerMap& map, const KernelState& input, int depth) {
+  if (depth < 0) throw std::invalid_argument("depth must be a non-negative integer");
+  std::vector<KernelState> states{input};
+  states.reserve(static_cast<std::size_t>(depth) + 1);
+  for (int l = 1; l <= depth; ++l) states.push_back(map(states.back()));
+  return states;
 }
 
 }  // namespace qmf

@@ -1,10 +1,9 @@
 #include "qmf/numerics/gaussian_cell.hpp"
 
-#include "qmf/numerics/gaussian.hpp"
-
 #include <boost/math/quadrature/gauss.hpp>
-
 #include <cmath>
+
+#include "qmf/numerics/gaussian.hpp"
 
 namespace qmf {
 

@@ -27,18 +27,6 @@ void require(bool ok, const std::string& message) {
   if (!ok) throw std::invalid_argument(message);
 }
 
-// The doubles a net of these settings keeps alive per thread: its
-// pre-activations at every layer (the backward pass needs them) and a few
-// n x m work matrices; and the measurements of every net.
-double memory_bytes(const SimulationSettings& s) {
-  const double columns = static_cast<double>(s.c0.size()) + 1.0;
-  const double per_thread = (s.depth + 4.0) * s.width * columns;
-  const double per_net = (s.depth + 1.0) * (columns + 2.0);
-  return 8.0 * (s.threads * per_thread + s.nets * per_net);
-}
-
-constexpr double memory_limit_bytes = 4.0 * 1024 * 1024 * 1024;
-
 // A net whose signal or gradient leaves double precision has no statistics
 // to report: say where, rather than print inf or NaN.
 void require_finite(const SimulatedLayer& layer) {
@@ -49,29 +37,33 @@ void require_finite(const SimulatedLayer& layer) {
   else
     finite = false;
   if (!finite)
-    throw numerical_error(
-        "the simulated nets leave double precision at layer " + std::to_string(layer.layer) +
-        " (signal or gradient over- or underflows; try a smaller --sw2 or --depth)");
+    throw numerical_error("the simulated nets leave double precision at layer " +
+                          std::to_string(layer.layer) +
+                          " (signal or gradient over- or underflows; try a smaller sw2 or depth)");
 }
 
 }  // namespace
 
 void validate(const SimulationSettings& s) {
   validate(s.init);
-  require(s.width >= 2, "--width must be at least 2 (two inputs need two dimensions)");
+  require(s.width >= 2, "width must be at least 2 (two inputs need two dimensions)");
   require(static_cast<std::size_t>(s.width) > s.c0.size(),
-          "--width must exceed the number of input pairs");
-  require(s.depth >= 1, "--depth must be at least 1");
-  require(s.nets >= 2, "--nets must be at least 2 (a standard error needs two nets)");
-  require(s.threads >= 1, "--threads must be at least 1");
-  require(std::isfinite(s.q0) && s.q0 > 0.0, "--q0 must be a positive finite number");
-  require(!s.c0.empty(), "--c0 needs at least one correlation");
-  for (const double c : s.c0) require(c >= -1.0 && c <= 1.0, "--c0 must lie in [-1, 1]");
-  require(s.threads <= 1024, "--threads must be at most 1024");
-  const double gib = memory_bytes(s) / (1024.0 * 1024 * 1024);
-  require(memory_bytes(s) <= memory_limit_bytes, "--width, --depth, --nets and --threads ask for " +
-                                                     std::to_string(gib).substr(0, 6) +
-                                                     " GiB of memory; the limit is 4 GiB");
+          "width must exceed the number of input pairs");
+  require(s.depth >= 1, "depth must be at least 1");
+  require(s.nets >= 2, "nets must be at least 2 (a standard error needs two nets)");
+  require(s.threads >= 1, "threads must be at least 1");
+  require(!s.c0.empty(), "c0 needs at least one correlation");
+  for (const double c : s.c0) validate_start(s.q0, c, s.depth);
+}
+
+// The doubles a net of these settings keeps alive per thread: its
+// pre-activations at every layer (the backward pass needs them) and a few
+// n x m work matrices; and the measurements of every net.
+double simulation_memory_bytes(const SimulationSettings& s) {
+  const double columns = static_cast<double>(s.c0.size()) + 1.0;
+  const double per_thread = (s.depth + 4.0) * s.width * columns;
+  const double per_net = (s.depth + 1.0) * (columns + 2.0);
+  return 8.0 * (s.threads * per_thread + s.nets * per_net);
 }
 
 std::vector<SimulatedLayer> simulate_networks(const Activation& phi,

@@ -12,11 +12,11 @@
 #include <string>
 #include <vector>
 
-#include "support/mean_field_test_support.hpp"
 #include "qmf/activations/activation.hpp"
-#include "qmf/numerics/gaussian.hpp"
 #include "qmf/activations/lloyd_max.hpp"
 #include "qmf/activations/step_activation.hpp"
+#include "qmf/numerics/gaussian.hpp"
+#include "support/mean_field_test_support.hpp"
 
 using namespace qmf;
 using qmf::testing::pi;

@@ -1,14 +1,13 @@
 // The Lloyd-Max quantizer of N(0, 1): the optimality conditions checked with
 // closed-form cell moments, Max's (1960) published table, the `lloyd:N`
 // activation through the generic maps, and the Lloyd-Max family of chi_max.
-#include "qmf/numerics/gaussian.hpp"
-#include "qmf/activations/lloyd_max.hpp"
-#include "qmf/kernel/maps.hpp"
-#include "qmf/depth/quantizer_depth.hpp"
-
 #include <catch2/catch.hpp>
-
 #include <cmath>
+
+#include "qmf/activations/lloyd_max.hpp"
+#include "qmf/depth/quantizer_depth.hpp"
+#include "qmf/kernel/maps.hpp"
+#include "qmf/numerics/gaussian.hpp"
 
 using namespace qmf;
 
@@ -26,10 +25,12 @@ TEST_CASE("Lloyd-Max conditions hold, checked with closed-form centroids") {
       const double pdf_a = std::isinf(a) ? 0.0 : normal_pdf(a);
       const double pdf_b = std::isinf(b) ? 0.0 : normal_pdf(b);
       INFO("N = " << n << ", cell " << m);
-      CHECK(q.levels[m] == Approx((pdf_a - pdf_b) / normal_interval(a, b)).epsilon(0).margin(1e-12));
+      CHECK(q.levels[m] ==
+            Approx((pdf_a - pdf_b) / normal_interval(a, b)).epsilon(0).margin(1e-12));
     }
     for (int k = 0; k < n - 1; ++k)
-      CHECK(q.thresholds[k] == Approx(0.5 * (q.levels[k] + q.levels[k + 1])).epsilon(0).margin(1e-14));
+      CHECK(q.thresholds[k] ==
+            Approx(0.5 * (q.levels[k] + q.levels[k + 1])).epsilon(0).margin(1e-14));
   }
 }
 
@@ -82,7 +83,8 @@ TEST_CASE("large N: the solver converges and approaches Panter-Dite") {
   // N^2 MSE -> sqrt(3) pi / 2 = 2.7207 (Panter and Dite 1951), from below.
   const auto q = lloyd_max_quantizer(4096);
   for (std::size_t k = 0; k < q.thresholds.size(); ++k)
-    REQUIRE(q.thresholds[k] == Approx(-q.thresholds[q.thresholds.size() - 1 - k]).epsilon(0).margin(0.0));
+    REQUIRE(q.thresholds[k] ==
+            Approx(-q.thresholds[q.thresholds.size() - 1 - k]).epsilon(0).margin(0.0));
   const double n2_mse = 4096.0 * 4096.0 * quantizer_mse(q);
   CHECK(n2_mse < std::sqrt(3.0) * M_PI / 2);
   CHECK(n2_mse == Approx(std::sqrt(3.0) * M_PI / 2).epsilon(2e-3));

@@ -5,14 +5,14 @@
 #include <cmath>
 #include <memory>
 
+#include "qmf/activations/smooth_activation.hpp"
 #include "qmf/numerics/gaussian.hpp"
-#include "activations/smooth_activations.hpp"
 
 namespace {
 
 // erf with nothing but value() and derivative(): every moment goes through the
 // generic quadrature, and qmf's closed-form Erf is the reference.
-class QuadratureErf final : public qmf::detail::SmoothActivation {
+class QuadratureErf final : public qmf::SmoothActivation {
  public:
   [[nodiscard]] std::string spec() const override { return "erf by quadrature"; }
   [[nodiscard]] double bound() const override { return 1.0; }

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "qmf/kernel/fixed_points.hpp"
 #include "qmf/activations/step_activation.hpp"
+#include "qmf/kernel/fixed_points.hpp"
 
 using namespace qmf;
 

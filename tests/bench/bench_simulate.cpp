@@ -17,9 +17,9 @@
 #include <string>
 #include <vector>
 
-#include "simulation/dense_layer.hpp"
 #include "cpu_time.hpp"
 #include "qmf/simulation/simulate.hpp"
+#include "simulation/dense_layer.hpp"
 
 namespace {
 

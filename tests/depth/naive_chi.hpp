@@ -3,10 +3,10 @@
 // route the O(N) prefix sums are tested and benchmarked against.
 #pragma once
 
-#include "qmf/numerics/gaussian.hpp"
-
 #include <algorithm>
 #include <vector>
+
+#include "qmf/numerics/gaussian.hpp"
 
 namespace qmf::testing {
 

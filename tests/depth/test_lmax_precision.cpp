@@ -5,15 +5,14 @@
 // conditions evaluated in quad precision at the double thresholds, one quad
 // Newton step to estimate how far those thresholds are from the exact ones,
 // and the MSE with quad centroids.
-#include "qmf/activations/lloyd_max.hpp"
-#include "qmf/depth/quantizer_depth.hpp"
-
-#include <catch2/catch.hpp>
-
 #include <quadmath.h>
 
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <vector>
+
+#include "qmf/activations/lloyd_max.hpp"
+#include "qmf/depth/quantizer_depth.hpp"
 
 using namespace qmf;
 using quad = __float128;

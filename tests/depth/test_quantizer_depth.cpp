@@ -3,21 +3,19 @@
 // generic step-activation maps, the literal O(N^2) double sum, finite
 // differences, a bracketing maximiser, direct quadrature with a minimised gain
 // (Stein's identity) and the published values.
-#include "qmf/kernel/critical.hpp"
-#include "qmf/numerics/gaussian.hpp"
-#include "qmf/numerics/line_fit.hpp"
-#include "qmf/kernel/maps.hpp"
-#include "qmf/depth/quantizer_depth.hpp"
-#include "qmf/activations/step_activation.hpp"
-
-#include "depth/naive_chi.hpp"
-
 #include <boost/math/quadrature/gauss_kronrod.hpp>
 #include <boost/math/tools/minima.hpp>
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <vector>
+
+#include "depth/naive_chi.hpp"
+#include "qmf/activations/step_activation.hpp"
+#include "qmf/depth/quantizer_depth.hpp"
+#include "qmf/kernel/critical.hpp"
+#include "qmf/kernel/maps.hpp"
+#include "qmf/numerics/gaussian.hpp"
+#include "qmf/numerics/line_fit.hpp"
 
 using namespace qmf;
 
@@ -148,7 +146,8 @@ TEST_CASE("published values: sign, and the paper's grid-scan table to its 6 digi
   for (const auto& [n, published] : {std::pair{3, 0.190174}, std::pair{4, 0.118846},
                                      std::pair{16, 0.011543}, std::pair{128, 0.000304}}) {
     INFO("N = " << n);
-    CHECK(uniform_quantizer_optimum(n).one_minus_chi_max == Approx(published).epsilon(0).margin(5e-7));
+    CHECK(uniform_quantizer_optimum(n).one_minus_chi_max ==
+          Approx(published).epsilon(0).margin(5e-7));
   }
 }
 

@@ -9,13 +9,13 @@
 #include <string>
 #include <vector>
 
-#include "support/mean_field_test_support.hpp"
 #include "qmf/activations/activation.hpp"
-#include "qmf/kernel/critical.hpp"
+#include "qmf/depth/quantizer_depth.hpp"
 #include "qmf/errors.hpp"
+#include "qmf/kernel/critical.hpp"
 #include "qmf/kernel/fixed_points.hpp"
 #include "qmf/kernel/maps.hpp"
-#include "qmf/depth/quantizer_depth.hpp"
+#include "support/mean_field_test_support.hpp"
 
 using namespace qmf;
 using qmf::testing::pi;
@@ -112,8 +112,7 @@ TEST_CASE("maximise_correlation_depth: sign with sb2 = 0 is degenerate at chi = 
 TEST_CASE("maximise_correlation_depth: sign with sb2 > 0 has no finite maximiser") {
   // chi_c rises monotonically towards 2/pi as sw2 grows and the bias matters
   // less; the search must say so rather than return the edge of its range.
-  CHECK_THROWS_AS(maximise_correlation_depth(*make_activation("sign"), 0.1),
-                  qmf::numerical_error);
+  CHECK_THROWS_AS(maximise_correlation_depth(*make_activation("sign"), 0.1), qmf::numerical_error);
 }
 
 TEST_CASE("maximise_correlation_depth rejects smooth activations and bad sb2") {

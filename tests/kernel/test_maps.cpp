@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "support/mean_field_test_support.hpp"
 #include "qmf/activations/activation.hpp"
 #include "qmf/kernel/maps.hpp"
+#include "support/mean_field_test_support.hpp"
 
 using namespace qmf;
 using qmf::testing::pi;

@@ -7,10 +7,10 @@
 #include <iterator>
 #include <string>
 
-#include "simulation/normal_generator.hpp"
 #include "qmf/errors.hpp"
 #include "qmf/numerics/gaussian_expectation.hpp"
 #include "qmf/simulation/simulate.hpp"
+#include "simulation/normal_generator.hpp"
 
 namespace {
 
@@ -247,7 +247,7 @@ TEST_CASE("the same seed gives bitwise the same output for any thread count", "[
   CHECK(run(1, 4) != one);
 }
 
-TEST_CASE("bad simulation settings name the offending option", "[simulate]") {
+TEST_CASE("bad simulation settings name the offending field", "[simulate]") {
   const auto phi = qmf::make_activation("sign");
   auto expect_error = [&](SimulationSettings s, const std::string& option) {
     try {
@@ -260,25 +260,27 @@ TEST_CASE("bad simulation settings name the offending option", "[simulate]") {
   const auto good = settings(1.0, 0.0, 8, 2, 2);
   auto s = good;
   s.width = 1;
-  expect_error(s, "--width");
+  expect_error(s, "width");
   s = good;
   s.nets = 1;
-  expect_error(s, "--nets");
+  expect_error(s, "nets");
   s = good;
   s.depth = 0;
-  expect_error(s, "--depth");
+  expect_error(s, "depth");
   s = good;
   s.c0 = {1.5};
-  expect_error(s, "--c0");
+  expect_error(s, "c0");
   s = good;
   s.init.sb2 = std::nan("");
-  expect_error(s, "--sb2");
+  expect_error(s, "sb2");
   s = good;
-  s.threads = 100000;
-  expect_error(s, "--threads");
+  s.threads = 0;
+  expect_error(s, "threads");
+  // The memory estimate the program caps (apps/qmf/cli/limits.hpp): 8 bytes
+  // x (depth + 4) x width x columns per thread, here 8 * 6 * 1e8 * 2 * 2 threads.
   s = good;
-  s.width = 100000000;  // 8 * 3 * 1e8 * 2 * 2 threads: 9 GiB of pre-activations
-  expect_error(s, "GiB");
+  s.width = 100000000;
+  CHECK(qmf::simulation_memory_bytes(s) == Approx(8.0 * 6 * 1e8 * 2 * 2).epsilon(1e-6));
 }
 
 TEST_CASE("a net that overflows double precision is reported, not averaged", "[simulate]") {

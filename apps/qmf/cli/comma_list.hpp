@@ -1,7 +1,9 @@
-// Comma-separated list arguments (--levels, --fit, --only): split in one
-// place, so that every such option rejects "", "a,,b" and "a," alike.
+// Comma-separated list arguments (--levels, --fit, --only, --c0, --offsets):
+// split in one place, so that every such option rejects "", "a,,b" and "a,"
+// alike (CLI11's own delimiter would drop the empty item silently).
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <string>
 #include <vector>
 
@@ -11,5 +13,11 @@ namespace qmf::cli {
 /// naming `option` and what `allowed` for an empty list or an empty item.
 std::vector<std::string> split_comma_list(const std::string& text, const std::string& option,
                                           const std::string& allowed);
+
+/// --name LIST of numbers: split by split_comma_list, each item read whole by
+/// std::from_chars (no spaces, no hex). `values` keeps its defaults when the
+/// option is absent; the description should state them.
+CLI::Option* add_number_list_option(CLI::App& command, const std::string& name,
+                                    std::vector<double>& values, const std::string& description);
 
 }  // namespace qmf::cli

@@ -12,12 +12,12 @@
 #include <stdexcept>
 #include <string>
 
+#include "cli/output.hpp"
+#include "cli/shared_options.hpp"
 #include "commands/commands.hpp"
 #include "figures/figure.hpp"
-#include "cli/output.hpp"
 #include "qmf/kernel/critical.hpp"
 #include "qmf/kernel/fixed_points.hpp"
-#include "cli/shared_options.hpp"
 
 namespace qmf::cli {
 

@@ -1,14 +1,13 @@
 // qmf critical: the initialisation that maximises the correlation depth scale
 // (step activations) or sits on the order-chaos line (smooth activations).
-#include "commands/commands.hpp"
-#include "cli/output.hpp"
-
-#include "qmf/kernel/critical.hpp"
-#include "qmf/activations/step_activation.hpp"
-
 #include <cmath>
 #include <iostream>
 #include <memory>
+
+#include "cli/output.hpp"
+#include "commands/commands.hpp"
+#include "qmf/activations/step_activation.hpp"
+#include "qmf/kernel/critical.hpp"
 
 namespace qmf::cli {
 
@@ -31,7 +30,8 @@ Json critical_result(const CriticalOptions& o) {
     out["sw2_opt"] = number(point.sw2, "sw2_opt");
     out["q_star"] = number(point.q_star, "q_star");
     const double spacing = step->central_spacing();
-    out["dtilde_opt"] = std::isnan(spacing) ? Json() : number(spacing / std::sqrt(point.q_star), "dtilde_opt");
+    out["dtilde_opt"] =
+        std::isnan(spacing) ? Json() : number(spacing / std::sqrt(point.q_star), "dtilde_opt");
     out["c_star"] = number(point.c_star, "c_star");
     out["chi_max"] = number(point.chi_max, "chi_max");
     out["xi_max"] = number(point.xi_max, "xi_max");
@@ -48,7 +48,9 @@ Json critical_result(const CriticalOptions& o) {
 
 void add_critical_command(CLI::App& app) {
   auto options = std::make_shared<CriticalOptions>();
-  CLI::App* cmd = app.add_subcommand("critical", "Critical initialisation: best sigma_w for step activations, the chi_1 = 1 line for smooth ones");
+  CLI::App* cmd = app.add_subcommand("critical",
+                                     "Critical initialisation: best sigma_w for step activations, "
+                                     "the chi_1 = 1 line for smooth ones");
   cmd->add_option("--act", options->act, "activation spec")->required();
   cmd->add_option("--sb2", options->sb2, "bias variance sigma_b^2")->capture_default_str();
   cmd->add_flag("--json", options->json, "print one JSON object");

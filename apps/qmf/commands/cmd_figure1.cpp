@@ -10,13 +10,15 @@
 #include <numbers>
 #include <sstream>
 
-#include "commands/commands.hpp"
-#include "figures/figure.hpp"
+#include "cli/comma_list.hpp"
+#include "cli/limits.hpp"
 #include "cli/output.hpp"
 #include "cli/progress_bar.hpp"
+#include "cli/shared_options.hpp"
+#include "commands/commands.hpp"
+#include "figures/figure.hpp"
 #include "qmf/kernel/critical.hpp"
 #include "qmf/simulation/simulate.hpp"
-#include "cli/shared_options.hpp"
 
 namespace qmf::cli {
 
@@ -173,6 +175,7 @@ std::string plot_script(const std::vector<Curve>& curves, double sigma_w_critica
 
 void run(const Figure1Options& o) {
   validate(o.settings);
+  require_simulation_memory(o.settings);
   if (o.marker_every < 1) throw std::invalid_argument("--marker-every must be at least 1");
   if (o.offsets.empty()) throw std::invalid_argument("--offsets needs at least one value");
   const auto phi = make_activation(o.act);
@@ -249,12 +252,10 @@ void add_figure1_command(CLI::App& app) {
   cmd->add_option("--act", o->act, "step activation")->capture_default_str();
   cmd->add_option("--sb2", o->settings.init.sb2, "bias variance sigma_b^2 (critical sigma_w at it)")
       ->capture_default_str();
-  cmd->add_option("--offsets", o->offsets, "sigma_w offsets from the critical one")
-      ->delimiter(',')
-      ->capture_default_str();
-  cmd->add_option("--c0", o->settings.c0, "initial correlations, one input pair each")
-      ->delimiter(',')
-      ->capture_default_str();
+  add_number_list_option(*cmd, "--offsets", o->offsets,
+                         "sigma_w offsets from the critical one [-0.2,-0.1,0,0.1,0.2]");
+  add_number_list_option(*cmd, "--c0", o->settings.c0,
+                         "initial correlations, one input pair each [0.3,0.6,0.9]");
   cmd->add_option("--width", o->settings.width, "width n")->capture_default_str();
   cmd->add_option("--depth", o->settings.depth, "depth L")->capture_default_str();
   cmd->add_option("--nets", o->settings.nets, "independent nets per sigma_w")

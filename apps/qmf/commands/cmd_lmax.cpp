@@ -8,13 +8,13 @@
 #include <optional>
 #include <sstream>
 
-#include "commands/commands.hpp"
 #include "cli/level_list.hpp"
-#include "figures/lmax_figure.hpp"
 #include "cli/output.hpp"
-#include "qmf/numerics/line_fit.hpp"
-#include "qmf/depth/quantizer_depth.hpp"
 #include "cli/shared_options.hpp"
+#include "commands/commands.hpp"
+#include "figures/lmax_figure.hpp"
+#include "qmf/depth/quantizer_depth.hpp"
+#include "qmf/numerics/line_fit.hpp"
 
 namespace qmf::cli {
 

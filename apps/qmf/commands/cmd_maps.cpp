@@ -3,8 +3,8 @@
 #include <iostream>
 #include <memory>
 
-#include "commands/commands.hpp"
 #include "cli/output.hpp"
+#include "commands/commands.hpp"
 #include "qmf/kernel/fixed_points.hpp"
 
 namespace qmf::cli {

@@ -7,14 +7,14 @@
 #include <stdexcept>
 #include <string>
 
-#include "commands/commands.hpp"
 #include "cli/grid_range.hpp"
 #include "cli/output.hpp"
-#include "figures/phase_figure.hpp"
 #include "cli/progress_bar.hpp"
+#include "cli/shared_options.hpp"
+#include "commands/commands.hpp"
+#include "figures/phase_figure.hpp"
 #include "qmf/kernel/critical_line.hpp"
 #include "qmf/kernel/phase_diagram.hpp"
-#include "cli/shared_options.hpp"
 
 namespace qmf::cli {
 

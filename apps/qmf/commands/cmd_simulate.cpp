@@ -9,13 +9,14 @@
 #include <optional>
 #include <sstream>
 
-#include "commands/commands.hpp"
-#include "figures/figure.hpp"
+#include "cli/limits.hpp"
 #include "cli/output.hpp"
 #include "cli/progress_bar.hpp"
+#include "cli/shared_options.hpp"
+#include "commands/commands.hpp"
+#include "figures/figure.hpp"
 #include "qmf/errors.hpp"
 #include "qmf/simulation/simulate.hpp"
-#include "cli/shared_options.hpp"
 
 namespace qmf::cli {
 
@@ -73,6 +74,7 @@ SimulationRun run(const SimulateOptions& o) {
   result.settings = o.settings;
   result.settings.c0 = {o.c0};
   validate(result.settings);
+  require_simulation_memory(result.settings);
   result.phi = make_activation(o.act);
   result.settings.surrogate = surrogate_for(*result.phi, o);
   result.predicted = predict_layers(*result.phi, result.settings);

@@ -7,8 +7,8 @@
 #include <utility>
 #include <vector>
 
-#include "figures/figure.hpp"
 #include "cli/output.hpp"
+#include "figures/figure.hpp"
 
 namespace qmf::cli {
 

@@ -46,11 +46,27 @@ class Activation {
   /// d/dc E[phi(u1) phi(u2)] (= q E[phi'(u1) phi'(u2)] for smooth phi); for
   /// step activations it diverges like (1 - c)^(-1/2) as c -> 1.
   [[nodiscard]] virtual double cross_moment_slope(double q, double c) const = 0;
+
+  /// E[phi(u1) phi(u2)] for inputs of unequal variances q1, q2 and correlation
+  /// c. The default serves q1 == q2 through cross_moment and throws
+  /// std::invalid_argument otherwise; every built-in family overrides it.
+  [[nodiscard]] virtual double cross_moment_unequal(double q1, double q2, double c) const;
+  /// E[phi'(u1) phi'(u2)] for the same pair: the derivative kernel of the
+  /// neural tangent kernel. Zero for step activations (phi' = 0 almost
+  /// everywhere). The default serves q1 == q2 through cross_moment_slope / q.
+  [[nodiscard]] virtual double derivative_cross_moment(double q1, double q2, double c) const;
+
+  /// E[u phi(u)] = q E[phi'(u)] (Stein's lemma), u ~ N(0, q): at c = 0 the
+  /// correlation map's slope is sw2 E[u phi(u)]^2 / (q q').
+  [[nodiscard]] virtual double input_moment(double q) const = 0;
+  /// d ln E[u phi(u)] / d ln q, which critical initialisation root-finds.
+  [[nodiscard]] virtual double input_moment_log_slope(double q) const = 0;
 };
 
 /// Parses an activation spec (see docs/cli.md): sign, tanh, erf, relu,
 /// hardtanh, linear, quant:N[,D=..][,A=..], steps:t=..;..,y=..;.., lloyd:N[,S=..].
-/// Throws std::invalid_argument with a one-line reason on malformed input.
+/// Throws std::invalid_argument with a one-line reason, starting with the field
+/// name "activation", on malformed input.
 std::unique_ptr<Activation> make_activation(const std::string& spec);
 
 }  // namespace qmf

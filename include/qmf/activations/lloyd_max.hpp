@@ -3,10 +3,10 @@
 // N-level activation with the largest correlation depth scale.
 #pragma once
 
-#include "qmf/activations/step_activation.hpp"
-
 #include <memory>
 #include <vector>
+
+#include "qmf/activations/step_activation.hpp"
 
 namespace qmf {
 

@@ -22,6 +22,10 @@ class SmoothActivation : public Activation {
   [[nodiscard]] double cross_moment(double q, double c) const override;
   [[nodiscard]] double cross_moment_deficit(double q, double c) const override;
   [[nodiscard]] double cross_moment_slope(double q, double c) const override;
+  [[nodiscard]] double cross_moment_unequal(double q1, double q2, double c) const override;
+  [[nodiscard]] double derivative_cross_moment(double q1, double q2, double c) const override;
+  [[nodiscard]] double input_moment(double q) const override;
+  [[nodiscard]] double input_moment_log_slope(double q) const override;
 
  protected:
   /// Points x where phi has a kink (split points for the quadrature).
@@ -35,6 +39,8 @@ class SmoothActivation : public Activation {
   /// Quadrature break points in z = u / sqrt(q): the kinks, and points that
   /// resolve the scale 1/sqrt(q) of phi(sqrt(q) z) near 0.
   [[nodiscard]] std::vector<double> breaks_in_z(double q) const;
+  /// The break points of both coordinates of a pair with variances q1, q2.
+  [[nodiscard]] std::vector<double> merged_breaks(double q1, double q2) const;
 };
 
 }  // namespace qmf

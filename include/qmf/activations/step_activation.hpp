@@ -36,6 +36,13 @@ class StepActivation final : public Activation {
   [[nodiscard]] double cross_moment(double q, double c) const override;
   [[nodiscard]] double cross_moment_deficit(double q, double c) const override;
   [[nodiscard]] double cross_moment_slope(double q, double c) const override;
+  [[nodiscard]] double cross_moment_unequal(double q1, double q2, double c) const override;
+  [[nodiscard]] double derivative_cross_moment(double /*q1*/, double /*q2*/,
+                                               double /*c*/) const override {
+    return 0.0;
+  }
+  [[nodiscard]] double input_moment(double q) const override;
+  [[nodiscard]] double input_moment_log_slope(double q) const override;
 
   /// E[phi(u1) phi(u2)] by Plackett's integral instead of Owen's T: the
   /// independent route used to check cross_moment.

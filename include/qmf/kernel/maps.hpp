@@ -1,10 +1,12 @@
-// The mean-field maps of a deep random network (theory.md section 1), written
-// once for every activation.
+// The mean-field maps of a deep random network (docs/theory.md), written once
+// for every activation: the equal-norm components of one layer's kernel map
+// (qmf/kernel/layers.hpp), Elementwise(phi) followed by Dense(sw2, sb2).
 #pragma once
 
-#include "qmf/activations/activation.hpp"
-
 #include <vector>
+
+#include "qmf/activations/activation.hpp"
+#include "qmf/kernel/layers.hpp"
 
 namespace qmf {
 
@@ -14,7 +16,8 @@ struct Initialization {
   double sb2 = 0.0;
 };
 
-/// Throws std::invalid_argument unless sw2 > 0 and sb2 >= 0 are finite.
+/// Throws std::invalid_argument, naming the field (sw2, sb2) and its value,
+/// unless sw2 > 0 and sb2 >= 0 are finite.
 void validate(const Initialization& init);
 
 /// q' = sw2 E[phi(sqrt(q) z)^2] + sb2.
@@ -29,8 +32,7 @@ double correlation_map(const Activation& phi, const Initialization& init, double
 double correlation_map_complement(const Activation& phi, const Initialization& init, double q,
                                   double c);
 /// dc'/dc at fixed input variance q (chi_c(c) when q is the fixed point q*).
-double correlation_map_slope(const Activation& phi, const Initialization& init, double q,
-                             double c);
+double correlation_map_slope(const Activation& phi, const Initialization& init, double q, double c);
 /// chi_1 = sw2 E[phi'(u)^2]: +inf for step activations.
 double chi_1(const Activation& phi, const Initialization& init, double q);
 
@@ -43,8 +45,16 @@ struct LayerState {
   double c = 0.0;
 };
 
+/// Throws std::invalid_argument naming the field unless depth >= 0, q0 > 0 is
+/// finite and c0 lies in [-1, 1].
+void validate_start(double q0, double c0, int depth);
+
 /// Iterates both maps from (q0, c0): layers 0..depth.
 std::vector<LayerState> iterate_maps(const Activation& phi, const Initialization& init, double q0,
                                      double c0, int depth);
+
+/// The full kernel state (unequal norms, NTK) of layers 0..depth, each layer
+/// the same map: states[0] = input, states[l] = map(states[l - 1]).
+std::vector<KernelState> propagate(const LayerMap& map, const KernelState& input, int depth);
 
 }  // namespace qmf

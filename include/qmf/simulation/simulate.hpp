@@ -37,9 +37,13 @@ struct SimulationSettings {
   StraightThrough surrogate;
 };
 
-/// Throws std::invalid_argument naming the offending option (--width, --depth,
-/// --nets, --c0, --q0, --threads, --sw2, --sb2).
+/// Throws std::invalid_argument naming the offending field (width, depth,
+/// nets, c0, q0, threads, sw2, sb2).
 void validate(const SimulationSettings& settings);
+
+/// The memory (bytes) simulate_networks keeps alive for these settings, for
+/// callers that cap it.
+double simulation_memory_bytes(const SimulationSettings& settings);
 
 /// Mean and standard error over nets.
 struct Estimate {

@@ -1,0 +1,28 @@
+// Defaults of the Activation interface for inputs of unequal norm: exact where
+// the norms agree, refused otherwise.
+#include "qmf/activations/activation.hpp"
+
+#include <stdexcept>
+
+namespace qmf {
+
+namespace {
+void require_equal_norms(const Activation& phi, double q1, double q2) {
+  if (q1 != q2)
+    throw std::invalid_argument("activation '" + phi.spec() +
+                                "' supports only inputs of equal norm (q1 = q2)");
+}
+}  // namespace
+
+double Activation::cross_moment_unequal(double q1, double q2, double c) const {
+  require_equal_norms(*this, q1, q2);
+  return cross_moment(q1, c);
+}
+
+double Activation::derivative_cross_moment(double q1, double q2, double c) const {
+  require_equal_norms(*this, q1, q2);
+  // d/dc E[phi(u1) phi(u2)] = q E[phi'(u1) phi'(u2)] (Price's theorem).
+  return cross_moment_slope(q1, c) / q1;
+}
+
+}  // namespace qmf

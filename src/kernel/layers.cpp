@@ -1,0 +1,98 @@
+#include "qmf/kernel/layers.hpp"
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "numerics/format_number.hpp"
+
+namespace qmf {
+
+namespace {
+
+void require(bool ok, const std::string& field, const std::string& rule, double value) {
+  if (!ok)
+    throw std::invalid_argument(field + " must be " + rule + " (got " +
+                                detail::format_number(value) + ")");
+}
+
+// E[phi'(u)^2] for the NTK: the true derivative, zero almost everywhere for a
+// step activation (whose chi_1 is nevertheless reported as +inf, the slope of
+// the correlation map at c = 1).
+double derivative_second_moment_for_ntk(const Activation& phi, double q) {
+  return phi.is_step() ? 0.0 : phi.derivative_second_moment(q);
+}
+
+}  // namespace
+
+void Dense::validate() const {
+  require(std::isfinite(weights_.variance) && weights_.variance > 0.0, "sw2",
+          "a positive finite number", weights_.variance);
+  require(std::isfinite(weights_.per_example_noise) && weights_.per_example_noise >= 0.0,
+          "weight noise", "a non-negative finite number", weights_.per_example_noise);
+  require(std::isfinite(bias_variance_) && bias_variance_ >= 0.0, "sb2",
+          "a non-negative finite number", bias_variance_);
+}
+
+double Dense::gap(double post_gap, double m1, double m2) const {
+  const double gap = weights_.variance * post_gap;
+  if (weights_.per_example_noise == 0.0) return gap;
+  return gap + weights_.per_example_noise * 0.5 * (m1 + m2);
+}
+
+KernelState Dense::operator()(const KernelState& post) const {
+  KernelState next;
+  next.q1 = diagonal(post.q1);
+  next.q2 = diagonal(post.q2);
+  next.q12 = off_diagonal(post.q12);
+  next.gap = gap(post.gap, post.q1, post.q2);
+  // Theta' = K' + sw2 Theta: the new layer's own parameters contribute K'.
+  next.ntk1 = next.q1 + weights_.variance * post.ntk1;
+  next.ntk2 = next.q2 + weights_.variance * post.ntk2;
+  next.ntk12 = next.q12 + weights_.variance * post.ntk12;
+  return next;
+}
+
+KernelState Elementwise::operator()(const KernelState& pre) const {
+  KernelState post;
+  post.q1 = phi_.second_moment(pre.q1);
+  post.q2 = pre.has_equal_norms() ? post.q1 : phi_.second_moment(pre.q2);
+  const double c = pre.correlation();
+  if (pre.has_equal_norms()) {
+    post.q12 = phi_.cross_moment(pre.q1, c);
+    post.gap = phi_.cross_moment_deficit(pre.q1, c);
+  } else {
+    post.q12 = phi_.cross_moment_unequal(pre.q1, pre.q2, c);
+    post.gap = 0.5 * (post.q1 + post.q2) - post.q12;
+  }
+  post.ntk1 = derivative_second_moment_for_ntk(phi_, pre.q1) * pre.ntk1;
+  post.ntk2 = derivative_second_moment_for_ntk(phi_, pre.q2) * pre.ntk2;
+  post.ntk12 = phi_.derivative_cross_moment(pre.q1, pre.q2, c) * pre.ntk12;
+  return post;
+}
+
+double LayerMap::length(double q) const { return dense_.diagonal(activation().second_moment(q)); }
+
+double LayerMap::length_slope(double q) const {
+  const WeightPrior& w = dense_.weights();
+  return (w.variance + w.per_example_noise) * activation().second_moment_slope(q);
+}
+
+double LayerMap::covariance(double q, double c) const {
+  return dense_.off_diagonal(activation().cross_moment(q, c));
+}
+
+double LayerMap::correlation_complement(double q, double c) const {
+  const double m = activation().second_moment(q);
+  return dense_.gap(activation().cross_moment_deficit(q, c), m, m) / dense_.diagonal(m);
+}
+
+double LayerMap::correlation_slope(double q, double c) const {
+  return dense_.weights().variance * activation().cross_moment_slope(q, c) / length(q);
+}
+
+double LayerMap::chi_1(double q) const {
+  return dense_.weights().variance * activation().derivative_second_moment(q);
+}
+
+}  // namespace qmf
