@@ -163,7 +163,8 @@ double Erf::derivative_cross_moment(double q1, double q2, double c) const {
 // E[u erf(u)] = q E[erf'(u)] = 2 q / sqrt(pi (1 + 2q)).
 double Erf::input_moment(double q) const { return 2.0 * q / std::sqrt(pi * (1.0 + 2.0 * q)); }
 
-double Erf::input_moment_log_slope(double q) const { return (1.0 + q) / (1.0 + 2.0 * q); }
+// s = 2 sqrt(q) / sqrt(pi (1 + 2q)).
+double Erf::stein_log_slope(double q) const { return 0.5 / (1.0 + 2.0 * q); }
 
 double Relu::bound() const { return infinity; }
 

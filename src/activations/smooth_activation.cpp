@@ -92,13 +92,12 @@ double SmoothActivation::input_moment(double q) const {
          gaussian_expectation([&](double z) { return z * value(root_q * z); }, breaks_in_z(q));
 }
 
-double SmoothActivation::input_moment_log_slope(double q) const {
-  // With L(q) = E[u phi(u)] = sqrt(q) E[z phi(sqrt(q) z)]:
-  // q L'(q) = L / 2 + q E[z^2 phi'(sqrt(q) z)] / 2.
+double SmoothActivation::stein_log_slope(double q) const {
+  // s(q) = E[z phi(sqrt(q) z)]: q s'(q) = sqrt(q) E[z^2 phi'(sqrt(q) z)] / 2.
   const double root_q = std::sqrt(q);
   const double slope_part = gaussian_expectation(
       [&](double z) { return z * z * derivative(root_q * z); }, breaks_in_z(q));
-  return 0.5 + 0.5 * q * slope_part / input_moment(q);
+  return 0.5 * q * slope_part / input_moment(q);
 }
 
 std::vector<double> SmoothActivation::merged_breaks(double q1, double q2) const {

@@ -59,7 +59,7 @@ class Erf final : public SmoothActivation {
   [[nodiscard]] double cross_moment_unequal(double q1, double q2, double c) const override;
   [[nodiscard]] double derivative_cross_moment(double q1, double q2, double c) const override;
   [[nodiscard]] double input_moment(double q) const override;
-  [[nodiscard]] double input_moment_log_slope(double q) const override;
+  [[nodiscard]] double stein_log_slope(double q) const override;
 };
 
 /// phi(x) = max(x, 0): the arc-cosine kernel of degree 1 in closed form.
@@ -79,7 +79,7 @@ class Relu final : public SmoothActivation {
   [[nodiscard]] double cross_moment_unequal(double q1, double q2, double c) const override;
   [[nodiscard]] double derivative_cross_moment(double q1, double q2, double c) const override;
   [[nodiscard]] double input_moment(double q) const override { return 0.5 * q; }
-  [[nodiscard]] double input_moment_log_slope(double /*q*/) const override { return 1.0; }
+  [[nodiscard]] double stein_log_slope(double /*q*/) const override { return 0.5; }
 
  protected:
   [[nodiscard]] std::vector<double> kinks() const override { return {0.0}; }
@@ -108,7 +108,7 @@ class Linear final : public SmoothActivation {
     return 1.0;
   }
   [[nodiscard]] double input_moment(double q) const override { return q; }
-  [[nodiscard]] double input_moment_log_slope(double /*q*/) const override { return 1.0; }
+  [[nodiscard]] double stein_log_slope(double /*q*/) const override { return 0.5; }
 };
 
 }  // namespace qmf::detail

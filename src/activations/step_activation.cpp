@@ -178,8 +178,8 @@ double StepActivation::input_moment(double q) const {
   return std::sqrt(q) * density_sum;
 }
 
-// d ln E[u phi(u)] / d ln q = 1/2 + sum_k h_k a_k^2 pdf(a_k) / (2 sum_k h_k pdf(a_k)).
-double StepActivation::input_moment_log_slope(double q) const {
+// s = sum_k h_k pdf(a_k): d ln s / d ln q = sum_k h_k a_k^2 pdf(a_k) / (2 sum_k h_k pdf(a_k)).
+double StepActivation::stein_log_slope(double q) const {
   const auto a = scaled_thresholds(q);
   double density_sum = 0.0;
   double weighted_sum = 0.0;
@@ -188,7 +188,7 @@ double StepActivation::input_moment_log_slope(double q) const {
     density_sum += term;
     weighted_sum += term * a[k] * a[k];
   }
-  return 0.5 + 0.5 * weighted_sum / density_sum;
+  return 0.5 * weighted_sum / density_sum;
 }
 
 double StepActivation::cross_moment_plackett(double q, double c) const {

@@ -27,15 +27,14 @@ void require_activation_kind(const Activation& phi, bool step, const char* what)
 }
 
 // d ln chi_c / d ln q* at sb2 = 0 where c* = 0 (zero mean): there chi_c =
-// E[u phi(u)]^2 / (q E[phi^2]) (the slope of the correlation map at c = 0 by
-// Stein's lemma, with sw2 = q / E[phi^2]), so the derivative is
-// 2 d ln E[u phi] / d ln q - 1 - d ln E[phi^2] / d ln q. Analytic, so its
-// root pins the maximiser to rounding, where maximising chi_c itself (flat at
-// the top) only reaches sqrt(machine epsilon).
+// s^2 / E[phi^2] with s = E[z phi(sqrt(q) z)] (the slope of the correlation
+// map at c = 0 by Stein's lemma, with sw2 = q / E[phi^2]), so the derivative
+// is 2 d ln s / d ln q - d ln E[phi^2] / d ln q. Analytic, so its root pins
+// the maximiser to rounding, where maximising chi_c itself (flat at the top)
+// only reaches sqrt(machine epsilon).
 double log_chi_slope(const Activation& phi, double log_q) {
   const double q = std::exp(log_q);
-  return 2.0 * phi.input_moment_log_slope(q) - 1.0 -
-         q * phi.second_moment_slope(q) / phi.second_moment(q);
+  return 2.0 * phi.stein_log_slope(q) - q * phi.second_moment_slope(q) / phi.second_moment(q);
 }
 
 // Refines a maximiser of chi_c found to ~1e-8 by the root of log_chi_slope,

@@ -59,8 +59,10 @@ class Activation {
   /// E[u phi(u)] = q E[phi'(u)] (Stein's lemma), u ~ N(0, q): at c = 0 the
   /// correlation map's slope is sw2 E[u phi(u)]^2 / (q q').
   [[nodiscard]] virtual double input_moment(double q) const = 0;
-  /// d ln E[u phi(u)] / d ln q, which critical initialisation root-finds.
-  [[nodiscard]] virtual double input_moment_log_slope(double q) const = 0;
+  /// d ln s / d ln q of s(q) = E[z phi(sqrt(q) z)] = E[u phi(u)] / sqrt(q),
+  /// z ~ N(0, 1): at sb2 = 0 and c* = 0, chi_c = s^2 / E[phi^2], whose
+  /// maximiser critical initialisation root-finds from this slope.
+  [[nodiscard]] virtual double stein_log_slope(double q) const = 0;
 };
 
 /// Parses an activation spec (see docs/cli.md): sign, tanh, erf, relu,

@@ -25,7 +25,7 @@ class SmoothActivation : public Activation {
   [[nodiscard]] double cross_moment_unequal(double q1, double q2, double c) const override;
   [[nodiscard]] double derivative_cross_moment(double q1, double q2, double c) const override;
   [[nodiscard]] double input_moment(double q) const override;
-  [[nodiscard]] double input_moment_log_slope(double q) const override;
+  [[nodiscard]] double stein_log_slope(double q) const override;
 
  protected:
   /// Points x where phi has a kink (split points for the quadrature).

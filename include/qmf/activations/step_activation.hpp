@@ -42,7 +42,7 @@ class StepActivation final : public Activation {
     return 0.0;
   }
   [[nodiscard]] double input_moment(double q) const override;
-  [[nodiscard]] double input_moment_log_slope(double q) const override;
+  [[nodiscard]] double stein_log_slope(double q) const override;
 
   /// E[phi(u1) phi(u2)] by Plackett's integral instead of Owen's T: the
   /// independent route used to check cross_moment.
