@@ -52,8 +52,12 @@ InterruptGuard::InterruptGuard() {
   struct sigaction action {};
   action.sa_handler = forward_signal;
   sigemptyset(&action.sa_mask);
-  for (std::size_t i = 0; i < std::size(interrupting_signals); ++i)
-    sigaction(interrupting_signals[i], &action, &previous_actions[i]);
+  for (std::size_t i = 0; i < std::size(interrupting_signals); ++i) {
+    sigaction(interrupting_signals[i], nullptr, &previous_actions[i]);
+    // An ignored signal (nohup, a background job of a script) stays ignored.
+    if (previous_actions[i].sa_handler != SIG_IGN)
+      sigaction(interrupting_signals[i], &action, nullptr);
+  }
 }
 
 InterruptGuard::~InterruptGuard() {
