@@ -30,12 +30,12 @@ set xlabel 'layer l'
 set grid
 set bars small
 set offsets 0, 0, graph 0.05, graph 0.05
-set lmargin at screen 0.095
-set rmargin at screen 0.31
+set lmargin at screen 0.11
+set rmargin at screen 0.32
 set ylabel 'length q^l'
 eval panel(2)
-set lmargin at screen 0.42
-set rmargin at screen 0.635
+set lmargin at screen 0.435
+set rmargin at screen 0.645
 set ylabel 'correlation c^l'
 eval panel(5)
 # The gradient panel is logarithmic only when the (positive) gradient spans
@@ -49,8 +49,8 @@ if (STATS_min_x > 0 && STATS_min_y > 0) {
     set format y '10^{%L}'
   }
 }
-set lmargin at screen 0.745
-set rmargin at screen 0.96
+set lmargin at screen 0.76
+set rmargin at screen 0.97
 set ylabel 'gradient |δ^l|^2 / |δ^L|^2'
 eval panel(8)
 # The legend: key entries in an empty full-width plot (the NaN curve gives
