@@ -112,8 +112,7 @@ fs::path figure_script(const std::string& name) {
                               "QMF_FIGURE_DIR to the directory of the .gp files)");
 }
 
-std::vector<std::pair<std::string, std::string>> render_figure(const Figure& figure,
-                                                               bool with_pdf) {
+std::vector<std::pair<std::string, std::string>> render_figure(const Figure& figure) {
   const fs::path script = figure_script(figure.script);
   // Installed before the temporary directory exists, so that no signal can leave it behind.
   InterruptGuard interrupts;
@@ -127,7 +126,6 @@ std::vector<std::pair<std::string, std::string>> render_figure(const Figure& fig
   const fs::path log = directory.path() / "gnuplot.log";
   std::vector<std::pair<std::string, std::string>> rendered;
   for (const std::string format : formats) {
-    if (!with_pdf && format == "pdf") continue;
     const fs::path output = directory.path() / ("figure." + format);
     const std::string assignments = parameters.assignments() + "format = " + gnuplot_quote(format) +
                                     "; output = " + gnuplot_quote(output.string());
@@ -135,7 +133,7 @@ std::vector<std::pair<std::string, std::string>> render_figure(const Figure& fig
     try {
       // In the script's directory, where `load 'style.gp'` finds the shared look.
       status = run_child({"gnuplot", "-e", assignments, script.filename().string()},
-                         {script.parent_path().string(), log.string(), log.string()});
+                         {script.parent_path().string(), "/dev/null", log.string()});
     } catch (const std::system_error& e) {
       if (e.code() == std::errc::no_such_file_or_directory)
         throw std::runtime_error("gnuplot not found: install gnuplot-nox (scripts/setup.sh does)");

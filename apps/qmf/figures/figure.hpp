@@ -45,12 +45,11 @@ std::filesystem::path figure_script(const std::string& name);
 
 /// Runs gnuplot on the figure script once per format, the parameters, the data
 /// files, `format` ("png", "svg", "pdf") and `output` given with -e. Returns
-/// {".png", bytes}, {".svg", bytes} and, when `with_pdf`, {".pdf", bytes},
-/// ready for write_files() together with the CSV and JSON. Throws
+/// {".png", bytes}, {".svg", bytes} and {".pdf", bytes}, ready for
+/// write_files() together with the CSV and JSON. Throws
 /// std::runtime_error if gnuplot is missing or fails. SIGINT, SIGTERM or SIGHUP
 /// meanwhile stop gnuplot, remove the temporary files and end the process.
-std::vector<std::pair<std::string, std::string>> render_figure(const Figure& figure,
-                                                               bool with_pdf = true);
+std::vector<std::pair<std::string, std::string>> render_figure(const Figure& figure);
 
 /// Double-quoted gnuplot string literal.
 std::string gnuplot_quote(const std::string& text);
