@@ -90,8 +90,7 @@ TEST_CASE("unequal norms: closed forms against the generic quadrature to 1e-11")
             Approx(quadrature.derivative_cross_moment(0.3, 2.5, c)).epsilon(1e-11));
     }
     CHECK(closed->input_moment(0.7) == Approx(quadrature.input_moment(0.7)).epsilon(1e-12));
-    CHECK(closed->stein_log_slope(0.7) ==
-          Approx(quadrature.stein_log_slope(0.7)).epsilon(1e-11));
+    CHECK(closed->stein_log_slope(0.7) == Approx(quadrature.stein_log_slope(0.7)).epsilon(1e-11));
   }
 }
 

@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -132,90 +131,31 @@ std::string curves_csv(const std::vector<Curve>& curves) {
   return csv.str();
 }
 
-// "quant:16 (σ_w^2 = 1.24, best)": the spec without its options, and the
-// chosen sigma_w^2 with what it is (best: largest xi_c; critical: chi_1 = 1).
-std::string curve_title(const Curve& k) {
-  const std::string name = k.act.substr(0, k.act.find(','));
-  const char* role = !k.at_critical ? "" : k.step ? ", best" : ", χ_1 = 1";
-  char text[160];
-  std::snprintf(text, sizeof text, "%s (σ@_w^2 = %.3g%s)", name.c_str(), k.init.sw2, role);
-  return text;
-}
-
-// Line styles shared by the key and both panels.
-constexpr const char* identity_style = "dt 2 lw 2 lc rgb 'gray30'";
-constexpr const char* sqrt_style = "dt 3 lw 3 lc rgb 'black'";
-constexpr const char* fixed_point_style = "pt 7 ps 1.6*point_unit lc rgb 'black'";
-
-std::string curve_style(std::size_t k) {
-  const char* colours[] = {"#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02"};
-  return std::string("lw 3 lc rgb '") + colours[k % std::size(colours)] + "'";
-}
-
-// One key across the top, drawn by an empty full-width plot: a key inside
-// either panel would be confined to that panel's width.
-std::string key_plot(const std::vector<Curve>& curves) {
-  std::ostringstream gp;
-  gp << "set lmargin at screen 0.04\nset rmargin at screen 0.96\n"
-     << "set tmargin at screen 0.93\nset bmargin at screen 0.80\n"
-     << "unset border\nunset tics\nset key center center horizontal maxcols 3 samplen 1.5\n"
-     // gnuplot needs one real (here invisible) plot element beside keyentries.
-     << "set xrange [0:1]\nset yrange [0:1]\nplot -1 notitle";
-  for (std::size_t k = 0; k < curves.size(); ++k)
-    gp << ", keyentry with lines " << curve_style(k) << " title "
-       << gnuplot_quote(curve_title(curves[k]));
-  gp << ", keyentry with lines " << identity_style << " title 'identity'"
-     << ", keyentry with points " << fixed_point_style << " title 'stable fixed point c^*'"
-     << ", keyentry with lines " << sqrt_style << " title '∝ (1 - c^l)^{1/2}'\n"
-     << "unset key\nset border\n";
-  return gp.str();
-}
-
+// The figure: a data file "c  1-c'" per curve, and what the key says of each
+// (its activation without options, sigma_w^2 and how that was chosen).
 std::vector<std::pair<std::string, std::string>> render_cmap_figure(
     const std::vector<Curve>& curves) {
-  std::vector<DataFile> data;
-  std::ostringstream left;
-  std::ostringstream right;
+  Figure figure{"cmap.gp", {}, {}};
+  auto& parameters = figure.parameters;
   std::ostringstream fixed_points;
   for (std::size_t k = 0; k < curves.size(); ++k) {
-    const std::string file = "curve" + std::to_string(k) + ".dat";
+    const Curve& curve = curves[k];
+    const std::string index = std::to_string(k);
     std::ostringstream dat;
-    for (std::size_t i = 0; i < curves[k].c_in.size(); ++i)
-      dat << format_number(curves[k].c_in[i]) << ' ' << format_number(curves[k].one_minus_c_out[i])
-          << '\n';
-    data.emplace_back(file, dat.str());
-    left << " '" << file << "' using 1:(1-$2) with lines " << curve_style(k) << ",";
-    right << " '" << file << "' using (1-$1):2 with lines " << curve_style(k) << ",";
-    fixed_points << format_number(curves[k].c_star) << ' ' << format_number(curves[k].c_star)
-                 << '\n';
+    for (std::size_t i = 0; i < curve.c_in.size(); ++i)
+      dat << format_number(curve.c_in[i]) << ' ' << format_number(curve.one_minus_c_out[i]) << '\n';
+    figure.data.emplace_back("curve_" + index, dat.str());
+    parameters.text("name_" + index, curve.act.substr(0, curve.act.find(',')))
+        .number("sw2_" + index, curve.init.sw2)
+        .text("role_" + index, !curve.at_critical ? "given"
+                               : curve.step       ? "best"
+                                                  : "critical");
+    fixed_points << format_number(curve.c_star) << ' ' << format_number(curve.c_star) << '\n';
   }
-  data.emplace_back("fixed_points.dat", fixed_points.str());
-  char title[160];
-  std::snprintf(title, sizeof title,
-                "Correlation maps at the length fixed point q^*, σ@_b^2 = %.3g "
-                "(best: largest ξ_c; χ_1 = 1: critical)",
-                curves.front().init.sb2);
-  // Two square panels under the key: the map itself, and 1 - c' against
-  // 1 - c on log axes, where the cusp at c = 1 shows as slope 1/2. The
-  // identity is drawn last: critical tanh lies on it in the right panel.
-  std::ostringstream gp;
-  gp << "set multiplot\nset label 1 " << gnuplot_quote(title) << " at screen 0.5,0.965 center\n"
-     << key_plot(curves) << "unset label 1\nset grid\n"
-     << "set bmargin at screen 0.12\nset tmargin at screen 0.78\n"
-     << "set lmargin at screen 0.10\nset rmargin at screen 0.45\n"
-     << "set xlabel 'input correlation c^l'\nset ylabel 'output correlation c^{l+1}'\n"
-     << "set xrange [-1:1]\nset yrange [-1:1]\nset xtics 0.5 out nomirror\nset ytics 0.5 out "
-        "nomirror\n"
-     << "plot" << left.str() << " 'fixed_points.dat' using 1:2 with points " << fixed_point_style
-     << ", x with lines " << identity_style << "\n"
-     << "set lmargin at screen 0.60\nset rmargin at screen 0.95\n"
-     << "set logscale xy\nset format xy '10^{%L}'\nset xtics 100 out nomirror\nset ytics 100 out "
-        "nomirror\n"
-     << "set xlabel '1 - c^l'\nset ylabel '1 - c^{l+1}'\n"
-     << "set xrange [1e-10:1]\nset yrange [1e-10:1]\n"
-     << "plot" << right.str() << " 3*sqrt(x) with lines " << sqrt_style << ", x with lines "
-     << identity_style << "\nunset multiplot\n";
-  return render_figure(gp.str(), data);
+  figure.data.emplace_back("fixed_points", fixed_points.str());
+  parameters.integer("curves", static_cast<long long>(curves.size()))
+      .number("sb2", curves.front().init.sb2);
+  return render_figure(figure);
 }
 
 // --sw2 as given: one number or "crit" for all curves, or one entry per curve.
@@ -252,6 +192,7 @@ Json curves_json(const std::vector<Curve>& curves, const CmapOptions& o) {
 void run(const CmapOptions& o) {
   validate({1.0, o.sb2});
   const auto requests = parse_requests(o);
+  if (!o.out.empty()) figure_script("cmap.gp");  // an incomplete installation fails at once
   const auto start = std::chrono::steady_clock::now();
   std::vector<Curve> curves;
   for (const auto& request : requests) curves.push_back(correlation_curve(request, o));

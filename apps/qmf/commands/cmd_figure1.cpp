@@ -7,7 +7,6 @@
 #include <cmath>
 #include <iostream>
 #include <memory>
-#include <numbers>
 #include <sstream>
 
 #include "cli/comma_list.hpp"
@@ -105,72 +104,31 @@ std::string csv_file(const std::vector<Curve>& curves, const std::vector<double>
   return text.str();
 }
 
-// The angle in degrees between two inputs of correlation c.
-double angle_degrees(double c) { return std::acos(c) * 180.0 / std::numbers::pi; }
-
-// One panel per initial correlation, one colour per sigma_w, and below them a
-// legend spanning the figure (a key inside a panel could only be as wide as
-// the panel). Each curve's markers sit on their own layers (every k-th,
-// offset by the curve's index), so error bars of different curves never overlap.
-std::string plot_script(const std::vector<Curve>& curves, double sigma_w_critical,
-                        const Figure1Options& o) {
-  constexpr const char* colours[] = {"#1b9e77", "#d95f02", "#000000", "#7570b3",
-                                     "#e7298a", "#66a61e", "#e6ab02"};
-  constexpr int palette = sizeof colours / sizeof colours[0];
-  const auto panels = static_cast<int>(o.settings.c0.size());
-  const int every = o.marker_every;
-  // Panel placement in screen coordinates.
-  constexpr double left = 0.1, right = 0.98, gap = 0.04, bottom = 0.3, top = 0.86;
-  const double panel_width = (right - left - gap * (panels - 1)) / panels;
-
-  std::ostringstream script;
-  script << "set multiplot title "
-         << gnuplot_quote(o.act + " nets: correlation against depth,  σ_b^2 = " +
-                          format_number(o.settings.init.sb2) +
-                          ",  n = " + std::to_string(o.settings.width) + ",  " +
-                          std::to_string(o.settings.nets) + " nets per σ_w")
-         << "\nset tmargin at screen " << top << "\nset bmargin at screen " << bottom
-         << "\nunset key\nset xlabel 'layer l'\nset grid\nset xrange [0:" << o.settings.depth
-         << "]\nset yrange [-0.1:1]\nset ytics 0.2\nset bars small\n"
-         << "set ylabel 'correlation c^l'\n";
-  std::vector<std::string> labels;
-  for (const auto& curve : curves) {
-    char label[64];
-    std::snprintf(label, sizeof label, "σ_w = %.3f%s", curve.sigma_w,
-                  curve.sigma_w == sigma_w_critical ? " (critical)" : "");
-    labels.emplace_back(label);
+// The figure: a data file per sigma_w with one block per initial correlation,
+// and the setting.
+Figure figure1_figure(const std::vector<Curve>& curves, double sigma_w_critical,
+                      const Figure1Options& o) {
+  Figure figure{"figure1.gp", {}, {}};
+  std::string sigma_w;
+  long long critical_curve = -1;
+  for (std::size_t i = 0; i < curves.size(); ++i) {
+    figure.data.emplace_back("curve_" + std::to_string(i), data_file(curves[i]));
+    sigma_w += format_number(curves[i].sigma_w) + ' ';
+    if (curves[i].sigma_w == sigma_w_critical) critical_curve = static_cast<long long>(i);
   }
-  for (int p = 0; p < panels; ++p) {
-    const double c0 = o.settings.c0[p];
-    char title[96];
-    std::snprintf(title, sizeof title, "c^0 = %g  (Δθ = %.0f°)", c0, angle_degrees(c0));
-    const double x = left + p * (panel_width + gap);
-    script << "set lmargin at screen " << x << "\nset rmargin at screen " << x + panel_width
-           << "\nset title " << gnuplot_quote(title) << '\n'
-           << (p > 0 ? "unset ylabel\nset format y ''\n" : "") << "plot ";
-    for (std::size_t i = 0; i < curves.size(); ++i) {
-      const std::string file = gnuplot_quote("sigma_w_" + std::to_string(i) + ".dat");
-      const std::string colour = gnuplot_quote(colours[i % palette]);
-      script << (i ? ", " : "") << file << " index " << p << " u 1:2 w l lw 2 lc rgb " << colour
-             << ", " << file << " index " << p << " every " << every << "::" << i % every
-             << " u 1:3:4 w yerrorbars pt 7 ps 0.8*point_unit lc rgb " << colour;
-    }
-    script << '\n';
-  }
-  // The legend: key entries in an empty full-width plot below the panels (the
-  // NaN curve gives gnuplot something to plot; it draws nothing). UTF-8 rather
-  // than {/Symbol} markup, which gnuplot would count into the entries' widths.
-  script << "set lmargin at screen " << left << "\nset rmargin at screen " << right
-         << "\nset tmargin at screen 0.18\nset bmargin at screen 0.03\nunset border\nunset tics"
-         << "\nunset grid\nunset title\nunset xlabel\nunset ylabel\nset xrange [0:1]"
-         << "\nset yrange [0:1]\nset key center center vertical maxrows 2 samplen 2 width 0 Left"
-         << " reverse title 'lines: mean field,  points: simulation (mean ± 1 s.e. over nets)'"
-         << "\nplot NaN notitle";
-  for (std::size_t i = 0; i < curves.size(); ++i)
-    script << ", keyentry w yerrorlines lw 2 pt 7 ps 0.8*point_unit lc rgb "
-           << gnuplot_quote(colours[i % palette]) << " t " << gnuplot_quote(labels[i]);
-  script << '\n';
-  return script.str() + "unset multiplot\n";
+  std::string c0;
+  for (double c : o.settings.c0) c0 += format_number(c) + ' ';
+  figure.parameters.text("act", o.act)
+      .text("sb2", format_number(o.settings.init.sb2))
+      .integer("width", o.settings.width)
+      .integer("depth", o.settings.depth)
+      .integer("nets", o.settings.nets)
+      .integer("curves", static_cast<long long>(curves.size()))
+      .text("sigma_w", sigma_w)
+      .integer("critical_curve", critical_curve)
+      .text("c0", c0)
+      .integer("marker_every", o.marker_every);
+  return figure;
 }
 
 void run(const Figure1Options& o) {
@@ -180,6 +138,7 @@ void run(const Figure1Options& o) {
   if (o.offsets.empty()) throw std::invalid_argument("--offsets needs at least one value");
   const auto phi = make_activation(o.act);
   if (!phi->is_step()) throw std::invalid_argument("--act: figure1 needs a step activation");
+  figure_script("figure1.gp");  // an incomplete installation fails before the simulation
   const auto start = std::chrono::steady_clock::now();
   const double sigma_w_critical =
       std::sqrt(maximise_correlation_depth(*phi, o.settings.init.sb2).sw2);
@@ -223,10 +182,7 @@ void run(const Figure1Options& o) {
   meta["threads"] = o.settings.threads;
   meta["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  std::vector<DataFile> data;
-  for (std::size_t i = 0; i < curves.size(); ++i)
-    data.emplace_back("sigma_w_" + std::to_string(i) + ".dat", data_file(curves[i]));
-  auto files = render_figure(plot_script(curves, sigma_w_critical, o), data);
+  auto files = render_figure(figure1_figure(curves, sigma_w_critical, o));
   files.insert(files.begin(),
                {{".csv", csv_file(curves, o.settings.c0)}, {".json", meta.dump(2) + '\n'}});
   write_files(o.out, files);

@@ -5,10 +5,7 @@
 // arguments that make it (`--out DIR/NAME` is appended). Running the binary
 // again (rather than calling into the subcommands) keeps each figure exactly
 // the documented command line, with its own output rules and exit status.
-#include <fcntl.h>
-#include <spawn.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -19,10 +16,9 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "cli/child_process.hpp"
 #include "cli/comma_list.hpp"
 #include "commands/commands.hpp"
-
-extern char** environ;
 
 namespace qmf::cli {
 
@@ -59,23 +55,20 @@ struct FiguresOptions {
 };
 
 // Runs this executable with `args`, stdout discarded (the files are the
-// output); stderr passes through for progress bars and errors. Returns the exit status.
+// output); stderr passes through for progress bars and errors. Returns the
+// exit status. SIGINT, SIGTERM or SIGHUP meanwhile reach the child too (which
+// stops its gnuplot and removes its temporary files), and then end this process.
 int run_self(const std::vector<std::string>& args) {
-  std::vector<char*> argv;
-  std::string self = "/proc/self/exe";
-  argv.push_back(self.data());
-  std::vector<std::string> copies = args;
-  for (auto& a : copies) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  pid_t child = 0;
-  const int error = posix_spawn(&child, "/proc/self/exe", &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (error != 0) throw std::runtime_error("cannot run /proc/self/exe");
+  std::vector<std::string> argv = {"/proc/self/exe"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  const InterruptGuard interrupts;
   int status = 0;
-  waitpid(child, &status, 0);
+  try {
+    status = run_child(argv, {"", "/dev/null", ""});
+  } catch (const std::system_error&) {
+    throw std::runtime_error("cannot run /proc/self/exe");
+  }
+  if (interrupts.interrupted()) interrupts.end_process();
   return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
 

@@ -12,6 +12,7 @@
 #include "cli/output.hpp"
 #include "cli/shared_options.hpp"
 #include "commands/commands.hpp"
+#include "figures/figure.hpp"
 #include "figures/lmax_figure.hpp"
 #include "qmf/depth/quantizer_depth.hpp"
 #include "qmf/numerics/line_fit.hpp"
@@ -205,6 +206,7 @@ std::string readable(const Json& out) {
 }
 
 void run(const LmaxOptions& o) {
+  if (!o.out.empty()) figure_script("lmax.gp");  // an incomplete installation fails at once
   const auto start = std::chrono::steady_clock::now();
   Json out = lmax_result(o);
   if (!o.out.empty()) {

@@ -12,6 +12,7 @@
 #include "cli/progress_bar.hpp"
 #include "cli/shared_options.hpp"
 #include "commands/commands.hpp"
+#include "figures/figure.hpp"
 #include "figures/phase_figure.hpp"
 #include "qmf/kernel/critical_line.hpp"
 #include "qmf/kernel/phase_diagram.hpp"
@@ -73,6 +74,8 @@ void run(const PhaseOptions& o) {
                                 std::to_string(sw2.size() * sb2.size()) + " points (at most " +
                                 std::to_string(max_grid_points) + " allowed)");
   const auto phi = make_activation(o.act);
+  // An incomplete installation fails before the grid is computed.
+  if (!o.out.empty()) figure_script(phase_figure_script(sw2.size(), sb2.size()));
   const auto start = std::chrono::steady_clock::now();
   PhaseDiagram diagram;
   {

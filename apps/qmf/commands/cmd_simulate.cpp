@@ -151,58 +151,16 @@ std::string readable(double x) {
   return cell;
 }
 
-// The gradient panel is logarithmic only when the (positive) gradient spans
-// more than a factor of 10; otherwise a log axis would show a single tick.
-bool gradient_needs_log_scale(const Json& layers) {
-  double low = 1e300, high = 0.0;
-  for (const auto& layer : layers)
-    for (const char* column : {"grad_sim", "grad_mf"}) {
-      low = std::min(low, layer[column].get<double>());
-      high = std::max(high, layer[column].get<double>());
-    }
-  return low > 0.0 && high > 10.0 * low;
-}
-
-// Three panels (q, c, gradient against depth) side by side and a legend below
-// them spanning the figure.
-std::string plot_script(const Json& out, const std::string& act) {
-  std::ostringstream title;
-  title << act << ",  σ_w^2 = " << out["sw2"].get<double>()
-        << ",  σ_b^2 = " << out["sb2"].get<double>() << ",  n = " << out["width"]
-        << ",  q^0 = " << out["q0"].get<double>() << ",  c^0 = " << out["c0"].get<double>();
-  if (out.contains("ste_slope"))
-    title << ",  STE g(x) = " << out["ste_slope"].get<double>() << "·1\\{|x| ≤ "
-          << out["ste_clip"].get<double>() << "\\}";
-  const int depth = out["depth"].get<int>();
-  const int every = std::max(1, depth / 50);  // at most ~50 markers per curve
-  // Columns of layers.dat: 1 l, 2-4 q, 5-7 c, 8-10 grad (sim, se, mf).
-  const auto panel = [&](double left, const std::string& ylabel, int sim) {
-    return "set lmargin at screen " + std::to_string(left) + "\nset rmargin at screen " +
-           std::to_string(left + 0.215) + "\nset ylabel " + gnuplot_quote(ylabel) +
-           "\nplot 'layers.dat' u 1:" + std::to_string(sim + 2) +
-           " w l lw 2 lc rgb '#1f77b4', '' every " + std::to_string(every) +
-           " u 1:" + std::to_string(sim) + ":" + std::to_string(sim + 1) +
-           " w yerrorbars pt 7 ps 0.7*point_unit lc rgb '#d62728'\n";
-  };
-  std::string script = "set multiplot title " + gnuplot_quote(title.str()) +
-                       "\nset tmargin at screen 0.9\nset bmargin at screen 0.26\nunset key"
-                       "\nset xlabel 'layer l'\nset grid\nset bars small\nset offsets 0, 0, "
-                       "graph 0.05, graph 0.05\n";
-  script += panel(0.095, "length q^l", 2) + panel(0.42, "correlation c^l", 5);
-  if (gradient_needs_log_scale(out["layers"])) script += "set logscale y\nset format y '10^{%L}'\n";
-  script += panel(0.745, "gradient |δ^l|^2 / |δ^L|^2", 8);
-  // The legend: key entries in an empty full-width plot (the NaN curve gives
-  // gnuplot something to plot; it draws nothing).
-  const std::string simulation = "simulation: mean ± 1 s.e. over " + out["nets"].dump() + " nets";
-  script +=
-      "unset logscale y\nset lmargin at screen 0.095\nset rmargin at screen 0.96\n"
-      "set tmargin at screen 0.12\nset bmargin at screen 0.02\nunset border\nunset tics\n"
-      "unset grid\nunset xlabel\nunset ylabel\nset xrange [0:1]\nset yrange [0:1]\n"
-      "set key center center vertical Left reverse samplen 2\n"
-      "plot NaN notitle, keyentry w l lw 2 lc rgb '#1f77b4' t 'mean field', "
-      "keyentry w yerrorbars pt 7 ps 0.7*point_unit lc rgb '#d62728' t " +
-      gnuplot_quote(simulation) + "\nunset multiplot\n";
-  return script;
+// The figure: the layers' table and the setting.
+Figure simulate_figure(const Json& out, const std::string& act, const std::string& data) {
+  Figure figure{"simulate.gp", {{"layers", data}}, {}};
+  figure.parameters.text("act", act)
+      .integer("width", out["width"].get<long long>())
+      .integer("depth", out["depth"].get<long long>())
+      .integer("nets", out["nets"].get<long long>());
+  for (const char* key : {"sw2", "sb2", "q0", "c0", "ste_slope", "ste_clip"})
+    if (out.contains(key)) figure.parameters.number(key, out[key].get<double>());
+  return figure;
 }
 
 void write_outputs(const SimulationRun& r, const Json& out, const std::string& prefix) {
@@ -212,7 +170,7 @@ void write_outputs(const SimulationRun& r, const Json& out, const std::string& p
   metadata["seconds"] = r.seconds;
   const std::string csv = header_row(",") + layer_rows(out["layers"], ',', format_number);
   const std::string data = "# " + header_row(" ") + layer_rows(out["layers"], ' ', format_number);
-  auto files = render_figure(plot_script(out, r.act), {{"layers.dat", data}});
+  auto files = render_figure(simulate_figure(out, r.act, data));
   files.insert(files.begin(), {{".csv", csv}, {".json", metadata.dump(2) + '\n'}});
   write_files(prefix, files);
 }
@@ -260,6 +218,7 @@ void add_simulate_command(CLI::App& app) {
   cmd->add_flag("--json", o->json, "print one JSON object");
   add_out_option(*cmd, o->out, "write PREFIX.csv, PREFIX.json, PREFIX.png/.svg/.pdf");
   cmd->callback([o] {
+    if (!o->out.empty()) figure_script("simulate.gp");  // an incomplete installation fails at once
     const SimulationRun r = run(*o);
     const Json out = result_json(r);
     if (!o->out.empty()) write_outputs(r, out, o->out);

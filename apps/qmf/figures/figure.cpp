@@ -2,11 +2,16 @@
 
 #include <sys/wait.h>
 
+#include <cmath>
 #include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <system_error>
+
+#include "cli/child_process.hpp"
+#include "cli/output.hpp"
+#include "qmf_figure_dirs.hpp"
 
 namespace qmf::cli {
 
@@ -14,27 +19,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Terminal {
-  const char* suffix;
-  const char* setting;
-  double font_size;   // of the setting's font; see figure.hpp
-  double point_unit;  // see figure.hpp
-};
-
-// One look in every format: the PDF (8 in wide) is the PNG at another
-// resolution. gnuplot's terminals disagree on what a size means, so the
-// PDF's font, line width and point size were measured against pngcairo
-// (gnuplot 5.4): pdfcairo draws text at half and lines at 0.55 of the
-// nominal size. The svg terminal draws points 2.84 times as large as
-// pngcairo, and text at 0.76 (pixels, not points); its text stays at the
-// nominal size, because gnuplot lays out an svg page by that size.
-constexpr Terminal terminals[] = {
-    {".png", "pngcairo enhanced size 1600,1000 font 'DejaVu Sans,22' linewidth 2", 22, 1.0},
-    {".svg",
-     "svg enhanced size 1600,1000 font 'DejaVu Sans,22' linewidth 1.8 background rgb 'white'", 22,
-     1.0 / 2.84},
-    {".pdf", "pdfcairo enhanced size 8in,5in font 'DejaVu Sans,15.8' linewidth 1.3", 15.8, 0.36},
-};
+constexpr const char* formats[] = {"png", "svg", "pdf"};
 
 std::string read_bytes(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -56,62 +41,117 @@ std::string preserve_svg_spaces(std::string svg) {
 class TemporaryDirectory {
  public:
   TemporaryDirectory() {
-    std::string pattern = (fs::temp_directory_path() / "qmf-figure-XXXXXX").string();
+    std::string pattern = (fs::absolute(fs::temp_directory_path()) / "qmf-figure-XXXXXX").string();
     if (!mkdtemp(pattern.data())) throw std::runtime_error("cannot create a temporary directory");
     path_ = pattern;
   }
-  ~TemporaryDirectory() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
+  ~TemporaryDirectory() { remove(); }
   TemporaryDirectory(const TemporaryDirectory&) = delete;
   TemporaryDirectory& operator=(const TemporaryDirectory&) = delete;
   [[nodiscard]] const fs::path& path() const { return path_; }
+  void remove() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
 
  private:
   fs::path path_;
 };
 
+// The directories searched for figure scripts, in order.
+std::vector<fs::path> figure_directories() {
+  std::vector<fs::path> directories;
+  if (const char* override_directory = std::getenv("QMF_FIGURE_DIR"))
+    directories.emplace_back(override_directory);
+  else
+    directories = {QMF_FIGURE_SOURCE_DIR, QMF_FIGURE_INSTALL_DIR};
+  return directories;
+}
+
 }  // namespace
+
+FigureParameters& FigureParameters::number(const std::string& name, double value) {
+  std::string literal = std::isfinite(value) ? format_number(value) : "NaN";
+  // "2" would be a gnuplot integer, and divide as one.
+  if (literal.find_first_of(".eN") == std::string::npos) literal += ".0";
+  assignments_ += name + " = " + literal + "; ";
+  return *this;
+}
+
+FigureParameters& FigureParameters::integer(const std::string& name, long long value) {
+  assignments_ += name + " = " + std::to_string(value) + "; ";
+  return *this;
+}
+
+FigureParameters& FigureParameters::text(const std::string& name, const std::string& value) {
+  assignments_ += name + " = " + gnuplot_quote(value) + "; ";
+  return *this;
+}
 
 std::string gnuplot_quote(const std::string& text) {
   std::string quoted = "\"";
   for (char ch : text) {
     if (ch == '"' || ch == '\\') quoted += '\\';
-    quoted += ch;
+    quoted += ch == '\n' ? std::string("\\n") : std::string(1, ch);
   }
   return quoted + "\"";
 }
 
-std::vector<std::pair<std::string, std::string>> render_figure(const std::string& plot_script,
-                                                               const std::vector<DataFile>& data,
-                                                               bool with_pdf) {
-  const TemporaryDirectory directory;
-  for (const auto& [name, content] : data) std::ofstream(directory.path() / name) << content;
+fs::path figure_script(const std::string& name) {
+  std::string searched;
+  for (const auto& directory : figure_directories()) {
+    // The script, and the shared look it loads.
+    const fs::path path = fs::absolute(directory / name);
+    std::error_code error;
+    if (fs::is_regular_file(path, error) && fs::is_regular_file(directory / "style.gp", error))
+      return path;
+    searched += (searched.empty() ? "" : ", ") + directory.string();
+  }
+  throw std::invalid_argument("figure script " + name + " not found in " + searched +
+                              ": the qmf installation is incomplete (reinstall it, or set "
+                              "QMF_FIGURE_DIR to the directory of the .gp files)");
+}
+
+std::vector<std::pair<std::string, std::string>> render_figure(const Figure& figure) {
+  const fs::path script = figure_script(figure.script);
+  // Installed before the temporary directory exists, so that no signal can leave it behind.
+  InterruptGuard interrupts;
+  TemporaryDirectory directory;
+  FigureParameters parameters = figure.parameters;
+  for (const auto& [name, content] : figure.data) {
+    const fs::path file = directory.path() / (name + ".dat");
+    std::ofstream(file) << content;
+    parameters.text(name, file.string());
+  }
+  const fs::path log = directory.path() / "gnuplot.log";
   std::vector<std::pair<std::string, std::string>> rendered;
-  for (const auto& terminal : terminals) {
-    if (!with_pdf && std::string(terminal.suffix) == ".pdf") continue;
-    const fs::path output = directory.path() / (std::string("figure") + terminal.suffix);
-    const fs::path script = directory.path() / "figure.gp";
-    std::ofstream(script) << "set terminal " << terminal.setting << "\nset output "
-                          << gnuplot_quote(output.string())
-                          << "\nfont_size = " << terminal.font_size
-                          << "\npoint_unit = " << terminal.point_unit
-                          << "\nset pointsize point_unit\n"
-                          << plot_script << "\nunset output\n";
-    const std::string command = "cd " + gnuplot_quote(directory.path().string()) +
-                                " && gnuplot figure.gp > gnuplot.log 2>&1";
-    const int status = std::system(command.c_str());
-    // The shell exits 127 when it cannot find the command.
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-      throw std::runtime_error("gnuplot not found: install gnuplot-nox (scripts/setup.sh does)");
+  for (const std::string format : formats) {
+    const fs::path output = directory.path() / ("figure." + format);
+    const std::string assignments = parameters.assignments() + "format = " + gnuplot_quote(format) +
+                                    "; output = " + gnuplot_quote(output.string());
+    int status = 0;
+    try {
+      // In the script's directory, where `load 'style.gp'` finds the shared look.
+      status = run_child({"gnuplot", "-e", assignments, script.filename().string()},
+                         {script.parent_path().string(), "/dev/null", log.string()});
+    } catch (const std::system_error& e) {
+      if (e.code() == std::errc::no_such_file_or_directory)
+        throw std::runtime_error("gnuplot not found: install gnuplot-nox (scripts/setup.sh does)");
+      throw std::runtime_error(std::string("cannot run gnuplot: ") + e.what());
+    }
+    if (interrupts.interrupted()) {
+      // No temporary files left behind, and the process ends by the signal.
+      directory.remove();
+      interrupts.end_process();
+    }
     if (status != 0 || !fs::exists(output) || fs::file_size(output) == 0) {
-      const std::string log = read_bytes(directory.path() / "gnuplot.log");
-      throw std::runtime_error("gnuplot failed to render the figure: " + log.substr(0, 400));
+      const std::string messages = read_bytes(log);
+      throw std::runtime_error("gnuplot failed to render " + figure.script + ": " +
+                               messages.substr(0, 400));
     }
     std::string bytes = read_bytes(output);
-    if (std::string(terminal.suffix) == ".svg") bytes = preserve_svg_spaces(std::move(bytes));
-    rendered.emplace_back(terminal.suffix, std::move(bytes));
+    if (format == "svg") bytes = preserve_svg_spaces(std::move(bytes));
+    rendered.emplace_back("." + format, std::move(bytes));
   }
   return rendered;
 }

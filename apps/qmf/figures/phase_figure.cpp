@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <sstream>
 #include <utility>
 #include <vector>
@@ -29,6 +28,7 @@ ColourRange xi_range(const PhaseDiagram& diagram, bool diverges) {
   for (const auto& p : diagram.points)
     if (p.has_values() && std::isfinite(p.xi_c) && p.xi_c > 0.0) xi.push_back(p.xi_c);
   if (xi.empty()) return {};  // nothing to colour: any valid log range
+  // (lo = hi when xi_c is constant: the figure script gives it one colour)
   const auto [lo, hi] = std::minmax_element(xi.begin(), xi.end());
   ColourRange range{*lo, *hi, false};
   if (diverges) {
@@ -37,39 +37,7 @@ ColourRange xi_range(const PhaseDiagram& diagram, bool diverges) {
     range.capped = *cap < range.hi;
     range.hi = *cap;
   }
-  range.hi = std::max(range.hi, range.lo * 1.01);
   return range;
-}
-
-// Tick marks for the logarithmic colour bar: the 1-2-5 sequence when the
-// range spans a decade or more, finer mantissas when it is narrower (a
-// quantizer with few levels has xi_c within a factor of two everywhere).
-std::string colour_ticks(const ColourRange& range) {
-  const std::vector<std::vector<double>> mantissas = {
-      {1, 2, 5}, {1, 1.5, 2, 3, 5, 7}, {1, 1.2, 1.4, 1.6, 1.8, 2, 2.5, 3, 4, 5, 6, 7, 8, 9}};
-  // A capped range labels its top itself; keep the other labels clear of it.
-  const double top = range.capped ? range.hi / 1.5 : range.hi;
-  std::vector<double> ticks;
-  for (const auto& set : mantissas) {
-    ticks.clear();
-    for (int decade = static_cast<int>(std::floor(std::log10(range.lo)));
-         decade <= static_cast<int>(std::ceil(std::log10(range.hi))); ++decade)
-      for (double m : set) {
-        const double t = m * std::pow(10.0, decade);
-        if (t >= range.lo && t <= top) ticks.push_back(t);
-      }
-    if (ticks.size() >= 4) break;
-  }
-  std::ostringstream out;
-  out << "set cbtics (";
-  for (std::size_t i = 0; i < ticks.size(); ++i) out << (i ? ", " : "") << ticks[i];
-  if (range.capped) {
-    char label[64];
-    std::snprintf(label, sizeof label, ", '≥ %.3g' %.17g", range.hi, range.hi);
-    out << label;
-  }
-  out << ")\n";
-  return out.str();
 }
 
 // Scanlines separated by blank lines, as `with image` expects. Cells without
@@ -89,42 +57,10 @@ std::string heat_map_data(const PhaseDiagram& diagram, const ColourRange& range)
   return out.str();
 }
 
-struct StatusStyle {
-  PhaseStatus status;
-  const char* file;
-  const char* fill;  // gnuplot colour and fill style of the cells
-  const char* key;   // the same for the key, where white hatching would not show
-  const char* meaning;
-};
-
-// Opaque greys where the length map has no finite fixed point (nothing to
-// colour); hatching where several stable ones coexist, so that the colour
-// beneath (the fixed point reached from q0 = 1) stays visible.
-constexpr StatusStyle status_styles[] = {
-    {PhaseStatus::collapsed, "collapsed.dat", "lc rgb '#aaaaaa' fs solid 1 noborder",
-     "lc rgb '#aaaaaa' fs solid 1 noborder", "q^* → 0 (collapse)"},
-    {PhaseStatus::diverged, "diverged.dat", "lc rgb '#5a5a5a' fs solid 1 noborder",
-     "lc rgb '#5a5a5a' fs solid 1 noborder", "q^* → ∞"},
-    {PhaseStatus::failed, "failed.dat", "lc rgb 'black' fs solid 1 noborder",
-     "lc rgb 'black' fs solid 1 noborder", "no fixed point found"},
-    {PhaseStatus::multistable, "multistable.dat",
-     "lc rgb 'white' fs transparent pattern 5 noborder",
-     "lc rgb 'gray30' fs pattern 5 border lc rgb 'gray30'", "several stable q^*"},
-};
-
-// Half the spacing of a grid axis: the half-width of its cells.
+// Half the spacing of a grid axis: the half-width of its cells (0.5 for a
+// single value, or a range that repeats one value, A:A:n).
 double half_step(const std::vector<double>& axis) {
-  return axis.size() > 1 ? 0.5 * (axis[1] - axis[0]) : 0.5;
-}
-
-// The extent of the cells around the grid points, so that the heat map
-// fills the plot exactly (an svg image is not clipped at the border).
-std::string axis_range(const std::vector<double>& axis) {
-  const double pad = half_step(axis);
-  std::ostringstream range;
-  range << '[' << format_number(axis.front() - pad) << ':' << format_number(axis.back() + pad)
-        << ']';
-  return range.str();
+  return axis.size() > 1 && axis[1] > axis[0] ? 0.5 * (axis[1] - axis[0]) : 0.5;
 }
 
 // Rectangles of grid cells, in cell indices (both ends included).
@@ -182,64 +118,92 @@ std::string line_data(const std::vector<CriticalLinePoint>& line) {
   return out.str();
 }
 
-// The critical line and, for step activations, its point of largest depth
-// scale. Returns {the optimum in words for the title (steps only), plot elements}.
-std::pair<std::string, std::string> line_plot(const PhaseFigureInput& in,
-                                              std::vector<DataFile>& data) {
-  if (in.line.empty()) return {};
-  data.emplace_back("line.dat", line_data(in.line));
-  // A line found at a single sigma_b^2 (relu: only at sigma_b^2 = 0) is a point.
-  const char* style = in.line.size() > 1 ? "lines lw 3" : "points pt 7 ps 2*point_unit";
-  std::ostringstream plot;
-  plot << ", 'line.dat' using 1:2 with " << style << " lc rgb '#ff3030' title "
-       << (in.step ? "'largest ξ_c at each σ@_b^2'" : "'order–chaos line χ_1 = 1'");
-  if (!in.step) return {"", plot.str()};
+// The extent of the cells around the grid points: {first - half step, last + half step}.
+std::pair<double, double> cell_extent(const std::vector<double>& axis) {
+  const double pad = half_step(axis);
+  return {axis.front() - pad, axis.back() + pad};
+}
+
+const PhaseStatus marked_statuses[] = {PhaseStatus::collapsed, PhaseStatus::diverged,
+                                       PhaseStatus::failed, PhaseStatus::multistable};
+
+// What both phase figures share: the activation, the kind of critical line,
+// and a data file of cell rectangles for every status present.
+Figure phase_figure_base(const PhaseFigureInput& in, const char* script) {
+  Figure figure{script, {}, {}};
+  figure.parameters.text("act", in.act).integer("step", in.step);
+  for (const PhaseStatus status : marked_statuses) {
+    std::string cells = status_cells(in.diagram, status);
+    if (!cells.empty()) figure.data.emplace_back(std::string(to_string(status)), std::move(cells));
+  }
+  return figure;
+}
+
+// The heat map over a two-dimensional grid, with the critical line and, for
+// step activations, its point of largest depth scale.
+Figure map_figure(const PhaseFigureInput& in) {
+  const auto& d = in.diagram;
+  const ColourRange range = xi_range(d, !in.step);
+  Figure figure = phase_figure_base(in, "phase.gp");
+  figure.data.emplace_back("xi", heat_map_data(d, range));
+  const auto [x_lo, x_hi] = cell_extent(d.sw2);
+  const auto [y_lo, y_hi] = cell_extent(d.sb2);
+  figure.parameters.number("cb_lo", range.lo)
+      .number("cb_hi", range.hi)
+      .integer("capped", range.capped)
+      .number("x_lo", x_lo)
+      .number("x_hi", x_hi)
+      .number("y_lo", y_lo)
+      .number("y_hi", y_hi);
+  if (in.line.empty()) return figure;
+  figure.data.emplace_back("line", line_data(in.line));
+  if (!in.step) return figure;
   const auto best = *std::max_element(in.line.begin(), in.line.end(),
                                       [](const auto& a, const auto& b) { return a.xi_c < b.xi_c; });
-  data.emplace_back("optimum.dat", format_number(best.sw2) + ' ' + format_number(best.sb2) + '\n');
-  plot << ", 'optimum.dat' using 1:2 with points pt 5 ps 3.2*point_unit lc rgb 'white' notitle"
-       << ", 'optimum.dat' using 1:2 with points pt 5 ps 2.2*point_unit lc rgb '#ff3030' title "
-          "'largest ξ_c overall'";
-  char text[160];
-  std::snprintf(text, sizeof text, ": largest ξ_c = %.3g at σ@_w^2 = %.3g, σ@_b^2 = %.3g",
-                best.xi_c, best.sw2, best.sb2);
-  return {text, plot.str()};
+  figure.data.emplace_back("optimum",
+                           format_number(best.sw2) + ' ' + format_number(best.sb2) + '\n');
+  figure.parameters.number("best_xi", best.xi_c)
+      .number("best_sw2", best.sw2)
+      .number("best_sb2", best.sb2);
+  return figure;
+}
+
+// xi_c against the one variance that varies (sigma_w^2 if neither does):
+// "x xi_c", with '?' (gnuplot's missing value) where xi_c has no finite value.
+Figure sweep_figure(const PhaseFigureInput& in) {
+  const auto& d = in.diagram;
+  const bool along_sw2 = d.sw2.size() > 1 || d.sb2.size() == 1;
+  const std::vector<double>& x = along_sw2 ? d.sw2 : d.sb2;
+  Figure figure = phase_figure_base(in, "phase_sweep.gp");
+  std::ostringstream sweep;
+  int values = 0;
+  for (std::size_t i = 0; i < d.points.size(); ++i) {
+    const auto& p = d.points[i];
+    const bool finite = p.has_values() && std::isfinite(p.xi_c) && p.xi_c > 0.0;
+    values += finite;
+    sweep << format_number(x[i]) << ' ' << (finite ? format_number(p.xi_c) : "?") << '\n';
+  }
+  figure.data.emplace_back("sweep", sweep.str());
+  const auto [x_lo, x_hi] = cell_extent(x);
+  figure.parameters.integer("values", values)
+      .text("swept", along_sw2 ? "sw2" : "sb2")
+      .number("fixed", along_sw2 ? d.sb2.front() : d.sw2.front())
+      .number("x_lo", x_lo)
+      .number("x_hi", x_hi);
+  // At a single sigma_b^2 the critical line is a single sigma_w^2.
+  if (along_sw2 && !in.line.empty()) figure.parameters.number("critical", in.line.front().sw2);
+  return figure;
 }
 
 }  // namespace
 
+const char* phase_figure_script(std::size_t sw2_count, std::size_t sb2_count) {
+  return sw2_count == 1 || sb2_count == 1 ? "phase_sweep.gp" : "phase.gp";
+}
+
 std::vector<std::pair<std::string, std::string>> render_phase_figure(const PhaseFigureInput& in) {
-  const auto& d = in.diagram;
-  const ColourRange range = xi_range(d, !in.step);
-  std::vector<DataFile> data = {{"xi.dat", heat_map_data(d, range)}};
-  const auto line = line_plot(in, data);
-  std::ostringstream gp;
-  // The key sits between the title and the plot, so it never hides the map
-  // or the line (which leaves through the top edge).
-  gp << "set label 1 " << gnuplot_quote("Phase diagram of " + in.act + line.first)
-     << " at screen 0.46,0.965 center\n"
-     << "set xlabel 'weight variance σ@_w^2'\nset ylabel 'bias variance σ@_b^2'\n"
-     << "set cblabel 'correlation depth scale ξ_c (layers)' offset 1,0\n"
-     << "set logscale cb\nset cbrange [" << format_number(range.lo) << ":"
-     << format_number(range.hi) << "]\nset format cb '%g'\n"
-     << colour_ticks(range) << "set colorbox user origin graph 1.03,0 size graph 0.04,1\n"
-     << "set lmargin at screen 0.12\nset rmargin at screen 0.80\n"
-     << "set bmargin at screen 0.13\nset tmargin at screen 0.80\n"
-     << "set key at screen 0.46,0.87 center center horizontal maxcols 2 samplen 1.5 width -2\n"
-     << "set palette defined (0 '#440154', 1 '#3b528b', 2 '#21918c', 3 '#5ec962', 4 '#fde725')\n"
-     << "set xrange " << axis_range(d.sw2) << "\nset yrange " << axis_range(d.sb2)
-     << "\nset tics out nomirror\n"
-     << "plot 'xi.dat' using 1:2:3 with image notitle";
-  for (const auto& style : status_styles) {
-    const std::string cells = status_cells(d, style.status);
-    if (cells.empty()) continue;
-    data.emplace_back(style.file, cells);
-    gp << ", '" << style.file << "' using 1:2:3:4 with boxxyerror " << style.fill
-       << " notitle, keyentry with boxes " << style.key << " title "
-       << gnuplot_quote(style.meaning);
-  }
-  gp << line.second << "\n";
-  return render_figure(gp.str(), data);
+  const std::string script = phase_figure_script(in.diagram.sw2.size(), in.diagram.sb2.size());
+  return render_figure(script == "phase.gp" ? map_figure(in) : sweep_figure(in));
 }
 
 }  // namespace qmf::cli

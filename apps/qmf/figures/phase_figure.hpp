@@ -1,8 +1,10 @@
 // The phase-diagram figure of `qmf phase`: a heat map of the correlation depth
 // scale xi_c on a logarithmic colour scale, the critical line on top, and the
-// regions without a usable fixed point marked instead of painted.
+// regions without a usable fixed point marked instead of painted; over a
+// one-dimensional grid, xi_c against the variance that varies.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,6 +20,10 @@ struct PhaseFigureInput {
   std::string act;  // the spec, for the title
   bool step = false;
 };
+
+/// The figure script for a grid of sw2_count x sb2_count points: the heat map
+/// (phase.gp), or xi_c against the one variance that varies (phase_sweep.gp).
+const char* phase_figure_script(std::size_t sw2_count, std::size_t sb2_count);
 
 /// {suffix, bytes} pairs (PNG, SVG, PDF) for write_files().
 std::vector<std::pair<std::string, std::string>> render_phase_figure(const PhaseFigureInput& in);

@@ -1,0 +1,125 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The Figure-2 reproduction of `qmf lmax`: log-log panels of 1 - chi_max and
+# D~_opt against N + 1 (with L_max = k xi_max on a right-hand axis), the exact
+# points over fitted, published or high-resolution reference curves.
+#
+# Receives (gnuplot -e), besides format and output (style.gp):
+#   rows        data file "N+1  1-chi_max  D~_opt" ('?' where D~ is undefined: N = 2)
+#   family      'uniform' or 'lloyd'
+#   k           L_max = k xi_max
+#   reference   'published' (the paper's fits), 'asymptotic' (high-resolution
+#               limits, for N up to 10^6) or 'none'
+#   fit_intercept, fit_slope                 optional: fit of ln(1 - chi_max)
+#   dtilde_fit_intercept, dtilde_fit_slope   optional: fit of ln D~_opt
+load 'style.gp'
+
+set datafile missing '?'
+stats rows using 1:2 nooutput
+x_lo = STATS_min_x
+x_hi = STATS_max_x
+y_lo = STATS_min_y
+y_hi = STATS_max_y
+
+set multiplot
+family_name = (family eq 'lloyd') ? 'Lloyd–Max' : 'uniform'
+set label 1 'Depth–quantization trade-off, '.family_name.' N-level activation, σ_b = 0' \
+    at screen 0.5,0.965 center
+set logscale xy
+set grid
+set tics out nomirror
+set format y '10^{%L}'
+key_font = sprintf(',%g', 0.86*font_size)
+set key bottom left Left reverse width -6 samplen 1.5 spacing 1.1 font key_font
+set bmargin at screen 0.12
+set tmargin at screen 0.91
+# N + 1: a little beyond the data on both sides, in powers of ten.
+set xrange [x_lo/1.3 : x_hi*1.3]
+set format x '10^{%L}'
+set xlabel 'number of levels + 1,  N + 1'
+
+# Reference curves as plot elements (strings for eval). The published fits:
+# Blumenfeld, Gilboa and Soudry 2019 (theory.md section 3). The leading-order
+# high-resolution limits in N = x - 1: uniform, 1 - chi_max ~ (4/3) ln N / N^2
+# and D~_opt ~ 4 sqrt(ln N) / N (Hui and Neuhoff); Lloyd-Max, 1 - chi_max ~
+# (sqrt(3) pi / 2) / N^2 (Panter and Dite) and central spacing D~_opt ~ sqrt(6 pi) / N.
+published = "dt 2 lw 2.5 lc rgb '#555555'"
+limit = "dt 4 lw 2.5 lc rgb '#2ca02c'"
+fitted = "lw 2.5 lc rgb '#d62728'"
+left_refs = ''
+right_refs = ''
+if (exists('fit_slope')) {
+  left_refs = left_refs.sprintf("exp(fit_intercept) * x**fit_slope with lines %s title '%s', ", \
+      fitted, sprintf('fit: %.4g (N+1)^{%.4f}', exp(fit_intercept), fit_slope))
+}
+if (exists('dtilde_fit_slope')) {
+  right_refs = right_refs.sprintf("exp(dtilde_fit_intercept) * x**dtilde_fit_slope with lines %s title '%s', ", \
+      fitted, sprintf('fit: %.4g (N+1)^{%.4f}', exp(dtilde_fit_intercept), dtilde_fit_slope))
+}
+if (reference eq 'published') {
+  left_refs = left_refs."exp(0.7100) * x**(-1.8172) with lines ".published. \
+      " title 'published: 2.034 (N+1)^{-1.8172}', "
+  right_refs = right_refs."exp(1.4025) * x**(-0.879) with lines ".published. \
+      " title 'published: 4.065 (N+1)^{-0.879}', "
+}
+if (reference eq 'asymptotic' && family eq 'lloyd') {
+  left_refs = left_refs."(sqrt(3)*pi/2) / (x-1)**2 with lines ".limit. \
+      " title 'Panter–Dite: (3^{1/2} π/2) / N^2', "
+  right_refs = right_refs."sqrt(6*pi) / (x-1) with lines ".limit. \
+      " title 'Panter–Dite: (6π)^{1/2} / N', "
+}
+if (reference eq 'asymptotic' && family ne 'lloyd') {
+  left_refs = left_refs."(4.0/3) * log(x-1) / (x-1)**2 with lines ".limit. \
+      " title 'Hui–Neuhoff: (4/3) ln N / N^2', "
+  right_refs = right_refs."4 * sqrt(log(x-1)) / (x-1) with lines ".limit. \
+      " title 'Hui–Neuhoff: 4 (ln N)^{1/2} / N', "
+}
+# The exact values on top (filled: the svg terminal draws the outlines of
+# open points hairline-thin).
+exact = "with points pt 7 ps 1.4*point_unit lc rgb '#1f77b4' title 'exact (qmf)'"
+
+# Left: 1 - chi_max over whole decades, and on the right-hand axis the
+# trainable depth L_max = k xi_max = -k / ln(chi_max) it implies. gnuplot
+# cannot link a nonlinear axis to a logarithmic one, so the L_max ticks are
+# placed by hand at y = 1 - exp(-k / L) on a copy of the left axis.
+set lmargin at screen 0.115
+set rmargin at screen 0.41
+y_lo = 10.0**floor(log10(y_lo/3))
+y_hi = 10.0**ceil(log10(y_hi*3))
+y_hi = (y_hi > 1) ? 1.0 : y_hi
+set yrange [y_lo:y_hi]
+set y2range [y_lo:y_hi]
+set logscale y2
+# 1 - exp(-a), accurate also where a is tiny (gnuplot has no expm1).
+one_minus_exp(a) = (a < 1e-4) ? a*(1 - a/2 + a*a/6) : 1 - exp(-a)
+decades = 0  # of L_max within the axis
+do for [d = 0:15] {
+  y = one_minus_exp(k / 10.0**d)
+  if (y >= y_lo && y <= y_hi) { decades = decades + 1 }
+}
+stride = (decades + 6) / 7  # at most seven labels
+tics = ''
+shown = 0
+do for [d = 0:15] {
+  y = one_minus_exp(k / 10.0**d)
+  if (y >= y_lo && y <= y_hi) {
+    if (shown % stride == 0) {
+      tics = tics.sprintf("%s'10^{%d}' %.17g", (tics eq '') ? '' : ', ', d, y)
+    }
+    shown = shown + 1
+  }
+}
+eval 'set y2tics out nomirror ('.tics.')'
+set ylabel '1 - χ_{max}'
+set y2label sprintf('L_{max} = %g ξ_{max} (layers)', k)
+eval 'plot '.left_refs."rows using 1:2 ".exact
+
+# Right: the optimal threshold spacing in units of sqrt(q*).
+unset y2label
+unset y2tics
+set autoscale y
+unset label 1
+set lmargin at screen 0.66
+set rmargin at screen 0.96
+set ylabel 'optimal spacing D̃_{opt} = D / √q^*'
+eval 'plot '.right_refs."rows using 1:3 ".exact
+unset multiplot

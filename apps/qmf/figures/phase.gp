@@ -1,0 +1,109 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The phase diagram of `qmf phase`: a heat map of the correlation depth scale
+# xi_c on a logarithmic colour scale, the critical line on top, and the
+# regions without a usable fixed point marked instead of painted.
+#
+# Receives (gnuplot -e), besides format and output (style.gp):
+#   act                    the activation, for the title
+#   xi                     data file of scanlines "sw2 sb2 xi_c" separated by blank
+#                          lines (as `with image` expects), xi_c within [cb_lo, cb_hi]
+#   cb_lo, cb_hi           the colour range (equal when xi_c is constant)
+#   capped                 1 if larger xi_c exist and get the top colour
+#   x_lo, x_hi, y_lo, y_hi the extent of the grid cells
+#   collapsed, diverged, failed, multistable
+#                          optional data files "x y dx dy" of cell rectangles
+#   line                   optional data file "sw2 sb2" of the critical line
+#   step                   1: the line is the largest xi_c at each sb2 (step activations),
+#                          0: the order-chaos line chi_1 = 1
+#   optimum, best_xi, best_sw2, best_sb2
+#                          for step activations with a line: the point of largest xi_c
+load 'style.gp'
+load 'phase_status.gp'
+if (exists('line')) {
+  stats line using 1 nooutput  # before the ranges are set, which it would apply
+  line_points = STATS_records
+}
+
+best = (step && exists('optimum')) ? \
+    sprintf(': largest ξ_c = %.3g at σ@_w^2 = %.3g, σ@_b^2 = %.3g', best_xi, best_sw2, best_sb2) : ''
+set label 1 'Phase diagram of '.act.best at screen 0.46,0.965 center
+set xlabel 'weight variance σ@_w^2'
+set ylabel 'bias variance σ@_b^2'
+set cblabel 'correlation depth scale ξ_c (layers)' offset 1,0
+set logscale cb
+set format cb '%g'
+
+# Tick marks for the logarithmic colour bar: the 1-2-5 sequence when the
+# range spans a decade or more, finer mantissas when it is narrower (a
+# quantizer with few levels has xi_c within a factor of two everywhere). A
+# capped range labels its top itself; the other labels keep clear of it.
+constant = cb_hi <= 1.01 * cb_lo
+if (constant) {
+  # One colour: a range around the value, labelled with the value alone.
+  set cbrange [cb_lo/1.1 : cb_hi*1.1]
+  set cbtics (sprintf('%.3g', cb_lo) cb_lo)
+} else {
+  set cbrange [cb_lo:cb_hi]
+  mantissas_1 = '1 2 5'
+  mantissas_2 = '1 1.5 2 3 5 7'
+  mantissas_3 = '1 1.2 1.4 1.6 1.8 2 2.5 3 4 5 6 7 8 9'
+  # The clearance: a factor 1.5, or an eighth of a narrower range (in logs).
+  clearance = (cb_hi/cb_lo)**0.12
+  clearance = (clearance < 1.5) ? clearance : 1.5
+  top = capped ? cb_hi/clearance : cb_hi
+  count = 0
+  do for [choice = 1:3] {
+    if (count < 4) {
+      tics = ''
+      count = 0
+      do for [decade = floor(log10(cb_lo)) : ceil(log10(cb_hi))] {
+        do for [m in value(sprintf('mantissas_%d', choice))] {
+          t = (m + 0) * 10.0**decade
+          if (t >= cb_lo && t <= top) {
+            tics = tics.sprintf('%s%.17g', (count > 0) ? ', ' : '', t)
+            count = count + 1
+          }
+        }
+      }
+    }
+  }
+  # A range too narrow for any tick below its cap is labelled at its bottom.
+  if (count == 0) { tics = sprintf("'%.3g' %.17g", cb_lo, cb_lo) }
+  if (capped) { tics = tics.sprintf(", '≥ %.3g' %.17g", cb_hi, cb_hi) }
+  eval 'set cbtics ('.tics.')'
+}
+set colorbox user origin graph 1.03,0 size graph 0.04,1
+set lmargin at screen 0.12
+set rmargin at screen 0.80
+set bmargin at screen 0.13
+set tmargin at screen 0.80
+# The key sits between the title and the plot, so it never hides the map
+# or the line (which leaves through the top edge).
+set key at screen 0.46,0.87 center center horizontal maxcols 2 samplen 1.5 width -2
+set palette defined (0 '#440154', 1 '#3b528b', 2 '#21918c', 3 '#5ec962', 4 '#fde725')
+# The extent of the cells, so that the heat map fills the plot exactly (an
+# svg image is not clipped at the border).
+set xrange [x_lo:x_hi]
+set yrange [y_lo:y_hi]
+set tics out nomirror
+
+elements = "xi using 1:2:3 with image notitle"
+do for [s in status_names] {
+  if (exists(s)) {
+    elements = elements.sprintf(", %s using 1:2:3:4 with boxxyerror %s notitle", s, status_fill(s)). \
+        sprintf(", keyentry with boxes %s title '%s'", status_key(s), status_meaning(s))
+  }
+}
+if (exists('line')) {
+  # A line found at a single sigma_b^2 (relu: only at sigma_b^2 = 0) is a point.
+  line_style = (line_points > 1) ? 'lines lw 3' : 'points pt 7 ps 2*point_unit'
+  line_title = step ? 'largest ξ_c at each σ@_b^2' : 'order–chaos line χ_1 = 1'
+  elements = elements.sprintf(", line using 1:2 with %s lc rgb '#ff3030' title '%s'", \
+      line_style, line_title)
+}
+if (step && exists('optimum')) {
+  elements = elements. \
+      ", optimum using 1:2 with points pt 5 ps 3.2*point_unit lc rgb 'white' notitle". \
+      ", optimum using 1:2 with points pt 5 ps 2.2*point_unit lc rgb '#ff3030' title 'largest ξ_c overall'"
+}
+eval 'plot '.elements

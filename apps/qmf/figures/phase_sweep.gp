@@ -1,0 +1,73 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# `qmf phase` over a one-dimensional grid (one of the two ranges has a single
+# value): the correlation depth scale xi_c against the swept variance, with
+# the stretches without a usable fixed point marked as bands.
+#
+# Receives (gnuplot -e), besides format and output (style.gp):
+#   act            the activation, for the title
+#   sweep          data file "x xi_c" ('?' where xi_c has no finite value)
+#   values         the number of finite xi_c in sweep
+#   swept          'sw2' or 'sb2': the variance along the x axis
+#   fixed          the value of the other variance
+#   x_lo, x_hi     the extent of the grid cells along x
+#   collapsed, diverged, failed, multistable
+#                  optional data files "sw2 sb2 dsw2 dsb2" of cell rectangles
+#   critical       optional: the sigma_w^2 of the critical line at the fixed sigma_b^2
+#   step           1: critical is the largest xi_c (step activations),
+#                  0: the order-chaos transition chi_1 = 1
+load 'style.gp'
+load 'phase_status.gp'
+
+sw2_name = 'σ@_w^2'
+sb2_name = 'σ@_b^2'
+fixed_name = (swept eq 'sw2') ? sb2_name : sw2_name
+set label 1 sprintf('Phase diagram of %s at %s = %g', act, fixed_name, fixed) \
+    at screen 0.5,0.965 center
+set xlabel (swept eq 'sw2') ? 'weight variance '.sw2_name : 'bias variance '.sb2_name
+set ylabel 'correlation depth scale ξ_c (layers)'
+set lmargin at screen 0.12
+set rmargin at screen 0.95
+set bmargin at screen 0.13
+set tmargin at screen 0.80
+set key at screen 0.5,0.87 center center horizontal maxcols 2 samplen 1.5 width -2
+set xrange [x_lo:x_hi]
+set grid
+set tics out nomirror
+set datafile missing '?'
+# Logarithmic where xi_c spans more than a decade (it diverges at the
+# order-chaos transition of a smooth activation).
+if (values > 0) {
+  stats sweep using 2 nooutput
+  if (STATS_min > 0 && STATS_max > 10 * STATS_min) {
+    set logscale y
+    set format y '10^{%L}'
+  } else {
+    set offsets 0, 0, graph 0.05, graph 0.05
+  }
+} else {
+  set yrange [1:10]  # nothing to draw but the bands
+}
+# The bands span the height of the plot on a second, linear axis.
+set y2range [0:1]
+unset y2tics
+x_column = (swept eq 'sw2') ? 1 : 2
+dx_column = (swept eq 'sw2') ? 3 : 4
+
+# xi_c leads the key and is drawn last, over the bands.
+xi_style = "linespoints lw 3 pt 7 ps 1.2*point_unit lc rgb '#3b528b'"
+elements = (values > 0) ? 'NaN notitle, keyentry with '.xi_style." title 'ξ_c'" : 'NaN notitle'
+do for [s in status_names] {
+  if (exists(s)) {
+    elements = elements.sprintf(", %s using %d:(0.5):%d:(0.5) axes x1y2 with boxxyerror %s notitle", \
+        s, x_column, dx_column, status_band(s)). \
+        sprintf(", keyentry with boxes %s title '%s'", status_key(s), status_meaning(s))
+  }
+}
+if (exists('critical') && swept eq 'sw2') {
+  set arrow 1 from first critical, graph 0 to first critical, graph 1 nohead \
+      lw 3 lc rgb '#ff3030' front
+  elements = elements.sprintf(", keyentry with lines lw 3 lc rgb '#ff3030' title '%s'", \
+      step ? 'largest ξ_c at this σ@_b^2' : 'order–chaos transition χ_1 = 1')
+}
+if (values > 0) { elements = elements.', sweep using 1:2 with '.xi_style.' notitle' }
+eval 'plot '.elements
