@@ -8,7 +8,11 @@
 // the negligible tails to exhaustion. Boost 1.74's own adaptive recursion has
 // that flaw and, besides, compares an error estimate that lacks the panel's
 // half-width with a scaled tolerance, so it can bisect to full depth (minutes
-// for one integral).
+// for one integral). GSL's QAGI (the same QUADPACK strategy) is as accurate
+// on our integrands but 1.0-2.2x slower through its function-pointer interface
+// and takes no break points on the infinite line (tests/bench/bench_libraries,
+// E[erf(sqrt(q) z)^2] for q = 0.5, 20, 400; docs/benchmarks.md), so this one
+// stays.
 #pragma once
 
 #include <algorithm>

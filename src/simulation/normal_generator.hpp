@@ -3,7 +3,10 @@
 // one table look-up and one multiply). Drawing the weights is the cost of a
 // simulated layer, so each 64-bit draw feeds two candidates of 32 bits: 8 bits
 // pick the layer, 24 give a signed uniform (resolution 2^-23 of the layer's
-// width, far below any statistical effect the simulation can resolve).
+// width, far below any statistical effect the simulation can resolve). It draws
+// 6.7x faster than GSL's gsl_ran_gaussian_ziggurat over MT19937 (597 vs 90
+// million draws per second, tests/bench/bench_libraries), which is why the
+// sampler is hand-written.
 //
 // Every random quantity of a net comes from its own stream, keyed by
 // (seed, net, layer, purpose): a layer's weights can be drawn again, bit for
