@@ -26,3 +26,4 @@
 #include "qmf/numerics/gaussian_expectation.hpp"
 #include "qmf/numerics/line_fit.hpp"
 #include "qmf/simulation/simulate.hpp"
+#include "qmf/weights/weight_spec.hpp"

@@ -36,7 +36,7 @@ std::pair<double, double> length_search_range(const Activation& phi, const Initi
   // For bounded phi the map cannot exceed sw2 sup|phi|^2 + sb2; 1e-12 above
   // it, quadrature rounding of E[phi^2] (a few ulps over sup|phi|^2) cannot
   // turn the last sign of the gap.
-  const double hi = std::isfinite(bound) ? (init.sw2 * bound * bound + init.sb2) * (1.0 + 1e-12)
+  const double hi = std::isfinite(bound) ? ((init.sw2 + init.weight_noise) * bound * bound + init.sb2) * (1.0 + 1e-12)
                                          : 1e12 * std::max(1.0, init.sb2);
   const double lo = init.sb2 > 0.0 ? init.sb2 : 1e-12 * std::min(hi, 1.0);
   return {lo, hi};
@@ -133,7 +133,9 @@ LengthFixedPoint stable_length_fixed_point(const Activation& phi, const Initiali
 CorrelationFixedPoint stable_correlation_fixed_point(const Activation& phi,
                                                      const Initialization& init, double q_star) {
   const double chi1 = chi_1(phi, init, q_star);
-  if (chi1 <= 1.0) return {1.0, chi1};
+  // Per-example weight noise decorrelates identical inputs (1 - C(1) > 0): c = 1
+  // is then no fixed point, and c* < 1 is found below whatever chi_1 is.
+  if (chi1 <= 1.0 && init.weight_noise == 0.0) return {1.0, chi1};
   // C(0) = (sw2 E[phi]^2 + sb2) / q' exactly (independent inputs). At the
   // level of rounding noise it is zero, and so is c* (convexity, C(1) = 1).
   const double mean = phi.mean(q_star);

@@ -13,11 +13,13 @@ namespace qmf {
 
 namespace {
 LayerMap layer(const Activation& phi, const Initialization& init) {
-  return {phi, Dense({init.sw2, 0.0}, init.sb2)};
+  return {phi, Dense({init.sw2, init.weight_noise}, init.sb2)};
 }
 }  // namespace
 
-void validate(const Initialization& init) { Dense({init.sw2, 0.0}, init.sb2).validate(); }
+void validate(const Initialization& init) {
+  Dense({init.sw2, init.weight_noise}, init.sb2).validate();
+}
 
 double length_map(const Activation& phi, const Initialization& init, double q) {
   return layer(phi, init).length(q);

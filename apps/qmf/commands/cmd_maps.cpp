@@ -6,6 +6,7 @@
 #include "cli/output.hpp"
 #include "commands/commands.hpp"
 #include "qmf/kernel/fixed_points.hpp"
+#include "qmf/weights/weight_spec.hpp"
 
 namespace qmf::cli {
 
@@ -16,6 +17,7 @@ struct MapsOptions {
   Initialization init;
   double q0 = 1.0;
   double c0 = 0.5;
+  std::string weights = "gaussian";
   int depth = -1;
   bool json = false;
 };
@@ -26,11 +28,19 @@ Json maps_result(const MapsOptions& o) {
     throw std::invalid_argument("--q0 must be a positive finite number");
   validate(o.init);
   const auto phi = make_activation(o.act);
-  const auto fixed = mean_field_fixed_point(*phi, o.init, o.q0);
+  // The latent weights' sw2 becomes the variance the inputs share plus the
+  // rounding noise each sees alone (qmf/weights/weight_spec.hpp).
+  const WeightSpec weights = parse_weight_spec(o.weights);
+  const WeightPrior prior = weight_prior(weights, o.init.sw2);
+  const Initialization init{prior.variance, o.init.sb2, prior.per_example_noise};
+  const auto fixed = mean_field_fixed_point(*phi, init, o.q0);
   Json out = header("maps");
   out["act"] = phi->spec();
   out["sw2"] = o.init.sw2;
   out["sb2"] = o.init.sb2;
+  out["weights"] = weights.text;
+  out["sw2_effective"] = prior.variance + prior.per_example_noise;
+  out["weight_noise"] = prior.per_example_noise;
   out["q0"] = o.q0;
   out["c0"] = o.c0;
   out["q_star"] = number(fixed.length.q, "q_star");
@@ -47,7 +57,7 @@ Json maps_result(const MapsOptions& o) {
   out["xi_c"] = number(fixed.xi_c, "xi_c");
   if (o.depth >= 0) {
     Json layers = Json::array();
-    for (const auto& s : iterate_maps(*phi, o.init, o.q0, o.c0, o.depth))
+    for (const auto& s : iterate_maps(*phi, init, o.q0, o.c0, o.depth))
       layers.push_back({{"l", s.layer}, {"q", number(s.q, "q")}, {"c", number(s.c, "c")}});
     out["depth"] = o.depth;
     out["layers"] = layers;
@@ -87,6 +97,11 @@ void add_maps_command(CLI::App& app) {
   cmd->add_option("--sb2", options->init.sb2, "bias variance sigma_b^2")->capture_default_str();
   cmd->add_option("--q0", options->q0, "initial pre-activation variance")->capture_default_str();
   cmd->add_option("--c0", options->c0, "initial correlation for the layer iteration")
+      ->capture_default_str();
+  cmd->add_option("--weights", options->weights,
+                  "weight spec: gaussian, binary, ternary[,p=P], bits:B[,clip=C], each with "
+                  "[,rounding=nearest|stochastic|stochastic-per-example]; --sw2 is the latent "
+                  "weights' variance")
       ->capture_default_str();
   cmd->add_option("--depth", options->depth, "also iterate the maps for L layers")
       ->check(CLI::Range(0, 1000000));

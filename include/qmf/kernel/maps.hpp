@@ -10,10 +10,14 @@
 
 namespace qmf {
 
-/// Weight and bias variances: W_ij ~ N(0, sw2 / n), b_i ~ N(0, sb2).
+/// Weight and bias variances: W_ij ~ N(0, sw2 / n), b_i ~ N(0, sb2). With
+/// weights rounded stochastically for every input (qmf/weights/weight_spec.hpp),
+/// sw2 is the variance the two inputs' weights share and weight_noise the
+/// rounding variance each input sees on its own (nu sw2 of the latent weights).
 struct Initialization {
   double sw2 = 1.0;
   double sb2 = 0.0;
+  double weight_noise = 0.0;
 };
 
 /// Throws std::invalid_argument, naming the field (sw2, sb2) and its value,

@@ -1,0 +1,149 @@
+// Weight specs: parsing, and the exact moments of quantized weights against a
+// direct simulation of the rounding (Monte Carlo within 5 standard errors)
+// and against identities that hold exactly.
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <random>
+#include <stdexcept>
+#include <string>
+
+#include "qmf/weights/weight_spec.hpp"
+
+using qmf::Rounding;
+using qmf::WeightSpec;
+
+namespace {
+
+// Rounding written out directly from the grid: the nearest level, or the
+// neighbour above with probability (x - lower) / spacing after clipping.
+struct Rounder {
+  std::vector<double> grid;  // all levels, sorted
+
+  explicit Rounder(const WeightSpec& spec) {
+    for (double y : spec.positive_levels()) {
+      grid.push_back(y);
+      if (y > 0.0) grid.push_back(-y);
+    }
+    std::sort(grid.begin(), grid.end());
+  }
+  double clip(double x) const { return std::clamp(x, grid.front(), grid.back()); }
+  double nearest(double x) const {
+    return *std::min_element(grid.begin(), grid.end(), [x](double a, double b) {
+      return std::fabs(a - x) < std::fabs(b - x);
+    });
+  }
+  double stochastic(double x, double u) const {
+    const double c = clip(x);
+    auto upper = std::lower_bound(grid.begin(), grid.end(), c);
+    if (upper == grid.begin()) return *upper;
+    const double hi = *upper;
+    const double lo = *(upper - 1);
+    return u < (c - lo) / (hi - lo) ? hi : lo;
+  }
+};
+
+struct Mean {
+  double sum = 0.0, squares = 0.0;
+  long n = 0;
+  void add(double x) {
+    sum += x;
+    squares += x * x;
+    ++n;
+  }
+  double mean() const { return sum / n; }
+  double se() const { return std::sqrt((squares / n - mean() * mean()) / (n - 1)); }
+};
+
+}  // namespace
+
+TEST_CASE("exact weight moments agree with simulated rounding within 5 standard errors") {
+  // 4e5 weights: standard errors ~2e-3; 5 SE keeps a false alarm below 1e-6
+  // per comparison over the 33 comparisons here.
+  std::mt19937_64 engine(2026);
+  std::normal_distribution<double> normal;
+  std::uniform_real_distribution<double> uniform;
+  for (const char* base : {"binary", "ternary", "ternary,p=0.6", "bits:2", "bits:3,clip=2",
+                           "bits:4", "bits:8,clip=4"}) {
+    for (const char* rounding : {"nearest", "stochastic", "stochastic-per-example"}) {
+      const WeightSpec spec = qmf::parse_weight_spec(std::string(base) + ",rounding=" + rounding);
+      const auto exact = qmf::weight_moments(spec);
+      const Rounder round(spec);
+      Mean variance, covariance, bias;
+      for (long i = 0; i < 400000; ++i) {
+        const double w = normal(engine);
+        if (spec.rounding == Rounding::nearest) {
+          const double q = round.nearest(w);
+          variance.add(q * q);
+          covariance.add(q * q);
+          continue;
+        }
+        const double q1 = round.stochastic(w, uniform(engine));
+        const double q2 =
+            spec.rounding == Rounding::stochastic ? q1 : round.stochastic(w, uniform(engine));
+        variance.add(q1 * q1);
+        covariance.add(q1 * q2);
+        bias.add(q1 - round.clip(w));
+      }
+      INFO(spec.text << ": exact " << exact.variance << ", " << exact.covariance << "; simulated "
+                     << variance.mean() << " +- " << variance.se() << ", " << covariance.mean()
+                     << " +- " << covariance.se());
+      CHECK(std::fabs(exact.variance - variance.mean()) <= 5.0 * variance.se());
+      CHECK(std::fabs(exact.covariance - covariance.mean()) <= 5.0 * covariance.se());
+      // Stochastic rounding is unbiased on the clipped weight.
+      if (bias.n > 0) CHECK(std::fabs(bias.mean()) <= 5.0 * bias.se());
+    }
+  }
+}
+
+TEST_CASE("weight moments satisfy exact identities") {
+  // Binary weights are +-1 whatever the rounding: E[Q^2] = 1, so the
+  // clipped moment and the rounding variance must add to 1 exactly.
+  for (const char* rounding : {"nearest", "stochastic", "stochastic-per-example"}) {
+    const auto m =
+        qmf::weight_moments(qmf::parse_weight_spec(std::string("binary,rounding=") + rounding));
+    CHECK(m.variance == Approx(1.0).epsilon(1e-14));
+  }
+  // A 20-bit grid clipped at 8 sigma is the identity to ~1e-10.
+  const auto fine = qmf::weight_moments(qmf::parse_weight_spec("bits:20,clip=8"));
+  CHECK(fine.variance == Approx(1.0).epsilon(1e-9));
+  // Nearest rounding has no per-example noise; per-example stochastic
+  // rounding separates it: variance - covariance = nu.
+  const auto shared = qmf::weight_moments(qmf::parse_weight_spec("bits:3,rounding=stochastic"));
+  const auto separate =
+      qmf::weight_moments(qmf::parse_weight_spec("bits:3,rounding=stochastic-per-example"));
+  CHECK(shared.variance == separate.variance);
+  CHECK(separate.variance - separate.covariance == Approx(separate.rounding_variance));
+  const auto prior =
+      qmf::weight_prior(qmf::parse_weight_spec("bits:3,rounding=stochastic-per-example"), 2.0);
+  CHECK(prior.variance == Approx(2.0 * separate.covariance));
+  CHECK(prior.per_example_noise == Approx(2.0 * separate.rounding_variance));
+  // Gaussian weights are the identity.
+  const auto gaussian = qmf::weight_prior(qmf::parse_weight_spec("gaussian"), 1.7);
+  CHECK(gaussian.variance == 1.7);
+  CHECK(gaussian.per_example_noise == 0.0);
+}
+
+TEST_CASE("ternary levels put the requested mass on zero") {
+  const auto levels = qmf::parse_weight_spec("ternary,p=0.5").positive_levels();
+  REQUIRE(levels.size() == 2);
+  // P(|z| < s/2) = 0.5 <=> s/2 = 0.6744897501960817 (the normal's 75 % point).
+  CHECK(levels[1] / 2.0 == Approx(0.6744897501960817).epsilon(1e-14));
+}
+
+TEST_CASE("bad weight specs are one-line errors naming the spec") {
+  for (const char* bad :
+       {"", "gauss", "bits:1", "bits:2.5", "bits:3,clip=-1", "ternary,p=1", "binary,rounding=up",
+        "gaussian,rounding=nearest", "bits:4,p=0.5", "binary,", "bits:x"}) {
+    INFO("spec '" << bad << "'");
+    try {
+      (void)qmf::parse_weight_spec(bad);
+      FAIL("accepted");
+    } catch (const std::invalid_argument& e) {
+      const std::string message = e.what();
+      CHECK(message.rfind("weights '" + std::string(bad) + "'", 0) == 0);
+      CHECK(message.find('\n') == std::string::npos);
+    }
+  }
+  CHECK(qmf::parse_weight_spec("bits:4").text == "bits:4,clip=3,rounding=nearest");
+}
