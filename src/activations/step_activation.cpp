@@ -172,6 +172,16 @@ double StepActivation::cross_moment_slope(double q, double c) const {
   return plackett_kernel(q)(1.0 + c, 1.0 - c) / (2.0 * pi * std::sqrt((1.0 - c) * (1.0 + c)));
 }
 
+double StepActivation::cross_moment_deficit_per_angle(double q, double theta) const {
+  return plackett_kernel(q).mean_over_angle(theta) / (2.0 * pi);
+}
+
+double StepActivation::cross_moment_slope_at_angle(double q, double theta) const {
+  const double half_sine = std::sin(0.5 * theta);
+  return plackett_kernel(q)(1.0 + std::cos(theta), 2.0 * half_sine * half_sine) /
+         (2.0 * pi * std::sin(theta));
+}
+
 std::unique_ptr<StepActivation> make_uniform_quantizer(int levels, double amplitude,
                                                        double spacing) {
   if (levels < 2) throw std::invalid_argument("quant:N needs N >= 2 levels");

@@ -6,6 +6,8 @@
 #include <limits>
 #include <sstream>
 
+#include "activations/smooth_activations.hpp"
+#include "qmf/activations/step_activation.hpp"
 #include "qmf/errors.hpp"
 
 namespace qmf {
@@ -48,6 +50,146 @@ std::string describe(double x) {
   out << x;
   return out.str();
 }
+
+// The fixed point q lies on, to the resolution of its root: the gap's
+// rounding, ~eps q, over the contraction 1 - |chi_q|, but never wider than
+// 1e-6 q, where |chi_q| -> 1 makes the root marginal.
+const LengthFixedPoint* fixed_point_at(const std::vector<LengthFixedPoint>& points, double q) {
+  for (const auto& p : points) {
+    const double contraction = std::min(std::fabs(1.0 - p.chi_q), 1.0 - std::fabs(p.chi_q));
+    const double resolution = std::min(
+        8.0 * std::numeric_limits<double>::epsilon() * q / std::fabs(contraction), 1e-6 * q);
+    if (std::fabs(p.q - q) <= resolution) return &p;
+  }
+  return nullptr;
+}
+
+// A step activation whose squared level never decreases along a ray from
+// x = 0 (the condition of length_map_is_monotone).
+bool square_grows_outward(const StepActivation& phi) {
+  const auto& t = phi.thresholds();
+  const auto& y = phi.levels();
+  for (std::size_t k = 0; k < t.size(); ++k) {
+    const double inner = t[k] > 0.0 ? y[k] : y[k + 1];
+    const double outer = t[k] > 0.0 ? y[k + 1] : y[k];
+    if (t[k] != 0.0 && outer * outer < inner * inner) return false;
+  }
+  return true;
+}
+
+// When phi^2 never decreases along a ray from x = 0, phi(sqrt(q) z)^2 grows
+// with q for every z, and so does the length map: a proof of monotonicity
+// that the closed-form activations and the quantizers satisfy. Anything else
+// (a user's steps or smooth phi) is not assumed monotone.
+bool length_map_is_monotone(const Activation& phi) {
+  if (const auto* step = dynamic_cast<const StepActivation*>(&phi))
+    return square_grows_outward(*step);
+  return dynamic_cast<const detail::Tanh*>(&phi) || dynamic_cast<const detail::HardTanh*>(&phi) ||
+         dynamic_cast<const detail::Erf*>(&phi) || dynamic_cast<const detail::Relu*>(&phi) ||
+         dynamic_cast<const detail::Linear*>(&phi);
+}
+
+// A non-decreasing continuous map moves every iterate the same way, towards
+// the nearest fixed point in the direction of the gap, without overshooting it.
+LengthFixedPoint nearest_in_flow_direction(const Activation& phi, const Initialization& init,
+                                           double q0, const std::vector<LengthFixedPoint>& points) {
+  const double gap0 = length_map(phi, init, q0) - q0;
+  const LengthFixedPoint* target = nullptr;
+  if (gap0 > 0.0) {
+    for (const auto& p : points)
+      if (p.q > q0 && !target) target = &p;
+    if (!target)
+      throw numerical_error("the length map diverges from q0 = " + describe(q0) +
+                            ": no fixed point above it");
+  } else if (gap0 < 0.0) {
+    for (const auto& p : points)
+      if (p.q < q0) target = &p;
+    if (!target)
+      throw numerical_error("the length map collapses to q = 0 from q0 = " + describe(q0) +
+                            ": no positive fixed point below it");
+  } else {
+    const double slope = length_map_slope(phi, init, q0);
+    return {q0, slope, std::fabs(slope) < 1.0};
+  }
+  if (std::isnan(target->chi_q))
+    throw numerical_error("the length map has no finite slope at its fixed point q = " +
+                          describe(target->q));
+  if (!(target->chi_q < 1.0 && target->chi_q > -1.0))
+    throw numerical_error("the length map from q0 = " + describe(q0) +
+                          " approaches q = " + describe(target->q) + " with slope " +
+                          describe(target->chi_q) + " and does not converge");
+  return *target;
+}
+
+// Without monotonicity an iterate can jump past the nearest fixed point
+// (issue 15: 1 -> 8.04 -> 11.2 -> 123.5 -> ... -> 354208.87, past q = 4.01),
+// so the map is followed layer by layer until it settles on a stable fixed
+// point. Any |chi_q| <= 0.998 gets from O(1) to 1e-6 of q* well within the
+// limit; slower convergence and cycles are reported.
+constexpr int max_followed_layers = 100000;
+// Within this fraction of a stable fixed point the iteration has settled
+// there (its linearisation contracts by |chi_q| per layer). Far above the
+// rounding noise of the iterates (a level of 661 on a tail of probability
+// 1e-6 makes the map's rounding ~1e-14 q, and the iterates a 2-cycle at that
+// level), far below the distance between distinct fixed points.
+constexpr double settled = 1e-9;
+
+LengthFixedPoint follow_length_iteration(const Activation& phi, const Initialization& init,
+                                         double q0, const std::vector<LengthFixedPoint>& points) {
+  const auto [lo, hi] = length_search_range(phi, init);
+  double q = q0;
+  for (int layer = 1; layer <= max_followed_layers; ++layer) {
+    q = length_map(phi, init, q);
+    if (!(q <= hi))
+      throw numerical_error("the length map diverges from q0 = " + describe(q0) + " (q = " +
+                            describe(q) + " after " + std::to_string(layer) + " layers)");
+    if (!(q >= lo))
+      throw numerical_error("the length map collapses to q = 0 from q0 = " + describe(q0));
+    for (const auto& p : points)
+      if (p.stable && std::fabs(q - p.q) <= settled * p.q) return p;
+  }
+  throw numerical_error("the length map from q0 = " + describe(q0) +
+                        " settles on no fixed point within " + std::to_string(max_followed_layers) +
+                        " layers (it cycles or converges too slowly)");
+}
+
+constexpr double half_pi = 1.5707963267948966;
+
+// (1 - cos theta) / theta = 2 sin^2(theta/2) / theta.
+double one_minus_cos_per_angle(double theta) {
+  const double half_sine = std::sin(0.5 * theta);
+  return 2.0 * half_sine * (half_sine / theta);
+}
+
+// The correlation map at input variance q seen from c = 1, in the angle
+// theta = acos(c): for a step activation through its angle routes, exact
+// where 1 - c underflows; for a smooth one through c = cos theta (its c*
+// nears 1 only on the order-chaos line, and there as fast as chi_1 - 1).
+class CorrelationFromOne {
+ public:
+  CorrelationFromOne(const Activation& phi, const Initialization& init, double q)
+      : phi_(phi),
+        step_(dynamic_cast<const StepActivation*>(&phi)),
+        q_(q),
+        scale_(init.sw2 / length_map(phi, init, q)) {}
+  [[nodiscard]] bool is_step() const { return step_ != nullptr; }
+  /// (1 - C(cos theta)) / theta.
+  [[nodiscard]] double complement_per_angle(double theta) const {
+    if (step_) return scale_ * step_->cross_moment_deficit_per_angle(q_, theta);
+    return scale_ * phi_.cross_moment_deficit(q_, std::cos(theta)) / theta;
+  }
+  /// C'(cos theta).
+  [[nodiscard]] double slope(double theta) const {
+    if (step_) return scale_ * step_->cross_moment_slope_at_angle(q_, theta);
+    return scale_ * phi_.cross_moment_slope(q_, std::cos(theta));
+  }
+
+ private:
+  const Activation& phi_;
+  const StepActivation* step_;
+  double q_;
+  double scale_;
+};
 
 }  // namespace
 
@@ -95,82 +237,71 @@ LengthFixedPoint stable_length_fixed_point(const Activation& phi, const Initiali
                                            double q0, const std::vector<LengthFixedPoint>& points) {
   if (!std::isfinite(q0) || !(q0 > 0.0))
     throw std::invalid_argument("--q0 must be a positive finite number");
-  // q0 on a fixed point, to the resolution of its root (the gap's rounding,
-  // ~eps q, over the gap's slope chi_q - 1, but never wider than 1e-6 q0, where
-  // chi_q -> 1 makes the root marginal): the iteration stays there.
-  for (const auto& p : points) {
-    const double resolution = std::min(
-        8.0 * std::numeric_limits<double>::epsilon() * q0 / std::fabs(1.0 - p.chi_q), 1e-6 * q0);
-    if (std::fabs(p.q - q0) <= resolution) return p;
-  }
-  const double gap0 = length_map(phi, init, q0) - q0;
-  // A monotone flow between fixed points: from q0 the iteration moves towards
-  // the nearest fixed point in the direction of the gap.
-  const LengthFixedPoint* target = nullptr;
-  if (gap0 > 0.0) {
-    for (const auto& p : points)
-      if (p.q > q0 && !target) target = &p;
-    if (!target)
-      throw numerical_error("the length map diverges from q0 = " + describe(q0) +
-                            ": no fixed point above it");
-  } else if (gap0 < 0.0) {
-    for (const auto& p : points)
-      if (p.q < q0) target = &p;
-    if (!target)
-      throw numerical_error("the length map collapses to q = 0 from q0 = " + describe(q0) +
-                            ": no positive fixed point below it");
-  } else {
-    const double slope = length_map_slope(phi, init, q0);
-    return {q0, slope, std::fabs(slope) < 1.0};
-  }
-  if (!(target->chi_q < 1.0 && target->chi_q > -1.0))
-    throw numerical_error("the length map from q0 = " + describe(q0) +
-                          " approaches q = " + describe(target->q) + " with slope " +
-                          describe(target->chi_q) + " and does not converge");
-  return *target;
+  if (const auto* p = fixed_point_at(points, q0)) return *p;
+  if (length_map_is_monotone(phi)) return nearest_in_flow_direction(phi, init, q0, points);
+  return follow_length_iteration(phi, init, q0, points);
 }
 
 CorrelationFixedPoint stable_correlation_fixed_point(const Activation& phi,
                                                      const Initialization& init, double q_star) {
   const double chi1 = chi_1(phi, init, q_star);
-  if (chi1 <= 1.0) return {1.0, chi1};
+  if (chi1 <= 1.0) return {1.0, chi1, 0.0};
   // C(0) = (sw2 E[phi]^2 + sb2) / q' exactly (independent inputs). At the
   // level of rounding noise it is zero, and so is c* (convexity, C(1) = 1).
   const double mean = phi.mean(q_star);
   const double at_zero = (init.sw2 * mean * mean + init.sb2) / length_map(phi, init, q_star);
   if (at_zero <= 4.0 * std::numeric_limits<double>::epsilon())
-    return {0.0, correlation_map_slope(phi, init, q_star, 0.0)};
+    return {0.0, correlation_map_slope(phi, init, q_star, 0.0), half_pi};
   // A degenerate map (e.g. sw2 = inf, which a search over q* meets where
   // E[phi^2] underflows) has no crossing to find: like a map that never
   // crosses, it is reported ordered.
-  if (std::isnan(at_zero)) return {1.0, chi1};
-  // Newton's method on the gap g(c) = C(c) - c from c = 0. C is convex on
-  // [0, 1] (Mehler's expansion has non-negative coefficients), g(0) > 0 and
-  // g(c*) = 0 with g' < 0 on [0, c*): every tangent lies below g, so each
-  // iterate stays left of c* and the sequence rises monotonically to it, from
-  // the first step on, without a bracket. The gap is taken from the complement
-  // 1 - C(c), accurate when c* is close to 1.
-  double c = 0.0;
-  double gap = at_zero;
+  if (std::isnan(at_zero)) return {1.0, chi1, 0.0};
+  // Newton's method on G(d) = D(d) - d, d = 1 - c and D(d) = 1 - C(1 - d),
+  // from d = 1 (c = 0). C is convex on [0, 1] (Mehler's expansion has
+  // non-negative coefficients), so G is concave, G(1) = -C(0) < 0, G(d*) = 0
+  // and G' < 0 on (d*, 1]: every tangent lies above G, so each iterate stays
+  // right of d* and the sequence falls monotonically to it, without a
+  // bracket. The state is the angle theta = acos(c), with every quantity
+  // divided by theta: for a step activation d* can be 1e-511 (issue 15),
+  // far below the doubles, while theta* ~ sqrt(2 d*) is not.
+  const CorrelationFromOne map(phi, init, q_star);
+  double theta = half_pi;
+  // D / theta from the deficit, not as 1 - C(0): a map that keeps every pair
+  // within 1e-250 of c = 1 has C(0) = 1 to rounding.
+  double complement = map.complement_per_angle(theta);
   for (int iteration = 0; iteration < max_newton_iterations; ++iteration) {
-    const double descent = 1.0 - correlation_map_slope(phi, init, q_star, c);
-    const double step = gap / descent;
-    if (!std::isfinite(gap) || !std::isfinite(descent))
-      throw numerical_error("the correlation map has no finite value at c = " + describe(c) +
-                            " (q* = " + describe(q_star) + ")");
-    if (!(step > 0.0) || !std::isfinite(step))
-      throw numerical_error("Newton's method for c* lost monotonicity at c = " + describe(c) +
-                            " (gap " + describe(gap) + ", slope " + describe(1.0 - descent) + ")");
-    const double next = c + step;
-    // chi_1 exceeds 1 by less than the resolution of c: numerically ordered.
-    if (next >= 1.0) return {1.0, chi1};
-    // Quadratic convergence: once a step is at the rounding level of c, the
+    const double d = one_minus_cos_per_angle(theta);
+    const double gap = complement - d;  // G / theta
+    const double chi = map.slope(theta);
+    if (!std::isfinite(gap) || !std::isfinite(chi) || !(chi < 1.0))
+      throw numerical_error("the correlation map has no finite slope below 1 at c = " +
+                            describe(std::cos(theta)) + " (q* = " + describe(q_star) + ")");
+    // d_next = d + G / (1 - chi) = (D - d chi) / (1 - chi): the first form
+    // is accurate for small corrections, the second when d_next << d (on
+    // the square-root cusp, where D << d and chi << 1).
+    const double correction = gap / (1.0 - chi);
+    const double next =
+        -correction < 0.5 * d ? d + correction : (complement - d * chi) / (1.0 - chi);
+    if (!(next > 0.0) || !(next <= d))
+      throw numerical_error("Newton's method for c* left [c, 1) at c = " +
+                            describe(std::cos(theta)) + " (q* = " + describe(q_star) + ")");
+    // theta_next = 2 asin(sqrt(d_next / 2)), d_next = theta next, in factors
+    // that do not underflow.
+    const double theta_next = 2.0 * std::asin(std::sqrt(theta) * std::sqrt(0.5 * next));
+    // A smooth activation whose 1 - c* is below the resolution of c:
+    // numerically ordered, chi_1 exceeds 1 by less than that.
+    if (!map.is_step() && std::cos(theta_next) == 1.0) return {1.0, chi1, 0.0};
+    // Quadratic convergence: once a step is at the rounding level of d, the
     // next one would be far below it.
-    if (step <= newton_tolerance * next)
-      return {next, correlation_map_slope(phi, init, q_star, next)};
-    c = next;
-    gap = (1.0 - c) - correlation_map_complement(phi, init, q_star, c);
-    if (gap <= 0.0) return {c, correlation_map_slope(phi, init, q_star, c)};
+    if (d - next <= newton_tolerance * next)
+      return {std::cos(theta_next), map.slope(theta_next), theta_next};
+    theta = theta_next;
+    complement = map.complement_per_angle(theta);
+    if (complement == 0.0)
+      throw numerical_error(
+          "1 - c* lies below the range of double precision (q* = " + describe(q_star) + ")");
+    if (complement >= one_minus_cos_per_angle(theta))
+      return {std::cos(theta), map.slope(theta), theta};
   }
   throw numerical_error("Newton's method for c* did not converge in " +
                         std::to_string(max_newton_iterations) + " steps");
@@ -181,6 +312,14 @@ MeanFieldFixedPoint mean_field_fixed_point(const Activation& phi, const Initiali
   MeanFieldFixedPoint result;
   result.all_length_fixed_points = length_fixed_points(phi, init);
   result.length = stable_length_fixed_point(phi, init, q0, result.all_length_fixed_points);
+  // A marginal map (linear at sw2 = 1, relu at sw2 = 2, sb2 = 0) fixes every
+  // q: the scan lists the run once, at its start, and q0 itself belongs in
+  // the list too.
+  auto& all = result.all_length_fixed_points;
+  if (!fixed_point_at(all, result.length.q))
+    all.insert(std::upper_bound(all.begin(), all.end(), result.length.q,
+                                [](double q, const LengthFixedPoint& p) { return q < p.q; }),
+               result.length);
   result.correlation = stable_correlation_fixed_point(phi, init, result.length.q);
   result.chi_1 = chi_1(phi, init, result.length.q);
   result.xi_q = depth_scale(result.length.chi_q);
