@@ -161,35 +161,68 @@ double one_minus_cos_per_angle(double theta) {
   return 2.0 * half_sine * (half_sine / theta);
 }
 
-// The correlation map at input variance q seen from c = 1, in the angle
-// theta = acos(c): for a step activation through its angle routes, exact
-// where 1 - c underflows; for a smooth one through c = cos theta (its c*
-// nears 1 only on the order-chaos line, and there as fast as chi_1 - 1).
-class CorrelationFromOne {
+// The correlation map of a step activation at input variance q seen from
+// c = 1, in the angle theta = acos(c): exact where 1 - c underflows.
+class StepCorrelationFromOne {
  public:
-  CorrelationFromOne(const Activation& phi, const Initialization& init, double q)
-      : phi_(phi),
-        step_(dynamic_cast<const StepActivation*>(&phi)),
-        q_(q),
-        scale_(init.sw2 / length_map(phi, init, q)) {}
-  [[nodiscard]] bool is_step() const { return step_ != nullptr; }
+  StepCorrelationFromOne(const StepActivation& phi, const Initialization& init, double q)
+      : phi_(phi), q_(q), scale_(init.sw2 / length_map(phi, init, q)) {}
   /// (1 - C(cos theta)) / theta.
   [[nodiscard]] double complement_per_angle(double theta) const {
-    if (step_) return scale_ * step_->cross_moment_deficit_per_angle(q_, theta);
-    return scale_ * phi_.cross_moment_deficit(q_, std::cos(theta)) / theta;
+    return scale_ * phi_.cross_moment_deficit_per_angle(q_, theta);
   }
   /// C'(cos theta).
   [[nodiscard]] double slope(double theta) const {
-    if (step_) return scale_ * step_->cross_moment_slope_at_angle(q_, theta);
-    return scale_ * phi_.cross_moment_slope(q_, std::cos(theta));
+    return scale_ * phi_.cross_moment_slope_at_angle(q_, theta);
   }
 
  private:
-  const Activation& phi_;
-  const StepActivation* step_;
+  const StepActivation& phi_;
   double q_;
   double scale_;
 };
+
+// One Newton step on G(d) = D(d) - d (stable_correlation_fixed_point) from
+// d = 1 - c, given D(d) and chi = C'(c); all three may be scaled by a common
+// factor. Returns d_next = d + G / (1 - chi) = (D - d chi) / (1 - chi): the
+// first form is accurate for small corrections, the second when d_next << d
+// (on the square-root cusp, where D << d and chi << 1).
+double newton_step(double d, double complement, double chi, double c) {
+  const double gap = complement - d;
+  if (!std::isfinite(gap) || !std::isfinite(chi) || !(chi < 1.0))
+    throw numerical_error("the correlation map has no finite slope below 1 at c = " + describe(c));
+  const double correction = gap / (1.0 - chi);
+  const double next = -correction < 0.5 * d ? d + correction : (complement - d * chi) / (1.0 - chi);
+  if (!(next > 0.0) || !(next <= d))
+    throw numerical_error("Newton's method for the correlation fixed point left [" + describe(c) +
+                          ", 1), where the correlation map is convex");
+  return next;
+}
+
+// The rest of the Newton iteration of stable_correlation_fixed_point for a
+// step activation, in the angle theta = acos(c) < pi/3.
+CorrelationFixedPoint newton_in_angle(const StepCorrelationFromOne& map, double theta,
+                                      int iteration, double q_star) {
+  for (; iteration < max_newton_iterations; ++iteration) {
+    const double complement = map.complement_per_angle(theta);
+    if (complement == 0.0)
+      throw numerical_error(
+          "1 - c* lies below the range of double precision (the Plackett "
+          "kernel underflows at q* = " +
+          describe(q_star) + ")");
+    const double d = one_minus_cos_per_angle(theta);
+    if (complement >= d) return {std::cos(theta), map.slope(theta), theta};
+    const double next = newton_step(d, complement, map.slope(theta), std::cos(theta));
+    // theta_next = 2 asin(sqrt(d_next / 2)), d_next = theta next, in factors
+    // that do not underflow.
+    const double theta_next = 2.0 * std::asin(std::sqrt(theta) * std::sqrt(0.5 * next));
+    if (d - next <= newton_tolerance * next)
+      return {std::cos(theta_next), map.slope(theta_next), theta_next};
+    theta = theta_next;
+  }
+  throw numerical_error("Newton's method for c* did not converge in " +
+                        std::to_string(max_newton_iterations) + " steps");
+}
 
 }  // namespace
 
@@ -215,6 +248,11 @@ std::vector<LengthFixedPoint> length_fixed_points(const Activation& phi,
                          ? hi
                          : std::exp(std::log(lo) + (std::log(hi) - std::log(lo)) * i / intervals);
     const double g = gap(q);
+    // NaN would pass for a sign change below and send the root search a
+    // bracket without one (a Boost error naming toms748_solve).
+    if (std::isnan(g))
+      throw numerical_error("the length map has no value at q = " + describe(q) + " (sw2 = " +
+                            describe(init.sw2) + ", sb2 = " + describe(init.sb2) + ")");
     if (g == 0.0) {
       // A run of exact zeros (relu or linear exactly at sw2 = 2 or 1 with
       // sb2 = 0: every q is fixed) is reported once, at its start.
@@ -261,47 +299,38 @@ CorrelationFixedPoint stable_correlation_fixed_point(const Activation& phi,
   // non-negative coefficients), so G is concave, G(1) = -C(0) < 0, G(d*) = 0
   // and G' < 0 on (d*, 1]: every tangent lies above G, so each iterate stays
   // right of d* and the sequence falls monotonically to it, without a
-  // bracket. The state is the angle theta = acos(c), with every quantity
-  // divided by theta: for a step activation d* can be 1e-511 (issue 15),
-  // far below the doubles, while theta* ~ sqrt(2 d*) is not.
-  const CorrelationFromOne map(phi, init, q_star);
-  double theta = half_pi;
-  // D / theta from the deficit, not as 1 - C(0): a map that keeps every pair
-  // within 1e-250 of c = 1 has C(0) = 1 to rounding.
-  double complement = map.complement_per_angle(theta);
-  for (int iteration = 0; iteration < max_newton_iterations; ++iteration) {
-    const double d = one_minus_cos_per_angle(theta);
-    const double gap = complement - d;  // G / theta
-    const double chi = map.slope(theta);
-    if (!std::isfinite(gap) || !std::isfinite(chi) || !(chi < 1.0))
-      throw numerical_error("the correlation map has no finite slope below 1 at c = " +
-                            describe(std::cos(theta)) + " (q* = " + describe(q_star) + ")");
-    // d_next = d + G / (1 - chi) = (D - d chi) / (1 - chi): the first form
-    // is accurate for small corrections, the second when d_next << d (on
-    // the square-root cusp, where D << d and chi << 1).
-    const double correction = gap / (1.0 - chi);
-    const double next =
-        -correction < 0.5 * d ? d + correction : (complement - d * chi) / (1.0 - chi);
-    if (!(next > 0.0) || !(next <= d))
-      throw numerical_error("Newton's method for c* left [c, 1) at c = " +
-                            describe(std::cos(theta)) + " (q* = " + describe(q_star) + ")");
-    // theta_next = 2 asin(sqrt(d_next / 2)), d_next = theta next, in factors
-    // that do not underflow.
-    const double theta_next = 2.0 * std::asin(std::sqrt(theta) * std::sqrt(0.5 * next));
-    // A smooth activation whose 1 - c* is below the resolution of c:
-    // numerically ordered, chi_1 exceeds 1 by less than that.
-    if (!map.is_step() && std::cos(theta_next) == 1.0) return {1.0, chi1, 0.0};
-    // Quadratic convergence: once a step is at the rounding level of d, the
+  // bracket. The state is c itself while d >= 1/2 (c keeps its digits near
+  // 0); a step activation then continues in the angle theta = acos(c), with
+  // every quantity divided by theta: its d* can be 1e-511 (issue 15), far
+  // below the doubles, while theta* ~ sqrt(2 d*) is not.
+  const auto* step = dynamic_cast<const StepActivation*>(&phi);
+  double c = 0.0;
+  // D from the deficit, not as 1 - C(0): a map that keeps every pair within
+  // 1e-250 of c = 1 has C(0) = 1 to rounding.
+  double complement = correlation_map_complement(phi, init, q_star, c);
+  int iteration = 0;
+  for (; iteration < max_newton_iterations; ++iteration) {
+    const double d = 1.0 - c;
+    const double chi = correlation_map_slope(phi, init, q_star, c);
+    const double next = newton_step(d, complement, chi, c);
+    if (step && next < 0.5) {
+      // On to the angle: theta = acos(1 - next) without cancellation.
+      return newton_in_angle({*step, init, q_star}, 2.0 * std::asin(std::sqrt(0.5 * next)),
+                             iteration, q_star);
+    }
+    // A small step is taken in c, which keeps c's digits near 0 (d = 1 - c
+    // would round them away); a large one from d_next.
+    const double c_next = next >= 0.5 * d ? c + (d - complement) / (1.0 - chi) : 1.0 - next;
+    // chi_1 exceeds 1 by less than the resolution of c: numerically ordered.
+    if (c_next >= 1.0) return {1.0, chi1, 0.0};
+    // Quadratic convergence: once a step is at the rounding level of c, the
     // next one would be far below it.
-    if (d - next <= newton_tolerance * next)
-      return {std::cos(theta_next), map.slope(theta_next), theta_next};
-    theta = theta_next;
-    complement = map.complement_per_angle(theta);
-    if (complement == 0.0)
-      throw numerical_error(
-          "1 - c* lies below the range of double precision (q* = " + describe(q_star) + ")");
-    if (complement >= one_minus_cos_per_angle(theta))
-      return {std::cos(theta), map.slope(theta), theta};
+    if (c_next - c <= newton_tolerance * c_next)
+      return {c_next, correlation_map_slope(phi, init, q_star, c_next), std::acos(c_next)};
+    c = c_next;
+    complement = correlation_map_complement(phi, init, q_star, c);
+    if (complement >= 1.0 - c)
+      return {c, correlation_map_slope(phi, init, q_star, c), std::acos(c)};
   }
   throw numerical_error("Newton's method for c* did not converge in " +
                         std::to_string(max_newton_iterations) + " steps");
