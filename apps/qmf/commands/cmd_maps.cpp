@@ -3,8 +3,9 @@
 #include <iostream>
 #include <memory>
 
-#include "commands/commands.hpp"
 #include "cli/output.hpp"
+#include "commands/commands.hpp"
+#include "qmf/activations/step_activation.hpp"
 #include "qmf/kernel/fixed_points.hpp"
 
 namespace qmf::cli {
@@ -20,12 +21,38 @@ struct MapsOptions {
   bool json = false;
 };
 
+// --depth iterates both maps, and a layer costs the correlation map's 1-D
+// integral: for a step activation with K thresholds K kernel terms per node
+// (K^2 unless equally spaced), for a smooth one a quadrature worth ~2^15
+// such terms (tanh: ~30 ms a layer on a loaded core). The budget keeps an
+// accepted run within a few minutes (issue 15: depth 10^6 ran for hours).
+constexpr double max_layer_work = 268435456.0;  // 2^28 kernel terms
+
+double work_per_layer(const Activation& phi) {
+  const auto* step = dynamic_cast<const StepActivation*>(&phi);
+  if (!step) return 32768.0;
+  const auto k = static_cast<double>(step->thresholds().size());
+  return step->is_uniform_staircase() ? k : k * k;
+}
+
+void require_bounded_depth(const Activation& phi, int depth) {
+  const double work = depth * work_per_layer(phi);
+  if (work > max_layer_work)
+    throw std::invalid_argument(
+        "--depth " + std::to_string(depth) + " with --act " + phi.spec() + " asks for " +
+        format_number(work) + " kernel terms (depth x terms per layer), more than the limit " +
+        format_number(max_layer_work) + " (a few minutes); at most --depth " +
+        std::to_string(static_cast<long long>(max_layer_work / work_per_layer(phi))) +
+        " for this activation");
+}
+
 Json maps_result(const MapsOptions& o) {
   if (!(o.c0 >= -1.0 && o.c0 <= 1.0)) throw std::invalid_argument("--c0 must lie in [-1, 1]");
   if (!(std::isfinite(o.q0) && o.q0 > 0.0))
     throw std::invalid_argument("--q0 must be a positive finite number");
   validate(o.init);
   const auto phi = make_activation(o.act);
+  if (o.depth > 0) require_bounded_depth(*phi, o.depth);
   const auto fixed = mean_field_fixed_point(*phi, o.init, o.q0);
   Json out = header("maps");
   out["act"] = phi->spec();
@@ -40,11 +67,18 @@ Json maps_result(const MapsOptions& o) {
         {{"q", number(p.q, "q")}, {"chi_q", number(p.chi_q, "chi_q")}, {"stable", p.stable}});
   out["q_fixed_points"] = points;
   out["c_star"] = number(fixed.correlation.c, "c_star");
+  // 1 - c* = 2 sin^2(theta*/2) from the angle, which keeps its digits where
+  // c_star has rounded to 1 (docs/output_format.md).
+  // (Far from 1, c_star itself is exact enough.)
+  if (const double c = fixed.correlation.c, theta = fixed.correlation.angle; theta > 0.0)
+    out["log10_one_minus_c_star"] = number(
+        c <= 0.5 ? std::log10(1.0 - c) : std::log10(2.0) + 2.0 * std::log10(std::sin(0.5 * theta)),
+        "log10_one_minus_c_star");
   out["chi_q"] = number(fixed.length.chi_q, "chi_q");
   out["chi_c"] = number(fixed.correlation.chi_c, "chi_c");
-  out["chi_1"] = number(fixed.chi_1, "chi_1");
-  out["xi_q"] = number(fixed.xi_q, "xi_q");
-  out["xi_c"] = number(fixed.xi_c, "xi_c");
+  set_number(out, "chi_1", fixed.chi_1);
+  set_number(out, "xi_q", fixed.xi_q);
+  set_number(out, "xi_c", fixed.xi_c);
   if (o.depth >= 0) {
     Json layers = Json::array();
     for (const auto& s : iterate_maps(*phi, o.init, o.q0, o.c0, o.depth))
@@ -88,7 +122,10 @@ void add_maps_command(CLI::App& app) {
   cmd->add_option("--q0", options->q0, "initial pre-activation variance")->capture_default_str();
   cmd->add_option("--c0", options->c0, "initial correlation for the layer iteration")
       ->capture_default_str();
-  cmd->add_option("--depth", options->depth, "also iterate the maps for L layers")
+  cmd->add_option("--depth", options->depth,
+                  "also iterate the maps for L layers (L x terms per layer <= 2^28: terms are "
+                  "K for quant:N, K^2 for other steps with K thresholds, 2^15 for smooth "
+                  "activations)")
       ->check(CLI::Range(0, 1000000));
   cmd->add_flag("--json", options->json, "print one JSON object");
   cmd->callback([options] { print(maps_result(*options), options->json); });

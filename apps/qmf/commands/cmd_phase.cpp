@@ -7,14 +7,14 @@
 #include <stdexcept>
 #include <string>
 
-#include "commands/commands.hpp"
 #include "cli/grid_range.hpp"
 #include "cli/output.hpp"
-#include "figures/phase_figure.hpp"
 #include "cli/progress_bar.hpp"
+#include "cli/shared_options.hpp"
+#include "commands/commands.hpp"
+#include "figures/phase_figure.hpp"
 #include "qmf/kernel/critical_line.hpp"
 #include "qmf/kernel/phase_diagram.hpp"
-#include "cli/shared_options.hpp"
 
 namespace qmf::cli {
 
@@ -48,8 +48,11 @@ Json range_json(const std::vector<double>& values) {
 
 Json line_json(const std::vector<CriticalLinePoint>& line) {
   Json points = Json::array();
-  for (const auto& p : line)
-    points.push_back({{"sb2", p.sb2}, {"sw2", p.sw2}, {"xi_c", number(p.xi_c, "xi_c")}});
+  for (const auto& p : line) {
+    Json point = {{"sb2", p.sb2}, {"sw2", p.sw2}};
+    set_number(point, "xi_c", p.xi_c);
+    points.push_back(point);
+  }
   return points;
 }
 

@@ -7,8 +7,8 @@
 #include <utility>
 #include <vector>
 
-#include "figures/figure.hpp"
 #include "cli/output.hpp"
+#include "figures/figure.hpp"
 
 namespace qmf::cli {
 
@@ -60,12 +60,16 @@ std::string colour_ticks(const ColourRange& range) {
       }
     if (ticks.size() >= 4) break;
   }
+  // A degenerate range (every xi_c within 1 % of the others) can leave no
+  // mantissa inside it: then its lower end is the one tick.
+  if (ticks.empty() && !range.capped) ticks.push_back(range.lo);
   std::ostringstream out;
   out << "set cbtics (";
   for (std::size_t i = 0; i < ticks.size(); ++i) out << (i ? ", " : "") << ticks[i];
   if (range.capped) {
     char label[64];
-    std::snprintf(label, sizeof label, ", '≥ %.3g' %.17g", range.hi, range.hi);
+    std::snprintf(label, sizeof label, "%s'≥ %.3g' %.17g", ticks.empty() ? "" : ", ", range.hi,
+                  range.hi);
     out << label;
   }
   out << ")\n";
