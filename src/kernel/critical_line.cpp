@@ -1,9 +1,9 @@
 #include "qmf/kernel/critical_line.hpp"
 
 #include <algorithm>
-#include <boost/math/policies/error_handling.hpp>
 #include <limits>
 #include <optional>
+#include <stdexcept>
 
 #include "parallel/first_exception.hpp"
 #include "qmf/errors.hpp"
@@ -23,9 +23,9 @@ std::optional<CriticalLinePoint> line_point(const Activation& phi, double sb2) {
     return CriticalLinePoint{sb2, transition.sw2, std::numeric_limits<double>::infinity()};
   } catch (const numerical_error&) {
     return std::nullopt;
-  } catch (const boost::math::evaluation_error&) {
-    // A root search handed a bracket without a sign change: at extreme sb2
-    // (1e300) chi_1 overflows to NaN along the scan. No point either.
+  } catch (const std::domain_error&) {
+    // Boost's root search handed a bracket without a sign change: at extreme
+    // sb2 (1e300) chi_1 overflows to NaN along the scan. No point either.
     return std::nullopt;
   }
 }

@@ -31,6 +31,13 @@ double bracketed_root(F&& f, double lo, double hi, double f_lo, double f_hi) {
   return 0.5 * (bracket.first + bracket.second);
 }
 
+std::string describe(double x) {
+  std::ostringstream out;
+  out.precision(6);
+  out << x;
+  return out.str();
+}
+
 // Where the positive fixed points can be: above sb2 (the map is at least sb2)
 // and, for bounded phi, below sw2 sup|phi|^2 + sb2.
 std::pair<double, double> length_search_range(const Activation& phi, const Initialization& init) {
@@ -41,14 +48,11 @@ std::pair<double, double> length_search_range(const Activation& phi, const Initi
   const double hi = std::isfinite(bound) ? (init.sw2 * bound * bound + init.sb2) * (1.0 + 1e-12)
                                          : 1e12 * std::max(1.0, init.sb2);
   const double lo = init.sb2 > 0.0 ? init.sb2 : 1e-12 * std::min(hi, 1.0);
+  if (!(lo > 0.0))
+    throw numerical_error("sw2 = " + describe(init.sw2) +
+                          " puts every fixed point of the length map below the range of double "
+                          "precision");
   return {lo, hi};
-}
-
-std::string describe(double x) {
-  std::ostringstream out;
-  out.precision(6);
-  out << x;
-  return out.str();
 }
 
 // The fixed point q lies on, to the resolution of its root: the gap's

@@ -1,5 +1,6 @@
 // The ensemble of random nets: parallel over nets, reduced in net order.
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -39,6 +40,7 @@ double memory_bytes(const SimulationSettings& s) {
 }
 
 constexpr double memory_limit_bytes = 4.0 * 1024 * 1024 * 1024;
+constexpr double max_weight_draws = 1e10;
 
 // A net whose signal or gradient leaves double precision has no statistics
 // to report: say where, rather than print inf or NaN.
@@ -69,6 +71,17 @@ void validate(const SimulationSettings& s) {
   require(!s.c0.empty(), "--c0 needs at least one correlation");
   for (const double c : s.c0) require(c >= -1.0 && c <= 1.0, "--c0 must lie in [-1, 1]");
   require(s.threads <= 1024, "--threads must be at most 1024");
+  // Every layer of every net draws its width^2 weights, twice with the
+  // backward pass: ~17 ns a draw and product on one core, so the limit keeps
+  // a run within a few minutes (issue 15: width 10^6 would take days).
+  const double draws = (s.backward ? 2.0 : 1.0) * s.nets * s.depth * static_cast<double>(s.width) *
+                       static_cast<double>(s.width);
+  char count[32];
+  std::snprintf(count, sizeof count, "%.3g", draws);
+  require(draws <= max_weight_draws,
+          "--width, --depth and --nets ask for " + std::string(count) +
+              " weight draws (nets x depth x width^2, x2 with the backward pass); the limit is "
+              "1e10 (a few minutes)");
   const double gib = memory_bytes(s) / (1024.0 * 1024 * 1024);
   require(memory_bytes(s) <= memory_limit_bytes, "--width, --depth, --nets and --threads ask for " +
                                                      std::to_string(gib).substr(0, 6) +

@@ -10,13 +10,13 @@
 #include <numbers>
 #include <sstream>
 
-#include "commands/commands.hpp"
-#include "figures/figure.hpp"
 #include "cli/output.hpp"
 #include "cli/progress_bar.hpp"
+#include "cli/shared_options.hpp"
+#include "commands/commands.hpp"
+#include "figures/figure.hpp"
 #include "qmf/kernel/critical.hpp"
 #include "qmf/simulation/simulate.hpp"
-#include "cli/shared_options.hpp"
 
 namespace qmf::cli {
 
@@ -255,7 +255,9 @@ void add_figure1_command(CLI::App& app) {
   cmd->add_option("--c0", o->settings.c0, "initial correlations, one input pair each")
       ->delimiter(',')
       ->capture_default_str();
-  cmd->add_option("--width", o->settings.width, "width n")->capture_default_str();
+  cmd->add_option("--width", o->settings.width,
+                  "width n (nets x depth x n^2 weight draws, x2 backward, at most 1e10)")
+      ->capture_default_str();
   cmd->add_option("--depth", o->settings.depth, "depth L")->capture_default_str();
   cmd->add_option("--nets", o->settings.nets, "independent nets per sigma_w")
       ->capture_default_str();

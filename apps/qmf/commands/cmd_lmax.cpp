@@ -1,5 +1,6 @@
 // qmf lmax: the largest correlation depth scale an N-level activation reaches,
 // L_max(N) = k xi_max(N), with the paper's power-law fit (theory.md section 3).
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <iostream>
@@ -8,13 +9,13 @@
 #include <optional>
 #include <sstream>
 
-#include "commands/commands.hpp"
 #include "cli/level_list.hpp"
-#include "figures/lmax_figure.hpp"
 #include "cli/output.hpp"
-#include "qmf/numerics/line_fit.hpp"
-#include "qmf/depth/quantizer_depth.hpp"
 #include "cli/shared_options.hpp"
+#include "commands/commands.hpp"
+#include "figures/lmax_figure.hpp"
+#include "qmf/depth/quantizer_depth.hpp"
+#include "qmf/numerics/line_fit.hpp"
 
 namespace qmf::cli {
 
@@ -94,6 +95,26 @@ int smallest_levels_reaching(double depth, double k, OptimumCache& cache) {
   return hi;
 }
 
+// Each listed N costs about N + 4096 basic operations (sums over the N
+// levels, repeated by a root search of fixed length), ~0.5 us each: 2..2000
+// takes 4.6 s, one N = 2^20 of the Lloyd-Max family 0.5 s. The budget keeps
+// any accepted list within a few minutes; 2..100000 (5e9) would take hours.
+constexpr double max_level_work = 268435456.0;  // 2^28
+
+void require_bounded_work(const std::vector<int>& levels, const std::vector<int>& fit_levels) {
+  std::vector<int> all = levels;
+  all.insert(all.end(), fit_levels.begin(), fit_levels.end());
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  double work = 0.0;
+  for (int n : all) work += n + 4096.0;
+  if (work > max_level_work)
+    throw std::invalid_argument(
+        "--levels, --fit: the listed N sum to " + format_number(std::round(work)) +
+        " units of work (N + 4096 each), more than the limit " + format_number(max_level_work) +
+        " (a few minutes); list fewer or smaller N");
+}
+
 Json lmax_result(const LmaxOptions& o) {
   if (!(o.k > 0.0 && std::isfinite(o.k)))
     throw std::invalid_argument("--k must be positive and finite");
@@ -101,6 +122,7 @@ Json lmax_result(const LmaxOptions& o) {
     throw std::invalid_argument("--depth must be a positive finite number of layers");
   const auto levels = parse_level_list(o.levels, "--levels");
   const auto fit_levels = o.fit ? parse_level_list(*o.fit, "--fit") : std::vector<int>{};
+  require_bounded_work(levels, fit_levels);
   const bool lloyd = o.family == "lloyd";
   OptimumCache cache(lloyd ? QuantizerFamily::lloyd_max : QuantizerFamily::uniform);
   OptimumCache uniform(QuantizerFamily::uniform);
@@ -227,7 +249,8 @@ void add_lmax_command(CLI::App& app) {
       "lmax",
       "Maximal depth scale xi_max(N) and trainable depth L_max = k xi_max of N-level activations");
   cmd->add_option("--levels", options->levels,
-                  "level counts N: integers and ranges a..b, e.g. 2..64,128")
+                  "level counts N: integers and ranges a..b, e.g. 2..64,128 (with --fit, the "
+                  "sum of N + 4096 over all N is limited to 2^28, a few minutes)")
       ->required();
   cmd->add_option("--family", options->family, "uniform (quant:N) or lloyd (lloyd:N, Lloyd-Max)")
       ->check(CLI::IsMember({"uniform", "lloyd"}))

@@ -9,13 +9,13 @@
 #include <optional>
 #include <sstream>
 
-#include "commands/commands.hpp"
-#include "figures/figure.hpp"
 #include "cli/output.hpp"
 #include "cli/progress_bar.hpp"
+#include "cli/shared_options.hpp"
+#include "commands/commands.hpp"
+#include "figures/figure.hpp"
 #include "qmf/errors.hpp"
 #include "qmf/simulation/simulate.hpp"
-#include "cli/shared_options.hpp"
 
 namespace qmf::cli {
 
@@ -241,7 +241,10 @@ void add_simulate_command(CLI::App& app) {
   cmd->add_option("--act", o->act, "activation spec (sign, tanh, quant:16, ...)")->required();
   cmd->add_option("--sw2", o->settings.init.sw2, "weight variance sigma_w^2")->required();
   cmd->add_option("--sb2", o->settings.init.sb2, "bias variance sigma_b^2")->capture_default_str();
-  cmd->add_option("--width", o->settings.width, "width n of every layer")->required();
+  cmd->add_option("--width", o->settings.width,
+                  "width n of every layer (nets x depth x n^2 weight draws, x2 with the "
+                  "backward pass, at most 1e10)")
+      ->required();
   cmd->add_option("--depth", o->settings.depth, "number of layers L")->required();
   cmd->add_option("--q0", o->settings.q0, "pre-activation variance of the inputs")
       ->capture_default_str();
