@@ -4,8 +4,8 @@
 #include <memory>
 
 #include "cli/output.hpp"
+#include "cli/work_limit.hpp"
 #include "commands/commands.hpp"
-#include "qmf/activations/step_activation.hpp"
 #include "qmf/kernel/fixed_points.hpp"
 
 namespace qmf::cli {
@@ -21,38 +21,15 @@ struct MapsOptions {
   bool json = false;
 };
 
-// --depth iterates both maps, and a layer costs the correlation map's 1-D
-// integral: for a step activation with K thresholds K kernel terms per node
-// (K^2 unless equally spaced), for a smooth one a quadrature worth ~2^15
-// such terms (tanh: ~30 ms a layer on a loaded core). The budget keeps an
-// accepted run within a few minutes (issue 15: depth 10^6 ran for hours).
-constexpr double max_layer_work = 268435456.0;  // 2^28 kernel terms
-
-double work_per_layer(const Activation& phi) {
-  const auto* step = dynamic_cast<const StepActivation*>(&phi);
-  if (!step) return 32768.0;
-  const auto k = static_cast<double>(step->thresholds().size());
-  return step->is_uniform_staircase() ? k : k * k;
-}
-
-void require_bounded_depth(const Activation& phi, int depth) {
-  const double work = depth * work_per_layer(phi);
-  if (work > max_layer_work)
-    throw std::invalid_argument(
-        "--depth " + std::to_string(depth) + " with --act " + phi.spec() + " asks for " +
-        format_number(work) + " kernel terms (depth x terms per layer), more than the limit " +
-        format_number(max_layer_work) + " (a few minutes); at most --depth " +
-        std::to_string(static_cast<long long>(max_layer_work / work_per_layer(phi))) +
-        " for this activation");
-}
-
 Json maps_result(const MapsOptions& o) {
   if (!(o.c0 >= -1.0 && o.c0 <= 1.0)) throw std::invalid_argument("--c0 must lie in [-1, 1]");
   if (!(std::isfinite(o.q0) && o.q0 > 0.0))
     throw std::invalid_argument("--q0 must be a positive finite number");
   validate(o.init);
   const auto phi = make_activation(o.act);
-  if (o.depth > 0) require_bounded_depth(*phi, o.depth);
+  // --depth iterates both maps: one correlation-map evaluation per layer.
+  if (o.depth > 0)
+    require_bounded_work(*phi, o.depth, "--depth " + std::to_string(o.depth), "layers");
   const auto fixed = mean_field_fixed_point(*phi, o.init, o.q0);
   Json out = header("maps");
   out["act"] = phi->spec();
