@@ -6,12 +6,13 @@
 // again (rather than calling into the subcommands) keeps each figure exactly
 // the documented command line, with its own output rules and exit status.
 #include <fcntl.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -21,8 +22,6 @@
 
 #include "cli/comma_list.hpp"
 #include "commands/commands.hpp"
-
-extern char** environ;
 
 namespace qmf::cli {
 
@@ -67,13 +66,20 @@ int run_self(const std::vector<std::string>& args) {
   std::vector<std::string> copies = args;
   for (auto& a : copies) argv.push_back(a.data());
   argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  pid_t child = 0;
-  const int error = posix_spawn(&child, "/proc/self/exe", &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (error != 0) throw std::runtime_error("cannot run /proc/self/exe");
+  const pid_t parent = ::getpid();
+  const pid_t child = ::fork();
+  if (child < 0) throw std::runtime_error("cannot run /proc/self/exe");
+  if (child == 0) {
+    // Killing `qmf figures` kills the figure it is rendering too (issue 15:
+    // the child kept running and writing); the check after prctl covers a
+    // parent that died before it.
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (::getppid() != parent) ::_exit(1);
+    const int null = ::open("/dev/null", O_WRONLY);
+    if (null < 0 || ::dup2(null, STDOUT_FILENO) < 0) ::_exit(1);
+    ::execv("/proc/self/exe", argv.data());
+    ::_exit(1);
+  }
   int status = 0;
   waitpid(child, &status, 0);
   return WIFEXITED(status) ? WEXITSTATUS(status) : 1;

@@ -1,12 +1,17 @@
 #include "figures/figure.hpp"
 
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <charconv>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 
 namespace qmf::cli {
 
@@ -53,10 +58,36 @@ std::string preserve_svg_spaces(std::string svg) {
   return svg;
 }
 
+constexpr std::string_view temporary_prefix = "qmf-figure-";
+
+// A render killed before its destructor ran (SIGKILL, SIGTERM) leaves its
+// directory behind; the directory names its process, so the next render
+// removes the directories of processes that no longer exist.
+void remove_orphaned_directories(const fs::path& parent) {
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(parent, error)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(temporary_prefix, 0) != 0) continue;
+    const auto dash = name.find('-', temporary_prefix.size());
+    if (dash == std::string::npos) continue;
+    long pid = 0;
+    const char* first = name.data() + temporary_prefix.size();
+    const auto [end, status] = std::from_chars(first, name.data() + dash, pid);
+    if (status != std::errc() || end != name.data() + dash || pid <= 0) continue;
+    if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
+      std::error_code ignored;
+      fs::remove_all(entry.path(), ignored);
+    }
+  }
+}
+
 class TemporaryDirectory {
  public:
   TemporaryDirectory() {
-    std::string pattern = (fs::temp_directory_path() / "qmf-figure-XXXXXX").string();
+    remove_orphaned_directories(fs::temp_directory_path());
+    std::string pattern = (fs::temp_directory_path() /
+                           (std::string(temporary_prefix) + std::to_string(::getpid()) + "-XXXXXX"))
+                              .string();
     if (!mkdtemp(pattern.data())) throw std::runtime_error("cannot create a temporary directory");
     path_ = pattern;
   }
