@@ -10,7 +10,7 @@ lists, huge and tiny numbers. Every run must
   documented form: null plus "<key>_infinite": true (docs/output_format.md).
 
 Usage: fuzz_cli.py QMF_BINARY [--long] [--seed S] [--count N] [--jobs J]
-The default run (1200 cheap vectors, the issue's reproductions among them) takes
+The default run (1000 cheap vectors, the issue's reproductions among them) takes
 under a minute on two loaded cores;
 --long runs 20000 vectors with larger sizes. Prints one line per failing vector
 (the command to reproduce it) and a summary; exits 1 if any failed.
@@ -21,6 +21,7 @@ import json
 import math
 import os
 import random
+import re
 import shlex
 import subprocess
 import sys
@@ -159,7 +160,8 @@ class Generator:
 
     def phase(self):
         n = 8 if self.long else 4
-        return ["phase", "--act", self.spec(), "--sw2", self.grid(0.1, 4, n),
+        # Smooth activations cost ~0.4 s a grid point: long mode only.
+        return ["phase", "--act", self.spec(step_only=not self.long), "--sw2", self.grid(0.1, 4, n),
                 "--sb2", self.grid(0, 1, n), "--line-points", self.integer(2, 4),
                 "--threads", "1"]
 
@@ -223,6 +225,10 @@ def check(qmf, args, timeout):
     lines = stderr.splitlines()
     if status != 0 and len(lines) != 1:
         return f"exit {status} with {len(lines)} stderr lines: {stderr[:200]!r}"
+    # Messages say what failed in qmf's terms, not in a library's internals.
+    echoed_nan = any("nan" in a.lower() for a in args)
+    if "boost::" in stderr or (not echoed_nan and re.search(r"\bnan\b", stderr.lower())):
+        return f"a message leaks internals: {stderr.strip()[:200]}"
     if status == 0 and "--json" in args and args[0] not in ("figures",):
         try:
             document = json.loads(run.stdout, parse_constant=reject_constant)
@@ -239,11 +245,11 @@ def main():
     parser.add_argument("qmf")
     parser.add_argument("--long", action="store_true", help="20000 vectors, larger sizes")
     parser.add_argument("--seed", type=int, default=15)
-    parser.add_argument("--count", type=int, help="number of vectors (1200, or 20000 with --long)")
+    parser.add_argument("--count", type=int, help="number of vectors (1000, or 20000 with --long)")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per run")
     options = parser.parse_args()
-    count = options.count or (20000 if options.long else 1200)
+    count = options.count or (20000 if options.long else 1000)
     generator = Generator(random.Random(options.seed), options.long)
     vectors = ISSUE_15 + [generator.vector() for _ in range(count - len(ISSUE_15))]
     count = len(vectors)
