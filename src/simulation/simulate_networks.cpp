@@ -71,6 +71,10 @@ void validate(const SimulationSettings& s) {
   require(!s.c0.empty(), "--c0 needs at least one correlation");
   for (const double c : s.c0) require(c >= -1.0 && c <= 1.0, "--c0 must lie in [-1, 1]");
   require(s.threads <= 1024, "--threads must be at most 1024");
+  const double gib = memory_bytes(s) / (1024.0 * 1024 * 1024);
+  require(memory_bytes(s) <= memory_limit_bytes, "--width, --depth, --nets and --threads ask for " +
+                                                     std::to_string(gib).substr(0, 6) +
+                                                     " GiB of memory; the limit is 4 GiB");
   // Every layer of every net draws its width^2 weights, twice with the
   // backward pass: ~17 ns a draw and product on one core, so the limit keeps
   // a run within a few minutes (issue 15: width 10^6 would take days).
@@ -82,10 +86,6 @@ void validate(const SimulationSettings& s) {
           "--width, --depth and --nets ask for " + std::string(count) +
               " weight draws (nets x depth x width^2, x2 with the backward pass); the limit is "
               "1e10 (a few minutes)");
-  const double gib = memory_bytes(s) / (1024.0 * 1024 * 1024);
-  require(memory_bytes(s) <= memory_limit_bytes, "--width, --depth, --nets and --threads ask for " +
-                                                     std::to_string(gib).substr(0, 6) +
-                                                     " GiB of memory; the limit is 4 GiB");
 }
 
 std::vector<SimulatedLayer> simulate_networks(const Activation& phi,

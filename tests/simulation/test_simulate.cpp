@@ -7,10 +7,10 @@
 #include <iterator>
 #include <string>
 
-#include "simulation/normal_generator.hpp"
 #include "qmf/errors.hpp"
 #include "qmf/numerics/gaussian_expectation.hpp"
 #include "qmf/simulation/simulate.hpp"
+#include "simulation/normal_generator.hpp"
 
 namespace {
 
@@ -279,6 +279,10 @@ TEST_CASE("bad simulation settings name the offending option", "[simulate]") {
   s = good;
   s.width = 100000000;  // 8 * 3 * 1e8 * 2 * 2 threads: 9 GiB of pre-activations
   expect_error(s, "GiB");
+  // Little memory, but 2 x 2 nets x 1e10 weights to draw: days of work (issue 15).
+  s = good;
+  s.width = 100000;
+  expect_error(s, "weight draws");
 }
 
 TEST_CASE("a net that overflows double precision is reported, not averaged", "[simulate]") {
