@@ -312,6 +312,13 @@ CorrelationFixedPoint stable_correlation_fixed_point(const Activation& phi,
   // D from the deficit, not as 1 - C(0): a map that keeps every pair within
   // 1e-250 of c = 1 has C(0) = 1 to rounding.
   double complement = correlation_map_complement(phi, init, q_star, c);
+  // Not even independent inputs decorrelate: phi is constant to double
+  // precision at this q* (thresholds 48 standard deviations out).
+  if (complement == 0.0)
+    throw numerical_error(
+        "1 - c* lies below the range of double precision: phi(u) is constant "
+        "to rounding for u ~ N(0, q* = " +
+        describe(q_star) + ")");
   int iteration = 0;
   for (; iteration < max_newton_iterations; ++iteration) {
     const double d = 1.0 - c;
