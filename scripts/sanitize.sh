@@ -20,4 +20,4 @@ export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
 meson compile -C "$build" -j "$jobs"
 # Sanitized tests run several times slower: scale meson's timeouts.
-meson test -C "$build" -j "$jobs" --print-errorlogs --timeout-multiplier 6 "$@"
+meson test -C "$build" --num-processes "$jobs" --print-errorlogs --timeout-multiplier 6 "$@"
