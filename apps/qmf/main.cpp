@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "cli/shared_options.hpp"
 #include "commands/commands.hpp"
 #include "qmf/errors.hpp"
 #include "qmf_version.hpp"
@@ -104,6 +105,7 @@ int main(int argc, char** argv) {
   qmf::cli::add_phase_command(app);
   qmf::cli::add_cmap_command(app);
   qmf::cli::add_figures_command(app);
+  qmf::cli::require_decimal_numbers(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -93,6 +93,15 @@ std::unique_ptr<Activation> make_quantizer(const std::string& spec, const std::s
 std::unique_ptr<Activation> make_lloyd(const std::string& spec, const std::string& argument,
                                        const std::vector<std::string>& parts) {
   const int n = parse_level_count(spec, argument);
+  // Lloyd-Max thresholds are not equally spaced: the Plackett kernel sums
+  // over all N^2 threshold pairs at every quadrature node (1.9 s for one
+  // `maps` at N = 1024, 25 s at 10^5), with no O(N) route as for quant:N.
+  // Beyond this N every command using it would run for hours (issue 15, item 7).
+  constexpr int max_lloyd_levels = 1024;
+  if (n > max_lloyd_levels)
+    fail(spec, "lloyd:N as an activation is limited to N <= " + std::to_string(max_lloyd_levels) +
+                   " (its correlation integrals cost O(N^2) per point; `lmax --family lloyd` "
+                   "reaches larger N by its own route)");
   const auto options = parse_options(spec, parts, {"S"});
   const double scale = options.count("S") ? parse_number(spec, options.at("S"), "S") : 1.0;
   if (scale <= 0.0) fail(spec, "S must be positive");

@@ -38,6 +38,11 @@ class PlackettKernel {
   /// composite Gauss-Legendre rule (see the definition for why it suffices).
   [[nodiscard]] double deficit(double c) const;
 
+  /// (1/theta) int_0^theta kernel(cos phi) dphi = 2 pi deficit(cos theta) /
+  /// theta for theta in [0, pi/2]: the deficit per unit angle from rho = 1,
+  /// which does not underflow where 1 - cos theta (or the deficit) does.
+  [[nodiscard]] double mean_over_angle(double theta) const;
+
   /// E[phi(u1) phi(u2)] - E[phi]^2 for c in [-1, 1] by adaptive Gauss-Kronrod
   /// in theta = asin(rho): a route independent of deficit(), kept to check it
   /// and Owen's T.
@@ -47,7 +52,7 @@ class PlackettKernel {
   [[nodiscard]] double general_sum(double one_plus_rho, double one_minus_rho) const;
   [[nodiscard]] double staircase_sum(double one_plus_rho, double one_minus_rho) const;
   [[nodiscard]] double at_angle_from_one(double phi) const;
-  [[nodiscard]] double gauss_legendre_panel(double lo, double hi) const;
+  [[nodiscard]] double gauss_legendre_mean(double lo, double hi) const;
 
   std::vector<double> a_;
   std::vector<double> h_;
@@ -206,7 +211,10 @@ inline double PlackettKernel::at_angle_from_one(double phi) const {
   return (*this)(1.0 + std::cos(phi), 2.0 * half_sine * half_sine);
 }
 
-inline double PlackettKernel::gauss_legendre_panel(double lo, double hi) const {
+// The mean of kernel(cos phi) over [lo, hi] (the weights sum to 2): the
+// panel's width is applied by the caller, relative to the whole interval, so
+// that nothing underflows when the interval is tiny.
+inline double PlackettKernel::gauss_legendre_mean(double lo, double hi) const {
   using rule = boost::math::quadrature::gauss<double, 12>;
   const auto& x = rule::abscissa();  // the 6 positive nodes of the symmetric rule
   const auto& w = rule::weights();
@@ -215,7 +223,7 @@ inline double PlackettKernel::gauss_legendre_panel(double lo, double hi) const {
   double sum = 0.0;
   for (std::size_t i = 0; i < x.size(); ++i)
     sum += w[i] * (at_angle_from_one(mid - half * x[i]) + at_angle_from_one(mid + half * x[i]));
-  return half * sum;
+  return 0.5 * sum;
 }
 
 inline double PlackettKernel::deficit(double c) const {
@@ -232,14 +240,21 @@ inline double PlackettKernel::deficit(double c) const {
   // finest] closes the rule. Checked against an over-refined long-double reference in
   // tests/test_step_activation_fast.cpp.
   const double phi0 = std::acos(std::clamp(c, 0.0, 1.0));
+  return phi0 * mean_over_angle(phi0) / plackett::two_pi;
+}
+
+inline double PlackettKernel::mean_over_angle(double theta) const {
+  // The panels of deficit(): [theta/2, theta], [theta/4, theta/2], ... down
+  // to the finest, each weighted by its share of [0, theta].
   double total = 0.0;
-  double hi = phi0;
+  double hi = theta;
+  double share = 1.0;
   while (hi > finest_panel_) {
-    total += gauss_legendre_panel(0.5 * hi, hi);
+    share *= 0.5;
+    total += share * gauss_legendre_mean(0.5 * hi, hi);
     hi *= 0.5;
   }
-  total += gauss_legendre_panel(0.0, hi);
-  return total / plackett::two_pi;
+  return total + share * gauss_legendre_mean(0.0, hi);
 }
 
 inline double PlackettKernel::covariance_adaptive(double c) const {

@@ -13,6 +13,7 @@ using qmf::SmoothActivation;
 
 class Tanh final : public SmoothActivation {
  public:
+  [[nodiscard]] bool square_grows_outward() const override { return true; }
   [[nodiscard]] std::string spec() const override { return "tanh"; }
   [[nodiscard]] double bound() const override { return 1.0; }
   [[nodiscard]] double value(double x) const override;
@@ -26,6 +27,7 @@ class Tanh final : public SmoothActivation {
 
 class HardTanh final : public SmoothActivation {
  public:
+  [[nodiscard]] bool square_grows_outward() const override { return true; }
   [[nodiscard]] std::string spec() const override { return "hardtanh"; }
   [[nodiscard]] double bound() const override { return 1.0; }
   [[nodiscard]] double value(double x) const override;
@@ -45,6 +47,7 @@ class HardTanh final : public SmoothActivation {
 /// phi(x) = erf(x): the arcsine kernel in closed form.
 class Erf final : public SmoothActivation {
  public:
+  [[nodiscard]] bool square_grows_outward() const override { return true; }
   [[nodiscard]] std::string spec() const override { return "erf"; }
   [[nodiscard]] double bound() const override { return 1.0; }
   [[nodiscard]] double value(double x) const override;
@@ -65,6 +68,7 @@ class Erf final : public SmoothActivation {
 /// phi(x) = max(x, 0): the arc-cosine kernel of degree 1 in closed form.
 class Relu final : public SmoothActivation {
  public:
+  [[nodiscard]] bool square_grows_outward() const override { return true; }
   [[nodiscard]] std::string spec() const override { return "relu"; }
   [[nodiscard]] double bound() const override;
   [[nodiscard]] double value(double x) const override { return x > 0.0 ? x : 0.0; }
@@ -87,6 +91,7 @@ class Relu final : public SmoothActivation {
 
 class Linear final : public SmoothActivation {
  public:
+  [[nodiscard]] bool square_grows_outward() const override { return true; }
   [[nodiscard]] std::string spec() const override { return "linear"; }
   [[nodiscard]] double bound() const override;
   [[nodiscard]] double value(double x) const override { return x; }

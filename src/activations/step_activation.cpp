@@ -191,6 +191,15 @@ double StepActivation::stein_log_slope(double q) const {
   return 0.5 * weighted_sum / density_sum;
 }
 
+bool StepActivation::square_grows_outward() const {
+  for (std::size_t k = 0; k < thresholds_.size(); ++k) {
+    const double inner = thresholds_[k] > 0.0 ? levels_[k] : levels_[k + 1];
+    const double outer = thresholds_[k] > 0.0 ? levels_[k + 1] : levels_[k];
+    if (thresholds_[k] != 0.0 && outer * outer < inner * inner) return false;
+  }
+  return true;
+}
+
 double StepActivation::cross_moment_plackett(double q, double c) const {
   const double m = mean(q);
   return m * m + plackett_kernel(q).covariance_adaptive(c);
@@ -208,6 +217,16 @@ double StepActivation::cross_moment_slope(double q, double c) const {
   if (c >= 1.0) return std::numeric_limits<double>::infinity();
   // Plackett's identity: sum_kl h_k h_l pdf2(a_k, a_l; c).
   return plackett_kernel(q)(1.0 + c, 1.0 - c) / (2.0 * pi * std::sqrt((1.0 - c) * (1.0 + c)));
+}
+
+double StepActivation::cross_moment_deficit_per_angle(double q, double theta) const {
+  return plackett_kernel(q).mean_over_angle(theta) / (2.0 * pi);
+}
+
+double StepActivation::cross_moment_slope_at_angle(double q, double theta) const {
+  const double half_sine = std::sin(0.5 * theta);
+  return plackett_kernel(q)(1.0 + std::cos(theta), 2.0 * half_sine * half_sine) /
+         (2.0 * pi * std::sin(theta));
 }
 
 std::unique_ptr<StepActivation> make_uniform_quantizer(int levels, double amplitude,

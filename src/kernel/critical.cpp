@@ -137,6 +137,9 @@ SmoothCriticalPoint order_chaos_transition(const Activation& phi, double sb2) {
   for (int decade = 0; decade < 30; ++decade) {
     const double b = std::log(sb2) + std::log(10.0) * (decade + 1) * 0.5;
     const double f_b = excess(b);
+    // chi_1 overflowing to NaN (sb2 = 1e300) ends the scan: no sign change
+    // to hand the root search (it would fail in Boost's words).
+    if (std::isnan(f_b)) break;
     if ((f_a < 0.0) != (f_b < 0.0)) {
       const double q =
           std::exp(detail::bracketed_root(excess, a, b, f_a, f_b, "the order-chaos transition"));

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <limits>
 #include <optional>
+#include <stdexcept>
 
+#include "parallel/first_exception.hpp"
 #include "qmf/errors.hpp"
 #include "qmf/kernel/critical.hpp"
 
@@ -21,6 +23,10 @@ std::optional<CriticalLinePoint> line_point(const Activation& phi, double sb2) {
     return CriticalLinePoint{sb2, transition.sw2, std::numeric_limits<double>::infinity()};
   } catch (const numerical_error&) {
     return std::nullopt;
+  } catch (const std::domain_error&) {
+    // Boost's root search handed a bracket without a sign change: at extreme
+    // sb2 (1e300) chi_1 overflows to NaN along the scan. No point either.
+    return std::nullopt;
   }
 }
 
@@ -30,8 +36,10 @@ std::vector<CriticalLinePoint> critical_line(const Activation& phi, const std::v
                                              int threads) {
   const int n = static_cast<int>(sb2.size());
   std::vector<std::optional<CriticalLinePoint>> found(sb2.size());
+  detail::FirstException failure;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(std::max(1, threads))
-  for (int j = 0; j < n; ++j) found[j] = line_point(phi, sb2[j]);
+  for (int j = 0; j < n; ++j) failure.capture([&] { found[j] = line_point(phi, sb2[j]); });
+  failure.rethrow();
   std::vector<CriticalLinePoint> line;
   for (const auto& p : found)
     if (p) line.push_back(*p);

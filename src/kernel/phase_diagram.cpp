@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "parallel/first_exception.hpp"
 #include "qmf/errors.hpp"
 #include "qmf/kernel/fixed_points.hpp"
 
@@ -75,15 +76,19 @@ PhaseDiagram phase_diagram(const Activation& phi, const std::vector<double>& sw2
   const int total = static_cast<int>(diagram.points.size());
   const int columns = static_cast<int>(sw2.size());
   int finished = 0;
+  detail::FirstException failure;
   // Costs vary a lot across the grid (c* near 1 is expensive): dynamic chunks.
 #pragma omp parallel for schedule(dynamic, 4) num_threads(std::max(1, threads))
   for (int k = 0; k < total; ++k) {
-    diagram.points[k] = phase_point(phi, {sw2[k % columns], sb2[k / columns]});
-    int done = 0;
+    failure.capture([&] {
+      diagram.points[k] = phase_point(phi, {sw2[k % columns], sb2[k / columns]});
+      int done = 0;
 #pragma omp atomic capture
-    done = ++finished;
-    if (progress && omp_get_thread_num() == 0) progress(done, total);
+      done = ++finished;
+      if (progress && omp_get_thread_num() == 0) progress(done, total);
+    });
   }
+  failure.rethrow();
   if (progress) progress(total, total);
   return diagram;
 }

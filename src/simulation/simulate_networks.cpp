@@ -1,9 +1,11 @@
 // The ensemble of random nets: parallel over nets, reduced in net order.
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <stdexcept>
 #include <string>
 
+#include "parallel/first_exception.hpp"
 #include "qmf/errors.hpp"
 #include "qmf/simulation/simulate.hpp"
 #include "simulation/random_network.hpp"
@@ -73,15 +75,19 @@ std::vector<SimulatedLayer> simulate_networks(const Activation& phi,
   const BackwardDerivative g(phi, settings.surrogate);
   std::vector<simulation::NetMeasurement> nets(settings.nets);
   int finished = 0;
+  detail::FirstException failure;
 #pragma omp parallel for num_threads(settings.threads) schedule(dynamic, 1)
   for (int r = 0; r < settings.nets; ++r) {
-    nets[r] = simulation::measure_random_net(phi, g, settings, r);
+    failure.capture([&] {
+      nets[r] = simulation::measure_random_net(phi, g, settings, r);
 #pragma omp critical(qmf_simulation_progress)
-    {
-      ++finished;
-      if (progress) progress(finished, settings.nets);
-    }
+      {
+        ++finished;
+        if (progress) progress(finished, settings.nets);
+      }
+    });
   }
+  failure.rethrow();
 
   const std::size_t pairs = settings.c0.size();
   std::vector<SimulatedLayer> layers(settings.depth + 1);

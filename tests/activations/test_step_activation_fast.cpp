@@ -4,6 +4,7 @@
 #include <boost/math/tools/roots.hpp>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -189,6 +190,11 @@ TEST_CASE("Newton's c* is the bracketed root of the correlation map") {
     const auto newton = stable_correlation_fixed_point(*phi, init, q);
     INFO(spec << ", sw2 = " << sw2 << ", sb2 = " << sb2 << ", c* = " << newton.c);
     CHECK(newton.c == Approx(0.5 * (root.first + root.second)).epsilon(0).margin(1e-14));
-    CHECK(newton.chi_c == Approx(correlation_map_slope(*phi, init, q, newton.c)).epsilon(1e-15));
+    // chi_c comes from the angle acos(c*), exact where the double c* is not:
+    // the slope ~ (1 - c)^(-1/2) at the rounded c is off by up to
+    // eps / (2 (1 - c*)) (5e-13 at c* = 0.9997).
+    const double rounding = std::numeric_limits<double>::epsilon() / (2.0 * (1.0 - newton.c));
+    CHECK(newton.chi_c ==
+          Approx(correlation_map_slope(*phi, init, q, newton.c)).epsilon(1e-15 + rounding));
   }
 }

@@ -12,7 +12,7 @@
 # JSON_CHECK    optional Python expression that must be true, over `j` (the parsed --json output,
 #               or None), `m` (the parsed metadata file PREFIX.json of --out, or None) and
 #               `stdout` (the output as text), evaluated in the case's directory (so it may
-#               read PREFIX.csv); e.g. j["chi_1"] == "inf", or m["seconds"] >= 0.
+#               read PREFIX.csv); e.g. j["chi_1_infinite"] is True, or m["seconds"] >= 0.
 #
 # Beyond the status and the text, every case is checked against the common rules:
 # - a failed command explains itself in exactly one line on stderr, a successful one

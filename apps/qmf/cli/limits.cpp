@@ -6,13 +6,24 @@
 
 namespace qmf::cli {
 
-void require_simulation_memory(const SimulationSettings& settings) {
+void require_simulation_resources(const SimulationSettings& settings) {
+  char amount[32];
   const double bytes = simulation_memory_bytes(settings);
-  if (bytes <= simulation_memory_limit_bytes) return;
-  char gib[32];
-  std::snprintf(gib, sizeof gib, "%.3g", bytes / (1024.0 * 1024 * 1024));
-  throw std::invalid_argument("--width, --depth, --nets and --threads ask for " + std::string(gib) +
-                              " GiB of memory; the limit is 4 GiB");
+  if (bytes > simulation_memory_limit_bytes) {
+    std::snprintf(amount, sizeof amount, "%.3g", bytes / (1024.0 * 1024 * 1024));
+    throw std::invalid_argument("--width, --depth, --nets and --threads ask for " +
+                                std::string(amount) + " GiB of memory; the limit is 4 GiB");
+  }
+  // Every layer of every net draws its width^2 weights, twice with the
+  // backward pass: ~17 ns a draw and product on one core.
+  const double draws = (settings.backward ? 2.0 : 1.0) * settings.nets * settings.depth *
+                       static_cast<double>(settings.width) * static_cast<double>(settings.width);
+  if (draws > simulation_weight_draw_limit) {
+    std::snprintf(amount, sizeof amount, "%.3g", draws);
+    throw std::invalid_argument("--width, --depth and --nets ask for " + std::string(amount) +
+                                " weight draws (nets x depth x width^2, x2 with the backward "
+                                "pass); the limit is 1e10 (a few minutes)");
+  }
 }
 
 }  // namespace qmf::cli

@@ -9,8 +9,11 @@ namespace qmf::cli {
 /// should fail at once, not after the machine starts swapping.
 constexpr double simulation_memory_limit_bytes = 4.0 * 1024 * 1024 * 1024;
 
+/// The most weights a simulation may draw: a run within a few minutes.
+constexpr double simulation_weight_draw_limit = 1e10;
+
 /// Throws std::invalid_argument naming the options and the limit when the
-/// settings need more memory than simulation_memory_limit_bytes.
-void require_simulation_memory(const SimulationSettings& settings);
+/// settings need more memory or more weight draws than these limits.
+void require_simulation_resources(const SimulationSettings& settings);
 
 }  // namespace qmf::cli

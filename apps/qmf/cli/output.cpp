@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 
@@ -17,10 +18,34 @@
 
 namespace qmf::cli {
 
+namespace {
+const std::string infinite_suffix = "_infinite";
+}
+
 Json number(double x, const std::string& what) {
   if (std::isnan(x)) throw numerical_error("no numerical value for " + what + " (NaN)");
-  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
+  if (std::isinf(x))
+    throw numerical_error(what + " overflows the range of double precision (" +
+                          (x > 0 ? "+inf" : "-inf") + ")");
   return x;
+}
+
+void set_number(Json& object, const std::string& key, double x) {
+  if (x == std::numeric_limits<double>::infinity()) {
+    object[key] = nullptr;
+    object[key + infinite_suffix] = true;
+    return;
+  }
+  object[key] = number(x, key);
+}
+
+double get_number(const Json& object, const std::string& key) {
+  const auto& value = object.at(key);
+  if (!value.is_null()) return value.get<double>();
+  const auto flag = object.find(key + infinite_suffix);
+  return flag != object.end() && flag->is_boolean() && flag->get<bool>()
+             ? std::numeric_limits<double>::infinity()
+             : std::numeric_limits<double>::quiet_NaN();
 }
 
 Json header(const std::string& command) { return {{"version", QMF_VERSION}, {"command", command}}; }
@@ -66,11 +91,17 @@ std::string key_value_table(const Json& object) {
   std::size_t width = 0;
   for (const auto& [key, value] : object.items()) width = std::max(width, key.size());
   std::ostringstream out;
+  auto is_infinity_flag = [&](const std::string& key) {
+    return key.size() > infinite_suffix.size() &&
+           key.compare(key.size() - infinite_suffix.size(), infinite_suffix.size(),
+                       infinite_suffix) == 0 &&
+           object.contains(key.substr(0, key.size() - infinite_suffix.size()));
+  };
   for (const auto& [key, value] : object.items()) {
-    if (value.is_array() || value.is_object()) continue;
+    if (value.is_array() || value.is_object() || is_infinity_flag(key)) continue;
     out << key << std::string(width + 2 - key.size(), ' ');
-    if (value.is_number_float())
-      out << format_number(value.get<double>());
+    if (value.is_number_float() || (value.is_null() && object.contains(key + infinite_suffix)))
+      out << format_number(get_number(object, key));
     else if (value.is_string())
       out << value.get<std::string>();
     else

@@ -12,15 +12,26 @@ namespace qmf::cli {
 
 using Json = nlohmann::ordered_json;
 
-/// A finite number as a JSON number; an infinity as the string "inf" or "-inf".
-/// NaN is never a result: it throws numerical_error naming `what`.
+/// A finite number as a JSON number. NaN and infinities are never results of
+/// a quantity that must be finite (an overflow, say): they throw
+/// numerical_error naming `what`.
 Json number(double x, const std::string& what);
+
+/// object[key] = x for a quantity that can legitimately be +inf (chi_1 of a
+/// step activation, a depth scale at |chi| = 1): finite x as a JSON number,
+/// +inf as null together with key + "_infinite": true (docs/output_format.md).
+/// NaN and -inf throw numerical_error naming `key`.
+void set_number(Json& object, const std::string& key, double x);
+
+/// object[key] read back as a double: +inf where set_number wrote null and
+/// the flag, NaN for any other null.
+double get_number(const Json& object, const std::string& key);
 
 /// {"version": ..., "command": ...}: the start of every JSON object.
 Json header(const std::string& command);
 
 /// The shortest text that round-trips (as JSON prints numbers), "inf" for
-/// infinities, empty for NaN (CSV cells): for tables and CSV.
+/// +inf (docs/output_format.md), empty for NaN (CSV cells): for tables and CSV.
 std::string format_number(double x);
 
 /// Writes PREFIX + suffix for every (suffix, content) pair, each first to a

@@ -1,6 +1,7 @@
 #include "cli/shared_options.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <system_error>
 #include <thread>
@@ -41,13 +42,49 @@ CLI::Option* add_threads_option(CLI::App& command, int& threads, const std::stri
       ->capture_default_str();
 }
 
+namespace {
+
+template <class T>
+bool parses_whole(const std::string& text, T& value) {
+  const char* end = text.data() + text.size();
+  const auto [stop, error] = std::from_chars(text.data(), end, value);
+  return error == std::errc() && stop == end;
+}
+
+}  // namespace
+
+std::string decimal_number_problem(const std::string& text) {
+  const std::string digits = !text.empty() && text.front() == '+' ? text.substr(1) : text;
+  const char* end = digits.data() + digits.size();
+  double value = 0.0;
+  const auto [stop, error] = std::from_chars(digits.data(), end, value);
+  if (error == std::errc::result_out_of_range)
+    return "'" + text + "' is outside the range of double precision";
+  if (error != std::errc() || stop != end) return "'" + text + "' is not a decimal number";
+  return "";
+}
+
+bool is_decimal_number(const std::string& text) { return decimal_number_problem(text).empty(); }
+
+void require_decimal_numbers(CLI::App& app) {
+  const CLI::Validator decimal([](const std::string& text) { return decimal_number_problem(text); },
+                               "FLOAT");
+  for (CLI::App* command : app.get_subcommands([](const CLI::App*) { return true; }))
+    for (CLI::Option* option : command->get_options())
+      if (option->get_type_name() == "FLOAT") option->check(decimal);
+}
+
 CLI::Option* add_seed_option(CLI::App& command, std::uint64_t& seed,
                              const std::string& description) {
   return command.add_option("--seed", seed, description)
       ->check(CLI::Validator(
-          // CLI11 would read "-1" into the unsigned seed as 2^64 - 1.
+          // CLI11 would read "-1" into the unsigned seed as 2^64 - 1, and
+          // clamp 99999999999999999999999 to 2^64 - 1 without a word.
           [](const std::string& text) {
-            return text.find('-') == std::string::npos ? "" : "must be a non-negative integer";
+            std::uint64_t value = 0;
+            return parses_whole(text, value)
+                       ? std::string()
+                       : "must be a non-negative integer below 2^64 (got '" + text + "')";
           },
           "UINT"))
       ->capture_default_str();

@@ -27,7 +27,19 @@ CLI::Option* add_out_option(CLI::App& command, std::string& prefix, const std::s
 /// --threads T, an integer in 1..max_threads.
 CLI::Option* add_threads_option(CLI::App& command, int& threads, const std::string& description);
 
-/// --seed S, a non-negative integer.
+/// Whether `text` is a decimal number as qmf reads them (an optional '+',
+/// then what std::from_chars takes: no hex such as 0x10, no spaces).
+bool is_decimal_number(const std::string& text);
+/// Why `text` is no decimal number (or lies outside the doubles), "" if it is one.
+std::string decimal_number_problem(const std::string& text);
+
+/// Adds the is_decimal_number check to every floating-point option of every
+/// subcommand of `app`: CLI11 reads numbers with strtod, which takes "0x10"
+/// for 16 (issue 15).
+void require_decimal_numbers(CLI::App& app);
+
+/// --seed S, a non-negative integer below 2^64 (larger ones are refused, not
+/// clamped).
 CLI::Option* add_seed_option(CLI::App& command, std::uint64_t& seed,
                              const std::string& description);
 

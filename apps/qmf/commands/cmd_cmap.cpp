@@ -57,14 +57,10 @@ std::vector<double> correlation_samples(int points) {
 }
 
 double parse_sw2(const std::string& text) {
-  std::size_t used = 0;
   double value = 0.0;
-  try {
-    value = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != text.size() || !std::isfinite(value) || !(value > 0.0))
+  const bool decimal = is_decimal_number(text);
+  if (decimal) value = std::stod(text);
+  if (!decimal || !std::isfinite(value) || !(value > 0.0))
     throw std::invalid_argument("--sw2: '" + text + "' is neither a positive number nor '" +
                                 critical + "'");
   return value;

@@ -133,7 +133,7 @@ Figure figure1_figure(const std::vector<Curve>& curves, double sigma_w_critical,
 
 void run(const Figure1Options& o) {
   validate(o.settings);
-  require_simulation_memory(o.settings);
+  require_simulation_resources(o.settings);
   if (o.marker_every < 1) throw std::invalid_argument("--marker-every must be at least 1");
   if (o.offsets.empty()) throw std::invalid_argument("--offsets needs at least one value");
   const auto phi = make_activation(o.act);
@@ -212,7 +212,9 @@ void add_figure1_command(CLI::App& app) {
                          "sigma_w offsets from the critical one [-0.2,-0.1,0,0.1,0.2]");
   add_number_list_option(*cmd, "--c0", o->settings.c0,
                          "initial correlations, one input pair each [0.3,0.6,0.9]");
-  cmd->add_option("--width", o->settings.width, "width n")->capture_default_str();
+  cmd->add_option("--width", o->settings.width,
+                  "width n (nets x depth x n^2 weight draws, x2 backward, at most 1e10)")
+      ->capture_default_str();
   cmd->add_option("--depth", o->settings.depth, "depth L")->capture_default_str();
   cmd->add_option("--nets", o->settings.nets, "independent nets per sigma_w")
       ->capture_default_str();

@@ -1,5 +1,6 @@
 // qmf lmax: the largest correlation depth scale an N-level activation reaches,
 // L_max(N) = k xi_max(N), with the paper's power-law fit (theory.md section 3).
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <iostream>
@@ -95,6 +96,26 @@ int smallest_levels_reaching(double depth, double k, OptimumCache& cache) {
   return hi;
 }
 
+// Each listed N costs about N + 4096 basic operations (sums over the N
+// levels, repeated by a root search of fixed length), ~0.5 us each: 2..2000
+// takes 4.6 s, one N = 2^20 of the Lloyd-Max family 0.5 s. The budget keeps
+// any accepted list within a few minutes; 2..100000 (5e9) would take hours.
+constexpr double max_level_work = 268435456.0;  // 2^28
+
+void require_bounded_work(const std::vector<int>& levels, const std::vector<int>& fit_levels) {
+  std::vector<int> all = levels;
+  all.insert(all.end(), fit_levels.begin(), fit_levels.end());
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  double work = 0.0;
+  for (int n : all) work += n + 4096.0;
+  if (work > max_level_work)
+    throw std::invalid_argument(
+        "--levels, --fit: the listed N sum to " + format_number(std::round(work)) +
+        " units of work (N + 4096 each), more than the limit " + format_number(max_level_work) +
+        " (a few minutes); list fewer or smaller N");
+}
+
 Json lmax_result(const LmaxOptions& o) {
   if (!(o.k > 0.0 && std::isfinite(o.k)))
     throw std::invalid_argument("--k must be positive and finite");
@@ -102,6 +123,7 @@ Json lmax_result(const LmaxOptions& o) {
     throw std::invalid_argument("--depth must be a positive finite number of layers");
   const auto levels = parse_level_list(o.levels, "--levels");
   const auto fit_levels = o.fit ? parse_level_list(*o.fit, "--fit") : std::vector<int>{};
+  require_bounded_work(levels, fit_levels);
   const bool lloyd = o.family == "lloyd";
   OptimumCache cache(lloyd ? QuantizerFamily::lloyd_max : QuantizerFamily::uniform);
   OptimumCache uniform(QuantizerFamily::uniform);

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cli/output.hpp"
+#include "cli/work_limit.hpp"
 #include "commands/commands.hpp"
 #include "qmf/kernel/fixed_points.hpp"
 #include "qmf/weights/weight_spec.hpp"
@@ -28,6 +29,9 @@ Json maps_result(const MapsOptions& o) {
     throw std::invalid_argument("--q0 must be a positive finite number");
   validate(o.init);
   const auto phi = make_activation(o.act);
+  // --depth iterates both maps: one correlation-map evaluation per layer.
+  if (o.depth > 0)
+    require_bounded_work(*phi, o.depth, "--depth " + std::to_string(o.depth), "layers");
   // The latent weights' sw2 becomes the variance the inputs share plus the
   // rounding noise each sees alone (qmf/weights/weight_spec.hpp).
   const WeightSpec weights = parse_weight_spec(o.weights);
@@ -50,11 +54,18 @@ Json maps_result(const MapsOptions& o) {
         {{"q", number(p.q, "q")}, {"chi_q", number(p.chi_q, "chi_q")}, {"stable", p.stable}});
   out["q_fixed_points"] = points;
   out["c_star"] = number(fixed.correlation.c, "c_star");
+  // 1 - c* = 2 sin^2(theta*/2) from the angle, which keeps its digits where
+  // c_star has rounded to 1 (docs/output_format.md).
+  // (Far from 1, c_star itself is exact enough.)
+  if (const double c = fixed.correlation.c, theta = fixed.correlation.angle; theta > 0.0)
+    out["log10_one_minus_c_star"] = number(
+        c <= 0.5 ? std::log10(1.0 - c) : std::log10(2.0) + 2.0 * std::log10(std::sin(0.5 * theta)),
+        "log10_one_minus_c_star");
   out["chi_q"] = number(fixed.length.chi_q, "chi_q");
   out["chi_c"] = number(fixed.correlation.chi_c, "chi_c");
-  out["chi_1"] = number(fixed.chi_1, "chi_1");
-  out["xi_q"] = number(fixed.xi_q, "xi_q");
-  out["xi_c"] = number(fixed.xi_c, "xi_c");
+  set_number(out, "chi_1", fixed.chi_1);
+  set_number(out, "xi_q", fixed.xi_q);
+  set_number(out, "xi_c", fixed.xi_c);
   if (o.depth >= 0) {
     Json layers = Json::array();
     for (const auto& s : iterate_maps(*phi, init, o.q0, o.c0, o.depth))
@@ -103,7 +114,10 @@ void add_maps_command(CLI::App& app) {
                   "[,rounding=nearest|stochastic|stochastic-per-example]; --sw2 is the latent "
                   "weights' variance")
       ->capture_default_str();
-  cmd->add_option("--depth", options->depth, "also iterate the maps for L layers")
+  cmd->add_option("--depth", options->depth,
+                  "also iterate the maps for L layers (L x terms per layer <= 2^28: terms are "
+                  "K for quant:N, K^2 for other steps with K thresholds, 2^15 for smooth "
+                  "activations)")
       ->check(CLI::Range(0, 1000000));
   cmd->add_flag("--json", options->json, "print one JSON object");
   cmd->callback([options] { print(maps_result(*options), options->json); });

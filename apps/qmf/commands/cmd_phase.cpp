@@ -11,6 +11,7 @@
 #include "cli/output.hpp"
 #include "cli/progress_bar.hpp"
 #include "cli/shared_options.hpp"
+#include "cli/work_limit.hpp"
 #include "commands/commands.hpp"
 #include "figures/figure.hpp"
 #include "figures/phase_figure.hpp"
@@ -49,8 +50,11 @@ Json range_json(const std::vector<double>& values) {
 
 Json line_json(const std::vector<CriticalLinePoint>& line) {
   Json points = Json::array();
-  for (const auto& p : line)
-    points.push_back({{"sb2", p.sb2}, {"sw2", p.sw2}, {"xi_c", number(p.xi_c, "xi_c")}});
+  for (const auto& p : line) {
+    Json point = {{"sb2", p.sb2}, {"sw2", p.sw2}};
+    set_number(point, "xi_c", p.xi_c);
+    points.push_back(point);
+  }
   return points;
 }
 
@@ -76,6 +80,12 @@ void run(const PhaseOptions& o) {
   const auto phi = make_activation(o.act);
   // An incomplete installation fails before the grid is computed.
   if (!o.out.empty()) figure_script(phase_figure_script(sw2.size(), sb2.size()));
+  // A grid point costs about one correlation-map evaluation's worth of kernel
+  // terms (the scan for q* and Newton's steps for c* included), a point of
+  // the critical line about 50 (its searches over sw2).
+  require_bounded_work(*phi, static_cast<double>(sw2.size() * sb2.size()) + 50.0 * o.line_points,
+                       "--sw2, --sb2 (" + std::to_string(sw2.size() * sb2.size()) + " points)",
+                       "grid points");
   const auto start = std::chrono::steady_clock::now();
   PhaseDiagram diagram;
   {
@@ -120,7 +130,10 @@ void add_phase_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "phase", "Phase diagram over (sigma_w^2, sigma_b^2): q*, c*, chi_c, chi_1, xi_c per point");
   cmd->add_option("--act", options->act, "activation spec")->required();
-  cmd->add_option("--sw2", options->sw2, "weight variances A:B:n (both ends included)")
+  cmd->add_option("--sw2", options->sw2,
+                  "weight variances A:B:n (both ends included; the grid, plus 50 per line "
+                  "point, times 2^15 for smooth activations or K^2 for steps with K "
+                  "thresholds (K for quant:N) is limited to 2^28)")
       ->capture_default_str();
   cmd->add_option("--sb2", options->sb2, "bias variances A:B:n (both ends included)")
       ->capture_default_str();

@@ -74,7 +74,7 @@ SimulationRun run(const SimulateOptions& o) {
   result.settings = o.settings;
   result.settings.c0 = {o.c0};
   validate(result.settings);
-  require_simulation_memory(result.settings);
+  require_simulation_resources(result.settings);
   result.phi = make_activation(o.act);
   result.settings.surrogate = surrogate_for(*result.phi, o);
   result.predicted = predict_layers(*result.phi, result.settings);
@@ -201,7 +201,10 @@ void add_simulate_command(CLI::App& app) {
   cmd->add_option("--act", o->act, "activation spec (sign, tanh, quant:16, ...)")->required();
   cmd->add_option("--sw2", o->settings.init.sw2, "weight variance sigma_w^2")->required();
   cmd->add_option("--sb2", o->settings.init.sb2, "bias variance sigma_b^2")->capture_default_str();
-  cmd->add_option("--width", o->settings.width, "width n of every layer")->required();
+  cmd->add_option("--width", o->settings.width,
+                  "width n of every layer (nets x depth x n^2 weight draws, x2 with the "
+                  "backward pass, at most 1e10)")
+      ->required();
   cmd->add_option("--depth", o->settings.depth, "number of layers L")->required();
   cmd->add_option("--q0", o->settings.q0, "pre-activation variance of the inputs")
       ->capture_default_str();

@@ -59,6 +59,11 @@ class Activation {
   /// E[u phi(u)] = q E[phi'(u)] (Stein's lemma), u ~ N(0, q): at c = 0 the
   /// correlation map's slope is sw2 E[u phi(u)]^2 / (q q').
   [[nodiscard]] virtual double input_moment(double q) const = 0;
+  /// True when phi(x)^2 never decreases along a ray from x = 0: then every
+  /// E[phi(sqrt(q) z)^2] grows with q and the length map is monotone, so its
+  /// iteration cannot overshoot a fixed point. False unless proven.
+  [[nodiscard]] virtual bool square_grows_outward() const { return false; }
+
   /// d ln s / d ln q of s(q) = E[z phi(sqrt(q) z)] = E[u phi(u)] / sqrt(q),
   /// z ~ N(0, 1): at sb2 = 0 and c* = 0, chi_c = s^2 / E[phi^2], whose
   /// maximiser critical initialisation root-finds from this slope.

@@ -43,6 +43,16 @@ class StepActivation final : public Activation {
   }
   [[nodiscard]] double input_moment(double q) const override;
   [[nodiscard]] double stein_log_slope(double q) const override;
+  /// No jump brings a level closer to zero going away from x = 0.
+  [[nodiscard]] bool square_grows_outward() const override;
+
+  /// The cusp regime near c = 1, in the angle theta = acos(c) in [0, pi/2]:
+  /// 1 - c = 2 sin^2(theta/2) underflows (c* can lie 1e-511 below 1) long
+  /// before theta does. cross_moment_deficit(q, cos theta) / theta, without
+  /// underflow:
+  [[nodiscard]] double cross_moment_deficit_per_angle(double q, double theta) const;
+  /// cross_moment_slope(q, cos theta), with 1 - c never rounded to 0 first.
+  [[nodiscard]] double cross_moment_slope_at_angle(double q, double theta) const;
 
   /// E[phi(u1) phi(u2)] by Plackett's integral instead of Owen's T: the
   /// independent route used to check cross_moment.

@@ -30,8 +30,11 @@ LengthFixedPoint stable_length_fixed_point(const Activation& phi, const Initiali
                                            double q0, const std::vector<LengthFixedPoint>& points);
 
 struct CorrelationFixedPoint {
-  double c = 1.0;
+  double c = 1.0;  // the nearest double: 1 when 1 - c* < 1.1e-16
   double chi_c = 0.0;
+  /// theta* = acos(c*) with full relative precision, also where 1 - c* =
+  /// 2 sin^2(theta*/2) underflows (step activations in the cusp regime).
+  double angle = 0.0;
 };
 
 /// The stable fixed point c* in [0, 1] of the correlation map at the length

@@ -1,0 +1,168 @@
+// The stable fixed point c* of the correlation map, by Newton's method on
+// 1 - c (in the angle acos c for step activations near c = 1).
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "kernel/describe.hpp"
+#include "qmf/activations/step_activation.hpp"
+#include "qmf/errors.hpp"
+#include "qmf/kernel/fixed_points.hpp"
+
+namespace qmf {
+
+namespace {
+
+using detail::describe;
+
+// Newton's method for c* stops once a step is below this fraction of c.
+constexpr double newton_tolerance = 2.0 * std::numeric_limits<double>::epsilon();
+// Far from c* Newton's steps on the square-root cusp of a step activation
+// shrink the distance to 1 - c* like a square root, and for a smooth
+// activation near its order-chaos line they halve it: both reach quadratic
+// convergence within ~60 steps from any double c*.
+constexpr int max_newton_iterations = 200;
+
+constexpr double half_pi = 1.5707963267948966;
+
+// (1 - cos theta) / theta = 2 sin^2(theta/2) / theta.
+double one_minus_cos_per_angle(double theta) {
+  const double half_sine = std::sin(0.5 * theta);
+  return 2.0 * half_sine * (half_sine / theta);
+}
+
+// The correlation map of a step activation at input variance q seen from
+// c = 1, in the angle theta = acos(c): exact where 1 - c underflows.
+class StepCorrelationFromOne {
+ public:
+  StepCorrelationFromOne(const StepActivation& phi, const Initialization& init, double q)
+      : phi_(phi),
+        q_(q),
+        scale_(init.sw2 / length_map(phi, init, q)),
+        noise_(init.weight_noise * phi.second_moment(q) / length_map(phi, init, q)) {}
+  /// (1 - C(cos theta)) / theta; per-example weight noise adds nu E[phi^2] / q'.
+  [[nodiscard]] double complement_per_angle(double theta) const {
+    const double deficit = scale_ * phi_.cross_moment_deficit_per_angle(q_, theta);
+    return noise_ == 0.0 ? deficit : deficit + noise_ / theta;
+  }
+  /// C'(cos theta).
+  [[nodiscard]] double slope(double theta) const {
+    return scale_ * phi_.cross_moment_slope_at_angle(q_, theta);
+  }
+
+ private:
+  const StepActivation& phi_;
+  double q_;
+  double scale_;
+  double noise_;
+};
+
+// One Newton step on G(d) = D(d) - d (stable_correlation_fixed_point) from
+// d = 1 - c, given D(d) and chi = C'(c); all three may be scaled by a common
+// factor. Returns d_next = d + G / (1 - chi) = (D - d chi) / (1 - chi): the
+// first form is accurate for small corrections, the second when d_next << d
+// (on the square-root cusp, where D << d and chi << 1).
+double newton_step(double d, double complement, double chi, double c) {
+  const double gap = complement - d;
+  if (!std::isfinite(gap) || !std::isfinite(chi) || !(chi < 1.0))
+    throw numerical_error("the correlation map has no finite slope below 1 at c = " + describe(c));
+  const double correction = gap / (1.0 - chi);
+  const double next = -correction < 0.5 * d ? d + correction : (complement - d * chi) / (1.0 - chi);
+  if (!(next > 0.0) || !(next <= d))
+    throw numerical_error("Newton's method for the correlation fixed point left [" + describe(c) +
+                          ", 1), where the correlation map is convex");
+  return next;
+}
+
+// The rest of the Newton iteration of stable_correlation_fixed_point for a
+// step activation, in the angle theta = acos(c) < pi/3.
+CorrelationFixedPoint newton_in_angle(const StepCorrelationFromOne& map, double theta,
+                                      int iteration, double q_star) {
+  for (; iteration < max_newton_iterations; ++iteration) {
+    const double complement = map.complement_per_angle(theta);
+    if (complement == 0.0)
+      throw numerical_error(
+          "1 - c* lies below the range of double precision (the Plackett "
+          "kernel underflows at q* = " +
+          describe(q_star) + ")");
+    const double d = one_minus_cos_per_angle(theta);
+    if (complement >= d) return {std::cos(theta), map.slope(theta), theta};
+    const double next = newton_step(d, complement, map.slope(theta), std::cos(theta));
+    // theta_next = 2 asin(sqrt(d_next / 2)), d_next = theta next, in factors
+    // that do not underflow.
+    const double theta_next = 2.0 * std::asin(std::sqrt(theta) * std::sqrt(0.5 * next));
+    if (d - next <= newton_tolerance * next)
+      return {std::cos(theta_next), map.slope(theta_next), theta_next};
+    theta = theta_next;
+  }
+  throw numerical_error("Newton's method for c* did not converge in " +
+                        std::to_string(max_newton_iterations) + " steps");
+}
+}  // namespace
+
+CorrelationFixedPoint stable_correlation_fixed_point(const Activation& phi,
+                                                     const Initialization& init, double q_star) {
+  const double chi1 = chi_1(phi, init, q_star);
+  // Per-example weight noise decorrelates identical inputs (1 - C(1) > 0): c = 1
+  // is then no fixed point, and c* < 1 is found below whatever chi_1 is.
+  if (chi1 <= 1.0 && init.weight_noise == 0.0) return {1.0, chi1, 0.0};
+  // C(0) = (sw2 E[phi]^2 + sb2) / q' exactly (independent inputs). At the
+  // level of rounding noise it is zero, and so is c* (convexity, C(1) = 1).
+  const double mean = phi.mean(q_star);
+  const double at_zero = (init.sw2 * mean * mean + init.sb2) / length_map(phi, init, q_star);
+  if (at_zero <= 4.0 * std::numeric_limits<double>::epsilon())
+    return {0.0, correlation_map_slope(phi, init, q_star, 0.0), half_pi};
+  // A degenerate map (e.g. sw2 = inf, which a search over q* meets where
+  // E[phi^2] underflows) has no crossing to find: like a map that never
+  // crosses, it is reported ordered.
+  if (std::isnan(at_zero)) return {1.0, chi1, 0.0};
+  // Newton's method on G(d) = D(d) - d, d = 1 - c and D(d) = 1 - C(1 - d),
+  // from d = 1 (c = 0). C is convex on [0, 1] (Mehler's expansion has
+  // non-negative coefficients), so G is concave, G(1) = -C(0) < 0, G(d*) = 0
+  // and G' < 0 on (d*, 1]: every tangent lies above G, so each iterate stays
+  // right of d* and the sequence falls monotonically to it, without a
+  // bracket. The state is c itself while d >= 1/2 (c keeps its digits near
+  // 0); a step activation then continues in the angle theta = acos(c), with
+  // every quantity divided by theta: its d* can be 1e-511 (issue 15), far
+  // below the doubles, while theta* ~ sqrt(2 d*) is not.
+  const auto* step = dynamic_cast<const StepActivation*>(&phi);
+  double c = 0.0;
+  // D from the deficit, not as 1 - C(0): a map that keeps every pair within
+  // 1e-250 of c = 1 has C(0) = 1 to rounding.
+  double complement = correlation_map_complement(phi, init, q_star, c);
+  // Not even independent inputs decorrelate: phi is constant to double
+  // precision at this q* (thresholds 48 standard deviations out).
+  if (complement == 0.0)
+    throw numerical_error(
+        "1 - c* lies below the range of double precision: phi(u) is constant "
+        "to rounding for u ~ N(0, q* = " +
+        describe(q_star) + ")");
+  int iteration = 0;
+  for (; iteration < max_newton_iterations; ++iteration) {
+    const double d = 1.0 - c;
+    const double chi = correlation_map_slope(phi, init, q_star, c);
+    const double next = newton_step(d, complement, chi, c);
+    if (step && next < 0.5) {
+      // On to the angle: theta = acos(1 - next) without cancellation.
+      return newton_in_angle({*step, init, q_star}, 2.0 * std::asin(std::sqrt(0.5 * next)),
+                             iteration, q_star);
+    }
+    // A small step is taken in c, which keeps c's digits near 0 (d = 1 - c
+    // would round them away); a large one from d_next.
+    const double c_next = next >= 0.5 * d ? c + (d - complement) / (1.0 - chi) : 1.0 - next;
+    // chi_1 exceeds 1 by less than the resolution of c: numerically ordered.
+    if (c_next >= 1.0) return {1.0, chi1, 0.0};
+    // Quadratic convergence: once a step is at the rounding level of c, the
+    // next one would be far below it.
+    if (c_next - c <= newton_tolerance * c_next)
+      return {c_next, correlation_map_slope(phi, init, q_star, c_next), std::acos(c_next)};
+    c = c_next;
+    complement = correlation_map_complement(phi, init, q_star, c);
+    if (complement >= 1.0 - c)
+      return {c, correlation_map_slope(phi, init, q_star, c), std::acos(c)};
+  }
+  throw numerical_error("Newton's method for c* did not converge in " +
+                        std::to_string(max_newton_iterations) + " steps");
+}
+
+}  // namespace qmf

@@ -1,0 +1,198 @@
+// The length map's fixed points: the scan for all of them, the one the
+// iteration from q0 reaches, and the assembly of every fixed-point quantity.
+#include <algorithm>
+#include <boost/math/tools/roots.hpp>
+#include <cmath>
+#include <limits>
+
+#include "kernel/describe.hpp"
+#include "qmf/errors.hpp"
+#include "qmf/kernel/fixed_points.hpp"
+
+namespace qmf {
+
+namespace {
+
+using detail::describe;
+
+constexpr int scan_points_per_decade = 24;
+
+template <class F>
+double bracketed_root(F&& f, double lo, double hi, double f_lo, double f_hi) {
+  boost::uintmax_t max_iterations = 200;
+  const auto bracket = boost::math::tools::toms748_solve(
+      f, lo, hi, f_lo, f_hi, boost::math::tools::eps_tolerance<double>(52), max_iterations);
+  return 0.5 * (bracket.first + bracket.second);
+}
+
+// and, for bounded phi, below sw2 sup|phi|^2 + sb2.
+std::pair<double, double> length_search_range(const Activation& phi, const Initialization& init) {
+  const double bound = phi.bound();
+  // For bounded phi the map cannot exceed sw2 sup|phi|^2 + sb2; 1e-12 above
+  // it, quadrature rounding of E[phi^2] (a few ulps over sup|phi|^2) cannot
+  // turn the last sign of the gap.
+  const double hi =
+      std::isfinite(bound)
+          ? ((init.sw2 + init.weight_noise) * bound * bound + init.sb2) * (1.0 + 1e-12)
+          : 1e12 * std::max(1.0, init.sb2);
+  const double lo = init.sb2 > 0.0 ? init.sb2 : 1e-12 * std::min(hi, 1.0);
+  if (!(lo > 0.0))
+    throw numerical_error("sw2 = " + describe(init.sw2) +
+                          " puts every fixed point of the length map below the range of double "
+                          "precision");
+  return {lo, hi};
+}
+
+// The fixed point q lies on, to the resolution of its root: the gap's
+// rounding, ~eps q, over the contraction 1 - |chi_q|, but never wider than
+// 1e-6 q, where |chi_q| -> 1 makes the root marginal.
+const LengthFixedPoint* fixed_point_at(const std::vector<LengthFixedPoint>& points, double q) {
+  for (const auto& p : points) {
+    const double contraction = std::min(std::fabs(1.0 - p.chi_q), 1.0 - std::fabs(p.chi_q));
+    const double resolution = std::min(
+        8.0 * std::numeric_limits<double>::epsilon() * q / std::fabs(contraction), 1e-6 * q);
+    if (std::fabs(p.q - q) <= resolution) return &p;
+  }
+  return nullptr;
+}
+
+// A non-decreasing continuous map moves every iterate the same way, towards
+// the nearest fixed point in the direction of the gap, without overshooting it.
+LengthFixedPoint nearest_in_flow_direction(const Activation& phi, const Initialization& init,
+                                           double q0, const std::vector<LengthFixedPoint>& points) {
+  const double gap0 = length_map(phi, init, q0) - q0;
+  const LengthFixedPoint* target = nullptr;
+  if (gap0 > 0.0) {
+    for (const auto& p : points)
+      if (p.q > q0 && !target) target = &p;
+    if (!target)
+      throw numerical_error("the length map diverges from q0 = " + describe(q0) +
+                            ": no fixed point above it");
+  } else if (gap0 < 0.0) {
+    for (const auto& p : points)
+      if (p.q < q0) target = &p;
+    if (!target)
+      throw numerical_error("the length map collapses to q = 0 from q0 = " + describe(q0) +
+                            ": no positive fixed point below it");
+  } else {
+    const double slope = length_map_slope(phi, init, q0);
+    return {q0, slope, std::fabs(slope) < 1.0};
+  }
+  if (std::isnan(target->chi_q))
+    throw numerical_error("the length map has no finite slope at its fixed point q = " +
+                          describe(target->q));
+  if (!(target->chi_q < 1.0 && target->chi_q > -1.0))
+    throw numerical_error("the length map from q0 = " + describe(q0) +
+                          " approaches q = " + describe(target->q) + " with slope " +
+                          describe(target->chi_q) + " and does not converge");
+  return *target;
+}
+
+// Without monotonicity an iterate can jump past the nearest fixed point
+// (issue 15: 1 -> 8.04 -> 11.2 -> 123.5 -> ... -> 354208.87, past q = 4.01),
+// so the map is followed layer by layer until it settles on a stable fixed
+// point. Any |chi_q| <= 0.998 gets from O(1) to 1e-6 of q* well within the
+// limit; slower convergence and cycles are reported.
+constexpr int max_followed_layers = 100000;
+// Within this fraction of a stable fixed point the iteration has settled
+// there (its linearisation contracts by |chi_q| per layer). Far above the
+// rounding noise of the iterates (a level of 661 on a tail of probability
+// 1e-6 makes the map's rounding ~1e-14 q, and the iterates a 2-cycle at that
+// level), far below the distance between distinct fixed points.
+constexpr double settled = 1e-9;
+
+LengthFixedPoint follow_length_iteration(const Activation& phi, const Initialization& init,
+                                         double q0, const std::vector<LengthFixedPoint>& points) {
+  const auto [lo, hi] = length_search_range(phi, init);
+  double q = q0;
+  for (int layer = 1; layer <= max_followed_layers; ++layer) {
+    q = length_map(phi, init, q);
+    if (!(q <= hi))
+      throw numerical_error("the length map diverges from q0 = " + describe(q0) + " (q = " +
+                            describe(q) + " after " + std::to_string(layer) + " layers)");
+    if (!(q >= lo))
+      throw numerical_error("the length map collapses to q = 0 from q0 = " + describe(q0));
+    for (const auto& p : points)
+      if (p.stable && std::fabs(q - p.q) <= settled * p.q) return p;
+  }
+  throw numerical_error("the length map from q0 = " + describe(q0) +
+                        " settles on no fixed point within " + std::to_string(max_followed_layers) +
+                        " layers (it cycles or converges too slowly)");
+}
+}  // namespace
+
+std::vector<LengthFixedPoint> length_fixed_points(const Activation& phi,
+                                                  const Initialization& init) {
+  validate(init);
+  const auto [lo, hi] = length_search_range(phi, init);
+  auto gap = [&](double q) { return length_map(phi, init, q) - q; };
+  std::vector<LengthFixedPoint> points;
+  auto record = [&](double q) {
+    const double slope = length_map_slope(phi, init, q);
+    points.push_back({q, slope, std::fabs(slope) < 1.0});
+  };
+  // Scan log q (in logs: hi / lo can overflow); at q = hi the gap is <= 0 for
+  // bounded phi, so the last interval closes every bracket.
+  const int intervals = std::max(
+      8, static_cast<int>(std::ceil(scan_points_per_decade * (std::log10(hi) - std::log10(lo)))));
+  double q_prev = lo;
+  double g_prev = gap(lo);
+  if (g_prev == 0.0) record(lo);
+  for (int i = 1; i <= intervals; ++i) {
+    const double q = i == intervals
+                         ? hi
+                         : std::exp(std::log(lo) + (std::log(hi) - std::log(lo)) * i / intervals);
+    const double g = gap(q);
+    // NaN would pass for a sign change below and send the root search a
+    // bracket without one (a Boost error naming toms748_solve).
+    if (std::isnan(g))
+      throw numerical_error("the length map has no value at q = " + describe(q) + " (sw2 = " +
+                            describe(init.sw2) + ", sb2 = " + describe(init.sb2) + ")");
+    if (g == 0.0) {
+      // A run of exact zeros (relu or linear exactly at sw2 = 2 or 1 with
+      // sb2 = 0: every q is fixed) is reported once, at its start.
+      if (g_prev != 0.0) record(q);
+    } else if (g_prev != 0.0 && (g_prev < 0.0) != (g < 0.0)) {
+      record(bracketed_root(gap, q_prev, q, g_prev, g));
+    }
+    q_prev = q;
+    g_prev = g;
+  }
+  return points;
+}
+
+LengthFixedPoint stable_length_fixed_point(const Activation& phi, const Initialization& init,
+                                           double q0) {
+  return stable_length_fixed_point(phi, init, q0, length_fixed_points(phi, init));
+}
+
+LengthFixedPoint stable_length_fixed_point(const Activation& phi, const Initialization& init,
+                                           double q0, const std::vector<LengthFixedPoint>& points) {
+  if (!std::isfinite(q0) || !(q0 > 0.0))
+    throw std::invalid_argument("--q0 must be a positive finite number");
+  if (const auto* p = fixed_point_at(points, q0)) return *p;
+  if (phi.square_grows_outward()) return nearest_in_flow_direction(phi, init, q0, points);
+  return follow_length_iteration(phi, init, q0, points);
+}
+
+MeanFieldFixedPoint mean_field_fixed_point(const Activation& phi, const Initialization& init,
+                                           double q0) {
+  MeanFieldFixedPoint result;
+  result.all_length_fixed_points = length_fixed_points(phi, init);
+  result.length = stable_length_fixed_point(phi, init, q0, result.all_length_fixed_points);
+  // A marginal map (linear at sw2 = 1, relu at sw2 = 2, sb2 = 0) fixes every
+  // q: the scan lists the run once, at its start, and q0 itself belongs in
+  // the list too.
+  auto& all = result.all_length_fixed_points;
+  if (!fixed_point_at(all, result.length.q))
+    all.insert(std::upper_bound(all.begin(), all.end(), result.length.q,
+                                [](double q, const LengthFixedPoint& p) { return q < p.q; }),
+               result.length);
+  result.correlation = stable_correlation_fixed_point(phi, init, result.length.q);
+  result.chi_1 = chi_1(phi, init, result.length.q);
+  result.xi_q = depth_scale(result.length.chi_q);
+  result.xi_c = depth_scale(result.correlation.chi_c);
+  return result;
+}
+
+}  // namespace qmf
