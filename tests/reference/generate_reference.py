@@ -99,8 +99,11 @@ def correlation_fixed_point(phi, sw2, sb2, q):
             while gap(1 - mpf(10) ** -k) >= 0:
                 lo, k = 1 - mpf(10) ** -k, k + 1
                 assert k < 16, "no sign change of C(c) - c below c = 1"
-            c = newton(gap, lambda x: slope(x) - 1, lo, mpf(10) ** 10)
-        c = newton(gap, lambda x: slope(x) - 1, c, 1)
+            c = newton(gap, lambda x: slope(x) - 1, lo, mpf(10) ** 14)
+            contraction = 1 - slope(c)
+        # Near the order-chaos line 1 - chi_c ~ 1e-4 divides the rounding of the
+        # gap: c* is then good to ~1e-26 / (1 - chi_c).
+        c = newton(gap, lambda x: slope(x) - 1, c, 1 / contraction)
         assert 0 <= c < 1
     return c, slope(c), chi_1
 

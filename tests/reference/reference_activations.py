@@ -224,7 +224,8 @@ class Step:
         def conditional(z):
             # terms more than 13 standard deviations away are 0 or 1 to 1e-38
             args = [(al - c * z) / s for al in a]
-            return self.y[0] + mp.fsum(h if x < -13 else h * upper_tail(x) for h, x in zip(self.h, args) if x < 13)
+            return self.y[0] + mp.fsum(h if x < -13 else h * upper_tail(x)
+                                       for h, x in zip(self.h, args) if x < 13)
 
         phi = lambda z: self.y[0] + mp.fsum(h for h, al in zip(self.h, a) if z >= al)
         cuts = sorted(set(a) | ({al / c for al in a} if c != 0 else set()))
@@ -238,15 +239,20 @@ class Step:
         return mp.fsum(hk * hl * p2(ak, al) for hk, ak in zip(self.h, a) for hl, al in zip(self.h, a))
 
 
+def _centroids(t):
+    """E[z | cell] for the cells of thresholds t: (p(a) - p(b)) / P(a < z < b)."""
+    cells = [-mp.inf] + t + [mp.inf]
+    return [(pdf(cells[m]) - pdf(cells[m + 1])) / (mp.ncdf(cells[m + 1]) - mp.ncdf(cells[m]))
+            for m in range(len(t) + 1)]
+
+
 def lloyd_max(n, tol=mpf(10) ** -34):
     """Thresholds and levels of the n-level Lloyd-Max quantizer of N(0, 1) by
     Lloyd's iteration (centroids, then midpoints), at 40 digits."""
     with mp.workdps(40):
         t = [mpf(4) * (k - mpf(n) / 2) / n for k in range(1, n)]
         for _ in range(200000):
-            cells = [-mp.inf] + t + [mp.inf]
-            y = [(pdf(cells[m]) - pdf(cells[m + 1])) / (mp.ncdf(cells[m + 1]) - mp.ncdf(cells[m]))
-                 for m in range(n)]
+            y = _centroids(t)
             new_t = [(y[k] + y[k + 1]) / 2 for k in range(n - 1)]
             change = max(abs(u - v) for u, v in zip(t, new_t))
             t = new_t
@@ -254,9 +260,7 @@ def lloyd_max(n, tol=mpf(10) ** -34):
                 break
         else:
             raise RuntimeError("Lloyd iteration did not converge for N = %d" % n)
-        cells = [-mp.inf] + t + [mp.inf]
-        y = [(pdf(cells[m]) - pdf(cells[m + 1])) / (mp.ncdf(cells[m + 1]) - mp.ncdf(cells[m]))
-             for m in range(n)]
+        y = _centroids(t)
     return [+x for x in t], [+x for x in y]
 
 
