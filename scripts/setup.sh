@@ -7,7 +7,7 @@ packages=(
   g++ meson ninja-build pkg-config clang-format libgsl-dev
   libeigen3-dev libboost-dev catch2 libcli11-dev nlohmann-json3-dev
   gnuplot-nox
-  python3-numpy python3-pandas python3-matplotlib jupyter-nbconvert python3-ipykernel
+  python3-numpy python3-mpmath python3-pandas python3-matplotlib jupyter-nbconvert python3-ipykernel
 )
 
 missing=()

@@ -1,0 +1,215 @@
+#!/usr/bin/env python3
+"""High-precision reference values for qmf's fixed points and critical points.
+
+Written from docs/theory.md (sections 1.2-1.5, 2, 3) and docs/cli.md (specs),
+not from qmf's C++ code. Usage:
+
+    python3 tests/reference/generate_reference.py > tests/reference/reference_values.csv
+
+Prints CSV rows `spec,sw2,sb2,quantity,value` (spec quoted; value with 25
+significant digits) and a timing line per case on stderr. Works at 30 digits.
+"""
+import sys
+import time
+
+import mpmath as mp
+from mpmath import mpf
+
+from reference_activations import ClosedForm, check_conditional, literal, make
+
+mp.mp.dps = 30
+DIGITS = 25
+
+# (spec, sw2, sb2): the 42 fixed-point cases (q0 = 1).
+FIXED_POINT_CASES = [
+    ("sign", "1.5", "0.05"), ("sign", "2", "0"), ("sign", "1", "0.3"),
+    ("quant:3", "1.2", "0"), ("quant:3", "2", "0.1"), ("quant:3", "4", "0.5"),
+    ("quant:4", "1", "0"), ("quant:4", "2", "0.02"),
+    ("quant:8", "1.1", "0"), ("quant:8", "1.5", "0.05"),
+    ("quant:16", "1.01", "0"), ("quant:16", "1.3", "0.1"), ("quant:16", "2.5", "0.3"),
+    ("quant:5,A=2,D=0.3", "1.5", "0.05"), ("quant:4,A=0.5", "3", "0.01"),
+    ("quant:3,D=4", "100", "0.1"),  # three fixed points; q0 = 1 flows up to the largest
+    ("steps:t=-0.5;0.3;1.2,y=-1;0.2;0.5;2", "1.2", "0.1"),
+    ("steps:t=-1;0.5,y=0;1;-0.5", "2", "0.2"),  # not monotone, non-zero mean
+    ("steps:t=0.2,y=-1;1", "1.5", "0"),  # shifted sign: c* > 0 at sb2 = 0
+    ("lloyd:4", "1.2", "0"), ("lloyd:4", "1.5", "0.05"),
+    ("lloyd:8", "1", "0"), ("lloyd:8", "2", "0.1"),
+    ("erf", "1", "0.05"), ("erf", "2.5", "0.1"), ("erf", "1.5", "0"),
+    ("hardtanh", "1.5", "0.05"), ("hardtanh", "3", "0.2"), ("hardtanh", "1.2", "0"),
+    ("relu", "1.5", "0.1"), ("relu", "1.9", "0.5"),
+    ("linear", "0.5", "0.1"), ("linear", "0.9", "1"),
+    ("tanh", "1.70", "0.05"), ("tanh", "1.75", "0.05"), ("tanh", "1.7605", "0.05"),
+    ("tanh", "1.761", "0.05"), ("tanh", "1.7615", "0.05"), ("tanh", "1.77", "0.05"),
+    ("tanh", "1.85", "0.05"), ("tanh", "2", "0"), ("tanh", "1.2", "0.3"),
+]
+# Critical initialisation of the uniform quantizer at sb2 = 0 (theory.md 3.1).
+CRITICAL_QUANTIZERS = [3, 4, 8, 16]
+# Order-chaos lines chi_1 = 1 (theory.md 1.5).
+LINES = [("tanh", "0.05"), ("erf", "0.05"), ("hardtanh", "0.05")]
+
+EPS = mpf(10) ** (-mp.mp.dps + 4)
+
+
+def newton(f, df, x, scale):
+    """Polishes a root x of f to ~EPS * scale."""
+    for _ in range(20):
+        step = f(x) / df(x)
+        x -= step
+        if abs(step) <= EPS * scale:
+            return x
+    raise RuntimeError("Newton did not converge")
+
+
+def length_fixed_point(phi, sw2, sb2, q0=1):
+    """The fixed point the length map reaches from q0: iterate at 18 digits
+    until the steps are 1e-11 q, then Newton at full precision. Newton from
+    there cannot jump to another fixed point: it moves by ~1e-10 q."""
+    length = lambda q: sw2 * phi.second_moment(q) + sb2
+    with mp.workdps(18):
+        q = mpf(q0)
+        for _ in range(100000):
+            q_next = length(q)
+            done = abs(q_next - q) <= mpf(10) ** -11 * q_next
+            q = q_next
+            if done:
+                break
+        else:
+            raise RuntimeError("length map did not converge")
+    start = q
+    q = newton(lambda x: length(x) - x, lambda x: sw2 * phi.second_moment_slope(x) - 1, q, q)
+    assert abs(q - start) <= mpf(10) ** -8 * q
+    return q, sw2 * phi.second_moment_slope(q)
+
+
+def correlation_fixed_point(phi, sw2, sb2, q):
+    """c* = 1 when chi_1 <= 1, else the root of C(c) = c in [0, 1) (theory.md 1.4)."""
+    chi_1 = sw2 * phi.derivative_second_moment(q)
+    if chi_1 <= 1:
+        return mpf(1), chi_1, chi_1
+    gap = lambda c: (sw2 * phi.cross(q, c) + sb2) / q - c
+    slope = lambda c: sw2 * phi.cross_slope(q, c) / q
+    if sb2 == 0 and abs(phi.mean(q)) < EPS:
+        c = mpf(0)  # zero-mean phi at sb2 = 0: C(0) = 0
+    else:
+        # C(c) - c is convex and decreasing up to its root (theory.md 1.3-1.4),
+        # so Newton from any c < c* rises monotonically to c*. Start from the
+        # last of c = 0, 0.9, 0.99, ... below c*.
+        with mp.workdps(18):
+            lo, k = mpf(0), 1
+            while gap(1 - mpf(10) ** -k) >= 0:
+                lo, k = 1 - mpf(10) ** -k, k + 1
+                assert k < 16, "no sign change of C(c) - c below c = 1"
+            c = newton(gap, lambda x: slope(x) - 1, lo, mpf(10) ** 14)
+            contraction = 1 - slope(c)
+        # Near the order-chaos line 1 - chi_c ~ 1e-4 divides the rounding of the
+        # gap: c* is then good to ~1e-26 / (1 - chi_c).
+        c = newton(gap, lambda x: slope(x) - 1, c, 1 / contraction)
+        assert 0 <= c < 1
+    return c, slope(c), chi_1
+
+
+def check_slopes(phi, q, c):
+    """The slopes against central differences (at 20 digits) of the moments
+    they differentiate. The correlation slope of a smooth phi (Price) only
+    where the 2-D integral is cheap (c near 1); erf and relu are checked
+    against closed forms in any case."""
+    with mp.workdps(20):
+        h = mpf(10) ** -6
+        d_m2 = (phi.second_moment(q * (1 + h)) - phi.second_moment(q * (1 - h))) / (2 * h * q)
+        assert abs(d_m2 - phi.second_moment_slope(q)) <= mpf(10) ** -9 * phi.second_moment(q) / q
+        if c < 1 and (phi.is_step or c > mpf("0.99")):
+            hc = h * (1 - c)
+            d_k = (phi.cross(q, c + hc) - phi.cross(q, c - hc)) / (2 * hc)
+            assert abs(d_k - phi.cross_slope(q, c)) <= mpf(10) ** -9 * phi.second_moment(q), (d_k, phi.cross_slope(q, c))
+
+
+def depth_scale(chi):
+    return -1 / mp.log(abs(chi))
+
+
+def fixed_point_rows(spec, sw2_text, sb2_text):
+    phi = make(spec)
+    sw2, sb2 = literal(sw2_text), literal(sb2_text)
+    q, chi_q = length_fixed_point(phi, sw2, sb2)
+    c, chi_c, chi_1 = correlation_fixed_point(phi, sw2, sb2, q)
+    if isinstance(phi, ClosedForm):
+        phi.check(q, mpf("0.999"))  # s <= 0.2: the cheap rule of the 2-D integral
+    check_slopes(phi, q, c)
+    if spec == "sign":
+        assert abs(phi.cross(q, c) - 2 / mp.pi * mp.asin(c)) < EPS  # Sheppard
+    values = {"q_star": q, "chi_q": chi_q, "xi_q": depth_scale(chi_q), "c_star": c,
+              "chi_c": chi_c, "xi_c": depth_scale(chi_c), "chi_1": chi_1}
+    return [(spec, sw2_text, sb2_text, key, value) for key, value in values.items()]
+
+
+def uniform_chi(n, dtilde):
+    """chi(D~) = S^2 / V with V = Var count(z), from the cell probabilities (theory.md 3.1)."""
+    t = [dtilde * (k - mpf(n) / 2) for k in range(1, n)]
+    cells = [-mp.inf] + t + [mp.inf]
+    p = [mp.ncdf(cells[m + 1]) - mp.ncdf(cells[m]) for m in range(n)]
+    mean = mp.fsum(m * p[m] for m in range(n))
+    var = mp.fsum((m - mean) ** 2 * p[m] for m in range(n))
+    s = mp.fsum(mp.npdf(x) for x in t)
+    return s * s / var, s, var
+
+
+def critical_quantizer_rows(n):
+    """Maximise chi(D~) (root of its numerical derivative), then sigma_w^2 from
+    q* = (D / D~)^2 and sw2 = q* / E[phi^2]; checked against the Stein
+    conditions S/V = D~ and sw2 = 1/chi_max and against the generic fixed point."""
+    chi = lambda d: uniform_chi(n, d)[0]
+    grid = [mpf(k) / 50 for k in range(5, 150)]
+    start = max(grid, key=chi)
+    dtilde = mp.findroot(lambda d: mp.diff(chi, d), start)
+    chi_max, s, var = uniform_chi(n, dtilde)
+    assert abs(s / var - dtilde) < mpf(10) ** -20
+    spec = "quant:%d" % n
+    phi = make(spec)
+    q = (2 / mpf(n - 1) / dtilde) ** 2
+    sw2 = q / phi.second_moment(q)
+    assert abs(sw2 * chi_max - 1) < mpf(10) ** -20
+    q_fp, _ = length_fixed_point(phi, sw2, mpf(0), q0=q * 1.01)
+    c_fp, chi_fp, _ = correlation_fixed_point(phi, sw2, mpf(0), q_fp)
+    assert abs(q_fp / q - 1) < mpf(10) ** -20 and c_fp == 0 and abs(chi_fp - chi_max) < mpf(10) ** -20
+    return [(spec, "", "0", "critical_sw2", sw2), (spec, "", "0", "critical_q_star", q),
+            (spec, "", "0", "critical_chi_max", chi_max)]
+
+
+def line_rows(spec, sb2_text):
+    """The order-chaos line: the root in q* of sw2(q*) E[phi'^2] = 1 with
+    sw2(q*) = (q* - sb2) / E[phi^2] (theory.md 1.5)."""
+    phi, sb2 = make(spec), literal(sb2_text)
+    sw2_of = lambda q: (q - sb2) / phi.second_moment(q)
+    excess = lambda q: sw2_of(q) * phi.derivative_second_moment(q) - 1
+    with mp.workdps(18):
+        grid = [sb2 * mpf(2) ** (k / mpf(4)) for k in range(1, 60)]
+        lo, hi = next((a, b) for a, b in zip(grid, grid[1:]) if excess(a) < 0 <= excess(b))
+        q = mp.findroot(excess, (lo, hi), solver="anderson", verify=False)
+    q = mp.findroot(excess, q, tol=EPS ** 2)
+    sw2 = sw2_of(q)
+    q_fp, _ = length_fixed_point(phi, sw2, sb2)
+    assert abs(q_fp / q - 1) < mpf(10) ** -20
+    if spec == "erf":  # closed-form parametrisation of theory.md 1.5
+        assert abs(sw2 - mp.pi / 4 * mp.sqrt(1 + 4 * q)) < mpf(10) ** -20
+        assert abs(sb2 - (q - mp.sqrt(1 + 4 * q) / 2 * mp.asin(2 * q / (1 + 2 * q)))) < mpf(10) ** -20
+    return [(spec, "", sb2_text, "line_sw2", sw2), (spec, "", sb2_text, "line_q_star", q)]
+
+
+def main():
+    print("spec,sw2,sb2,quantity,value")
+    jobs = ([(fixed_point_rows, case) for case in FIXED_POINT_CASES]
+            + [(critical_quantizer_rows, (n,)) for n in CRITICAL_QUANTIZERS]
+            + [(line_rows, line) for line in LINES])
+    begin = time.time()
+    check_conditional()
+    for job, args in jobs:
+        started = time.time()
+        for spec, sw2, sb2, key, value in job(*args):
+            text = "inf" if mp.isinf(value) else mp.nstr(value, DIGITS, min_fixed=-5, max_fixed=6)
+            print('"%s",%s,%s,%s,%s' % (spec, sw2, sb2, key, text), flush=True)
+        print("%-40s %6.1f s" % (" ".join(map(str, args)), time.time() - started), file=sys.stderr)
+    print("total %.0f s" % (time.time() - begin), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
