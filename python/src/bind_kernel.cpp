@@ -160,17 +160,10 @@ py::dict maps_result(const ActivationPtr& phi, double sw2, double sb2, double q0
 py::dict iterate_result(const ActivationPtr& phi, double sw2, double sb2, double q0, double c0,
                         int depth) {
   const auto states = iterate_maps(*phi, {sw2, sb2}, q0, c0, depth);
-  py::array_t<int> l(states.size());
-  py::array_t<double> q(states.size()), c(states.size());
-  for (std::size_t i = 0; i < states.size(); ++i) {
-    l.mutable_at(i) = states[i].layer;
-    q.mutable_at(i) = checked(states[i].q, "q");
-    c.mutable_at(i) = checked(states[i].c, "c");
-  }
   py::dict out;
-  out["l"] = l;
-  out["q"] = q;
-  out["c"] = c;
+  out["l"] = column(states, &LayerState::layer, "l");
+  out["q"] = column(states, &LayerState::q, "q");
+  out["c"] = column(states, &LayerState::c, "c");
   return out;
 }
 
@@ -249,16 +242,10 @@ py::dict critical_line_result(const ActivationPtr& phi, const std::vector<double
     py::gil_scoped_release release;
     line = critical_line(*phi, sb2, threads);
   }
-  py::array_t<double> sb2_out(line.size()), sw2_out(line.size()), xi_c(line.size());
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    sb2_out.mutable_at(i) = line[i].sb2;
-    sw2_out.mutable_at(i) = checked(line[i].sw2, "sw2");
-    xi_c.mutable_at(i) = checked(line[i].xi_c, "xi_c");
-  }
   py::dict out;
-  out["sb2"] = sb2_out;
-  out["sw2"] = sw2_out;
-  out["xi_c"] = xi_c;
+  out["sb2"] = column(line, &CriticalLinePoint::sb2, "sb2");
+  out["sw2"] = column(line, &CriticalLinePoint::sw2, "sw2");
+  out["xi_c"] = column(line, &CriticalLinePoint::xi_c, "xi_c");
   return out;
 }
 

@@ -3,9 +3,11 @@
 // infinities are Python floats.
 #pragma once
 
+#include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
 #include <string>
+#include <vector>
 
 namespace qmf::python {
 
@@ -28,5 +30,15 @@ double valid_correlation(double c);
 
 /// Throws std::invalid_argument "threads must be a positive integer (got n)" unless n >= 1.
 void validate_threads(int threads);
+
+/// One field of every record as a NumPy column, each value checked().
+template <class Record, class Value>
+py::array_t<Value> column(const std::vector<Record>& records, Value Record::*field,
+                          const std::string& what) {
+  py::array_t<Value> out(static_cast<py::ssize_t>(records.size()));
+  for (std::size_t i = 0; i < records.size(); ++i)
+    out.mutable_at(i) = static_cast<Value>(checked(records[i].*field, what));
+  return out;
+}
 
 }  // namespace qmf::python
