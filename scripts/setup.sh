@@ -8,6 +8,7 @@ packages=(
   libeigen3-dev libboost-dev catch2 libcli11-dev nlohmann-json3-dev
   gnuplot-nox
   python3-numpy python3-mpmath python3-pandas python3-matplotlib jupyter-nbconvert python3-ipykernel
+  python3-dev pybind11-dev python3-pybind11 python3-pytest python3-mesonpy
 )
 
 missing=()

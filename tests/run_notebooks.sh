@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Executes every notebook in notebooks/ headless against freshly generated qmf
-# output, so that the notebooks never drift from the CSV/JSON they read.
+# Executes every notebook in notebooks/ headless: those that compute through
+# `import qmf` (the package on PYTHONPATH, set by tests/meson.build) and those
+# that read CSV/JSON, against freshly generated qmf output, so that the
+# notebooks never drift from the package or the program.
 # Usage: run_notebooks.sh QMF_BINARY NOTEBOOK_DIR [KEEP_DIR]
 # With KEEP_DIR, the data, the executed notebooks and their figures (PNG) are
 # kept there for inspection. Small grids keep the test within a minute; the
@@ -25,7 +27,6 @@ paper=3..32,64,128
   --out "$work/phase_quant16" > /dev/null
 "$qmf" phase --act tanh --sw2 0.2:4:12 --sb2 0:0.5:8 --line-points 6 \
   --out "$work/phase_tanh" > /dev/null
-"$qmf" cmap --points 41 --out "$work/cmap" > /dev/null
 
 # Debian's Python and Jupyter (numpy, pandas, matplotlib), not whatever is first on PATH.
 export PATH=/usr/bin:$PATH

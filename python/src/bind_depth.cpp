@@ -1,0 +1,106 @@
+// Depth layer: chi_max(N), xi_max(N) and L_max(N) = k xi_max(N) of the
+// uniform and Lloyd-Max N-level quantizers, the columns of `qmf lmax`.
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include <cmath>
+#include <exception>
+#include <map>
+#include <stdexcept>
+#include <vector>
+
+#include "bindings.hpp"
+#include "qmf/depth/quantizer_depth.hpp"
+
+namespace qmf::python {
+
+namespace {
+
+QuantizerFamily family_named(const std::string& family) {
+  if (family == "uniform") return QuantizerFamily::uniform;
+  if (family == "lloyd") return QuantizerFamily::lloyd_max;
+  throw std::invalid_argument("family must be 'uniform' or 'lloyd' (got '" + family + "')");
+}
+
+// depth_optimum for every N on `threads` OpenMP threads; the first failure
+// (in the order of `levels`) is rethrown after the loop.
+std::vector<DepthOptimum> optima(QuantizerFamily family, const std::vector<int>& levels,
+                                 int threads) {
+  std::vector<DepthOptimum> out(levels.size());
+  std::vector<std::exception_ptr> errors(levels.size());
+  const long n = static_cast<long>(levels.size());
+#pragma omp parallel for schedule(dynamic) num_threads(threads)
+  for (long i = 0; i < n; ++i) {
+    try {
+      out[i] = depth_optimum(family, levels[i]);
+    } catch (...) {
+      errors[i] = std::current_exception();
+    }
+  }
+  for (const auto& error : errors)
+    if (error) std::rethrow_exception(error);
+  return out;
+}
+
+py::array_t<double> column(const std::vector<double>& values) {
+  return py::array_t<double>(values.size(), values.data());
+}
+
+// The lmax table as columns; NaN marks a cell the CSV leaves empty (the
+// package masks it).
+py::dict lmax_result(const std::vector<int>& levels, const std::string& family_name, double k,
+                     bool exponents, int threads) {
+  validate_threads(threads);
+  if (!(k > 0.0 && std::isfinite(k))) throw std::invalid_argument("k must be positive and finite");
+  if (levels.empty()) throw std::invalid_argument("levels must list at least one N");
+  const QuantizerFamily family = family_named(family_name);
+  const bool lloyd = family == QuantizerFamily::lloyd_max;
+  std::vector<DepthOptimum> rows, uniform;
+  std::vector<double> exponent(levels.size(), std::nan(""));
+  {
+    py::gil_scoped_release release;
+    rows = optima(family, levels, threads);
+    if (lloyd) uniform = optima(QuantizerFamily::uniform, levels, threads);
+    if (exponents)
+      for (std::size_t i = 0; i < levels.size(); ++i)
+        if (levels[i] >= 4) exponent[i] = local_exponent(family, levels[i]);
+  }
+  const std::size_t n = levels.size();
+  std::vector<double> dtilde(n), one_minus(n), chi(n), xi(n), depth(n), sw2(n), slope(n), ratio(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& r = rows[i];
+    dtilde[i] = r.dtilde_opt;
+    one_minus[i] = checked(r.one_minus_chi_max, "one_minus_chi_max");
+    chi[i] = checked(r.chi_max, "chi_max");
+    xi[i] = checked(r.xi_max, "xi_max");
+    depth[i] = checked(max_trainable_depth(r, k), "L_max");
+    sw2[i] = r.sw2_opt;
+    // Secant slope of ln(1 - chi_max) against ln(N + 1) over the listed neighbours.
+    slope[i] = i > 0 && i + 1 < n
+                   ? std::log(rows[i + 1].one_minus_chi_max / rows[i - 1].one_minus_chi_max) /
+                         std::log((levels[i + 1] + 1.0) / (levels[i - 1] + 1.0))
+                   : std::nan("");
+    if (lloyd) ratio[i] = checked(r.xi_max / uniform[i].xi_max, "xi_ratio");
+  }
+  py::dict out;
+  out["N"] = py::array_t<int>(n, levels.data());
+  out["dtilde_opt"] = column(dtilde);
+  out["one_minus_chi_max"] = column(one_minus);
+  out["chi_max"] = column(chi);
+  out["xi_max"] = column(xi);
+  out["L_max"] = column(depth);
+  out["sw2_opt"] = column(sw2);
+  out["local_slope"] = column(slope);
+  if (lloyd) out["xi_ratio"] = column(ratio);
+  if (exponents) out["local_exponent"] = column(exponent);
+  return out;
+}
+
+}  // namespace
+
+void bind_depth(py::module_& m) {
+  m.def("lmax", &lmax_result, py::arg("levels"), py::arg("family"), py::arg("k"),
+        py::arg("exponents"), py::arg("threads"));
+}
+
+}  // namespace qmf::python

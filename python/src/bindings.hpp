@@ -1,0 +1,44 @@
+// The pieces of the _qmf extension module, one per library layer, and the
+// conventions they share: NaN is never returned (it is a numerical failure),
+// infinities are Python floats.
+#pragma once
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <string>
+#include <vector>
+
+namespace qmf::python {
+
+namespace py = pybind11;
+
+void bind_activations(py::module_& m);
+void bind_kernel(py::module_& m);
+void bind_depth(py::module_& m);
+void bind_simulation(py::module_& m);
+
+/// x unchanged when it is a number or an infinity; throws qmf::numerical_error
+/// naming `what` when it is NaN (the CLI's rule for its JSON).
+double checked(double x, const std::string& what);
+
+/// q unchanged; throws std::invalid_argument "FIELD must be a positive finite
+/// number (got q)" unless it is one.
+double valid_variance(double q, const char* field);
+/// c unchanged; throws std::invalid_argument unless c lies in [-1, 1].
+double valid_correlation(double c);
+
+/// Throws std::invalid_argument "threads must be a positive integer (got n)" unless n >= 1.
+void validate_threads(int threads);
+
+/// One field of every record as a NumPy column, each value checked().
+template <class Record, class Value>
+py::array_t<Value> column(const std::vector<Record>& records, Value Record::*field,
+                          const std::string& what) {
+  py::array_t<Value> out(static_cast<py::ssize_t>(records.size()));
+  for (std::size_t i = 0; i < records.size(); ++i)
+    out.mutable_at(i) = static_cast<Value>(checked(records[i].*field, what));
+  return out;
+}
+
+}  // namespace qmf::python

@@ -1,0 +1,71 @@
+// The extension module _qmf: the qmf library seen from Python. The package
+// qmf (python/qmf/__init__.py) re-exports and documents it.
+#include <boost/math/policies/error_handling.hpp>
+#include <cmath>
+#include <stdexcept>
+
+#include "bindings.hpp"
+#include "numerics/format_number.hpp"
+#include "qmf/errors.hpp"
+
+namespace qmf::python {
+
+double checked(double x, const std::string& what) {
+  if (std::isnan(x)) throw numerical_error(what + " is not a number (NaN)");
+  return x;
+}
+
+double valid_variance(double q, const char* field) {
+  if (!(std::isfinite(q) && q > 0.0))
+    throw std::invalid_argument(std::string(field) + " must be a positive finite number (got " +
+                                detail::format_number(q) + ")");
+  return q;
+}
+
+double valid_correlation(double c) {
+  if (!(c >= -1.0 && c <= 1.0))
+    throw std::invalid_argument("c must lie in [-1, 1] (got " + detail::format_number(c) + ")");
+  return c;
+}
+
+void validate_threads(int threads) {
+  if (threads < 1)
+    throw std::invalid_argument("threads must be a positive integer (got " +
+                                std::to_string(threads) + ")");
+}
+
+}  // namespace qmf::python
+
+PYBIND11_MODULE(_qmf, m) {
+  namespace py = pybind11;
+  m.doc() = "The qmf C++ library (use the documented package `qmf` instead)";
+  // A well-posed question without a numerical answer: the CLI's exit 3.
+  static py::exception<qmf::numerical_error> numerical_error(m, "NumericalError",
+                                                             PyExc_ArithmeticError);
+  // Boost.Math reports an unbracketed root or a result out of range with these
+  // std types; like the CLI (apps/qmf/main.cpp), they are numerical failures.
+  // std::invalid_argument keeps pybind11's own mapping to ValueError.
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const qmf::numerical_error& e) {
+      numerical_error(e.what());
+    } catch (const boost::math::evaluation_error& e) {
+      numerical_error(e.what());
+    } catch (const boost::math::rounding_error& e) {
+      numerical_error(e.what());
+    } catch (const std::domain_error& e) {
+      numerical_error(e.what());
+    } catch (const std::overflow_error& e) {
+      numerical_error(e.what());
+    } catch (const std::underflow_error& e) {
+      numerical_error(e.what());
+    } catch (const std::range_error& e) {
+      numerical_error(e.what());
+    }
+  });
+  qmf::python::bind_activations(m);
+  qmf::python::bind_kernel(m);
+  qmf::python::bind_depth(m);
+  qmf::python::bind_simulation(m);
+}

@@ -1,0 +1,39 @@
+"""qmf.simulate against `qmf simulate --json`: the same seeds draw the same
+nets, so the statistics agree to rounding, for any thread count."""
+import math
+
+import numpy as np
+import pytest
+
+import qmf
+from qmf_cli import json_of
+
+COLUMNS = ("q_sim", "q_se", "q_mf", "c_sim", "c_se", "c_mf", "grad_sim", "grad_se", "grad_mf")
+
+
+@pytest.mark.parametrize("act,sw2,sb2", [("quant:4", 1.8, 0.05), ("tanh", 1.5, 0.1)])
+def test_simulate_equals_cli(act, sw2, sb2):
+    cli = json_of("simulate", "--act", act, "--sw2", sw2, "--sb2", sb2, "--width", 48,
+                  "--depth", 4, "--q0", 1.5, "--c0", 0.3, "--nets", 4, "--seed", 11,
+                  "--threads", 1)
+    ours = qmf.simulate(act, sw2, sb2, width=48, depth=4, q0=1.5, c0=0.3, nets=4, seed=11,
+                        threads=2)
+    assert list(ours["l"]) == [layer["l"] for layer in cli["layers"]]
+    for key in COLUMNS:
+        assert ours[key].shape == (5,)
+        for value, layer in zip(ours[key], cli["layers"]):
+            assert math.isclose(value, layer[key], rel_tol=1e-13), key
+    assert ours["act"] == cli["act"]
+    for key in ("ste_slope", "ste_clip"):
+        assert (key in ours) == (key in cli) and (key not in cli or
+                                                  math.isclose(ours[key], cli[key], rel_tol=1e-13))
+
+
+def test_simulate_several_pairs_and_theory():
+    # Several c0 give one column per pair; the simulated correlation lies
+    # within 5 standard errors of the mean field (a loose bound: width 64 has
+    # O(1/n) finite-width bias, and 5 se fail by chance with p < 1e-6 per cell).
+    ours = qmf.simulate("quant:16", 1.0, 0.05, width=64, depth=3, c0=[0.0, 0.5, 0.9], nets=8,
+                        seed=3, threads=2, backward=False)
+    assert ours["c_sim"].shape == (4, 3) and "grad_sim" not in ours
+    assert np.all(np.abs(ours["c_sim"] - ours["c_mf"]) <= 5 * ours["c_se"] + 2.0 / 64)
