@@ -138,6 +138,8 @@ MercerSpectrum mercer_spectrum(const DotProductKernel& kernel, int dim, int max_
     for (int k = 0; k <= max_degree; ++k) {
       const double change = std::abs(fine.eigenvalues[k] - coarse.eigenvalues[k]);
       spectrum.absolute_change = std::max(spectrum.absolute_change, change / largest);
+      // Resolved means above rounding and above its own change on doubling.
+      fine.floors[k] = std::max(fine.floors[k], change);
       if (std::abs(fine.eigenvalues[k]) > significant * largest)
         spectrum.relative_change =
             std::max(spectrum.relative_change, change / std::abs(fine.eigenvalues[k]));

@@ -41,9 +41,10 @@ using DotProductKernel = std::function<std::vector<double>(std::span<const doubl
 
 struct MercerSpectrum {
   std::vector<double> eigenvalues;  // lambda_0 .. lambda_max_degree
-  /// Rounding floor of each eigenvalue, 100 eps E[|K| |P_k|]: the kernel's own
-  /// rounding reaches lambda_k at about eps E[|K| |P_k|], which at large d
-  /// exceeds lambda_k beyond the first tens of degrees (double precision).
+  /// Floor of each eigenvalue: the larger of its change on the last doubling
+  /// and 100 eps E[|K| |P_k|] (the kernel's own rounding reaches lambda_k at
+  /// about eps E[|K| |P_k|], which at large d exceeds lambda_k beyond the first
+  /// tens of degrees in double precision).
   std::vector<double> floors;
   int nodes = 0;  // quadrature nodes of the reported values
   /// max_k |lambda_k(n) - lambda_k(n/2)| / |lambda_k(n)| over the k with
