@@ -105,6 +105,7 @@ int main(int argc, char** argv) {
   qmf::cli::add_phase_command(app);
   qmf::cli::add_cmap_command(app);
   qmf::cli::add_figures_command(app);
+  qmf::cli::add_kernel_command(app);
   qmf::cli::require_decimal_numbers(app);
   try {
     app.parse(argc, argv);

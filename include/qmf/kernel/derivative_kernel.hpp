@@ -1,0 +1,51 @@
+// The derivative kernel the NTK recursion multiplies by, E[g(u1) g(u2)] for
+// (u1, u2) the Gaussian pre-activations of two inputs.
+//
+// "true" uses g = phi': zero almost everywhere for a step activation, so its
+// NTK keeps only the last layer's parameters. "ste" uses the straight-through
+// surrogate g(x) = s 1{|x| <= tau} of qmf simulate (step activations only),
+// whose derivative kernel is s^2 times a bivariate normal rectangle
+// probability, exact with the orthant engine of qmf/numerics/gaussian.hpp.
+#pragma once
+
+#include <string>
+
+#include "qmf/activations/activation.hpp"
+#include "qmf/activations/backward_derivative.hpp"
+
+namespace qmf {
+
+/// P(|z1| <= a, |z2| <= b) for a standard bivariate normal with correlation
+/// rho in [-1, 1] and a, b >= 0, by inclusion-exclusion over upper orthants.
+double bivariate_normal_rectangle(double a, double b, double rho);
+
+enum class DerivativeKind { true_derivative, straight_through };
+
+/// "true" or "ste".
+std::string to_string(DerivativeKind kind);
+/// Parses "true" or "ste"; std::invalid_argument naming the field `derivative` otherwise.
+DerivativeKind parse_derivative_kind(const std::string& text);
+
+class DerivativeKernel {
+ public:
+  /// The true derivative: `surrogate` unused.
+  explicit DerivativeKernel(const Activation& phi);
+  /// The straight-through surrogate; throws std::invalid_argument unless phi
+  /// is a step activation and slope, clip are positive and finite.
+  DerivativeKernel(const Activation& phi, StraightThrough surrogate);
+
+  [[nodiscard]] DerivativeKind kind() const { return kind_; }
+  [[nodiscard]] const StraightThrough& surrogate() const { return surrogate_; }
+
+  /// E[g(u)^2] for u ~ N(0, q).
+  [[nodiscard]] double second_moment(double q) const;
+  /// E[g(u1) g(u2)] for variances q1, q2 and correlation c.
+  [[nodiscard]] double cross_moment(double q1, double q2, double c) const;
+
+ private:
+  const Activation& phi_;
+  DerivativeKind kind_;
+  StraightThrough surrogate_;
+};
+
+}  // namespace qmf

@@ -1,0 +1,60 @@
+#include "qmf/kernel/derivative_kernel.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "numerics/format_number.hpp"
+#include "qmf/numerics/gaussian.hpp"
+
+namespace qmf {
+
+double bivariate_normal_rectangle(double a, double b, double rho) {
+  // P(-a < z1 <= a, -b < z2 <= b) = U(-a,-b) - U(a,-b) - U(-a,b) + U(a,b) with
+  // U(x, y) = P(z1 > x, z2 > y). The terms are at most 1 and the result is a
+  // probability, so the cancellation costs at most ~1e-16 absolute.
+  const double p = bivariate_normal_upper(-a, -b, rho) - bivariate_normal_upper(a, -b, rho) -
+                   bivariate_normal_upper(-a, b, rho) + bivariate_normal_upper(a, b, rho);
+  return std::clamp(p, 0.0, 1.0);
+}
+
+std::string to_string(DerivativeKind kind) {
+  return kind == DerivativeKind::straight_through ? "ste" : "true";
+}
+
+DerivativeKind parse_derivative_kind(const std::string& text) {
+  if (text == "true") return DerivativeKind::true_derivative;
+  if (text == "ste") return DerivativeKind::straight_through;
+  throw std::invalid_argument("derivative must be true or ste (got '" + text + "')");
+}
+
+DerivativeKernel::DerivativeKernel(const Activation& phi)
+    : phi_(phi), kind_(DerivativeKind::true_derivative) {}
+
+DerivativeKernel::DerivativeKernel(const Activation& phi, StraightThrough surrogate)
+    : phi_(phi), kind_(DerivativeKind::straight_through), surrogate_(surrogate) {
+  if (!phi.is_step())
+    throw std::invalid_argument("derivative ste applies to step activations only (got " +
+                                phi.spec() + ", whose phi' is used)");
+  for (const auto& [field, value] :
+       {std::pair{"ste_slope", surrogate.slope}, std::pair{"ste_clip", surrogate.clip}})
+    if (!(std::isfinite(value) && value > 0.0))
+      throw std::invalid_argument(std::string(field) + " must be a positive finite number (got " +
+                                  detail::format_number(value) + ")");
+}
+
+double DerivativeKernel::second_moment(double q) const {
+  if (kind_ == DerivativeKind::true_derivative)
+    return phi_.is_step() ? 0.0 : phi_.derivative_second_moment(q);
+  const double a = surrogate_.clip / std::sqrt(q);
+  return surrogate_.slope * surrogate_.slope * normal_interval(-a, a);
+}
+
+double DerivativeKernel::cross_moment(double q1, double q2, double c) const {
+  if (kind_ == DerivativeKind::true_derivative) return phi_.derivative_cross_moment(q1, q2, c);
+  const double s2 = surrogate_.slope * surrogate_.slope;
+  return s2 * bivariate_normal_rectangle(surrogate_.clip / std::sqrt(q1),
+                                         surrogate_.clip / std::sqrt(q2), c);
+}
+
+}  // namespace qmf

@@ -1,0 +1,229 @@
+// Kernels of deep nets (qmf/kernel/kernels.hpp), the straight-through
+// derivative kernel (qmf/kernel/derivative_kernel.hpp) and Mercer spectra on
+// the sphere (qmf/kernel/mercer_spectrum.hpp), each against an independent
+// route: closed forms, the Plackett orthant route, Monte Carlo, polynomial
+// and exponential kernels with known Funk-Hecke eigenvalues.
+#include <boost/math/special_functions/bessel.hpp>
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <random>
+#include <stdexcept>
+#include <vector>
+
+#include "qmf/kernel/kernels.hpp"
+#include "qmf/kernel/mercer_spectrum.hpp"
+#include "qmf/numerics/gaussian.hpp"
+
+using Catch::Matchers::Contains;
+
+namespace {
+
+constexpr double pi = 3.14159265358979323846;
+
+std::vector<double> normalised_nngp(const qmf::Activation& phi, qmf::Initialization init, int depth,
+                                    const std::vector<double>& t) {
+  const qmf::DerivativeKernel derivative(phi);
+  const auto values = qmf::kernel_on_grid(phi, init, 1.0, t, depth, derivative);
+  const double one = qmf::kernel_on_diagonal(phi, init, 1.0, depth, derivative).nngp;
+  std::vector<double> rho;
+  for (const auto& v : values) rho.push_back(v.nngp / one);
+  return rho;
+}
+
+// The arc-cosine map of relu at sw2 = 2, sb2 = 0 (norms stay q0):
+// rho' = (sqrt(1 - rho^2) + (pi - acos rho) rho) / pi.
+double arccos_step(double rho) {
+  return (std::sqrt(1.0 - rho * rho) + (pi - std::acos(rho)) * rho) / pi;
+}
+
+}  // namespace
+
+TEST_CASE("sign's normalised NNGP after one activation is (2/pi) arcsin t, its true NTK adds 0") {
+  const auto sign = qmf::make_activation("sign");
+  const std::vector<double> t = {-1.0, -0.7, -0.2, 0.0, 0.3, 0.9, 0.999, 1.0};
+  const qmf::DerivativeKernel derivative(*sign);
+  const auto values = qmf::kernel_on_grid(*sign, {1.0, 0.0}, 1.0, t, 2, derivative);
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    CHECK(values[i].nngp == Approx(2.0 / pi * std::asin(t[i])).margin(1e-13));
+    CHECK(values[i].ntk == values[i].nngp);
+  }
+}
+
+TEST_CASE("relu's NNGP and NTK at depth L follow the arc-cosine closed forms") {
+  const auto relu = qmf::make_activation("relu");
+  const int depth = 6;
+  const double q0 = 1.7;
+  const std::vector<double> t = {-1.0, -0.5, 0.0, 0.4, 0.95, 1.0};
+  const qmf::DerivativeKernel derivative(*relu);
+  const auto values = qmf::kernel_on_grid(*relu, {2.0, 0.0}, q0, t, depth, derivative);
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    // Theta^l = Sigma^l + 2 E[phi' phi'] Theta^(l-1), 2 E[phi' phi'] = 1 - acos(rho)/pi.
+    // The first layer's norm is sw2 q0, which relu at sw2 = 2 keeps.
+    const double q = 2.0 * q0;
+    double rho = t[i], theta = q * t[i];
+    for (int l = 2; l <= depth; ++l) {
+      const double factor = 1.0 - std::acos(rho) / pi;
+      rho = arccos_step(rho);
+      theta = q * rho + factor * theta;
+    }
+    CHECK(values[i].nngp == Approx(q * rho).epsilon(1e-12).margin(1e-14));
+    CHECK(values[i].ntk == Approx(theta).epsilon(1e-12).margin(1e-14));
+  }
+  const auto rho = normalised_nngp(*relu, {2.0, 0.0}, depth, t);
+  CHECK(rho.back() == 1.0);
+}
+
+TEST_CASE("the STE rectangle probability agrees with the Plackett route and Monte Carlo") {
+  // Plackett: the same inclusion-exclusion over an independent orthant routine.
+  for (const double rho : {-0.999, -0.6, 0.0, 0.3, 0.95, 0.9999})
+    for (const auto [a, b] : {std::pair{0.3, 0.3}, std::pair{1.0, 2.5}, std::pair{4.0, 0.1}}) {
+      const double plackett = qmf::bivariate_normal_upper_plackett(-a, -b, rho) -
+                              qmf::bivariate_normal_upper_plackett(a, -b, rho) -
+                              qmf::bivariate_normal_upper_plackett(-a, b, rho) +
+                              qmf::bivariate_normal_upper_plackett(a, b, rho);
+      CHECK(qmf::bivariate_normal_rectangle(a, b, rho) == Approx(plackett).margin(1e-12));
+    }
+  // Monte Carlo of E[g(u1) g(u2)] at unequal norms: 4e5 draws, tolerance 5
+  // standard errors of the indicator mean (s^2 sqrt(p (1 - p) / N)).
+  const auto quant = qmf::make_activation("quant:4");
+  const qmf::StraightThrough g{1.3, 0.8};
+  const qmf::DerivativeKernel ste(*quant, g);
+  const double q1 = 0.7, q2 = 2.2, c = 0.45;
+  std::mt19937_64 rng(11);
+  std::normal_distribution<double> z;
+  const int n = 400000;
+  int hits = 0;
+  for (int i = 0; i < n; ++i) {
+    const double z1 = z(rng), z2 = c * z1 + std::sqrt(1.0 - c * c) * z(rng);
+    hits += std::abs(std::sqrt(q1) * z1) <= g.clip && std::abs(std::sqrt(q2) * z2) <= g.clip;
+  }
+  const double p = double(hits) / n, s2 = g.slope * g.slope;
+  CHECK(std::abs(ste.cross_moment(q1, q2, c) - s2 * p) < 5.0 * s2 * std::sqrt(p * (1 - p) / n));
+  CHECK(ste.cross_moment(q1, q1, 1.0) == Approx(ste.second_moment(q1)).epsilon(1e-13));
+}
+
+TEST_CASE("the STE NTK of sign at depth 2 is Sigma^2 + sw2 s^2 P(|u1|, |u2| <= tau) Sigma^1") {
+  const auto sign = qmf::make_activation("sign");
+  const qmf::StraightThrough g{0.9, 1.2};
+  const qmf::DerivativeKernel ste(*sign, g);
+  const double sw2 = 1.3, sb2 = 0.1, q0 = 0.8, t = 0.35;
+  const auto v = qmf::kernel_on_grid(*sign, {sw2, sb2}, q0, std::span(&t, 1), 2, ste).front();
+  const double q1 = sw2 * q0 + sb2, q12 = sw2 * q0 * t + sb2, c = q12 / q1;
+  const double a = g.clip / std::sqrt(q1);
+  CHECK(v.nngp == Approx(sw2 * 2.0 / pi * std::asin(c) + sb2).epsilon(1e-13));
+  const double rectangle = qmf::bivariate_normal_upper_plackett(-a, -a, c) -
+                           2.0 * qmf::bivariate_normal_upper_plackett(a, -a, c) +
+                           qmf::bivariate_normal_upper_plackett(a, a, c);
+  CHECK(v.ntk == Approx(v.nngp + sw2 * g.slope * g.slope * rectangle * q12).epsilon(1e-11));
+}
+
+TEST_CASE("the derivative kernel and the grid reject bad input, naming the field") {
+  const auto tanh = qmf::make_activation("tanh");
+  const auto sign = qmf::make_activation("sign");
+  CHECK_THROWS_WITH(qmf::DerivativeKernel(*tanh, {1.0, 1.0}), Contains("step activations only"));
+  CHECK_THROWS_WITH(qmf::DerivativeKernel(*sign, {1.0, -1.0}), Contains("ste_clip"));
+  CHECK_THROWS_WITH(qmf::parse_derivative_kind("fake"), Contains("derivative must be"));
+  const qmf::DerivativeKernel d(*sign);
+  const std::vector<double> bad = {1.5};
+  CHECK_THROWS_WITH(qmf::kernel_on_grid(*sign, {1.0, 0.0}, 1.0, bad, 2, d), Contains("t must"));
+  CHECK_THROWS_WITH(qmf::kernel_on_grid(*sign, {1.0, 0.0}, 1.0, {}, 0, d), Contains("depth"));
+  CHECK_THROWS_WITH(qmf::kernel_on_grid(*sign, {1.0, 0.0}, -1.0, {}, 2, d), Contains("q0"));
+}
+
+TEST_CASE("the sphere quadrature integrates the moments of t = x . y exactly") {
+  for (const int dim : {3, 10, 784}) {
+    const auto rule = qmf::sphere_quadrature(dim, 40);
+    double mass = 0.0, second = 0.0, fourth = 0.0;
+    for (std::size_t i = 0; i < rule.nodes.size(); ++i) {
+      const double t2 = rule.nodes[i] * rule.nodes[i];
+      mass += rule.weights[i];
+      second += rule.weights[i] * t2;
+      fourth += rule.weights[i] * t2 * t2;
+    }
+    CHECK(mass == Approx(1.0).epsilon(1e-13));
+    CHECK(second == Approx(1.0 / dim).epsilon(1e-12));
+    CHECK(fourth == Approx(3.0 / (dim * (dim + 2.0))).epsilon(1e-12));
+  }
+}
+
+TEST_CASE("Funk-Hecke: t^j has eigenvalues only in degrees <= j of j's parity") {
+  for (const int dim : {3, 50, 784}) {
+    const qmf::DotProductKernel cube_plus_square = [](std::span<const double> t) {
+      std::vector<double> k;
+      for (const double x : t) k.push_back(x * x + x * x * x);
+      return k;
+    };
+    const auto spectrum = qmf::mercer_spectrum(cube_plus_square, dim, 40);
+    const auto& l = spectrum.eigenvalues;
+    // t^2 = ((d - 1) P_2 + 1) / d, E[P_2^2] = 1 / N(d, 2); t^3 likewise in P_1, P_3.
+    CHECK(l[0] == Approx(1.0 / dim).epsilon(1e-12));
+    CHECK(l[1] == Approx(3.0 / (dim * (dim + 2.0))).epsilon(1e-12));
+    CHECK(l[2] == Approx(2.0 / (dim * (dim + 2.0))).epsilon(1e-12));
+    CHECK(l[3] > 0.0);
+    // Zero up to rounding (~1e-16 of lambda_0 per node sum).
+    for (int k = 4; k <= 40; ++k) CHECK(std::abs(l[k]) < 1e-13 * l[0]);
+  }
+}
+
+TEST_CASE(
+    "Funk-Hecke: exp(r t) has the Bessel eigenvalues Gamma(d/2) (2/r)^(d/2-1) I_(k+d/2-1)(r)") {
+  for (const auto [dim, r] : {std::pair{3, 2.0}, std::pair{20, 5.0}, std::pair{784, 400.0}}) {
+    const qmf::DotProductKernel exponential = [r = r](std::span<const double> t) {
+      std::vector<double> k;
+      for (const double x : t) k.push_back(std::exp(r * x));
+      return k;
+    };
+    const int degrees = 60;
+    const auto spectrum = qmf::mercer_spectrum(exponential, dim, degrees);
+    const double nu = dim / 2.0 - 1.0;
+    const double i0 = boost::math::cyl_bessel_i(nu, r);
+    for (int k = 0; k <= degrees; k += 5) {
+      // The ratio lambda_k / lambda_0 = I_(k+nu)(r) / I_nu(r) avoids Gamma(d/2).
+      const double expected = boost::math::cyl_bessel_i(nu + k, r) / i0;
+      // Rounding leaves ~1e-16 absolute: relative 1e-9 above 1e-6, 1e-14 absolute below.
+      CHECK(spectrum.eigenvalues[k] / spectrum.eigenvalues[0] ==
+            Approx(expected).epsilon(expected > 1e-6 ? 1e-9 : 0.0).margin(1e-14));
+    }
+    // The last doubling's change is rounding for these entire kernels (exp(400 t)
+    // spans e^800 across [-1, 1]): a few 1e-9 of the significant eigenvalues.
+    CHECK(spectrum.relative_change < 1e-7);
+    CHECK(spectrum.absolute_change < 1e-12);
+  }
+}
+
+TEST_CASE("the spectrum of a step-activation kernel converges at d = 784 despite the cusp") {
+  const auto sign = qmf::make_activation("sign");
+  const qmf::DerivativeKernel derivative(*sign);
+  const qmf::DotProductKernel nngp = [&](std::span<const double> t) {
+    std::vector<double> k;
+    for (const auto& v : qmf::kernel_on_grid(*sign, {1.0, 0.0}, 1.0, t, 3, derivative))
+      k.push_back(v.nngp);
+    return k;
+  };
+  const auto spectrum = qmf::mercer_spectrum(nngp, 784, 100);
+  CHECK(spectrum.relative_change < 1e-8);
+  // An odd kernel: even degrees vanish.
+  CHECK(std::abs(spectrum.eigenvalues[2]) < 1e-14);
+  CHECK(spectrum.eigenvalues[1] > spectrum.eigenvalues[3]);
+  // The NNGP is positive semi-definite: an eigenvalue above its rounding
+  // floor is positive, and the first odd degrees are resolved.
+  for (int k = 0; k <= 100; ++k)
+    if (std::abs(spectrum.eigenvalues[k]) > spectrum.floors[k])
+      CHECK(spectrum.eigenvalues[k] > 0.0);
+  for (const int k : {1, 3, 5, 7}) CHECK(spectrum.eigenvalues[k] > spectrum.floors[k]);
+}
+
+TEST_CASE("the decay fits recover an exponential and a power law") {
+  std::vector<double> exponential(51), power(51);
+  for (int k = 0; k <= 50; ++k) {
+    exponential[k] = std::exp(-0.3 * k);
+    power[k] = std::pow(k + (k == 0), -2.5);
+  }
+  const std::vector<double> zero(51, 0.0);
+  const auto e = qmf::fit_decay(exponential, zero);
+  CHECK(e.exponential.slope == Approx(-0.3).epsilon(1e-12));
+  CHECK(e.exponential.r2 == Approx(1.0).epsilon(1e-12));
+  const auto p = qmf::fit_decay(power, zero);
+  CHECK(p.power.slope == Approx(-2.5).epsilon(1e-12));
+  CHECK(p.degrees == 50);
+}
