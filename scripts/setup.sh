@@ -7,6 +7,7 @@ packages=(
   g++ meson ninja-build pkg-config
   libeigen3-dev libboost-dev catch2 libcli11-dev nlohmann-json3-dev
   gnuplot-nox
+  zlib1g-dev dataset-fashion-mnist
   python3-numpy python3-pandas python3-matplotlib jupyter-nbconvert python3-ipykernel
 )
 

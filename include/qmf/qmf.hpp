@@ -24,3 +24,8 @@
 #include "qmf/kernel/phase_diagram.hpp"
 #include "qmf/depth/quantizer_depth.hpp"
 #include "qmf/simulation/simulate.hpp"
+#include "qmf/training/dataset.hpp"
+#include "qmf/training/loss.hpp"
+#include "qmf/training/network.hpp"
+#include "qmf/training/optimizer.hpp"
+#include "qmf/training/trainer.hpp"

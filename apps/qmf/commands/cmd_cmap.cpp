@@ -12,18 +12,19 @@
 #include <stdexcept>
 #include <string>
 
+#include "cli/output.hpp"
+#include "cli/shared_options.hpp"
+#include "cli/sw2_choice.hpp"
 #include "commands/commands.hpp"
 #include "figures/figure.hpp"
-#include "cli/output.hpp"
 #include "qmf/kernel/critical.hpp"
 #include "qmf/kernel/fixed_points.hpp"
-#include "cli/shared_options.hpp"
 
 namespace qmf::cli {
 
 namespace {
 
-constexpr const char* critical = "crit";
+constexpr const char* critical = critical_sw2_word;
 
 struct CmapOptions {
   std::vector<std::string> acts = {"sign", "quant:4", "quant:16", "tanh"};
@@ -55,20 +56,6 @@ std::vector<double> correlation_samples(int points) {
   std::sort(c.begin(), c.end());
   c.erase(std::unique(c.begin(), c.end()), c.end());
   return c;
-}
-
-double parse_sw2(const std::string& text) {
-  std::size_t used = 0;
-  double value = 0.0;
-  try {
-    value = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != text.size() || !std::isfinite(value) || !(value > 0.0))
-    throw std::invalid_argument("--sw2: '" + text + "' is neither a positive number nor '" +
-                                critical + "'");
-  return value;
 }
 
 // One requested curve, checked before anything is computed, so that bad

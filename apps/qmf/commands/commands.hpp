@@ -14,5 +14,7 @@ void add_figure1_command(CLI::App& app);
 void add_phase_command(CLI::App& app);
 void add_cmap_command(CLI::App& app);
 void add_figures_command(CLI::App& app);
+void add_train_command(CLI::App& app);
+void add_trainability_command(CLI::App& app);
 
 }  // namespace qmf::cli
