@@ -91,6 +91,7 @@ int main(int argc, char** argv) {
   qmf::cli::add_cmap_command(app);
   qmf::cli::add_figures_command(app);
   qmf::cli::add_train_command(app);
+  qmf::cli::add_trainability_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,12 +1,17 @@
 #include "figures/figure.hpp"
 
+#include <fcntl.h>
+#include <spawn.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
-#include <cstdlib>
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+
+extern char** environ;
 
 namespace qmf::cli {
 
@@ -72,6 +77,68 @@ class TemporaryDirectory {
   fs::path path_;
 };
 
+// The terminal, output and size variables figure.hpp describes, as gnuplot
+// commands joined by `separator`.
+std::string terminal_settings(const Terminal& terminal, const std::string& output,
+                              const std::string& separator) {
+  std::ostringstream settings;
+  settings << "set terminal " << terminal.setting << separator << "set output "
+           << gnuplot_quote(output) << separator << "font_size = " << terminal.font_size
+           << separator << "point_unit = " << terminal.point_unit << separator
+           << "set pointsize point_unit";
+  return settings.str();
+}
+
+// Runs gnuplot with `args` (args[0] = "gnuplot", looked up on PATH) in
+// `directory`, without a shell, its output in gnuplot.log there. Returns the
+// exit status; throws if gnuplot cannot be started.
+int run_gnuplot(const fs::path& directory, const std::vector<std::string>& args) {
+  std::vector<std::string> copies = args;
+  std::vector<char*> argv;
+  for (auto& a : copies) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const std::string log = (directory / "gnuplot.log").string();
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addchdir_np(&actions, directory.c_str());
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  pid_t child = 0;
+  const int error = posix_spawnp(&child, "gnuplot", &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (error == ENOENT)
+    throw std::runtime_error("gnuplot not found: install gnuplot-nox (scripts/setup.sh does)");
+  if (error != 0) throw std::runtime_error("cannot run gnuplot");
+  int status = 0;
+  waitpid(child, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
+// Renders once per terminal in a private directory holding `data`; `command`
+// prepares the directory for one terminal and returns gnuplot's arguments.
+template <class Command>
+std::vector<std::pair<std::string, std::string>> render_each_terminal(
+    const std::vector<DataFile>& data, bool with_pdf, Command command) {
+  const TemporaryDirectory directory;
+  for (const auto& [name, content] : data) std::ofstream(directory.path() / name) << content;
+  std::vector<std::pair<std::string, std::string>> rendered;
+  for (const auto& terminal : terminals) {
+    if (!with_pdf && std::string(terminal.suffix) == ".pdf") continue;
+    const fs::path output = directory.path() / (std::string("figure") + terminal.suffix);
+    const int status =
+        run_gnuplot(directory.path(), command(directory.path(), terminal, output.string()));
+    if (status != 0 || !fs::exists(output) || fs::file_size(output) == 0) {
+      const std::string log = read_bytes(directory.path() / "gnuplot.log");
+      throw std::runtime_error("gnuplot failed to render the figure: " + log.substr(0, 400));
+    }
+    std::string bytes = read_bytes(output);
+    if (std::string(terminal.suffix) == ".svg") bytes = preserve_svg_spaces(std::move(bytes));
+    rendered.emplace_back(terminal.suffix, std::move(bytes));
+  }
+  return rendered;
+}
+
 }  // namespace
 
 std::string gnuplot_quote(const std::string& text) {
@@ -86,34 +153,27 @@ std::string gnuplot_quote(const std::string& text) {
 std::vector<std::pair<std::string, std::string>> render_figure(const std::string& plot_script,
                                                                const std::vector<DataFile>& data,
                                                                bool with_pdf) {
-  const TemporaryDirectory directory;
-  for (const auto& [name, content] : data) std::ofstream(directory.path() / name) << content;
-  std::vector<std::pair<std::string, std::string>> rendered;
-  for (const auto& terminal : terminals) {
-    if (!with_pdf && std::string(terminal.suffix) == ".pdf") continue;
-    const fs::path output = directory.path() / (std::string("figure") + terminal.suffix);
-    const fs::path script = directory.path() / "figure.gp";
-    std::ofstream(script) << "set terminal " << terminal.setting << "\nset output "
-                          << gnuplot_quote(output.string())
-                          << "\nfont_size = " << terminal.font_size
-                          << "\npoint_unit = " << terminal.point_unit
-                          << "\nset pointsize point_unit\n"
-                          << plot_script << "\nunset output\n";
-    const std::string command = "cd " + gnuplot_quote(directory.path().string()) +
-                                " && gnuplot figure.gp > gnuplot.log 2>&1";
-    const int status = std::system(command.c_str());
-    // The shell exits 127 when it cannot find the command.
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-      throw std::runtime_error("gnuplot not found: install gnuplot-nox (scripts/setup.sh does)");
-    if (status != 0 || !fs::exists(output) || fs::file_size(output) == 0) {
-      const std::string log = read_bytes(directory.path() / "gnuplot.log");
-      throw std::runtime_error("gnuplot failed to render the figure: " + log.substr(0, 400));
-    }
-    std::string bytes = read_bytes(output);
-    if (std::string(terminal.suffix) == ".svg") bytes = preserve_svg_spaces(std::move(bytes));
-    rendered.emplace_back(terminal.suffix, std::move(bytes));
-  }
-  return rendered;
+  return render_each_terminal(
+      data, with_pdf,
+      [&](const fs::path& directory, const Terminal& terminal, const std::string& output) {
+        std::ofstream(directory / "figure.gp") << terminal_settings(terminal, output, "\n") << '\n'
+                                               << plot_script << "\nunset output\n";
+        return std::vector<std::string>{"gnuplot", "figure.gp"};
+      });
+}
+
+std::vector<std::pair<std::string, std::string>> render_script_file(
+    const std::string& script, const std::vector<DataFile>& data,
+    const std::vector<std::pair<std::string, std::string>>& variables) {
+  return render_each_terminal(
+      data, true,
+      [&](const fs::path& directory, const Terminal& terminal, const std::string& output) {
+        std::ofstream(directory / "script.gp") << script << "\nunset output\n";
+        std::string settings =
+            terminal_settings(terminal, output, "; ") + "; out = " + gnuplot_quote(output);
+        for (const auto& [name, value] : variables) settings += "; " + name + " = " + value;
+        return std::vector<std::string>{"gnuplot", "-e", settings, "script.gp"};
+      });
 }
 
 }  // namespace qmf::cli

@@ -24,6 +24,16 @@ std::vector<std::pair<std::string, std::string>> render_figure(const std::string
                                                                const std::vector<DataFile>& data,
                                                                bool with_pdf = true);
 
+/// The same for a script kept in its own .gp file (`script` is its text):
+/// gnuplot runs it without a shell as `gnuplot -e "SETTINGS" script.gp`, where
+/// SETTINGS set the terminal, `out` (the output file, which the script sets
+/// with `set output out`), font_size, point_unit, and every `variables` entry
+/// as `name = value` (value a gnuplot expression, e.g. {"datafile",
+/// "'cells.dat'"}). gnuplot runs in the private directory holding `data`.
+std::vector<std::pair<std::string, std::string>> render_script_file(
+    const std::string& script, const std::vector<DataFile>& data,
+    const std::vector<std::pair<std::string, std::string>>& variables);
+
 /// Double-quoted gnuplot string literal.
 std::string gnuplot_quote(const std::string& text);
 
