@@ -137,6 +137,13 @@ Grid build_grid(const TrainabilityOptions& o) {
   return g;
 }
 
+// A number as the shortest round-trip text, "inf" as is, empty when absent.
+std::string csv_cell(const Json& object, const char* key) {
+  if (!object.contains(key)) return "";
+  const Json& value = object[key];
+  return value.is_number() ? format_number(value.get<double>()) : value.get<std::string>();
+}
+
 std::string cells_csv(const Grid& g, const Json& cells) {
   std::ostringstream csv;
   csv << (g.by_levels ? "N" : "sw2")
@@ -150,8 +157,9 @@ std::string cells_csv(const Grid& g, const Json& cells) {
         << (diverged || last.empty() ? ""
                                      : format_number(last.back()["train_accuracy"].get<double>()))
         << ',' << (diverged ? 1 : 0) << ',' << (diverged ? c["diverged_step"].dump() : "") << ','
-        << format_number(c["sw2"].get<double>()) << ',' << c["xi_c"].dump() << ','
-        << c["depth_over_xi_c"].dump() << ',' << format_number(c["seconds"].get<double>()) << '\n';
+        << format_number(c["sw2"].get<double>()) << ',' << csv_cell(c, "xi_c") << ','
+        << csv_cell(c, "depth_over_xi_c") << ',' << format_number(c["seconds"].get<double>())
+        << '\n';
   }
   return csv.str();
 }

@@ -7,6 +7,7 @@
 #include "cli/shared_options.hpp"
 #include "cli/straight_through.hpp"
 #include "cli/sw2_choice.hpp"
+#include "qmf/errors.hpp"
 #include "qmf/kernel/maps.hpp"
 
 namespace qmf::cli {
@@ -139,8 +140,13 @@ TrainRun resolve_train_run(const TrainOptions& o, const std::string& act, const 
   s.threads = o.threads;
   training::validate(s);
   // Standardised inputs have mean squared entry ~1 (dataset.hpp): q^0 = 1.
-  run.mean_field = mean_field_fixed_point(*run.phi, s.init, 1.0);
   s.surrogate = straight_through_for(*run.phi, s.init, 1.0, o.ste_slope, o.ste_clip);
+  try {
+    run.mean_field = mean_field_fixed_point(*run.phi, s.init, 1.0);
+  } catch (const numerical_error& e) {
+    // The net can still be trained; the report says why it has no q*.
+    run.mean_field_problem = e.what();
+  }
   return run;
 }
 
@@ -158,12 +164,16 @@ Json train_result_json(const TrainRun& run, const training::TrainingResult& resu
     out["ste_slope"] = number(s.surrogate.slope, "ste_slope");
     out["ste_clip"] = number(s.surrogate.clip, "ste_clip");
   }
-  const auto& mf = run.mean_field;
-  out["q_star"] = number(mf.length.q, "q_star");
-  out["c_star"] = number(mf.correlation.c, "c_star");
-  out["chi_c"] = number(mf.correlation.chi_c, "chi_c");
-  out["xi_c"] = number(mf.xi_c, "xi_c");
-  out["depth_over_xi_c"] = number(s.shape.depth / mf.xi_c, "depth_over_xi_c");
+  if (run.mean_field) {
+    const auto& mf = *run.mean_field;
+    out["q_star"] = number(mf.length.q, "q_star");
+    out["c_star"] = number(mf.correlation.c, "c_star");
+    out["chi_c"] = number(mf.correlation.chi_c, "chi_c");
+    out["xi_c"] = number(mf.xi_c, "xi_c");
+    out["depth_over_xi_c"] = number(s.shape.depth / mf.xi_c, "depth_over_xi_c");
+  } else {
+    out["mean_field"] = "no fixed point: " + run.mean_field_problem;
+  }
   Json checkpoints = Json::array();
   for (const auto& c : result.checkpoints)
     checkpoints.push_back({{"step", c.step},

@@ -50,7 +50,10 @@ LabelledSets load_training_data(const TrainOptions& options);
 struct TrainRun {
   std::unique_ptr<Activation> phi;
   bool critical = false;  // sw2 was "crit"
-  MeanFieldFixedPoint mean_field;
+  /// None when the length map has no stable fixed point from q0 = 1 (e.g.
+  /// critical tanh at sb2 = 0, where q* = 0): `mean_field_problem` says why.
+  std::optional<MeanFieldFixedPoint> mean_field;
+  std::string mean_field_problem;
   training::TrainingSettings settings;
 };
 
