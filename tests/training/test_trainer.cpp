@@ -86,8 +86,8 @@ TEST_CASE("pre-activations at initialisation follow the length map") {
   // q^(l+1) = sw2 E[phi(h)^2] + sb2 (theory.md section 1).
   const auto phi = make_activation("quant:8");
   const Initialization init{1.3, 0.05};
-  const NetworkShape shape{200, 1000, 8, 10};
-  constexpr int batch = 16;
+  const NetworkShape shape{200, 2000, 8, 10};
+  constexpr int batch = 64;
   Matrix<double> x(shape.inputs, batch);
   simulation::NormalGenerator(11, 0, 0, simulation::Stream::inputs).fill(x.data(), x.size());
   for (int k = 0; k < batch; ++k) x.col(k) *= std::sqrt(shape.inputs) / x.col(k).norm();
@@ -97,13 +97,14 @@ TEST_CASE("pre-activations at initialisation follow the length map") {
   for (int l = 0; l < shape.depth; ++l) {
     const auto& h = net.pre_activations()[l];
     // q of each input (column) over the n units, then mean and standard error
-    // over the 16 inputs. The inputs share the weights, which correlates
-    // their q's: the tolerance is 5 s.e. plus 1% for the O(1/n) finite-width bias.
+    // over the 64 inputs (~0.4 %). The tolerance is 4 s.e. plus 0.5 % for the
+    // O(1/n) finite-width bias; doubling sb2 in the prediction (a 3.7 % shift
+    // at layer 1) fails it.
     const Eigen::ArrayXd q = h.array().square().colwise().mean().transpose();
     const double mean = q.mean();
     const double se = std::sqrt((q - mean).square().sum() / (batch - 1) / batch);
     INFO("layer " << l + 1 << ": q = " << mean << " +- " << se << ", mean field "
                   << predicted[l].q);
-    CHECK(std::abs(mean - predicted[l].q) < 5 * se + 0.01 * predicted[l].q);
+    CHECK(std::abs(mean - predicted[l].q) < 4 * se + 0.005 * predicted[l].q);
   }
 }
