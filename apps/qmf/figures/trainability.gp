@@ -21,15 +21,17 @@ set cbtics 0.1
 # A perceptually ordered scale (dark: chance, bright: learned); the bar's
 # ticks mark chance level.
 set palette defined (0 '#1b0c41', 0.25 '#4a0c6b', 0.5 '#a52c60', 0.75 '#ed6925', 1 '#fcffa4')
-set key outside right top Left reverse samplen 2.5 spacing 1.2
-set rmargin at screen 0.70
+set key at screen 0.45, screen 0.05 center center horizontal maxrows 1 Left reverse samplen 2.5 width 1
 set lmargin at screen 0.10
+set rmargin at screen 0.80
+set bmargin at screen 0.20
+set tmargin at screen 0.90
 set style fill solid 1.0 noborder
 if (ystep > 0) set ytics ystep
 
 plot datafile using 1:2:4:5:3 with boxxyerror lc palette notitle, \
      datafile using 1:($6 > 0 ? $2 : NaN) with points pt 2 ps 1.5*point_unit lc rgb '#9e9e9e' \
-       title 'diverged (drawn at chance)', \
+       title 'diverged (at chance)', \
      curvefile using 2:1 with lines lw 3 dt 1 lc rgb '#00b0f0' title 'L = 4 ξ', \
      curvefile using 3:1 with lines lw 3 dt 2 lc rgb '#00b0f0' title 'L = 6 ξ', \
      curvefile using 4:1 with lines lw 3 dt 3 lc rgb '#00b0f0' title 'L = 9 ξ'
