@@ -1,5 +1,6 @@
 #include "qmf/training/network.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -53,7 +54,10 @@ Parameters<Scalar> Parameters<Scalar>::zeros_like(const Parameters& like) {
 template <class Scalar>
 Network<Scalar>::Network(const NetworkShape& shape, const Activation& phi,
                          StraightThrough surrogate, const Initialization& init, std::uint64_t seed)
-    : shape_(shape), phi_(phi), g_(phi, surrogate) {
+    : shape_(shape),
+      phi_(phi),
+      step_(dynamic_cast<const StepActivation*>(&phi)),
+      g_(phi, surrogate) {
   validate(shape);
   validate(init);
   for (int l = 0; l <= shape.depth; ++l) {
@@ -68,6 +72,30 @@ Network<Scalar>::Network(const NetworkShape& shape, const Activation& phi,
   x_.resize(shape.depth);
 }
 
+// A step activation's value without a virtual call: the level after the
+// thresholds at or below u (as StepActivation::value), by a branch-free count
+// for few thresholds, by binary search for many.
+template <class Scalar>
+void Network<Scalar>::activate(const Matrix<Scalar>& h, Matrix<Scalar>& x) const {
+  if (step_ == nullptr) {
+    map_elements(h, x, [this](double u) { return phi_.value(u); });
+    return;
+  }
+  const auto& t = step_->thresholds();
+  const auto& levels = step_->levels();
+  if (t.size() <= 32) {
+    map_elements(h, x, [&](double u) {
+      std::size_t below = 0;
+      for (const double threshold : t) below += u >= threshold ? 1 : 0;
+      return levels[below];
+    });
+    return;
+  }
+  map_elements(h, x, [&](double u) {
+    return levels[static_cast<std::size_t>(std::upper_bound(t.begin(), t.end(), u) - t.begin())];
+  });
+}
+
 template <class Scalar>
 const Matrix<Scalar>& Network<Scalar>::forward(const Matrix<Scalar>& x) {
   if (x.rows() != shape_.inputs)
@@ -79,7 +107,7 @@ const Matrix<Scalar>& Network<Scalar>::forward(const Matrix<Scalar>& x) {
   for (int l = 0; l < shape_.depth; ++l) {
     h_[l].noalias() = w[l] * (l == 0 ? x : x_[l - 1]);
     h_[l].colwise() += b[l];
-    map_elements(h_[l], x_[l], [this](double u) { return phi_.value(u); });
+    activate(h_[l], x_[l]);
   }
   logits_.noalias() = w[shape_.depth] * x_[shape_.depth - 1];
   logits_.colwise() += b[shape_.depth];

@@ -53,6 +53,13 @@ std::vector<long> epoch_order(std::uint64_t seed, long epoch, long count) {
   return order;
 }
 
+template <class Scalar>
+bool all_finite(const Parameters<Scalar>& p) {
+  for (std::size_t l = 0; l < p.weights.size(); ++l)
+    if (!p.weights[l].allFinite() || !p.biases[l].allFinite()) return false;
+  return true;
+}
+
 struct Measurement {
   double loss = 0.0;
   double accuracy = 0.0;
@@ -108,6 +115,14 @@ TrainingResult run(const Activation& phi, const TrainingSettings& s, const Datas
       break;
     }
     net.backward(logit_gradient, gradient);
+    // A step activation maps NaN to a finite level, so a hidden layer that
+    // overflowed would not show in the loss: check the gradient itself (~1 %
+    // of a step's cost).
+    if (!all_finite(gradient)) {
+      result.diverged = true;
+      result.diverged_step = step;
+      break;
+    }
     optimizer.step(net.parameters(), gradient);
     if (step == *report) {
       const Measurement on_train = measure(net, train, s.train_evaluation_examples);

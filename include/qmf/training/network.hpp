@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "qmf/activations/backward_derivative.hpp"
+#include "qmf/activations/step_activation.hpp"
 #include "qmf/kernel/maps.hpp"
 
 namespace qmf::training {
@@ -66,8 +67,12 @@ class Network {
   [[nodiscard]] const NetworkShape& shape() const { return shape_; }
 
  private:
+  /// x = phi(h) element by element.
+  void activate(const Matrix<Scalar>& h, Matrix<Scalar>& x) const;
+
   NetworkShape shape_;
   const Activation& phi_;
+  const StepActivation* step_;  // phi as a step activation, or nullptr
   BackwardDerivative g_;
   Parameters<Scalar> parameters_;
   const Matrix<Scalar>* input_ = nullptr;
