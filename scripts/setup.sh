@@ -9,6 +9,7 @@ packages=(
   gnuplot-nox
   python3-numpy python3-mpmath python3-pandas python3-matplotlib jupyter-nbconvert python3-ipykernel
   python3-dev pybind11-dev python3-pybind11 python3-pytest python3-mesonpy
+  zlib1g-dev dataset-fashion-mnist
 )
 
 missing=()

@@ -106,6 +106,8 @@ int main(int argc, char** argv) {
   qmf::cli::add_cmap_command(app);
   qmf::cli::add_figures_command(app);
   qmf::cli::add_kernel_command(app);
+  qmf::cli::add_train_command(app);
+  qmf::cli::add_trainability_command(app);
   qmf::cli::require_decimal_numbers(app);
   try {
     app.parse(argc, argv);

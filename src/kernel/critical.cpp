@@ -68,8 +68,15 @@ StepCriticalPoint maximise_correlation_depth(const Activation& phi, double sb2) 
     const Initialization init{weight_variance_for_fixed_point(phi, sb2, q), sb2};
     // Near q = sb2 the weights vanish and c* rounds to 1, where a step
     // activation's slope is infinite: no depth scale there, not a maximum.
-    const double chi = stable_correlation_fixed_point(phi, init, q).chi_c;
-    return std::isfinite(chi) ? chi : 0.0;
+    // The same holds where c* is too close to 1 for Newton's method to settle
+    // (quant:4 at sb2 = 0.1 meets it at the low end of the scan): the point
+    // cannot be the maximiser, which is solved again below, without this guard.
+    try {
+      const double chi = stable_correlation_fixed_point(phi, init, q).chi_c;
+      return std::isfinite(chi) ? chi : 0.0;
+    } catch (const numerical_error&) {
+      return 0.0;
+    }
   };
   constexpr int grid = 160;
   std::vector<double> values(grid + 1);

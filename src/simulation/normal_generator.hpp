@@ -31,7 +31,13 @@ struct ZigguratTables {
 extern const ZigguratTables ziggurat_tables;
 
 /// What a stream is used for; part of its key.
-enum class Stream : std::uint64_t { weights = 1, biases = 2, inputs = 3, output_gradient = 4 };
+enum class Stream : std::uint64_t {
+  weights = 1,
+  biases = 2,
+  inputs = 3,
+  output_gradient = 4,
+  shuffle = 5  // the order of the training examples in an epoch (training/)
+};
 
 class NormalGenerator {
  public:

@@ -16,12 +16,12 @@ for header in qmf/qmf.hpp qmf/kernel/layers.hpp qmf/activations/smooth_activatio
     { echo "FAIL: $header not installed"; exit 1; }
 done
 
-# The staged tree is the installed one under a sysroot: pkg-config prefixes
-# its -I and -L paths (and libdir) with PKG_CONFIG_SYSROOT_DIR.
+# The staged tree is the installed one moved under $stage: qmf's own paths
+# (under its prefix) move with it, its dependencies' (Eigen) stay.
 export PKG_CONFIG_PATH=$(dirname "$pc")
-export PKG_CONFIG_SYSROOT_DIR=$stage
-flags=$(pkg-config --cflags --libs qmf)
-libdir=$(pkg-config --variable=libdir qmf)
+prefix=$(pkg-config --variable=prefix qmf)
+flags=$(pkg-config --cflags --libs qmf | sed "s#$prefix/#$stage$prefix/#g")
+libdir=$stage$(pkg-config --variable=libdir qmf)
 g++ -std=c++20 -O1 "$source/examples/critical_initialisation.cpp" $flags -o "$stage/example"
 output=$(LD_LIBRARY_PATH="$libdir" "$stage/example" quant:16)
 echo "$output"

@@ -15,14 +15,21 @@ def run(*args):
 
 
 def json_of(*args):
-    """The JSON object `qmf ARGS --json` prints, "inf" strings as floats."""
+    """The JSON object `qmf ARGS --json` prints, with its representation of an
+    infinite result (docs/output_format.md: null beside "KEY_infinite": true)
+    turned into the package's float('inf')."""
     status, stdout, stderr = run(*args, "--json")
     assert status == 0, stderr
-    return json.loads(stdout, object_hook=lambda d: {k: _number(v) for k, v in d.items()})
+    return json.loads(stdout, object_hook=_infinities)
 
 
-def _number(value):
-    return float(value) if value in ("inf", "-inf") else value
+def _infinities(d):
+    flags = [k for k in d if k.endswith("_infinite")]
+    out = {k: v for k, v in d.items() if k not in flags}
+    for flag in flags:
+        if d[flag]:
+            out[flag[: -len("_infinite")]] = math.inf
+    return out
 
 
 def failure(*args):

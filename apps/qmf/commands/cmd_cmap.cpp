@@ -13,6 +13,7 @@
 
 #include "cli/output.hpp"
 #include "cli/shared_options.hpp"
+#include "cli/sw2_choice.hpp"
 #include "commands/commands.hpp"
 #include "figures/figure.hpp"
 #include "qmf/kernel/critical.hpp"
@@ -22,7 +23,7 @@ namespace qmf::cli {
 
 namespace {
 
-constexpr const char* critical = "crit";
+constexpr const char* critical = critical_sw2_word;
 
 struct CmapOptions {
   std::vector<std::string> acts = {"sign", "quant:4", "quant:16", "tanh"};
@@ -54,16 +55,6 @@ std::vector<double> correlation_samples(int points) {
   std::sort(c.begin(), c.end());
   c.erase(std::unique(c.begin(), c.end()), c.end());
   return c;
-}
-
-double parse_sw2(const std::string& text) {
-  double value = 0.0;
-  const bool decimal = is_decimal_number(text);
-  if (decimal) value = std::stod(text);
-  if (!decimal || !std::isfinite(value) || !(value > 0.0))
-    throw std::invalid_argument("--sw2: '" + text + "' is neither a positive number nor '" +
-                                critical + "'");
-  return value;
 }
 
 // One requested curve, checked before anything is computed, so that bad

@@ -13,6 +13,7 @@
 #include "cli/output.hpp"
 #include "cli/progress_bar.hpp"
 #include "cli/shared_options.hpp"
+#include "cli/straight_through.hpp"
 #include "commands/commands.hpp"
 #include "figures/figure.hpp"
 #include "qmf/errors.hpp"
@@ -41,22 +42,6 @@ struct SimulationRun {
   double seconds = 0.0;
 };
 
-// The STE only exists for step activations; its slope defaults to the one
-// that preserves gradient norms at q*.
-StraightThrough surrogate_for(const Activation& phi, const SimulateOptions& o) {
-  if (!phi.is_step()) {
-    if (o.ste_slope || o.ste_clip)
-      throw std::invalid_argument(std::string(o.ste_slope ? "--ste-slope" : "--ste-clip") +
-                                  " applies to step activations only (smooth ones use phi')");
-    return {};
-  }
-  const double clip = o.ste_clip.value_or(1.0);
-  if (!(std::isfinite(clip) && clip > 0.0))
-    throw std::invalid_argument("--ste-clip must be a positive finite number");
-  if (o.ste_slope) return {*o.ste_slope, clip};
-  return gradient_preserving_surrogate(phi, o.settings.init, o.settings.q0, clip);
-}
-
 // A net whose signal or gradient leaves double precision has no statistics to
 // report: say where, rather than print NaN.
 void require_finite(const std::vector<SimulatedLayer>& layers) {
@@ -76,7 +61,8 @@ SimulationRun run(const SimulateOptions& o) {
   validate(result.settings);
   require_simulation_resources(result.settings);
   result.phi = make_activation(o.act);
-  result.settings.surrogate = surrogate_for(*result.phi, o);
+  result.settings.surrogate =
+      straight_through_for(*result.phi, o.settings.init, o.settings.q0, o.ste_slope, o.ste_clip);
   result.predicted = predict_layers(*result.phi, result.settings);
   const auto start = std::chrono::steady_clock::now();
   ProgressBar bar("simulate");

@@ -15,5 +15,7 @@ void add_phase_command(CLI::App& app);
 void add_cmap_command(CLI::App& app);
 void add_figures_command(CLI::App& app);
 void add_kernel_command(CLI::App& app);
+void add_train_command(CLI::App& app);
+void add_trainability_command(CLI::App& app);
 
 }  // namespace qmf::cli

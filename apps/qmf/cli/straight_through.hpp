@@ -1,0 +1,18 @@
+// --ste-slope and --ste-clip, resolved the same way by every subcommand that
+// back-propagates: they exist for step activations only, and the slope
+// defaults to the gradient-preserving one at q*.
+#pragma once
+
+#include <optional>
+
+#include "qmf/activations/backward_derivative.hpp"
+
+namespace qmf::cli {
+
+/// The STE for phi (a default StraightThrough for smooth phi, which use phi').
+/// Throws std::invalid_argument naming the option for a smooth phi given
+/// either option, or a clip that is not a positive finite number.
+StraightThrough straight_through_for(const Activation& phi, const Initialization& init, double q0,
+                                     std::optional<double> slope, std::optional<double> clip);
+
+}  // namespace qmf::cli

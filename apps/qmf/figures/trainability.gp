@@ -1,0 +1,37 @@
+# The trainability heat map (the paper's Figure 3): test accuracy over depth L
+# and the grid's other axis (N levels, or sigma_w^2), with the mean-field
+# trainable depths k xi for k = 4, 6, 9 drawn on it.
+#
+# Variables set by qmf (gnuplot -e "..." trainability.gp), besides format and
+# output (style.gp): cells (columns: depth, y,
+# test accuracy, half cell width, half cell height, diverged 0/1), curves
+# (columns: y, 4 xi, 6 xi, 9 xi), ylabel, title, xmin, xmax, ymin, ymax, ystep
+# (tic spacing on y, 0 for gnuplot's choice).
+
+load 'style.gp'
+set title title
+set xlabel 'depth L'
+set ylabel ylabel
+set xrange [xmin:xmax]
+set yrange [ymin:ymax]
+set tics out nomirror
+set cbrange [0:1]
+set cblabel 'test accuracy'
+set cbtics 0.1
+# A perceptually ordered scale (dark: chance, bright: learned); the bar's
+# ticks mark chance level.
+set palette defined (0 '#1b0c41', 0.25 '#4a0c6b', 0.5 '#a52c60', 0.75 '#ed6925', 1 '#fcffa4')
+set key at screen 0.45, screen 0.05 center center horizontal maxrows 1 Left reverse samplen 2.5 width 1
+set lmargin at screen 0.10
+set rmargin at screen 0.80
+set bmargin at screen 0.20
+set tmargin at screen 0.90
+set style fill solid 1.0 noborder
+if (ystep > 0) set ytics ystep
+
+plot cells using 1:2:4:5:3 with boxxyerror lc palette notitle, \
+     cells using 1:($6 > 0 ? $2 : NaN) with points pt 2 ps 1.5*point_unit lc rgb '#9e9e9e' \
+       title 'diverged (at chance)', \
+     curves using 2:1 with lines lw 3 dt 1 lc rgb '#00b0f0' title 'L = 4 ξ', \
+     curves using 3:1 with lines lw 3 dt 2 lc rgb '#00b0f0' title 'L = 6 ξ', \
+     curves using 4:1 with lines lw 3 dt 3 lc rgb '#00b0f0' title 'L = 9 ξ'

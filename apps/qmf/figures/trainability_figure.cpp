@@ -1,0 +1,60 @@
+#include "figures/trainability_figure.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+#include "figures/figure.hpp"
+
+namespace qmf::cli {
+
+namespace {
+
+// Diverged cells are drawn at chance: their predictions carry no information.
+constexpr double chance = 0.1;
+
+std::string cells_table(const TrainabilityPlot& p) {
+  std::ostringstream out;
+  for (const auto& cell : p.cells) {
+    const bool diverged = cell["diverged"].get<bool>();
+    out << cell["depth"].get<int>() << ' ' << format_number(cell["y"].get<double>()) << ' '
+        << format_number(diverged ? chance : cell["test_accuracy"].get<double>()) << ' '
+        << format_number(p.half_width) << ' ' << format_number(p.half_height) << ' '
+        << (diverged ? 1 : 0) << '\n';
+  }
+  return out.str();
+}
+
+std::string curves_table(const Json& xi_curve) {
+  std::ostringstream out;
+  for (const auto& row : xi_curve) {
+    out << format_number(row["y"].get<double>());
+    for (const double k : {4.0, 6.0, 9.0}) out << ' ' << format_number(k * row["xi"].get<double>());
+    out << '\n';
+  }
+  return out.str();
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> render_trainability_figure(
+    const TrainabilityPlot& p) {
+  double xmin = 1e300, xmax = -1e300, ymin = 1e300, ymax = -1e300;
+  for (const auto& cell : p.cells) {
+    xmin = std::min(xmin, cell["depth"].get<double>() - p.half_width);
+    xmax = std::max(xmax, cell["depth"].get<double>() + p.half_width);
+    ymin = std::min(ymin, cell["y"].get<double>() - p.half_height);
+    ymax = std::max(ymax, cell["y"].get<double>() + p.half_height);
+  }
+  Figure figure{
+      "trainability.gp", {{"cells", cells_table(p)}, {"curves", curves_table(p.xi_curve)}}, {}};
+  figure.parameters.text("title", p.title)
+      .text("ylabel", p.ylabel)
+      .number("xmin", xmin)
+      .number("xmax", xmax)
+      .number("ymin", ymin)
+      .number("ymax", ymax)
+      .number("ystep", p.y_tic_step);
+  return render_figure(figure);
+}
+
+}  // namespace qmf::cli

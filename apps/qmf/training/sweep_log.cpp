@@ -1,0 +1,97 @@
+#include "training/sweep_log.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace qmf::cli {
+
+namespace {
+
+constexpr const char* shared_member = "qmf_trainability_shared";
+
+// The first shared argument whose value differs, for the error message.
+std::string first_difference(const Json& there, const Json& here) {
+  for (const auto& [key, value] : here.items())
+    if (!there.contains(key) || there[key] != value)
+      return key + ": " + (there.contains(key) ? there[key].dump() : "absent") + " there, " +
+             value.dump() + " here";
+  for (const auto& [key, value] : there.items())
+    if (!here.contains(key)) return key + ": " + value.dump() + " there, absent here";
+  return "";
+}
+
+void write_line(int fd, const std::string& line, const std::string& path) {
+  std::size_t done = 0;
+  while (done < line.size()) {
+    const ssize_t wrote = ::write(fd, line.data() + done, line.size() - done);
+    if (wrote < 0 && errno == EINTR) continue;
+    if (wrote <= 0) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
+    done += static_cast<std::size_t>(wrote);
+  }
+  if (::fsync(fd) != 0)
+    throw std::runtime_error("cannot sync " + path + ": " + std::strerror(errno));
+}
+
+}  // namespace
+
+SweepLog::SweepLog(std::string path, Json shared)
+    : path_(std::move(path)), shared_(std::move(shared)) {
+  std::ifstream in(path_, std::ios::binary);
+  if (!in) return;
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  const std::string text = bytes.str();
+  std::size_t start = 0;
+  int line_number = 0;
+  for (std::size_t end; (end = text.find('\n', start)) != std::string::npos; start = end + 1) {
+    ++line_number;
+    const Json line = Json::parse(text.substr(start, end - start), nullptr, false);
+    if (!line.is_object())
+      throw std::invalid_argument("--out: " + path_ + " line " + std::to_string(line_number) +
+                                  " is not a JSON object (not a qmf trainability file?)");
+    if (line_number == 1) {
+      if (!line.contains(shared_member))
+        throw std::invalid_argument("--out: " + path_ + " is not a qmf trainability file");
+      const std::string difference = first_difference(line[shared_member], shared_);
+      if (!difference.empty())
+        throw std::invalid_argument("--out: " + path_ + " was made with other shared arguments (" +
+                                    difference + "); use another --out or the same arguments");
+      continue;
+    }
+    cells_[line.at("key").dump()] = line;
+  }
+  // Bytes after the last newline are a line cut short by a kill: dropped.
+  complete_bytes_ = static_cast<long>(start);
+}
+
+const Json* SweepLog::find(const Json& key) const {
+  const auto it = cells_.find(key.dump());
+  return it == cells_.end() ? nullptr : &it->second;
+}
+
+void SweepLog::append(const Json& cell) {
+  const int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT, 0644);
+  if (fd < 0) throw std::runtime_error("cannot open " + path_ + ": " + std::strerror(errno));
+  try {
+    if (::ftruncate(fd, complete_bytes_) != 0 || ::lseek(fd, complete_bytes_, SEEK_SET) < 0)
+      throw std::runtime_error("cannot truncate " + path_ + ": " + std::strerror(errno));
+    std::string text;
+    if (complete_bytes_ == 0) text = Json{{shared_member, shared_}}.dump() + '\n';
+    text += cell.dump() + '\n';
+    write_line(fd, text, path_);
+    complete_bytes_ += static_cast<long>(text.size());
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  ::close(fd);
+  cells_[cell.at("key").dump()] = cell;
+}
+
+}  // namespace qmf::cli

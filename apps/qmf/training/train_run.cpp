@@ -1,0 +1,193 @@
+#include "training/train_run.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+#include "cli/comma_list.hpp"
+#include "cli/shared_options.hpp"
+#include "cli/straight_through.hpp"
+#include "cli/sw2_choice.hpp"
+#include "qmf/errors.hpp"
+#include "qmf/kernel/maps.hpp"
+
+namespace qmf::cli {
+
+namespace {
+
+// The longest run a --report list may ask for.
+constexpr int max_steps = 100000000;
+
+std::vector<int> parse_report_steps(const std::string& text) {
+  const char* allowed = "increasing step counts, e.g. 100,200,400";
+  std::vector<int> steps;
+  for (const auto& item : split_comma_list(text, "--report", allowed)) {
+    std::size_t used = 0;
+    long value = 0;
+    try {
+      value = std::stol(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != item.size() || value < 1 || value > max_steps ||
+        (!steps.empty() && value <= steps.back()))
+      throw std::invalid_argument("--report: '" + item + "' breaks the list (allowed: " + allowed +
+                                  ", each 1.." + std::to_string(max_steps) + ")");
+    steps.push_back(static_cast<int>(value));
+  }
+  return steps;
+}
+
+}  // namespace
+
+void add_train_options(CLI::App& cmd, TrainOptions& o) {
+  o.threads = default_threads();
+  cmd.add_option("--sb2", o.sb2, "bias variance sigma_b^2")
+      ->check(CLI::Range(0.0, 1e300))
+      ->capture_default_str();
+  cmd.add_option("--width", o.width, "width n of every hidden layer")
+      ->check(CLI::Range(1, 1 << 15))
+      ->capture_default_str();
+  cmd.add_option("--report", o.report,
+                 "steps at which train/test loss and accuracy are measured (the last one ends "
+                 "the run)")
+      ->capture_default_str();
+  cmd.add_option("--batch", o.batch, "mini-batch size (the paper: 32)")
+      ->check(CLI::Range(1, 1 << 16))
+      ->capture_default_str();
+  cmd.add_option("--optimizer", o.optimizer,
+                 "sgd (momentum, the paper's) or adam (beta1 0.9, beta2 0.999)")
+      ->check(CLI::IsMember({"sgd", "adam"}))
+      ->capture_default_str();
+  cmd.add_option("--lr", o.lr,
+                 "learning rate (default: the paper's 1e-3 below depth 100, 5e-4 from 100 on)")
+      ->check(CLI::Range(1e-300, 1e300));
+  cmd.add_option("--momentum", o.momentum, "SGD momentum mu (the paper: 0.5)")
+      ->check(CLI::Range(0.0, 0.999999))
+      ->capture_default_str();
+  cmd.add_option("--ste-slope", o.ste_slope,
+                 "STE slope s of g(x) = s 1{|x| <= tau} (step activations; default: the "
+                 "gradient-preserving 1/(sigma_w sqrt(erf(tau/sqrt(2 q*)))))")
+      ->check(CLI::Range(0.0, 1e300));
+  cmd.add_option("--ste-clip", o.ste_clip, "STE clip tau (step activations; default 1)");
+  cmd.add_option("--data", o.data,
+                 "directory with the four IDX files (train-images-idx3-ubyte[.gz], ...); "
+                 "default: Fashion-MNIST of Debian's dataset-fashion-mnist")
+      ->capture_default_str();
+  cmd.add_option("--train-subset", o.train_subset, "train on the first M training examples")
+      ->check(CLI::Range(1L, 1L << 40))
+      ->capture_default_str();
+  cmd.add_option("--test-subset", o.test_subset, "test on the first M test examples")
+      ->check(CLI::Range(1L, 1L << 40))
+      ->capture_default_str();
+  cmd.add_option("--eval-subset", o.eval_subset,
+                 "measure the train loss and accuracy on the first M training examples")
+      ->check(CLI::Range(1L, 1L << 40))
+      ->capture_default_str();
+  cmd.add_option("--precision", o.precision, "float32 (training) or float64 (checks)")
+      ->check(CLI::IsMember({"float32", "float64"}))
+      ->capture_default_str();
+  add_seed_option(cmd, o.seed, "random seed (weights and batch order)");
+  add_threads_option(cmd, o.threads,
+                     "OpenMP threads (results are reproducible for a given thread count)");
+}
+
+Json train_options_json(const TrainOptions& o) {
+  Json out;
+  out["sb2"] = o.sb2;
+  out["width"] = o.width;
+  out["report"] = parse_report_steps(o.report);
+  out["batch"] = o.batch;
+  out["optimizer"] = o.optimizer;
+  if (o.lr) out["lr"] = *o.lr;
+  out["momentum"] = o.momentum;
+  if (o.ste_slope) out["ste_slope"] = *o.ste_slope;
+  if (o.ste_clip) out["ste_clip"] = *o.ste_clip;
+  out["data"] = o.data;
+  out["train_subset"] = o.train_subset;
+  out["test_subset"] = o.test_subset;
+  out["eval_subset"] = o.eval_subset;
+  out["precision"] = o.precision;
+  out["seed"] = o.seed;
+  out["threads"] = o.threads;
+  return out;
+}
+
+LabelledSets load_training_data(const TrainOptions& o) {
+  LabelledSets sets = read_idx_directory(o.data, o.train_subset, o.test_subset, 10);
+  training::standardise_per_pixel(sets.train, sets.test);
+  return sets;
+}
+
+TrainRun resolve_train_run(const TrainOptions& o, const std::string& act, const std::string& sw2,
+                           int depth) {
+  TrainRun run;
+  run.phi = make_activation(act);
+  const auto given = parse_sw2_choice(sw2);
+  run.critical = !given;
+  auto& s = run.settings;
+  s.init = {given ? *given : critical_sw2(*run.phi, o.sb2), o.sb2};
+  s.shape = {784, o.width, depth, 10};
+  s.report_steps = parse_report_steps(o.report);
+  s.batch = o.batch;
+  s.optimizer.kind =
+      o.optimizer == "adam" ? training::OptimizerKind::adam : training::OptimizerKind::sgd;
+  s.optimizer.learning_rate = o.lr.value_or(training::paper_learning_rate(depth));
+  s.optimizer.momentum = o.momentum;
+  s.precision =
+      o.precision == "float64" ? training::Precision::float64 : training::Precision::float32;
+  s.train_evaluation_examples = o.eval_subset;
+  s.seed = o.seed;
+  s.threads = o.threads;
+  training::validate(s);
+  // Standardised inputs have mean squared entry ~1 (dataset.hpp): q^0 = 1.
+  s.surrogate = straight_through_for(*run.phi, s.init, 1.0, o.ste_slope, o.ste_clip);
+  try {
+    run.mean_field = mean_field_fixed_point(*run.phi, s.init, 1.0);
+  } catch (const numerical_error& e) {
+    // The net can still be trained; the report says why it has no q*.
+    run.mean_field_problem = e.what();
+  }
+  return run;
+}
+
+Json train_result_json(const TrainRun& run, const training::TrainingResult& result) {
+  const auto& s = run.settings;
+  Json out;
+  out["act"] = run.phi->spec();
+  out["sw2"] = s.init.sw2;
+  out["sw2_choice"] = run.critical ? "critical" : "given";
+  out["sb2"] = s.init.sb2;
+  out["width"] = s.shape.width;
+  out["depth"] = s.shape.depth;
+  out["lr"] = s.optimizer.learning_rate;
+  if (run.phi->is_step()) {
+    out["ste_slope"] = number(s.surrogate.slope, "ste_slope");
+    out["ste_clip"] = number(s.surrogate.clip, "ste_clip");
+  }
+  if (run.mean_field) {
+    const auto& mf = *run.mean_field;
+    out["q_star"] = number(mf.length.q, "q_star");
+    out["c_star"] = number(mf.correlation.c, "c_star");
+    out["chi_c"] = number(mf.correlation.chi_c, "chi_c");
+    out["xi_c"] = number(mf.xi_c, "xi_c");
+    out["depth_over_xi_c"] = number(s.shape.depth / mf.xi_c, "depth_over_xi_c");
+  } else {
+    out["mean_field"] = "no fixed point: " + run.mean_field_problem;
+  }
+  Json checkpoints = Json::array();
+  for (const auto& c : result.checkpoints)
+    checkpoints.push_back({{"step", c.step},
+                           {"train_loss", number(c.train_loss, "train_loss")},
+                           {"train_accuracy", c.train_accuracy},
+                           {"test_loss", number(c.test_loss, "test_loss")},
+                           {"test_accuracy", c.test_accuracy}});
+  out["diverged"] = result.diverged;
+  if (result.diverged) out["diverged_step"] = result.diverged_step;
+  // The accuracy the run ends with; none (null) for a run that diverged.
+  out["test_accuracy"] =
+      result.diverged ? Json(nullptr) : Json(result.checkpoints.back().test_accuracy);
+  out["checkpoints"] = checkpoints;
+  return out;
+}
+
+}  // namespace qmf::cli

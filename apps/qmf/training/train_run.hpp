@@ -1,0 +1,68 @@
+// What `qmf train` and `qmf trainability` share: the training options, their
+// resolution into the library's settings (critical sigma_w^2, the STE slope,
+// the paper's learning rate), the data, and the JSON of one finished run.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "cli/output.hpp"
+#include "data/idx_reader.hpp"
+#include "qmf/kernel/fixed_points.hpp"
+#include "qmf/training/trainer.hpp"
+
+namespace qmf::cli {
+
+/// Options of one training run apart from the activation, sigma_w^2 and depth.
+struct TrainOptions {
+  double sb2 = 0.0;
+  int width = 256;
+  std::string report = "100,200,400,800,1600";
+  int batch = 32;
+  std::string optimizer = "sgd";
+  std::optional<double> lr;
+  double momentum = 0.5;
+  std::optional<double> ste_slope;
+  std::optional<double> ste_clip;
+  std::string data = default_data_directory;
+  long train_subset = 60000;
+  long test_subset = 10000;
+  long eval_subset = 10000;
+  std::string precision = "float32";
+  std::uint64_t seed = 1;
+  int threads = 1;
+};
+
+/// Registers the options above on `command`.
+void add_train_options(CLI::App& command, TrainOptions& options);
+
+/// The shared options as JSON (what a sweep's cells have in common).
+Json train_options_json(const TrainOptions& options);
+
+/// The training and test sets: read, cut to the subsets, standardised per pixel.
+LabelledSets load_training_data(const TrainOptions& options);
+
+/// One run, resolved: the activation, sigma_w^2 ("crit" resolved), the
+/// mean-field fixed point of its initialisation and the library's settings.
+struct TrainRun {
+  std::unique_ptr<Activation> phi;
+  bool critical = false;  // sw2 was "crit"
+  /// None when the length map has no stable fixed point from q0 = 1 (e.g.
+  /// critical tanh at sb2 = 0, where q* = 0): `mean_field_problem` says why.
+  std::optional<MeanFieldFixedPoint> mean_field;
+  std::string mean_field_problem;
+  training::TrainingSettings settings;
+};
+
+/// Throws std::invalid_argument (exit 2) for bad options.
+TrainRun resolve_train_run(const TrainOptions& options, const std::string& act,
+                           const std::string& sw2, int depth);
+
+/// The run's parameters, mean-field quantities (q*, c*, chi_c, xi_c, L / xi_c)
+/// and measurements; a diverged run has "diverged": true and the step, never NaN.
+Json train_result_json(const TrainRun& run, const training::TrainingResult& result);
+
+}  // namespace qmf::cli

@@ -1,0 +1,91 @@
+// A fully connected classifier for training (theory.md section 4): input layer
+// inputs -> n, depth - 1 hidden layers n -> n, each followed by the activation
+// phi, and a linear read-out n -> classes. Batches are columns, so every layer
+// is one matrix product W (n x fan_in) times X (fan_in x batch).
+//
+// Initialisation: W ~ N(0, sw2 / fan_in), b ~ N(0, sb2), the read-out included,
+// each layer from its own keyed random stream (seed, layer). Backward through a
+// step activation uses the straight-through surrogate g of BackwardDerivative.
+#pragma once
+
+#include <Eigen/Core>
+#include <cstdint>
+#include <vector>
+
+#include "qmf/activations/backward_derivative.hpp"
+#include "qmf/activations/step_activation.hpp"
+#include "qmf/kernel/maps.hpp"
+
+namespace qmf::training {
+
+template <class Scalar>
+using Matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
+template <class Scalar>
+using Vector = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
+
+struct NetworkShape {
+  int inputs = 784;
+  int width = 0;
+  int depth = 0;  // layers with an activation (the read-out not counted)
+  int classes = 10;
+};
+
+/// Throws std::invalid_argument naming the field unless every size is positive
+/// (classes >= 2) and the parameters fit in memory limits (<= 2^31 per matrix).
+void validate(const NetworkShape& shape);
+
+/// Weights and biases of layers 1..depth and the read-out (index depth); the
+/// same layout holds gradients and optimiser state.
+template <class Scalar>
+struct Parameters {
+  std::vector<Matrix<Scalar>> weights;
+  std::vector<Vector<Scalar>> biases;
+
+  /// Zero tensors of the same shapes as `like`.
+  static Parameters zeros_like(const Parameters& like);
+};
+
+template <class Scalar>
+class Network {
+ public:
+  /// Draws the parameters (seeded; independent of any thread count). Keeps a
+  /// reference to phi.
+  Network(const NetworkShape& shape, const Activation& phi, StraightThrough surrogate,
+          const Initialization& init, std::uint64_t seed);
+
+  /// Logits (classes x batch) of the inputs x (inputs x batch); keeps the
+  /// pre-activations for backward().
+  const Matrix<Scalar>& forward(const Matrix<Scalar>& x);
+  /// Gradient of the loss with respect to every parameter, given its gradient
+  /// with respect to the logits of the last forward() (same batch).
+  void backward(const Matrix<Scalar>& logit_gradient, Parameters<Scalar>& gradient);
+
+  [[nodiscard]] Parameters<Scalar>& parameters() { return parameters_; }
+  [[nodiscard]] const Parameters<Scalar>& parameters() const { return parameters_; }
+  /// h^1..h^depth of the last forward(), index l - 1.
+  [[nodiscard]] const std::vector<Matrix<Scalar>>& pre_activations() const { return h_; }
+  [[nodiscard]] const NetworkShape& shape() const { return shape_; }
+
+ private:
+  /// x = phi(h) element by element.
+  void activate(const Matrix<Scalar>& h, Matrix<Scalar>& x) const;
+
+  NetworkShape shape_;
+  const Activation& phi_;
+  const StepActivation* step_;  // phi as a step activation, or nullptr
+  BackwardDerivative g_;
+  Parameters<Scalar> parameters_;
+  const Matrix<Scalar>* input_ = nullptr;
+  std::vector<Matrix<Scalar>> h_;  // pre-activations
+  std::vector<Matrix<Scalar>> x_;  // activations phi(h)
+  Matrix<Scalar> logits_;
+  Matrix<Scalar> delta_;  // backward(): the gradient of the current layer's h
+  Matrix<Scalar> scratch_;
+};
+
+extern template class Network<float>;
+extern template class Network<double>;
+extern template struct Parameters<float>;
+extern template struct Parameters<double>;
+
+}  // namespace qmf::training

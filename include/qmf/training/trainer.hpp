@@ -1,0 +1,59 @@
+// Trains one net by mini-batch steps and measures it at given step counts.
+//
+// Batches: every epoch is a fresh permutation of the training set drawn from
+// the keyed stream (seed, epoch); the incomplete last batch of an epoch is
+// dropped. Everything is seeded: for a given thread count the result is
+// bitwise reproducible (OpenMP splits the element-wise loops and Eigen the
+// matrix products the same way every time).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "qmf/training/dataset.hpp"
+#include "qmf/training/optimizer.hpp"
+
+namespace qmf::training {
+
+enum class Precision { float32, float64 };
+
+struct TrainingSettings {
+  NetworkShape shape;
+  Initialization init;
+  StraightThrough surrogate;  // step activations only
+  OptimizerSettings optimizer;
+  Precision precision = Precision::float32;
+  int batch = 32;
+  /// Steps after which the net is measured, increasing; the last is the run's length.
+  std::vector<int> report_steps{100, 200, 400, 800, 1600};
+  /// Training examples the train loss and accuracy are measured on (the first ones).
+  long train_evaluation_examples = 10000;
+  std::uint64_t seed = 1;
+  int threads = 1;
+};
+
+/// Throws std::invalid_argument naming the field for bad settings.
+void validate(const TrainingSettings& settings);
+
+struct Checkpoint {
+  int step = 0;
+  double train_loss = 0.0;  // means over the measured examples
+  double train_accuracy = 0.0;
+  double test_loss = 0.0;
+  double test_accuracy = 0.0;
+};
+
+struct TrainingResult {
+  std::vector<Checkpoint> checkpoints;  // those reached before any divergence
+  /// The loss of a training batch left the floating-point range (or a
+  /// measurement did): training stopped at `diverged_step`.
+  bool diverged = false;
+  int diverged_step = 0;
+};
+
+/// `progress(step, total_steps)` is called every few steps.
+TrainingResult train(const Activation& phi, const TrainingSettings& settings, const Dataset& train,
+                     const Dataset& test, const std::function<void(int, int)>& progress = {});
+
+}  // namespace qmf::training

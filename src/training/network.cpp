@@ -1,0 +1,144 @@
+#include "qmf/training/network.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "simulation/normal_generator.hpp"
+#include "training/elementwise.hpp"
+
+namespace qmf::training {
+
+namespace {
+
+// Eigen indexes with int-sized blocks in places; stay well inside.
+constexpr double max_matrix_elements = 2147483647.0;
+
+template <class Scalar>
+Matrix<Scalar> draw_matrix(std::uint64_t seed, int layer, simulation::Stream purpose, int rows,
+                           int cols, double scale) {
+  Eigen::MatrixXd draws(rows, cols);
+  simulation::NormalGenerator(seed, 0, static_cast<std::uint64_t>(layer), purpose)
+      .fill(draws.data(), draws.size());
+  return (scale * draws).cast<Scalar>();
+}
+
+}  // namespace
+
+void validate(const NetworkShape& shape) {
+  const auto positive = [](int value, const char* field, int least) {
+    if (value < least)
+      throw std::invalid_argument(std::string(field) + " must be at least " +
+                                  std::to_string(least) + " (got " + std::to_string(value) + ")");
+  };
+  positive(shape.inputs, "inputs", 1);
+  positive(shape.width, "width", 1);
+  positive(shape.depth, "depth", 1);
+  positive(shape.classes, "classes", 2);
+  if (static_cast<double>(shape.width) * shape.width > max_matrix_elements ||
+      static_cast<double>(shape.width) * shape.inputs > max_matrix_elements)
+    throw std::invalid_argument("width must keep every weight matrix below 2^31 entries (got " +
+                                std::to_string(shape.width) + ")");
+}
+
+template <class Scalar>
+Parameters<Scalar> Parameters<Scalar>::zeros_like(const Parameters& like) {
+  Parameters zeros;
+  for (const auto& w : like.weights)
+    zeros.weights.push_back(Matrix<Scalar>::Zero(w.rows(), w.cols()));
+  for (const auto& b : like.biases) zeros.biases.push_back(Vector<Scalar>::Zero(b.size()));
+  return zeros;
+}
+
+template <class Scalar>
+Network<Scalar>::Network(const NetworkShape& shape, const Activation& phi,
+                         StraightThrough surrogate, const Initialization& init, std::uint64_t seed)
+    : shape_(shape),
+      phi_(phi),
+      step_(dynamic_cast<const StepActivation*>(&phi)),
+      g_(phi, surrogate) {
+  validate(shape);
+  validate(init);
+  for (int l = 0; l <= shape.depth; ++l) {
+    const int fan_in = l == 0 ? shape.inputs : shape.width;
+    const int fan_out = l == shape.depth ? shape.classes : shape.width;
+    parameters_.weights.push_back(draw_matrix<Scalar>(seed, l, simulation::Stream::weights, fan_out,
+                                                      fan_in, std::sqrt(init.sw2 / fan_in)));
+    parameters_.biases.push_back(
+        draw_matrix<Scalar>(seed, l, simulation::Stream::biases, fan_out, 1, std::sqrt(init.sb2)));
+  }
+  h_.resize(shape.depth);
+  x_.resize(shape.depth);
+}
+
+// A step activation's value without a virtual call: the level after the
+// thresholds at or below u (as StepActivation::value), by a branch-free count
+// for few thresholds, by binary search for many.
+template <class Scalar>
+void Network<Scalar>::activate(const Matrix<Scalar>& h, Matrix<Scalar>& x) const {
+  if (step_ == nullptr) {
+    map_elements(h, x, [this](double u) { return phi_.value(u); });
+    return;
+  }
+  const auto& t = step_->thresholds();
+  const auto& levels = step_->levels();
+  if (t.size() <= 32) {
+    map_elements(h, x, [&](double u) {
+      std::size_t below = 0;
+      for (const double threshold : t) below += u >= threshold ? 1 : 0;
+      return levels[below];
+    });
+    return;
+  }
+  map_elements(h, x, [&](double u) {
+    return levels[static_cast<std::size_t>(std::upper_bound(t.begin(), t.end(), u) - t.begin())];
+  });
+}
+
+template <class Scalar>
+const Matrix<Scalar>& Network<Scalar>::forward(const Matrix<Scalar>& x) {
+  if (x.rows() != shape_.inputs)
+    throw std::invalid_argument("inputs must have " + std::to_string(shape_.inputs) +
+                                " rows (got " + std::to_string(x.rows()) + ")");
+  input_ = &x;
+  const auto& w = parameters_.weights;
+  const auto& b = parameters_.biases;
+  for (int l = 0; l < shape_.depth; ++l) {
+    h_[l].noalias() = w[l] * (l == 0 ? x : x_[l - 1]);
+    h_[l].colwise() += b[l];
+    activate(h_[l], x_[l]);
+  }
+  logits_.noalias() = w[shape_.depth] * x_[shape_.depth - 1];
+  logits_.colwise() += b[shape_.depth];
+  return logits_;
+}
+
+template <class Scalar>
+void Network<Scalar>::backward(const Matrix<Scalar>& logit_gradient, Parameters<Scalar>& gradient) {
+  if (input_ == nullptr || logit_gradient.cols() != logits_.cols() ||
+      logit_gradient.rows() != logits_.rows())
+    throw std::invalid_argument("logit_gradient must match the logits of the last forward pass");
+  const int depth = shape_.depth;
+  if (gradient.weights.size() != parameters_.weights.size())
+    gradient = Parameters<Scalar>::zeros_like(parameters_);
+  gradient.weights[depth].noalias() = logit_gradient * x_[depth - 1].transpose();
+  gradient.biases[depth] = logit_gradient.rowwise().sum();
+  delta_.noalias() = parameters_.weights[depth].transpose() * logit_gradient;
+  for (int l = depth - 1; l >= 0; --l) {
+    // delta^l = g(h^l) * (W^(l+1))^T delta^(l+1): phi' for smooth phi, the STE for steps.
+    scale_elements(delta_, h_[l], g_);
+    gradient.weights[l].noalias() = delta_ * (l == 0 ? *input_ : x_[l - 1]).transpose();
+    gradient.biases[l] = delta_.rowwise().sum();
+    if (l == 0) break;
+    scratch_.noalias() = parameters_.weights[l].transpose() * delta_;
+    delta_.swap(scratch_);
+  }
+}
+
+template struct Parameters<float>;
+template struct Parameters<double>;
+template class Network<float>;
+template class Network<double>;
+
+}  // namespace qmf::training

@@ -1,0 +1,128 @@
+// Training throughput (samples per CPU second) of a quant:8 net, batch 32,
+// float32, SGD, at widths 256 and 1024 and depths 20 and 100; the share of
+// that time spent in the matrix products (the same products timed alone: the
+// GEMM limit); and PyTorch on the CPU running the same net in the same run
+// (bench_train_torch.py; "skipped" without python3-torch).
+// Usage: bench_train TORCH_SCRIPT [THREADS]
+#include <omp.h>
+
+#include <Eigen/Core>
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#include "bench/cpu_time.hpp"
+#include "qmf/training/loss.hpp"
+#include "qmf/training/optimizer.hpp"
+#include "simulation/normal_generator.hpp"
+
+using namespace qmf;
+using namespace qmf::training;
+using Mat = Matrix<float>;
+
+namespace {
+
+constexpr int batch = 32;
+
+Mat random_matrix(Eigen::Index rows, Eigen::Index cols, std::uint64_t stream) {
+  Eigen::MatrixXd m(rows, cols);
+  simulation::NormalGenerator(1, stream, 0, simulation::Stream::inputs).fill(m.data(), m.size());
+  return m.cast<float>();
+}
+
+// CPU seconds of `steps` training steps.
+double training_seconds(int width, int depth, int steps) {
+  const auto phi = make_activation("quant:8");
+  Network<float> net({784, width, depth, 10}, *phi, {1.0, 1.0}, {1.2, 0.0}, 1);
+  Optimizer<float> optimizer({}, net.parameters());
+  auto gradient = Parameters<float>::zeros_like(net.parameters());
+  const Mat x = random_matrix(784, batch, 1);
+  std::array<std::uint8_t, batch> labels{};
+  for (int k = 0; k < batch; ++k) labels[k] = static_cast<std::uint8_t>(k % 10);
+  Mat logit_gradient;
+  const auto step = [&] {
+    softmax_cross_entropy(net.forward(x), labels.data(), &logit_gradient);
+    net.backward(logit_gradient, gradient);
+    optimizer.step(net.parameters(), gradient);
+  };
+  step();  // warm-up: allocations
+  return bench::best_cpu_seconds(3, [&] {
+    for (int s = 0; s < steps; ++s) step();
+  });
+}
+
+// CPU seconds of the same step's matrix products alone: per layer W X
+// (forward), W^T D (backward) and D X^T (weight gradient).
+double product_seconds(int width, int depth, int steps) {
+  std::vector<Mat> w;
+  for (int l = 0; l <= depth; ++l)
+    w.push_back(random_matrix(l == depth ? 10 : width, l == 0 ? 784 : width, 2 + l));
+  const Mat x = random_matrix(784, batch, 0);
+  const Mat h = random_matrix(width, batch, 1000);
+  Mat out, back, grad;
+  const auto step = [&] {
+    for (int l = 0; l <= depth; ++l) {
+      const Mat& input = l == 0 ? x : h;
+      out.noalias() = w[l] * input;
+      const Mat& d = l == depth ? out : h;
+      grad.noalias() = d * input.transpose();
+      if (l > 0) back.noalias() = w[l].transpose() * d;
+    }
+  };
+  step();
+  return bench::best_cpu_seconds(3, [&] {
+    for (int s = 0; s < steps; ++s) step();
+  });
+}
+
+// Debian's interpreter first: python3-torch installs there, and a python3
+// earlier on PATH (a virtual environment, pyenv) may not see it.
+std::string python_with_torch() {
+  for (const char* python : {"/usr/bin/python3", "python3"})
+    if (std::system((std::string(python) + " -c 'import torch' > /dev/null 2>&1").c_str()) == 0)
+      return python;
+  return "python3";  // the script then says "skipped"
+}
+
+std::string torch_samples_per_second(const std::string& script, int width, int depth, int steps,
+                                     int threads) {
+  static const std::string python = python_with_torch();
+  const std::string command = python + " '" + script + "' " + std::to_string(width) + " " +
+                              std::to_string(depth) + " " + std::to_string(steps) + " " +
+                              std::to_string(threads);
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
+  char line[256] = "";
+  if (!pipe || !std::fgets(line, sizeof line, pipe.get())) return "failed";
+  std::string text(line);
+  if (!text.empty() && text.back() == '\n') text.pop_back();
+  return text;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: bench_train TORCH_SCRIPT [THREADS]\n");
+    return 2;
+  }
+  const int threads = argc > 2 ? std::stoi(argv[2]) : 1;
+  omp_set_num_threads(threads);
+  Eigen::setNbThreads(threads);
+  std::printf("quant:8, batch 32, float32, SGD; %d thread(s); samples per CPU second\n", threads);
+  std::printf("width depth      qmf  products-only  share-in-products  pytorch\n");
+  for (const int width : {256, 1024})
+    for (const int depth : {20, 100}) {
+      // About 1 CPU second per timing at ~10 GFLOP/s.
+      const double flops_per_step = 6.0 * batch * width * (784.0 + depth * width);
+      const int steps = std::max(2, static_cast<int>(1e10 / flops_per_step));
+      const double train = training_seconds(width, depth, steps);
+      const double products = product_seconds(width, depth, steps);
+      std::printf("%5d %5d %8.0f %14.0f %18.2f  %s\n", width, depth, steps * batch / train,
+                  steps * batch / products, products / train,
+                  torch_samples_per_second(argv[1], width, depth, steps, threads).c_str());
+      std::fflush(stdout);
+    }
+  return 0;
+}
