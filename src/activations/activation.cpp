@@ -25,4 +25,12 @@ double Activation::derivative_cross_moment(double q1, double q2, double c) const
   return cross_moment_slope(q1, c) / q1;
 }
 
+double Activation::cross_moment_deficit_per_angle(double /*q*/, double /*theta*/) const {
+  throw std::logic_error("activation '" + spec() + "' has no angle form");
+}
+
+double Activation::cross_moment_slope_at_angle(double /*q*/, double /*theta*/) const {
+  throw std::logic_error("activation '" + spec() + "' has no angle form");
+}
+
 }  // namespace qmf

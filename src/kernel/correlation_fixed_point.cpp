@@ -5,7 +5,6 @@
 #include <string>
 
 #include "kernel/describe.hpp"
-#include "qmf/activations/step_activation.hpp"
 #include "qmf/errors.hpp"
 #include "qmf/kernel/fixed_points.hpp"
 
@@ -31,11 +30,12 @@ double one_minus_cos_per_angle(double theta) {
   return 2.0 * half_sine * (half_sine / theta);
 }
 
-// The correlation map of a step activation at input variance q seen from
-// c = 1, in the angle theta = acos(c): exact where 1 - c underflows.
-class StepCorrelationFromOne {
+// The correlation map of an activation with an angle form (a step activation)
+// at input variance q seen from c = 1, in the angle theta = acos(c): exact
+// where 1 - c underflows.
+class CorrelationFromOne {
  public:
-  StepCorrelationFromOne(const StepActivation& phi, const Initialization& init, double q)
+  CorrelationFromOne(const Activation& phi, const Initialization& init, double q)
       : phi_(phi),
         q_(q),
         scale_(init.sw2 / length_map(phi, init, q)),
@@ -51,7 +51,7 @@ class StepCorrelationFromOne {
   }
 
  private:
-  const StepActivation& phi_;
+  const Activation& phi_;
   double q_;
   double scale_;
   double noise_;
@@ -76,8 +76,8 @@ double newton_step(double d, double complement, double chi, double c) {
 
 // The rest of the Newton iteration of stable_correlation_fixed_point for a
 // step activation, in the angle theta = acos(c) < pi/3.
-CorrelationFixedPoint newton_in_angle(const StepCorrelationFromOne& map, double theta,
-                                      int iteration, double q_star) {
+CorrelationFixedPoint newton_in_angle(const CorrelationFromOne& map, double theta, int iteration,
+                                      double q_star) {
   for (; iteration < max_newton_iterations; ++iteration) {
     const double complement = map.complement_per_angle(theta);
     if (complement == 0.0)
@@ -125,7 +125,7 @@ CorrelationFixedPoint stable_correlation_fixed_point(const Activation& phi,
   // 0); a step activation then continues in the angle theta = acos(c), with
   // every quantity divided by theta: its d* can be 1e-511 (issue 15), far
   // below the doubles, while theta* ~ sqrt(2 d*) is not.
-  const auto* step = dynamic_cast<const StepActivation*>(&phi);
+  const bool angle_form = phi.has_angle_form();
   double c = 0.0;
   // D from the deficit, not as 1 - C(0): a map that keeps every pair within
   // 1e-250 of c = 1 has C(0) = 1 to rounding.
@@ -142,10 +142,10 @@ CorrelationFixedPoint stable_correlation_fixed_point(const Activation& phi,
     const double d = 1.0 - c;
     const double chi = correlation_map_slope(phi, init, q_star, c);
     const double next = newton_step(d, complement, chi, c);
-    if (step && next < 0.5) {
+    if (angle_form && next < 0.5) {
       // On to the angle: theta = acos(1 - next) without cancellation.
-      return newton_in_angle({*step, init, q_star}, 2.0 * std::asin(std::sqrt(0.5 * next)),
-                             iteration, q_star);
+      return newton_in_angle({phi, init, q_star}, 2.0 * std::asin(std::sqrt(0.5 * next)), iteration,
+                             q_star);
     }
     // A small step is taken in c, which keeps c's digits near 0 (d = 1 - c
     // would round them away); a large one from d_next.

@@ -64,6 +64,16 @@ class Activation {
   /// iteration cannot overshoot a fixed point. False unless proven.
   [[nodiscard]] virtual bool square_grows_outward() const { return false; }
 
+  /// True when the two members below are implemented: the correlation map
+  /// near c = 1 in the angle theta = acos(c), for activations whose c* can lie
+  /// closer to 1 than a double resolves (step activations, by their cusp).
+  [[nodiscard]] virtual bool has_angle_form() const { return false; }
+  /// cross_moment_deficit(q, cos theta) / theta without underflow; the
+  /// default throws std::logic_error (has_angle_form() is false).
+  [[nodiscard]] virtual double cross_moment_deficit_per_angle(double q, double theta) const;
+  /// cross_moment_slope(q, cos theta) with 1 - c never rounded to 0 first.
+  [[nodiscard]] virtual double cross_moment_slope_at_angle(double q, double theta) const;
+
   /// d ln s / d ln q of s(q) = E[z phi(sqrt(q) z)] = E[u phi(u)] / sqrt(q),
   /// z ~ N(0, 1): at sb2 = 0 and c* = 0, chi_c = s^2 / E[phi^2], whose
   /// maximiser critical initialisation root-finds from this slope.

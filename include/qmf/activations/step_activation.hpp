@@ -50,9 +50,10 @@ class StepActivation final : public Activation {
   /// 1 - c = 2 sin^2(theta/2) underflows (c* can lie 1e-511 below 1) long
   /// before theta does. cross_moment_deficit(q, cos theta) / theta, without
   /// underflow:
-  [[nodiscard]] double cross_moment_deficit_per_angle(double q, double theta) const;
+  [[nodiscard]] bool has_angle_form() const override { return true; }
+  [[nodiscard]] double cross_moment_deficit_per_angle(double q, double theta) const override;
   /// cross_moment_slope(q, cos theta), with 1 - c never rounded to 0 first.
-  [[nodiscard]] double cross_moment_slope_at_angle(double q, double theta) const;
+  [[nodiscard]] double cross_moment_slope_at_angle(double q, double theta) const override;
 
   /// E[phi(u1) phi(u2)] by Plackett's integral instead of Owen's T: the
   /// independent route used to check cross_moment.
