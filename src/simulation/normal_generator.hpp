@@ -36,7 +36,10 @@ enum class Stream : std::uint64_t {
   biases = 2,
   inputs = 3,
   output_gradient = 4,
-  shuffle = 5  // the order of the training examples in an epoch (training/)
+  shuffle = 5,        // the order of the training examples in an epoch (training/)
+  gram_forward = 6,   // a Gram layer's pre-activations (gram_layer.hpp)
+  gram_backward = 7,  // a Gram layer's W^T D given its forward pass
+  chain = 8           // the one-dimensional length chain (finite_width.hpp)
 };
 
 class NormalGenerator {

@@ -8,6 +8,7 @@
 #include "parallel/first_exception.hpp"
 #include "qmf/errors.hpp"
 #include "qmf/simulation/simulate.hpp"
+#include "simulation/gram_network.hpp"
 #include "simulation/random_network.hpp"
 
 namespace qmf {
@@ -58,12 +59,38 @@ void validate(const SimulationSettings& s) {
   for (const double c : s.c0) validate_start(s.q0, c, s.depth);
 }
 
+// Per layer and column, drawing the weights costs n draws and multiply-adds
+// (twice with the backward pass); the Gram layer costs about three draws
+// (forward, its recomputation, backward) and m multiply-adds in each of a
+// handful of n x m by m x m products.
+SimulationMethod chosen_method(const SimulationSettings& s) {
+  if (s.method != SimulationMethod::automatic) return s.method;
+  const double m = static_cast<double>(s.c0.size()) + 1.0;
+  const double weights = (s.backward ? 2.0 : 1.0) * s.width;
+  const double gram = 3.0 + 6.0 * m;
+  return gram < weights ? SimulationMethod::gram : SimulationMethod::weights;
+}
+
+const char* method_name(SimulationMethod method) {
+  switch (method) {
+    case SimulationMethod::gram:
+      return "gram";
+    case SimulationMethod::weights:
+      return "weights";
+    case SimulationMethod::automatic:
+      break;
+  }
+  return "auto";
+}
+
 // The doubles a net of these settings keeps alive per thread: its
 // pre-activations at every layer (the backward pass needs them) and a few
 // n x m work matrices; and the measurements of every net.
 double simulation_memory_bytes(const SimulationSettings& s) {
   const double columns = static_cast<double>(s.c0.size()) + 1.0;
-  const double per_thread = (s.depth + 4.0) * s.width * columns;
+  const double per_thread = chosen_method(s) == SimulationMethod::gram
+                                ? simulation::gram_net_doubles(s)
+                                : (s.depth + 4.0) * s.width * columns;
   const double per_net = (s.depth + 1.0) * (columns + 2.0);
   return 8.0 * (s.threads * per_thread + s.nets * per_net);
 }
@@ -73,13 +100,15 @@ std::vector<SimulatedLayer> simulate_networks(const Activation& phi,
                                               const SimulationProgress& progress) {
   validate(settings);
   const BackwardDerivative g(phi, settings.surrogate);
+  const bool gram = chosen_method(settings) == SimulationMethod::gram;
   std::vector<simulation::NetMeasurement> nets(settings.nets);
   int finished = 0;
   detail::FirstException failure;
 #pragma omp parallel for num_threads(settings.threads) schedule(dynamic, 1)
   for (int r = 0; r < settings.nets; ++r) {
     failure.capture([&] {
-      nets[r] = simulation::measure_random_net(phi, g, settings, r);
+      nets[r] = gram ? simulation::measure_gram_net(phi, g, settings, r)
+                     : simulation::measure_random_net(phi, g, settings, r);
 #pragma omp critical(qmf_simulation_progress)
       {
         ++finished;

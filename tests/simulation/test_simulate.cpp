@@ -277,9 +277,11 @@ TEST_CASE("bad simulation settings name the offending field", "[simulate]") {
   s.threads = 0;
   expect_error(s, "threads");
   // The memory estimate the program caps (apps/qmf/cli/limits.hpp): 8 bytes
-  // x (depth + 4) x width x columns per thread, here 8 * 6 * 1e8 * 2 * 2 threads.
+  // x (depth + 4) x width x columns per thread, here 8 * 6 * 1e8 * 2 * 2 threads,
+  // drawing the weights (test_gram checks the Gram method's).
   s = good;
   s.width = 100000000;
+  s.method = qmf::SimulationMethod::weights;
   CHECK(qmf::simulation_memory_bytes(s) == Approx(8.0 * 6 * 1e8 * 2 * 2).epsilon(1e-6));
 }
 

@@ -21,6 +21,12 @@
 
 namespace qmf {
 
+/// How a layer is drawn. `weights` draws every weight (O(n^2 m) per layer);
+/// `gram` draws the layer's output directly from its Gram matrix, exact in
+/// distribution for Gaussian weights and biases (O(n m^2); docs/gram_simulation.md);
+/// `automatic` picks the cheaper one (chosen_method).
+enum class SimulationMethod { automatic, gram, weights };
+
 struct SimulationSettings {
   Initialization init;
   int width = 0;
@@ -35,7 +41,15 @@ struct SimulationSettings {
   bool backward = true;
   /// The backward surrogate for step activations (ignored for smooth ones).
   StraightThrough surrogate;
+  SimulationMethod method = SimulationMethod::automatic;
 };
+
+/// The method simulate_networks uses: settings.method unless automatic, then
+/// gram whenever it costs fewer operations than drawing the weights.
+SimulationMethod chosen_method(const SimulationSettings& settings);
+
+/// "gram", "weights" or "auto".
+const char* method_name(SimulationMethod method);
 
 /// Throws std::invalid_argument naming the offending field (width, depth,
 /// nets, c0, q0, threads, sw2, sb2).

@@ -1,0 +1,46 @@
+// The leading 1/n corrections of finite nets to the mean field
+// (docs/finite_width.md).
+//
+// One input's squared length follows, exactly, the one-dimensional chain
+// v^(l+1) = sw2 mean_j phi(sqrt(v^l) z_j)^2 + sb2 over n fresh normals z_j per
+// layer (the diagonal of the Gram layer's covariance); q_sim^l is v^l times a
+// mean of n squared normals, so E[q_sim^l] = E[v^l]. Expanding the chain to
+// second order about the mean field q^l gives the leading bias and variance.
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "qmf/simulation/simulate.hpp"
+
+namespace qmf {
+
+/// n (E[q_sim^l] - q^l) and n Var[v^l] to leading order, layers 0..depth:
+///   A^(l+1) = V'(q^l) A^l + V''(q^l) B^l / 2,  B^(l+1) = V'(q^l)^2 B^l + sigma^2(q^l),
+/// V the length map, sigma^2(q) = sw2^2 Var[phi(sqrt(q) z)^2]; layer 1 starts
+/// from the simulation's inputs, a point on the sphere of radius sqrt(n q0)
+/// rather than a Gaussian vector.
+struct LengthCorrection {
+  double bias = 0.0;      // A^l
+  double variance = 0.0;  // B^l
+};
+std::vector<LengthCorrection> length_corrections(const Activation& phi, const Initialization& init,
+                                                 double q0, int depth);
+
+/// Mean and standard error of v^l over settings.nets runs of the chain, from
+/// the simulation's layer-0 inputs (the first input of each net), layers 0..depth.
+std::vector<Estimate> length_chain(const Activation& phi, const SimulationSettings& settings);
+
+/// Weighted least squares of y(n) = a/n + b/n^2 with weights 1/se^2: the
+/// leading coefficient a, its standard error, and chi^2 per degree of freedom.
+struct InverseWidthFit {
+  double a = 0.0;
+  double a_se = 0.0;
+  double b = 0.0;
+  double chi2_per_dof = 0.0;
+};
+/// Needs at least three widths and positive se (std::invalid_argument otherwise).
+InverseWidthFit fit_inverse_width(std::span<const double> widths, std::span<const double> y,
+                                  std::span<const double> se);
+
+}  // namespace qmf

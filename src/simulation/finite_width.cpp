@@ -1,0 +1,105 @@
+#include "qmf/simulation/finite_width.hpp"
+
+#include <Eigen/Dense>
+#include <cmath>
+#include <stdexcept>
+
+#include "qmf/numerics/gaussian_expectation.hpp"
+#include "simulation/net_inputs.hpp"
+#include "simulation/normal_generator.hpp"
+
+namespace qmf {
+
+namespace {
+
+// E[phi(sqrt(q) z)^power z^(2 k)], z ~ N(0, 1).
+double moment(const Activation& phi, double q, int power, int k) {
+  return gaussian_expectation(
+      [&](double z) { return std::pow(phi.value(std::sqrt(q) * z), power) * std::pow(z, 2 * k); });
+}
+
+// V'(q) = sw2 dE[phi^2]/dq and V''(q) by a central difference of it (a
+// relative step of 1e-4: truncation ~1e-8, rounding ~1e-12, far below what
+// a leading-order prediction needs).
+double curvature(const Activation& phi, const Initialization& init, double q) {
+  const double h = 1e-4 * q;
+  return (length_map_slope(phi, init, q + h) - length_map_slope(phi, init, q - h)) / (2.0 * h);
+}
+
+}  // namespace
+
+std::vector<LengthCorrection> length_corrections(const Activation& phi, const Initialization& init,
+                                                 double q0, int depth) {
+  std::vector<double> q{q0};
+  for (int l = 0; l < depth; ++l) q.push_back(length_map(phi, init, q.back()));
+  std::vector<LengthCorrection> out(depth + 1);
+  if (depth < 1) return out;
+  // Layer 1: a coordinate x of a uniform point on the sphere of radius
+  // sqrt(n q0) has density N(x; 0, q0) (1 + (3u/2 - u^2/4 - 3/4)/n + ...),
+  // u = x^2/q0; the mean of phi(x)^2 over the n coordinates has the variance of
+  // a Gaussian sample with the squared length's direction projected out.
+  const double m2 = moment(phi, q0, 2, 0);
+  const double sw2 = init.sw2;
+  out[1].bias = sw2 * (1.5 * moment(phi, q0, 2, 1) - 0.25 * moment(phi, q0, 2, 2) - 0.75 * m2);
+  const double covariance_with_u = moment(phi, q0, 2, 1) - m2;
+  out[1].variance =
+      sw2 * sw2 * (moment(phi, q0, 4, 0) - m2 * m2 - 0.5 * covariance_with_u * covariance_with_u);
+  for (int l = 1; l < depth; ++l) {
+    const double v1 = length_map_slope(phi, init, q[l]);
+    const double m = moment(phi, q[l], 2, 0);
+    out[l + 1].bias = v1 * out[l].bias + 0.5 * curvature(phi, init, q[l]) * out[l].variance;
+    out[l + 1].variance = v1 * v1 * out[l].variance + sw2 * sw2 * (moment(phi, q[l], 4, 0) - m * m);
+  }
+  return out;
+}
+
+std::vector<Estimate> length_chain(const Activation& phi, const SimulationSettings& s) {
+  validate(s);
+  const int n = s.width;
+  std::vector<std::vector<double>> v(s.depth + 1, std::vector<double>(s.nets));
+  Eigen::VectorXd z(n);
+#pragma omp parallel for num_threads(s.threads) schedule(dynamic, 1) firstprivate(z)
+  for (int r = 0; r < s.nets; ++r) {
+    Eigen::VectorXd x = simulation::input_pre_activations(s, r).col(0);
+    v[0][r] = x.squaredNorm() / n;
+    for (int l = 1; l <= s.depth; ++l) {
+      const double length =
+          s.init.sw2 * x.unaryExpr([&](double u) { return phi.value(u); }).squaredNorm() / n +
+          s.init.sb2;
+      v[l][r] = length;
+      simulation::NormalGenerator(s.seed, r, l, simulation::Stream::chain).fill(z.data(), n);
+      x = std::sqrt(length) * z;
+    }
+  }
+  std::vector<Estimate> out;
+  for (const auto& layer : v) {
+    const double mean = Eigen::Map<const Eigen::VectorXd>(layer.data(), s.nets).mean();
+    double squares = 0.0;
+    for (const double x : layer) squares += (x - mean) * (x - mean);
+    out.push_back({mean, std::sqrt(squares / (s.nets - 1.0) / s.nets)});
+  }
+  return out;
+}
+
+InverseWidthFit fit_inverse_width(std::span<const double> widths, std::span<const double> y,
+                                  std::span<const double> se) {
+  const auto count = static_cast<Eigen::Index>(widths.size());
+  if (count < 3 || y.size() != widths.size() || se.size() != widths.size())
+    throw std::invalid_argument("widths: a 1/n fit needs at least three widths");
+  Eigen::MatrixXd x(count, 2);
+  Eigen::VectorXd b(count);
+  for (Eigen::Index i = 0; i < count; ++i) {
+    if (!(se[i] > 0.0)) throw std::invalid_argument("se: a 1/n fit needs positive errors");
+    const double inverse = 1.0 / widths[i];
+    x.row(i) << inverse / se[i], inverse * inverse / se[i];
+    b[i] = y[i] / se[i];
+  }
+  const Eigen::Matrix2d normal = x.transpose() * x;
+  const Eigen::Vector2d coefficients = normal.ldlt().solve(x.transpose() * b);
+  const Eigen::Matrix2d covariance = normal.inverse();
+  const double chi2 = (x * coefficients - b).squaredNorm();
+  return {coefficients[0], std::sqrt(covariance(0, 0)), coefficients[1],
+          count > 2 ? chi2 / static_cast<double>(count - 2) : 0.0};
+}
+
+}  // namespace qmf

@@ -1,0 +1,271 @@
+// The Gram-matrix layer (src/simulation/gram_layer.*) against drawing every
+// weight: exact identities, bitwise reproducibility under checkpointing, and
+// two-sample tests of the per-layer distributions over many nets.
+#include <Eigen/Dense>
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "qmf/simulation/simulate.hpp"
+#include "simulation/dense_layer.hpp"
+#include "simulation/gram_layer.hpp"
+#include "simulation/gram_network.hpp"
+#include "simulation/normal_generator.hpp"
+#include "simulation/random_network.hpp"
+
+namespace {
+
+using qmf::SimulationSettings;
+using qmf::simulation::GramOptions;
+using qmf::simulation::NetMeasurement;
+
+SimulationSettings settings(double sw2, double sb2, int width, int depth) {
+  SimulationSettings s;
+  s.init = {sw2, sb2};
+  s.width = width;
+  s.depth = depth;
+  s.seed = 314159;
+  return s;
+}
+
+Eigen::MatrixXd gaussian(int rows, int cols, std::uint64_t key) {
+  Eigen::MatrixXd x(rows, cols);
+  qmf::simulation::NormalGenerator(key, 0, 0, qmf::simulation::Stream::inputs)
+      .fill(x.data(), x.size());
+  return x;
+}
+
+// P(D > d) for the two-sample Kolmogorov-Smirnov statistic of samples of
+// sizes a and b: Kolmogorov's limit with Stephens's finite-sample correction
+// (accurate to a few per cent of p at these sizes, far inside the margins below).
+double ks_p_value(std::vector<double> x, std::vector<double> y) {
+  std::sort(x.begin(), x.end());
+  std::sort(y.begin(), y.end());
+  const double a = static_cast<double>(x.size());
+  const double b = static_cast<double>(y.size());
+  double d = 0.0;
+  std::size_t i = 0, j = 0;
+  while (i < x.size() && j < y.size()) {
+    const double t = std::min(x[i], y[j]);
+    while (i < x.size() && x[i] == t) ++i;
+    while (j < y.size() && y[j] == t) ++j;
+    d = std::max(d, std::fabs(static_cast<double>(i) / a - static_cast<double>(j) / b));
+  }
+  const double n = std::sqrt(a * b / (a + b));
+  const double lambda = (n + 0.12 + 0.11 / n) * d;
+  double p = 0.0;
+  for (int k = 1; k <= 100; ++k)
+    p += 2.0 * ((k % 2) ? 1.0 : -1.0) * std::exp(-2.0 * k * k * lambda * lambda);
+  return std::clamp(p, 0.0, 1.0);
+}
+
+// One setting whose nets both methods simulate.
+struct Case {
+  const char* act;
+  double sw2, sb2;
+  int width;
+};
+
+// The equivalence test: for every case, layer and statistic (q and c at
+// layers 1..L, the gradient at layers 0..L-1), a KS test of the 'nets' values
+// of the weights method against the Gram method's. The family of all
+// comparisons is held at level 1e-3 by Bonferroni (each at 1e-3 / count), so
+// a correct Gram layer fails this test with probability below 1e-3 whatever
+// the dependence between layers. Returns the smallest p-value times count
+// (the Bonferroni-adjusted p-value of the family).
+constexpr double family_wise_level = 1e-3;
+constexpr int nets = 600;
+constexpr int depth = 6;
+const std::vector<Case> cases{{"tanh", 1.5, 0.05, 8},
+                              {"tanh", 1.5, 0.05, 64},
+                              {"quant:16", 1.0116776834086716, 0.0, 8},
+                              {"quant:16", 1.0116776834086716, 0.0, 64},
+                              {"relu", 2.0, 0.1, 8},
+                              {"relu", 2.0, 0.1, 64}};
+constexpr int comparisons_per_case = 3 * depth;
+
+double adjusted_p_value(const Case& c, const GramOptions& gram, bool backward) {
+  const auto phi = qmf::make_activation(c.act);
+  SimulationSettings s = settings(c.sw2, c.sb2, c.width, depth);
+  s.backward = backward;
+  if (phi->is_step()) s.surrogate = qmf::gradient_preserving_surrogate(*phi, s.init, s.q0, 1.0);
+  const qmf::BackwardDerivative g(*phi, s.surrogate);
+  std::vector<NetMeasurement> weights, grams;
+  for (int r = 0; r < nets; ++r) {
+    weights.push_back(qmf::simulation::measure_random_net(*phi, g, s, r));
+    grams.push_back(qmf::simulation::measure_gram_net(*phi, g, s, r, gram));
+  }
+  const int count = comparisons_per_case * static_cast<int>(cases.size());
+  double smallest = 1.0;
+  auto compare = [&](auto value) {
+    std::vector<double> x, y;
+    for (const auto& m : weights) x.push_back(value(m));
+    for (const auto& m : grams) y.push_back(value(m));
+    smallest = std::min(smallest, ks_p_value(x, y));
+  };
+  for (int l = 1; l <= depth; ++l) {
+    compare([l](const NetMeasurement& m) { return m.q[l]; });
+    compare([l](const NetMeasurement& m) { return m.c[l]; });
+    if (backward) compare([l](const NetMeasurement& m) { return m.grad[l - 1]; });
+  }
+  return std::min(1.0, smallest * count);
+}
+
+}  // namespace
+
+TEST_CASE("a Gram layer's backward pass reproduces the forward constraint", "[gram]") {
+  // Without biases, W Phi = H holds exactly, so Phi^T (W^T D) = H^T D for every
+  // draw of the unconstrained part: a wrong projection or scale breaks it.
+  constexpr int n = 50;
+  const qmf::simulation::GramLayer layer(3, 1, 2, 1.7, 0.0, n);
+  const Eigen::MatrixXd phi = gaussian(n, 3, 11).array().tanh();
+  const Eigen::MatrixXd d = gaussian(n, 3, 12);
+  Eigen::MatrixXd h, a;
+  layer.forward(layer.covariance(phi), h);
+  layer.backward(phi, h, d, a);
+  const Eigen::MatrixXd expected = h.transpose() * d;
+  CHECK((phi.transpose() * a - expected).norm() < 1e-12 * expected.norm());
+}
+
+TEST_CASE("a Gram layer's forward and backward draws have the weights' joint law", "[gram]") {
+  // One layer of width 4, fixed Phi and D, drawn 100000 times by each method
+  // (independent nets). H^T D - Phi^T W^T D = 1 b^T D is the bias's share,
+  // which only the eta term of the backward pass supplies; entries of W^T D
+  // and of H check the rest. At this width the rank-m correction is half of
+  // W^T D, so a wrong conditioning shows. KS tests, Bonferroni over the 5
+  // statistics at a family-wise level of 1e-3 (dropping eta: p = 2e-12).
+  constexpr int n = 4;
+  constexpr int samples = 100000;
+  const double sw2 = 1.5, sb2 = 0.5;
+  const Eigen::MatrixXd phi = gaussian(n, 2, 21).array().tanh();
+  const Eigen::MatrixXd d = gaussian(n, 2, 22);
+  std::vector<std::vector<double>> weights(5), grams(5);
+  auto record = [&](const Eigen::MatrixXd& h, const Eigen::MatrixXd& a,
+                    std::vector<std::vector<double>>& out) {
+    const Eigen::MatrixXd constrained = h.transpose() * d - phi.transpose() * a;
+    const double values[] = {constrained(0, 0), constrained(1, 1), a(0, 0), a(3, 1), h(2, 1)};
+    for (int k = 0; k < 5; ++k) out[k].push_back(values[k]);
+  };
+  Eigen::MatrixXd h, a;
+  for (int r = 0; r < samples; ++r) {
+    const qmf::simulation::DenseLayer dense(19, r, 1, sw2, sb2, n);
+    dense.forward(phi, h);
+    dense.backward(d, a);
+    record(h, a, weights);
+    const qmf::simulation::GramLayer gram(19, r, 1, sw2, sb2, n);
+    gram.forward(gram.covariance(phi), h);
+    gram.backward(phi, h, d, a);
+    record(h, a, grams);
+  }
+  for (int k = 0; k < 5; ++k) {
+    const double p = ks_p_value(weights[k], grams[k]);
+    INFO("statistic " << k << ": KS p-value " << p);
+    CHECK(p * 5 > 1e-3);
+  }
+}
+
+TEST_CASE("a Gram layer draws from a semidefinite covariance", "[gram]") {
+  // Identical inputs (a sign net in its ordered phase ends there): K has rank
+  // one, the outputs are identical columns, and the backward pass stays finite.
+  constexpr int n = 40;
+  const qmf::simulation::GramLayer layer(3, 1, 2, 1.0, 0.0, n);
+  const Eigen::MatrixXd column = gaussian(n, 1, 13).array().sign();
+  const Eigen::MatrixXd phi = column.replicate(1, 2);
+  Eigen::MatrixXd h, a;
+  layer.forward(layer.covariance(phi), h);
+  CHECK((h.col(0) - h.col(1)).norm() < 1e-12 * h.col(0).norm());
+  layer.backward(phi, h, gaussian(n, 2, 14), a);
+  CHECK(a.allFinite());
+}
+
+TEST_CASE("checkpointing recomputes the forward pass bit for bit", "[gram]") {
+  const auto phi = qmf::make_activation("tanh");
+  const SimulationSettings s = settings(1.3, 0.1, 30, 11);
+  const qmf::BackwardDerivative g(*phi, s.surrogate);
+  const auto all = qmf::simulation::measure_gram_net(*phi, g, s, 5, {s.depth});
+  for (const int interval : {1, 2, 3, 4, 10}) {
+    INFO("checkpoint every " << interval << " layers");
+    const auto checkpointed = qmf::simulation::measure_gram_net(*phi, g, s, 5, {interval});
+    CHECK(checkpointed.q == all.q);
+    CHECK(checkpointed.c == all.c);
+    CHECK(checkpointed.grad == all.grad);
+  }
+}
+
+TEST_CASE("the Gram method is independent of the thread count", "[gram]") {
+  const auto phi = qmf::make_activation("quant:4");
+  SimulationSettings s = settings(2.0, 0.02, 100, 5);
+  s.method = qmf::SimulationMethod::gram;
+  s.nets = 7;
+  s.threads = 1;
+  const auto one = qmf::simulate_networks(*phi, s);
+  s.threads = 3;
+  const auto three = qmf::simulate_networks(*phi, s);
+  for (int l = 0; l <= s.depth; ++l) {
+    CHECK(one[l].q.mean == three[l].q.mean);
+    CHECK(one[l].c[0].mean == three[l].c[0].mean);
+    CHECK(one[l].grad.mean == three[l].grad.mean);
+  }
+}
+
+TEST_CASE("the Gram method's memory is that of about 2 sqrt(depth) layers", "[gram]") {
+  // Width 10^6, depth 100, one pair, 2 threads: checkpoints every 10 layers
+  // (11 kept), a segment of 10, 5 work matrices: 26 x 1e6 x 2 doubles a thread.
+  SimulationSettings s = settings(1.0, 0.0, 1'000'000, 100);
+  s.threads = 2;
+  s.nets = 16;
+  CHECK(qmf::simulation::gram_checkpoint_interval(s) == 10);
+  const double per_net = 8.0 * (100 + 1) * 4;  // the measurements of a net
+  CHECK(qmf::simulation_memory_bytes(s) == Approx(8.0 * 26 * 2e6 * 2 + 16 * per_net));
+  s.method = qmf::SimulationMethod::weights;
+  CHECK(qmf::simulation_memory_bytes(s) > 8.0 * 100 * 2e6 * 2);
+}
+
+TEST_CASE("auto picks the Gram method unless drawing the weights is cheaper", "[gram]") {
+  SimulationSettings s = settings(1.0, 0.0, 1000, 3);
+  CHECK(qmf::chosen_method(s) == qmf::SimulationMethod::gram);
+  s.width = 4;
+  CHECK(qmf::chosen_method(s) == qmf::SimulationMethod::weights);
+  s.width = 1000;
+  s.method = qmf::SimulationMethod::weights;
+  CHECK(qmf::chosen_method(s) == qmf::SimulationMethod::weights);
+}
+
+TEST_CASE("Gram and weight nets have the same per-layer distributions", "[gram]") {
+  // 6 cases x 18 comparisons at family-wise level 1e-3 (Bonferroni).
+  for (const Case& c : cases) {
+    DYNAMIC_SECTION(c.act << " at width " << c.width) {
+      const double p = adjusted_p_value(c, {}, true);
+      INFO("Bonferroni-adjusted smallest KS p-value " << p);
+      CHECK(p > family_wise_level);
+    }
+  }
+}
+
+TEST_CASE("the distribution test rejects a Gram covariance 1 + 1/n too large", "[gram]") {
+  // The same family, the same level: the deliberately wrong layer is caught at
+  // the narrow width, where 1/n is large enough to show over 600 nets.
+  for (const Case& c : {cases[0], cases[2], cases[4]}) {
+    DYNAMIC_SECTION(c.act << " at width " << c.width) {
+      GramOptions wrong;
+      wrong.covariance_scale = 1.0 + 1.0 / c.width;
+      const double p = adjusted_p_value(c, wrong, true);
+      INFO("Bonferroni-adjusted smallest KS p-value " << p);
+      CHECK(p < family_wise_level);
+    }
+  }
+}
+
+TEST_CASE("the distribution test rejects a Gram covariance one layer late", "[gram]") {
+  for (const Case& c : {cases[0], cases[2], cases[4]}) {
+    DYNAMIC_SECTION(c.act << " at width " << c.width) {
+      GramOptions wrong;
+      wrong.previous_layer_covariance = true;
+      const double p = adjusted_p_value(c, wrong, false);
+      INFO("Bonferroni-adjusted smallest KS p-value " << p);
+      CHECK(p < family_wise_level);
+    }
+  }
+}
