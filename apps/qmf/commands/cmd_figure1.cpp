@@ -14,6 +14,7 @@
 #include "cli/output.hpp"
 #include "cli/progress_bar.hpp"
 #include "cli/shared_options.hpp"
+#include "cli/simulation_method.hpp"
 #include "commands/commands.hpp"
 #include "figures/figure.hpp"
 #include "qmf/kernel/critical.hpp"
@@ -177,6 +178,7 @@ void run(const Figure1Options& o) {
   meta["depth"] = o.settings.depth;
   meta["nets"] = o.settings.nets;
   meta["seed"] = o.settings.seed;
+  meta["method"] = method_name(chosen_method(o.settings));
   meta["marker_every"] = o.marker_every;
   add_agreement(meta, agreement(curves));
   meta["threads"] = o.settings.threads;
@@ -199,6 +201,7 @@ void add_figure1_command(CLI::App& app) {
   o->settings.width = 1000;
   o->settings.depth = 100;
   o->settings.nets = 32;
+  o->settings.backward = false;  // the figure shows the forward correlation only
   o->settings.c0 = {0.3, 0.6, 0.9};
   o->settings.threads = default_threads();
   CLI::App* cmd = app.add_subcommand(
@@ -213,7 +216,8 @@ void add_figure1_command(CLI::App& app) {
   add_number_list_option(*cmd, "--c0", o->settings.c0,
                          "initial correlations, one input pair each [0.3,0.6,0.9]");
   cmd->add_option("--width", o->settings.width,
-                  "width n (nets x depth x n^2 weight draws, x2 backward, at most 1e10)")
+                  "width n (at most 1e10 normal draws: nets x depth x n^2 drawing weights, "
+                  "nets x depth x n x inputs by Gram)")
       ->capture_default_str();
   cmd->add_option("--depth", o->settings.depth, "depth L")->capture_default_str();
   cmd->add_option("--nets", o->settings.nets, "independent nets per sigma_w")
@@ -223,6 +227,7 @@ void add_figure1_command(CLI::App& app) {
   add_seed_option(*cmd, o->settings.seed, "random seed of the first sigma_w (+1 for each next)");
   add_threads_option(*cmd, o->settings.threads,
                      "OpenMP threads (the output does not depend on it)");
+  add_method_option(*cmd, o->settings.method);
   cmd->add_option("--marker-every", o->marker_every, "plot every k-th simulated layer")
       ->capture_default_str();
   cmd->add_flag("--json", o->json, "print the metadata as one JSON object");

@@ -13,6 +13,7 @@
 #include "cli/output.hpp"
 #include "cli/progress_bar.hpp"
 #include "cli/shared_options.hpp"
+#include "cli/simulation_method.hpp"
 #include "cli/straight_through.hpp"
 #include "commands/commands.hpp"
 #include "figures/figure.hpp"
@@ -86,6 +87,7 @@ Json result_json(const SimulationRun& r) {
   out["c0"] = s.c0.front();
   out["nets"] = s.nets;
   out["seed"] = s.seed;
+  out["method"] = method_name(chosen_method(s));
   if (r.phi->is_step()) {
     out["ste_slope"] = number(s.surrogate.slope, "ste_slope");
     out["ste_clip"] = number(s.surrogate.clip, "ste_clip");
@@ -188,8 +190,8 @@ void add_simulate_command(CLI::App& app) {
   cmd->add_option("--sw2", o->settings.init.sw2, "weight variance sigma_w^2")->required();
   cmd->add_option("--sb2", o->settings.init.sb2, "bias variance sigma_b^2")->capture_default_str();
   cmd->add_option("--width", o->settings.width,
-                  "width n of every layer (nets x depth x n^2 weight draws, x2 with the "
-                  "backward pass, at most 1e10)")
+                  "width n of every layer (at most 1e10 normal draws: nets x depth x n^2, x2 "
+                  "backward, drawing weights; nets x depth x 2n, x3 backward, by Gram)")
       ->required();
   cmd->add_option("--depth", o->settings.depth, "number of layers L")->required();
   cmd->add_option("--q0", o->settings.q0, "pre-activation variance of the inputs")
@@ -200,6 +202,7 @@ void add_simulate_command(CLI::App& app) {
   add_seed_option(*cmd, o->settings.seed, "random seed");
   add_threads_option(*cmd, o->settings.threads,
                      "OpenMP threads (the output does not depend on it)");
+  add_method_option(*cmd, o->settings.method);
   cmd->add_option("--ste-slope", o->ste_slope,
                   "STE slope s of g(x) = s 1{|x| <= tau} (step activations; default: the "
                   "gradient-preserving 1/(sigma_w sqrt(erf(tau/sqrt(2 q*)))))");
