@@ -254,8 +254,10 @@ std::string width_rows(const Study& st, bool scaled) {
 
 Figure finite_width_figure(const Study& st, const Json& out) {
   std::ostringstream depths;
+  long long depth_points = 0;
   for (const auto& r : st.runs)
-    if (!std::isnan(r.xi_sim)) depths << r.n << ' ' << format_number(r.xi_sim / r.xi_mf) << '\n';
+    if (!std::isnan(r.xi_sim))
+      depths << r.n << ' ' << format_number(r.xi_sim / r.xi_mf) << '\n', ++depth_points;
   Figure figure{"finite_width.gp",
                 {{"points", width_rows(st, true)},
                  {"fits", std::string("# ") + fit_header + fit_rows(out["layers"], ' ', "NaN")},
@@ -266,7 +268,8 @@ Figure finite_width_figure(const Study& st, const Json& out) {
       .number("sb2", st.settings.init.sb2)
       .integer("depth", st.settings.depth)
       .integer("nets", st.settings.nets)
-      .integer("count", static_cast<long long>(st.runs.size()));
+      .integer("count", static_cast<long long>(st.runs.size()))
+      .integer("depth_points", depth_points);
   std::string widths;
   for (const auto& r : st.runs) widths += (widths.empty() ? "" : " ") + std::to_string(r.n);
   figure.parameters.text("widths", widths);

@@ -10,6 +10,7 @@
 #            var_v_theory, a_c, se, a_grad, se
 #   depths   n, xi_sim / xi_mf
 #   act, sw2, sb2, depth, nets, count, widths (space-separated)
+#   depth_points  the lines of depths (0 when no width had a fitted depth)
 load 'style.gp'
 
 set multiplot layout 2,2 title sprintf('%s,  σ_w^2 = %.6g,  σ_b^2 = %g,  L = %d,  %d nets per width', \
@@ -35,10 +36,16 @@ plot for [i=0:count-1] points index i using 1:6:7 with yerrorbars pt 7 ps 0.6*po
     fits using 1:12 with lines lw 2 dt 2 lc rgb '#555555' notitle
 set xlabel 'width n'
 set ylabel 'ξ_{sim} / ξ_{mf}'
-set logscale x 2
-set format x '2^{%L}'
-set key bottom right
-plot depths using 1:2 with linespoints pt 7 ps 0.8*point_unit lw 2 lc rgb '#1f77b4' \
-        title 'correlation depth reached', \
-    0.9 with lines dt 2 lw 2 lc rgb '#d62728' title '90 %'
+if (depth_points > 0) {
+  set logscale x 2
+  set format x '2^{%L}'
+  set key bottom right
+  plot depths using 1:2 with linespoints pt 7 ps 0.8*point_unit lw 2 lc rgb '#1f77b4' \
+          title 'correlation depth reached', \
+      0.9 with lines dt 2 lw 2 lc rgb '#d62728' title '90 %'
+} else {
+  set label 1 'no width resolved the correlation depth' at graph 0.5, 0.5 center
+  unset key
+  plot [0:1] [0:1] NaN notitle
+}
 unset multiplot
