@@ -8,7 +8,6 @@
 #include <optional>
 
 #include "bindings.hpp"
-#include "qmf/activations/step_activation.hpp"
 #include "qmf/kernel/critical.hpp"
 #include "qmf/kernel/critical_line.hpp"
 #include "qmf/kernel/fixed_points.hpp"
@@ -171,16 +170,16 @@ py::dict critical_result(const ActivationPtr& phi, double sb2) {
   py::dict out;
   out["act"] = phi->spec();
   out["sb2"] = sb2;
-  if (const auto* step = dynamic_cast<const StepActivation*>(phi.get())) {
+  if (phi->is_step()) {
     StepCriticalPoint point;
     {
       py::gil_scoped_release release;
-      point = maximise_correlation_depth(*step, sb2);
+      point = maximise_correlation_depth(*phi, sb2);
     }
     out["sw_opt"] = checked(std::sqrt(point.sw2), "sw_opt");
     out["sw2_opt"] = checked(point.sw2, "sw2_opt");
     out["q_star"] = checked(point.q_star, "q_star");
-    const double spacing = step->central_spacing();
+    const double spacing = phi->central_spacing();
     out["dtilde_opt"] = std::isnan(spacing)
                             ? py::object(py::none())
                             : py::float_(checked(spacing / std::sqrt(point.q_star), "dtilde_opt"));

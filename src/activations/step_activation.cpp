@@ -94,6 +94,42 @@ double StepActivation::central_spacing() const {
   return thresholds_[k] - thresholds_[k - 1];
 }
 
+double StepActivation::cross_moment_cost() const {
+  const auto k = static_cast<double>(thresholds_.size());
+  return uniform_staircase_ ? k : k * k;
+}
+
+namespace {
+// The level after the thresholds at or below each u (as value()): a
+// branch-free count for few thresholds, which the compiler vectorises, and a
+// binary search for many.
+template <class Scalar>
+void step_values(const std::vector<double>& t, const std::vector<double>& levels, const Scalar* in,
+                 Scalar* out, std::size_t n) {
+  if (t.size() <= 32) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const double u = in[i];
+      std::size_t below = 0;
+      for (const double threshold : t) below += u >= threshold ? 1 : 0;
+      out[i] = static_cast<Scalar>(levels[below]);
+    }
+    return;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto above = std::upper_bound(t.begin(), t.end(), static_cast<double>(in[i]));
+    out[i] = static_cast<Scalar>(levels[static_cast<std::size_t>(above - t.begin())]);
+  }
+}
+}  // namespace
+
+void StepActivation::values(const double* in, double* out, std::size_t n) const {
+  step_values(thresholds_, levels_, in, out, n);
+}
+
+void StepActivation::values(const float* in, float* out, std::size_t n) const {
+  step_values(thresholds_, levels_, in, out, n);
+}
+
 double StepActivation::bound() const {
   double sup = 0.0;
   for (double y : levels_) sup = std::max(sup, std::fabs(y));

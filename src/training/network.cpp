@@ -54,10 +54,7 @@ Parameters<Scalar> Parameters<Scalar>::zeros_like(const Parameters& like) {
 template <class Scalar>
 Network<Scalar>::Network(const NetworkShape& shape, const Activation& phi,
                          StraightThrough surrogate, const Initialization& init, std::uint64_t seed)
-    : shape_(shape),
-      phi_(phi),
-      step_(dynamic_cast<const StepActivation*>(&phi)),
-      g_(phi, surrogate) {
+    : shape_(shape), phi_(phi), g_(phi, surrogate) {
   validate(shape);
   validate(init);
   for (int l = 0; l <= shape.depth; ++l) {
@@ -72,28 +69,14 @@ Network<Scalar>::Network(const NetworkShape& shape, const Activation& phi,
   x_.resize(shape.depth);
 }
 
-// A step activation's value without a virtual call: the level after the
-// thresholds at or below u (as StepActivation::value), by a branch-free count
-// for few thresholds, by binary search for many.
+// Column by column through the activation's batch evaluation (one virtual
+// call per example, not per unit), columns split between the OpenMP threads.
 template <class Scalar>
 void Network<Scalar>::activate(const Matrix<Scalar>& h, Matrix<Scalar>& x) const {
-  if (step_ == nullptr) {
-    map_elements(h, x, [this](double u) { return phi_.value(u); });
-    return;
-  }
-  const auto& t = step_->thresholds();
-  const auto& levels = step_->levels();
-  if (t.size() <= 32) {
-    map_elements(h, x, [&](double u) {
-      std::size_t below = 0;
-      for (const double threshold : t) below += u >= threshold ? 1 : 0;
-      return levels[below];
-    });
-    return;
-  }
-  map_elements(h, x, [&](double u) {
-    return levels[static_cast<std::size_t>(std::upper_bound(t.begin(), t.end(), u) - t.begin())];
-  });
+  x.resize(h.rows(), h.cols());
+  const auto rows = static_cast<std::size_t>(h.rows());
+#pragma omp parallel for schedule(static) if (h.size() > parallel_threshold)
+  for (Eigen::Index j = 0; j < h.cols(); ++j) phi_.values(h.col(j).data(), x.col(j).data(), rows);
 }
 
 template <class Scalar>

@@ -6,7 +6,6 @@
 
 #include "cli/output.hpp"
 #include "commands/commands.hpp"
-#include "qmf/activations/step_activation.hpp"
 #include "qmf/kernel/critical.hpp"
 
 namespace qmf::cli {
@@ -24,12 +23,12 @@ Json critical_result(const CriticalOptions& o) {
   Json out = header("critical");
   out["act"] = phi->spec();
   out["sb2"] = o.sb2;
-  if (const auto* step = dynamic_cast<const StepActivation*>(phi.get())) {
-    const auto point = maximise_correlation_depth(*step, o.sb2);
+  if (phi->is_step()) {
+    const auto point = maximise_correlation_depth(*phi, o.sb2);
     out["sw_opt"] = number(std::sqrt(point.sw2), "sw_opt");
     out["sw2_opt"] = number(point.sw2, "sw2_opt");
     out["q_star"] = number(point.q_star, "q_star");
-    const double spacing = step->central_spacing();
+    const double spacing = phi->central_spacing();
     out["dtilde_opt"] =
         std::isnan(spacing) ? Json() : number(spacing / std::sqrt(point.q_star), "dtilde_opt");
     out["c_star"] = number(point.c_star, "c_star");

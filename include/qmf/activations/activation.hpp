@@ -7,6 +7,7 @@
 // and depth scales never ask which.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,6 +29,19 @@ class Activation {
   /// phi(x) and its derivative (zero almost everywhere for step functions).
   [[nodiscard]] virtual double value(double x) const = 0;
   [[nodiscard]] virtual double derivative(double x) const = 0;
+  /// phi of n values at once (out may alias in): the trainer's forward pass.
+  /// The defaults call value(); step activations count thresholds instead.
+  virtual void values(const double* in, double* out, std::size_t n) const;
+  virtual void values(const float* in, float* out, std::size_t n) const;
+
+  /// Spacing of the two central thresholds of a step activation (D for the
+  /// uniform quantizer); NaN where no spacing exists (smooth activations, a
+  /// single threshold).
+  [[nodiscard]] virtual double central_spacing() const;
+  /// Terms summed by one cross_moment evaluation, the unit in which callers
+  /// bound work: K for a uniform staircase of K thresholds, K^2 for general
+  /// steps, and the 2^15 integrand calls an adaptive 2-D rule may take.
+  [[nodiscard]] virtual double cross_moment_cost() const { return 32768.0; }
 
   /// E[phi(u)], u ~ N(0, q).
   [[nodiscard]] virtual double mean(double q) const = 0;

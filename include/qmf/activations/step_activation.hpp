@@ -19,15 +19,16 @@ class StepActivation final : public Activation {
 
   [[nodiscard]] const std::vector<double>& thresholds() const { return thresholds_; }
   [[nodiscard]] const std::vector<double>& levels() const { return levels_; }
-  /// Spacing of the two central thresholds (D for the uniform quantizer); NaN
-  /// for a single threshold, where no spacing exists.
-  [[nodiscard]] double central_spacing() const;
+  [[nodiscard]] double central_spacing() const override;
+  [[nodiscard]] double cross_moment_cost() const override;
 
   [[nodiscard]] std::string spec() const override { return name_; }
   [[nodiscard]] bool is_step() const override { return true; }
   [[nodiscard]] double bound() const override;
   [[nodiscard]] double value(double x) const override;
   [[nodiscard]] double derivative(double /*x*/) const override { return 0.0; }
+  void values(const double* in, double* out, std::size_t n) const override;
+  void values(const float* in, float* out, std::size_t n) const override;
 
   [[nodiscard]] double mean(double q) const override;
   [[nodiscard]] double second_moment(double q) const override;

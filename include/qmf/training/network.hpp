@@ -12,8 +12,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "qmf/activations/activation.hpp"
 #include "qmf/activations/backward_derivative.hpp"
-#include "qmf/activations/step_activation.hpp"
 #include "qmf/kernel/maps.hpp"
 
 namespace qmf::training {
@@ -72,7 +72,6 @@ class Network {
 
   NetworkShape shape_;
   const Activation& phi_;
-  const StepActivation* step_;  // phi as a step activation, or nullptr
   BackwardDerivative g_;
   Parameters<Scalar> parameters_;
   const Matrix<Scalar>* input_ = nullptr;
