@@ -1,0 +1,91 @@
+#include "qmf/training/weight_quantizer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "training/elementwise.hpp"
+
+namespace qmf::training {
+
+namespace {
+
+// SplitMix64's finaliser: a bijective mix of (key, index) into 64 uniform bits,
+// so element i of draw k is random and independent of the loop's schedule.
+inline std::uint64_t mix(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+}  // namespace
+
+WeightQuantizer::WeightQuantizer(const WeightSpec& spec, double sw2) : sw2_(sw2) {
+  if (spec.kind == WeightSpec::Kind::gaussian) return;
+  if (spec.rounding == Rounding::stochastic_per_example)
+    throw std::invalid_argument(
+        "weights '" + spec.text +
+        "': training supports rounding=nearest|stochastic; stochastic-per-example would draw a "
+        "weight matrix for every example of a batch (batch x the rounding work, and matrix-vector "
+        "instead of matrix-matrix products)");
+  active_ = true;
+  stochastic_ = spec.rounding == Rounding::stochastic;
+  const auto levels = spec.positive_levels();
+  top_ = levels.back();
+  // Grids with zero (ternary, bits) step by levels[1] - levels[0]; binary's two
+  // levels +-1 are one cell of width 2 apart.
+  spacing_ = levels.size() > 1 ? levels[1] - levels[0] : 2.0 * top_;
+  cells_ = std::lround(2.0 * top_ / spacing_);
+}
+
+template <class Scalar>
+void WeightQuantizer::quantize(const Matrix<Scalar>& w, int fan_in, std::uint64_t draw,
+                               Matrix<Scalar>& q) const {
+  // Position on the grid in cells from -top: t = (w / sigma + top) / D, as
+  // one multiply-add (the loop is the whole cost of quantizing).
+  const double sigma = std::sqrt(sw2_ / fan_in);
+  const double scale = 1.0 / (sigma * spacing_);
+  const double offset = top_ / spacing_;
+  const double step = sigma * spacing_;
+  const double start = -sigma * top_;
+  const double cells = static_cast<double>(cells_);
+  const Scalar* latent = w.data();
+  q.resize(w.rows(), w.cols());
+  Scalar* out = q.data();
+  const Eigen::Index size = w.size();
+  const std::uint64_t key = mix(draw);
+  if (stochastic_) {
+#pragma omp parallel for schedule(static) if (size > parallel_threshold)
+    for (Eigen::Index i = 0; i < size; ++i) {
+      const double t = std::clamp(static_cast<double>(latent[i]) * scale + offset, 0.0, cells);
+      // t >= 0: truncation is floor; up with probability t - floor(t).
+      const auto below = static_cast<double>(static_cast<long>(t));
+      const double u =
+          static_cast<double>(mix(key ^ static_cast<std::uint64_t>(i)) >> 11) * 0x1.0p-53;
+      out[i] = static_cast<Scalar>(start + step * (below + (u < t - below ? 1.0 : 0.0)));
+    }
+    return;
+  }
+#pragma omp parallel for schedule(static) if (size > parallel_threshold)
+  for (Eigen::Index i = 0; i < size; ++i) {
+    const double t = std::clamp(static_cast<double>(latent[i]) * scale + offset, 0.0, cells);
+    out[i] = static_cast<Scalar>(start + step * static_cast<double>(static_cast<long>(t + 0.5)));
+  }
+}
+
+template <class Scalar>
+void WeightQuantizer::mask_gradient(const Matrix<Scalar>& w, int fan_in,
+                                    Matrix<Scalar>& gradient) const {
+  const auto limit = static_cast<Scalar>(top_ * std::sqrt(sw2_ / fan_in));
+  gradient = (w.array().abs() <= limit).select(gradient, Scalar(0));
+}
+
+template void WeightQuantizer::quantize(const Matrix<float>&, int, std::uint64_t,
+                                        Matrix<float>&) const;
+template void WeightQuantizer::quantize(const Matrix<double>&, int, std::uint64_t,
+                                        Matrix<double>&) const;
+template void WeightQuantizer::mask_gradient(const Matrix<float>&, int, Matrix<float>&) const;
+template void WeightQuantizer::mask_gradient(const Matrix<double>&, int, Matrix<double>&) const;
+
+}  // namespace qmf::training
