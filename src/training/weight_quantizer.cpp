@@ -55,22 +55,28 @@ void WeightQuantizer::quantize(const Matrix<Scalar>& w, int fan_in, std::uint64_
   Scalar* out = q.data();
   const Eigen::Index size = w.size();
   const std::uint64_t key = mix(draw);
+  // Branch-free (min/max, integer conversion of t >= 0 as floor, a comparison
+  // as 0/1): the rounding direction is unpredictable, and a mispredicted
+  // branch per weight would cost more than the rest of the loop.
   if (stochastic_) {
 #pragma omp parallel for schedule(static) if (size > parallel_threshold)
     for (Eigen::Index i = 0; i < size; ++i) {
-      const double t = std::clamp(static_cast<double>(latent[i]) * scale + offset, 0.0, cells);
-      // t >= 0: truncation is floor; up with probability t - floor(t).
-      const auto below = static_cast<double>(static_cast<long>(t));
-      const double u =
-          static_cast<double>(mix(key ^ static_cast<std::uint64_t>(i)) >> 11) * 0x1.0p-53;
-      out[i] = static_cast<Scalar>(start + step * (below + (u < t - below ? 1.0 : 0.0)));
+      const double t =
+          std::min(std::max(static_cast<double>(latent[i]) * scale + offset, 0.0), cells);
+      const auto below = static_cast<double>(static_cast<int>(t));
+      // 32 random bits: u uniform in [0, 1) on a grid of 2^-32 (32-bit, so
+      // the loop vectorises: 4x faster than 53 bits); up when u < t - floor(t).
+      const auto bits = static_cast<std::uint32_t>(mix(key ^ static_cast<std::uint64_t>(i)) >> 32);
+      const double u = static_cast<double>(bits) * 0x1.0p-32;
+      out[i] = static_cast<Scalar>(start + step * (below + static_cast<double>(u < t - below)));
     }
     return;
   }
 #pragma omp parallel for schedule(static) if (size > parallel_threshold)
   for (Eigen::Index i = 0; i < size; ++i) {
-    const double t = std::clamp(static_cast<double>(latent[i]) * scale + offset, 0.0, cells);
-    out[i] = static_cast<Scalar>(start + step * static_cast<double>(static_cast<long>(t + 0.5)));
+    const double t =
+        std::min(std::max(static_cast<double>(latent[i]) * scale + offset, 0.0), cells);
+    out[i] = static_cast<Scalar>(start + step * static_cast<double>(static_cast<int>(t + 0.5)));
   }
 }
 
@@ -78,7 +84,13 @@ template <class Scalar>
 void WeightQuantizer::mask_gradient(const Matrix<Scalar>& w, int fan_in,
                                     Matrix<Scalar>& gradient) const {
   const auto limit = static_cast<Scalar>(top_ * std::sqrt(sw2_ / fan_in));
-  gradient = (w.array().abs() <= limit).select(gradient, Scalar(0));
+  const Scalar* latent = w.data();
+  Scalar* g = gradient.data();
+  const Eigen::Index size = w.size();
+  // A product with 0/1 rather than a branch (about half the weights of a
+  // binary net lie outside the clip range, at random).
+#pragma omp parallel for schedule(static) if (size > parallel_threshold)
+  for (Eigen::Index i = 0; i < size; ++i) g[i] *= static_cast<Scalar>(std::abs(latent[i]) <= limit);
 }
 
 template void WeightQuantizer::quantize(const Matrix<float>&, int, std::uint64_t,
