@@ -108,6 +108,7 @@ int main(int argc, char** argv) {
   qmf::cli::add_kernel_command(app);
   qmf::cli::add_train_command(app);
   qmf::cli::add_trainability_command(app);
+  qmf::cli::add_generalization_command(app);
   qmf::cli::require_decimal_numbers(app);
   try {
     app.parse(argc, argv);

@@ -36,7 +36,8 @@ enum class Stream : std::uint64_t {
   biases = 2,
   inputs = 3,
   output_gradient = 4,
-  shuffle = 5  // the order of the training examples in an epoch (training/)
+  shuffle = 5,      // the order of the training examples in an epoch (training/)
+  perturbation = 6  // random weight perturbations of the sharpness (training/)
 };
 
 class NormalGenerator {

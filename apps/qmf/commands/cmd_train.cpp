@@ -105,6 +105,7 @@ void add_train_command(CLI::App& app) {
       ->required()
       ->check(CLI::Range(1, 100000));
   add_train_options(*cmd, o->train);
+  add_weights_option(*cmd, o->train);
   cmd->add_flag("--json", o->json, "print one JSON object");
   add_out_option(*cmd, o->out, "write PREFIX.csv (learning curve) and PREFIX.json");
   cmd->callback([o] { run(*o); });
