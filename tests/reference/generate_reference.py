@@ -5,17 +5,20 @@ Written from docs/theory.md (sections 1.2-1.5, 2, 3) and docs/cli.md (specs),
 not from qmf's C++ code. Usage:
 
     python3 tests/reference/generate_reference.py > tests/reference/reference_values.csv
+    python3 tests/reference/generate_reference.py --group NAME --spec SPEC --no-header >> ...
 
 Prints CSV rows `spec,sw2,sb2,quantity,value` (spec quoted; value with 25
 significant digits) and a timing line per case on stderr. Works at 30 digits.
 """
+import argparse
 import sys
 import time
 
 import mpmath as mp
 from mpmath import mpf
 
-from reference_activations import ClosedForm, check_conditional, literal, make
+from reference_activations import literal, make
+from smooth_activations import ClosedForm, check_conditional
 
 mp.mp.dps = 30
 DIGITS = 25
@@ -195,19 +198,34 @@ def line_rows(spec, sb2_text):
     return [(spec, "", sb2_text, "line_sw2", sw2), (spec, "", sb2_text, "line_q_star", q)]
 
 
+def jobs():
+    """(group, label, function, arguments) of every case, in the CSV's order."""
+    return ([("fixed", case[0], fixed_point_rows, case) for case in FIXED_POINT_CASES]
+            + [("critical", "quant:%d" % n, critical_quantizer_rows, (n,)) for n in CRITICAL_QUANTIZERS]
+            + [("lines", line[0], line_rows, line) for line in LINES])
+
+
 def main():
-    print("spec,sw2,sb2,quantity,value")
-    jobs = ([(fixed_point_rows, case) for case in FIXED_POINT_CASES]
-            + [(critical_quantizer_rows, (n,)) for n in CRITICAL_QUANTIZERS]
-            + [(line_rows, line) for line in LINES])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--group", action="append", help="only this group of cases (repeatable): "
+                        + ", ".join(sorted({job[0] for job in jobs()})))
+    parser.add_argument("--spec", action="append", help="only cases of this activation spec (repeatable)")
+    parser.add_argument("--no-header", action="store_true", help="omit the CSV header, to append rows")
+    args = parser.parse_args()
+    selected = [job for job in jobs() if (not args.group or job[0] in args.group)
+                and (not args.spec or job[1] in args.spec)]
+    if not selected:
+        parser.error("no case matches the selection")
+    if not args.no_header:
+        print("spec,sw2,sb2,quantity,value")
     begin = time.time()
     check_conditional()
-    for job, args in jobs:
+    for _, _, job, job_args in selected:
         started = time.time()
-        for spec, sw2, sb2, key, value in job(*args):
+        for spec, sw2, sb2, key, value in job(*job_args):
             text = "inf" if mp.isinf(value) else mp.nstr(value, DIGITS, min_fixed=-5, max_fixed=6)
             print('"%s",%s,%s,%s,%s' % (spec, sw2, sb2, key, text), flush=True)
-        print("%-40s %6.1f s" % (" ".join(map(str, args)), time.time() - started), file=sys.stderr)
+        print("%-40s %6.1f s" % (" ".join(map(str, job_args)), time.time() - started), file=sys.stderr)
     print("total %.0f s" % (time.time() - begin), file=sys.stderr)
 
 
