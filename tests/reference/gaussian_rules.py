@@ -13,10 +13,12 @@ def upper_tail(x):
     return mp.erfc(x / mp.sqrt(2)) / 2
 
 
-def gauss_expect(f, mu, sigma, kinks=()):
-    """E[f(mu + sigma z)], z ~ N(0, 1), split at the z where f has a kink or jump."""
+def gauss_expect(f, mu, sigma, kinks=(), scale=1):
+    """E[f(mu + sigma z)], z ~ N(0, 1), split at the z where f has a kink or jump.
+    mp.quad stops on an absolute error estimate (~1e-30 at 30 digits), so an
+    expectation far below 1 is integrated as f / scale, scale ~ its size."""
     cuts = sorted({(k - mu) / sigma for k in kinks})
-    return mp.quad(lambda z: f(mu + sigma * z) * pdf(z), [-mp.inf] + cuts + [mp.inf])
+    return scale * mp.quad(lambda z: f(mu + sigma * z) / scale * pdf(z), [-mp.inf] + cuts + [mp.inf])
 
 
 _LEGENDRE_CACHE = {}

@@ -20,9 +20,10 @@ class Smooth:
 
     is_step = False
 
-    def __init__(self, name, phi, dphi, kinks=(), conditional=None):
+    def __init__(self, name, phi, dphi, kinks=(), conditional=None, difference=None):
         self.name, self.phi, self.dphi, self.kinks = name, phi, dphi, tuple(mpf(k) for k in kinks)
         self.conditional = conditional or self._legendre
+        self.difference = difference or (lambda a, m, s: self._legendre(lambda x: (a - phi(x)) ** 2, m, s))
 
     def _legendre(self, f, m, s):
         """E[f(m + s z)]: for s > 1/5 by composite Gauss-Legendre over |z| <= 13 (p(13) ~ 1e-37).
@@ -72,6 +73,25 @@ class Smooth:
     def cross_slope(self, q, c):
         return q * self._pair(self.dphi, q, c)
 
+    def _near_one(self, g, q, eps, small=False):
+        """E[g(u1, m, s)] over u1 with m = (1 - eps) u1 and s = sqrt(q eps (2 - eps)),
+        the conditional mean and width of u2 at c = 1 - eps, taken from eps so that
+        s keeps its relative precision as eps -> 0. The integrand changes on the
+        scale s around each kink, hence the extra cuts there. A `small` result,
+        of order s^2, is integrated relative to s^2 (gauss_expect's scale)."""
+        s = mp.sqrt(q * eps * (2 - eps))
+        cuts = [k + j * s for k in self.kinks for j in (-8, -1, 0, 1, 8)]
+        return gauss_expect(lambda u1: g(u1, (1 - eps) * u1, s), 0, mp.sqrt(q), cuts, s * s if small else 1)
+
+    def deficit_moment(self, q, eps):
+        """E[phi^2] - E[phi(u1) phi(u2)] = E[(phi(u1) - phi(u2))^2] / 2 at c = 1 - eps,
+        without the cancellation of the difference of the two moments."""
+        return self._near_one(lambda u1, m, s: self.difference(self.phi(u1), m, s), q, eps, small=True) / 2
+
+    def slope_near_one(self, q, eps):
+        """cross_slope at c = 1 - eps, with the conditional width taken from eps."""
+        return q * self._near_one(lambda u1, m, s: self.dphi(u1) * self.conditional(self.dphi, m, s), q, eps)
+
 
 def check_conditional():
     """Both rules of Smooth._legendre against an adaptive quadrature, for tanh,
@@ -87,6 +107,16 @@ def _relu_conditional(f, m, s):
     if f(mpf(2)) == 1:  # the derivative
         return mp.ncdf(m / s)
     return m * mp.ncdf(m / s) + s * pdf(m / s)
+
+
+def _hardtanh_difference(a, m, s):
+    """E[(a - hard-tanh(m + s z))^2] in closed form: the two clipped tails plus
+    the partial moments of z on (lo, hi): int p = P, int z p = p(lo) - p(hi),
+    int z^2 p = P + lo p(lo) - hi p(hi)."""
+    lo, hi = (-1 - m) / s, (1 - m) / s
+    inside = mp.ncdf(hi) - mp.ncdf(lo)
+    return ((a + 1) ** 2 * mp.ncdf(lo) + (a - 1) ** 2 * upper_tail(hi) + (a - m) ** 2 * inside
+            - 2 * (a - m) * s * (pdf(lo) - pdf(hi)) + s * s * (inside + lo * pdf(lo) - hi * pdf(hi)))
 
 
 def _hardtanh_conditional(f, m, s):
@@ -137,7 +167,7 @@ def smooth(spec):
         return Smooth(spec, mp.tanh, lambda x: mp.sech(x) ** 2)
     if spec == "hardtanh":
         return Smooth(spec, lambda x: max(-one, min(one, x)), lambda x: one if abs(x) < 1 else mpf(0), (-1, 1),
-                      _hardtanh_conditional)
+                      _hardtanh_conditional, _hardtanh_difference)
     if spec == "erf":
         # arcsine kernel: E[erf(u1) erf(u2)] = (2/pi) asin(2qc / (1 + 2q)).
         return ClosedForm(spec, mp.erf, lambda x: 2 / mp.sqrt(mp.pi) * mp.exp(-x * x), (), None,

@@ -61,3 +61,28 @@ class Step:
         r = 1 - c * c
         p2 = lambda x, y: mp.exp(-(x * x - 2 * c * x * y + y * y) / (2 * r)) / (2 * mp.pi * mp.sqrt(r))
         return mp.fsum(hk * hl * p2(ak, al) for hk, ak in zip(self.h, a) for hl, al in zip(self.h, a))
+
+    def slope_near_one(self, q, eps):
+        """The same sum at c = 1 - eps, written in eps (x^2 - 2cxy + y^2 =
+        (x - y)^2 + 2 eps x y, 1 - c^2 = eps (2 - eps)) so that it keeps its
+        relative precision however small eps is (1e-511 in the cusp regime)."""
+        with mp.extraprec(40):  # the sum cancels where the a_k are close together and sum h_k = 0
+            a = self._cells(q)[1:-1]
+            r = eps * (2 - eps)
+            terms = [hk * hl * mp.exp(-((ak - al) ** 2 + 2 * eps * ak * al) / (2 * r))
+                     for hk, ak in zip(self.h, a) for hl, al in zip(self.h, a)]
+            total = mp.fsum(terms) / (2 * mp.pi * mp.sqrt(r))
+        return +total
+
+    def deficit_moment(self, q, eps):
+        """E[phi^2] - E[phi(u1) phi(u2)] at c = 1 - eps, without cancellation:
+        the integral of the slope from 1 - eps to 1, over v = sqrt(1 - c), which
+        removes the (1 - c)^(-1/2) singularity of the diagonal terms. The term
+        of a pair of thresholds a_k != a_l switches on near v = |a_k - a_l| / 2:
+        the interval is split there."""
+        a, top = self._cells(q)[1:-1], mp.sqrt(eps)
+        cuts = sorted({abs(ak - al) / 2 for ak in a for al in a} - {0})
+        points = [0] + [v for v in cuts if v < top] + [top]
+        integrand = lambda v: 2 * v * self.slope_near_one(q, v * v)
+        scale = top * integrand(top) or 1  # the size of the result: mp.quad's error test is absolute
+        return scale * mp.quad(lambda v: integrand(v) / scale, points)
