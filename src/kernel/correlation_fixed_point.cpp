@@ -91,7 +91,11 @@ CorrelationFixedPoint newton_in_angle(const CorrelationFromOne& map, double thet
     // theta_next = 2 asin(sqrt(d_next / 2)), d_next = theta next, in factors
     // that do not underflow.
     const double theta_next = 2.0 * std::asin(std::sqrt(theta) * std::sqrt(0.5 * next));
-    if (d - next <= newton_tolerance * next)
+    // The iterates fall monotonically in exact arithmetic; an angle that does
+    // not fall means the step is at the rounding level of the round trip
+    // theta -> d -> theta (issue 15: steps:t=0.63;1.21,y=0.0;-1.76;-1.31 at
+    // sw2 = 3.02, sb2 = 0 cycled there for 200 steps at theta* = 1.0097).
+    if (d - next <= newton_tolerance * next || theta_next >= theta)
       return {std::cos(theta_next), map.slope(theta_next), theta_next};
     theta = theta_next;
   }
