@@ -34,4 +34,5 @@
 #include "qmf/training/network.hpp"
 #include "qmf/training/optimizer.hpp"
 #include "qmf/training/trainer.hpp"
+#include "qmf/weights/quasi_network.hpp"
 #include "qmf/weights/weight_spec.hpp"
