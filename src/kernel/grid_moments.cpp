@@ -76,14 +76,15 @@ std::vector<double> cross_moment_deficits_pointwise(const Activation& phi, doubl
 }
 
 std::vector<double> cross_moment_deficits(const Activation& phi, double q,
-                                          std::span<const double> angles) {
+                                          std::span<const double> angles, int& points) {
   // A few angles are cheaper one by one; smooth activations' slopes cost a
   // quadrature each and keep their own route.
   if (!phi.has_angle_form() || angles.size() < 64)
     return cross_moment_deficits_pointwise(phi, q, angles);
-  for (int n = 64; n <= 1024; n *= 2) {
+  for (int n = std::clamp(points, 64, 1024); n <= 1024; n *= 2) {
     const ChebyshevIntegral integral(phi, q, n);
     if (!integral.converged) continue;
+    points = n;
     const double at_zero = integral(1.0);
     std::vector<double> d;
     d.reserve(angles.size());

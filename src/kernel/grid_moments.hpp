@@ -24,9 +24,11 @@ namespace qmf::detail {
 double pair_angle(double gap, double q);
 
 /// E[phi(u)^2] - E[phi(u1) phi(u2)] for Var u1 = Var u2 = q and each angle
-/// in [0, pi].
+/// in [0, pi]. `points` is the number of Chebyshev points to start from; it
+/// returns the number that sufficed (layers of one recursion pass it on,
+/// their q changing little from one to the next).
 std::vector<double> cross_moment_deficits(const Activation& phi, double q,
-                                          std::span<const double> angles);
+                                          std::span<const double> angles, int& points);
 
 /// The same by one activation call per angle (the reference route).
 std::vector<double> cross_moment_deficits_pointwise(const Activation& phi, double q,

@@ -34,9 +34,10 @@ std::vector<KernelValues> kernels_by_layer(const Activation& phi, const Initiali
     gap.push_back(sw2 * q0 * (1.0 - x));
     ntk.push_back(sw2 * q0 * x + sb2);
   }
+  int points = 64;  // Chebyshev points, passed from layer to layer
   for (int l = 2; l <= depth; ++l) {
     for (std::size_t i = 0; i < t.size(); ++i) angle[i] = detail::pair_angle(gap[i], q);
-    const auto deficit = detail::cross_moment_deficits(phi, q, angle);
+    const auto deficit = detail::cross_moment_deficits(phi, q, angle, points);
     const double square = phi.second_moment(q);
     for (std::size_t i = 0; i < t.size(); ++i) {
       const double g = derivative.cross_moment(q, q, std::cos(angle[i]));

@@ -52,11 +52,12 @@ GridStates propagate(const Activation& phi, const Initialization& init, double q
   };
   record();
   std::vector<double> angle(t.size());
+  int points = 64;  // Chebyshev points, passed from layer to layer
   for (int l = 2; l <= depth; ++l) {
     // v = q - K > 0 keeps every pair's correlation K12 / q below 1.
     for (std::size_t i = 0; i < angle.size(); ++i)
       angle[i] = std::acos(std::clamp(g.k12[i] / g.q, -1.0, 1.0));
-    const auto deficit = detail::cross_moment_deficits(phi, g.q, angle);
+    const auto deficit = detail::cross_moment_deficits(phi, g.q, angle, points);
     const auto slope = detail::cross_moment_slopes(phi, g.q, angle);
     const double phi_square = phi.second_moment(g.q);
     const double psi_square = phi.cross_moment(g.q, g.k / g.q);  // E[psi(mu)^2]
