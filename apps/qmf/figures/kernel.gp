@@ -40,11 +40,12 @@ set lmargin at screen 0.58
 set rmargin at screen 0.97
 set logscale xy
 set autoscale x
-set autoscale y
+# Two decades of headroom above lambda_1 <= 1 (kernels normalised to K(1) = 1) for the key.
+set yrange [*:100]
 set format y '10^{%L}'
 set xlabel sprintf('degree  k  (sphere S^{%d})', dim - 1)
 set ylabel 'Mercer eigenvalue  λ_k'
-set key bottom left Left reverse samplen 2 spacing 1.1 font key_font
+set key top right Right noreverse samplen 2 spacing 1.1 font key_font
 plot spectra using 1:2 with linespoints @mine pt 7 ps 0.8*point_unit title 'NNGP, '.label, \
      spectra using 1:3 with linespoints @other pt 5 ps 0.8*point_unit title 'NNGP, '.other_label, \
      spectra using 1:4 with lines lw 2.5 dt 2 lc rgb '#555555' title 'Gaussian (matched)', \
