@@ -35,4 +35,5 @@
 #include "qmf/training/optimizer.hpp"
 #include "qmf/training/trainer.hpp"
 #include "qmf/training/weight_quantizer.hpp"
+#include "qmf/weights/quasi_network.hpp"
 #include "qmf/weights/weight_spec.hpp"
