@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "kernel/phase_diagram_reference.hpp"
 #include "parallel/first_exception.hpp"
 #include "qmf/errors.hpp"
 #include "qmf/kernel/fixed_points.hpp"
@@ -66,12 +67,19 @@ PhasePoint phase_point(const Activation& phi, const Initialization& init, double
   return point;
 }
 
-PhaseDiagram phase_diagram(const Activation& phi, const std::vector<double>& sw2,
-                           const std::vector<double>& sb2, int threads,
-                           const ProgressCallback& progress) {
+namespace {
+void validate_grid(const std::vector<double>& sw2, const std::vector<double>& sb2) {
   if (sw2.empty() || sb2.empty()) throw std::invalid_argument("the phase diagram grid is empty");
   for (double w : sw2) validate({w, 0.0});
   for (double b : sb2) validate({1.0, b});
+}
+}  // namespace
+
+PhaseDiagram detail::phase_diagram_point_by_point(const Activation& phi,
+                                                  const std::vector<double>& sw2,
+                                                  const std::vector<double>& sb2, int threads,
+                                                  const ProgressCallback& progress) {
+  validate_grid(sw2, sb2);
   PhaseDiagram diagram{sw2, sb2, std::vector<PhasePoint>(sw2.size() * sb2.size())};
   const int total = static_cast<int>(diagram.points.size());
   const int columns = static_cast<int>(sw2.size());
@@ -91,6 +99,12 @@ PhaseDiagram phase_diagram(const Activation& phi, const std::vector<double>& sw2
   failure.rethrow();
   if (progress) progress(total, total);
   return diagram;
+}
+
+PhaseDiagram phase_diagram(const Activation& phi, const std::vector<double>& sw2,
+                           const std::vector<double>& sb2, int threads,
+                           const ProgressCallback& progress) {
+  return detail::phase_diagram_point_by_point(phi, sw2, sb2, threads, progress);
 }
 
 std::vector<double> linear_grid(double a, double b, int n) {
