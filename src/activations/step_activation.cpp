@@ -247,6 +247,10 @@ double StepActivation::cross_moment_deficit_per_angle(double q, double theta) co
   return plackett_kernel(q).mean_over_angle(theta) / (2.0 * pi);
 }
 
+double StepActivation::cross_moment_deficit_rise_per_angle(double q, double lo, double hi) const {
+  return plackett_kernel(q).panel_mean(lo, hi) / (2.0 * pi);
+}
+
 double StepActivation::cross_moment_slope_at_angle(double q, double theta) const {
   const double half_sine = std::sin(0.5 * theta);
   return plackett_kernel(q)(1.0 + std::cos(theta), 2.0 * half_sine * half_sine) /

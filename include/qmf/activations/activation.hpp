@@ -73,6 +73,12 @@ class Activation {
   [[nodiscard]] virtual double cross_moment_deficit_per_angle(double q, double theta) const;
   /// cross_moment_slope(q, cos theta) with 1 - c never rounded to 0 first.
   [[nodiscard]] virtual double cross_moment_slope_at_angle(double q, double theta) const;
+  /// (deficit(cos hi) - deficit(cos lo)) / (hi - lo), deficit the
+  /// cross_moment_deficit, for hi / 2 <= lo < hi <= pi/2: the deficit's mean
+  /// rate in the angle over [lo, hi], so that a root search moving down in
+  /// the angle can update the deficit instead of integrating it anew.
+  [[nodiscard]] virtual double cross_moment_deficit_rise_per_angle(double q, double lo,
+                                                                   double hi) const;
 
   /// d ln s / d ln q of s(q) = E[z phi(sqrt(q) z)] = E[u phi(u)] / sqrt(q),
   /// z ~ N(0, 1): at sb2 = 0 and c* = 0, chi_c = s^2 / E[phi^2], whose
