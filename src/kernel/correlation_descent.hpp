@@ -1,6 +1,6 @@
-// The correlation fixed point with the deficit updated along the Newton
-// iteration instead of integrated anew at each step (library-internal; used
-// by the phase diagram's grid route).
+// The correlation fixed point with the correlation integrals updated along
+// the Newton iteration, or summed from a series, instead of integrated anew at
+// each step (library-internal; used by the phase diagram's grid route).
 #pragma once
 
 #include "qmf/kernel/fixed_points.hpp"
@@ -14,5 +14,13 @@ namespace qmf::detail {
 /// deficit's fixed rule, a longer one integrates anew.
 CorrelationFixedPoint correlation_fixed_point_descending(const Activation& phi,
                                                          const Initialization& init, double q_star);
+
+/// stable_correlation_fixed_point for an activation whose Hermite series
+/// converges fast (Activation::has_fast_hermite_series()): the same Newton
+/// iteration with the deficit and slope summed from the series of phi at
+/// q_star (activations/hermite_series.hpp), or, when the series fails its
+/// Parseval checks, integrated as stable_correlation_fixed_point does.
+CorrelationFixedPoint correlation_fixed_point_by_series(const Activation& phi,
+                                                        const Initialization& init, double q_star);
 
 }  // namespace qmf::detail

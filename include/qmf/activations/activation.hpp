@@ -64,6 +64,12 @@ class Activation {
   /// iteration cannot overshoot a fixed point. False unless proven.
   [[nodiscard]] virtual bool square_grows_outward() const { return false; }
 
+  /// True when phi is analytic near the real axis and its correlation
+  /// integrals have no closed form: the Hermite series of phi(sqrt(q) z) then
+  /// converges fast and replaces two-dimensional quadrature where one q
+  /// serves many correlations (the phase diagram's c*).
+  [[nodiscard]] virtual bool has_fast_hermite_series() const { return false; }
+
   /// True when the two members below are implemented: the correlation map
   /// near c = 1 in the angle theta = acos(c), for activations whose c* can lie
   /// closer to 1 than a double resolves (step activations, by their cusp).
