@@ -44,4 +44,9 @@ double Activation::cross_moment_slope_at_angle(double /*q*/, double /*theta*/) c
   throw std::logic_error("activation '" + spec() + "' has no angle form");
 }
 
+double Activation::cross_moment_deficit_rise_per_angle(double /*q*/, double /*lo*/,
+                                                       double /*hi*/) const {
+  throw std::logic_error("activation '" + spec() + "' has no angle form");
+}
+
 }  // namespace qmf

@@ -78,6 +78,12 @@ class Activation {
   /// iteration cannot overshoot a fixed point. False unless proven.
   [[nodiscard]] virtual bool square_grows_outward() const { return false; }
 
+  /// True when phi is analytic near the real axis and its correlation
+  /// integrals have no closed form: the Hermite series of phi(sqrt(q) z) then
+  /// converges fast and replaces two-dimensional quadrature where one q
+  /// serves many correlations (the phase diagram's c*).
+  [[nodiscard]] virtual bool has_fast_hermite_series() const { return false; }
+
   /// True when the two members below are implemented: the correlation map
   /// near c = 1 in the angle theta = acos(c), for activations whose c* can lie
   /// closer to 1 than a double resolves (step activations, by their cusp).
@@ -87,6 +93,12 @@ class Activation {
   [[nodiscard]] virtual double cross_moment_deficit_per_angle(double q, double theta) const;
   /// cross_moment_slope(q, cos theta) with 1 - c never rounded to 0 first.
   [[nodiscard]] virtual double cross_moment_slope_at_angle(double q, double theta) const;
+  /// (deficit(cos hi) - deficit(cos lo)) / (hi - lo), deficit the
+  /// cross_moment_deficit, for hi / 2 <= lo < hi <= pi/2: the deficit's mean
+  /// rate in the angle over [lo, hi], so that a root search moving down in
+  /// the angle can update the deficit instead of integrating it anew.
+  [[nodiscard]] virtual double cross_moment_deficit_rise_per_angle(double q, double lo,
+                                                                   double hi) const;
 
   /// d ln s / d ln q of s(q) = E[z phi(sqrt(q) z)] = E[u phi(u)] / sqrt(q),
   /// z ~ N(0, 1): at sb2 = 0 and c* = 0, chi_c = s^2 / E[phi^2], whose

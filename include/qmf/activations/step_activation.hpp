@@ -55,6 +55,14 @@ class StepActivation final : public Activation {
   [[nodiscard]] double cross_moment_deficit_per_angle(double q, double theta) const override;
   /// cross_moment_slope(q, cos theta), with 1 - c never rounded to 0 first.
   [[nodiscard]] double cross_moment_slope_at_angle(double q, double theta) const override;
+  /// One panel of the fixed Gauss-Legendre rule of the deficit, over [lo, hi].
+  [[nodiscard]] double cross_moment_deficit_rise_per_angle(double q, double lo,
+                                                           double hi) const override;
+
+  /// E[phi(u)^2] as the sum of level^2 times the probability of each cell,
+  /// narrow cells by Gauss-Legendre quadrature: the independent route used to
+  /// check second_moment, and its fallback where its sum cancels.
+  [[nodiscard]] double second_moment_by_cells(double q) const;
 
   /// E[phi(u1) phi(u2)] by Plackett's integral instead of Owen's T: the
   /// independent route used to check cross_moment.
