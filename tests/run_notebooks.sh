@@ -34,6 +34,8 @@ paper=3..32,64,128
 export PATH=/usr/bin:$PATH
 # (PYDEVD_...: silences the kernel debugger's warning about frozen modules.)
 export QMF_FIGURE_DATA=$work PYDEVD_DISABLE_FILE_VALIDATION=1
+# The program for notebooks that run it (trainability.ipynb: a sweep of seconds).
+export QMF_PROGRAM=$(realpath "$qmf")
 /usr/bin/jupyter nbconvert --to notebook --execute --output-dir "$work/executed" \
   --ExecutePreprocessor.timeout=120 "$notebooks"/*.ipynb
 
