@@ -34,4 +34,6 @@
 #include "qmf/training/network.hpp"
 #include "qmf/training/optimizer.hpp"
 #include "qmf/training/trainer.hpp"
+#include "qmf/weights/weight_depth.hpp"
+#include "qmf/weights/weight_rounding.hpp"
 #include "qmf/weights/weight_spec.hpp"

@@ -68,7 +68,7 @@ PhasePoint phase_point(const Activation& phi, const Initialization& init, double
 
 PhaseDiagram phase_diagram(const Activation& phi, const std::vector<double>& sw2,
                            const std::vector<double>& sb2, int threads,
-                           const ProgressCallback& progress) {
+                           const ProgressCallback& progress, const WeightPrior& unit_prior) {
   if (sw2.empty() || sb2.empty()) throw std::invalid_argument("the phase diagram grid is empty");
   for (double w : sw2) validate({w, 0.0});
   for (double b : sb2) validate({1.0, b});
@@ -81,7 +81,9 @@ PhaseDiagram phase_diagram(const Activation& phi, const std::vector<double>& sw2
 #pragma omp parallel for schedule(dynamic, 4) num_threads(std::max(1, threads))
   for (int k = 0; k < total; ++k) {
     failure.capture([&] {
-      diagram.points[k] = phase_point(phi, {sw2[k % columns], sb2[k / columns]});
+      const double w = sw2[k % columns];
+      diagram.points[k] = phase_point(
+          phi, {w * unit_prior.variance, sb2[k / columns], w * unit_prior.per_example_noise});
       int done = 0;
 #pragma omp atomic capture
       done = ++finished;
