@@ -38,7 +38,7 @@ class DenseLayer::WeightRows {
         // The level below each weight and the chance of the one above.
         for (Eigen::Index j = 0; j < n; ++j) {
           const double t = rounding_.position(w[j]);
-          const double k = std::floor(t);
+          const double k = WeightRounding::whole(t);
           w[j] = rounding_.level(k);
           fraction_[j] = t - k;
         }
@@ -52,7 +52,7 @@ class DenseLayer::WeightRows {
     uniforms_.fill_uniform(uniform_.data(), n);
     const double step = rounding_.spacing();
     for (Eigen::Index j = 0; j < n; ++j)
-      uniform_[j] = row_[j] + (uniform_[j] < fraction_[j] ? step : 0.0);
+      uniform_[j] = row_[j] + step * WeightRounding::whole(fraction_[j] + (1.0 - uniform_[j]));
     return uniform_;
   }
 

@@ -78,7 +78,9 @@ int main() {
   ok = maps("quant:16", 1.6, 0.0) && ok;
   ok = maps("sign", 1.5, 0.05) && ok;
   ok = maps("lloyd:16", 1.2, 0.05) && ok;
+  // Ordered tanh: without noise c* = 1 needs no solve, with it Newton runs.
   ok = maps("tanh", 1.0, 0.05) && ok;
+  ok = maps("tanh", 2.5, 0.05) && ok;
   ok = maps("erf", 2.5, 0.05) && ok;
   if (!ok) std::printf("FAIL: a goal is missed\n");
   return ok ? 0 : 1;

@@ -6,7 +6,7 @@
 // (binary: -1, 1; ternary: -s, 0, s; bits:B: 2^B - 1 levels over [-clip, clip]).
 // A weight is clipped to the grid, t = (clip(z) - lowest) / spacing, and
 //   nearest     k = floor(t + 1/2)
-//   stochastic  k = floor(t) + 1{u < t - floor(t)} for u ~ U(0, 1),
+//   stochastic  k = floor(t) + 1{u <= t - floor(t)} = floor(t + 1 - u), u ~ U(0, 1),
 // so that E[Q(z) | z] = clip(z).
 #pragma once
 
@@ -27,7 +27,9 @@ class WeightRounding {
 
   /// The grid coordinate t in [0, steps] of a latent weight z.
   [[nodiscard]] double position(double z) const {
-    return std::clamp((z - lowest_) * inverse_spacing_, 0.0, static_cast<double>(steps_));
+    // min/max rather than std::clamp: branch-free (a clipped weight is common
+    // on coarse grids, and mispredicted branches cost more than the draw).
+    return std::min(std::max((z - lowest_) * inverse_spacing_, 0.0), static_cast<double>(steps_));
   }
   /// The level at grid index k (a whole number in [0, steps]).
   [[nodiscard]] double level(double k) const { return lowest_ + spacing_ * k; }
@@ -35,14 +37,19 @@ class WeightRounding {
 
   [[nodiscard]] double nearest(double z) const {
     if (is_identity()) return z;
-    return level(std::floor(position(z) + 0.5));
+    return level(whole(position(z) + 0.5));
   }
   /// Stochastic rounding with the uniform u in [0, 1).
   [[nodiscard]] double stochastic(double z, double u) const {
     if (is_identity()) return z;
-    const double t = position(z);
-    const double k = std::floor(t);
-    return level(k + static_cast<double>(u < t - k));
+    // floor(t + 1 - u) = floor(t) + 1{u <= t - floor(t)}: branch-free.
+    return level(whole(position(z) + (1.0 - u)));
+  }
+
+  /// floor(t) for 0 <= t < 2^63 by truncation, which vectorises where
+  /// std::floor is a library call: the simulation rounds every weight it draws.
+  [[nodiscard]] static double whole(double t) {
+    return static_cast<double>(static_cast<long long>(t));
   }
 
  private:
