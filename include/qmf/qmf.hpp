@@ -36,4 +36,6 @@
 #include "qmf/training/trainer.hpp"
 #include "qmf/training/weight_quantizer.hpp"
 #include "qmf/weights/quasi_network.hpp"
+#include "qmf/weights/weight_depth.hpp"
+#include "qmf/weights/weight_rounding.hpp"
 #include "qmf/weights/weight_spec.hpp"

@@ -87,15 +87,18 @@ PhasePoint phase_point(const Activation& phi, const Initialization& init, double
 
 namespace {
 // The grid's initialisations, row-major with sb2 outer (PhaseDiagram::points).
+// A latent sw2 w gives the maps w times the weight prior per unit of it.
 std::vector<Initialization> grid_points(const std::vector<double>& sw2,
-                                        const std::vector<double>& sb2) {
+                                        const std::vector<double>& sb2,
+                                        const WeightPrior& unit_prior) {
   if (sw2.empty() || sb2.empty()) throw std::invalid_argument("the phase diagram grid is empty");
   for (double w : sw2) validate({w, 0.0});
   for (double b : sb2) validate({1.0, b});
   std::vector<Initialization> inits;
   inits.reserve(sw2.size() * sb2.size());
   for (double b : sb2)
-    for (double w : sw2) inits.push_back({w, b});
+    for (double w : sw2)
+      inits.push_back({w * unit_prior.variance, b, w * unit_prior.per_example_noise});
   return inits;
 }
 
@@ -128,15 +131,16 @@ PhaseDiagram compute_grid(const std::vector<double>& sw2, const std::vector<doub
 PhaseDiagram detail::phase_diagram_point_by_point(const Activation& phi,
                                                   const std::vector<double>& sw2,
                                                   const std::vector<double>& sb2, int threads,
-                                                  const ProgressCallback& progress) {
-  return compute_grid(sw2, sb2, grid_points(sw2, sb2), threads, progress,
+                                                  const ProgressCallback& progress,
+                                                  const WeightPrior& unit_prior) {
+  return compute_grid(sw2, sb2, grid_points(sw2, sb2, unit_prior), threads, progress,
                       [&](const Initialization& init) { return phase_point(phi, init); });
 }
 
 PhaseDiagram phase_diagram(const Activation& phi, const std::vector<double>& sw2,
                            const std::vector<double>& sb2, int threads,
-                           const ProgressCallback& progress) {
-  const auto inits = grid_points(sw2, sb2);
+                           const ProgressCallback& progress, const WeightPrior& unit_prior) {
+  const auto inits = grid_points(sw2, sb2, unit_prior);
   const detail::LengthScan lengths(phi, inits, threads);
   const auto solve_correlation = phi.has_angle_form() ? detail::correlation_fixed_point_descending
                                  : phi.has_fast_hermite_series()

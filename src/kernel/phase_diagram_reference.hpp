@@ -13,6 +13,7 @@ namespace qmf::detail {
 /// phase_point at every grid point, on `threads` OpenMP threads.
 PhaseDiagram phase_diagram_point_by_point(const Activation& phi, const std::vector<double>& sw2,
                                           const std::vector<double>& sb2, int threads,
-                                          const ProgressCallback& progress = {});
+                                          const ProgressCallback& progress = {},
+                                          const WeightPrior& unit_prior = {});
 
 }  // namespace qmf::detail

@@ -36,8 +36,9 @@ enum class Stream : std::uint64_t {
   biases = 2,
   inputs = 3,
   output_gradient = 4,
-  shuffle = 5,      // the order of the training examples in an epoch (training/)
-  perturbation = 6  // random weight perturbations of the sharpness (training/)
+  shuffle = 5,       // the order of the training examples in an epoch (training/)
+  perturbation = 6,  // random weight perturbations of the sharpness (training/)
+  rounding = 7       // the uniforms of stochastic weight rounding (simulation/dense_layer)
 };
 
 class NormalGenerator {
@@ -46,6 +47,10 @@ class NormalGenerator {
 
   /// Fills out[0..count) with N(0, 1) draws.
   void fill(double* out, long count);
+
+  /// Fills out[0..count) with U(0, 1) draws of 32-bit resolution, two per
+  /// 64-bit draw: (k + 1/2) 2^-32 for uniform k, never 0 or 1.
+  void fill_uniform(double* out, long count);
 
   /// One N(0, 1) draw.
   double operator()() {

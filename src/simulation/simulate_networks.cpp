@@ -48,6 +48,9 @@ void require_finite(const SimulatedLayer& layer) {
 
 void validate(const SimulationSettings& s) {
   validate(s.init);
+  require(s.init.weight_noise == 0.0,
+          "weight noise must be 0 in a simulation's init: per-example noise comes from its "
+          "weight spec");
   require(s.width >= 2, "width must be at least 2 (two inputs need two dimensions)");
   require(static_cast<std::size_t>(s.width) > s.c0.size(),
           "width must exceed the number of input pairs");

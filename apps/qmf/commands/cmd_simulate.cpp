@@ -29,6 +29,7 @@ struct SimulateOptions {
   double c0 = 0.5;
   std::optional<double> ste_slope;
   std::optional<double> ste_clip;
+  std::string weights = "gaussian";
   bool json = false;
   std::string out;
 };
@@ -58,11 +59,16 @@ SimulationRun run(const SimulateOptions& o) {
   result.act = o.act;
   result.settings = o.settings;
   result.settings.c0 = {o.c0};
+  result.settings.weights = parse_weight_spec(o.weights);
   validate(result.settings);
   require_simulation_resources(result.settings);
   result.phi = make_activation(o.act);
+  // The default STE preserves gradients for the variance each input's
+  // weights have, E[Q^2] sw2 with quantized weights.
+  const Initialization mean_field = mean_field_initialization(result.settings);
+  const Initialization each_input{mean_field.sw2 + mean_field.weight_noise, mean_field.sb2};
   result.settings.surrogate =
-      straight_through_for(*result.phi, o.settings.init, o.settings.q0, o.ste_slope, o.ste_clip);
+      straight_through_for(*result.phi, each_input, o.settings.q0, o.ste_slope, o.ste_clip);
   result.predicted = predict_layers(*result.phi, result.settings);
   const auto start = std::chrono::steady_clock::now();
   ProgressBar bar("simulate");
@@ -80,6 +86,10 @@ Json result_json(const SimulationRun& r) {
   out["act"] = r.phi->spec();
   out["sw2"] = s.init.sw2;
   out["sb2"] = s.init.sb2;
+  out["weights"] = s.weights.text;
+  const Initialization mean_field = mean_field_initialization(s);
+  out["sw2_effective"] = mean_field.sw2 + mean_field.weight_noise;
+  out["weight_noise"] = mean_field.weight_noise;
   out["width"] = s.width;
   out["depth"] = s.depth;
   out["q0"] = s.q0;
@@ -195,6 +205,11 @@ void add_simulate_command(CLI::App& app) {
   cmd->add_option("--q0", o->settings.q0, "pre-activation variance of the inputs")
       ->capture_default_str();
   cmd->add_option("--c0", o->c0, "correlation of the two inputs")->capture_default_str();
+  cmd->add_option("--weights", o->weights,
+                  "weight spec (as for maps): latent N(0, sw2/n) weights rounded onto the grid, "
+                  "shared by the inputs (nearest, stochastic) or afresh for each input "
+                  "(stochastic-per-example)")
+      ->capture_default_str();
   cmd->add_option("--nets", o->settings.nets, "independent nets R (at least 2)")
       ->capture_default_str();
   add_seed_option(*cmd, o->settings.seed, "random seed");
