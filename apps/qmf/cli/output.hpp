@@ -34,6 +34,10 @@ Json header(const std::string& command);
 /// +inf (docs/output_format.md), empty for NaN (CSV cells): for tables and CSV.
 std::string format_number(double x);
 
+/// Six significant digits ("%.6g"), "inf" for +inf, empty for NaN: for the
+/// human-readable tables; JSON and CSV keep format_number's full precision.
+std::string readable_number(double x);
+
 /// Writes PREFIX + suffix for every (suffix, content) pair, each first to a
 /// temporary file, then renames them all: no half-written output survives a failure,
 /// and a failed rename removes the files already renamed. Throws std::invalid_argument

@@ -2,6 +2,7 @@
 // (step activations) or sits on the order-chaos line (smooth activations).
 #include <cmath>
 #include <iostream>
+#include <limits>
 #include <memory>
 
 #include "cli/output.hpp"
@@ -16,10 +17,13 @@ namespace {
 struct CriticalOptions {
   std::string act;
   double sb2 = 0.0;
+  double k = 6.0;  // L_max = k xi
   bool json = false;
 };
 
 Json critical_result(const CriticalOptions& o) {
+  if (!(o.k > 0.0 && std::isfinite(o.k)))
+    throw std::invalid_argument("--k must be positive and finite");
   const auto phi = make_activation(o.act);
   Json out = header("critical");
   out["act"] = phi->spec();
@@ -33,13 +37,20 @@ Json critical_result(const CriticalOptions& o) {
     out["dtilde_opt"] =
         std::isnan(spacing) ? Json() : number(spacing / std::sqrt(point.q_star), "dtilde_opt");
     out["c_star"] = number(point.c_star, "c_star");
-    out["chi_max"] = number(point.chi_max, "chi_max");
-    out["xi_max"] = number(point.xi_max, "xi_max");
+    // chi_max and xi_max name the sigma_b = 0 optimum of theory.md section 3;
+    // at sb2 > 0 the values are chi_c(c*) and xi_c at the best sigma_w, as `maps` names them.
+    const bool unbiased = o.sb2 == 0.0;
+    out[unbiased ? "chi_max" : "chi_c"] = number(point.chi_max, "chi_max");
+    out[unbiased ? "xi_max" : "xi_c"] = number(point.xi_max, "xi_max");
     out["degenerate"] = point.degenerate;
+    out["k"] = o.k;
+    set_number(out, "L_max", o.k * point.xi_max);
   } else {
     const auto point = order_chaos_transition(*phi, o.sb2);
     out["sw2_crit"] = number(point.sw2, "sw2_crit");
     out["q_star"] = number(point.q_star, "q_star");
+    out["k"] = o.k;  // chi_c(c*) = 1 on the order-chaos line: every depth trains
+    set_number(out, "L_max", std::numeric_limits<double>::infinity());
   }
   return out;
 }
@@ -53,6 +64,8 @@ void add_critical_command(CLI::App& app) {
                                      "the chi_1 = 1 line for smooth ones");
   cmd->add_option("--act", options->act, "activation spec")->required();
   cmd->add_option("--sb2", options->sb2, "bias variance sigma_b^2")->capture_default_str();
+  cmd->add_option("--k", options->k, "also report the trainable depth L_max = k xi")
+      ->capture_default_str();
   cmd->add_flag("--json", options->json, "print one JSON object");
   cmd->callback([options] {
     const Json out = critical_result(*options);
