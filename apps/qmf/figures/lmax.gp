@@ -83,7 +83,8 @@ if (reference eq 'asymptotic' && family ne 'lloyd') {
 }
 # The exact values on top (filled: the svg terminal draws the outlines of
 # open points hairline-thin).
-exact_title = exists('sb2') ? 'σ_b = 0 (= sup over σ_w^2, D at σ_b > 0)' : 'exact (qmf)'
+# With sb2 the sigma_b = 0 points are also the supremum over (sigma_w^2, D) at sb2.
+exact_title = exists('sb2') ? 'σ_b = 0 (joint sup. at σ_b^2 > 0)' : 'exact (qmf)'
 exact = "with points pt 7 ps 1.4*point_unit lc rgb '#1f77b4' title '".exact_title."'"
 
 # Left: 1 - chi_max over whole decades, and on the right-hand axis the
@@ -121,7 +122,7 @@ eval 'set y2tics out nomirror ('.tics.')'
 set ylabel '1 - χ_{max}'
 set y2label sprintf('L_{max} = %g ξ_{max} (layers)', k)
 if (exists('sb2')) {
-  biased = sprintf("rows using 1:4 with points pt 5 ps 1.2*point_unit lc rgb '#ff7f0e' title 'quant:N, σ_b^2 = %g (best σ_w^2)'", sb2)
+  biased = sprintf("rows using 1:4 with points pt 5 ps 1.2*point_unit lc rgb '#ff7f0e' title 'quant:N fixed, σ_b^2 = %g'", sb2)
   eval 'plot '.left_refs."rows using 1:2 ".exact.", ".biased
 } else {
   eval 'plot '.left_refs."rows using 1:2 ".exact
@@ -135,5 +136,6 @@ unset label 1
 set lmargin at screen 0.66
 set rmargin at screen 0.96
 set ylabel 'optimal spacing D̃_{opt} = D / √q^*'
+exact = "with points pt 7 ps 1.4*point_unit lc rgb '#1f77b4' title '".(exists('sb2') ? 'σ_b = 0' : 'exact (qmf)')."'"
 eval 'plot '.right_refs."rows using 1:3 ".exact
 unset multiplot
