@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "cli/output.hpp"
 #include "cli/shared_options.hpp"
 #include "qmf/kernel/critical.hpp"
 #include "qmf/kernel/fixed_points.hpp"
@@ -20,9 +21,10 @@ double positive_number(const std::string& text, const std::string& option,
   if (const std::string problem = decimal_number_problem(text); !problem.empty())
     throw std::invalid_argument(option + ": " + problem + alternative);
   const double value = std::strtod(text.c_str(), nullptr);
+  // The library's wording (maps.hpp validate), which the Python package repeats.
   if (!(std::isfinite(value) && value > 0.0))
-    throw std::invalid_argument(option + ": '" + text + "' is neither a positive number nor '" +
-                                word + "'");
+    throw std::invalid_argument(option + " must be a positive finite number (got " +
+                                format_number(value) + ")");
   return value;
 }
 
