@@ -24,7 +24,7 @@ double positive_number(const std::string& text, const std::string& option,
   // The library's wording (maps.hpp validate), which the Python package repeats.
   if (!(std::isfinite(value) && value > 0.0))
     throw std::invalid_argument(option + " must be a positive finite number (got " +
-                                format_number(value) + ")");
+                                (std::isnan(value) ? text : format_number(value)) + ")");
   return value;
 }
 
