@@ -12,6 +12,7 @@
 #include "qmf/activations/lloyd_max.hpp"
 #include "qmf/activations/smooth_activation.hpp"
 #include "qmf/activations/step_activation.hpp"
+#include "qmf/depth/biased_quantizer_depth.hpp"
 #include "qmf/depth/quantizer_depth.hpp"
 #include "qmf/errors.hpp"
 #include "qmf/kernel/critical.hpp"

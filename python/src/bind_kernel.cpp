@@ -4,6 +4,7 @@
 #include <pybind11/stl.h>
 
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <optional>
 
@@ -166,7 +167,8 @@ py::dict iterate_result(const ActivationPtr& phi, double sw2, double sb2, double
   return out;
 }
 
-py::dict critical_result(const ActivationPtr& phi, double sb2) {
+py::dict critical_result(const ActivationPtr& phi, double sb2, double k) {
+  if (!(k > 0.0 && std::isfinite(k))) throw std::invalid_argument("k must be positive and finite");
   py::dict out;
   out["act"] = phi->spec();
   out["sb2"] = sb2;
@@ -184,9 +186,12 @@ py::dict critical_result(const ActivationPtr& phi, double sb2) {
                             ? py::object(py::none())
                             : py::float_(checked(spacing / std::sqrt(point.q_star), "dtilde_opt"));
     out["c_star"] = checked(point.c_star, "c_star");
-    out["chi_max"] = checked(point.chi_max, "chi_max");
-    out["xi_max"] = checked(point.xi_max, "xi_max");
+    const bool unbiased = sb2 == 0.0;  // chi_max: the sigma_b = 0 optimum (as the CLI)
+    out[unbiased ? "chi_max" : "chi_c"] = checked(point.chi_max, "chi_max");
+    out[unbiased ? "xi_max" : "xi_c"] = checked(point.xi_max, "xi_max");
     out["degenerate"] = point.degenerate;
+    out["k"] = k;
+    out["L_max"] = checked(k * point.xi_max, "L_max");
   } else {
     SmoothCriticalPoint point;
     {
@@ -195,6 +200,8 @@ py::dict critical_result(const ActivationPtr& phi, double sb2) {
     }
     out["sw2_crit"] = checked(point.sw2, "sw2_crit");
     out["q_star"] = checked(point.q_star, "q_star");
+    out["k"] = k;
+    out["L_max"] = std::numeric_limits<double>::infinity();  // chi_c(c* = 1) = 1
   }
   return out;
 }
@@ -257,7 +264,7 @@ void bind_kernel(py::module_& m) {
         py::arg("c0"), py::arg("depth"));
   m.def("iterate_maps", &iterate_result, py::arg("act"), py::arg("sw2"), py::arg("sb2"),
         py::arg("q0"), py::arg("c0"), py::arg("depth"));
-  m.def("critical", &critical_result, py::arg("act"), py::arg("sb2"));
+  m.def("critical", &critical_result, py::arg("act"), py::arg("sb2"), py::arg("k"));
   m.def("phase", &phase_result, py::arg("act"), py::arg("sw2"), py::arg("sb2"), py::arg("threads"));
   m.def("critical_line", &critical_line_result, py::arg("act"), py::arg("sb2"), py::arg("threads"));
 }

@@ -22,6 +22,8 @@
 # - with --json and status 0, stdout is one JSON object carrying "version" and a key
 #   for every --option given (dashes as underscores; --json, --out, --threads exempt),
 #   and so is the metadata file PREFIX.json of --out;
+# - with --json and a failure, stdout is one JSON object carrying "version", "error",
+#   "kind" and "exit" equal to the exit status (JSON_CHECK, if given, applies to it);
 # - JSON and CSV output never contain NaN (nor JSON's non-standard NaN/Infinity);
 # - with --out PREFIX, a success leaves PREFIX.csv and PREFIX.json and no temporaries,
 #   a failure leaves no file at all.
@@ -173,6 +175,11 @@ run_case() {
   if [[ $wants_json -eq 1 && ($status -eq 0 || ($status -eq 3 && $report -eq 1)) ]]; then
     stdout_is_json=1
     contains_nan "$work/stdout" && problems+=("stdout contains NaN")
+  elif [[ $wants_json -eq 1 ]]; then
+    # The failure as one JSON object: the keys it must carry replace the options'.
+    stdout_is_json=1
+    echoed_keys=(error kind exit)
+    json_check="j[\"exit\"] == $status${json_check:+ and ($json_check)}"
   elif [[ -n $json_check && $status -ne 0 && ! ($status -eq 3 && $report -eq 1) ]]; then
     problems+=("JSON check given but the command failed")
     json_check=""

@@ -78,6 +78,13 @@ std::string format_number(double x) {
   return std::string(buffer, end);
 }
 
+std::string readable_number(double x) {
+  if (std::isnan(x) || std::isinf(x)) return format_number(x);
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.6g", x);
+  return buffer;
+}
+
 void write_files(const std::string& prefix,
                  const std::vector<std::pair<std::string, std::string>>& files) {
   // The process id keeps two runs writing the same prefix from sharing a temporary.
@@ -124,7 +131,7 @@ std::string key_value_table(const Json& object) {
     if (value.is_array() || value.is_object() || is_infinity_flag(key)) continue;
     out << key << std::string(width + 2 - key.size(), ' ');
     if (value.is_number_float() || (value.is_null() && object.contains(key + infinite_suffix)))
-      out << format_number(get_number(object, key));
+      out << readable_number(get_number(object, key));
     else if (value.is_string())
       out << value.get<std::string>();
     else

@@ -2,6 +2,7 @@
 // (step activations) or sits on the order-chaos line (smooth activations).
 #include <cmath>
 #include <iostream>
+#include <limits>
 #include <memory>
 
 #include "cli/output.hpp"
@@ -17,10 +18,13 @@ struct CriticalOptions {
   std::string act;
   double sb2 = 0.0;
   std::string weights = "gaussian";
+  double k = 6.0;  // L_max = k xi
   bool json = false;
 };
 
 Json critical_result(const CriticalOptions& o) {
+  if (!(o.k > 0.0 && std::isfinite(o.k)))
+    throw std::invalid_argument("--k must be positive and finite");
   const auto phi = make_activation(o.act);
   Json out = header("critical");
   out["act"] = phi->spec();
@@ -44,10 +48,15 @@ Json critical_result(const CriticalOptions& o) {
     out["dtilde_opt"] =
         std::isnan(spacing) ? Json() : number(spacing / std::sqrt(point.q_star), "dtilde_opt");
     out["c_star"] = number(point.c_star, "c_star");
-    out["chi_max"] = number(point.chi_max, "chi_max");
-    out["xi_max"] = number(point.xi_max, "xi_max");
+    // chi_max and xi_max name the sigma_b = 0 optimum of theory.md section 3;
+    // at sb2 > 0 the values are chi_c(c*) and xi_c at the best sigma_w, as `maps` names them.
+    const bool unbiased = o.sb2 == 0.0;
+    out[unbiased ? "chi_max" : "chi_c"] = number(point.chi_max, "chi_max");
+    out[unbiased ? "xi_max" : "xi_c"] = number(point.xi_max, "xi_max");
     out["degenerate"] = point.degenerate;
     add_effective(point.sw2);
+    out["k"] = o.k;
+    set_number(out, "L_max", o.k * point.xi_max);
   } else {
     const auto point = order_chaos_transition(*phi, o.sb2, unit_prior);
     out["sw2_crit"] = number(point.sw2, "sw2_crit");
@@ -56,6 +65,10 @@ Json critical_result(const CriticalOptions& o) {
     out["c_star"] = number(point.c_star, "c_star");
     out["chi_c"] = number(point.chi_c, "chi_c");
     set_number(out, "xi_c", point.xi_c);
+    // On the order-chaos line chi_c(c*) = 1 (every depth trains) unless
+    // per-example weight noise moves c* below 1.
+    out["k"] = o.k;
+    set_number(out, "L_max", o.k * point.xi_c);
   }
   return out;
 }
@@ -71,7 +84,8 @@ void add_critical_command(CLI::App& app) {
   cmd->add_option("--sb2", options->sb2, "bias variance sigma_b^2")->capture_default_str();
   cmd->add_option("--weights", options->weights,
                   "weight spec (as for maps); the reported sw2 is the latent weights' variance, "
-                  "sw2_effective = E[Q^2] sw2 the one the maps see")
+                  "sw2_effective = E[Q^2] sw2 the one the maps see");
+  cmd->add_option("--k", options->k, "also report the trainable depth L_max = k xi")
       ->capture_default_str();
   cmd->add_flag("--json", options->json, "print one JSON object");
   cmd->callback([options] {

@@ -14,6 +14,7 @@
 #include "cli/shared_options.hpp"
 #include "cli/weight_list.hpp"
 #include "commands/commands.hpp"
+#include "commands/lmax_bias.hpp"
 #include "figures/figure.hpp"
 #include "figures/lmax_figure.hpp"
 #include "qmf/depth/quantizer_depth.hpp"
@@ -29,6 +30,7 @@ struct LmaxOptions {
   std::string family = "uniform";
   std::optional<std::string> fit;  // none: no fit; "" is a malformed list
   double k = 6.0;
+  double sb2 = 0.0;  // > 0: the fixed-quantizer and joint answers beside the rows
   double depth = 0.0;
   bool has_depth = false;
   bool exponents = false;
@@ -148,9 +150,14 @@ Json lmax_result(const LmaxOptions& o) {
     throw std::invalid_argument("--k must be positive and finite");
   if (o.has_depth && !(o.depth > 0.0 && std::isfinite(o.depth)))
     throw std::invalid_argument("--depth must be a positive finite number of layers");
+  if (!(o.sb2 >= 0.0 && std::isfinite(o.sb2)))
+    throw std::invalid_argument("--sb2 must be a non-negative finite number");
+  if (o.sb2 > 0.0 && o.family != "uniform")
+    throw std::invalid_argument("--sb2 > 0 is implemented for --family uniform only");
   const auto levels = parse_level_list(o.levels, "--levels");
   const auto fit_levels = o.fit ? parse_level_list(*o.fit, "--fit") : std::vector<int>{};
   require_bounded_work(levels, fit_levels);
+  if (o.sb2 > 0.0) require_bounded_biased_work(levels);
   const bool lloyd = o.family == "lloyd";
   OptimumCache cache(lloyd ? QuantizerFamily::lloyd_max : QuantizerFamily::uniform);
   OptimumCache uniform(QuantizerFamily::uniform);
@@ -158,6 +165,7 @@ Json lmax_result(const LmaxOptions& o) {
   Json out = header("lmax");
   out["family"] = o.family;
   out["k"] = o.k;
+  out["sb2"] = o.sb2;
   out["levels"] = levels;
   out["exponents"] = o.exponents;
   if (!fit_levels.empty()) out["fit_levels"] = fit_levels;
@@ -210,6 +218,9 @@ Json lmax_result(const LmaxOptions& o) {
     out["n_min"] = n_min;
     out["L_max_at_n_min"] = number(max_trainable_depth(cache.at(n_min), o.k), "L_max");
   }
+  if (o.sb2 > 0.0)
+    add_biased_depth(out, levels, o.sb2, o.k,
+                     o.has_depth ? std::optional<double>(o.depth) : std::nullopt);
   return out;
 }
 
@@ -272,22 +283,26 @@ std::string readable(const Json& out) {
   text << '\n';
   for (const auto& row : out["rows"]) {
     for (const auto& [key, value] : row.items())
-      text << (value.is_null() ? "-" : cell(value)) << "  ";
+      text << (value.is_null()           ? "-"
+               : value.is_number_float() ? readable_number(value.get<double>())
+                                         : cell(value))
+           << "  ";
     text << '\n';
   }
   for (const char* fit : {"fit", "dtilde_fit"}) {
     if (!out.contains(fit)) continue;
     const auto& f = out[fit];
     text << (std::string(fit) == "fit" ? "fit ln(1 - chi_max)" : "fit ln(dtilde_opt)")
-         << " = slope ln(N+1) + intercept: slope " << format_number(f["slope"].get<double>())
-         << " +- " << format_number(f["stderr"].get<double>()) << ", intercept "
-         << format_number(f["intercept"].get<double>()) << ", r2 "
-         << format_number(f["r2"].get<double>()) << '\n';
+         << " = slope ln(N+1) + intercept: slope " << readable_number(f["slope"].get<double>())
+         << " +- " << readable_number(f["stderr"].get<double>()) << ", intercept "
+         << readable_number(f["intercept"].get<double>()) << ", r2 "
+         << readable_number(f["r2"].get<double>()) << '\n';
   }
   if (out.contains("weight_rows")) text << weight_table(out);
   if (out.contains("n_min"))
     text << "n_min " << out["n_min"].get<int>()
          << " (smallest N with L_max >= " << format_number(out["depth"].get<double>()) << ")\n";
+  if (out.contains("fixed_quantizer")) text << biased_depth_table(out);
   return text.str();
 }
 
@@ -324,6 +339,10 @@ void add_lmax_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--fit", options->fit, "fit ln(1 - chi_max) against ln(N+1) over these N (LIST)");
   cmd->add_option("--k", options->k, "L_max = k xi_max")->capture_default_str();
+  cmd->add_option("--sb2", options->sb2,
+                  "bias variance sigma_b^2 > 0: also the fixed quantizer's best sigma_w^2 per N "
+                  "and the supremum over (sigma_w^2, D) (uniform family, N >= 3)")
+      ->capture_default_str();
   cmd->add_option("--depth", options->depth, "also report n_min, the smallest N with L_max >= L");
   cmd->add_flag("--exponents", options->exponents,
                 "add local_exponent = d ln(1 - chi_max) / d ln N per row (central difference)");

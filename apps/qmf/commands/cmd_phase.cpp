@@ -48,6 +48,29 @@ std::string phase_csv(const PhaseDiagram& diagram) {
   return csv.str();
 }
 
+// The grid in --json: one object per point, the CSV's columns as fields
+// (values null where the status has none; chi_1 = inf as null + chi_1_infinite).
+Json grid_json(const PhaseDiagram& diagram) {
+  Json points = Json::array();
+  for (const auto& p : diagram.points) {
+    Json point = {{"sw2", p.init.sw2}, {"sb2", p.init.sb2}};
+    const std::pair<const char*, double> values[] = {{"q_star", p.q_star},
+                                                     {"c_star", p.c_star},
+                                                     {"chi_c", p.chi_c},
+                                                     {"chi_1", p.chi_1},
+                                                     {"xi_c", p.xi_c}};
+    for (const auto& [key, value] : values) {
+      if (p.has_values())
+        set_number(point, key, value);
+      else
+        point[key] = nullptr;
+    }
+    point["status"] = std::string(to_string(p.status));
+    points.push_back(point);
+  }
+  return points;
+}
+
 Json range_json(const std::vector<double>& values) {
   return {{"from", values.front()}, {"to", values.back()}, {"n", values.size()}};
 }
@@ -126,7 +149,12 @@ void run(const PhaseOptions& o) {
     write_files(o.out, files);
   }
   if (o.json) {
+    out["grid"] = grid_json(diagram);
     std::cout << out.dump(2) << '\n';
+    return;
+  }
+  if (o.out.empty()) {  // the grid itself, ready for a pipe or a file
+    std::cout << phase_csv(diagram);
     return;
   }
   std::cout << key_value_table(out) << "points by status:";
@@ -157,9 +185,10 @@ void add_phase_command(CLI::App& app) {
                   "weight spec (as for maps); the grid's sw2 is the latent weights' variance")
       ->capture_default_str();
   add_threads_option(*cmd, options->threads, "OpenMP threads (the output does not depend on it)");
-  cmd->add_flag("--json", options->json,
-                "print one JSON object (metadata; the grid goes to --out)");
-  add_out_option(*cmd, options->out, "write PREFIX.csv, .json, .png, .svg, .pdf");
+  cmd->add_flag("--json", options->json, "print one JSON object (the metadata and the grid)");
+  add_out_option(*cmd, options->out,
+                 "write PREFIX.csv, .json, .png, .svg, .pdf (without it and --json, the grid "
+                 "is printed as CSV)");
   cmd->callback([options] { run(*options); });
 }
 

@@ -107,7 +107,9 @@ class Activation {
 };
 
 /// Parses an activation spec (see docs/cli.md): sign, tanh, erf, relu,
-/// hardtanh, linear, quant:N[,D=..][,A=..], steps:t=..;..,y=..;.., lloyd:N[,S=..].
+/// hardtanh, linear, gelu, silu, sigmoid, softplus, selu, leaky_relu[,a=..],
+/// elu[,a=..], quant:N[,D=..][,A=..], steps:t=..:..,y=..:.. (or ';' between
+/// the items), lloyd:N[,S=..]; N may be written Bbit for 2^B levels.
 /// Throws std::invalid_argument with a one-line reason, starting with the field
 /// name "activation", on malformed input.
 std::unique_ptr<Activation> make_activation(const std::string& spec);
