@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages qmf needs. Idempotent: quiet, and touches
 # nothing, when every package is already present.
+# Usage: setup.sh [--mpi]   (--mpi: also Open MPI, for `mpirun -np K qmf
+# trainability`; optional, a build without it runs sweeps in one process)
 set -euo pipefail
 
 packages=(
@@ -11,6 +13,7 @@ packages=(
   python3-dev pybind11-dev python3-pybind11 python3-pytest python3-mesonpy
   zlib1g-dev dataset-fashion-mnist
 )
+[[ ${1:-} == --mpi ]] && packages+=(libopenmpi-dev openmpi-bin)
 
 missing=()
 for p in "${packages[@]}"; do

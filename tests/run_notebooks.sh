@@ -27,11 +27,15 @@ paper=3..32,64,128
   --out "$work/phase_quant16" > /dev/null
 "$qmf" phase --act tanh --sw2 0.2:4:12 --sb2 0:0.5:8 --line-points 6 \
   --out "$work/phase_tanh" > /dev/null
+"$qmf" kernel --act sign --sw2 1 --weights binary,rounding=stochastic-per-example --depth 3 \
+  --dim 3 --eigen 60 --t-points 101 --out "$work/kernel_sign" > /dev/null
 
 # Debian's Python and Jupyter (numpy, pandas, matplotlib), not whatever is first on PATH.
 export PATH=/usr/bin:$PATH
 # (PYDEVD_...: silences the kernel debugger's warning about frozen modules.)
 export QMF_FIGURE_DATA=$work PYDEVD_DISABLE_FILE_VALIDATION=1
+# The program for notebooks that run it (trainability.ipynb: a sweep of seconds).
+export QMF_PROGRAM=$(realpath "$qmf")
 /usr/bin/jupyter nbconvert --to notebook --execute --output-dir "$work/executed" \
   --ExecutePreprocessor.timeout=120 "$notebooks"/*.ipynb
 

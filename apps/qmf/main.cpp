@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "cli/output.hpp"
 #include "cli/shared_options.hpp"
 #include "commands/commands.hpp"
 #include "qmf/errors.hpp"
@@ -13,10 +14,20 @@
 
 namespace {
 
-// docs/cli.md: every failure is one line on stderr, whatever the message was built from.
-int fail(const std::string& prefix, std::string message, int status) {
+// Set when the command line asks for --json: a failure then also prints one
+// JSON object on stdout, so that a caller's JSON parser never sees empty input.
+bool json_requested = false;
+
+// docs/cli.md: every failure is one line on stderr, whatever the message was
+// built from, and with --json also {"error", "kind", "exit"} on stdout.
+int fail(const std::string& prefix, std::string message, int status, bool reported = false) {
   std::replace(message.begin(), message.end(), '\n', ' ');
   std::cerr << "qmf: " << prefix << ": " << message << '\n';
+  if (json_requested && !reported) {
+    const qmf::cli::Json out = {
+        {"version", QMF_VERSION}, {"error", message}, {"kind", prefix}, {"exit", status}};
+    std::cout << out.dump() << '\n';
+  }
   return status;
 }
 
@@ -109,7 +120,10 @@ int main(int argc, char** argv) {
   qmf::cli::add_train_command(app);
   qmf::cli::add_trainability_command(app);
   qmf::cli::add_finite_width_command(app);
+  qmf::cli::add_generalization_command(app);
   qmf::cli::require_decimal_numbers(app);
+  json_requested = std::any_of(argv + 1, argv + argc,
+                               [](const char* word) { return std::string(word) == "--json"; });
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -122,6 +136,8 @@ int main(int argc, char** argv) {
     return fail("error", explain(app, e), 2);
   } catch (const std::invalid_argument& e) {
     return fail("error", name_flag(app, e.what()), 2);
+  } catch (const qmf::cli::reported_numerical_error& e) {
+    return fail("numerical failure", e.what(), 3, true);
   } catch (const qmf::numerical_error& e) {
     return fail("numerical failure", e.what(), 3);
   } catch (const std::bad_alloc&) {

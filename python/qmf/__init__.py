@@ -47,7 +47,7 @@ NumericalError = _qmf.NumericalError
 __all__ = [
     "Activation", "Dense", "KernelState", "LayerMap", "NumericalError",
     "activation", "maps", "iterate_maps", "critical", "critical_line", "phase",
-    "lmax", "propagate", "simulate",
+    "lmax", "lmax_biased", "propagate", "simulate",
 ]
 
 
@@ -72,9 +72,12 @@ def _masked(values):
 def activation(spec):
     """The activation named by ``spec``, as an :class:`Activation` object.
 
-    Specs (docs/cli.md): sign, tanh, erf, relu, hardtanh, linear,
-    quant:N[,D=spacing][,A=amplitude] (uniform N-level quantizer),
-    steps:t=T1;T2..,y=Y0;Y1.. (any step function), lloyd:N[,S=scale].
+    Specs (docs/cli.md): sign, tanh, erf, relu, hardtanh, linear, gelu, silu,
+    sigmoid, softplus, selu, leaky_relu[,a=A], elu[,a=A],
+    quant:N[,D=spacing][,A=amplitude] (uniform N-level quantizer; N may be
+    written Bbit for 2^B levels, quant:3bit = quant:8),
+    steps:t=T1:T2..,y=Y0:Y1.. (any step function; ';' also separates),
+    lloyd:N[,S=scale].
 
     The object's moments take q (a variance, > 0) and c (a correlation in
     [-1, 1]) as floats or NumPy arrays, broadcast together::
@@ -90,6 +93,26 @@ def activation(spec):
     return _qmf.activation(spec)
 
 
+def _critical_sw2(act, sb2):
+    """sigma_w^2 of ``critical(act, sb2)``: sw2_opt (steps) or sw2_crit (smooth)."""
+    point = critical(act, sb2)
+    return point["sw2_opt"] if "sw2_opt" in point else point["sw2_crit"]
+
+
+def _initialisation(act, sw2, sb2, q0):
+    """(sw2, q0, choices) with sw2 = "crit" and q0 = "star" resolved as the CLI does."""
+    choices = {"sw2_choice": "given", "q0_choice": "given"}
+    if isinstance(sw2, str):
+        if sw2 != "crit":
+            raise ValueError(f"sw2: '{sw2}' is neither a positive number nor 'crit'")
+        sw2, choices["sw2_choice"] = _critical_sw2(act, sb2), "critical"
+    if isinstance(q0, str):
+        if q0 != "star":
+            raise ValueError(f"q0: '{q0}' is neither a positive number nor 'star'")
+        q0, choices["q0_choice"] = _qmf.maps(_act(act), sw2, sb2, 1.0, 0.5, None)["q_star"], "fixed_point"
+    return sw2, q0, choices
+
+
 def maps(act, sw2, sb2=0.0, q0=1.0, c0=0.5, depth=None):
     """Fixed points, slopes and depth scales of the length and correlation maps.
 
@@ -100,12 +123,14 @@ def maps(act, sw2, sb2=0.0, q0=1.0, c0=0.5, depth=None):
     Parameters
     ----------
     act : str or Activation
-    sw2 : float
-        Weight variance sigma_w^2 (> 0).
+    sw2 : float or "crit"
+        Weight variance sigma_w^2 (> 0); "crit": the critical one at sb2, as
+        :func:`critical` finds it.
     sb2 : float
         Bias variance sigma_b^2 (>= 0).
-    q0 : float
-        Start of the length iteration: the fixed point reached from q0 is q_star.
+    q0 : float or "star"
+        Start of the length iteration: the fixed point reached from q0 is
+        q_star; "star": that fixed point reached from q = 1.
     c0 : float
         Initial correlation of the layer iteration (used with ``depth``).
     depth : int or None
@@ -114,7 +139,8 @@ def maps(act, sw2, sb2=0.0, q0=1.0, c0=0.5, depth=None):
     Returns
     -------
     dict with the keys of ``qmf maps --json``: act (canonical spec), sw2, sb2,
-    q0, c0, q_star, q_fixed_points (list of dicts q, chi_q, stable: every
+    q0, c0 (the numbers used), sw2_choice ("given" or "critical"), q0_choice
+    ("given" or "fixed_point"), q_star, q_fixed_points (list of dicts q, chi_q, stable: every
     positive fixed point of the length map found), c_star (stable correlation
     fixed point), chi_q (dq'/dq at q_star), chi_c (dc'/dc at c_star), chi_1
     (sw2 E[phi'(u)^2], ``inf`` for step activations), xi_q, xi_c (depth
@@ -124,7 +150,8 @@ def maps(act, sw2, sb2=0.0, q0=1.0, c0=0.5, depth=None):
     Raises ValueError for bad input, NumericalError when the length map
     collapses, diverges or does not converge.
     """
-    return _qmf.maps(_act(act), sw2, sb2, q0, c0, depth)
+    sw2, q0, choices = _initialisation(act, sw2, sb2, q0)
+    return _qmf.maps(_act(act), sw2, sb2, q0, c0, depth) | choices
 
 
 def iterate_maps(act, sw2, sb2=0.0, q0=1.0, c0=0.5, depth=10):
@@ -137,7 +164,7 @@ def iterate_maps(act, sw2, sb2=0.0, q0=1.0, c0=0.5, depth=10):
     return _qmf.iterate_maps(_act(act), sw2, sb2, q0, c0, depth)
 
 
-def critical(act, sb2=0.0):
+def critical(act, sb2=0.0, k=6.0):
     """Critical initialisation at bias variance ``sb2``, as ``qmf critical --json``.
 
     Step activations have no ordered phase (chi_1 = inf), so critical means the
@@ -145,16 +172,18 @@ def critical(act, sb2=0.0):
     act, sb2, sw_opt (sigma_w), sw2_opt (sigma_w^2), q_star, dtilde_opt (central
     threshold spacing in units of sqrt(q_star); None without two central
     thresholds), c_star, chi_max (chi_c at c_star there), xi_max = -1/ln chi_max
-    (layers) and degenerate (True when chi_c does not depend on sw2).
-    L_max = k xi_max (k ~ 6) is the trainable depth.
+    (layers), degenerate (True when chi_c does not depend on sw2), k and
+    L_max = k xi_max (layers; k ~ 6), the trainable depth. At sb2 > 0 the
+    keys chi_max and xi_max are chi_c and xi_c: chi_max names the sigma_b = 0
+    optimum (theory.md section 3).
 
     Smooth activations: the order-chaos line chi_1 = 1; the dict has act,
-    sb2, sw2_crit and q_star.
+    sb2, sw2_crit, q_star, k and L_max = inf.
 
     Raises NumericalError when chi_c has no maximum at finite sigma_w (e.g.
     sign at sb2 > 0) or no transition is found.
     """
-    return _qmf.critical(_act(act), sb2)
+    return _qmf.critical(_act(act), sb2, k)
 
 
 def critical_line(act, sb2, threads=None):
@@ -241,6 +270,29 @@ def lmax(levels, family="uniform", k=6.0, exponents=False, threads=None):
     return {key: _masked(v) if key in masked else v for key, v in raw.items()}
 
 
+def lmax_biased(levels, sb2, k=6.0, threads=None):
+    """The depth-quantization trade-off at bias variance ``sb2`` > 0, as the
+    ``fixed_quantizer`` rows and ``joint`` rows of ``qmf lmax --sb2 S --json``.
+
+    Two questions (theory.md section 3.5): with the quantizer fixed (quant:N,
+    levels +-1, default spacing) only sigma_w^2 is free, and its optimum is
+    sw2, q_star, c_star, chi_c, xi = -1/ln chi_c and L = k xi (layers). If
+    the spacing may scale too, there is no finite optimum: chi_c rises towards
+    chi_sup = chi_max(N) of sigma_b = 0 (L_sup = k xi_max) as sw2 -> inf with
+    D = D~_opt sqrt(q*).
+
+    Parameters
+    ----------
+    levels : int, iterable of int, or str ("3..8,16"); every N >= 3
+    sb2 : float, > 0
+    k : float
+    threads : int or None
+
+    Returns a dict of NumPy columns N, sw2, q_star, c_star, chi_c, xi, L, chi_sup, L_sup.
+    """
+    return _qmf.lmax_biased(_levels(levels), sb2, k, _threads(threads))
+
+
 def propagate(layer_map, state, depth):
     """The kernel states of layers 0..depth of a net whose every layer is ``layer_map``.
 
@@ -256,7 +308,7 @@ def propagate(layer_map, state, depth):
 
 
 def simulate(act, sw2, sb2, width, depth, q0=1.0, c0=0.5, nets=16, seed=1, threads=None,
-             backward=True, ste_slope=None, ste_clip=None):
+             backward=True, ste_slope=None, ste_clip=None, ste_window=None):
     """Finite random nets (forward and backward) beside the mean field.
 
     Layer 0 holds pre-activations with empirical variance q0 and pairwise
@@ -265,10 +317,18 @@ def simulate(act, sw2, sb2, width, depth, q0=1.0, c0=0.5, nets=16, seed=1, threa
     The backward pass back-propagates a random direction from layer ``depth``;
     step activations use the straight-through estimator
     g(x) = ste_slope * 1{|x| <= ste_clip} (default clip 1 and the
-    gradient-preserving slope 1 / (sigma_w sqrt(erf(clip / sqrt(2 q*))))).
+    gradient-preserving slope 1 / (sigma_w sqrt(erf(clip / sqrt(2 q*))))), or
+    over a general window ste_window = (lo, hi), g(x) = ste_slope * 1{lo <= x <= hi}
+    (ends may be +-inf; (0, 1) is a one-sided box for a quantized relu; the
+    default slope preserves gradients over it).
 
     Parameters
     ----------
+    sw2 : float or "crit"
+        Weight variance sigma_w^2; "crit": the critical one at sb2 (:func:`critical`).
+    q0 : float or "star"
+        Variance of the layer-0 pre-activations; "star": the stable fixed point
+        q* of the length map (reached from q = 1), the steady state.
     c0 : float or sequence of floats
         Correlation of each input pair (all pairs share their first input).
     nets : int
@@ -278,7 +338,8 @@ def simulate(act, sw2, sb2, width, depth, q0=1.0, c0=0.5, nets=16, seed=1, threa
 
     Returns
     -------
-    dict: act, ste_slope and ste_clip (step activations) and NumPy arrays
+    dict: act, sw2 and q0 (the numbers used), sw2_choice, q0_choice (as in
+    :func:`maps`), ste_slope and ste_clip or ste_window (step activations) and NumPy arrays
     over layers l = 0..depth, as the columns of ``qmf simulate``: l, q_sim,
     q_se, q_mf, c_sim, c_se, c_mf (1-D for a scalar c0, else shape
     (depth + 1, len(c0))), grad_sim, grad_se, grad_mf (with backward; the
@@ -286,10 +347,12 @@ def simulate(act, sw2, sb2, width, depth, q0=1.0, c0=0.5, nets=16, seed=1, threa
     *_se its standard error, *_mf the mean-field prediction.
     """
     scalar = _np.ndim(c0) == 0
+    sw2, q0, choices = _initialisation(act, sw2, sb2, q0)
     out = _qmf.simulate(_act(act), sw2, sb2, width, depth, q0,
                         [float(c) for c in _np.atleast_1d(c0)], nets, seed, _threads(threads),
-                        backward, ste_slope, ste_clip)
+                        backward, ste_slope, ste_clip,
+                        None if ste_window is None else tuple(map(float, ste_window)))
     if scalar:
         for key in ("c_sim", "c_se", "c_mf"):
             out[key] = out[key][:, 0]
-    return out
+    return out | {"sw2": sw2, "q0": q0} | choices

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "bindings.hpp"
+#include "qmf/depth/biased_quantizer_depth.hpp"
 #include "qmf/depth/quantizer_depth.hpp"
 
 namespace qmf::python {
@@ -96,9 +97,60 @@ py::dict lmax_result(const std::vector<int>& levels, const std::string& family_n
   return out;
 }
 
+// `qmf lmax --sb2` as columns: the fixed quantizer's optimum over sigma_w^2
+// per N, and the supremum over (sigma_w^2, D), chi_max(N) of sigma_b = 0.
+py::dict lmax_biased_result(const std::vector<int>& levels, double sb2, double k, int threads) {
+  validate_threads(threads);
+  if (!(k > 0.0 && std::isfinite(k))) throw std::invalid_argument("k must be positive and finite");
+  if (!(sb2 > 0.0 && std::isfinite(sb2)))
+    throw std::invalid_argument("sb2 must be a positive finite number");
+  const std::size_t n = levels.size();
+  std::vector<FixedQuantizerOptimum> fixed(n);
+  std::vector<DepthOptimum> unbiased;
+  {
+    py::gil_scoped_release release;
+    std::vector<std::exception_ptr> errors(n);
+#pragma omp parallel for schedule(dynamic) num_threads(threads)
+    for (long i = 0; i < static_cast<long>(n); ++i) {
+      try {
+        fixed[i] = fixed_quantizer_optimum(levels[i], sb2);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    }
+    for (const auto& error : errors)
+      if (error) std::rethrow_exception(error);
+    unbiased = optima(QuantizerFamily::uniform, levels, threads);
+  }
+  std::vector<double> sw2(n), q(n), c(n), chi(n), xi(n), depth(n), sup(n), depth_sup(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    sw2[i] = checked(fixed[i].sw2, "sw2");
+    q[i] = checked(fixed[i].q_star, "q_star");
+    c[i] = checked(fixed[i].c_star, "c_star");
+    chi[i] = checked(fixed[i].chi_c, "chi_c");
+    xi[i] = checked(fixed[i].xi, "xi");
+    depth[i] = checked(k * fixed[i].xi, "L");
+    sup[i] = checked(unbiased[i].chi_max, "chi_sup");
+    depth_sup[i] = checked(k * unbiased[i].xi_max, "L_sup");
+  }
+  py::dict out;
+  out["N"] = py::array_t<int>(n, levels.data());
+  out["sw2"] = column(sw2);
+  out["q_star"] = column(q);
+  out["c_star"] = column(c);
+  out["chi_c"] = column(chi);
+  out["xi"] = column(xi);
+  out["L"] = column(depth);
+  out["chi_sup"] = column(sup);
+  out["L_sup"] = column(depth_sup);
+  return out;
+}
+
 }  // namespace
 
 void bind_depth(py::module_& m) {
+  m.def("lmax_biased", &lmax_biased_result, py::arg("levels"), py::arg("sb2"), py::arg("k"),
+        py::arg("threads"));
   m.def("lmax", &lmax_result, py::arg("levels"), py::arg("family"), py::arg("k"),
         py::arg("exponents"), py::arg("threads"));
 }

@@ -4,11 +4,11 @@
 #include <pybind11/stl.h>
 
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <optional>
 
 #include "bindings.hpp"
-#include "qmf/activations/step_activation.hpp"
 #include "qmf/kernel/critical.hpp"
 #include "qmf/kernel/critical_line.hpp"
 #include "qmf/kernel/fixed_points.hpp"
@@ -167,27 +167,31 @@ py::dict iterate_result(const ActivationPtr& phi, double sw2, double sb2, double
   return out;
 }
 
-py::dict critical_result(const ActivationPtr& phi, double sb2) {
+py::dict critical_result(const ActivationPtr& phi, double sb2, double k) {
+  if (!(k > 0.0 && std::isfinite(k))) throw std::invalid_argument("k must be positive and finite");
   py::dict out;
   out["act"] = phi->spec();
   out["sb2"] = sb2;
-  if (const auto* step = dynamic_cast<const StepActivation*>(phi.get())) {
+  if (phi->is_step()) {
     StepCriticalPoint point;
     {
       py::gil_scoped_release release;
-      point = maximise_correlation_depth(*step, sb2);
+      point = maximise_correlation_depth(*phi, sb2);
     }
     out["sw_opt"] = checked(std::sqrt(point.sw2), "sw_opt");
     out["sw2_opt"] = checked(point.sw2, "sw2_opt");
     out["q_star"] = checked(point.q_star, "q_star");
-    const double spacing = step->central_spacing();
+    const double spacing = phi->central_spacing();
     out["dtilde_opt"] = std::isnan(spacing)
                             ? py::object(py::none())
                             : py::float_(checked(spacing / std::sqrt(point.q_star), "dtilde_opt"));
     out["c_star"] = checked(point.c_star, "c_star");
-    out["chi_max"] = checked(point.chi_max, "chi_max");
-    out["xi_max"] = checked(point.xi_max, "xi_max");
+    const bool unbiased = sb2 == 0.0;  // chi_max: the sigma_b = 0 optimum (as the CLI)
+    out[unbiased ? "chi_max" : "chi_c"] = checked(point.chi_max, "chi_max");
+    out[unbiased ? "xi_max" : "xi_c"] = checked(point.xi_max, "xi_max");
     out["degenerate"] = point.degenerate;
+    out["k"] = k;
+    out["L_max"] = checked(k * point.xi_max, "L_max");
   } else {
     SmoothCriticalPoint point;
     {
@@ -196,6 +200,8 @@ py::dict critical_result(const ActivationPtr& phi, double sb2) {
     }
     out["sw2_crit"] = checked(point.sw2, "sw2_crit");
     out["q_star"] = checked(point.q_star, "q_star");
+    out["k"] = k;
+    out["L_max"] = std::numeric_limits<double>::infinity();  // chi_c(c* = 1) = 1
   }
   return out;
 }
@@ -258,7 +264,7 @@ void bind_kernel(py::module_& m) {
         py::arg("c0"), py::arg("depth"));
   m.def("iterate_maps", &iterate_result, py::arg("act"), py::arg("sw2"), py::arg("sb2"),
         py::arg("q0"), py::arg("c0"), py::arg("depth"));
-  m.def("critical", &critical_result, py::arg("act"), py::arg("sb2"));
+  m.def("critical", &critical_result, py::arg("act"), py::arg("sb2"), py::arg("k"));
   m.def("phase", &phase_result, py::arg("act"), py::arg("sw2"), py::arg("sb2"), py::arg("threads"));
   m.def("critical_line", &critical_line_result, py::arg("act"), py::arg("sb2"), py::arg("threads"));
 }

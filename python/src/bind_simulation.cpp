@@ -19,12 +19,21 @@ namespace {
 // The STE exists for step activations only; its slope defaults to the one
 // that preserves gradient norms at q* (as in `qmf simulate`).
 StraightThrough surrogate_for(const Activation& phi, const SimulationSettings& s,
-                              std::optional<double> slope, std::optional<double> clip) {
+                              std::optional<double> slope, std::optional<double> clip,
+                              std::optional<std::pair<double, double>> window) {
   if (!phi.is_step()) {
-    if (slope || clip)
-      throw std::invalid_argument(std::string(slope ? "ste_slope" : "ste_clip") +
+    if (slope || clip || window)
+      throw std::invalid_argument(std::string(slope  ? "ste_slope"
+                                              : clip ? "ste_clip"
+                                                     : "ste_window") +
                                   " applies to step activations only (smooth ones use phi')");
     return {};
+  }
+  if (window) {  // [lo, hi] in place of [-clip, clip]
+    if (clip) throw std::invalid_argument("ste_window replaces ste_clip: give one of them");
+    validate_window(window->first, window->second);
+    if (slope) return {*slope, 1.0, window};
+    return gradient_preserving_surrogate(phi, s.init, s.q0, window->first, window->second);
   }
   const double tau = clip.value_or(1.0);
   if (!(std::isfinite(tau) && tau > 0.0))
@@ -36,7 +45,8 @@ StraightThrough surrogate_for(const Activation& phi, const SimulationSettings& s
 py::dict simulate_result(const std::shared_ptr<Activation>& phi, double sw2, double sb2, int width,
                          int depth, double q0, const std::vector<double>& c0, int nets,
                          std::uint64_t seed, int threads, bool backward,
-                         std::optional<double> ste_slope, std::optional<double> ste_clip) {
+                         std::optional<double> ste_slope, std::optional<double> ste_clip,
+                         std::optional<std::pair<double, double>> ste_window) {
   SimulationSettings s;
   s.init = {sw2, sb2};
   s.width = width;
@@ -48,7 +58,7 @@ py::dict simulate_result(const std::shared_ptr<Activation>& phi, double sw2, dou
   s.threads = threads;
   s.backward = backward;
   validate(s);
-  s.surrogate = surrogate_for(*phi, s, ste_slope, ste_clip);
+  s.surrogate = surrogate_for(*phi, s, ste_slope, ste_clip, ste_window);
   std::vector<PredictedLayer> predicted;
   std::vector<SimulatedLayer> simulated;
   {
@@ -84,7 +94,10 @@ py::dict simulate_result(const std::shared_ptr<Activation>& phi, double sw2, dou
   out["act"] = phi->spec();
   if (phi->is_step()) {
     out["ste_slope"] = checked(s.surrogate.slope, "ste_slope");
-    out["ste_clip"] = checked(s.surrogate.clip, "ste_clip");
+    if (s.surrogate.window)
+      out["ste_window"] = py::make_tuple(s.surrogate.lower(), s.surrogate.upper());
+    else
+      out["ste_clip"] = checked(s.surrogate.clip, "ste_clip");
   }
   out["l"] = l;
   out["q_sim"] = q_sim;
@@ -107,7 +120,7 @@ void bind_simulation(py::module_& m) {
   m.def("simulate", &simulate_result, py::arg("act"), py::arg("sw2"), py::arg("sb2"),
         py::arg("width"), py::arg("depth"), py::arg("q0"), py::arg("c0"), py::arg("nets"),
         py::arg("seed"), py::arg("threads"), py::arg("backward"), py::arg("ste_slope"),
-        py::arg("ste_clip"));
+        py::arg("ste_clip"), py::arg("ste_window"));
 }
 
 }  // namespace qmf::python

@@ -2,6 +2,7 @@
 // the norms agree, refused otherwise.
 #include "qmf/activations/activation.hpp"
 
+#include <limits>
 #include <stdexcept>
 
 namespace qmf {
@@ -13,6 +14,16 @@ void require_equal_norms(const Activation& phi, double q1, double q2) {
                                 "' supports only inputs of equal norm (q1 = q2)");
 }
 }  // namespace
+
+void Activation::values(const double* in, double* out, std::size_t n) const {
+  for (std::size_t i = 0; i < n; ++i) out[i] = value(in[i]);
+}
+
+void Activation::values(const float* in, float* out, std::size_t n) const {
+  for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<float>(value(in[i]));
+}
+
+double Activation::central_spacing() const { return std::numeric_limits<double>::quiet_NaN(); }
 
 double Activation::cross_moment_unequal(double q1, double q2, double c) const {
   require_equal_norms(*this, q1, q2);
@@ -30,6 +41,11 @@ double Activation::cross_moment_deficit_per_angle(double /*q*/, double /*theta*/
 }
 
 double Activation::cross_moment_slope_at_angle(double /*q*/, double /*theta*/) const {
+  throw std::logic_error("activation '" + spec() + "' has no angle form");
+}
+
+double Activation::cross_moment_deficit_rise_per_angle(double /*q*/, double /*lo*/,
+                                                       double /*hi*/) const {
   throw std::logic_error("activation '" + spec() + "' has no angle form");
 }
 

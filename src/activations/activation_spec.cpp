@@ -1,11 +1,15 @@
 // Parsing of activation specs (docs/cli.md): "name[:argument][,key=value...]".
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <map>
+#include <set>
 #include <stdexcept>
 
+#include "activations/common_smooth_activations.hpp"
 #include "activations/smooth_activations.hpp"
+#include "numerics/format_number.hpp"
 #include "qmf/activations/activation.hpp"
 #include "qmf/activations/lloyd_max.hpp"
 #include "qmf/activations/step_activation.hpp"
@@ -17,8 +21,9 @@ namespace {
 [[noreturn]] void fail(const std::string& spec, const std::string& why) {
   throw std::invalid_argument(
       "activation '" + spec + "': " + why +
-      " (allowed: sign, tanh, erf, relu, hardtanh, linear, quant:N[,D=..,A=..], "
-      "steps:t=T1;T2..,y=Y0;Y1.., lloyd:N[,S=..])");
+      " (allowed: sign, tanh, erf, relu, hardtanh, linear, gelu, silu, sigmoid, softplus, "
+      "selu, leaky_relu[,a=..], elu[,a=..], quant:N[,D=..,A=..], steps:t=T1:T2..,y=Y0:Y1.., "
+      "lloyd:N[,S=..]; N may be given as Bbit for 2^B levels)");
 }
 
 std::vector<std::string> split(const std::string& text, char separator) {
@@ -44,19 +49,35 @@ double parse_number(const std::string& spec, const std::string& text, const std:
 }
 
 int parse_level_count(const std::string& spec, const std::string& text) {
-  const double n = parse_number(spec, text, "the number of levels N");
   // 2^20 levels: the largest N the tests verify, and already ~1 s per map
   // evaluation.
   constexpr int max_levels = 1 << 20;
+  // "Bbit": the 2^B levels a B-bit code has (quant:3bit = quant:8).
+  const std::string bit_suffix = "bit";
+  if (text.size() > bit_suffix.size() &&
+      text.compare(text.size() - bit_suffix.size(), bit_suffix.size(), bit_suffix) == 0) {
+    const double bits =
+        parse_number(spec, text.substr(0, text.size() - bit_suffix.size()), "the number of bits");
+    if (bits != std::floor(bits) || bits < 1 || bits > 20)
+      fail(spec, "the number of bits must be an integer from 1 to 20");
+    return 1 << static_cast<int>(bits);
+  }
+  const double n = parse_number(spec, text, "the number of levels N");
   if (n != std::floor(n) || n < 2 || n > max_levels)
     fail(spec, "N must be an integer from 2 to " + std::to_string(max_levels));
   return static_cast<int>(n);
 }
 
+// Items separated by ':' (no shell quoting needed) or ';' (the original
+// syntax), not both in one list.
 std::vector<double> parse_list(const std::string& spec, const std::string& text,
                                const std::string& what) {
+  const bool colons = text.find(':') != std::string::npos;
+  if (colons && text.find(';') != std::string::npos)
+    fail(spec, "a list separates its items by ':' or by ';', not both");
   std::vector<double> values;
-  for (const std::string& item : split(text, ';')) values.push_back(parse_number(spec, item, what));
+  for (const std::string& item : split(text, colons ? ':' : ';'))
+    values.push_back(parse_number(spec, item, what));
   return values;
 }
 
@@ -120,17 +141,36 @@ std::unique_ptr<Activation> make_steps(const std::string& spec, const std::strin
   }
 }
 
+// leaky_relu[,a=A] (default 0.01, as PyTorch) and elu[,a=A] (default 1): options
+// after a comma, no argument after a colon.
+std::unique_ptr<Activation> make_sloped(const std::string& spec, const std::string& name) {
+  if (spec.find(':') != std::string::npos)
+    fail(spec, "'" + name + "' takes options after a comma (" + name + ",a=..)");
+  const auto options = parse_options(spec, split(spec, ','), {"a"});
+  const bool leaky = name == "leaky_relu";
+  const double a =
+      options.count("a") ? parse_number(spec, options.at("a"), "a") : (leaky ? 0.01 : 1.0);
+  if (a < 0.0) fail(spec, "a must be non-negative");
+  if (leaky) return std::make_unique<detail::LeakyRelu>(a);
+  return std::make_unique<detail::Elu>(a, 1.0, "elu,a=" + detail::format_number(a));
+}
+
 }  // namespace
 
 std::unique_ptr<Activation> make_activation(const std::string& spec) {
   const std::size_t colon = spec.find(':');
-  const std::string name = spec.substr(0, colon);
+  const std::string name = spec.substr(0, std::min(colon, spec.find(',')));
+  if (name == "leaky_relu" || name == "elu") return make_sloped(spec, name);
   const std::string rest = colon == std::string::npos ? "" : spec.substr(colon + 1);
   if (name == "steps") return make_steps(spec, rest);
   const auto parts = split(rest, ',');
   if (name == "quant") return make_quantizer(spec, parts.front(), parts);
   if (name == "lloyd") return make_lloyd(spec, parts.front(), parts);
-  if (colon != std::string::npos) fail(spec, "'" + name + "' takes no arguments");
+  static const std::set<std::string> plain = {"sign",     "tanh",     "erf",  "relu",
+                                              "hardtanh", "linear",   "gelu", "silu",
+                                              "sigmoid",  "softplus", "selu"};
+  if (plain.count(name) == 0) fail(spec, "unknown activation '" + name + "'");
+  if (spec != name) fail(spec, "'" + name + "' takes no arguments");
   if (name == "sign")
     return std::make_unique<StepActivation>(std::vector<double>{0.0},
                                             std::vector<double>{-1.0, 1.0}, "sign");
@@ -139,6 +179,12 @@ std::unique_ptr<Activation> make_activation(const std::string& spec) {
   if (name == "relu") return std::make_unique<detail::Relu>();
   if (name == "hardtanh") return std::make_unique<detail::HardTanh>();
   if (name == "linear") return std::make_unique<detail::Linear>();
+  if (name == "gelu") return std::make_unique<detail::Gelu>();
+  if (name == "silu") return std::make_unique<detail::Silu>();
+  if (name == "sigmoid") return std::make_unique<detail::Sigmoid>();
+  if (name == "softplus") return std::make_unique<detail::Softplus>();
+  if (name == "selu")
+    return std::make_unique<detail::Elu>(detail::selu_alpha, detail::selu_scale, "selu");
   fail(spec, "unknown activation");
 }
 

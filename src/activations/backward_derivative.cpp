@@ -4,11 +4,22 @@
 #include <stdexcept>
 
 #include "qmf/kernel/fixed_points.hpp"
+#include "qmf/numerics/gaussian.hpp"
 
 namespace qmf {
 
 double gradient_preserving_slope(double sw2, double q_star, double clip) {
   return 1.0 / std::sqrt(sw2 * std::erf(clip / std::sqrt(2.0 * q_star)));
+}
+
+double window_probability(const StraightThrough& surrogate, double q) {
+  const double root = std::sqrt(q);
+  return normal_interval(surrogate.lower() / root, surrogate.upper() / root);
+}
+
+void validate_window(double lower, double upper) {
+  if (!(lower < upper))
+    throw std::invalid_argument("ste_window must be lo:hi with lo < hi (infinite ends allowed)");
 }
 
 StraightThrough gradient_preserving_surrogate(const Activation& phi, const Initialization& init,
@@ -17,18 +28,34 @@ StraightThrough gradient_preserving_surrogate(const Activation& phi, const Initi
   return {gradient_preserving_slope(init.sw2, q_star, clip), clip};
 }
 
+StraightThrough gradient_preserving_surrogate(const Activation& phi, const Initialization& init,
+                                              double q0, double lower, double upper) {
+  validate_window(lower, upper);
+  StraightThrough surrogate{1.0, 1.0, std::pair{lower, upper}};
+  const double q_star = stable_length_fixed_point(phi, init, q0).q;
+  surrogate.slope = 1.0 / std::sqrt(init.sw2 * window_probability(surrogate, q_star));
+  return surrogate;
+}
+
 BackwardDerivative::BackwardDerivative(const Activation& phi, StraightThrough surrogate)
-    : phi_(phi), surrogate_(surrogate), straight_through_(phi.is_step()) {
+    : phi_(phi),
+      surrogate_(surrogate),
+      lower_(surrogate.lower()),
+      upper_(surrogate.upper()),
+      straight_through_(phi.is_step()) {
   if (straight_through_ && !(std::isfinite(surrogate.slope) && surrogate.slope >= 0.0))
     throw std::invalid_argument("ste_slope must be a non-negative finite number");
   if (straight_through_ && !(std::isfinite(surrogate.clip) && surrogate.clip > 0.0))
     throw std::invalid_argument("ste_clip must be a positive finite number");
+  if (straight_through_ && surrogate.window) validate_window(lower_, upper_);
 }
 
 double BackwardDerivative::second_moment(double q) const {
   if (!straight_through_) return phi_.derivative_second_moment(q);
-  // P(|u| <= tau) = erf(tau / sqrt(2 q)).
-  return surrogate_.slope * surrogate_.slope * std::erf(surrogate_.clip / std::sqrt(2.0 * q));
+  // P(|u| <= tau) = erf(tau / sqrt(2 q)) for the symmetric box.
+  if (!surrogate_.window)
+    return surrogate_.slope * surrogate_.slope * std::erf(surrogate_.clip / std::sqrt(2.0 * q));
+  return surrogate_.slope * surrogate_.slope * window_probability(surrogate_, q);
 }
 
 }  // namespace qmf

@@ -43,6 +43,14 @@ class PlackettKernel {
   /// which does not underflow where 1 - cos theta (or the deficit) does.
   [[nodiscard]] double mean_over_angle(double theta) const;
 
+  /// The mean of kernel(cos phi) over [lo, hi] for hi/2 <= lo < hi <= pi/2:
+  /// one panel of deficit()'s rule, within a panel [hi/2, hi] of it, so its
+  /// error bound holds (the Bernstein ellipse of a subinterval lies inside
+  /// the one of the interval).
+  [[nodiscard]] double panel_mean(double lo, double hi) const {
+    return gauss_legendre_mean(lo, hi);
+  }
+
   /// E[phi(u1) phi(u2)] - E[phi]^2 for c in [-1, 1] by adaptive Gauss-Kronrod
   /// in theta = asin(rho): a route independent of deficit(), kept to check it
   /// and Owen's T.

@@ -28,6 +28,7 @@ class Tanh final : public SmoothActivation {
 class HardTanh final : public SmoothActivation {
  public:
   [[nodiscard]] bool square_grows_outward() const override { return true; }
+  [[nodiscard]] bool has_fast_hermite_series() const override { return false; }
   [[nodiscard]] std::string spec() const override { return "hardtanh"; }
   [[nodiscard]] double bound() const override { return 1.0; }
   [[nodiscard]] double value(double x) const override;
@@ -48,6 +49,7 @@ class HardTanh final : public SmoothActivation {
 class Erf final : public SmoothActivation {
  public:
   [[nodiscard]] bool square_grows_outward() const override { return true; }
+  [[nodiscard]] bool has_fast_hermite_series() const override { return false; }
   [[nodiscard]] std::string spec() const override { return "erf"; }
   [[nodiscard]] double bound() const override { return 1.0; }
   [[nodiscard]] double value(double x) const override;
@@ -69,6 +71,7 @@ class Erf final : public SmoothActivation {
 class Relu final : public SmoothActivation {
  public:
   [[nodiscard]] bool square_grows_outward() const override { return true; }
+  [[nodiscard]] bool has_fast_hermite_series() const override { return false; }
   [[nodiscard]] std::string spec() const override { return "relu"; }
   [[nodiscard]] double bound() const override;
   [[nodiscard]] double value(double x) const override { return x > 0.0 ? x : 0.0; }
@@ -92,6 +95,7 @@ class Relu final : public SmoothActivation {
 class Linear final : public SmoothActivation {
  public:
   [[nodiscard]] bool square_grows_outward() const override { return true; }
+  [[nodiscard]] bool has_fast_hermite_series() const override { return false; }
   [[nodiscard]] std::string spec() const override { return "linear"; }
   [[nodiscard]] double bound() const override;
   [[nodiscard]] double value(double x) const override { return x; }

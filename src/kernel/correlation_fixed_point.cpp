@@ -2,8 +2,11 @@
 // 1 - c (in the angle acos c for step activations near c = 1).
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 #include <string>
 
+#include "activations/hermite_series.hpp"
+#include "kernel/correlation_descent.hpp"
 #include "kernel/describe.hpp"
 #include "qmf/errors.hpp"
 #include "qmf/kernel/fixed_points.hpp"
@@ -30,19 +33,97 @@ double one_minus_cos_per_angle(double theta) {
   return 2.0 * half_sine * (half_sine / theta);
 }
 
+// The correlation integrals at the points the Newton iteration visits: the
+// deficit E[phi^2] - E[phi(u1) phi(u2)] (at c, or per angle theta = acos c
+// for an activation with an angle form) and the slope d/dc E[phi(u1)
+// phi(u2)]. Here each is integrated on its own.
+class FreshIntegrals {
+ public:
+  FreshIntegrals(const Activation& phi, double q) : phi_(phi), q_(q) {}
+  [[nodiscard]] double at(double c) { return phi_.cross_moment_deficit(q_, c); }
+  [[nodiscard]] double slope(double c) const { return phi_.cross_moment_slope(q_, c); }
+  /// deficit(cos theta) / theta for an activation with an angle form.
+  [[nodiscard]] double per_angle(double theta) {
+    return phi_.cross_moment_deficit_per_angle(q_, theta);
+  }
+
+ private:
+  const Activation& phi_;
+  double q_;
+};
+
+// The same for an activation with an angle form, where the iteration only
+// moves down in the angle theta = acos(c) from theta = pi/2: a step to at
+// least half the angle updates the deficit by one panel of its rule
+// (cross_moment_deficit_rise_per_angle); a longer one integrates anew. The
+// state is the deficit per angle, deficit(cos theta) / theta, which stays
+// representable where theta underflows in products.
+class DescendingIntegrals {
+ public:
+  DescendingIntegrals(const Activation& phi, double q) : phi_(phi), q_(q) {
+    // At c = 0 the deficit is the variance of phi(u), in closed form when
+    // E[phi]^2 cancels at most half of E[phi^2] (one bit).
+    const double mean = phi.mean(q);
+    const double second = phi.second_moment(q);
+    per_angle_ = mean * mean <= 0.5 * second ? (second - mean * mean) / half_pi
+                                             : phi.cross_moment_deficit_per_angle(q, half_pi);
+  }
+  [[nodiscard]] double at(double c) {
+    const double theta = std::acos(c);
+    return theta * per_angle(theta);
+  }
+  [[nodiscard]] double slope(double c) const { return phi_.cross_moment_slope(q_, c); }
+  [[nodiscard]] double per_angle(double theta) {
+    if (theta == theta_) return per_angle_;
+    if (theta < theta_ && theta >= 0.5 * theta_) {
+      // theta_ P = theta P' + (theta_ - theta) rise.
+      const double rise = phi_.cross_moment_deficit_rise_per_angle(q_, theta, theta_);
+      per_angle_ += (theta_ - theta) / theta * (per_angle_ - rise);
+    } else {
+      per_angle_ = phi_.cross_moment_deficit_per_angle(q_, theta);
+    }
+    theta_ = theta;
+    return per_angle_;
+  }
+
+ private:
+  const Activation& phi_;
+  double q_;
+  double theta_ = half_pi;
+  double per_angle_ = 0.0;
+};
+
+// The same from the Hermite series of phi at q (Mehler's formula): O(terms)
+// per value once the series is built (for activations without an angle form).
+class SeriesIntegrals {
+ public:
+  explicit SeriesIntegrals(const detail::HermiteSeries& series) : series_(series) {}
+  [[nodiscard]] double at(double c) const { return series_.deficit(c); }
+  [[nodiscard]] double slope(double c) const { return series_.slope(c); }
+  [[nodiscard]] double per_angle(double /*theta*/) const {
+    throw std::logic_error("a Hermite series has no angle form");
+  }
+
+ private:
+  const detail::HermiteSeries& series_;
+};
+
 // The correlation map of an activation with an angle form (a step activation)
 // at input variance q seen from c = 1, in the angle theta = acos(c): exact
 // where 1 - c underflows.
+template <class Integrals>
 class CorrelationFromOne {
  public:
-  CorrelationFromOne(const Activation& phi, const Initialization& init, double q)
+  CorrelationFromOne(const Activation& phi, const Initialization& init, double q,
+                     Integrals& integrals)
       : phi_(phi),
         q_(q),
         scale_(init.sw2 / length_map(phi, init, q)),
-        noise_(init.weight_noise * phi.second_moment(q) / length_map(phi, init, q)) {}
+        noise_(init.weight_noise * phi.second_moment(q) / length_map(phi, init, q)),
+        integrals_(integrals) {}
   /// (1 - C(cos theta)) / theta; per-example weight noise adds nu E[phi^2] / q'.
   [[nodiscard]] double complement_per_angle(double theta) const {
-    const double deficit = scale_ * phi_.cross_moment_deficit_per_angle(q_, theta);
+    const double deficit = scale_ * integrals_.per_angle(theta);
     return noise_ == 0.0 ? deficit : deficit + noise_ / theta;
   }
   /// C'(cos theta).
@@ -55,6 +136,7 @@ class CorrelationFromOne {
   double q_;
   double scale_;
   double noise_;
+  Integrals& integrals_;
 };
 
 // One Newton step on G(d) = D(d) - d (stable_correlation_fixed_point) from
@@ -76,8 +158,9 @@ double newton_step(double d, double complement, double chi, double c) {
 
 // The rest of the Newton iteration of stable_correlation_fixed_point for a
 // step activation, in the angle theta = acos(c) < pi/3.
-CorrelationFixedPoint newton_in_angle(const CorrelationFromOne& map, double theta, int iteration,
-                                      double q_star) {
+template <class Integrals>
+CorrelationFixedPoint newton_in_angle(const CorrelationFromOne<Integrals>& map, double theta,
+                                      int iteration, double q_star) {
   for (; iteration < max_newton_iterations; ++iteration) {
     const double complement = map.complement_per_angle(theta);
     if (complement == 0.0)
@@ -91,17 +174,32 @@ CorrelationFixedPoint newton_in_angle(const CorrelationFromOne& map, double thet
     // theta_next = 2 asin(sqrt(d_next / 2)), d_next = theta next, in factors
     // that do not underflow.
     const double theta_next = 2.0 * std::asin(std::sqrt(theta) * std::sqrt(0.5 * next));
-    if (d - next <= newton_tolerance * next)
+    // The iterates fall monotonically in exact arithmetic; an angle that does
+    // not fall means the step is at the rounding level of the round trip
+    // theta -> d -> theta (issue 15: steps:t=0.63;1.21,y=0.0;-1.76;-1.31 at
+    // sw2 = 3.02, sb2 = 0 cycled there for 200 steps at theta* = 1.0097).
+    if (d - next <= newton_tolerance * next || theta_next >= theta)
       return {std::cos(theta_next), map.slope(theta_next), theta_next};
     theta = theta_next;
   }
   throw numerical_error("Newton's method for c* did not converge in " +
                         std::to_string(max_newton_iterations) + " steps");
 }
-}  // namespace
+// 1 - C(c) (correlation_map_complement) from the deficit at c.
+double complement_from_deficit(const Activation& phi, const Initialization& init, double q,
+                               double deficit) {
+  const Dense dense({init.sw2, init.weight_noise}, init.sb2);
+  const double m = phi.second_moment(q);
+  return dense.gap(deficit, m, m) / dense.diagonal(m);
+}
 
-CorrelationFixedPoint stable_correlation_fixed_point(const Activation& phi,
-                                                     const Initialization& init, double q_star) {
+template <class Integrals>
+CorrelationFixedPoint correlation_fixed_point(const Activation& phi, const Initialization& init,
+                                              double q_star, Integrals integrals) {
+  // correlation_map_slope from the integrals' slope.
+  auto slope_at = [&](double c) {
+    return init.sw2 * integrals.slope(c) / length_map(phi, init, q_star);
+  };
   const double chi1 = chi_1(phi, init, q_star);
   // Per-example weight noise decorrelates identical inputs (1 - C(1) > 0): c = 1
   // is then no fixed point, and c* < 1 is found below whatever chi_1 is.
@@ -110,8 +208,7 @@ CorrelationFixedPoint stable_correlation_fixed_point(const Activation& phi,
   // level of rounding noise it is zero, and so is c* (convexity, C(1) = 1).
   const double mean = phi.mean(q_star);
   const double at_zero = (init.sw2 * mean * mean + init.sb2) / length_map(phi, init, q_star);
-  if (at_zero <= 4.0 * std::numeric_limits<double>::epsilon())
-    return {0.0, correlation_map_slope(phi, init, q_star, 0.0), half_pi};
+  if (at_zero <= 4.0 * std::numeric_limits<double>::epsilon()) return {0.0, slope_at(0.0), half_pi};
   // A degenerate map (e.g. sw2 = inf, which a search over q* meets where
   // E[phi^2] underflows) has no crossing to find: like a map that never
   // crosses, it is reported ordered.
@@ -129,7 +226,7 @@ CorrelationFixedPoint stable_correlation_fixed_point(const Activation& phi,
   double c = 0.0;
   // D from the deficit, not as 1 - C(0): a map that keeps every pair within
   // 1e-250 of c = 1 has C(0) = 1 to rounding.
-  double complement = correlation_map_complement(phi, init, q_star, c);
+  double complement = complement_from_deficit(phi, init, q_star, integrals.at(c));
   // Not even independent inputs decorrelate: phi is constant to double
   // precision at this q* (thresholds 48 standard deviations out).
   if (complement == 0.0)
@@ -140,12 +237,12 @@ CorrelationFixedPoint stable_correlation_fixed_point(const Activation& phi,
   int iteration = 0;
   for (; iteration < max_newton_iterations; ++iteration) {
     const double d = 1.0 - c;
-    const double chi = correlation_map_slope(phi, init, q_star, c);
+    const double chi = slope_at(c);
     const double next = newton_step(d, complement, chi, c);
     if (angle_form && next < 0.5) {
       // On to the angle: theta = acos(1 - next) without cancellation.
-      return newton_in_angle({phi, init, q_star}, 2.0 * std::asin(std::sqrt(0.5 * next)), iteration,
-                             q_star);
+      return newton_in_angle(CorrelationFromOne<Integrals>{phi, init, q_star, integrals},
+                             2.0 * std::asin(std::sqrt(0.5 * next)), iteration, q_star);
     }
     // A small step is taken in c, which keeps c's digits near 0 (d = 1 - c
     // would round them away); a large one from d_next.
@@ -155,14 +252,34 @@ CorrelationFixedPoint stable_correlation_fixed_point(const Activation& phi,
     // Quadratic convergence: once a step is at the rounding level of c, the
     // next one would be far below it.
     if (c_next - c <= newton_tolerance * c_next)
-      return {c_next, correlation_map_slope(phi, init, q_star, c_next), std::acos(c_next)};
+      return {c_next, slope_at(c_next), std::acos(c_next)};
     c = c_next;
-    complement = correlation_map_complement(phi, init, q_star, c);
-    if (complement >= 1.0 - c)
-      return {c, correlation_map_slope(phi, init, q_star, c), std::acos(c)};
+    complement = complement_from_deficit(phi, init, q_star, integrals.at(c));
+    if (complement >= 1.0 - c) return {c, slope_at(c), std::acos(c)};
   }
   throw numerical_error("Newton's method for c* did not converge in " +
                         std::to_string(max_newton_iterations) + " steps");
+}
+
+}  // namespace
+
+CorrelationFixedPoint stable_correlation_fixed_point(const Activation& phi,
+                                                     const Initialization& init, double q_star) {
+  return correlation_fixed_point(phi, init, q_star, FreshIntegrals(phi, q_star));
+}
+
+CorrelationFixedPoint detail::correlation_fixed_point_descending(const Activation& phi,
+                                                                 const Initialization& init,
+                                                                 double q_star) {
+  return correlation_fixed_point(phi, init, q_star, DescendingIntegrals(phi, q_star));
+}
+
+CorrelationFixedPoint detail::correlation_fixed_point_by_series(const Activation& phi,
+                                                                const Initialization& init,
+                                                                double q_star) {
+  const HermiteSeries series(phi, q_star);
+  if (!series.certified()) return stable_correlation_fixed_point(phi, init, q_star);
+  return correlation_fixed_point(phi, init, q_star, SeriesIntegrals(series));
 }
 
 }  // namespace qmf

@@ -16,9 +16,25 @@ namespace qmf {
 
 namespace {
 
-// sigma_w^2 that makes q a fixed point of the length map.
-double weight_variance_for_fixed_point(const Activation& phi, double sb2, double q) {
-  return (q - sb2) / phi.second_moment(q);
+// The variance each input's weights have, per unit of latent sw2.
+double unit_total(const WeightPrior& unit_prior) {
+  return unit_prior.variance + unit_prior.per_example_noise;
+}
+
+// Latent sigma_w^2 that makes q a fixed point of the length map, whose weight
+// variance is the shared part plus the per-example noise.
+double weight_variance_for_fixed_point(const Activation& phi, double sb2, double q,
+                                       const WeightPrior& unit_prior) {
+  return (q - sb2) / (unit_total(unit_prior) * phi.second_moment(q));
+}
+
+// The maps' initialisation for latent sw2.
+Initialization scaled(const WeightPrior& unit_prior, double sw2, double sb2) {
+  return {sw2 * unit_prior.variance, sb2, sw2 * unit_prior.per_example_noise};
+}
+
+void validate_prior(const WeightPrior& unit_prior, double sb2) {
+  validate({unit_prior.variance, sb2, unit_prior.per_example_noise});
 }
 
 void require_activation_kind(const Activation& phi, bool step, const char* what) {
@@ -55,9 +71,13 @@ double refine_zero_mean_maximiser(const Activation& phi, double log_q) {
 
 }  // namespace
 
-StepCriticalPoint maximise_correlation_depth(const Activation& phi, double sb2) {
+StepCriticalPoint maximise_correlation_depth(const Activation& phi, double sb2,
+                                             const WeightPrior& unit_prior) {
   require_activation_kind(phi, true, "chi_c maximisation needs a step activation");
-  validate({1.0, sb2});
+  validate_prior(unit_prior, sb2);
+  auto init_at = [&](double q) {
+    return scaled(unit_prior, weight_variance_for_fixed_point(phi, sb2, q, unit_prior), sb2);
+  };
   // Search log q over a range wide enough to hold every threshold scale: the
   // objective is flat outside, where phi(sqrt(q) z) looks like sign or like a
   // constant.
@@ -65,7 +85,7 @@ StepCriticalPoint maximise_correlation_depth(const Activation& phi, double sb2) 
   const double hi = std::log(1e10 * (1.0 + sb2));
   auto chi_at = [&](double log_q) {
     const double q = std::exp(log_q);
-    const Initialization init{weight_variance_for_fixed_point(phi, sb2, q), sb2};
+    const Initialization init = init_at(q);
     // Near q = sb2 the weights vanish and c* rounds to 1, where a step
     // activation's slope is infinite: no depth scale there, not a maximum.
     // The same holds where c* is too close to 1 for Newton's method to settle
@@ -108,14 +128,13 @@ StepCriticalPoint maximise_correlation_depth(const Activation& phi, double sb2) 
                 .first;
   }
   auto correlation_at = [&](double q) {
-    return stable_correlation_fixed_point(phi, {weight_variance_for_fixed_point(phi, sb2, q), sb2},
-                                          q);
+    return stable_correlation_fixed_point(phi, init_at(q), q);
   };
   if (!result.degenerate && sb2 == 0.0 && correlation_at(std::exp(log_q)).c == 0.0)
     log_q = refine_zero_mean_maximiser(phi, log_q);
   result.q_star = std::exp(log_q);
-  result.sw2 = weight_variance_for_fixed_point(phi, sb2, result.q_star);
-  const Initialization init{result.sw2, sb2};
+  result.sw2 = weight_variance_for_fixed_point(phi, sb2, result.q_star, unit_prior);
+  const Initialization init = init_at(result.q_star);
   const auto correlation = correlation_at(result.q_star);
   result.c_star = correlation.c;
   result.chi_max = correlation.chi_c;
@@ -125,9 +144,11 @@ StepCriticalPoint maximise_correlation_depth(const Activation& phi, double sb2) 
   return result;
 }
 
-SmoothCriticalPoint order_chaos_transition(const Activation& phi, double sb2) {
-  require_activation_kind(phi, false, "the order-chaos line needs a smooth activation");
-  validate({1.0, sb2});
+namespace {
+
+// chi_1 = 1 for the total weight variance (the gradient's slope), in units of it.
+SmoothCriticalPoint total_variance_transition(const Activation& phi, double sb2) {
+  const WeightPrior gaussian;
   if (sb2 == 0.0) {
     // The line ends at q* -> 0, where sw2 E[phi'(u)^2] -> 1; at q = 1e-30 the
     // expectation equals its limit phi'(0)^2 (or, for relu, its constant 1/2)
@@ -136,7 +157,9 @@ SmoothCriticalPoint order_chaos_transition(const Activation& phi, double sb2) {
   }
   auto excess = [&](double log_q) {
     const double q = std::exp(log_q);
-    return weight_variance_for_fixed_point(phi, sb2, q) * phi.derivative_second_moment(q) - 1.0;
+    return weight_variance_for_fixed_point(phi, sb2, q, gaussian) *
+               phi.derivative_second_moment(q) -
+           1.0;
   };
   // Just above q = sb2 the weights vanish (chi_1 -> 0); scan upwards for the crossing.
   double a = std::log(sb2 * (1.0 + 1e-9));
@@ -150,13 +173,32 @@ SmoothCriticalPoint order_chaos_transition(const Activation& phi, double sb2) {
     if ((f_a < 0.0) != (f_b < 0.0)) {
       const double q =
           std::exp(detail::bracketed_root(excess, a, b, f_a, f_b, "the order-chaos transition"));
-      return {weight_variance_for_fixed_point(phi, sb2, q), q};
+      return {weight_variance_for_fixed_point(phi, sb2, q, gaussian), q};
     }
     a = b;
     f_a = f_b;
   }
   throw numerical_error("no order-chaos transition (chi_1 = 1) found at finite q* for activation " +
                         phi.spec());
+}
+
+}  // namespace
+
+SmoothCriticalPoint order_chaos_transition(const Activation& phi, double sb2,
+                                           const WeightPrior& unit_prior) {
+  require_activation_kind(phi, false, "the order-chaos line needs a smooth activation");
+  validate_prior(unit_prior, sb2);
+  SmoothCriticalPoint point = total_variance_transition(phi, sb2);
+  point.sw2 /= unit_total(unit_prior);
+  if (unit_prior.per_example_noise == 0.0) return point;
+  // Noise decorrelates identical inputs: c* < 1 and a finite xi_c even here.
+  const double q = std::max(point.q_star, 1e-12);
+  const auto correlation =
+      stable_correlation_fixed_point(phi, scaled(unit_prior, point.sw2, sb2), q);
+  point.c_star = correlation.c;
+  point.chi_c = correlation.chi_c;
+  point.xi_c = depth_scale(correlation.chi_c);
+  return point;
 }
 
 }  // namespace qmf

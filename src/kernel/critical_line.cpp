@@ -1,7 +1,6 @@
 #include "qmf/kernel/critical_line.hpp"
 
 #include <algorithm>
-#include <limits>
 #include <optional>
 #include <stdexcept>
 
@@ -13,14 +12,15 @@ namespace qmf {
 
 namespace {
 
-std::optional<CriticalLinePoint> line_point(const Activation& phi, double sb2) {
+std::optional<CriticalLinePoint> line_point(const Activation& phi, double sb2,
+                                            const WeightPrior& unit_prior) {
   try {
     if (phi.is_step()) {
-      const auto best = maximise_correlation_depth(phi, sb2);
+      const auto best = maximise_correlation_depth(phi, sb2, unit_prior);
       return CriticalLinePoint{sb2, best.sw2, best.xi_max};
     }
-    const auto transition = order_chaos_transition(phi, sb2);
-    return CriticalLinePoint{sb2, transition.sw2, std::numeric_limits<double>::infinity()};
+    const auto transition = order_chaos_transition(phi, sb2, unit_prior);
+    return CriticalLinePoint{sb2, transition.sw2, transition.xi_c};
   } catch (const numerical_error&) {
     return std::nullopt;
   } catch (const std::domain_error&) {
@@ -33,12 +33,13 @@ std::optional<CriticalLinePoint> line_point(const Activation& phi, double sb2) {
 }  // namespace
 
 std::vector<CriticalLinePoint> critical_line(const Activation& phi, const std::vector<double>& sb2,
-                                             int threads) {
+                                             int threads, const WeightPrior& unit_prior) {
   const int n = static_cast<int>(sb2.size());
   std::vector<std::optional<CriticalLinePoint>> found(sb2.size());
   detail::FirstException failure;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(std::max(1, threads))
-  for (int j = 0; j < n; ++j) failure.capture([&] { found[j] = line_point(phi, sb2[j]); });
+  for (int j = 0; j < n; ++j)
+    failure.capture([&] { found[j] = line_point(phi, sb2[j], unit_prior); });
   failure.rethrow();
   std::vector<CriticalLinePoint> line;
   for (const auto& p : found)

@@ -18,6 +18,24 @@ double bivariate_normal_rectangle(double a, double b, double rho) {
   return std::clamp(p, 0.0, 1.0);
 }
 
+namespace {
+
+// U(x, y) = P(z1 > x, z2 > y), also where x or y is infinite.
+double upper_orthant(double x, double y, double rho) {
+  if (x == HUGE_VAL || y == HUGE_VAL) return 0.0;
+  if (x == -HUGE_VAL) return y == -HUGE_VAL ? 1.0 : normal_sf(y);
+  if (y == -HUGE_VAL) return normal_sf(x);
+  return bivariate_normal_upper(x, y, rho);
+}
+
+}  // namespace
+
+double bivariate_normal_box(double a1, double b1, double a2, double b2, double rho) {
+  const double p = upper_orthant(a1, a2, rho) - upper_orthant(b1, a2, rho) -
+                   upper_orthant(a1, b2, rho) + upper_orthant(b1, b2, rho);
+  return std::clamp(p, 0.0, 1.0);
+}
+
 std::string to_string(DerivativeKind kind) {
   return kind == DerivativeKind::straight_through ? "ste" : "true";
 }
@@ -41,20 +59,24 @@ DerivativeKernel::DerivativeKernel(const Activation& phi, StraightThrough surrog
     if (!(std::isfinite(value) && value > 0.0))
       throw std::invalid_argument(std::string(field) + " must be a positive finite number (got " +
                                   detail::format_number(value) + ")");
+  if (surrogate.window) validate_window(surrogate.lower(), surrogate.upper());
 }
 
 double DerivativeKernel::second_moment(double q) const {
   if (kind_ == DerivativeKind::true_derivative)
     return phi_.is_step() ? 0.0 : phi_.derivative_second_moment(q);
-  const double a = surrogate_.clip / std::sqrt(q);
-  return surrogate_.slope * surrogate_.slope * normal_interval(-a, a);
+  return surrogate_.slope * surrogate_.slope * window_probability(surrogate_, q);
 }
 
 double DerivativeKernel::cross_moment(double q1, double q2, double c) const {
   if (kind_ == DerivativeKind::true_derivative) return phi_.derivative_cross_moment(q1, q2, c);
   const double s2 = surrogate_.slope * surrogate_.slope;
-  return s2 * bivariate_normal_rectangle(surrogate_.clip / std::sqrt(q1),
-                                         surrogate_.clip / std::sqrt(q2), c);
+  if (!surrogate_.window)
+    return s2 * bivariate_normal_rectangle(surrogate_.clip / std::sqrt(q1),
+                                           surrogate_.clip / std::sqrt(q2), c);
+  const double r1 = std::sqrt(q1), r2 = std::sqrt(q2);
+  return s2 * bivariate_normal_box(surrogate_.lower() / r1, surrogate_.upper() / r1,
+                                   surrogate_.lower() / r2, surrogate_.upper() / r2, c);
 }
 
 }  // namespace qmf

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "kernel/grid_moments.hpp"
 #include "numerics/format_number.hpp"
 
 namespace qmf {
@@ -18,21 +19,37 @@ void check_inputs(const Initialization& init, double q0, int depth) {
     throw std::invalid_argument("depth must be at least 1 (got " + std::to_string(depth) + ")");
 }
 
-// One cosine: the first dense layer on the input kernel, then depth - 1
-// layers whose NTK factor comes from `derivative` rather than from phi'.
-KernelValues kernel_at(const LayerMap& map, const DerivativeKernel& derivative, double q0, double t,
-                       int depth) {
-  const Elementwise elementwise(map.activation());
-  KernelState state = map.dense()(KernelState::equal_norms(q0, t));
-  for (int l = 2; l <= depth; ++l) {
-    KernelState post = elementwise(state);
-    const double c = state.correlation();
-    post.ntk1 = derivative.second_moment(state.q1) * state.ntk1;
-    post.ntk2 = post.ntk1;  // equal norms stay equal
-    post.ntk12 = derivative.cross_moment(state.q1, state.q2, c) * state.ntk12;
-    state = map.dense()(post);
+// Every cosine at once, layer by layer: the first dense layer on the input
+// kernel, then depth - 1 layers of Elementwise(phi) and Dense whose NTK factor
+// comes from `derivative` rather than from phi'. Equal norms share q at every
+// layer; each pair keeps its half squared distance gap = q - q12, from which
+// its angle is taken without rounding 1 - c (docs/kernels.md).
+std::vector<KernelValues> kernels_by_layer(const Activation& phi, const Initialization& init,
+                                           double q0, std::span<const double> t, int depth,
+                                           const DerivativeKernel& derivative) {
+  const double sw2 = init.sw2, sb2 = init.sb2;
+  double q = sw2 * q0 + sb2;
+  std::vector<double> gap, ntk, angle(t.size());
+  for (const double x : t) {
+    gap.push_back(sw2 * q0 * (1.0 - x));
+    ntk.push_back(sw2 * q0 * x + sb2);
   }
-  return {state.q12, state.ntk12};
+  int points = 64;  // Chebyshev points, passed from layer to layer
+  for (int l = 2; l <= depth; ++l) {
+    for (std::size_t i = 0; i < t.size(); ++i) angle[i] = detail::pair_angle(gap[i], q);
+    const auto deficit = detail::cross_moment_deficits(phi, q, angle, points);
+    const double square = phi.second_moment(q);
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      const double g = derivative.cross_moment(q, q, std::cos(angle[i]));
+      gap[i] = sw2 * deficit[i];
+      ntk[i] = sw2 * (square - deficit[i]) + sb2 + sw2 * g * ntk[i];
+    }
+    q = sw2 * square + sb2;
+  }
+  std::vector<KernelValues> values;
+  values.reserve(t.size());
+  for (std::size_t i = 0; i < t.size(); ++i) values.push_back({q - gap[i], ntk[i]});
+  return values;
 }
 
 }  // namespace
@@ -41,15 +58,10 @@ std::vector<KernelValues> kernel_on_grid(const Activation& phi, const Initializa
                                          double q0, std::span<const double> t_values, int depth,
                                          const DerivativeKernel& derivative) {
   check_inputs(init, q0, depth);
-  const LayerMap map(phi, Dense({init.sw2, 0.0}, init.sb2));
-  std::vector<KernelValues> values;
-  values.reserve(t_values.size());
-  for (const double t : t_values) {
+  for (const double t : t_values)
     if (!(t >= -1.0 && t <= 1.0))
       throw std::invalid_argument("t must lie in [-1, 1] (got " + detail::format_number(t) + ")");
-    values.push_back(kernel_at(map, derivative, q0, t, depth));
-  }
-  return values;
+  return kernels_by_layer(phi, init, q0, t_values, depth, derivative);
 }
 
 KernelValues kernel_on_diagonal(const Activation& phi, const Initialization& init, double q0,

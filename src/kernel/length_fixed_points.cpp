@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "kernel/describe.hpp"
+#include "kernel/length_scan.hpp"
 #include "qmf/errors.hpp"
 #include "qmf/kernel/fixed_points.hpp"
 
@@ -119,30 +120,25 @@ LengthFixedPoint follow_length_iteration(const Activation& phi, const Initializa
                         " settles on no fixed point within " + std::to_string(max_followed_layers) +
                         " layers (it cycles or converges too slowly)");
 }
-}  // namespace
 
-std::vector<LengthFixedPoint> length_fixed_points(const Activation& phi,
-                                                  const Initialization& init) {
-  validate(init);
-  const auto [lo, hi] = length_search_range(phi, init);
+// The fixed points along increasing scan nodes node(0) = lo < ... <
+// node(intervals) = hi, where gap_at(i) is the gap length_map - q at node i:
+// a root in every interval where the gap changes sign.
+template <class Node, class GapAt>
+std::vector<LengthFixedPoint> scan_fixed_points(const Activation& phi, const Initialization& init,
+                                                int intervals, Node node, GapAt gap_at) {
   auto gap = [&](double q) { return length_map(phi, init, q) - q; };
   std::vector<LengthFixedPoint> points;
   auto record = [&](double q) {
     const double slope = length_map_slope(phi, init, q);
     points.push_back({q, slope, std::fabs(slope) < 1.0});
   };
-  // Scan log q (in logs: hi / lo can overflow); at q = hi the gap is <= 0 for
-  // bounded phi, so the last interval closes every bracket.
-  const int intervals = std::max(
-      8, static_cast<int>(std::ceil(scan_points_per_decade * (std::log10(hi) - std::log10(lo)))));
-  double q_prev = lo;
-  double g_prev = gap(lo);
-  if (g_prev == 0.0) record(lo);
+  double q_prev = node(0);
+  double g_prev = gap_at(0);
+  if (g_prev == 0.0) record(q_prev);
   for (int i = 1; i <= intervals; ++i) {
-    const double q = i == intervals
-                         ? hi
-                         : std::exp(std::log(lo) + (std::log(hi) - std::log(lo)) * i / intervals);
-    const double g = gap(q);
+    const double q = node(i);
+    const double g = gap_at(i);
     // NaN would pass for a sign change below and send the root search a
     // bracket without one (a Boost error naming toms748_solve).
     if (std::isnan(g))
@@ -159,6 +155,72 @@ std::vector<LengthFixedPoint> length_fixed_points(const Activation& phi,
     g_prev = g;
   }
   return points;
+}
+}  // namespace
+
+std::vector<LengthFixedPoint> length_fixed_points(const Activation& phi,
+                                                  const Initialization& init) {
+  validate(init);
+  const auto [lo, hi] = length_search_range(phi, init);
+  // Scan log q (in logs: hi / lo can overflow); at q = hi the gap is <= 0 for
+  // bounded phi, so the last interval closes every bracket.
+  const int intervals = std::max(
+      8, static_cast<int>(std::ceil(scan_points_per_decade * (std::log10(hi) - std::log10(lo)))));
+  auto node = [&](int i) {
+    return i == 0 ? lo
+           : i == intervals
+               ? hi
+               : std::exp(std::log(lo) + (std::log(hi) - std::log(lo)) * i / intervals);
+  };
+  return scan_fixed_points(phi, init, intervals, node,
+                           [&](int i) { return length_map(phi, init, node(i)) - node(i); });
+}
+
+detail::LengthScan::LengthScan(const Activation& phi, const std::vector<Initialization>& inits,
+                               int threads)
+    : phi_(phi) {
+  double lo = std::numeric_limits<double>::infinity();
+  double hi = 0.0;
+  for (const auto& init : inits) {
+    validate(init);
+    // A point without a search range fails on its own, in fixed_points().
+    try {
+      const auto range = length_search_range(phi, init);
+      lo = std::min(lo, range.first);
+      hi = std::max(hi, range.second);
+    } catch (const numerical_error&) {
+    }
+  }
+  if (!(lo <= hi)) return;
+  log_lo_ = std::log(lo);
+  const int nodes = 1 + static_cast<int>(std::ceil((std::log(hi) - log_lo_) / log_step));
+  second_moments_.resize(static_cast<std::size_t>(nodes));
+#pragma omp parallel for schedule(static) num_threads(std::max(1, threads))
+  for (int j = 0; j < nodes; ++j) second_moments_[j] = phi.second_moment(node(j));
+}
+
+std::vector<LengthFixedPoint> detail::LengthScan::fixed_points(const Initialization& init) const {
+  validate(init);
+  const auto [lo, hi] = length_search_range(phi_, init);
+  // The table's nodes strictly inside (lo, hi), between lo and hi themselves
+  // (the loops only correct the rounding of the logarithms).
+  int first = 0;
+  int last = static_cast<int>(second_moments_.size()) - 1;
+  if (last >= 0) {
+    first = std::max(first, static_cast<int>(std::floor((std::log(lo) - log_lo_) / log_step)));
+    last = std::min(last, static_cast<int>(std::ceil((std::log(hi) - log_lo_) / log_step)));
+  }
+  while (first <= last && node(first) <= lo) ++first;
+  while (last >= first && node(last) >= hi) --last;
+  const int inner = last - first + 1;
+  const Dense dense({init.sw2, init.weight_noise}, init.sb2);
+  auto node_at = [&](int i) { return i == 0 ? lo : i == inner + 1 ? hi : node(first + i - 1); };
+  auto gap_at = [&](int i) {
+    const double q = node_at(i);
+    const bool tabulated = i > 0 && i <= inner;
+    return dense.diagonal(tabulated ? second_moments_[first + i - 1] : phi_.second_moment(q)) - q;
+  };
+  return scan_fixed_points(phi_, init, inner + 1, node_at, gap_at);
 }
 
 LengthFixedPoint stable_length_fixed_point(const Activation& phi, const Initialization& init,

@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "kernel/correlation_descent.hpp"
+#include "kernel/length_scan.hpp"
+#include "kernel/phase_diagram_reference.hpp"
 #include "parallel/first_exception.hpp"
 #include "qmf/errors.hpp"
 #include "qmf/kernel/fixed_points.hpp"
@@ -39,11 +42,19 @@ PhaseStatus runaway_status(const Activation& phi, const Initialization& init, do
 
 }  // namespace
 
-PhasePoint phase_point(const Activation& phi, const Initialization& init, double q0) {
+namespace {
+
+// The phase point at init from its length fixed points, all_lengths(), and
+// the correlation fixed point solve_correlation(phi, init, q*) (either may
+// throw numerical_error like the rest).
+template <class LengthFixedPoints, class CorrelationSolver>
+PhasePoint complete_phase_point(const Activation& phi, const Initialization& init, double q0,
+                                LengthFixedPoints all_lengths,
+                                CorrelationSolver solve_correlation) {
   PhasePoint point;
   point.init = init;
   try {
-    const auto all = length_fixed_points(phi, init);
+    const auto all = all_lengths();
     const auto stable_count =
         std::count_if(all.begin(), all.end(), [](const LengthFixedPoint& p) { return p.stable; });
     LengthFixedPoint length;
@@ -53,7 +64,7 @@ PhasePoint phase_point(const Activation& phi, const Initialization& init, double
       point.status = runaway_status(phi, init, q0);
       return point;
     }
-    const auto correlation = stable_correlation_fixed_point(phi, init, length.q);
+    const auto correlation = solve_correlation(phi, init, length.q);
     point.q_star = length.q;
     point.c_star = correlation.c;
     point.chi_c = correlation.chi_c;
@@ -66,22 +77,45 @@ PhasePoint phase_point(const Activation& phi, const Initialization& init, double
   return point;
 }
 
-PhaseDiagram phase_diagram(const Activation& phi, const std::vector<double>& sw2,
-                           const std::vector<double>& sb2, int threads,
-                           const ProgressCallback& progress) {
+}  // namespace
+
+PhasePoint phase_point(const Activation& phi, const Initialization& init, double q0) {
+  return complete_phase_point(
+      phi, init, q0, [&] { return length_fixed_points(phi, init); },
+      stable_correlation_fixed_point);
+}
+
+namespace {
+// The grid's initialisations, row-major with sb2 outer (PhaseDiagram::points).
+// A latent sw2 w gives the maps w times the weight prior per unit of it.
+std::vector<Initialization> grid_points(const std::vector<double>& sw2,
+                                        const std::vector<double>& sb2,
+                                        const WeightPrior& unit_prior) {
   if (sw2.empty() || sb2.empty()) throw std::invalid_argument("the phase diagram grid is empty");
   for (double w : sw2) validate({w, 0.0});
   for (double b : sb2) validate({1.0, b});
-  PhaseDiagram diagram{sw2, sb2, std::vector<PhasePoint>(sw2.size() * sb2.size())};
-  const int total = static_cast<int>(diagram.points.size());
-  const int columns = static_cast<int>(sw2.size());
+  std::vector<Initialization> inits;
+  inits.reserve(sw2.size() * sb2.size());
+  for (double b : sb2)
+    for (double w : sw2)
+      inits.push_back({w * unit_prior.variance, b, w * unit_prior.per_example_noise});
+  return inits;
+}
+
+// points[k] = point_at(inits[k]) on `threads` OpenMP threads.
+template <class PointAt>
+PhaseDiagram compute_grid(const std::vector<double>& sw2, const std::vector<double>& sb2,
+                          const std::vector<Initialization>& inits, int threads,
+                          const ProgressCallback& progress, PointAt point_at) {
+  PhaseDiagram diagram{sw2, sb2, std::vector<PhasePoint>(inits.size())};
+  const int total = static_cast<int>(inits.size());
   int finished = 0;
   detail::FirstException failure;
   // Costs vary a lot across the grid (c* near 1 is expensive): dynamic chunks.
 #pragma omp parallel for schedule(dynamic, 4) num_threads(std::max(1, threads))
   for (int k = 0; k < total; ++k) {
     failure.capture([&] {
-      diagram.points[k] = phase_point(phi, {sw2[k % columns], sb2[k / columns]});
+      diagram.points[k] = point_at(inits[k]);
       int done = 0;
 #pragma omp atomic capture
       done = ++finished;
@@ -91,6 +125,31 @@ PhaseDiagram phase_diagram(const Activation& phi, const std::vector<double>& sw2
   failure.rethrow();
   if (progress) progress(total, total);
   return diagram;
+}
+}  // namespace
+
+PhaseDiagram detail::phase_diagram_point_by_point(const Activation& phi,
+                                                  const std::vector<double>& sw2,
+                                                  const std::vector<double>& sb2, int threads,
+                                                  const ProgressCallback& progress,
+                                                  const WeightPrior& unit_prior) {
+  return compute_grid(sw2, sb2, grid_points(sw2, sb2, unit_prior), threads, progress,
+                      [&](const Initialization& init) { return phase_point(phi, init); });
+}
+
+PhaseDiagram phase_diagram(const Activation& phi, const std::vector<double>& sw2,
+                           const std::vector<double>& sb2, int threads,
+                           const ProgressCallback& progress, const WeightPrior& unit_prior) {
+  const auto inits = grid_points(sw2, sb2, unit_prior);
+  const detail::LengthScan lengths(phi, inits, threads);
+  const auto solve_correlation = phi.has_angle_form() ? detail::correlation_fixed_point_descending
+                                 : phi.has_fast_hermite_series()
+                                     ? detail::correlation_fixed_point_by_series
+                                     : stable_correlation_fixed_point;
+  return compute_grid(sw2, sb2, inits, threads, progress, [&](const Initialization& init) {
+    return complete_phase_point(
+        phi, init, 1.0, [&] { return lengths.fixed_points(init); }, solve_correlation);
+  });
 }
 
 std::vector<double> linear_grid(double a, double b, int n) {

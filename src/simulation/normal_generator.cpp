@@ -72,6 +72,20 @@ void NormalGenerator::fill(double* out, long count) {
   state_[0] = s0, state_[1] = s1, state_[2] = s2, state_[3] = s3;
 }
 
+void NormalGenerator::fill_uniform(double* out, long count) {
+  std::uint64_t s0 = state_[0], s1 = state_[1], s2 = state_[2], s3 = state_[3];
+  constexpr double scale = 0x1.0p-32;
+  long i = 0;
+  for (; i + 1 < count; i += 2) {
+    const std::uint64_t bits = next_bits(s0, s1, s2, s3);
+    out[i] = (static_cast<double>(bits & 0xffffffffull) + 0.5) * scale;
+    out[i + 1] = (static_cast<double>(bits >> 32) + 0.5) * scale;
+  }
+  if (i < count)
+    out[i] = (static_cast<double>(next_bits(s0, s1, s2, s3) & 0xffffffffull) + 0.5) * scale;
+  state_[0] = s0, state_[1] = s1, state_[2] = s2, state_[3] = s3;
+}
+
 double NormalGenerator::finish_draw(Candidate c) {
   const auto& t = ziggurat_tables;
   for (;;) {

@@ -37,9 +37,11 @@ enum class Stream : std::uint64_t {
   inputs = 3,
   output_gradient = 4,
   shuffle = 5,        // the order of the training examples in an epoch (training/)
-  gram_forward = 6,   // a Gram layer's pre-activations (gram_layer.hpp)
-  gram_backward = 7,  // a Gram layer's W^T D given its forward pass
-  chain = 8           // the one-dimensional length chain (finite_width.hpp)
+  perturbation = 6,   // random weight perturbations of the sharpness (training/)
+  rounding = 7,       // the uniforms of stochastic weight rounding (simulation/dense_layer)
+  gram_forward = 8,   // a Gram layer's pre-activations (gram_layer.hpp)
+  gram_backward = 9,  // a Gram layer's W^T D given its forward pass
+  chain = 10          // the one-dimensional length chain (finite_width.hpp)
 };
 
 class NormalGenerator {
@@ -48,6 +50,10 @@ class NormalGenerator {
 
   /// Fills out[0..count) with N(0, 1) draws.
   void fill(double* out, long count);
+
+  /// Fills out[0..count) with U(0, 1) draws of 32-bit resolution, two per
+  /// 64-bit draw: (k + 1/2) 2^-32 for uniform k, never 0 or 1.
+  void fill_uniform(double* out, long count);
 
   /// One N(0, 1) draw.
   double operator()() {

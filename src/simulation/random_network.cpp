@@ -21,7 +21,7 @@ NetMeasurement measure_random_net(const Activation& phi, const BackwardDerivativ
   Eigen::MatrixXd x;
   for (int l = 1; l <= depth; ++l) {
     x = h[l - 1].unaryExpr([&](double u) { return phi.value(u); });
-    DenseLayer(s.seed, net, l, s.init.sw2, s.init.sb2, s.width).forward(x, h[l]);
+    DenseLayer(s.seed, net, l, s.init.sw2, s.init.sb2, s.width, s.weights).forward(x, h[l]);
     record_forward_statistics(h[l], l, m);
   }
   if (!s.backward) return m;
@@ -29,7 +29,7 @@ NetMeasurement measure_random_net(const Activation& phi, const BackwardDerivativ
   Eigen::MatrixXd delta, back;
   const double unit = start_backward(s, net, h[depth].cols(), delta, m);
   for (int l = depth; l >= 1; --l) {
-    DenseLayer(s.seed, net, l, s.init.sw2, s.init.sb2, s.width).backward(delta, back);
+    DenseLayer(s.seed, net, l, s.init.sw2, s.init.sb2, s.width, s.weights).backward(delta, back);
     step_backward(g, back, h[l - 1], l, unit, delta, m);
   }
   return m;

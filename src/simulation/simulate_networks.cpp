@@ -49,6 +49,12 @@ void require_finite(const SimulatedLayer& layer) {
 
 void validate(const SimulationSettings& s) {
   validate(s.init);
+  require(s.init.weight_noise == 0.0,
+          "weight noise must be 0 in a simulation's init: per-example noise comes from its "
+          "weight spec");
+  require(s.method != SimulationMethod::gram || s.weights.kind == WeightSpec::Kind::gaussian,
+          "method gram draws Gaussian weights exactly; quantized weights (" + s.weights.text +
+              ") need method weights");
   require(s.width >= 2, "width must be at least 2 (two inputs need two dimensions)");
   require(static_cast<std::size_t>(s.width) > s.c0.size(),
           "width must exceed the number of input pairs");
@@ -64,6 +70,8 @@ void validate(const SimulationSettings& s) {
 // (forward, its recomputation, backward) and m multiply-adds in each of a
 // handful of n x m by m x m products.
 SimulationMethod chosen_method(const SimulationSettings& s) {
+  // Quantized weights are not Gaussian: only drawing them is exact.
+  if (s.weights.kind != WeightSpec::Kind::gaussian) return SimulationMethod::weights;
   if (s.method != SimulationMethod::automatic) return s.method;
   const double m = static_cast<double>(s.c0.size()) + 1.0;
   const double weights = (s.backward ? 2.0 : 1.0) * s.width;

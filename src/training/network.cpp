@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "qmf/training/weight_quantizer.hpp"
 #include "simulation/normal_generator.hpp"
 #include "training/elementwise.hpp"
 
@@ -53,11 +54,9 @@ Parameters<Scalar> Parameters<Scalar>::zeros_like(const Parameters& like) {
 
 template <class Scalar>
 Network<Scalar>::Network(const NetworkShape& shape, const Activation& phi,
-                         StraightThrough surrogate, const Initialization& init, std::uint64_t seed)
-    : shape_(shape),
-      phi_(phi),
-      step_(dynamic_cast<const StepActivation*>(&phi)),
-      g_(phi, surrogate) {
+                         StraightThrough surrogate, const Initialization& init, std::uint64_t seed,
+                         const WeightSpec& weights)
+    : shape_(shape), phi_(phi), g_(phi, surrogate) {
   validate(shape);
   validate(init);
   for (int l = 0; l <= shape.depth; ++l) {
@@ -70,39 +69,60 @@ Network<Scalar>::Network(const NetworkShape& shape, const Activation& phi,
   }
   h_.resize(shape.depth);
   x_.resize(shape.depth);
+  seed_ = seed;
+  auto quantizer = std::make_unique<WeightQuantizer>(weights, init.sw2);
+  if (quantizer->active()) quantizer_ = std::move(quantizer);
 }
 
-// A step activation's value without a virtual call: the level after the
-// thresholds at or below u (as StepActivation::value), by a branch-free count
-// for few thresholds, by binary search for many.
+template <class Scalar>
+Network<Scalar>::~Network() = default;
+
+template <class Scalar>
+bool Network<Scalar>::quantized() const {
+  return quantizer_ != nullptr;
+}
+
+template <class Scalar>
+std::vector<Matrix<Scalar>>& Network<Scalar>::effective_weights() {
+  return quantizer_ ? quantized_ : parameters_.weights;
+}
+
+template <class Scalar>
+void Network<Scalar>::quantize_weights() {
+  if (!quantizer_) return;
+  quantized_.resize(parameters_.weights.size());
+  for (std::size_t l = 0; l < quantized_.size(); ++l) {
+    const auto& w = parameters_.weights[l];
+    // One key per (seed, draw, layer): every draw of every layer is its own stream.
+    const std::uint64_t key = (seed_ * 0x100000001b3ULL ^ draws_) * 0x10000ULL + l;
+    quantizer_->quantize(w, static_cast<int>(w.cols()), key, quantized_[l]);
+  }
+  ++draws_;
+}
+
+// Column by column through the activation's batch evaluation (one virtual
+// call per example, not per unit), columns split between the OpenMP threads.
 template <class Scalar>
 void Network<Scalar>::activate(const Matrix<Scalar>& h, Matrix<Scalar>& x) const {
-  if (step_ == nullptr) {
-    map_elements(h, x, [this](double u) { return phi_.value(u); });
-    return;
-  }
-  const auto& t = step_->thresholds();
-  const auto& levels = step_->levels();
-  if (t.size() <= 32) {
-    map_elements(h, x, [&](double u) {
-      std::size_t below = 0;
-      for (const double threshold : t) below += u >= threshold ? 1 : 0;
-      return levels[below];
-    });
-    return;
-  }
-  map_elements(h, x, [&](double u) {
-    return levels[static_cast<std::size_t>(std::upper_bound(t.begin(), t.end(), u) - t.begin())];
-  });
+  x.resize(h.rows(), h.cols());
+  const auto rows = static_cast<std::size_t>(h.rows());
+#pragma omp parallel for schedule(static) if (h.size() > parallel_threshold)
+  for (Eigen::Index j = 0; j < h.cols(); ++j) phi_.values(h.col(j).data(), x.col(j).data(), rows);
 }
 
 template <class Scalar>
 const Matrix<Scalar>& Network<Scalar>::forward(const Matrix<Scalar>& x) {
+  quantize_weights();
+  return forward_same_weights(x);
+}
+
+template <class Scalar>
+const Matrix<Scalar>& Network<Scalar>::forward_same_weights(const Matrix<Scalar>& x) {
   if (x.rows() != shape_.inputs)
     throw std::invalid_argument("inputs must have " + std::to_string(shape_.inputs) +
                                 " rows (got " + std::to_string(x.rows()) + ")");
   input_ = &x;
-  const auto& w = parameters_.weights;
+  const auto& w = effective_weights();
   const auto& b = parameters_.biases;
   for (int l = 0; l < shape_.depth; ++l) {
     h_[l].noalias() = w[l] * (l == 0 ? x : x_[l - 1]);
@@ -124,16 +144,24 @@ void Network<Scalar>::backward(const Matrix<Scalar>& logit_gradient, Parameters<
     gradient = Parameters<Scalar>::zeros_like(parameters_);
   gradient.weights[depth].noalias() = logit_gradient * x_[depth - 1].transpose();
   gradient.biases[depth] = logit_gradient.rowwise().sum();
-  delta_.noalias() = parameters_.weights[depth].transpose() * logit_gradient;
+  const auto& w = effective_weights();
+  delta_.noalias() = w[depth].transpose() * logit_gradient;
   for (int l = depth - 1; l >= 0; --l) {
     // delta^l = g(h^l) * (W^(l+1))^T delta^(l+1): phi' for smooth phi, the STE for steps.
     scale_elements(delta_, h_[l], g_);
     gradient.weights[l].noalias() = delta_ * (l == 0 ? *input_ : x_[l - 1]).transpose();
     gradient.biases[l] = delta_.rowwise().sum();
     if (l == 0) break;
-    scratch_.noalias() = parameters_.weights[l].transpose() * delta_;
+    scratch_.noalias() = w[l].transpose() * delta_;
     delta_.swap(scratch_);
   }
+  // The straight-through estimator of the weight quantizer: dL/dW = dL/dQ(W)
+  // inside the clip range.
+  if (quantizer_)
+    for (std::size_t l = 0; l < gradient.weights.size(); ++l)
+      quantizer_->mask_gradient(parameters_.weights[l],
+                                static_cast<int>(parameters_.weights[l].cols()),
+                                gradient.weights[l]);
 }
 
 template struct Parameters<float>;

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "qmf/training/loss.hpp"
+#include "qmf/training/weight_quantizer.hpp"
 #include "simulation/normal_generator.hpp"
 
 namespace qmf::training {
@@ -65,6 +66,8 @@ struct Measurement {
   double accuracy = 0.0;
 };
 
+// With the weights of the last quantize_weights(): a stochastic net is
+// measured as one drawn net.
 template <class Scalar>
 Measurement measure(Network<Scalar>& net, const Dataset& data, long examples) {
   const long count = std::min<long>(examples, data.inputs.cols());
@@ -72,7 +75,7 @@ Measurement measure(Network<Scalar>& net, const Dataset& data, long examples) {
   for (long first = 0; first < count; first += measurement_chunk) {
     const long size = std::min(measurement_chunk, count - first);
     const Matrix<Scalar> x = data.inputs.middleCols(first, size).template cast<Scalar>();
-    const BatchLoss part = softmax_cross_entropy(net.forward(x), &data.labels[first],
+    const BatchLoss part = softmax_cross_entropy(net.forward_same_weights(x), &data.labels[first],
                                                  static_cast<Matrix<Scalar>*>(nullptr));
     total.loss += part.loss;
     total.correct += part.correct;
@@ -81,10 +84,43 @@ Measurement measure(Network<Scalar>& net, const Dataset& data, long examples) {
           static_cast<double>(total.correct) / static_cast<double>(count)};
 }
 
+// Perturbations E of every weight matrix in a random direction, |E| = radius
+// |W| (Frobenius), each draw from its own stream (seed, draw, layer).
+template <class Scalar>
+Sharpness measure_sharpness(Network<Scalar>& net, const TrainingSettings& s, const Dataset& train) {
+  net.quantize_weights();
+  auto& weights = net.effective_weights();
+  const std::vector<Matrix<Scalar>> saved = weights;
+  Sharpness result;
+  result.loss = measure(net, train, s.train_evaluation_examples).loss;
+  std::vector<double> increases;
+  for (int d = 0; d < s.sharpness_draws; ++d) {
+    for (std::size_t l = 0; l < weights.size(); ++l) {
+      Eigen::MatrixXd direction(saved[l].rows(), saved[l].cols());
+      simulation::NormalGenerator(s.seed, static_cast<std::uint64_t>(d), l,
+                                  simulation::Stream::perturbation)
+          .fill(direction.data(), direction.size());
+      const double scale =
+          s.sharpness_radius * saved[l].template cast<double>().norm() / direction.norm();
+      weights[l] = saved[l] + (scale * direction).cast<Scalar>();
+    }
+    increases.push_back(measure(net, train, s.train_evaluation_examples).loss - result.loss);
+  }
+  weights = saved;
+  const double n = static_cast<double>(increases.size());
+  result.draws = s.sharpness_draws;
+  result.mean_increase = std::accumulate(increases.begin(), increases.end(), 0.0) / n;
+  double squares = 0.0;
+  for (const double x : increases)
+    squares += (x - result.mean_increase) * (x - result.mean_increase);
+  result.standard_error = n > 1 ? std::sqrt(squares / (n - 1) / n) : 0.0;
+  return result;
+}
+
 template <class Scalar>
 TrainingResult run(const Activation& phi, const TrainingSettings& s, const Dataset& train,
                    const Dataset& test, const std::function<void(int, int)>& progress) {
-  Network<Scalar> net(s.shape, phi, s.surrogate, s.init, s.seed);
+  Network<Scalar> net(s.shape, phi, s.surrogate, s.init, s.seed, s.weights);
   Optimizer<Scalar> optimizer(s.optimizer, net.parameters());
   auto gradient = Parameters<Scalar>::zeros_like(net.parameters());
   const long batches_per_epoch = train.inputs.cols() / s.batch;
@@ -125,6 +161,7 @@ TrainingResult run(const Activation& phi, const TrainingSettings& s, const Datas
     }
     optimizer.step(net.parameters(), gradient);
     if (step == *report) {
+      net.quantize_weights();  // train and test measured on the same drawn net
       const Measurement on_train = measure(net, train, s.train_evaluation_examples);
       const Measurement on_test = measure(net, test, test.inputs.cols());
       if (!std::isfinite(on_train.loss) || !std::isfinite(on_test.loss)) {
@@ -137,6 +174,13 @@ TrainingResult run(const Activation& phi, const TrainingSettings& s, const Datas
       ++report;
     }
     if (progress && (step % progress_every == 0 || step == last)) progress(step, last);
+  }
+  if (!result.diverged && s.sharpness_draws > 0) {
+    result.sharpness = measure_sharpness(net, s, train);
+    if (!std::isfinite(result.sharpness->mean_increase)) {
+      // A perturbed net overflowed: no measurement, rather than a NaN.
+      result.sharpness.reset();
+    }
   }
   return result;
 }
@@ -151,6 +195,11 @@ void validate(const TrainingSettings& s) {
   if (s.threads < 1) throw std::invalid_argument("threads must be at least 1");
   if (s.train_evaluation_examples < 1)
     throw std::invalid_argument("train_evaluation_examples must be at least 1");
+  WeightQuantizer(s.weights, s.init.sw2);  // refuses what training cannot do
+  if (s.sharpness_draws < 0 || s.sharpness_draws > 100000)
+    throw std::invalid_argument("sharpness_draws must lie in 0..100000");
+  if (!(s.sharpness_radius > 0.0 && s.sharpness_radius <= 10.0))
+    throw std::invalid_argument("sharpness_radius must lie in (0, 10]");
   if (s.report_steps.empty() || s.report_steps.front() < 1 ||
       !std::is_sorted(s.report_steps.begin(), s.report_steps.end(), std::less_equal<>()))
     throw std::invalid_argument("report_steps must be positive and strictly increasing");

@@ -1,5 +1,6 @@
-// The fast exact correlation integrals of step activations (src/plackett_kernel.hpp)
-// and Newton's method for c*, against independent, slower evaluations.
+// The fast exact integrals of step activations (the second moment by parts, the
+// correlation integrals of src/plackett_kernel.hpp) and Newton's method for
+// c*, against independent, slower evaluations.
 #include <boost/math/quadrature/gauss.hpp>
 #include <boost/math/tools/roots.hpp>
 #include <catch2/catch.hpp>
@@ -196,5 +197,27 @@ TEST_CASE("Newton's c* is the bracketed root of the correlation map") {
     const double rounding = std::numeric_limits<double>::epsilon() / (2.0 * (1.0 - newton.c));
     CHECK(newton.chi_c ==
           Approx(correlation_map_slope(*phi, init, q, newton.c)).epsilon(1e-15 + rounding));
+  }
+}
+
+TEST_CASE("the second moment by parts matches the cell-by-cell integral") {
+  // Both routes round to a few ulp: the sum by parts adds one erfc per
+  // threshold, each good to ~1 ulp, in terms of one sign when phi^2 grows away
+  // from 0 (and falls back to the cells when its terms cancel); the cells
+  // route adds Gauss-Legendre cell integrals good to ~1e-16. Tolerance 1e-14
+  // relative. Levels with a 0 in the middle (quant:3), an asymmetric
+  // staircase, a bump (phi^2 falls away from 0: the fallback) and 255 levels,
+  // over q from 1e-12 to 1e12 (thresholds from 1e6 to 1e-6 standard
+  // deviations).
+  for (const char* spec :
+       {"quant:16", "quant:3", "quant:255", "sign", "lloyd:8", "steps:t=-1;0.2;0.5,y=-1;0;0.5;2",
+        "steps:t=-0.1;0.3,y=0;1;0", "steps:t=0;1e-3,y=-3;0.25;4"}) {
+    const auto phi = make_activation(spec);
+    const auto& step = as_step(*phi);
+    for (double log_q = -12.0; log_q <= 12.0; log_q += 0.25) {
+      const double q = std::pow(10.0, log_q);
+      INFO(spec << " at q = " << q);
+      CHECK(step.second_moment(q) == Approx(step.second_moment_by_cells(q)).epsilon(1e-14));
+    }
   }
 }

@@ -2,8 +2,10 @@
 // float32, SGD, at widths 256 and 1024 and depths 20 and 100; the share of
 // that time spent in the matrix products (the same products timed alone: the
 // GEMM limit); and PyTorch on the CPU running the same net in the same run
-// (bench_train_torch.py; "skipped" without python3-torch).
-// Usage: bench_train TORCH_SCRIPT [THREADS]
+// (bench_train_torch.py; "skipped" without python3-torch). Then quantization-
+// aware training (issue 10: at most 20 % slower than float training) against
+// the float net in the same run.
+// Usage: bench_train TORCH_SCRIPT [THREADS] [qat]   (qat: the second table only)
 #include <omp.h>
 
 #include <Eigen/Core>
@@ -16,6 +18,7 @@
 #include "bench/cpu_time.hpp"
 #include "qmf/training/loss.hpp"
 #include "qmf/training/optimizer.hpp"
+#include "qmf/weights/weight_spec.hpp"
 #include "simulation/normal_generator.hpp"
 
 using namespace qmf;
@@ -33,9 +36,10 @@ Mat random_matrix(Eigen::Index rows, Eigen::Index cols, std::uint64_t stream) {
 }
 
 // CPU seconds of `steps` training steps.
-double training_seconds(int width, int depth, int steps) {
+double training_seconds(int width, int depth, int steps, const std::string& weights = "gaussian") {
   const auto phi = make_activation("quant:8");
-  Network<float> net({784, width, depth, 10}, *phi, {1.0, 1.0}, {1.2, 0.0}, 1);
+  Network<float> net({784, width, depth, 10}, *phi, {1.0, 1.0}, {1.2, 0.0}, 1,
+                     parse_weight_spec(weights));
   Optimizer<float> optimizer({}, net.parameters());
   auto gradient = Parameters<float>::zeros_like(net.parameters());
   const Mat x = random_matrix(784, batch, 1);
@@ -102,6 +106,32 @@ std::string torch_samples_per_second(const std::string& script, int width, int d
 
 }  // namespace
 
+// Steps for about 1 CPU second per timing at ~10 GFLOP/s.
+int steps_for(int width, int depth) {
+  const double flops_per_step = 6.0 * batch * width * (784.0 + depth * width);
+  return std::max(2, static_cast<int>(1e10 / flops_per_step));
+}
+
+void quantized_weights_table() {
+  const char* specs[] = {"bits:4", "bits:4,rounding=stochastic", "binary"};
+  std::printf(
+      "\nquantization-aware training against the float net (samples per CPU second; "
+      "ratio = float time / QAT time, >= 0.83 is within 20 %%)\n");
+  std::printf("width depth    float  bits:4 (ratio)  bits:4,stochastic (ratio)  binary (ratio)\n");
+  for (const int width : {256, 1024})
+    for (const int depth : {20, 100}) {
+      const int steps = steps_for(width, depth);
+      const double float_seconds = training_seconds(width, depth, steps);
+      std::printf("%5d %5d %8.0f", width, depth, steps * batch / float_seconds);
+      for (const char* spec : specs) {
+        const double seconds = training_seconds(width, depth, steps, spec);
+        std::printf("  %8.0f (%.2f)", steps * batch / seconds, float_seconds / seconds);
+      }
+      std::printf("\n");
+      std::fflush(stdout);
+    }
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr, "usage: bench_train TORCH_SCRIPT [THREADS]\n");
@@ -111,12 +141,14 @@ int main(int argc, char** argv) {
   omp_set_num_threads(threads);
   Eigen::setNbThreads(threads);
   std::printf("quant:8, batch 32, float32, SGD; %d thread(s); samples per CPU second\n", threads);
+  if (argc > 3 && std::string(argv[3]) == "qat") {
+    quantized_weights_table();
+    return 0;
+  }
   std::printf("width depth      qmf  products-only  share-in-products  pytorch\n");
   for (const int width : {256, 1024})
     for (const int depth : {20, 100}) {
-      // About 1 CPU second per timing at ~10 GFLOP/s.
-      const double flops_per_step = 6.0 * batch * width * (784.0 + depth * width);
-      const int steps = std::max(2, static_cast<int>(1e10 / flops_per_step));
+      const int steps = steps_for(width, depth);
       const double train = training_seconds(width, depth, steps);
       const double products = product_seconds(width, depth, steps);
       std::printf("%5d %5d %8.0f %14.0f %18.2f  %s\n", width, depth, steps * batch / train,
@@ -124,5 +156,6 @@ int main(int argc, char** argv) {
                   torch_samples_per_second(argv[1], width, depth, steps, threads).c_str());
       std::fflush(stdout);
     }
+  quantized_weights_table();
   return 0;
 }

@@ -13,6 +13,8 @@
 #               or None), `m` (the parsed metadata file PREFIX.json of --out, or None) and
 #               `stdout` (the output as text), evaluated in the case's directory (so it may
 #               read PREFIX.csv); e.g. j["chi_1_infinite"] is True, or m["seconds"] >= 0.
+#               With EXIT_STATUS 3 a JSON_CHECK declares a failure that still reports its
+#               measurement (a diverged training): its output is checked as a success's.
 #
 # Beyond the status and the text, every case is checked against the common rules:
 # - a failed command explains itself in exactly one line on stderr, a successful one
@@ -20,6 +22,8 @@
 # - with --json and status 0, stdout is one JSON object carrying "version" and a key
 #   for every --option given (dashes as underscores; --json, --out, --threads exempt),
 #   and so is the metadata file PREFIX.json of --out;
+# - with --json and a failure, stdout is one JSON object carrying "version", "error",
+#   "kind" and "exit" equal to the exit status (JSON_CHECK, if given, applies to it);
 # - JSON and CSV output never contain NaN (nor JSON's non-standard NaN/Infinity);
 # - with --out PREFIX, a success leaves PREFIX.csv and PREFIX.json and no temporaries,
 #   a failure leaves no file at all.
@@ -105,6 +109,9 @@ run_case() {
   fi
   local dir
   dir=$(mktemp -d "$work/case.XXXXXX")
+  # A numerical failure with a report (exit 3 and a JSON_CHECK): output as for a success.
+  local report=0
+  [[ $expected_status -eq 3 && -n $json_check ]] && report=1
 
   local status
   (cd "$dir" && exec timeout "$case_timeout" "$qmf" "${args[@]}") \
@@ -144,7 +151,7 @@ run_case() {
 
   local -a out_json_files=()
   if [[ -n $out_prefix ]]; then
-    if [[ $status -ne 0 ]]; then
+    if [[ $status -ne 0 && ! ($status -eq 3 && $report -eq 1) ]]; then
       local leftovers
       leftovers=$(cd "$dir" && find . -mindepth 1 | sed 's|^\./||' | sort | tr '\n' ' ')
       [[ -z $leftovers ]] || problems+=("failed but left files: $leftovers")
@@ -165,10 +172,15 @@ run_case() {
   fi
 
   local stdout_is_json=0
-  if [[ $wants_json -eq 1 && $status -eq 0 ]]; then
+  if [[ $wants_json -eq 1 && ($status -eq 0 || ($status -eq 3 && $report -eq 1)) ]]; then
     stdout_is_json=1
     contains_nan "$work/stdout" && problems+=("stdout contains NaN")
-  elif [[ -n $json_check && $status -ne 0 ]]; then
+  elif [[ $wants_json -eq 1 ]]; then
+    # The failure as one JSON object: the keys it must carry replace the options'.
+    stdout_is_json=1
+    echoed_keys=(error kind exit)
+    json_check="j[\"exit\"] == $status${json_check:+ and ($json_check)}"
+  elif [[ -n $json_check && $status -ne 0 && ! ($status -eq 3 && $report -eq 1) ]]; then
     problems+=("JSON check given but the command failed")
     json_check=""
   fi

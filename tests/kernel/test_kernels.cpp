@@ -10,6 +10,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "kernel/grid_moments.hpp"
+#include "kernel/pointwise_kernels.hpp"
 #include "qmf/kernel/kernels.hpp"
 #include "qmf/kernel/mercer_spectrum.hpp"
 #include "qmf/numerics/gaussian.hpp"
@@ -226,4 +228,51 @@ TEST_CASE("the decay fits recover an exponential and a power law") {
   const auto p = qmf::fit_decay(power, zero);
   CHECK(p.power.slope == Approx(-2.5).epsilon(1e-12));
   CHECK(p.degrees == 50);
+}
+
+TEST_CASE("Chebyshev deficits on many angles agree with the orthant sums angle by angle") {
+  // Step activations at small and large q (thresholds far apart and close
+  // together in units of sqrt(q)), 1000 angles on [0, pi]: the interpolant's
+  // tail is cut at 1e-15 of its size, so 1e-13 of E[phi^2] is the bound.
+  std::vector<double> angles(1000);
+  for (std::size_t i = 0; i < angles.size(); ++i) angles[i] = pi * i / (angles.size() - 1);
+  for (const char* act : {"sign", "quant:4", "quant:16", "lloyd:16", "steps:t=-0.3;0.5,y=0;1;3"}) {
+    const auto phi = qmf::make_activation(act);
+    for (const double q : {0.01, 0.3, 1.0, 7.0, 100.0}) {
+      int points = 64;
+      const auto fast = qmf::detail::cross_moment_deficits(*phi, q, angles, points);
+      const auto slow = qmf::detail::cross_moment_deficits_pointwise(*phi, q, angles);
+      double worst = 0.0;
+      for (std::size_t i = 0; i < angles.size(); ++i)
+        worst = std::max(worst, std::fabs(fast[i] - slow[i]));
+      INFO(act << " q=" << q);
+      // The orthant sums are accurate to ~1e-16 of the largest level squared.
+      CHECK(worst <= 1e-13 * phi->bound() * phi->bound());
+    }
+  }
+}
+
+TEST_CASE("the layer-by-layer grid route agrees with one cosine at a time through the layers") {
+  // 64 cosines take the Chebyshev route for step activations; tanh's
+  // quadratures are slow, so it gets 5 cosines (its grid route is pointwise).
+  for (const char* act : {"sign", "quant:16", "relu", "tanh"}) {
+    const auto phi = qmf::make_activation(act);
+    const auto t = qmf::cosine_grid(phi->is_step() ? 64 : 5);
+    const qmf::Initialization init{std::string(act) == "relu" ? 1.9 : 1.3, 0.07};
+    for (const bool ste : {false, true}) {
+      if (ste && !phi->is_step()) continue;
+      const auto derivative =
+          ste ? qmf::DerivativeKernel(*phi, {0.8, 1.0}) : qmf::DerivativeKernel(*phi);
+      for (const int depth : {1, 2, phi->is_step() ? 25 : 3}) {
+        const auto grid = qmf::kernel_on_grid(*phi, init, 0.9, t, depth, derivative);
+        const auto one = qmf::testing::pointwise_kernel(*phi, init, 0.9, 1.0, depth, derivative);
+        for (std::size_t i = 0; i < t.size(); ++i) {
+          const auto ref = qmf::testing::pointwise_kernel(*phi, init, 0.9, t[i], depth, derivative);
+          INFO(act << (ste ? " ste" : "") << " depth " << depth << " t=" << t[i]);
+          CHECK(grid[i].nngp == Approx(ref.nngp).margin(1e-11 * one.nngp));
+          CHECK(grid[i].ntk == Approx(ref.ntk).margin(1e-11 * one.ntk));
+        }
+      }
+    }
+  }
 }

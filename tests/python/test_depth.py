@@ -27,3 +27,16 @@ def test_lmax_columns_are_arrays_of_the_levels():
     assert list(ours["N"]) == [16, 32] and ours["L_max"].shape == (2,)
     assert np.all(ours["L_max"] == 6.0 * ours["xi_max"])
     assert not np.ma.is_masked(ours["dtilde_opt"])
+
+
+def test_lmax_biased_equals_cli():
+    # `qmf lmax --sb2`: the fixed quantizer's rows and the joint supremum per N.
+    cli = json_of("lmax", "--levels", "3,16", "--sb2", 0.1, "--k", 5)
+    ours = qmf.lmax_biased("3,16", 0.1, k=5, threads=2)
+    for r, row in enumerate(cli["fixed_quantizer"]):
+        for key, value in row.items():
+            assert math.isclose(ours[key][r], value, rel_tol=1e-13), key
+    for r, row in enumerate(cli["joint"]["rows"]):
+        for key in ("chi_sup", "L_sup"):
+            assert math.isclose(ours[key][r], row[key], rel_tol=1e-13), key
+    assert np.all(ours["chi_c"] < ours["chi_sup"])

@@ -89,3 +89,30 @@ def test_kernel_state_unequal_norms_reaches_the_equal_norm_fixed_point():
     assert math.isclose(last.q1, cli["q_star"], rel_tol=1e-9)
     assert math.isclose(last.q2, cli["q_star"], rel_tol=1e-9)
     assert np.isfinite(last.ntk12) and last.ntk12 > 0
+
+
+@pytest.mark.parametrize("act,sb2", [("quant:16", 0.0), ("quant:8", 0.1), ("tanh", 0.05)])
+def test_maps_at_crit_and_star_equals_cli(act, sb2):
+    # sw2 = "crit" and q0 = "star" as `qmf maps --sw2 crit --q0 star` resolves them.
+    cli = json_of("maps", "--act", act, "--sw2", "crit", "--sb2", sb2, "--q0", "star")
+    ours = qmf.maps(act, "crit", sb2, q0="star")
+    assert ours["sw2_choice"] == "critical" and ours["q0_choice"] == "fixed_point"
+    assert close(ours, {k: v for k, v in cli.items() if k not in HEADER + NOT_IN_PACKAGE})
+
+
+def test_critical_names_chi_max_only_at_zero_bias():
+    assert "chi_max" in qmf.critical("quant:16") and "chi_c" not in qmf.critical("quant:16")
+    biased = qmf.critical("quant:16", sb2=0.1, k=3)
+    assert "chi_max" not in biased and biased["L_max"] == 3 * biased["xi_c"]
+    assert qmf.critical("tanh")["L_max"] == math.inf
+    with pytest.raises(ValueError):
+        qmf.maps("quant:4", "critical")
+
+
+@pytest.mark.parametrize("act", ["gelu", "silu", "sigmoid", "softplus", "leaky_relu,a=0.2",
+                                 "elu", "selu", "quant:3bit", "steps:t=-0.5:0.5,y=-1:0:1"])
+def test_new_specs_equal_cli(act):
+    # The smooth activations and spec forms of issue 13, through the package as through the CLI.
+    cli = json_of("maps", "--act", act, "--sw2", 1.5, "--sb2", 0.05)
+    ours = qmf.maps(act, 1.5, 0.05)
+    assert close(ours, {k: v for k, v in cli.items() if k not in HEADER + NOT_IN_PACKAGE})

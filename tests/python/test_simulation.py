@@ -37,3 +37,30 @@ def test_simulate_several_pairs_and_theory():
                         seed=3, threads=2, backward=False)
     assert ours["c_sim"].shape == (4, 3) and "grad_sim" not in ours
     assert np.all(np.abs(ours["c_sim"] - ours["c_mf"]) <= 5 * ours["c_se"] + 2.0 / 64)
+
+
+def test_simulate_at_crit_and_star_equals_cli():
+    # --sw2 crit --q0 star: the numbers used are reported and agree with the CLI.
+    cli = json_of("simulate", "--act", "quant:16", "--sw2", "crit", "--q0", "star", "--width", 16,
+                  "--depth", 2, "--nets", 2, "--threads", 1)
+    ours = qmf.simulate("quant:16", "crit", 0.0, width=16, depth=2, q0="star", nets=2, threads=1)
+    for key in ("sw2", "q0"):
+        assert math.isclose(ours[key], cli[key], rel_tol=1e-13), key
+    assert ours["sw2_choice"] == cli["sw2_choice"] == "critical"
+    assert ours["q0_choice"] == cli["q0_choice"] == "fixed_point"
+    for value, layer in zip(ours["q_mf"], cli["layers"]):
+        assert math.isclose(value, layer["q_mf"], rel_tol=1e-13)
+
+
+def test_simulate_with_a_one_sided_ste_window_equals_cli():
+    args = ["simulate", "--act", "steps:t=0.25:0.75,y=0:0.5:1", "--sw2", 2, "--sb2", 0.05,
+            "--width", 16, "--depth", 3, "--nets", 2, "--ste-window", "0:1", "--threads", 1]
+    cli = json_of(*args)
+    ours = qmf.simulate("steps:t=0.25:0.75,y=0:0.5:1", 2.0, 0.05, width=16, depth=3, nets=2,
+                        threads=1, ste_window=(0, 1))
+    assert ours["ste_window"] == (0.0, 1.0) and cli["ste_window"] == [0, 1]
+    assert math.isclose(ours["ste_slope"], cli["ste_slope"], rel_tol=1e-13)
+    for value, layer in zip(ours["grad_mf"], cli["layers"]):
+        assert math.isclose(value, layer["grad_mf"], rel_tol=1e-13)
+    with pytest.raises(ValueError):
+        qmf.simulate("quant:4", 1.0, 0.0, width=8, depth=2, nets=2, ste_window=(1, 0))

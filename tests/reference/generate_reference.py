@@ -5,17 +5,23 @@ Written from docs/theory.md (sections 1.2-1.5, 2, 3) and docs/cli.md (specs),
 not from qmf's C++ code. Usage:
 
     python3 tests/reference/generate_reference.py > tests/reference/reference_values.csv
+    python3 tests/reference/generate_reference.py --group NAME --spec SPEC --no-header >> ...
 
 Prints CSV rows `spec,sw2,sb2,quantity,value` (spec quoted; value with 25
 significant digits) and a timing line per case on stderr. Works at 30 digits.
 """
+import argparse
 import sys
 import time
 
 import mpmath as mp
 from mpmath import mpf
 
-from reference_activations import ClosedForm, check_conditional, literal, make
+from correlation_deficit import check_deficit_forms, correlation_deficit_root
+from held_out_cases import ISSUE_STEP_CASES, NEAR_LINE_CASES, RANDOM_STEP_CASES
+from length_map import EPS, length_fixed_point, newton
+from reference_activations import literal, make
+from smooth_activations import ClosedForm, check_conditional
 
 mp.mp.dps = 30
 DIGITS = 25
@@ -46,40 +52,6 @@ FIXED_POINT_CASES = [
 CRITICAL_QUANTIZERS = [3, 4, 8, 16]
 # Order-chaos lines chi_1 = 1 (theory.md 1.5).
 LINES = [("tanh", "0.05"), ("erf", "0.05"), ("hardtanh", "0.05")]
-
-EPS = mpf(10) ** (-mp.mp.dps + 4)
-
-
-def newton(f, df, x, scale):
-    """Polishes a root x of f to ~EPS * scale."""
-    for _ in range(20):
-        step = f(x) / df(x)
-        x -= step
-        if abs(step) <= EPS * scale:
-            return x
-    raise RuntimeError("Newton did not converge")
-
-
-def length_fixed_point(phi, sw2, sb2, q0=1):
-    """The fixed point the length map reaches from q0: iterate at 18 digits
-    until the steps are 1e-11 q, then Newton at full precision. Newton from
-    there cannot jump to another fixed point: it moves by ~1e-10 q."""
-    length = lambda q: sw2 * phi.second_moment(q) + sb2
-    with mp.workdps(18):
-        q = mpf(q0)
-        for _ in range(100000):
-            q_next = length(q)
-            done = abs(q_next - q) <= mpf(10) ** -11 * q_next
-            q = q_next
-            if done:
-                break
-        else:
-            raise RuntimeError("length map did not converge")
-    start = q
-    q = newton(lambda x: length(x) - x, lambda x: sw2 * phi.second_moment_slope(x) - 1, q, q)
-    assert abs(q - start) <= mpf(10) ** -8 * q
-    return q, sw2 * phi.second_moment_slope(q)
-
 
 def correlation_fixed_point(phi, sw2, sb2, q):
     """c* = 1 when chi_1 <= 1, else the root of C(c) = c in [0, 1) (theory.md 1.4)."""
@@ -142,6 +114,26 @@ def fixed_point_rows(spec, sw2_text, sb2_text):
     return [(spec, sw2_text, sb2_text, key, value) for key, value in values.items()]
 
 
+def held_out_rows(spec, sw2_text, sb2_text):
+    """Like fixed_point_rows, with c* solved for 1 - c* (correlation_deficit.py),
+    and one more quantity: the angle theta* = acos(c*) = 2 asin(sqrt((1 - c*)/2)),
+    which keeps the relative precision of 1 - c* where c* rounds to 1."""
+    phi = make(spec)
+    sw2, sb2 = literal(sw2_text), literal(sb2_text)
+    q, chi_q = length_fixed_point(phi, sw2, sb2)
+    chi_1 = sw2 * phi.derivative_second_moment(q)
+    check_slopes(phi, q, mpf(1))
+    if chi_1 <= 1:
+        delta, chi_c = mpf(0), chi_1
+    else:
+        check_deficit_forms(phi, q, mpf("0.001"))
+        delta, chi_c = correlation_deficit_root(phi, sw2, q)
+    values = {"q_star": q, "chi_q": chi_q, "xi_q": depth_scale(chi_q), "c_star": 1 - delta,
+              "chi_c": chi_c, "xi_c": depth_scale(chi_c), "chi_1": chi_1,
+              "angle": 2 * mp.asin(mp.sqrt(delta / 2))}
+    return [(spec, sw2_text, sb2_text, key, value) for key, value in values.items()]
+
+
 def uniform_chi(n, dtilde):
     """chi(D~) = S^2 / V with V = Var count(z), from the cell probabilities (theory.md 3.1)."""
     t = [dtilde * (k - mpf(n) / 2) for k in range(1, n)]
@@ -195,19 +187,38 @@ def line_rows(spec, sb2_text):
     return [(spec, "", sb2_text, "line_sw2", sw2), (spec, "", sb2_text, "line_q_star", q)]
 
 
+def jobs():
+    """(group, label, function, arguments) of every case, in the CSV's order."""
+    return ([("fixed", case[0], fixed_point_rows, case) for case in FIXED_POINT_CASES]
+            + [("critical", "quant:%d" % n, critical_quantizer_rows, (n,)) for n in CRITICAL_QUANTIZERS]
+            + [("lines", line[0], line_rows, line) for line in LINES]
+            + [("random_steps", case[0], held_out_rows, case) for case in RANDOM_STEP_CASES]
+            + [("issue_steps", case[0], held_out_rows, case) for case in ISSUE_STEP_CASES]
+            + [("near_lines", case[0], held_out_rows, case) for case in NEAR_LINE_CASES])
+
+
 def main():
-    print("spec,sw2,sb2,quantity,value")
-    jobs = ([(fixed_point_rows, case) for case in FIXED_POINT_CASES]
-            + [(critical_quantizer_rows, (n,)) for n in CRITICAL_QUANTIZERS]
-            + [(line_rows, line) for line in LINES])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--group", action="append", help="only this group of cases (repeatable): "
+                        + ", ".join(sorted({job[0] for job in jobs()})))
+    parser.add_argument("--spec", action="append", help="only cases of this activation spec (repeatable)")
+    parser.add_argument("--sw2", action="append", help="only fixed-point cases at this sw2 text (repeatable)")
+    parser.add_argument("--no-header", action="store_true", help="omit the CSV header, to append rows")
+    args = parser.parse_args()
+    selected = [job for job in jobs() if (not args.group or job[0] in args.group)
+                and (not args.spec or job[1] in args.spec) and (not args.sw2 or job[3][1] in args.sw2)]
+    if not selected:
+        parser.error("no case matches the selection")
+    if not args.no_header:
+        print("spec,sw2,sb2,quantity,value")
     begin = time.time()
     check_conditional()
-    for job, args in jobs:
+    for _, _, job, job_args in selected:
         started = time.time()
-        for spec, sw2, sb2, key, value in job(*args):
+        for spec, sw2, sb2, key, value in job(*job_args):
             text = "inf" if mp.isinf(value) else mp.nstr(value, DIGITS, min_fixed=-5, max_fixed=6)
             print('"%s",%s,%s,%s,%s' % (spec, sw2, sb2, key, text), flush=True)
-        print("%-40s %6.1f s" % (" ".join(map(str, args)), time.time() - started), file=sys.stderr)
+        print("%-40s %6.1f s" % (" ".join(map(str, job_args)), time.time() - started), file=sys.stderr)
     print("total %.0f s" % (time.time() - begin), file=sys.stderr)
 
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "qmf/activations/activation.hpp"
+#include "qmf/activations/step_activation.hpp"
 
 namespace qmf::testing {
 
@@ -130,6 +131,17 @@ inline double monte_carlo_tolerance(const Estimate& e) { return 5.0 * e.standard
 inline Approx approx_abs(double expected, double tolerance) {
   return Approx(expected).epsilon(0.0).margin(tolerance);
 }
+
+/// phi as the step activation a test knows it to be (fails the test otherwise).
+inline const StepActivation& as_step(const Activation& phi) {
+  const auto* step = dynamic_cast<const StepActivation*>(&phi);
+  REQUIRE(step != nullptr);
+  return *step;
+}
+
+/// The scale of phi's kernel at variance q: E[phi^2] (never zero for the
+/// tested specs), the natural unit for absolute tolerances.
+inline double kernel_scale(const Activation& phi, double q) { return phi.second_moment(q); }
 
 /// (f(x + h) - f(x - h)) / (2h) = f'(x) + h^2 f'''(xi) / 6 + rounding, where the
 /// rounding part is at most (absolute error of f) / h.

@@ -4,10 +4,12 @@
 // initialisation must follow the mean-field length map.
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <iomanip>
 
 #include "qmf/kernel/critical.hpp"
 #include "qmf/kernel/maps.hpp"
 #include "qmf/training/trainer.hpp"
+#include "qmf/weights/weight_spec.hpp"
 #include "simulation/normal_generator.hpp"
 
 using namespace qmf;
@@ -107,4 +109,66 @@ TEST_CASE("pre-activations at initialisation follow the length map") {
                   << predicted[l].q);
     CHECK(std::abs(mean - predicted[l].q) < 4 * se + 0.005 * predicted[l].q);
   }
+}
+
+TEST_CASE("a net with 24-bit weights trains like a float net, a 4-bit one does not") {
+  // bits:24,clip=40 (the finest grid the specs allow: bits:32 is outside
+  // 2..24) rounds each weight by at most 40 sigma / (2^23 - 1) / 2 = 2.4e-6
+  // sigma and clips none, so the losses must agree to ~1e-5 of their value
+  // (measured: see the INFO); 4-bit weights change them by 0.1-2 %.
+  const auto phi = make_activation("tanh");
+  const Dataset train_set = gaussian_classes(1000, 5);
+  const Dataset test_set = gaussian_classes(300, 6);
+  TrainingSettings s;
+  s.shape = {20, 64, 3, 10};
+  s.init = {1.5, 0.05};
+  s.train_evaluation_examples = 1000;
+  s.report_steps = {1, 100, 200};
+  s.precision = Precision::float64;
+  s.optimizer.learning_rate = 0.01;
+  const TrainingResult float_net = train(*phi, s, train_set, test_set);
+  s.weights = parse_weight_spec("bits:24,clip=40");
+  const TrainingResult fine = train(*phi, s, train_set, test_set);
+  s.weights = parse_weight_spec("bits:4");
+  const TrainingResult coarse = train(*phi, s, train_set, test_set);
+  REQUIRE(float_net.checkpoints.size() == 3);
+  REQUIRE(fine.checkpoints.size() == 3);
+  REQUIRE(coarse.checkpoints.size() == 3);
+  for (std::size_t i = 0; i < 3; ++i) {
+    const auto& a = float_net.checkpoints[i];
+    const auto& b = fine.checkpoints[i];
+    INFO(std::setprecision(10) << "step " << a.step << ": float " << a.train_loss << " bits:24 "
+                               << b.train_loss << " bits:4 " << coarse.checkpoints[i].train_loss);
+    CHECK(std::abs(a.train_loss - b.train_loss) < 1e-5 * a.train_loss);
+    CHECK(std::abs(a.test_loss - b.test_loss) < 1e-5 * a.test_loss);
+    CHECK(std::abs(a.train_loss - coarse.checkpoints[i].train_loss) > 5e-4 * a.train_loss);
+  }
+}
+
+TEST_CASE("sharpness grows with the perturbation and leaves the net unchanged") {
+  const auto phi = make_activation("quant:8");
+  const Dataset train_set = gaussian_classes(500, 7);
+  const Dataset test_set = gaussian_classes(200, 8);
+  TrainingSettings s = small_net(*phi);
+  s.report_steps = {50};
+  s.weights = parse_weight_spec("bits:3,rounding=stochastic");
+  const TrainingResult plain = train(*phi, s, train_set, test_set);
+  s.sharpness_draws = 8;
+  std::vector<Sharpness> measured;
+  for (const double radius : {0.02, 0.5}) {
+    s.sharpness_radius = radius;
+    const TrainingResult r = train(*phi, s, train_set, test_set);
+    REQUIRE(r.sharpness.has_value());
+    CHECK(r.sharpness->draws == 8);
+    CHECK(r.sharpness->standard_error > 0.0);
+    // Measured after the last checkpoint, on a copy it restores.
+    CHECK(r.checkpoints.back().test_loss == plain.checkpoints.back().test_loss);
+    measured.push_back(*r.sharpness);
+  }
+  // A perturbation of half the weights' norm destroys much of what was
+  // learnt; one of 2 % barely moves the loss.
+  INFO("increase " << measured[0].mean_increase << " +- " << measured[0].standard_error << ", "
+                   << measured[1].mean_increase << " +- " << measured[1].standard_error);
+  CHECK(measured[1].mean_increase > 10 * std::abs(measured[0].mean_increase));
+  CHECK(measured[1].mean_increase > 5 * measured[1].standard_error);
 }

@@ -1,5 +1,6 @@
 #include "cli/output.hpp"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -20,7 +21,25 @@ namespace qmf::cli {
 
 namespace {
 const std::string infinite_suffix = "_infinite";
-}
+
+// Blocks the stop signals for its lifetime; pending ones are delivered when it
+// ends (with their default action: the process stops then).
+class SignalsHeld {
+ public:
+  SignalsHeld() {
+    sigset_t stop;
+    sigemptyset(&stop);
+    for (const int signal : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&stop, signal);
+    pthread_sigmask(SIG_BLOCK, &stop, &previous_);
+  }
+  ~SignalsHeld() { pthread_sigmask(SIG_SETMASK, &previous_, nullptr); }
+  SignalsHeld(const SignalsHeld&) = delete;
+  SignalsHeld& operator=(const SignalsHeld&) = delete;
+
+ private:
+  sigset_t previous_{};
+};
+}  // namespace
 
 Json number(double x, const std::string& what) {
   if (std::isnan(x)) throw numerical_error("no numerical value for " + what + " (NaN)");
@@ -59,6 +78,13 @@ std::string format_number(double x) {
   return std::string(buffer, end);
 }
 
+std::string readable_number(double x) {
+  if (std::isnan(x) || std::isinf(x)) return format_number(x);
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.6g", x);
+  return buffer;
+}
+
 void write_files(const std::string& prefix,
                  const std::vector<std::pair<std::string, std::string>>& files) {
   // The process id keeps two runs writing the same prefix from sharing a temporary.
@@ -81,7 +107,11 @@ void write_files(const std::string& prefix,
     if (!out) fail(suffix);
   }
   // Only now, with every file complete, do they replace earlier output; should a
-  // rename still fail, the ones already renamed are removed again.
+  // rename still fail, the ones already renamed are removed again. The signals a
+  // user or a batch system sends to stop a run (Ctrl-C, SIGTERM, a closed
+  // terminal) are held back during the renames, so such a stop never leaves a
+  // mix of old and new files; only SIGKILL in these microseconds can.
+  const SignalsHeld held;
   for (; renamed < files.size(); ++renamed)
     if (std::rename(temporaries[renamed].c_str(), (prefix + files[renamed].first).c_str()) != 0)
       fail(files[renamed].first);
@@ -101,7 +131,7 @@ std::string key_value_table(const Json& object) {
     if (value.is_array() || value.is_object() || is_infinity_flag(key)) continue;
     out << key << std::string(width + 2 - key.size(), ' ');
     if (value.is_number_float() || (value.is_null() && object.contains(key + infinite_suffix)))
-      out << format_number(get_number(object, key));
+      out << readable_number(get_number(object, key));
     else if (value.is_string())
       out << value.get<std::string>();
     else

@@ -8,7 +8,17 @@
 #include <utility>
 #include <vector>
 
+#include "qmf/errors.hpp"
+
 namespace qmf::cli {
+
+/// A numerical failure after the command has printed its report (a diverged
+/// training run): exit 3 with one line on stderr, but no second JSON object
+/// on stdout after the report.
+class reported_numerical_error : public numerical_error {
+ public:
+  using numerical_error::numerical_error;
+};
 
 using Json = nlohmann::ordered_json;
 
@@ -33,6 +43,10 @@ Json header(const std::string& command);
 /// The shortest text that round-trips (as JSON prints numbers), "inf" for
 /// +inf (docs/output_format.md), empty for NaN (CSV cells): for tables and CSV.
 std::string format_number(double x);
+
+/// Six significant digits ("%.6g"), "inf" for +inf, empty for NaN: for the
+/// human-readable tables; JSON and CSV keep format_number's full precision.
+std::string readable_number(double x);
 
 /// Writes PREFIX + suffix for every (suffix, content) pair, each first to a
 /// temporary file, then renames them all: no half-written output survives a failure,

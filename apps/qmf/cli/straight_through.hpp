@@ -4,15 +4,19 @@
 #pragma once
 
 #include <optional>
+#include <string>
 
 #include "qmf/activations/backward_derivative.hpp"
 
 namespace qmf::cli {
 
 /// The STE for phi (a default StraightThrough for smooth phi, which use phi').
-/// Throws std::invalid_argument naming the option for a smooth phi given
-/// either option, or a clip that is not a positive finite number.
+/// `window` is --ste-window's "lo:hi" (ends may be inf or -inf), which replaces
+/// the box [-clip, clip]. Throws std::invalid_argument naming the option for a
+/// smooth phi given any option, a clip that is not a positive finite number,
+/// a malformed window, or both --ste-clip and --ste-window.
 StraightThrough straight_through_for(const Activation& phi, const Initialization& init, double q0,
-                                     std::optional<double> slope, std::optional<double> clip);
+                                     std::optional<double> slope, std::optional<double> clip,
+                                     const std::optional<std::string>& window = std::nullopt);
 
 }  // namespace qmf::cli

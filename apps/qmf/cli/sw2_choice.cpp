@@ -1,24 +1,37 @@
 #include "cli/sw2_choice.hpp"
 
 #include <cmath>
+#include <cstdlib>
 #include <stdexcept>
 
+#include "cli/output.hpp"
+#include "cli/shared_options.hpp"
 #include "qmf/kernel/critical.hpp"
+#include "qmf/kernel/fixed_points.hpp"
 
 namespace qmf::cli {
 
-double parse_sw2(const std::string& text) {
-  std::size_t used = 0;
-  double value = 0.0;
-  try {
-    value = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != text.size() || !std::isfinite(value) || !(value > 0.0))
-    throw std::invalid_argument("--sw2: '" + text + "' is neither a positive number nor '" +
-                                critical_sw2_word + "'");
+namespace {
+
+// `text` as a positive finite decimal number; throws std::invalid_argument
+// naming `option` and the word it also accepts otherwise.
+double positive_number(const std::string& text, const std::string& option,
+                       const std::string& word) {
+  const std::string alternative = " (give a positive number or '" + word + "')";
+  if (const std::string problem = decimal_number_problem(text); !problem.empty())
+    throw std::invalid_argument(option + ": " + problem + alternative);
+  const double value = std::strtod(text.c_str(), nullptr);
+  // The library's wording (maps.hpp validate), which the Python package repeats.
+  if (!(std::isfinite(value) && value > 0.0))
+    throw std::invalid_argument(option + " must be a positive finite number (got " +
+                                (std::isnan(value) ? text : format_number(value)) + ")");
   return value;
+}
+
+}  // namespace
+
+double parse_sw2(const std::string& text) {
+  return positive_number(text, "--sw2", critical_sw2_word);
 }
 
 std::optional<double> parse_sw2_choice(const std::string& text) {
@@ -29,6 +42,16 @@ std::optional<double> parse_sw2_choice(const std::string& text) {
 double critical_sw2(const Activation& phi, double sb2) {
   return phi.is_step() ? maximise_correlation_depth(phi, sb2).sw2
                        : order_chaos_transition(phi, sb2).sw2;
+}
+
+double resolve_sw2(const std::string& text, const Activation& phi, double sb2) {
+  const auto given = parse_sw2_choice(text);
+  return given ? *given : critical_sw2(phi, sb2);
+}
+
+double resolve_q0(const std::string& text, const Activation& phi, const Initialization& init) {
+  if (text != fixed_point_q0_word) return positive_number(text, "--q0", fixed_point_q0_word);
+  return stable_length_fixed_point(phi, init, 1.0).q;
 }
 
 }  // namespace qmf::cli

@@ -1,11 +1,13 @@
-// --sw2 as a number or "crit" (the activation's critical sigma_w^2), shared by
-// the subcommands that accept either.
+// --sw2 as a number or "crit" (the activation's critical sigma_w^2), and --q0
+// as a number or "star" (the length map's fixed point), shared by the
+// subcommands that accept either.
 #pragma once
 
 #include <optional>
 #include <string>
 
 #include "qmf/activations/activation.hpp"
+#include "qmf/kernel/maps.hpp"
 
 namespace qmf::cli {
 
@@ -22,5 +24,17 @@ std::optional<double> parse_sw2_choice(const std::string& text);
 /// The critical sigma_w^2 at sb2: the one maximising xi_c for a step
 /// activation, the order-chaos transition chi_1 = 1 for a smooth one.
 double critical_sw2(const Activation& phi, double sb2);
+
+/// sigma_w^2 from --sw2: the number given, or critical_sw2(phi, sb2) for "crit".
+double resolve_sw2(const std::string& text, const Activation& phi, double sb2);
+
+/// The word that asks for the fixed point q* as the inputs' variance.
+constexpr const char* fixed_point_q0_word = "star";
+
+/// q0 from --q0: a positive finite number, or for "star" the stable fixed
+/// point q* of the length map at init that the iteration from q = 1 reaches
+/// (so the inputs start in the steady state). Throws std::invalid_argument
+/// naming --q0 for other text.
+double resolve_q0(const std::string& text, const Activation& phi, const Initialization& init);
 
 }  // namespace qmf::cli

@@ -199,8 +199,8 @@ void run(const CmapOptions& o) {
     return;
   }
   for (const auto& k : curves)
-    std::cout << k.act << "  sw2 = " << format_number(k.init.sw2)
-              << "  q* = " << format_number(k.q_star) << "  c* = " << format_number(k.c_star)
+    std::cout << k.act << "  sw2 = " << readable_number(k.init.sw2)
+              << "  q* = " << readable_number(k.q_star) << "  c* = " << readable_number(k.c_star)
               << '\n';
 }
 

@@ -167,10 +167,18 @@ void run(const Figure1Options& o) {
   Json meta = header("figure1");
   meta["act"] = phi->spec();
   meta["sb2"] = o.settings.init.sb2;
+  // The offsets are in sigma_w, as in the paper's figure; every other command
+  // speaks of the variance sigma_w^2, so both are reported.
   meta["sigma_w_critical"] = sigma_w_critical;
+  meta["sw2_critical"] = sigma_w_critical * sigma_w_critical;
   Json sigmas = Json::array();
-  for (const auto& curve : curves) sigmas.push_back(curve.sigma_w);
+  Json variances = Json::array();
+  for (const auto& curve : curves) {
+    sigmas.push_back(curve.sigma_w);
+    variances.push_back(curve.sigma_w * curve.sigma_w);
+  }
   meta["sigma_w"] = sigmas;
+  meta["sw2"] = variances;
   meta["offsets"] = o.offsets;
   meta["c0"] = o.settings.c0;
   meta["q0"] = o.settings.q0;

@@ -46,6 +46,9 @@ const std::vector<FigureRecipe> recipes = {
     {"phase_quant16", {"phase", "--act", "quant:16", "--sw2", "0.2:4:96", "--sb2", "0:0.5:64"}},
     {"figure1", {"figure1"}},
     {"phase_tanh", {"phase", "--act", "tanh", "--sw2", "0.2:4:96", "--sb2", "0:0.5:64"}},
+    {"kernel_sign",
+     {"kernel", "--act", "sign", "--sw2", "1", "--weights",
+      "binary,rounding=stochastic-per-example", "--depth", "3", "--dim", "3", "--eigen", "200"}},
 };
 
 struct FiguresOptions {

@@ -3,6 +3,7 @@
 // Gaussian and Laplace kernels of matched bandwidth (docs/kernels.md).
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -11,9 +12,12 @@
 #include "cli/output.hpp"
 #include "cli/shared_options.hpp"
 #include "commands/commands.hpp"
+#include "figures/figure.hpp"
+#include "figures/kernel_figure.hpp"
 #include "qmf/errors.hpp"
 #include "qmf/kernel/kernels.hpp"
 #include "qmf/kernel/mercer_spectrum.hpp"
+#include "qmf/weights/quasi_network.hpp"
 
 namespace qmf::cli {
 
@@ -27,6 +31,8 @@ struct KernelOptions {
   int t_points = 201;
   int dim = 784;
   std::optional<int> eigen;
+  std::string weights = "gaussian";
+  std::string quasi = "exact";
   std::string derivative = "true";
   std::optional<double> ste_slope;
   std::optional<double> ste_clip;
@@ -101,12 +107,29 @@ double laplace(double t, double l) {
   return std::exp(-std::sqrt(std::max(2.0 - 2.0 * t, 0.0)) / l);
 }
 
-Json spectra(const Activation& phi, const KernelOptions& o, const DerivativeKernel& derivative,
-             const KernelValues& diagonal) {
+// The kernels of the net asked for on any cosines: Gaussian weights with the
+// chosen derivative kernel, or the quasi network of per-example rounding.
+using KernelSource = std::function<std::vector<KernelValues>(std::span<const double>)>;
+
+KernelSource kernel_source(const Activation& phi, const KernelOptions& o,
+                           const DerivativeKernel& derivative,
+                           const std::optional<QuasiNetwork>& quasi) {
+  if (quasi)
+    return [&phi, &o, net = *quasi](std::span<const double> t) {
+      return quasi_kernel_on_grid(phi, o.init, o.q0, t, o.depth, net);
+    };
+  return [&phi, &o, &derivative](std::span<const double> t) {
+    return kernel_on_grid(phi, o.init, o.q0, t, o.depth, derivative);
+  };
+}
+
+Json spectra(const KernelSource& kernels, const KernelOptions& o) {
+  const double one = 1.0;
+  const KernelValues diagonal = kernels(std::span(&one, 1)).front();
   const auto normalised = [&](bool ntk) -> DotProductKernel {
     return [&, ntk](std::span<const double> t) {
       std::vector<double> k;
-      for (const auto& v : kernel_on_grid(phi, o.init, o.q0, t, o.depth, derivative))
+      for (const auto& v : kernels(t))
         k.push_back(ntk ? v.ntk / diagonal.ntk : v.nngp / diagonal.nngp);
       return k;
     };
@@ -131,9 +154,65 @@ Json spectra(const Activation& phi, const KernelOptions& o, const DerivativeKern
   return out;
 }
 
+// The quasi network for weights rounded per example; none for Gaussian
+// weights; other weight specs have no kernel here (fixed quantized weights
+// have no tangent kernel in their own values).
+std::optional<QuasiNetwork> quasi_for(const KernelOptions& o) {
+  const WeightSpec spec = parse_weight_spec(o.weights);
+  const QuasiVariance variance = parse_quasi_variance(o.quasi);
+  if (spec.kind == WeightSpec::Kind::gaussian) {
+    if (variance != QuasiVariance::exact)
+      throw std::invalid_argument(
+          "--quasi applies to weights with rounding=stochastic-per-example");
+    return std::nullopt;
+  }
+  if (o.derivative != "true")
+    throw std::invalid_argument("derivative must be true for the quasi network (got '" +
+                                o.derivative + "'): its smoothed psi' is finite");
+  return quasi_network(spec, variance);
+}
+
+// The kernels on the grid and, with --eigen, the NNGP and NTK spectra.
+void add_kernels(Json& out, const KernelSource& kernels, const KernelOptions& o,
+                 std::span<const double> t) {
+  const auto values = kernels(t);
+  const double unit = 1.0;
+  const KernelValues one = kernels(std::span(&unit, 1)).front();
+  out["nngp_at_1"] = number(one.nngp, "nngp");
+  out["ntk_at_1"] = number(one.ntk, "ntk");
+  Json grid = Json::array();
+  for (std::size_t i = 0; i < t.size(); ++i)
+    grid.push_back({{"t", t[i]},
+                    {"nngp", number(values[i].nngp, "nngp")},
+                    {"ntk", number(values[i].ntk, "ntk")}});
+  out["kernels"] = grid;
+}
+
+// The other weights for the figure's comparison: real (Gaussian) weights
+// beside stochastic binary ones and vice versa, true derivative.
+Json comparison(const Activation& phi, const KernelOptions& o, bool quasi,
+                std::span<const double> t) {
+  KernelOptions other = o;
+  other.weights = quasi ? "gaussian" : "binary,rounding=stochastic-per-example";
+  other.quasi = "exact";
+  other.derivative = "true";
+  const DerivativeKernel derivative(phi);
+  const std::optional<QuasiNetwork> net = quasi_for(other);
+  const KernelSource kernels = kernel_source(phi, other, derivative, net);
+  Json out;
+  out["weights"] = parse_weight_spec(other.weights).text;
+  out["network"] = net ? "quasi" : "gaussian-weights";
+  add_kernels(out, kernels, other, t);
+  const Json s = spectra(kernels, other);
+  out["spectra"] = {{"nngp", s["nngp"]}, {"ntk", s["ntk"]}};
+  return out;
+}
+
 Json kernel_result(const KernelOptions& o) {
   const auto phi = make_activation(o.act);
+  const std::optional<QuasiNetwork> quasi = quasi_for(o);
   const DerivativeKernel derivative = derivative_for(*phi, o);
+  const KernelSource kernels = kernel_source(*phi, o, derivative, quasi);
   // Upper limits keep a run within seconds to minutes, not hours.
   require_range("depth", o.depth, 1, 10000);
   require_range("t_points", o.t_points, 2, 100000);
@@ -142,10 +221,15 @@ Json kernel_result(const KernelOptions& o) {
     require_range("dim", o.dim, 3, 100000);
   }
   const std::vector<double> t = cosine_grid(o.t_points);
-  const auto values = kernel_on_grid(*phi, o.init, o.q0, t, o.depth, derivative);
-  const KernelValues one = kernel_on_diagonal(*phi, o.init, o.q0, o.depth, derivative);
   Json out = header("kernel");
   out["act"] = phi->spec();
+  out["weights"] = parse_weight_spec(o.weights).text;
+  out["network"] = quasi ? "quasi" : "gaussian-weights";
+  out["quasi"] = nullptr;  // not applicable to Gaussian weights
+  if (quasi) {
+    out["quasi"] = to_string(quasi->variance);
+    out["theta_second_moment"] = quasi->weights.covariance;
+  }
   out["sw2"] = o.init.sw2;
   out["sb2"] = o.init.sb2;
   out["depth"] = o.depth;
@@ -157,17 +241,11 @@ Json kernel_result(const KernelOptions& o) {
     out["ste_slope"] = number(derivative.surrogate().slope, "ste_slope");
     out["ste_clip"] = number(derivative.surrogate().clip, "ste_clip");
   }
-  out["nngp_at_1"] = number(one.nngp, "nngp");
-  out["ntk_at_1"] = number(one.ntk, "ntk");
-  Json grid = Json::array();
-  for (std::size_t i = 0; i < t.size(); ++i)
-    grid.push_back({{"t", t[i]},
-                    {"nngp", number(values[i].nngp, "nngp")},
-                    {"ntk", number(values[i].ntk, "ntk")}});
-  out["kernels"] = grid;
+  add_kernels(out, kernels, o, t);
   if (o.eigen) {
     out["eigen"] = *o.eigen;
-    out["spectra"] = spectra(*phi, o, derivative, one);
+    out["spectra"] = spectra(kernels, o);
+    out["comparison"] = comparison(*phi, o, quasi.has_value(), t);
   }
   return out;
 }
@@ -234,6 +312,14 @@ void add_kernel_command(CLI::App& app) {
   cmd->add_option("--dim", o->dim, "sphere dimension d of the spectrum (inputs on S^(d-1))")
       ->capture_default_str();
   cmd->add_option("--eigen", o->eigen, "Mercer eigenvalues of degrees 0..K (default: none)");
+  cmd->add_option("--weights", o->weights,
+                  "gaussian, or a spec with rounding=stochastic-per-example: the quasi network "
+                  "(e.g. binary,rounding=stochastic-per-example)")
+      ->capture_default_str();
+  cmd->add_option("--quasi", o->quasi,
+                  "quasi network's smoothing variance: exact (wide-limit expectation) or "
+                  "composed (psi outputs fed on as inputs)")
+      ->capture_default_str();
   cmd->add_option("--derivative", o->derivative,
                   "derivative kernel of the NTK: true (phi'; zero for steps) or ste")
       ->capture_default_str();
@@ -242,13 +328,21 @@ void add_kernel_command(CLI::App& app) {
                   "gradient-preserving 1/(sigma_w sqrt(erf(tau/sqrt(2 q*)))))");
   cmd->add_option("--ste-clip", o->ste_clip, "STE clip tau (--derivative ste; default 1)");
   cmd->add_flag("--json", o->json, "print one JSON object");
-  add_out_option(*cmd, o->out, "write PREFIX.csv (t, kernels) and PREFIX.json (all)");
+  add_out_option(*cmd, o->out,
+                 "write PREFIX.csv (t, kernels) and PREFIX.json (all); with --eigen also the "
+                 "figure PREFIX.png, .svg, .pdf");
   cmd->callback([o] {
+    if (!o->out.empty() && o->eigen) figure_script("kernel.gp");  // fail before computing
     const Json out = kernel_result(*o);
-    if (!o->out.empty())
-      write_files(o->out, {{".csv", kernels_csv(out)}, {".json", out.dump(2) + '\n'}});
+    if (!o->out.empty()) {
+      std::vector<std::pair<std::string, std::string>> files = {{".csv", kernels_csv(out)},
+                                                                {".json", out.dump(2) + '\n'}};
+      if (o->eigen)
+        for (auto& figure : render_kernel_figure(out)) files.push_back(std::move(figure));
+      write_files(o->out, files);
+    }
     Json shown = out;
-    if (!o->json) shown.erase("kernels");
+    if (!o->json) shown.erase("kernels"), shown.erase("comparison");
     print(shown, o->json);
   });
 }

@@ -12,11 +12,14 @@
 #include "cli/level_list.hpp"
 #include "cli/output.hpp"
 #include "cli/shared_options.hpp"
+#include "cli/weight_list.hpp"
 #include "commands/commands.hpp"
+#include "commands/lmax_bias.hpp"
 #include "figures/figure.hpp"
 #include "figures/lmax_figure.hpp"
 #include "qmf/depth/quantizer_depth.hpp"
 #include "qmf/numerics/line_fit.hpp"
+#include "qmf/weights/weight_depth.hpp"
 
 namespace qmf::cli {
 
@@ -27,11 +30,16 @@ struct LmaxOptions {
   std::string family = "uniform";
   std::optional<std::string> fit;  // none: no fit; "" is a malformed list
   double k = 6.0;
+  double sb2 = 0.0;  // > 0: the fixed-quantizer and joint answers beside the rows
   double depth = 0.0;
   bool has_depth = false;
   bool exponents = false;
   bool json = false;
   std::string out;
+  std::vector<std::string> weights;
+  std::string bits;
+  std::string rounding = "nearest,stochastic,stochastic-per-example";
+  bool has_rounding = false;
 };
 
 // Each N is solved once however often the rows, the fit and the --depth search ask.
@@ -116,14 +124,40 @@ void require_bounded_work(const std::vector<int>& levels, const std::vector<int>
         " (a few minutes); list fewer or smaller N");
 }
 
+// One row per (weights, N): chi_max(N) / (1 + r) at sb2 = 0 (qmf/weights/weight_depth.hpp).
+Json weight_rows(const std::vector<WeightSpec>& specs, const std::vector<int>& levels, double k,
+                 OptimumCache& cache) {
+  Json rows = Json::array();
+  for (const auto& spec : specs) {
+    for (const int n : levels) {
+      const auto optimum = weight_depth_optimum(cache.at(n), spec);
+      rows.push_back({{"weights", spec.text},
+                      {"N", n},
+                      {"noise_ratio", number(optimum.noise_ratio, "noise_ratio")},
+                      {"one_minus_chi_max", number(optimum.one_minus_chi_max, "one_minus_chi_max")},
+                      {"chi_max", number(optimum.chi_max, "chi_max")},
+                      {"xi_max", number(optimum.xi_max, "xi_max")},
+                      {"L_max", number(k * optimum.xi_max, "L_max")},
+                      {"sw2_opt", nullable(optimum.sw2_opt, "sw2_opt")},
+                      {"sw2_effective", nullable(optimum.sw2_effective, "sw2_effective")}});
+    }
+  }
+  return rows;
+}
+
 Json lmax_result(const LmaxOptions& o) {
   if (!(o.k > 0.0 && std::isfinite(o.k)))
     throw std::invalid_argument("--k must be positive and finite");
   if (o.has_depth && !(o.depth > 0.0 && std::isfinite(o.depth)))
     throw std::invalid_argument("--depth must be a positive finite number of layers");
+  if (!(o.sb2 >= 0.0 && std::isfinite(o.sb2)))
+    throw std::invalid_argument("--sb2 must be a non-negative finite number");
+  if (o.sb2 > 0.0 && o.family != "uniform")
+    throw std::invalid_argument("--sb2 > 0 is implemented for --family uniform only");
   const auto levels = parse_level_list(o.levels, "--levels");
   const auto fit_levels = o.fit ? parse_level_list(*o.fit, "--fit") : std::vector<int>{};
   require_bounded_work(levels, fit_levels);
+  if (o.sb2 > 0.0) require_bounded_biased_work(levels);
   const bool lloyd = o.family == "lloyd";
   OptimumCache cache(lloyd ? QuantizerFamily::lloyd_max : QuantizerFamily::uniform);
   OptimumCache uniform(QuantizerFamily::uniform);
@@ -131,6 +165,7 @@ Json lmax_result(const LmaxOptions& o) {
   Json out = header("lmax");
   out["family"] = o.family;
   out["k"] = o.k;
+  out["sb2"] = o.sb2;
   out["levels"] = levels;
   out["exponents"] = o.exponents;
   if (!fit_levels.empty()) out["fit_levels"] = fit_levels;
@@ -165,6 +200,17 @@ Json lmax_result(const LmaxOptions& o) {
     rows.push_back(row);
   }
   out["rows"] = rows;
+  const auto weights = weight_spec_list(o.weights, o.bits, o.rounding);
+  if (!weights.empty()) {
+    out["weights"] = Json::array();
+    for (const auto& spec : weights) out["weights"].push_back(spec.text);
+    out["weight_rows"] = weight_rows(weights, levels, o.k, cache);
+  }
+  if (o.has_rounding && o.bits.empty()) throw std::invalid_argument("--rounding needs --bits");
+  if (!o.bits.empty()) {
+    out["bits"] = o.bits;
+    out["rounding"] = o.rounding;
+  }
   if (!fit_levels.empty()) add_fits(out, fit_levels, cache);
   if (o.has_depth) {
     const int n_min = smallest_levels_reaching(o.depth, o.k, cache);
@@ -172,6 +218,9 @@ Json lmax_result(const LmaxOptions& o) {
     out["n_min"] = n_min;
     out["L_max_at_n_min"] = number(max_trainable_depth(cache.at(n_min), o.k), "L_max");
   }
+  if (o.sb2 > 0.0)
+    add_biased_depth(out, levels, o.sb2, o.k,
+                     o.has_depth ? std::optional<double>(o.depth) : std::nullopt);
   return out;
 }
 
@@ -201,6 +250,31 @@ std::string rows_csv(const Json& rows) {
   return out.str();
 }
 
+// L_max as an N x weights table, one block per rounding, a column per spec.
+std::string weight_table(const Json& out) {
+  std::map<std::string, std::vector<std::string>> by_rounding;  // rounding -> spec texts
+  for (const auto& spec : out["weights"]) {
+    const auto text = spec.get<std::string>();
+    const auto at = text.find(",rounding=");
+    by_rounding[at == std::string::npos ? "-" : text.substr(at + 10)].push_back(text);
+  }
+  std::map<std::pair<std::string, int>, double> l_max;
+  for (const auto& row : out["weight_rows"])
+    l_max[{row["weights"].get<std::string>(), row["N"].get<int>()}] = row["L_max"].get<double>();
+  std::ostringstream text;
+  for (const auto& [rounding, specs] : by_rounding) {
+    text << "L_max with quantized weights, rounding " << rounding << " (sb2 = 0)\nN";
+    for (const auto& spec : specs) text << "  " << spec.substr(0, spec.find(",rounding="));
+    text << '\n';
+    for (const auto& n : out["levels"]) {
+      text << n.get<int>();
+      for (const auto& spec : specs) text << "  " << format_number(l_max.at({spec, n.get<int>()}));
+      text << '\n';
+    }
+  }
+  return text.str();
+}
+
 std::string readable(const Json& out) {
   std::ostringstream text;
   text << "family " << out["family"].get<std::string>()
@@ -209,21 +283,26 @@ std::string readable(const Json& out) {
   text << '\n';
   for (const auto& row : out["rows"]) {
     for (const auto& [key, value] : row.items())
-      text << (value.is_null() ? "-" : cell(value)) << "  ";
+      text << (value.is_null()           ? "-"
+               : value.is_number_float() ? readable_number(value.get<double>())
+                                         : cell(value))
+           << "  ";
     text << '\n';
   }
   for (const char* fit : {"fit", "dtilde_fit"}) {
     if (!out.contains(fit)) continue;
     const auto& f = out[fit];
     text << (std::string(fit) == "fit" ? "fit ln(1 - chi_max)" : "fit ln(dtilde_opt)")
-         << " = slope ln(N+1) + intercept: slope " << format_number(f["slope"].get<double>())
-         << " +- " << format_number(f["stderr"].get<double>()) << ", intercept "
-         << format_number(f["intercept"].get<double>()) << ", r2 "
-         << format_number(f["r2"].get<double>()) << '\n';
+         << " = slope ln(N+1) + intercept: slope " << readable_number(f["slope"].get<double>())
+         << " +- " << readable_number(f["stderr"].get<double>()) << ", intercept "
+         << readable_number(f["intercept"].get<double>()) << ", r2 "
+         << readable_number(f["r2"].get<double>()) << '\n';
   }
+  if (out.contains("weight_rows")) text << weight_table(out);
   if (out.contains("n_min"))
     text << "n_min " << out["n_min"].get<int>()
          << " (smallest N with L_max >= " << format_number(out["depth"].get<double>()) << ")\n";
+  if (out.contains("fixed_quantizer")) text << biased_depth_table(out);
   return text.str();
 }
 
@@ -237,6 +316,8 @@ void run(const LmaxOptions& o) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::vector<std::pair<std::string, std::string>> files = {{".csv", rows_csv(out["rows"])},
                                                               {".json", metadata.dump(2) + "\n"}};
+    if (out.contains("weight_rows"))
+      files.push_back({"_weights.csv", rows_csv(out["weight_rows"])});
     for (auto& figure : render_lmax_figure(out)) files.push_back(std::move(figure));
     write_files(o.out, files);
   }
@@ -258,14 +339,27 @@ void add_lmax_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--fit", options->fit, "fit ln(1 - chi_max) against ln(N+1) over these N (LIST)");
   cmd->add_option("--k", options->k, "L_max = k xi_max")->capture_default_str();
+  cmd->add_option("--sb2", options->sb2,
+                  "bias variance sigma_b^2 > 0: also the fixed quantizer's best sigma_w^2 per N "
+                  "and the supremum over (sigma_w^2, D) (uniform family, N >= 3)")
+      ->capture_default_str();
   cmd->add_option("--depth", options->depth, "also report n_min, the smallest N with L_max >= L");
   cmd->add_flag("--exponents", options->exponents,
                 "add local_exponent = d ln(1 - chi_max) / d ln N per row (central difference)");
   cmd->add_flag("--json", options->json, "print one JSON object");
+  cmd->add_option("--weights", options->weights,
+                  "weight spec (as for maps), repeatable: adds L_max(N, weights) at sb2 = 0, "
+                  "chi_max / (1 + nu / sw2) for per-example rounding");
+  cmd->add_option("--bits", options->bits,
+                  "shorthand: bits:B for each B of this list (2..24), with each --rounding");
+  cmd->add_option("--rounding", options->rounding, "roundings for --bits (comma-separated)")
+      ->capture_default_str();
   add_out_option(*cmd, options->out,
-                 "write PREFIX.csv, PREFIX.json and the figure PREFIX.png/.svg/.pdf");
+                 "write PREFIX.csv, PREFIX.json, the figure PREFIX.png/.svg/.pdf and, with "
+                 "weights, PREFIX_weights.csv");
   cmd->callback([options, cmd] {
     options->has_depth = cmd->count("--depth") > 0;
+    options->has_rounding = cmd->count("--rounding") > 0;
     run(*options);
   });
 }

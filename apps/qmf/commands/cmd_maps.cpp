@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cli/output.hpp"
+#include "cli/sw2_choice.hpp"
 #include "cli/work_limit.hpp"
 #include "commands/commands.hpp"
 #include "qmf/kernel/fixed_points.hpp"
@@ -15,8 +16,9 @@ namespace {
 
 struct MapsOptions {
   std::string act;
-  Initialization init;
-  double q0 = 1.0;
+  std::string sw2;  // a number or "crit"
+  double sb2 = 0.0;
+  std::string q0 = "1";  // a number or "star"
   double c0 = 0.5;
   std::string weights = "gaussian";
   int depth = -1;
@@ -25,27 +27,36 @@ struct MapsOptions {
 
 Json maps_result(const MapsOptions& o) {
   if (!(o.c0 >= -1.0 && o.c0 <= 1.0)) throw std::invalid_argument("--c0 must lie in [-1, 1]");
-  if (!(std::isfinite(o.q0) && o.q0 > 0.0))
-    throw std::invalid_argument("--q0 must be a positive finite number");
-  validate(o.init);
+  parse_sw2_choice(o.sw2);  // a malformed --sw2 fails before the activation is built
   const auto phi = make_activation(o.act);
+  const WeightSpec weights = parse_weight_spec(o.weights);
+  const bool critical = o.sw2 == critical_sw2_word;
+  if (critical && weights.kind != WeightSpec::Kind::gaussian)
+    throw std::invalid_argument(
+        "--sw2 crit: the critical sigma_w^2 is known for Gaussian "
+        "weights only (give a number with --weights " +
+        weights.text + ")");
+  const double sw2 = resolve_sw2(o.sw2, *phi, o.sb2);
+  validate(Initialization{sw2, o.sb2});
   // --depth iterates both maps: one correlation-map evaluation per layer.
   if (o.depth > 0)
     require_bounded_work(*phi, o.depth, "--depth " + std::to_string(o.depth), "layers");
   // The latent weights' sw2 becomes the variance the inputs share plus the
   // rounding noise each sees alone (qmf/weights/weight_spec.hpp).
-  const WeightSpec weights = parse_weight_spec(o.weights);
-  const WeightPrior prior = weight_prior(weights, o.init.sw2);
-  const Initialization init{prior.variance, o.init.sb2, prior.per_example_noise};
-  const auto fixed = mean_field_fixed_point(*phi, init, o.q0);
+  const WeightPrior prior = weight_prior(weights, sw2);
+  const Initialization init{prior.variance, o.sb2, prior.per_example_noise};
+  const double q0 = resolve_q0(o.q0, *phi, init);
+  const auto fixed = mean_field_fixed_point(*phi, init, q0);
   Json out = header("maps");
   out["act"] = phi->spec();
-  out["sw2"] = o.init.sw2;
-  out["sb2"] = o.init.sb2;
+  out["sw2"] = sw2;
+  out["sw2_choice"] = critical ? "critical" : "given";
+  out["sb2"] = o.sb2;
   out["weights"] = weights.text;
   out["sw2_effective"] = prior.variance + prior.per_example_noise;
   out["weight_noise"] = prior.per_example_noise;
-  out["q0"] = o.q0;
+  out["q0"] = q0;
+  out["q0_choice"] = o.q0 == fixed_point_q0_word ? "fixed_point" : "given";
   out["c0"] = o.c0;
   out["q_star"] = number(fixed.length.q, "q_star");
   Json points = Json::array();
@@ -68,7 +79,7 @@ Json maps_result(const MapsOptions& o) {
   set_number(out, "xi_c", fixed.xi_c);
   if (o.depth >= 0) {
     Json layers = Json::array();
-    for (const auto& s : iterate_maps(*phi, init, o.q0, o.c0, o.depth))
+    for (const auto& s : iterate_maps(*phi, init, q0, o.c0, o.depth))
       layers.push_back({{"l", s.layer}, {"q", number(s.q, "q")}, {"c", number(s.c, "c")}});
     out["depth"] = o.depth;
     out["layers"] = layers;
@@ -84,14 +95,14 @@ void print(const Json& out, bool as_json) {
   std::cout << key_value_table(out);
   std::cout << "fixed points of the length map:\n";
   for (const auto& p : out["q_fixed_points"])
-    std::cout << "  q = " << format_number(p["q"].get<double>())
-              << "  chi_q = " << format_number(p["chi_q"].get<double>())
+    std::cout << "  q = " << readable_number(p["q"].get<double>())
+              << "  chi_q = " << readable_number(p["chi_q"].get<double>())
               << (p["stable"].get<bool>() ? "  stable" : "  unstable") << '\n';
   if (out.contains("layers")) {
     std::cout << "layer  q  c\n";
     for (const auto& s : out["layers"])
-      std::cout << s["l"].get<int>() << "  " << format_number(s["q"].get<double>()) << "  "
-                << format_number(s["c"].get<double>()) << '\n';
+      std::cout << s["l"].get<int>() << "  " << readable_number(s["q"].get<double>()) << "  "
+                << readable_number(s["c"].get<double>()) << '\n';
   }
 }
 
@@ -104,9 +115,15 @@ void add_maps_command(CLI::App& app) {
   cmd->add_option("--act", options->act,
                   "activation spec (sign, tanh, quant:16, steps:..., lloyd:N, ...)")
       ->required();
-  cmd->add_option("--sw2", options->init.sw2, "weight variance sigma_w^2")->required();
-  cmd->add_option("--sb2", options->init.sb2, "bias variance sigma_b^2")->capture_default_str();
-  cmd->add_option("--q0", options->q0, "initial pre-activation variance")->capture_default_str();
+  cmd->add_option("--sw2", options->sw2,
+                  "weight variance sigma_w^2, or crit for the critical one at --sb2 (as in "
+                  "qmf critical; Gaussian weights)")
+      ->required();
+  cmd->add_option("--sb2", options->sb2, "bias variance sigma_b^2")->capture_default_str();
+  cmd->add_option("--q0", options->q0,
+                  "initial pre-activation variance, or star for the stable fixed point q* of "
+                  "the length map (reached from q = 1)")
+      ->capture_default_str();
   cmd->add_option("--c0", options->c0, "initial correlation for the layer iteration")
       ->capture_default_str();
   cmd->add_option("--weights", options->weights,

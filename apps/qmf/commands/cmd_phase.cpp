@@ -17,6 +17,7 @@
 #include "figures/phase_figure.hpp"
 #include "qmf/kernel/critical_line.hpp"
 #include "qmf/kernel/phase_diagram.hpp"
+#include "qmf/weights/weight_spec.hpp"
 
 namespace qmf::cli {
 
@@ -27,6 +28,7 @@ struct PhaseOptions {
   std::string sw2 = "0.2:4:96";
   std::string sb2 = "0:0.5:64";
   int line_points = 33;
+  std::string weights = "gaussian";
   int threads = default_threads();
   bool json = false;
   std::string out;
@@ -35,13 +37,38 @@ struct PhaseOptions {
 std::string phase_csv(const PhaseDiagram& diagram) {
   std::ostringstream csv;
   csv << "sw2,sb2,q_star,c_star,chi_c,chi_1,xi_c,status\n";
-  for (const auto& p : diagram.points) {
-    csv << format_number(p.init.sw2) << ',' << format_number(p.init.sb2);
+  // The grid's sw2 (latent with quantized weights), not the shared part in p.init.
+  for (std::size_t k = 0; k < diagram.points.size(); ++k) {
+    const auto& p = diagram.points[k];
+    csv << format_number(diagram.sw2[k % diagram.sw2.size()]) << ',' << format_number(p.init.sb2);
     for (double v : {p.q_star, p.c_star, p.chi_c, p.chi_1, p.xi_c})
       csv << ',' << (p.has_values() ? format_number(v) : "");
     csv << ',' << to_string(p.status) << '\n';
   }
   return csv.str();
+}
+
+// The grid in --json: one object per point, the CSV's columns as fields
+// (values null where the status has none; chi_1 = inf as null + chi_1_infinite).
+Json grid_json(const PhaseDiagram& diagram) {
+  Json points = Json::array();
+  for (const auto& p : diagram.points) {
+    Json point = {{"sw2", p.init.sw2}, {"sb2", p.init.sb2}};
+    const std::pair<const char*, double> values[] = {{"q_star", p.q_star},
+                                                     {"c_star", p.c_star},
+                                                     {"chi_c", p.chi_c},
+                                                     {"chi_1", p.chi_1},
+                                                     {"xi_c", p.xi_c}};
+    for (const auto& [key, value] : values) {
+      if (p.has_values())
+        set_number(point, key, value);
+      else
+        point[key] = nullptr;
+    }
+    point["status"] = std::string(to_string(p.status));
+    points.push_back(point);
+  }
+  return points;
 }
 
 Json range_json(const std::vector<double>& values) {
@@ -78,6 +105,8 @@ void run(const PhaseOptions& o) {
                                 std::to_string(sw2.size() * sb2.size()) + " points (at most " +
                                 std::to_string(max_grid_points) + " allowed)");
   const auto phi = make_activation(o.act);
+  const WeightSpec weights = parse_weight_spec(o.weights);
+  const WeightPrior unit_prior = weight_prior(weights, 1.0);
   // An incomplete installation fails before the grid is computed.
   if (!o.out.empty()) figure_script(phase_figure_script(sw2.size(), sb2.size()));
   // A grid point costs about one correlation-map evaluation's worth of kernel
@@ -90,10 +119,10 @@ void run(const PhaseOptions& o) {
   PhaseDiagram diagram;
   {
     ProgressBar bar("phase " + phi->spec());
-    diagram = phase_diagram(*phi, sw2, sb2, o.threads, std::ref(bar));
+    diagram = phase_diagram(*phi, sw2, sb2, o.threads, std::ref(bar), unit_prior);
   }
   const auto line =
-      critical_line(*phi, line_sb2(sb2.front(), sb2.back(), o.line_points), o.threads);
+      critical_line(*phi, line_sb2(sb2.front(), sb2.back(), o.line_points), o.threads, unit_prior);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
@@ -102,6 +131,9 @@ void run(const PhaseOptions& o) {
   out["sw2"] = range_json(sw2);
   out["sb2"] = range_json(sb2);
   out["line_points"] = o.line_points;
+  out["weights"] = weights.text;
+  out["sw2_effective_per_sw2"] = unit_prior.variance + unit_prior.per_example_noise;
+  out["weight_noise_per_sw2"] = unit_prior.per_example_noise;
   out["threads"] = o.threads;
   std::map<std::string, int> counts;
   for (const auto& p : diagram.points) ++counts[std::string(to_string(p.status))];
@@ -109,12 +141,20 @@ void run(const PhaseOptions& o) {
   out[phi->is_step() ? "best_sw2_line" : "order_chaos_line"] = line_json(line);
   out["seconds"] = seconds;
   if (!o.out.empty()) {
-    auto files = render_phase_figure({diagram, line, o.act, phi->is_step()});
+    // The title names quantized weights: the axis is then their latent sw2.
+    const std::string title =
+        weights.kind == WeightSpec::Kind::gaussian ? o.act : o.act + ", weights " + weights.text;
+    auto files = render_phase_figure({diagram, line, title, phi->is_step()});
     files.insert(files.begin(), {{".csv", phase_csv(diagram)}, {".json", out.dump(2) + "\n"}});
     write_files(o.out, files);
   }
   if (o.json) {
+    out["grid"] = grid_json(diagram);
     std::cout << out.dump(2) << '\n';
+    return;
+  }
+  if (o.out.empty()) {  // the grid itself, ready for a pipe or a file
+    std::cout << phase_csv(diagram);
     return;
   }
   std::cout << key_value_table(out) << "points by status:";
@@ -141,10 +181,14 @@ void add_phase_command(CLI::App& app) {
                   "sigma_b^2 values on the critical line of the figure")
       ->check(CLI::Range(2, 10000))
       ->capture_default_str();
+  cmd->add_option("--weights", options->weights,
+                  "weight spec (as for maps); the grid's sw2 is the latent weights' variance")
+      ->capture_default_str();
   add_threads_option(*cmd, options->threads, "OpenMP threads (the output does not depend on it)");
-  cmd->add_flag("--json", options->json,
-                "print one JSON object (metadata; the grid goes to --out)");
-  add_out_option(*cmd, options->out, "write PREFIX.csv, .json, .png, .svg, .pdf");
+  cmd->add_flag("--json", options->json, "print one JSON object (the metadata and the grid)");
+  add_out_option(*cmd, options->out,
+                 "write PREFIX.csv, .json, .png, .svg, .pdf (without it and --json, the grid "
+                 "is printed as CSV)");
   cmd->callback([options] { run(*options); });
 }
 

@@ -15,6 +15,7 @@
 #include "cli/shared_options.hpp"
 #include "cli/simulation_method.hpp"
 #include "cli/straight_through.hpp"
+#include "cli/sw2_choice.hpp"
 #include "commands/commands.hpp"
 #include "figures/figure.hpp"
 #include "qmf/errors.hpp"
@@ -27,9 +28,13 @@ namespace {
 struct SimulateOptions {
   std::string act;
   SimulationSettings settings;
+  std::string sw2;       // a number or "crit"
+  std::string q0 = "1";  // a number or "star"
   double c0 = 0.5;
   std::optional<double> ste_slope;
   std::optional<double> ste_clip;
+  std::string weights = "gaussian";
+  std::optional<std::string> ste_window;
   bool json = false;
   std::string out;
 };
@@ -59,11 +64,27 @@ SimulationRun run(const SimulateOptions& o) {
   result.act = o.act;
   result.settings = o.settings;
   result.settings.c0 = {o.c0};
-  validate(result.settings);
-  require_simulation_resources(result.settings);
+  parse_sw2_choice(o.sw2);  // a malformed --sw2 fails before the activation is built
   result.phi = make_activation(o.act);
-  result.settings.surrogate =
-      straight_through_for(*result.phi, o.settings.init, o.settings.q0, o.ste_slope, o.ste_clip);
+  auto& s = result.settings;
+  s.weights = parse_weight_spec(o.weights);
+  // crit and star solve the Gaussian-weight maps; quantized weights take numbers.
+  if ((o.sw2 == critical_sw2_word || o.q0 == fixed_point_q0_word) &&
+      s.weights.kind != WeightSpec::Kind::gaussian)
+    throw std::invalid_argument(
+        "--sw2 crit and --q0 star are known for Gaussian weights only (give numbers with "
+        "--weights " +
+        s.weights.text + ")");
+  s.init.sw2 = resolve_sw2(o.sw2, *result.phi, s.init.sb2);
+  s.q0 = resolve_q0(o.q0, *result.phi, s.init);
+  validate(s);
+  require_simulation_resources(s);
+  // The default STE preserves gradients for the variance each input's
+  // weights have, E[Q^2] sw2 with quantized weights.
+  const Initialization mean_field = mean_field_initialization(s);
+  const Initialization each_input{mean_field.sw2 + mean_field.weight_noise, mean_field.sb2};
+  s.surrogate =
+      straight_through_for(*result.phi, each_input, s.q0, o.ste_slope, o.ste_clip, o.ste_window);
   result.predicted = predict_layers(*result.phi, result.settings);
   const auto start = std::chrono::steady_clock::now();
   ProgressBar bar("simulate");
@@ -75,22 +96,33 @@ SimulationRun run(const SimulateOptions& o) {
 
 // Everything that determines the numbers, and nothing else: the output is the
 // same for every thread count.
-Json result_json(const SimulationRun& r) {
+Json result_json(const SimulationRun& r, const SimulateOptions& o) {
   const auto& s = r.settings;
   Json out = header("simulate");
   out["act"] = r.phi->spec();
   out["sw2"] = s.init.sw2;
+  out["sw2_choice"] = o.sw2 == critical_sw2_word ? "critical" : "given";
   out["sb2"] = s.init.sb2;
+  out["weights"] = s.weights.text;
+  const Initialization mean_field = mean_field_initialization(s);
+  out["sw2_effective"] = mean_field.sw2 + mean_field.weight_noise;
+  out["weight_noise"] = mean_field.weight_noise;
   out["width"] = s.width;
   out["depth"] = s.depth;
   out["q0"] = s.q0;
+  out["q0_choice"] = o.q0 == fixed_point_q0_word ? "fixed_point" : "given";
   out["c0"] = s.c0.front();
   out["nets"] = s.nets;
   out["seed"] = s.seed;
   out["method"] = method_name(chosen_method(s));
   if (r.phi->is_step()) {
     out["ste_slope"] = number(s.surrogate.slope, "ste_slope");
-    out["ste_clip"] = number(s.surrogate.clip, "ste_clip");
+    if (s.surrogate.window) {  // an infinite end as null (unbounded)
+      auto end = [](double x) { return std::isfinite(x) ? Json(x) : Json(); };
+      out["ste_window"] = {end(s.surrogate.lower()), end(s.surrogate.upper())};
+    } else {
+      out["ste_clip"] = number(s.surrogate.clip, "ste_clip");
+    }
   }
   Json layers = Json::array();
   for (int l = 0; l <= s.depth; ++l) {
@@ -148,6 +180,12 @@ Figure simulate_figure(const Json& out, const std::string& act, const std::strin
       .integer("nets", out["nets"].get<long long>());
   for (const char* key : {"sw2", "sb2", "q0", "c0", "ste_slope", "ste_clip"})
     if (out.contains(key)) figure.parameters.number(key, out[key].get<double>());
+  if (out.contains("ste_window")) {  // "lo ≤ x ≤ hi", an unbounded end left out
+    const auto& w = out["ste_window"];
+    figure.parameters.text("ste_window",
+                           (w[0].is_null() ? "" : format_number(w[0].get<double>()) + " ≤ ") + "x" +
+                               (w[1].is_null() ? "" : " ≤ " + format_number(w[1].get<double>())));
+  }
   return figure;
 }
 
@@ -187,16 +225,26 @@ void add_simulate_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "simulate", "Finite random nets (forward and backward) against the mean-field iteration");
   cmd->add_option("--act", o->act, "activation spec (sign, tanh, quant:16, ...)")->required();
-  cmd->add_option("--sw2", o->settings.init.sw2, "weight variance sigma_w^2")->required();
+  cmd->add_option("--sw2", o->sw2,
+                  "weight variance sigma_w^2, or crit for the critical one at --sb2 (as in "
+                  "qmf critical)")
+      ->required();
   cmd->add_option("--sb2", o->settings.init.sb2, "bias variance sigma_b^2")->capture_default_str();
   cmd->add_option("--width", o->settings.width,
                   "width n of every layer (at most 1e10 normal draws: nets x depth x n^2, x2 "
                   "backward, drawing weights; nets x depth x 2n, x3 backward, by Gram)")
       ->required();
   cmd->add_option("--depth", o->settings.depth, "number of layers L")->required();
-  cmd->add_option("--q0", o->settings.q0, "pre-activation variance of the inputs")
+  cmd->add_option("--q0", o->q0,
+                  "pre-activation variance of the inputs, or star for the stable fixed point q* "
+                  "of the length map (reached from q = 1)")
       ->capture_default_str();
   cmd->add_option("--c0", o->c0, "correlation of the two inputs")->capture_default_str();
+  cmd->add_option("--weights", o->weights,
+                  "weight spec (as for maps): latent N(0, sw2/n) weights rounded onto the grid, "
+                  "shared by the inputs (nearest, stochastic) or afresh for each input "
+                  "(stochastic-per-example)")
+      ->capture_default_str();
   cmd->add_option("--nets", o->settings.nets, "independent nets R (at least 2)")
       ->capture_default_str();
   add_seed_option(*cmd, o->settings.seed, "random seed");
@@ -207,12 +255,16 @@ void add_simulate_command(CLI::App& app) {
                   "STE slope s of g(x) = s 1{|x| <= tau} (step activations; default: the "
                   "gradient-preserving 1/(sigma_w sqrt(erf(tau/sqrt(2 q*)))))");
   cmd->add_option("--ste-clip", o->ste_clip, "STE clip tau (step activations; default 1)");
+  cmd->add_option("--ste-window", o->ste_window,
+                  "STE window lo:hi instead of [-tau, tau]: g(x) = s 1{lo <= x <= hi}, ends may "
+                  "be inf or -inf (e.g. 0:1 for a quantized relu); the default slope preserves "
+                  "gradients over this window");
   cmd->add_flag("--json", o->json, "print one JSON object");
   add_out_option(*cmd, o->out, "write PREFIX.csv, PREFIX.json, PREFIX.png/.svg/.pdf");
   cmd->callback([o] {
     if (!o->out.empty()) figure_script("simulate.gp");  // an incomplete installation fails at once
     const SimulationRun r = run(*o);
-    const Json out = result_json(r);
+    const Json out = result_json(r, *o);
     if (!o->out.empty()) write_outputs(r, out, o->out);
     print(out, o->json);
   });

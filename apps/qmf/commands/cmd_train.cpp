@@ -10,6 +10,7 @@
 #include "cli/progress_bar.hpp"
 #include "cli/shared_options.hpp"
 #include "commands/commands.hpp"
+#include "qmf/errors.hpp"
 #include "training/train_run.hpp"
 
 namespace qmf::cli {
@@ -84,6 +85,12 @@ void run(const TrainCommandOptions& o) {
     std::cout << out.dump(2) << '\n';
   else
     print_table(out);
+  // The report is written (a diverged run is a measurement), but the run has
+  // no final accuracy: like any computation without a result, exit 3.
+  if (result.diverged)
+    throw reported_numerical_error("training diverged at step " + std::to_string(result.diverged_step) +
+                          ": the loss left the floating-point range (report written; try a "
+                          "smaller --lr)");
 }
 
 }  // namespace
@@ -95,7 +102,8 @@ void add_train_command(CLI::App& app) {
       "Train one fully connected net (784 -> n, depth L, softmax read-out) on an IDX data set "
       "with SGD (the paper's: batch 32, momentum 0.5, lr 1e-3 below depth 100, 5e-4 above) or "
       "Adam; backward through step activations by the straight-through estimator. A run whose "
-      "loss leaves the floating-point range stops and is reported as \"diverged\" with its step");
+      "loss leaves the floating-point range stops, is reported as \"diverged\" with its step, "
+      "and exits with status 3");
   cmd->add_option("--act", o->act, "activation spec (quant:16, sign, tanh, ...)")->required();
   cmd->add_option("--sw2", o->sw2,
                   "weight variance sigma_w^2, or 'crit': the critical one (largest xi_c for "
@@ -105,6 +113,7 @@ void add_train_command(CLI::App& app) {
       ->required()
       ->check(CLI::Range(1, 100000));
   add_train_options(*cmd, o->train);
+  add_weights_option(*cmd, o->train);
   cmd->add_flag("--json", o->json, "print one JSON object");
   add_out_option(*cmd, o->out, "write PREFIX.csv (learning curve) and PREFIX.json");
   cmd->callback([o] { run(*o); });

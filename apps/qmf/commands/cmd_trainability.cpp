@@ -21,6 +21,7 @@
 #include "qmf/depth/quantizer_depth.hpp"
 #include "qmf/errors.hpp"
 #include "qmf/kernel/critical.hpp"
+#include "training/mpi_sweep.hpp"
 #include "training/sweep_log.hpp"
 #include "training/train_run.hpp"
 
@@ -170,17 +171,23 @@ void run(const TrainabilityOptions& o) {
   for (const auto& cell : grid.cells) resolve_train_run(o.train, cell.act, cell.sw2, cell.depth);
   Json shared = train_options_json(o.train);
   shared.erase("threads");
-  SweepLog log(o.out + ".jsonl", shared);
   const LabelledSets data = load_training_data(o.train);
-  int trained = 0;
-  for (std::size_t i = 0; i < grid.cells.size(); ++i) {
+  std::optional<SweepLog> log;  // on the rank that records (rank 0 under mpirun)
+  std::size_t unfinished = 0;   // grid cells not in the log when the sweep started
+  std::size_t trained = 0;
+  SweepCells sweep;
+  sweep.plan = [&] {
+    log.emplace(o.out + ".jsonl", shared);
+    std::vector<std::size_t> todo;
+    for (std::size_t i = 0; i < grid.cells.size(); ++i)
+      if (log->find(grid.cells[i].key()) == nullptr) todo.push_back(i);
+    unfinished = todo.size();
+    if (o.max_cells > 0 && todo.size() > static_cast<std::size_t>(o.max_cells))
+      todo.resize(static_cast<std::size_t>(o.max_cells));
+    return todo;
+  };
+  sweep.train = [&](std::size_t i) {
     const Cell& cell = grid.cells[i];
-    if (log.find(cell.key()) != nullptr) continue;
-    if (o.max_cells > 0 && trained == o.max_cells) {
-      std::cout << "stopped after " << trained << " new cells (" << log.size() << " of "
-                << grid.cells.size() << " done); rerun the same command to continue\n";
-      return;
-    }
     const TrainRun resolved = resolve_train_run(o.train, cell.act, cell.sw2, cell.depth);
     const auto start = std::chrono::steady_clock::now();
     training::TrainingResult result;
@@ -193,11 +200,21 @@ void run(const TrainabilityOptions& o) {
     line.update(train_result_json(resolved, result));
     line["seconds"] =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    log.append(line);
+    return line;
+  };
+  sweep.record = [&](const Json& line) {
+    log->append(line);
     ++trained;
+  };
+  if (!run_sweep_cells(sweep)) return;  // a worker rank: rank 0 writes the results
+  if (trained < unfinished) {
+    std::cout << "stopped after " << trained << " new cells ("
+              << grid.cells.size() - unfinished + trained << " of " << grid.cells.size()
+              << " done); rerun the same command to continue\n";
+    return;
   }
   Json cells = Json::array();
-  for (const auto& cell : grid.cells) cells.push_back(*log.find(cell.key()));
+  for (const auto& cell : grid.cells) cells.push_back(*log->find(cell.key()));
   for (const auto& c : cells)
     grid.plot.cells.push_back({{"depth", c["depth"]},
                                {"y", c["y"]},

@@ -4,13 +4,16 @@
 # points over fitted, published or high-resolution reference curves.
 #
 # Receives (gnuplot -e), besides format and output (style.gp):
-#   rows        data file "N+1  1-chi_max  D~_opt" ('?' where D~ is undefined: N = 2)
+#   rows        data file "N+1  1-chi_max  D~_opt [1-chi_c]" ('?' where D~ is undefined:
+#               N = 2; the fourth column with sb2)
 #   family      'uniform' or 'lloyd'
 #   k           L_max = k xi_max
 #   reference   'published' (the paper's fits), 'asymptotic' (high-resolution
 #               limits, for N up to 10^6) or 'none'
 #   fit_intercept, fit_slope                 optional: fit of ln(1 - chi_max)
 #   dtilde_fit_intercept, dtilde_fit_slope   optional: fit of ln D~_opt
+#   sb2         optional: sigma_b^2 > 0 of the fixed quantizer's 1 - chi_c (fourth column),
+#               drawn beside the sigma_b = 0 points
 load 'style.gp'
 
 set datafile missing '?'
@@ -19,10 +22,15 @@ x_lo = STATS_min_x
 x_hi = STATS_max_x
 y_lo = STATS_min_y
 y_hi = STATS_max_y
+if (exists('sb2')) {
+  stats rows using 1:4 nooutput
+  y_hi = (STATS_max_y > y_hi) ? STATS_max_y : y_hi
+}
 
 set multiplot
 family_name = (family eq 'lloyd') ? 'Lloyd–Max' : 'uniform'
-set label 1 'Depth–quantization trade-off, '.family_name.' N-level activation, σ_b = 0' \
+bias_text = exists('sb2') ? sprintf('σ_b^2 = 0 and %g', sb2) : 'σ_b = 0'
+set label 1 'Depth–quantization trade-off, '.family_name.' N-level activation, '.bias_text \
     at screen 0.5,0.965 center
 set logscale xy
 set grid
@@ -75,7 +83,9 @@ if (reference eq 'asymptotic' && family ne 'lloyd') {
 }
 # The exact values on top (filled: the svg terminal draws the outlines of
 # open points hairline-thin).
-exact = "with points pt 7 ps 1.4*point_unit lc rgb '#1f77b4' title 'exact (qmf)'"
+# With sb2 the sigma_b = 0 points are also the supremum over (sigma_w^2, D) at sb2.
+exact_title = exists('sb2') ? 'σ_b = 0 (joint sup. at σ_b^2 > 0)' : 'exact (qmf)'
+exact = "with points pt 7 ps 1.4*point_unit lc rgb '#1f77b4' title '".exact_title."'"
 
 # Left: 1 - chi_max over whole decades, and on the right-hand axis the
 # trainable depth L_max = k xi_max = -k / ln(chi_max) it implies. gnuplot
@@ -111,7 +121,12 @@ do for [d = 0:15] {
 eval 'set y2tics out nomirror ('.tics.')'
 set ylabel '1 - χ_{max}'
 set y2label sprintf('L_{max} = %g ξ_{max} (layers)', k)
-eval 'plot '.left_refs."rows using 1:2 ".exact
+if (exists('sb2')) {
+  biased = sprintf("rows using 1:4 with points pt 5 ps 1.2*point_unit lc rgb '#ff7f0e' title 'quant:N fixed, σ_b^2 = %g'", sb2)
+  eval 'plot '.left_refs."rows using 1:2 ".exact.", ".biased
+} else {
+  eval 'plot '.left_refs."rows using 1:2 ".exact
+}
 
 # Right: the optimal threshold spacing in units of sqrt(q*).
 unset y2label
@@ -121,5 +136,6 @@ unset label 1
 set lmargin at screen 0.66
 set rmargin at screen 0.96
 set ylabel 'optimal spacing D̃_{opt} = D / √q^*'
+exact = "with points pt 7 ps 1.4*point_unit lc rgb '#1f77b4' title '".(exists('sb2') ? 'σ_b = 0' : 'exact (qmf)')."'"
 eval 'plot '.right_refs."rows using 1:3 ".exact
 unset multiplot

@@ -7,12 +7,17 @@
 #   layers      data file with columns l, then (sim, se, mf) of q, c and the gradient
 #   act, sw2, sb2, width, q0, c0, depth, nets   the setting, for the title and legend
 #   ste_slope, ste_clip   optional: the straight-through estimator g(x) = s 1{|x| <= tau}
+#   ste_window            optional, instead of ste_clip: the window as text "lo ≤ x ≤ hi"
 load 'style.gp'
 
 title = sprintf('%s,  σ_w^2 = %g,  σ_b^2 = %g,  n = %d,  q^0 = %g,  c^0 = %g', \
     act, sw2, sb2, width, q0, c0)
-if (exists('ste_slope')) {
-  title = title.sprintf(',  STE g(x) = %g·1\{|x| ≤ %g\}', ste_slope, ste_clip)
+if (exists('ste_window')) {
+  title = title.sprintf(',  STE g(x) = %g·1\{%s\}', ste_slope, ste_window)
+} else {
+  if (exists('ste_slope')) {
+    title = title.sprintf(',  STE g(x) = %g·1\{|x| ≤ %g\}', ste_slope, ste_clip)
+  }
 }
 
 every = (depth / 50 > 1) ? depth / 50 : 1  # at most ~50 markers per curve

@@ -9,6 +9,7 @@
 #include "cli/sw2_choice.hpp"
 #include "qmf/errors.hpp"
 #include "qmf/kernel/maps.hpp"
+#include "qmf/weights/weight_spec.hpp"
 
 namespace qmf::cli {
 
@@ -86,9 +87,29 @@ void add_train_options(CLI::App& cmd, TrainOptions& o) {
   cmd.add_option("--precision", o.precision, "float32 (training) or float64 (checks)")
       ->check(CLI::IsMember({"float32", "float64"}))
       ->capture_default_str();
+
   add_seed_option(cmd, o.seed, "random seed (weights and batch order)");
   add_threads_option(cmd, o.threads,
                      "OpenMP threads (results are reproducible for a given thread count)");
+}
+
+void add_weights_option(CLI::App& cmd, TrainOptions& o) {
+  cmd.add_option("--weights", o.weights,
+                 "weights of the forward pass: gaussian (float) or binary, ternary[,p=P], "
+                 "bits:B[,clip=C], each with [,rounding=nearest|stochastic] (quantization-aware "
+                 "training: latent float weights, straight-through gradient)")
+      ->capture_default_str();
+}
+
+void add_sharpness_options(CLI::App& cmd, TrainOptions& o) {
+  cmd.add_option("--sharpness-draws", o.sharpness_draws,
+                 "random weight perturbations of the sharpness (after the last report)")
+      ->check(CLI::Range(1, 10000))
+      ->capture_default_str();
+  cmd.add_option("--sharpness-radius", o.sharpness_radius,
+                 "Frobenius norm of each weight matrix's perturbation, relative to the matrix's")
+      ->check(CLI::Range(1e-6, 10.0))
+      ->capture_default_str();
 }
 
 Json train_options_json(const TrainOptions& o) {
@@ -109,6 +130,10 @@ Json train_options_json(const TrainOptions& o) {
   out["precision"] = o.precision;
   out["seed"] = o.seed;
   out["threads"] = o.threads;
+  if (o.sharpness_draws > 0) {
+    out["sharpness_draws"] = o.sharpness_draws;
+    out["sharpness_radius"] = o.sharpness_radius;
+  }
   return out;
 }
 
@@ -125,7 +150,16 @@ TrainRun resolve_train_run(const TrainOptions& o, const std::string& act, const 
   const auto given = parse_sw2_choice(sw2);
   run.critical = !given;
   auto& s = run.settings;
-  s.init = {given ? *given : critical_sw2(*run.phi, o.sb2), o.sb2};
+  s.weights = parse_weight_spec(o.weights);
+  // sw2 is the latent weights' variance; "crit" puts the effective one,
+  // sw2 E[Q^2], at the critical point.
+  const WeightMoments moments = weight_moments(s.weights);
+  s.init = {given ? *given : critical_sw2(*run.phi, o.sb2) / moments.variance, o.sb2};
+  run.sw2_effective = s.init.sw2 * moments.variance;
+  WeightSpec stochastic = s.weights;
+  stochastic.rounding = Rounding::stochastic;
+  run.grid_nu = s.init.sw2 * weight_moments(stochastic).rounding_variance;
+  const Initialization effective{run.sw2_effective, o.sb2};
   s.shape = {784, o.width, depth, 10};
   s.report_steps = parse_report_steps(o.report);
   s.batch = o.batch;
@@ -138,11 +172,13 @@ TrainRun resolve_train_run(const TrainOptions& o, const std::string& act, const 
   s.train_evaluation_examples = o.eval_subset;
   s.seed = o.seed;
   s.threads = o.threads;
+  s.sharpness_draws = o.sharpness_draws;
+  s.sharpness_radius = o.sharpness_radius;
   training::validate(s);
   // Standardised inputs have mean squared entry ~1 (dataset.hpp): q^0 = 1.
-  s.surrogate = straight_through_for(*run.phi, s.init, 1.0, o.ste_slope, o.ste_clip);
+  s.surrogate = straight_through_for(*run.phi, effective, 1.0, o.ste_slope, o.ste_clip);
   try {
-    run.mean_field = mean_field_fixed_point(*run.phi, s.init, 1.0);
+    run.mean_field = mean_field_fixed_point(*run.phi, effective, 1.0);
   } catch (const numerical_error& e) {
     // The net can still be trained; the report says why it has no q*.
     run.mean_field_problem = e.what();
@@ -156,6 +192,9 @@ Json train_result_json(const TrainRun& run, const training::TrainingResult& resu
   out["act"] = run.phi->spec();
   out["sw2"] = s.init.sw2;
   out["sw2_choice"] = run.critical ? "critical" : "given";
+  out["weights"] = s.weights.text;
+  out["sw2_effective"] = run.sw2_effective;
+  out["grid_nu"] = run.grid_nu;
   out["sb2"] = s.init.sb2;
   out["width"] = s.shape.width;
   out["depth"] = s.shape.depth;
@@ -187,6 +226,12 @@ Json train_result_json(const TrainRun& run, const training::TrainingResult& resu
   out["test_accuracy"] =
       result.diverged ? Json(nullptr) : Json(result.checkpoints.back().test_accuracy);
   out["checkpoints"] = checkpoints;
+  if (result.sharpness) {
+    const auto& sharp = *result.sharpness;
+    out["sharpness"] = number(sharp.mean_increase, "sharpness");
+    out["sharpness_error"] = number(sharp.standard_error, "sharpness_error");
+    out["sharpness_base_loss"] = number(sharp.loss, "sharpness_base_loss");
+  }
   return out;
 }
 

@@ -32,12 +32,21 @@ struct TrainOptions {
   long test_subset = 10000;
   long eval_subset = 10000;
   std::string precision = "float32";
+  std::string weights = "gaussian";
   std::uint64_t seed = 1;
   int threads = 1;
+  int sharpness_draws = 0;  // 0: not measured
+  double sharpness_radius = 0.05;
 };
 
 /// Registers the options above on `command`.
 void add_train_options(CLI::App& command, TrainOptions& options);
+
+/// --weights (qmf train; the generalization sweep sets the weights per cell).
+void add_weights_option(CLI::App& command, TrainOptions& options);
+
+/// --sharpness-draws and --sharpness-radius (the sweeps that measure it).
+void add_sharpness_options(CLI::App& command, TrainOptions& options);
 
 /// The shared options as JSON (what a sweep's cells have in common).
 Json train_options_json(const TrainOptions& options);
@@ -50,6 +59,12 @@ LabelledSets load_training_data(const TrainOptions& options);
 struct TrainRun {
   std::unique_ptr<Activation> phi;
   bool critical = false;  // sw2 was "crit"
+  /// What the forward pass sees: sigma_w^2 E[Q^2] (the latent sw2 for gaussian
+  /// weights), the mean field's and the STE's sigma_w^2.
+  double sw2_effective = 0.0;
+  /// sigma_w^2 nu: the rounding variance of stochastic rounding on the
+  /// weights' grid (0 for gaussian), the noise the quantization injects.
+  double grid_nu = 0.0;
   /// None when the length map has no stable fixed point from q0 = 1 (e.g.
   /// critical tanh at sb2 = 0, where q* = 0): `mean_field_problem` says why.
   std::optional<MeanFieldFixedPoint> mean_field;

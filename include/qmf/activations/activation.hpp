@@ -7,6 +7,7 @@
 // and depth scales never ask which.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,6 +29,19 @@ class Activation {
   /// phi(x) and its derivative (zero almost everywhere for step functions).
   [[nodiscard]] virtual double value(double x) const = 0;
   [[nodiscard]] virtual double derivative(double x) const = 0;
+  /// phi of n values at once (out may alias in): the trainer's forward pass.
+  /// The defaults call value(); step activations count thresholds instead.
+  virtual void values(const double* in, double* out, std::size_t n) const;
+  virtual void values(const float* in, float* out, std::size_t n) const;
+
+  /// Spacing of the two central thresholds of a step activation (D for the
+  /// uniform quantizer); NaN where no spacing exists (smooth activations, a
+  /// single threshold).
+  [[nodiscard]] virtual double central_spacing() const;
+  /// Terms summed by one cross_moment evaluation, the unit in which callers
+  /// bound work: K for a uniform staircase of K thresholds, K^2 for general
+  /// steps, and the 2^15 integrand calls an adaptive 2-D rule may take.
+  [[nodiscard]] virtual double cross_moment_cost() const { return 32768.0; }
 
   /// E[phi(u)], u ~ N(0, q).
   [[nodiscard]] virtual double mean(double q) const = 0;
@@ -64,6 +78,12 @@ class Activation {
   /// iteration cannot overshoot a fixed point. False unless proven.
   [[nodiscard]] virtual bool square_grows_outward() const { return false; }
 
+  /// True when phi is analytic near the real axis and its correlation
+  /// integrals have no closed form: the Hermite series of phi(sqrt(q) z) then
+  /// converges fast and replaces two-dimensional quadrature where one q
+  /// serves many correlations (the phase diagram's c*).
+  [[nodiscard]] virtual bool has_fast_hermite_series() const { return false; }
+
   /// True when the two members below are implemented: the correlation map
   /// near c = 1 in the angle theta = acos(c), for activations whose c* can lie
   /// closer to 1 than a double resolves (step activations, by their cusp).
@@ -73,6 +93,12 @@ class Activation {
   [[nodiscard]] virtual double cross_moment_deficit_per_angle(double q, double theta) const;
   /// cross_moment_slope(q, cos theta) with 1 - c never rounded to 0 first.
   [[nodiscard]] virtual double cross_moment_slope_at_angle(double q, double theta) const;
+  /// (deficit(cos hi) - deficit(cos lo)) / (hi - lo), deficit the
+  /// cross_moment_deficit, for hi / 2 <= lo < hi <= pi/2: the deficit's mean
+  /// rate in the angle over [lo, hi], so that a root search moving down in
+  /// the angle can update the deficit instead of integrating it anew.
+  [[nodiscard]] virtual double cross_moment_deficit_rise_per_angle(double q, double lo,
+                                                                   double hi) const;
 
   /// d ln s / d ln q of s(q) = E[z phi(sqrt(q) z)] = E[u phi(u)] / sqrt(q),
   /// z ~ N(0, 1): at sb2 = 0 and c* = 0, chi_c = s^2 / E[phi^2], whose
@@ -81,7 +107,9 @@ class Activation {
 };
 
 /// Parses an activation spec (see docs/cli.md): sign, tanh, erf, relu,
-/// hardtanh, linear, quant:N[,D=..][,A=..], steps:t=..;..,y=..;.., lloyd:N[,S=..].
+/// hardtanh, linear, gelu, silu, sigmoid, softplus, selu, leaky_relu[,a=..],
+/// elu[,a=..], quant:N[,D=..][,A=..], steps:t=..:..,y=..:.. (or ';' between
+/// the items), lloyd:N[,S=..]; N may be written Bbit for 2^B levels.
 /// Throws std::invalid_argument with a one-line reason, starting with the field
 /// name "activation", on malformed input.
 std::unique_ptr<Activation> make_activation(const std::string& spec);

@@ -2,20 +2,36 @@
 //
 // Smooth activations use phi' itself. Step activations have phi' = 0 almost
 // everywhere, so training uses a straight-through estimator (STE):
-// g(x) = s 1{|x| <= tau} (theory.md section 4). The mean squared gradient then
-// changes by sigma_w^2 E[g(u)^2] per layer.
+// g(x) = s 1{|x| <= tau}, or over a general window s 1{lo <= x <= hi}
+// (theory.md section 4.3). The mean squared gradient then changes by
+// sigma_w^2 E[g(u)^2] per layer.
 #pragma once
+
+#include <optional>
+#include <utility>
 
 #include "qmf/activations/activation.hpp"
 #include "qmf/kernel/maps.hpp"
 
 namespace qmf {
 
-/// g(x) = slope * 1{|x| <= clip}.
+/// g(x) = slope * 1{lower() <= x <= upper()}: the symmetric box [-clip, clip]
+/// unless `window` is set.
 struct StraightThrough {
   double slope = 1.0;
   double clip = 1.0;
+  /// A general window [lo, hi], lo < hi, either end possibly infinite: a
+  /// one-sided [0, hi] for a quantized relu, say. Empty: [-clip, clip].
+  std::optional<std::pair<double, double>> window = std::nullopt;
+  [[nodiscard]] double lower() const { return window ? window->first : -clip; }
+  [[nodiscard]] double upper() const { return window ? window->second : clip; }
 };
+
+/// P(lower <= u <= upper) for u ~ N(0, q): E[g(u)^2] / slope^2.
+double window_probability(const StraightThrough& surrogate, double q);
+
+/// Throws std::invalid_argument naming ste_window unless lo < hi and neither is NaN.
+void validate_window(double lower, double upper);
 
 /// The slope that makes sigma_w^2 E[g(u)^2] = 1 at u ~ N(0, q_star), i.e. that
 /// preserves gradient norms: s = 1 / (sigma_w sqrt(erf(tau / sqrt(2 q*)))).
@@ -26,6 +42,10 @@ double gradient_preserving_slope(double sw2, double q_star, double clip);
 StraightThrough gradient_preserving_surrogate(const Activation& phi, const Initialization& init,
                                               double q0, double clip);
 
+/// The same for the window [lower, upper]: s = 1 / sqrt(sw2 P(lower <= u <= upper)).
+StraightThrough gradient_preserving_surrogate(const Activation& phi, const Initialization& init,
+                                              double q0, double lower, double upper);
+
 class BackwardDerivative {
  public:
   /// phi' for a smooth activation (`surrogate` is ignored), the straight-through
@@ -34,7 +54,7 @@ class BackwardDerivative {
 
   [[nodiscard]] double operator()(double x) const {
     if (!straight_through_) return phi_.derivative(x);
-    return (x <= surrogate_.clip && x >= -surrogate_.clip) ? surrogate_.slope : 0.0;
+    return (x <= upper_ && x >= lower_) ? surrogate_.slope : 0.0;
   }
   /// E[g(u)^2], u ~ N(0, q).
   [[nodiscard]] double second_moment(double q) const;
@@ -42,6 +62,8 @@ class BackwardDerivative {
  private:
   const Activation& phi_;
   StraightThrough surrogate_;
+  double lower_;
+  double upper_;
   bool straight_through_;
 };
 

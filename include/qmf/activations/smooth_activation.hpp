@@ -15,6 +15,9 @@ namespace qmf {
 class SmoothActivation : public Activation {
  public:
   [[nodiscard]] bool is_step() const override { return false; }
+  /// True: the correlation integrals below are quadratures. A subclass with
+  /// closed forms, or with kinks (slow series), returns false.
+  [[nodiscard]] bool has_fast_hermite_series() const override { return true; }
   [[nodiscard]] double mean(double q) const override;
   [[nodiscard]] double second_moment(double q) const override;
   [[nodiscard]] double second_moment_slope(double q) const override;

@@ -19,15 +19,16 @@ class StepActivation final : public Activation {
 
   [[nodiscard]] const std::vector<double>& thresholds() const { return thresholds_; }
   [[nodiscard]] const std::vector<double>& levels() const { return levels_; }
-  /// Spacing of the two central thresholds (D for the uniform quantizer); NaN
-  /// for a single threshold, where no spacing exists.
-  [[nodiscard]] double central_spacing() const;
+  [[nodiscard]] double central_spacing() const override;
+  [[nodiscard]] double cross_moment_cost() const override;
 
   [[nodiscard]] std::string spec() const override { return name_; }
   [[nodiscard]] bool is_step() const override { return true; }
   [[nodiscard]] double bound() const override;
   [[nodiscard]] double value(double x) const override;
   [[nodiscard]] double derivative(double /*x*/) const override { return 0.0; }
+  void values(const double* in, double* out, std::size_t n) const override;
+  void values(const float* in, float* out, std::size_t n) const override;
 
   [[nodiscard]] double mean(double q) const override;
   [[nodiscard]] double second_moment(double q) const override;
@@ -54,6 +55,14 @@ class StepActivation final : public Activation {
   [[nodiscard]] double cross_moment_deficit_per_angle(double q, double theta) const override;
   /// cross_moment_slope(q, cos theta), with 1 - c never rounded to 0 first.
   [[nodiscard]] double cross_moment_slope_at_angle(double q, double theta) const override;
+  /// One panel of the fixed Gauss-Legendre rule of the deficit, over [lo, hi].
+  [[nodiscard]] double cross_moment_deficit_rise_per_angle(double q, double lo,
+                                                           double hi) const override;
+
+  /// E[phi(u)^2] as the sum of level^2 times the probability of each cell,
+  /// narrow cells by Gauss-Legendre quadrature: the independent route used to
+  /// check second_moment, and its fallback where its sum cancels.
+  [[nodiscard]] double second_moment_by_cells(double q) const;
 
   /// E[phi(u1) phi(u2)] by Plackett's integral instead of Owen's T: the
   /// independent route used to check cross_moment.

@@ -3,14 +3,21 @@
 // Step activations have no ordered phase (chi_1 = inf), so "critical" means
 // the sigma_w that maximises the correlation slope chi_c at c*, hence the
 // depth scale xi_c. Smooth activations have an order-chaos line chi_1 = 1.
+//
+// Both searches take the weight prior per unit of the latent sigma_w^2
+// (qmf::weight_prior(spec, 1.0) for quantized weights, {1, 0} for Gaussian
+// ones): a latent sw2 gives the layer the shared variance sw2 * variance and
+// the per-example noise sw2 * per_example_noise (docs/theory.md section 1.7).
 #pragma once
+
+#include <limits>
 
 #include "qmf/kernel/maps.hpp"
 
 namespace qmf {
 
 struct StepCriticalPoint {
-  double sw2 = 0.0;
+  double sw2 = 0.0;  // latent: the layer sees sw2 times the unit prior
   double q_star = 0.0;
   double c_star = 0.0;
   double chi_max = 0.0;     // chi_c at c*, maximised over sw2
@@ -23,15 +30,27 @@ struct StepCriticalPoint {
 /// so no inner fixed-point solve is needed. Throws numerical_error if chi_c
 /// has no maximum at finite sigma_w (it rises towards the edge of the search),
 /// or if the maximiser is not a stable fixed point of the length map.
-StepCriticalPoint maximise_correlation_depth(const Activation& phi, double sb2);
+/// With per-example weight noise chi_c is the slope at the noisy map's c* < 1.
+StepCriticalPoint maximise_correlation_depth(const Activation& phi, double sb2,
+                                             const WeightPrior& unit_prior = {});
 
 struct SmoothCriticalPoint {
-  double sw2 = 0.0;
+  double sw2 = 0.0;  // latent, as for StepCriticalPoint
   double q_star = 0.0;
+  // The correlation map there: c* = 1 and chi_c = chi_1 = 1 (xi_c infinite)
+  // unless per-example weight noise moves c* below 1.
+  double c_star = 1.0;
+  double chi_c = 1.0;
+  double xi_c = std::numeric_limits<double>::infinity();
 };
 
 /// sigma_w^2 on the order-chaos line chi_1 = 1 at the given sb2 (root-found
 /// over q*). With sb2 = 0 the line ends at q* -> 0, where sw2 = 1 / phi'(0)^2.
-SmoothCriticalPoint order_chaos_transition(const Activation& phi, double sb2);
+/// With quantized weights the line is chi_1 = 1 for the variance each input's
+/// weights have (shared plus per-example): gradients keep their norm there.
+/// Per-example noise leaves c* < 1 on it, evaluated at q* (at q = 1e-12,
+/// where phi is linear to rounding, when the line ends at q* -> 0).
+SmoothCriticalPoint order_chaos_transition(const Activation& phi, double sb2,
+                                           const WeightPrior& unit_prior = {});
 
 }  // namespace qmf

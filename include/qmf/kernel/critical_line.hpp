@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "qmf/activations/activation.hpp"
+#include "qmf/kernel/layers.hpp"
 
 namespace qmf {
 
@@ -18,7 +19,8 @@ struct CriticalLinePoint {
 
 /// The line at each sb2 where the library finds it; values of sb2 without one
 /// (a numerical_error) are left out. OpenMP over sb2 on `threads` threads.
+/// sw2 is latent for the weight prior per unit of it (qmf/kernel/critical.hpp).
 std::vector<CriticalLinePoint> critical_line(const Activation& phi, const std::vector<double>& sb2,
-                                             int threads);
+                                             int threads, const WeightPrior& unit_prior = {});
 
 }  // namespace qmf

@@ -3,7 +3,7 @@
 //
 // "true" uses g = phi': zero almost everywhere for a step activation, so its
 // NTK keeps only the last layer's parameters. "ste" uses the straight-through
-// surrogate g(x) = s 1{|x| <= tau} of qmf simulate (step activations only),
+// surrogate g(x) = s 1{|x| <= tau} (or 1{lo <= x <= hi}) of qmf simulate (step activations only),
 // whose derivative kernel is s^2 times a bivariate normal rectangle
 // probability, exact with the orthant engine of qmf/numerics/gaussian.hpp.
 #pragma once
@@ -18,6 +18,10 @@ namespace qmf {
 /// P(|z1| <= a, |z2| <= b) for a standard bivariate normal with correlation
 /// rho in [-1, 1] and a, b >= 0, by inclusion-exclusion over upper orthants.
 double bivariate_normal_rectangle(double a, double b, double rho);
+
+/// P(a1 < z1 <= b1, a2 < z2 <= b2), a1 < b1, a2 < b2, any end possibly
+/// infinite: the window of a one-sided or general STE.
+double bivariate_normal_box(double a1, double b1, double a2, double b2, double rho);
 
 enum class DerivativeKind { true_derivative, straight_through };
 

@@ -42,7 +42,7 @@ using DotProductKernel = std::function<std::vector<double>(std::span<const doubl
 struct MercerSpectrum {
   std::vector<double> eigenvalues;  // lambda_0 .. lambda_max_degree
   /// Floor of each eigenvalue: the larger of its change on the last doubling
-  /// and 100 eps E[|K| |P_k|] (the kernel's own rounding reaches lambda_k at
+  /// and 1000 eps E[|K| |P_k|] (the kernel's own rounding reaches lambda_k at
   /// about eps E[|K| |P_k|], which at large d exceeds lambda_k beyond the first
   /// tens of degrees in double precision).
   std::vector<double> floors;

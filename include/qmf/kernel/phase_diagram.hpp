@@ -52,10 +52,13 @@ struct PhaseDiagram {
 using ProgressCallback = std::function<void(int finished, int total)>;
 
 /// phase_point at every grid point, on `threads` OpenMP threads; the result
-/// does not depend on the thread count.
+/// does not depend on the thread count. The grid's sw2 is latent: a point
+/// sees the weight prior per unit of it times sw2 (quantized weights,
+/// qmf/weights/weight_spec.hpp), so PhasePoint::init.sw2 is the shared part.
 PhaseDiagram phase_diagram(const Activation& phi, const std::vector<double>& sw2,
                            const std::vector<double>& sb2, int threads,
-                           const ProgressCallback& progress = {});
+                           const ProgressCallback& progress = {},
+                           const WeightPrior& unit_prior = {});
 
 /// n evenly spaced values from a to b, both included (n = 1 gives {a}).
 std::vector<double> linear_grid(double a, double b, int n);

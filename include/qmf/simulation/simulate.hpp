@@ -3,7 +3,8 @@
 // Convention: layer 0 holds the pre-activations h^0 of the inputs, built
 // directly (no input layer) with exactly the empirical variance q0 and the
 // pairwise correlations c0; layer l >= 1 is h^l = W^l phi(h^(l-1)) + b^l with
-// n x n weights W ~ N(0, sw2/n) and biases b ~ N(0, sb2). Layer l of the
+// n x n weights W ~ N(0, sw2/n) and biases b ~ N(0, sb2); with quantized
+// weights, W is the latent N(0, sw2/n) weight rounded by settings.weights. Layer l of the
 // simulation therefore matches layer l of iterate_maps(q0, c0).
 //
 // Backward pass: a random direction delta^L ~ N(0, I) at the last layer is
@@ -18,6 +19,7 @@
 
 #include "qmf/activations/backward_derivative.hpp"
 #include "qmf/kernel/maps.hpp"
+#include "qmf/weights/weight_spec.hpp"
 
 namespace qmf {
 
@@ -28,6 +30,8 @@ namespace qmf {
 enum class SimulationMethod { automatic, gram, weights };
 
 struct SimulationSettings {
+  /// sw2 is the latent weights' variance; init.weight_noise must be 0: the
+  /// per-example noise comes from `weights`.
   Initialization init;
   int width = 0;
   int depth = 0;
@@ -42,6 +46,9 @@ struct SimulationSettings {
   /// The backward surrogate for step activations (ignored for smooth ones).
   StraightThrough surrogate;
   SimulationMethod method = SimulationMethod::automatic;
+  /// How the latent weights are rounded (gaussian: not at all). Quantized
+  /// weights are drawn on the weights path (simulation/dense_layer).
+  WeightSpec weights;
 };
 
 /// The method simulate_networks uses: settings.method unless automatic, then
@@ -52,7 +59,7 @@ SimulationMethod chosen_method(const SimulationSettings& settings);
 const char* method_name(SimulationMethod method);
 
 /// Throws std::invalid_argument naming the offending field (width, depth,
-/// nets, c0, q0, threads, sw2, sb2).
+/// nets, c0, q0, threads, sw2, sb2, weight noise).
 void validate(const SimulationSettings& settings);
 
 /// The memory (bytes) simulate_networks keeps alive for these settings, for
@@ -89,6 +96,10 @@ struct PredictedLayer {
   std::vector<double> c;  // one per pair
   double grad = 0.0;
 };
+
+/// The maps' initialisation the settings' nets follow: sw2 E[Q Q'] shared,
+/// nu sw2 per example (qmf::weight_prior).
+Initialization mean_field_initialization(const SimulationSettings& settings);
 
 /// The mean-field values of the same quantities, layers 0..depth.
 std::vector<PredictedLayer> predict_layers(const Activation& phi,

@@ -6,15 +6,22 @@
 // Initialisation: W ~ N(0, sw2 / fan_in), b ~ N(0, sb2), the read-out included,
 // each layer from its own keyed random stream (seed, layer). Backward through a
 // step activation uses the straight-through surrogate g of BackwardDerivative.
+//
+// Quantized weights (quantization-aware training, weight_quantizer.hpp): the
+// parameters stay the latent float weights; forward() uses Q(W) of every weight
+// matrix (the read-out included; biases stay float) and backward() passes the
+// gradient straight through Q, zero outside the clip range.
 #pragma once
 
 #include <Eigen/Core>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
+#include "qmf/activations/activation.hpp"
 #include "qmf/activations/backward_derivative.hpp"
-#include "qmf/activations/step_activation.hpp"
 #include "qmf/kernel/maps.hpp"
+#include "qmf/weights/weight_spec.hpp"
 
 namespace qmf::training {
 
@@ -45,17 +52,35 @@ struct Parameters {
   static Parameters zeros_like(const Parameters& like);
 };
 
+class WeightQuantizer;
+
 template <class Scalar>
 class Network {
  public:
   /// Draws the parameters (seeded; independent of any thread count). Keeps a
-  /// reference to phi.
+  /// reference to phi. Weights other than gaussian make it a quantization-aware
+  /// net (throws std::invalid_argument for rounding=stochastic-per-example).
   Network(const NetworkShape& shape, const Activation& phi, StraightThrough surrogate,
-          const Initialization& init, std::uint64_t seed);
+          const Initialization& init, std::uint64_t seed, const WeightSpec& weights = {});
+  ~Network();
+  Network(const Network&) = delete;
+  Network& operator=(const Network&) = delete;
 
   /// Logits (classes x batch) of the inputs x (inputs x batch); keeps the
-  /// pre-activations for backward().
+  /// pre-activations for backward(). Quantizes the latent weights first
+  /// (quantize_weights(): stochastic rounding is redrawn on every call).
   const Matrix<Scalar>& forward(const Matrix<Scalar>& x);
+  /// forward() with the weights of the last quantize_weights() (one stochastic
+  /// draw for several batches, e.g. a measurement in chunks).
+  const Matrix<Scalar>& forward_same_weights(const Matrix<Scalar>& x);
+  /// Q(W) of the current latent weights into effective_weights(); the next
+  /// stochastic draw (keyed by seed, draw count and layer).
+  void quantize_weights();
+  /// The weights the forward pass multiplies by: Q(W), or W for a float net.
+  /// Changing them (e.g. a perturbation) lasts until the next quantize_weights()
+  /// for a quantized net and changes the parameters of a float net.
+  [[nodiscard]] std::vector<Matrix<Scalar>>& effective_weights();
+  [[nodiscard]] bool quantized() const;
   /// Gradient of the loss with respect to every parameter, given its gradient
   /// with respect to the logits of the last forward() (same batch).
   void backward(const Matrix<Scalar>& logit_gradient, Parameters<Scalar>& gradient);
@@ -72,7 +97,6 @@ class Network {
 
   NetworkShape shape_;
   const Activation& phi_;
-  const StepActivation* step_;  // phi as a step activation, or nullptr
   BackwardDerivative g_;
   Parameters<Scalar> parameters_;
   const Matrix<Scalar>* input_ = nullptr;
@@ -81,6 +105,10 @@ class Network {
   Matrix<Scalar> logits_;
   Matrix<Scalar> delta_;  // backward(): the gradient of the current layer's h
   Matrix<Scalar> scratch_;
+  std::unique_ptr<WeightQuantizer> quantizer_;  // nullptr for a float net
+  std::vector<Matrix<Scalar>> quantized_;       // Q(W) of the last quantize_weights()
+  std::uint64_t seed_ = 0;
+  std::uint64_t draws_ = 0;  // quantize_weights() calls so far
 };
 
 extern template class Network<float>;

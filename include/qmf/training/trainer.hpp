@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "qmf/training/dataset.hpp"
@@ -31,6 +32,15 @@ struct TrainingSettings {
   long train_evaluation_examples = 10000;
   std::uint64_t seed = 1;
   int threads = 1;
+  /// The weights of the forward pass (quantization-aware training unless
+  /// gaussian); the grid's scale is sqrt(init.sw2 / fan_in).
+  WeightSpec weights;
+  /// Sharpness at the end of the run: the mean increase of the train loss
+  /// (the train_evaluation_examples) over `sharpness_draws` random
+  /// perturbations of the forward pass's weight matrices, each of Frobenius
+  /// norm `sharpness_radius` times the matrix's own. 0 draws: not measured.
+  int sharpness_draws = 0;
+  double sharpness_radius = 0.05;
 };
 
 /// Throws std::invalid_argument naming the field for bad settings.
@@ -44,12 +54,21 @@ struct Checkpoint {
   double test_accuracy = 0.0;
 };
 
+struct Sharpness {
+  double loss = 0.0;           // the unperturbed train loss
+  double mean_increase = 0.0;  // mean over the draws of L(W + E) - L(W)
+  double standard_error = 0.0;
+  int draws = 0;
+};
+
 struct TrainingResult {
   std::vector<Checkpoint> checkpoints;  // those reached before any divergence
   /// The loss of a training batch left the floating-point range (or a
   /// measurement did): training stopped at `diverged_step`.
   bool diverged = false;
   int diverged_step = 0;
+  /// When asked for and the run did not diverge.
+  std::optional<Sharpness> sharpness;
 };
 
 /// `progress(step, total_steps)` is called every few steps.

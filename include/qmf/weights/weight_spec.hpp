@@ -31,10 +31,10 @@ struct WeightSpec {
   enum class Kind { gaussian, binary, ternary, bits };
   Kind kind = Kind::gaussian;
   Rounding rounding = Rounding::nearest;
-  int bits = 0;                // bits: b >= 2 (2^b - 1 levels, zero included)
-  double clip = 3.0;           // bits: the largest level, in standard deviations
-  double zero_fraction = 0.0;  // ternary: P(Q = 0) under nearest rounding
-  std::string text;            // canonical spec string
+  int bits = 0;                   // bits: b >= 2 (2^b - 1 levels, zero included)
+  double clip = 3.0;              // bits: the largest level, in standard deviations
+  double zero_fraction = 0.0;     // ternary: P(Q = 0) under nearest rounding
+  std::string text = "gaussian";  // canonical spec string
 
   /// The levels of the grid in units of the weight's standard deviation
   /// (non-negative half; the grid is symmetric). Empty for gaussian.

@@ -1,0 +1,287 @@
+// qmf generalization: quantization-aware training over weight bits x
+// activation levels N (x depth). Every cell is one `qmf train --weights` run
+// at the critical effective sigma_w^2, measured for train and test accuracy,
+// their gap, the losses and the sharpness; cells go to PREFIX.jsonl as they
+// finish (the trainability sweep's SweepLog), so a stopped sweep resumes.
+#include <chrono>
+#include <cmath>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include "cli/comma_list.hpp"
+#include "cli/level_list.hpp"
+#include "cli/output.hpp"
+#include "cli/progress_bar.hpp"
+#include "cli/shared_options.hpp"
+#include "cli/sw2_choice.hpp"
+#include "commands/commands.hpp"
+#include "figures/figure.hpp"
+#include "training/sweep_log.hpp"
+#include "training/train_run.hpp"
+
+namespace qmf::cli {
+
+namespace {
+
+struct GeneralizationOptions {
+  std::string levels = "3,4,8";
+  std::string bits = "1,2,3,4,8,float";
+  std::string rounding = "nearest";
+  std::string depths = "3";
+  TrainOptions train;
+  int max_cells = 0;
+  bool json = false;
+  std::string out;
+};
+
+// One weights column of the grid: the spec and where the figure puts it.
+struct WeightsItem {
+  std::string spec;
+  double bits = 0.0;  // binary 1, ternary log2 3, float drawn at 32
+  std::string label;
+};
+
+struct Cell {
+  int levels = 0;
+  int depth = 0;
+  WeightsItem weights;
+  [[nodiscard]] std::string act() const { return "quant:" + std::to_string(levels); }
+  [[nodiscard]] Json key() const {
+    return {{"act", act()}, {"weights", weights.spec}, {"depth", depth}};
+  }
+};
+
+constexpr const char* bits_allowed = "1 (binary), ternary, 2..24 (bits:B), float";
+
+std::vector<WeightsItem> parse_bits(const GeneralizationOptions& o) {
+  std::vector<WeightsItem> items;
+  const std::string rounding = ",rounding=" + o.rounding;
+  for (const auto& item : split_comma_list(o.bits, "--bits", bits_allowed)) {
+    if (item == "float") {
+      items.push_back({"gaussian", 32.0, "float"});
+    } else if (item == "1" || item == "binary") {
+      items.push_back({parse_weight_spec("binary" + rounding).text, 1.0, "1"});
+    } else if (item == "ternary") {
+      items.push_back({parse_weight_spec("ternary" + rounding).text, std::log2(3.0), "T"});
+    } else {
+      const int b = item.find_first_not_of("0123456789") == std::string::npos && item.size() < 3
+                        ? std::stoi(item)
+                        : 0;
+      if (b < 2 || b > 24)
+        throw std::invalid_argument("--bits: '" + item + "' (allowed: " + bits_allowed + ")");
+      items.push_back({parse_weight_spec("bits:" + item + rounding).text, double(b), item});
+    }
+  }
+  return items;
+}
+
+std::vector<int> parse_depths(const std::string& text) {
+  std::vector<int> depths;
+  for (const auto& item : split_comma_list(text, "--depths", "depths 1..1000")) {
+    const int d = item.find_first_not_of("0123456789") == std::string::npos && item.size() < 5
+                      ? std::stoi(item)
+                      : 0;
+    if (d < 1 || d > 1000)
+      throw std::invalid_argument("--depths: '" + item + "' (allowed: whole numbers 1..1000)");
+    depths.push_back(d);
+  }
+  return depths;
+}
+
+// The measurements of a finished cell at its last report, as the CSV and the
+// figure use them; empty members for a diverged cell.
+Json summary(const Json& line) {
+  Json row = {{"N", line["N"]},
+              {"depth", line["depth"]},
+              {"weights", line["key"]["weights"]},
+              {"bits", line["bits"]},
+              {"label", line["label"]},
+              {"sw2", line["sw2"]},
+              {"sw2_effective", line["sw2_effective"]},
+              {"grid_nu", line["grid_nu"]},
+              {"diverged", line["diverged"]},
+              {"seconds", line["seconds"]}};
+  if (line["diverged"].get<bool>()) return row;
+  const Json& last = line["checkpoints"].back();
+  for (const char* key : {"train_accuracy", "test_accuracy", "train_loss", "test_loss"})
+    row[key] = last[key];
+  row["gap"] = last["train_accuracy"].get<double>() - last["test_accuracy"].get<double>();
+  row["loss_gap"] = last["test_loss"].get<double>() - last["train_loss"].get<double>();
+  for (const char* key : {"sharpness", "sharpness_error"})
+    if (line.contains(key)) row[key] = line[key];
+  return row;
+}
+
+constexpr const char* csv_columns[] = {
+    "N",   "depth",         "weights",   "bits",     "train_accuracy", "test_accuracy",
+    "gap", "train_loss",    "test_loss", "loss_gap", "sharpness",      "sharpness_error",
+    "sw2", "sw2_effective", "grid_nu",   "diverged", "seconds"};
+
+std::string rows_csv(const Json& rows) {
+  std::ostringstream csv;
+  for (const char* column : csv_columns) csv << (column == csv_columns[0] ? "" : ",") << column;
+  csv << '\n';
+  for (const auto& row : rows) {
+    for (const char* column : csv_columns) {
+      if (column != csv_columns[0]) csv << ',';
+      const Json* value = row.contains(column) ? &row[column] : nullptr;
+      if (value == nullptr || value->is_null()) continue;
+      if (value->is_boolean())
+        csv << (value->get<bool>() ? 1 : 0);
+      else if (value->is_number())
+        csv << format_number(value->get<double>());
+      else  // the weight spec holds commas
+        csv << '"' << value->get<std::string>() << '"';
+    }
+    csv << '\n';
+  }
+  return csv.str();
+}
+
+// One data block per (N, depth) curve: bits, gap, sharpness, its error, label.
+std::vector<std::pair<std::string, std::string>> render(const GeneralizationOptions& o,
+                                                        const std::vector<Cell>& cells,
+                                                        const Json& rows, std::size_t per_curve) {
+  std::ostringstream data;
+  std::string titles;
+  std::string tics;
+  std::string marks;  // the same tics without labels (the upper panel)
+  const bool several_depths = parse_depths(o.depths).size() > 1;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const Json& row = rows[i];
+    if (i % per_curve == 0) {
+      if (i > 0) data << "\n\n";
+      titles += (titles.empty() ? "" : " ") + std::string("N=") + std::to_string(cells[i].levels) +
+                (several_depths ? ",L=" + std::to_string(cells[i].depth) : "");
+    }
+    if (i < per_curve) {
+      const std::string x = format_number(row["bits"].get<double>());
+      tics += (tics.empty() ? "" : ", ") + gnuplot_quote(row["label"].get<std::string>()) + " " + x;
+      marks += (marks.empty() ? "" : ", ") + std::string("\"\" ") + x;
+    }
+    const auto value = [&](const char* key) {
+      return row.contains(key) ? format_number(row[key].get<double>()) : std::string("NaN");
+    };
+    data << format_number(row["bits"].get<double>()) << ' ' << value("gap") << ' '
+         << value("sharpness") << ' ' << value("sharpness_error") << '\n';
+  }
+  Figure figure{"generalization.gp", {{"cells", data.str()}}, {}};
+  std::ostringstream title;
+  title << "QAT on Fashion-MNIST: n = " << o.train.width << ", "
+        << o.train.report.substr(o.train.report.rfind(',') + 1) << " steps, rounding " << o.rounding
+        << ", ρ = " << o.train.sharpness_radius;
+  figure.parameters.text("title", title.str())
+      .text("titles", titles)
+      .text("tics", tics)
+      .text("marks", marks)
+      .integer("curves", static_cast<long long>(rows.size() / per_curve));
+  return render_figure(figure);
+}
+
+void run(const GeneralizationOptions& o) {
+  figure_script("generalization.gp");
+  const auto weights = parse_bits(o);
+  std::vector<Cell> cells;
+  for (const int n : parse_level_list(o.levels, "--levels")) {
+    if (n < 3)
+      throw std::invalid_argument("--levels: N = " + std::to_string(n) +
+                                  " has no critical sigma_w^2 (allowed: N >= 3)");
+    for (const int depth : parse_depths(o.depths))
+      for (const auto& w : weights) cells.push_back({n, depth, w});
+  }
+  // Resolve every cell first, so that bad input fails before any training.
+  const auto resolve = [&](const Cell& cell) {
+    TrainOptions train = o.train;
+    train.weights = cell.weights.spec;
+    return resolve_train_run(train, cell.act(), critical_sw2_word, cell.depth);
+  };
+  for (const auto& cell : cells) resolve(cell);
+  Json shared = train_options_json(o.train);
+  shared.erase("threads");
+  shared["sweep"] = "generalization";
+  SweepLog log(o.out + ".jsonl", shared);
+  const LabelledSets data = load_training_data(o.train);
+  int trained = 0;
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    const Cell& cell = cells[i];
+    if (log.find(cell.key()) != nullptr) continue;
+    if (o.max_cells > 0 && trained == o.max_cells) {
+      std::cout << "stopped after " << trained << " new cells (" << log.size() << " of "
+                << cells.size() << " done); rerun the same command to continue\n";
+      return;
+    }
+    const TrainRun resolved = resolve(cell);
+    const auto start = std::chrono::steady_clock::now();
+    training::TrainingResult result;
+    {
+      ProgressBar bar("cell " + std::to_string(i + 1) + "/" + std::to_string(cells.size()));
+      result =
+          training::train(*resolved.phi, resolved.settings, data.train, data.test, std::ref(bar));
+    }
+    Json line = {{"key", cell.key()},
+                 {"N", cell.levels},
+                 {"bits", cell.weights.bits},
+                 {"label", cell.weights.label}};
+    line.update(train_result_json(resolved, result));
+    line["seconds"] =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    log.append(line);
+    ++trained;
+  }
+  Json rows = Json::array();
+  for (const auto& cell : cells) rows.push_back(summary(*log.find(cell.key())));
+  Json out = header("generalization");
+  out.update(shared);
+  out.erase("sweep");
+  out["levels"] = o.levels;
+  out["bits"] = o.bits;
+  out["rounding"] = o.rounding;
+  out["depths"] = o.depths;
+  out["cells"] = rows;
+  auto files = render(o, cells, rows, weights.size());
+  files.insert(files.begin(), {{".csv", rows_csv(rows)}, {".json", out.dump(2) + '\n'}});
+  write_files(o.out, files);
+  if (o.json)
+    std::cout << out.dump(2) << '\n';
+  else
+    std::cout << rows_csv(rows);
+}
+
+}  // namespace
+
+void add_generalization_command(CLI::App& app) {
+  auto o = std::make_shared<GeneralizationOptions>();
+  o->train.sharpness_draws = 10;
+  o->train.report = "400";
+  CLI::App* cmd = app.add_subcommand(
+      "generalization",
+      "Quantization-aware training over weight bits x activation levels N (x depth), each net "
+      "at the critical effective sigma_w^2: train and test accuracy, their gap, the losses and "
+      "the sharpness (mean train-loss increase under random weight perturbations). Cells are "
+      "appended to PREFIX.jsonl as they finish; rerunning the same command resumes");
+  cmd->add_option("--levels", o->levels, "levels N of quant:N (N >= 3), e.g. 3,4,8")
+      ->capture_default_str();
+  cmd->add_option("--bits", o->bits,
+                  "weight precisions: 1 (binary), ternary, 2..24 (bits:B), float (gaussian "
+                  "weights, the baseline)")
+      ->capture_default_str();
+  cmd->add_option("--rounding", o->rounding,
+                  "nearest, or stochastic (redrawn every forward pass, shared by the batch)")
+      ->check(CLI::IsMember({"nearest", "stochastic"}))
+      ->capture_default_str();
+  cmd->add_option("--depths", o->depths, "depths L, e.g. 3 or 2,6")->capture_default_str();
+  add_train_options(*cmd, o->train);
+  add_sharpness_options(*cmd, o->train);
+  cmd->add_option("--max-cells", o->max_cells,
+                  "stop after training this many new cells (0: all); rerun to continue")
+      ->check(CLI::Range(0, 1 << 30));
+  cmd->add_flag("--json", o->json, "print one JSON object");
+  add_out_option(*cmd, o->out,
+                 "write PREFIX.jsonl (one line per cell, kept for resuming), PREFIX.csv, "
+                 "PREFIX.json, PREFIX.png/.svg/.pdf")
+      ->required();
+  cmd->callback([o] { run(*o); });
+}
+
+}  // namespace qmf::cli

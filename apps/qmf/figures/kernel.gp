@@ -1,0 +1,53 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The figure of `qmf kernel --eigen K --out PREFIX`: left, the NNGP and NTK
+# divided by their value at t = 1 against the input cosine t, for the net
+# asked for and its comparison (real vs stochastic binary weights); right,
+# the Mercer eigenvalues lambda_k of the two NNGPs and of the Gaussian and
+# Laplace kernels of matched bandwidth against the degree k, log-log.
+#
+# Receives (gnuplot -e), besides format and output (style.gp):
+#   kernels      data file "t  nngp  ntk  other_nngp  other_ntk"
+#   spectra      data file "k  nngp  other_nngp  gaussian  laplace" ('?' unresolved)
+#   act, sw2, sb2, depth, dim
+#   label, other_label   the two nets' weights
+load 'style.gp'
+
+set datafile missing '?'
+set multiplot
+set label 1 sprintf('Kernels of a depth-%d net, φ = %s, σ_w^2 = %g, σ_b^2 = %g', depth, act, \
+    sw2, sb2) at screen 0.5,0.965 center
+set grid
+set tics out nomirror
+key_font = sprintf(',%g', 0.8*font_size)
+set bmargin at screen 0.12
+set tmargin at screen 0.88
+
+mine = "lw 3 lc rgb curve_colour(0)"
+other = "lw 3 lc rgb curve_colour(1)"
+set lmargin at screen 0.08
+set rmargin at screen 0.46
+set xrange [-1:1]
+set xlabel 'input cosine  t = x·y / (|x| |y|)'
+set ylabel 'K(t) / K(1)'
+set key top left Left reverse samplen 2 spacing 1.1 font key_font
+plot kernels using 1:2 with lines @mine title 'NNGP, '.label, \
+     kernels using 1:3 with lines @mine dt 2 title 'NTK, '.label, \
+     kernels using 1:4 with lines @other title 'NNGP, '.other_label, \
+     kernels using 1:5 with lines @other dt 2 title 'NTK, '.other_label
+
+unset label 1
+set lmargin at screen 0.58
+set rmargin at screen 0.97
+set logscale xy
+set autoscale x
+# Two decades of headroom above lambda_1 <= 1 (kernels normalised to K(1) = 1) for the key.
+set yrange [*:100]
+set format y '10^{%L}'
+set xlabel sprintf('degree  k  (sphere S^{%d})', dim - 1)
+set ylabel 'Mercer eigenvalue  λ_k'
+set key top right Right noreverse samplen 2 spacing 1.1 font key_font
+plot spectra using 1:2 with linespoints @mine pt 7 ps 0.8*point_unit title 'NNGP, '.label, \
+     spectra using 1:3 with linespoints @other pt 5 ps 0.8*point_unit title 'NNGP, '.other_label, \
+     spectra using 1:4 with lines lw 2.5 dt 2 lc rgb '#555555' title 'Gaussian (matched)', \
+     spectra using 1:5 with lines lw 2.5 dt 4 lc rgb '#000000' title 'Laplace (matched)'
+unset multiplot

@@ -1,0 +1,51 @@
+// Quantization-aware training's weight quantizer: the latent float weights W
+// stay the optimiser's parameters, the forward pass uses Q(W), and the
+// backward pass passes the gradient straight through Q (docs/generalization.md).
+//
+// Grid: the weight spec's levels (qmf/weights/weight_spec.hpp) in units of the
+// layer's initial standard deviation sigma = sqrt(sw2 / fan_in), fixed for the
+// whole run: the uniform grid -top, -top + D, ..., top (binary: -1, 1;
+// ternary: -s, 0, s; bits:B: 2^B - 1 levels up to clip). A latent weight is
+// clipped to [-top sigma, top sigma] and rounded to the nearest level, or
+// stochastically (up with probability equal to its fractional position in its
+// cell, so E[Q(w) | w] = clip(w)).
+//
+// Straight-through estimator: dL/dw = dL/dQ(w) 1{|w| <= top sigma}, i.e. the
+// identity inside the clip range and zero outside it (where Q is flat in w).
+#pragma once
+
+#include <cstdint>
+
+#include "qmf/training/network.hpp"
+#include "qmf/weights/weight_spec.hpp"
+
+namespace qmf::training {
+
+class WeightQuantizer {
+ public:
+  /// Throws std::invalid_argument for rounding=stochastic-per-example (see
+  /// the message: a weight draw per example is not a matrix product).
+  WeightQuantizer(const WeightSpec& spec, double sw2);
+
+  /// False for gaussian weights: the net is a float net.
+  [[nodiscard]] bool active() const { return active_; }
+
+  /// q = Q(w) for a layer of this fan-in; `draw` keys the stochastic rounding
+  /// (counter-based: the result does not depend on the thread count).
+  template <class Scalar>
+  void quantize(const Matrix<Scalar>& w, int fan_in, std::uint64_t draw, Matrix<Scalar>& q) const;
+
+  /// gradient *= 1{|w| <= top sigma} (the STE's clip).
+  template <class Scalar>
+  void mask_gradient(const Matrix<Scalar>& w, int fan_in, Matrix<Scalar>& gradient) const;
+
+ private:
+  bool active_ = false;
+  bool stochastic_ = false;
+  double sw2_ = 1.0;
+  double top_ = 1.0;      // the largest level, in standard deviations
+  double spacing_ = 1.0;  // D, in standard deviations
+  long cells_ = 1;        // (2 top) / D
+};
+
+}  // namespace qmf::training

@@ -1,0 +1,42 @@
+// One activation's pair moments at one variance q for many angles theta =
+// acos(c) between the pair: the inner loop of the kernel recursions, where
+// every cosine of a grid shares q at each layer (equal norms).
+//
+// For activations with an angle form (step activations) the deficits come
+// from one Chebyshev interpolant per call instead of one orthant sum per
+// angle: E[phi^2] - E[phi(u1) phi(u2)] = int_0^theta g, g(a) = sin(a) d/dc
+// E[phi(u1) phi(u2)] at c = cos(a), is smooth on [0, pi] (the cusp at c = 1
+// is a kink in c, a straight line in theta), so g is interpolated at
+// Chebyshev points, integrated term by term and summed by Clenshaw's rule;
+// the number of points doubles until the series' tail is below 1e-15 of its
+// size, otherwise each angle is evaluated on its own.
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "qmf/activations/activation.hpp"
+
+namespace qmf::detail {
+
+/// The angle acos(c) of a pair of variance q whose half squared distance is
+/// gap = q (1 - c), without rounding 1 - c (gap in [0, 2q]).
+double pair_angle(double gap, double q);
+
+/// E[phi(u)^2] - E[phi(u1) phi(u2)] for Var u1 = Var u2 = q and each angle
+/// in [0, pi]. `points` is the number of Chebyshev points to start from; it
+/// returns the number that sufficed (layers of one recursion pass it on,
+/// their q changing little from one to the next).
+std::vector<double> cross_moment_deficits(const Activation& phi, double q,
+                                          std::span<const double> angles, int& points);
+
+/// The same by one activation call per angle (the reference route).
+std::vector<double> cross_moment_deficits_pointwise(const Activation& phi, double q,
+                                                    std::span<const double> angles);
+
+/// d/dc E[phi(u1) phi(u2)] = q E[phi'(u1) phi'(u2)] at each angle in (0, pi)
+/// (distributional phi' for step activations, finite away from c = +-1).
+std::vector<double> cross_moment_slopes(const Activation& phi, double q,
+                                        std::span<const double> angles);
+
+}  // namespace qmf::detail
