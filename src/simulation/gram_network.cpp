@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "simulation/activate.hpp"
 #include "simulation/gram_layer.hpp"
 #include "simulation/net_inputs.hpp"
 
@@ -31,9 +32,7 @@ class LayerStore {
   [[nodiscard]] int interval() const { return interval_; }
   Eigen::MatrixXd& operator[](int l) { return h_[l]; }
 
-  [[nodiscard]] Eigen::MatrixXd post_activations(int l) const {
-    return h_[l].unaryExpr([this](double u) { return phi_.value(u); });
-  }
+  [[nodiscard]] Eigen::MatrixXd post_activations(int l) const { return activate(phi_, h_[l]); }
 
   [[nodiscard]] GramLayer layer(int l) const {
     return {s_.seed, net_, l, s_.init.sw2, s_.init.sb2, s_.width};

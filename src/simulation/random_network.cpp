@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "simulation/activate.hpp"
 #include "simulation/dense_layer.hpp"
 #include "simulation/net_inputs.hpp"
 
@@ -20,7 +21,7 @@ NetMeasurement measure_random_net(const Activation& phi, const BackwardDerivativ
   record_forward_statistics(h[0], 0, m);
   Eigen::MatrixXd x;
   for (int l = 1; l <= depth; ++l) {
-    x = h[l - 1].unaryExpr([&](double u) { return phi.value(u); });
+    x = activate(phi, h[l - 1]);
     DenseLayer(s.seed, net, l, s.init.sw2, s.init.sb2, s.width, s.weights).forward(x, h[l]);
     record_forward_statistics(h[l], l, m);
   }

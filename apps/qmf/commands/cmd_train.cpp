@@ -88,9 +88,10 @@ void run(const TrainCommandOptions& o) {
   // The report is written (a diverged run is a measurement), but the run has
   // no final accuracy: like any computation without a result, exit 3.
   if (result.diverged)
-    throw reported_numerical_error("training diverged at step " + std::to_string(result.diverged_step) +
-                          ": the loss left the floating-point range (report written; try a "
-                          "smaller --lr)");
+    throw reported_numerical_error(
+        "training diverged at step " + std::to_string(result.diverged_step) +
+        ": the loss left the floating-point range (report written; try a "
+        "smaller --lr)");
 }
 
 }  // namespace
