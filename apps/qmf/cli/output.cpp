@@ -49,6 +49,10 @@ Json number(double x, const std::string& what) {
   return x;
 }
 
+Json nullable_number(double x, const std::string& what) {
+  return std::isnan(x) ? Json() : number(x, what);
+}
+
 void set_number(Json& object, const std::string& key, double x) {
   if (x == std::numeric_limits<double>::infinity()) {
     object[key] = nullptr;

@@ -22,6 +22,9 @@ class reported_numerical_error : public numerical_error {
 
 using Json = nlohmann::ordered_json;
 
+/// number(x, what), or null for NaN (a quantity that does not exist here).
+Json nullable_number(double x, const std::string& what);
+
 /// A finite number as a JSON number. NaN and infinities are never results of
 /// a quantity that must be finite (an overflow, say): they throw
 /// numerical_error naming `what`.

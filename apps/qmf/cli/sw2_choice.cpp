@@ -54,4 +54,12 @@ double resolve_q0(const std::string& text, const Activation& phi, const Initiali
   return stable_length_fixed_point(phi, init, 1.0).q;
 }
 
+void require_gaussian_weights_for_choices(bool asked, const WeightSpec& weights) {
+  if (asked && weights.kind != WeightSpec::Kind::gaussian)
+    throw std::invalid_argument(
+        "--sw2 crit and --q0 star are known for Gaussian weights only "
+        "(give numbers with --weights " +
+        weights.text + ")");
+}
+
 }  // namespace qmf::cli

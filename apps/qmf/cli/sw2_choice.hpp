@@ -8,6 +8,7 @@
 
 #include "qmf/activations/activation.hpp"
 #include "qmf/kernel/maps.hpp"
+#include "qmf/weights/weight_spec.hpp"
 
 namespace qmf::cli {
 
@@ -27,6 +28,10 @@ double critical_sw2(const Activation& phi, double sb2);
 
 /// sigma_w^2 from --sw2: the number given, or critical_sw2(phi, sb2) for "crit".
 double resolve_sw2(const std::string& text, const Activation& phi, double sb2);
+
+/// crit and star solve the maps of Gaussian weights: throws std::invalid_argument
+/// naming --sw2 when `asked` (either word was given) with quantized weights.
+void require_gaussian_weights_for_choices(bool asked, const WeightSpec& weights);
 
 /// The word that asks for the fixed point q* as the inputs' variance.
 constexpr const char* fixed_point_q0_word = "star";

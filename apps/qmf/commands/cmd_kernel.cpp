@@ -11,7 +11,9 @@
 
 #include "cli/output.hpp"
 #include "cli/shared_options.hpp"
+#include "cli/sw2_choice.hpp"
 #include "commands/commands.hpp"
+#include "commands/kernel_spectrum.hpp"
 #include "figures/figure.hpp"
 #include "figures/kernel_figure.hpp"
 #include "qmf/errors.hpp"
@@ -25,6 +27,7 @@ namespace {
 
 struct KernelOptions {
   std::string act;
+  std::string sw2;  // a number or "crit"
   Initialization init;
   int depth = 3;
   double q0 = 1.0;
@@ -65,48 +68,6 @@ DerivativeKernel derivative_for(const Activation& phi, const KernelOptions& o) {
   return DerivativeKernel(phi, gradient_preserving_surrogate(phi, o.init, q1, clip));
 }
 
-Json fit_json(const LineFit& fit, const std::string& what) {
-  return {{"slope", number(fit.slope, what + " slope")}, {"r2", number(fit.r2, what + " r2")}};
-}
-
-Json spectrum_json(const DotProductKernel& kernel, int dim, int degrees) {
-  const MercerSpectrum s = mercer_spectrum(kernel, dim, degrees);
-  Json out;
-  out["nodes"] = s.nodes;
-  out["relative_change"] = number(s.relative_change, "relative_change");
-  out["absolute_change"] = number(s.absolute_change, "absolute_change");
-  Json eigenvalues = Json::array(), floors = Json::array();
-  for (int k = 0; k <= degrees; ++k) {
-    eigenvalues.push_back(number(s.eigenvalues[k], "eigenvalue"));
-    floors.push_back(number(s.floors[k], "floor"));
-  }
-  out["eigenvalues"] = eigenvalues;
-  out["floors"] = floors;
-  try {
-    const DecayFits fits = fit_decay(s.eigenvalues, s.floors);
-    out["fit_degrees"] = fits.degrees;
-    out["fit_last_degree"] = fits.last_degree;
-    out["exponential"] = fit_json(fits.exponential, "exponential fit");
-    out["power"] = fit_json(fits.power, "power fit");
-  } catch (const numerical_error&) {
-    out["exponential"] = out["power"] = nullptr;  // fewer than 3 resolved degrees
-  }
-  return out;
-}
-
-// K(t) on many cosines from a scalar formula.
-DotProductKernel from_formula(double (*formula)(double, double), double bandwidth) {
-  return [=](std::span<const double> t) {
-    std::vector<double> k;
-    for (const double x : t) k.push_back(formula(x, bandwidth));
-    return k;
-  };
-}
-double gaussian(double t, double l) { return std::exp((t - 1.0) / (l * l)); }
-double laplace(double t, double l) {
-  return std::exp(-std::sqrt(std::max(2.0 - 2.0 * t, 0.0)) / l);
-}
-
 // The kernels of the net asked for on any cosines: Gaussian weights with the
 // chosen derivative kernel, or the quasi network of per-example rounding.
 using KernelSource = std::function<std::vector<KernelValues>(std::span<const double>)>;
@@ -144,9 +105,9 @@ Json spectra(const KernelSource& kernels, const KernelOptions& o) {
   out["matched_value_at_half"] = number(rho, "matched value");
   if (rho > 0.0 && rho < 1.0) {
     const double l_gauss = std::sqrt(0.5 / -std::log(rho)), l_laplace = 1.0 / -std::log(rho);
-    out["gaussian"] = spectrum_json(from_formula(gaussian, l_gauss), o.dim, *o.eigen);
+    out["gaussian"] = spectrum_json(gaussian_reference_kernel(l_gauss), o.dim, *o.eigen);
     out["gaussian"]["bandwidth"] = l_gauss;
-    out["laplace"] = spectrum_json(from_formula(laplace, l_laplace), o.dim, *o.eigen);
+    out["laplace"] = spectrum_json(laplace_reference_kernel(l_laplace), o.dim, *o.eigen);
     out["laplace"]["bandwidth"] = l_laplace;
   } else {
     out["gaussian"] = out["laplace"] = nullptr;  // no bandwidth matches rho outside (0, 1)
@@ -302,7 +263,10 @@ void add_kernel_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "kernel", "NNGP and NTK on a grid of input cosines, Mercer spectra on the sphere");
   cmd->add_option("--act", o->act, "activation spec (sign, tanh, quant:16, ...)")->required();
-  cmd->add_option("--sw2", o->init.sw2, "weight variance sigma_w^2")->required();
+  cmd->add_option("--sw2", o->sw2,
+                  "weight variance sigma_w^2, or crit for the critical one at --sb2 (as in "
+                  "qmf critical; Gaussian weights)")
+      ->required();
   cmd->add_option("--sb2", o->init.sb2, "bias variance sigma_b^2")->capture_default_str();
   cmd->add_option("--depth", o->depth, "number of dense layers L (at least 1)")
       ->capture_default_str();
@@ -333,7 +297,13 @@ void add_kernel_command(CLI::App& app) {
                  "figure PREFIX.png, .svg, .pdf");
   cmd->callback([o] {
     if (!o->out.empty() && o->eigen) figure_script("kernel.gp");  // fail before computing
-    const Json out = kernel_result(*o);
+    parse_sw2_choice(o->sw2);  // a malformed --sw2 fails before the activation is built
+    const bool critical = o->sw2 == critical_sw2_word;
+    require_gaussian_weights_for_choices(critical, parse_weight_spec(o->weights));
+    KernelOptions resolved = *o;
+    resolved.init.sw2 = resolve_sw2(o->sw2, *make_activation(o->act), o->init.sb2);
+    Json out = kernel_result(resolved);
+    out["sw2_choice"] = critical ? "critical" : "given";
     if (!o->out.empty()) {
       std::vector<std::pair<std::string, std::string>> files = {{".csv", kernels_csv(out)},
                                                                 {".json", out.dump(2) + '\n'}};

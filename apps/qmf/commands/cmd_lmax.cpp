@@ -15,11 +15,11 @@
 #include "cli/weight_list.hpp"
 #include "commands/commands.hpp"
 #include "commands/lmax_bias.hpp"
+#include "commands/lmax_weights.hpp"
 #include "figures/figure.hpp"
 #include "figures/lmax_figure.hpp"
 #include "qmf/depth/quantizer_depth.hpp"
 #include "qmf/numerics/line_fit.hpp"
-#include "qmf/weights/weight_depth.hpp"
 
 namespace qmf::cli {
 
@@ -56,10 +56,6 @@ class OptimumCache {
   QuantizerFamily family_;
   std::map<int, DepthOptimum> cache_;
 };
-
-Json nullable(double x, const std::string& what) {
-  return std::isnan(x) ? Json() : number(x, what);
-}
 
 Json line_fit_json(const LineFit& fit) {
   return {{"slope", number(fit.slope, "slope")},
@@ -124,27 +120,6 @@ void require_bounded_work(const std::vector<int>& levels, const std::vector<int>
         " (a few minutes); list fewer or smaller N");
 }
 
-// One row per (weights, N): chi_max(N) / (1 + r) at sb2 = 0 (qmf/weights/weight_depth.hpp).
-Json weight_rows(const std::vector<WeightSpec>& specs, const std::vector<int>& levels, double k,
-                 OptimumCache& cache) {
-  Json rows = Json::array();
-  for (const auto& spec : specs) {
-    for (const int n : levels) {
-      const auto optimum = weight_depth_optimum(cache.at(n), spec);
-      rows.push_back({{"weights", spec.text},
-                      {"N", n},
-                      {"noise_ratio", number(optimum.noise_ratio, "noise_ratio")},
-                      {"one_minus_chi_max", number(optimum.one_minus_chi_max, "one_minus_chi_max")},
-                      {"chi_max", number(optimum.chi_max, "chi_max")},
-                      {"xi_max", number(optimum.xi_max, "xi_max")},
-                      {"L_max", number(k * optimum.xi_max, "L_max")},
-                      {"sw2_opt", nullable(optimum.sw2_opt, "sw2_opt")},
-                      {"sw2_effective", nullable(optimum.sw2_effective, "sw2_effective")}});
-    }
-  }
-  return rows;
-}
-
 Json lmax_result(const LmaxOptions& o) {
   if (!(o.k > 0.0 && std::isfinite(o.k)))
     throw std::invalid_argument("--k must be positive and finite");
@@ -174,12 +149,12 @@ Json lmax_result(const LmaxOptions& o) {
     const int n = levels[i];
     const auto& optimum = cache.at(n);
     Json row = {{"N", n},
-                {"dtilde_opt", nullable(optimum.dtilde_opt, "dtilde_opt")},
+                {"dtilde_opt", nullable_number(optimum.dtilde_opt, "dtilde_opt")},
                 {"one_minus_chi_max", number(optimum.one_minus_chi_max, "one_minus_chi_max")},
                 {"chi_max", number(optimum.chi_max, "chi_max")},
                 {"xi_max", number(optimum.xi_max, "xi_max")},
                 {"L_max", number(max_trainable_depth(optimum, o.k), "L_max")},
-                {"sw2_opt", nullable(optimum.sw2_opt, "sw2_opt")}};
+                {"sw2_opt", nullable_number(optimum.sw2_opt, "sw2_opt")}};
     // Secant slope of ln(1 - chi_max) against ln(N + 1) over the listed neighbours.
     row["local_slope"] = Json();
     if (i > 0 && i + 1 < levels.size()) {
@@ -204,7 +179,8 @@ Json lmax_result(const LmaxOptions& o) {
   if (!weights.empty()) {
     out["weights"] = Json::array();
     for (const auto& spec : weights) out["weights"].push_back(spec.text);
-    out["weight_rows"] = weight_rows(weights, levels, o.k, cache);
+    out["weight_rows"] = weight_rows(weights, levels, o.k,
+                                     [&](int n) -> const DepthOptimum& { return cache.at(n); });
   }
   if (o.has_rounding && o.bits.empty()) throw std::invalid_argument("--rounding needs --bits");
   if (!o.bits.empty()) {
@@ -248,31 +224,6 @@ std::string rows_csv(const Json& rows) {
     out << '\n';
   }
   return out.str();
-}
-
-// L_max as an N x weights table, one block per rounding, a column per spec.
-std::string weight_table(const Json& out) {
-  std::map<std::string, std::vector<std::string>> by_rounding;  // rounding -> spec texts
-  for (const auto& spec : out["weights"]) {
-    const auto text = spec.get<std::string>();
-    const auto at = text.find(",rounding=");
-    by_rounding[at == std::string::npos ? "-" : text.substr(at + 10)].push_back(text);
-  }
-  std::map<std::pair<std::string, int>, double> l_max;
-  for (const auto& row : out["weight_rows"])
-    l_max[{row["weights"].get<std::string>(), row["N"].get<int>()}] = row["L_max"].get<double>();
-  std::ostringstream text;
-  for (const auto& [rounding, specs] : by_rounding) {
-    text << "L_max with quantized weights, rounding " << rounding << " (sb2 = 0)\nN";
-    for (const auto& spec : specs) text << "  " << spec.substr(0, spec.find(",rounding="));
-    text << '\n';
-    for (const auto& n : out["levels"]) {
-      text << n.get<int>();
-      for (const auto& spec : specs) text << "  " << format_number(l_max.at({spec, n.get<int>()}));
-      text << '\n';
-    }
-  }
-  return text.str();
 }
 
 std::string readable(const Json& out) {

@@ -31,11 +31,7 @@ Json maps_result(const MapsOptions& o) {
   const auto phi = make_activation(o.act);
   const WeightSpec weights = parse_weight_spec(o.weights);
   const bool critical = o.sw2 == critical_sw2_word;
-  if (critical && weights.kind != WeightSpec::Kind::gaussian)
-    throw std::invalid_argument(
-        "--sw2 crit: the critical sigma_w^2 is known for Gaussian "
-        "weights only (give a number with --weights " +
-        weights.text + ")");
+  require_gaussian_weights_for_choices(critical, weights);
   const double sw2 = resolve_sw2(o.sw2, *phi, o.sb2);
   validate(Initialization{sw2, o.sb2});
   // --depth iterates both maps: one correlation-map evaluation per layer.

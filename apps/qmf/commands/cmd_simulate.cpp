@@ -68,13 +68,8 @@ SimulationRun run(const SimulateOptions& o) {
   result.phi = make_activation(o.act);
   auto& s = result.settings;
   s.weights = parse_weight_spec(o.weights);
-  // crit and star solve the Gaussian-weight maps; quantized weights take numbers.
-  if ((o.sw2 == critical_sw2_word || o.q0 == fixed_point_q0_word) &&
-      s.weights.kind != WeightSpec::Kind::gaussian)
-    throw std::invalid_argument(
-        "--sw2 crit and --q0 star are known for Gaussian weights only (give numbers with "
-        "--weights " +
-        s.weights.text + ")");
+  require_gaussian_weights_for_choices(o.sw2 == critical_sw2_word || o.q0 == fixed_point_q0_word,
+                                       s.weights);
   s.init.sw2 = resolve_sw2(o.sw2, *result.phi, s.init.sb2);
   s.q0 = resolve_q0(o.q0, *result.phi, s.init);
   validate(s);

@@ -1,0 +1,74 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The depth-quantization trade-off L_max(N)."""
+
+import numpy as _np
+
+from ._common import _masked, _qmf, _threads
+
+
+def _levels(levels):
+    """N values from an int, an iterable of ints, or the CLI's list "2..8,16"."""
+    if isinstance(levels, str):
+        values = []
+        for part in levels.split(","):
+            low, _, high = part.partition("..")
+            values += list(range(int(low), int(high) + 1)) if high else [int(low)]
+        return values
+    return [int(n) for n in _np.atleast_1d(levels)]
+
+
+def lmax(levels, family="uniform", k=6.0, exponents=False, threads=None):
+    """Largest depth scale xi_max(N) of N-level activations and L_max = k xi_max.
+
+    At sigma_b = 0, c* = 0, for each N: the uniform family (quant:N) with the
+    best spacing, or the Lloyd-Max quantizer (family="lloyd").
+
+    Parameters
+    ----------
+    levels : int, iterable of int, or str
+        Level counts N (>= 2); a string takes the CLI's syntax "2..64,128".
+    family : "uniform" or "lloyd"
+    k : float
+        L_max = k xi_max (k ~ 6, Schoenholz et al.).
+    exponents : bool
+        Add local_exponent = d ln(1 - chi_max) / d ln N (central difference).
+    threads : int or None
+        N values solved in parallel.
+
+    Returns
+    -------
+    dict of NumPy columns, as the rows of ``qmf lmax --json``: N, dtilde_opt
+    (optimal central spacing / sqrt(q*); masked for N = 2), one_minus_chi_max,
+    chi_max, xi_max (layers), L_max (layers), sw2_opt (sigma_w^2 of quant:N,
+    A=1 or lloyd:N, S=1 at the optimum; masked for N = 2), local_slope (secant
+    slope of ln(1 - chi_max) against ln(N + 1) over the listed neighbours;
+    masked at both ends), xi_ratio (lloyd only: xi_max / uniform xi_max) and
+    local_exponent (with exponents; masked for N < 4). ``pandas.DataFrame(d)``
+    makes the table.
+    """
+    raw = _qmf.lmax(_levels(levels), family, k, exponents, _threads(threads))
+    masked = ("dtilde_opt", "sw2_opt", "local_slope", "local_exponent")
+    return {key: _masked(v) if key in masked else v for key, v in raw.items()}
+
+
+def lmax_biased(levels, sb2, k=6.0, threads=None):
+    """The depth-quantization trade-off at bias variance ``sb2`` > 0, as the
+    ``fixed_quantizer`` rows and ``joint`` rows of ``qmf lmax --sb2 S --json``.
+
+    Two questions (theory.md section 3.5): with the quantizer fixed (quant:N,
+    levels +-1, default spacing) only sigma_w^2 is free, and its optimum is
+    sw2, q_star, c_star, chi_c, xi = -1/ln chi_c and L = k xi (layers). If
+    the spacing may scale too, there is no finite optimum: chi_c rises towards
+    chi_sup = chi_max(N) of sigma_b = 0 (L_sup = k xi_max) as sw2 -> inf with
+    D = D~_opt sqrt(q*).
+
+    Parameters
+    ----------
+    levels : int, iterable of int, or str ("3..8,16"); every N >= 3
+    sb2 : float, > 0
+    k : float
+    threads : int or None
+
+    Returns a dict of NumPy columns N, sw2, q_star, c_star, chi_c, xi, L, chi_sup, L_sup.
+    """
+    return _qmf.lmax_biased(_levels(levels), sb2, k, _threads(threads))

@@ -1,0 +1,162 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Maps, fixed points, criticality and phase diagrams."""
+
+import numpy as _np
+
+from ._common import Activation, _act, _masked, _qmf, _threads
+
+
+def activation(spec):
+    """The activation named by ``spec``, as an :class:`Activation` object.
+
+    Specs (docs/cli.md): sign, tanh, erf, relu, hardtanh, linear, gelu, silu,
+    sigmoid, softplus, selu, leaky_relu[,a=A], elu[,a=A],
+    quant:N[,D=spacing][,A=amplitude] (uniform N-level quantizer; N may be
+    written Bbit for 2^B levels, quant:3bit = quant:8),
+    steps:t=T1:T2..,y=Y0:Y1.. (any step function; ';' also separates),
+    lloyd:N[,S=scale].
+
+    The object's moments take q (a variance, > 0) and c (a correlation in
+    [-1, 1]) as floats or NumPy arrays, broadcast together::
+
+        >>> phi = qmf.activation("quant:16")
+        >>> phi.spec, phi.is_step
+        ('quant:16,A=1,D=0.13333333333333333', True)
+        >>> phi.cross_moment(np.array([[1.0], [2.0]]), np.linspace(0, 1, 4)).shape
+        (2, 4)
+
+    Raises ValueError for a malformed spec.
+    """
+    return _qmf.activation(spec)
+
+
+def _critical_sw2(act, sb2):
+    """sigma_w^2 of ``critical(act, sb2)``: sw2_opt (steps) or sw2_crit (smooth)."""
+    point = critical(act, sb2)
+    return point["sw2_opt"] if "sw2_opt" in point else point["sw2_crit"]
+
+
+def _initialisation(act, sw2, sb2, q0):
+    """(sw2, q0, choices) with sw2 = "crit" and q0 = "star" resolved as the CLI does."""
+    choices = {"sw2_choice": "given", "q0_choice": "given"}
+    if isinstance(sw2, str):
+        if sw2 != "crit":
+            raise ValueError(f"sw2: '{sw2}' is neither a positive number nor 'crit'")
+        sw2, choices["sw2_choice"] = _critical_sw2(act, sb2), "critical"
+    if isinstance(q0, str):
+        if q0 != "star":
+            raise ValueError(f"q0: '{q0}' is neither a positive number nor 'star'")
+        q0, choices["q0_choice"] = _qmf.maps(_act(act), sw2, sb2, 1.0, 0.5, None)["q_star"], "fixed_point"
+    return sw2, q0, choices
+
+
+def maps(act, sw2, sb2=0.0, q0=1.0, c0=0.5, depth=None):
+    """Fixed points, slopes and depth scales of the length and correlation maps.
+
+    The length map q' = sw2 E[phi(u)^2] + sb2 and the correlation map
+    c' = (sw2 E[phi(u1) phi(u2)] + sb2) / q', u ~ N(0, q), are those of a net
+    with W_ij ~ N(0, sw2 / n), b_i ~ N(0, sb2).
+
+    Parameters
+    ----------
+    act : str or Activation
+    sw2 : float or "crit"
+        Weight variance sigma_w^2 (> 0); "crit": the critical one at sb2, as
+        :func:`critical` finds it.
+    sb2 : float
+        Bias variance sigma_b^2 (>= 0).
+    q0 : float or "star"
+        Start of the length iteration: the fixed point reached from q0 is
+        q_star; "star": that fixed point reached from q = 1.
+    c0 : float
+        Initial correlation of the layer iteration (used with ``depth``).
+    depth : int or None
+        Also iterate both maps from (q0, c0) for this many layers.
+
+    Returns
+    -------
+    dict with the keys of ``qmf maps --json``: act (canonical spec), sw2, sb2,
+    q0, c0 (the numbers used), sw2_choice ("given" or "critical"), q0_choice
+    ("given" or "fixed_point"), q_star, q_fixed_points (list of dicts q, chi_q, stable: every
+    positive fixed point of the length map found), c_star (stable correlation
+    fixed point), chi_q (dq'/dq at q_star), chi_c (dc'/dc at c_star), chi_1
+    (sw2 E[phi'(u)^2], ``inf`` for step activations), xi_q, xi_c (depth
+    scales -1/ln|chi| in layers; ``inf`` at |chi| = 1); with ``depth`` also
+    depth and layers (list of dicts l, q, c for layers 0..depth).
+
+    Raises ValueError for bad input, NumericalError when the length map
+    collapses, diverges or does not converge.
+    """
+    sw2, q0, choices = _initialisation(act, sw2, sb2, q0)
+    return _qmf.maps(_act(act), sw2, sb2, q0, c0, depth) | choices
+
+
+def iterate_maps(act, sw2, sb2=0.0, q0=1.0, c0=0.5, depth=10):
+    """The length and correlation maps iterated from (q0, c0) for ``depth`` layers.
+
+    Returns a dict of NumPy arrays of length depth + 1: l (layer 0..depth),
+    q (pre-activation variance), c (correlation of the two inputs). Same
+    conventions as :func:`maps`.
+    """
+    return _qmf.iterate_maps(_act(act), sw2, sb2, q0, c0, depth)
+
+
+def critical(act, sb2=0.0, k=6.0):
+    """Critical initialisation at bias variance ``sb2``, as ``qmf critical --json``.
+
+    Step activations have no ordered phase (chi_1 = inf), so critical means the
+    sigma_w^2 that maximises the correlation depth scale xi_c: the dict has
+    act, sb2, sw_opt (sigma_w), sw2_opt (sigma_w^2), q_star, dtilde_opt (central
+    threshold spacing in units of sqrt(q_star); None without two central
+    thresholds), c_star, chi_max (chi_c at c_star there), xi_max = -1/ln chi_max
+    (layers), degenerate (True when chi_c does not depend on sw2), k and
+    L_max = k xi_max (layers; k ~ 6), the trainable depth. At sb2 > 0 the
+    keys chi_max and xi_max are chi_c and xi_c: chi_max names the sigma_b = 0
+    optimum (theory.md section 3).
+
+    Smooth activations: the order-chaos line chi_1 = 1; the dict has act,
+    sb2, sw2_crit, q_star, k and L_max = inf.
+
+    Raises NumericalError when chi_c has no maximum at finite sigma_w (e.g.
+    sign at sb2 > 0) or no transition is found.
+    """
+    return _qmf.critical(_act(act), sb2, k)
+
+
+def critical_line(act, sb2, threads=None):
+    """The line a phase diagram draws: sw2 on chi_1 = 1 (smooth activations) or
+    the xi_c-maximising sw2 (step activations) at each value of ``sb2``.
+
+    Returns a dict of NumPy arrays sb2, sw2, xi_c (``inf`` on chi_1 = 1); values
+    of sb2 where the library finds no such point are left out.
+    """
+    return _qmf.critical_line(_act(act), _np.asarray(sb2, dtype=float).ravel(), _threads(threads))
+
+
+def phase(act, sw2, sb2, threads=None):
+    """Phase diagram over the grid sw2 x sb2 (the values of ``qmf phase``'s CSV).
+
+    Parameters
+    ----------
+    act : str or Activation
+    sw2, sb2 : 1-D array-likes
+        Weight and bias variances; the grid is every pair.
+    threads : int or None
+        OpenMP threads (the result does not depend on it).
+
+    Returns
+    -------
+    dict with sw2, sb2 (the 1-D inputs) and 2-D arrays of shape
+    (len(sb2), len(sw2)), indexed [j, i] at (sw2[i], sb2[j]) like
+    ``numpy.meshgrid(sw2, sb2)``: q_star, c_star, chi_c, chi_1, xi_c (masked
+    arrays, masked where the point has no values) and status (strings "ok",
+    "multistable", "collapsed", "diverged", "failed").
+    """
+    sw2 = _np.asarray(sw2, dtype=float).ravel()
+    sb2 = _np.asarray(sb2, dtype=float).ravel()
+    raw = _qmf.phase(_act(act), sw2, sb2, _threads(threads))
+    out = {"sw2": sw2, "sb2": sb2}
+    for key in ("q_star", "c_star", "chi_c", "chi_1", "xi_c"):
+        out[key] = _masked(raw[key])
+    out["status"] = _np.array(raw["status"]).reshape(len(sb2), len(sw2))
+    return out

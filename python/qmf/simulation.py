@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Kernel layers propagated, and finite random nets simulated."""
+
+import numpy as _np
+
+from ._common import _act, _qmf, _threads
+from .mean_field import _initialisation
+
+
+def propagate(layer_map, state, depth):
+    """The kernel states of layers 0..depth of a net whose every layer is ``layer_map``.
+
+    ``state`` (a :class:`KernelState`) is layer 0; element l is
+    layer_map applied l times. Inputs of unequal norm and the neural tangent
+    kernel are carried along::
+
+        >>> layer = qmf.LayerMap(qmf.activation("tanh"), qmf.Dense(sw2=1.5, sb2=0.05))
+        >>> states = qmf.propagate(layer, qmf.KernelState.with_norms(1.0, 2.0, 0.3), 20)
+        >>> states[-1].correlation
+    """
+    return _qmf.propagate(layer_map, state, depth)
+
+
+def simulate(act, sw2, sb2, width, depth, q0=1.0, c0=0.5, nets=16, seed=1, threads=None,
+             backward=True, ste_slope=None, ste_clip=None, ste_window=None):
+    """Finite random nets (forward and backward) beside the mean field.
+
+    Layer 0 holds pre-activations with empirical variance q0 and pairwise
+    correlations c0, exactly; layer l >= 1 is h^l = W^l phi(h^(l-1)) + b^l
+    with width x width weights W ~ N(0, sw2 / width) and biases b ~ N(0, sb2).
+    The backward pass back-propagates a random direction from layer ``depth``;
+    step activations use the straight-through estimator
+    g(x) = ste_slope * 1{|x| <= ste_clip} (default clip 1 and the
+    gradient-preserving slope 1 / (sigma_w sqrt(erf(clip / sqrt(2 q*))))), or
+    over a general window ste_window = (lo, hi), g(x) = ste_slope * 1{lo <= x <= hi}
+    (ends may be +-inf; (0, 1) is a one-sided box for a quantized relu; the
+    default slope preserves gradients over it).
+
+    Parameters
+    ----------
+    sw2 : float or "crit"
+        Weight variance sigma_w^2; "crit": the critical one at sb2 (:func:`critical`).
+    q0 : float or "star"
+        Variance of the layer-0 pre-activations; "star": the stable fixed point
+        q* of the length map (reached from q = 1), the steady state.
+    c0 : float or sequence of floats
+        Correlation of each input pair (all pairs share their first input).
+    nets : int
+        Independent nets (>= 2): means and standard errors are over nets.
+    seed : int
+        Random seed; the result is the same for every thread count.
+
+    Returns
+    -------
+    dict: act, sw2 and q0 (the numbers used), sw2_choice, q0_choice (as in
+    :func:`maps`), ste_slope and ste_clip or ste_window (step activations) and NumPy arrays
+    over layers l = 0..depth, as the columns of ``qmf simulate``: l, q_sim,
+    q_se, q_mf, c_sim, c_se, c_mf (1-D for a scalar c0, else shape
+    (depth + 1, len(c0))), grad_sim, grad_se, grad_mf (with backward; the
+    gradient ratio |delta^l|^2 / |delta^L|^2). *_sim is the mean over nets,
+    *_se its standard error, *_mf the mean-field prediction.
+    """
+    scalar = _np.ndim(c0) == 0
+    sw2, q0, choices = _initialisation(act, sw2, sb2, q0)
+    out = _qmf.simulate(_act(act), sw2, sb2, width, depth, q0,
+                        [float(c) for c in _np.atleast_1d(c0)], nets, seed, _threads(threads),
+                        backward, ste_slope, ste_clip,
+                        None if ste_window is None else tuple(map(float, ste_window)))
+    if scalar:
+        for key in ("c_sim", "c_se", "c_mf"):
+            out[key] = out[key][:, 0]
+    return out | {"sw2": sw2, "q0": q0} | choices
