@@ -24,6 +24,8 @@
 #include "qmf/kernel/maps.hpp"
 #include "qmf/kernel/mercer_spectrum.hpp"
 #include "qmf/kernel/phase_diagram.hpp"
+#include "qmf/kernel/empirical_kernel.hpp"
+#include "qmf/kernel/kernel_regression.hpp"
 #include "qmf/numerics/gaussian.hpp"
 #include "qmf/numerics/gaussian_cell.hpp"
 #include "qmf/numerics/gaussian_expectation.hpp"

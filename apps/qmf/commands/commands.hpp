@@ -18,5 +18,6 @@ void add_kernel_command(CLI::App& app);
 void add_train_command(CLI::App& app);
 void add_trainability_command(CLI::App& app);
 void add_generalization_command(CLI::App& app);
+void add_kernel_check_command(CLI::App& app);
 
 }  // namespace qmf::cli
