@@ -64,7 +64,7 @@ awk -v dir="$work" '
   /^```/ { fenced = !fenced }
   !fenced && /^## / {
     name = ""
-    if (match($0, /^## +`?qmf +[[:alnum:]]+/)) {
+    if (match($0, /^## +`?qmf +[[:alnum:]][[:alnum:]-]*/)) {
       name = substr($0, RSTART, RLENGTH)
       sub(/^## +`?qmf +/, "", name)
     }
