@@ -117,6 +117,7 @@ int main(int argc, char** argv) {
   qmf::cli::add_cmap_command(app);
   qmf::cli::add_figures_command(app);
   qmf::cli::add_kernel_command(app);
+  qmf::cli::add_kernel_check_command(app);
   qmf::cli::add_train_command(app);
   qmf::cli::add_trainability_command(app);
   qmf::cli::add_finite_width_command(app);

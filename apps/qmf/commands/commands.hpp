@@ -19,5 +19,6 @@ void add_train_command(CLI::App& app);
 void add_trainability_command(CLI::App& app);
 void add_finite_width_command(CLI::App& app);
 void add_generalization_command(CLI::App& app);
+void add_kernel_check_command(CLI::App& app);
 
 }  // namespace qmf::cli
