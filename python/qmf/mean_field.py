@@ -101,7 +101,7 @@ def iterate_maps(act, sw2, sb2=0.0, q0=1.0, c0=0.5, depth=10):
     return _qmf.iterate_maps(_act(act), sw2, sb2, q0, c0, depth)
 
 
-def critical(act, sb2=0.0, k=6.0):
+def critical(act, sb2=0.0, k=6.0, weights="gaussian"):
     """Critical initialisation at bias variance ``sb2``, as ``qmf critical --json``.
 
     Step activations have no ordered phase (chi_1 = inf), so critical means the
@@ -114,13 +114,19 @@ def critical(act, sb2=0.0, k=6.0):
     keys chi_max and xi_max are chi_c and xi_c: chi_max names the sigma_b = 0
     optimum (theory.md section 3).
 
-    Smooth activations: the order-chaos line chi_1 = 1; the dict has act,
-    sb2, sw2_crit, q_star, k and L_max = inf.
+    Smooth activations: the order-chaos line chi_1 = 1 (of the effective weight
+    variance); the dict has act, sb2, sw2_crit, q_star, c_star, chi_c, xi_c, k
+    and L_max = k xi_c (inf on the line unless per-example weight noise moves
+    c_star below 1).
+
+    ``weights`` is a weight spec (``--weights`` of the CLI: gaussian, binary,
+    ternary, bits:B, each with rounding=...): the searches run over the latent
+    sw2, and the dict adds weights, sw2_effective = E[Q^2] sw2 and weight_noise.
 
     Raises NumericalError when chi_c has no maximum at finite sigma_w (e.g.
     sign at sb2 > 0) or no transition is found.
     """
-    return _qmf.critical(_act(act), sb2, k)
+    return _qmf.critical(_act(act), sb2, k, weights)
 
 
 def critical_line(act, sb2, threads=None):

@@ -13,6 +13,7 @@
 #include "qmf/kernel/critical_line.hpp"
 #include "qmf/kernel/fixed_points.hpp"
 #include "qmf/kernel/phase_diagram.hpp"
+#include "qmf/weights/weight_spec.hpp"
 
 namespace qmf::python {
 
@@ -167,16 +168,26 @@ py::dict iterate_result(const ActivationPtr& phi, double sw2, double sb2, double
   return out;
 }
 
-py::dict critical_result(const ActivationPtr& phi, double sb2, double k) {
+py::dict critical_result(const ActivationPtr& phi, double sb2, double k,
+                         const std::string& weights_spec) {
   if (!(k > 0.0 && std::isfinite(k))) throw std::invalid_argument("k must be positive and finite");
+  // As qmf critical: the searches run over the latent sw2 of the weights.
+  const WeightSpec weights = parse_weight_spec(weights_spec);
+  const WeightPrior unit_prior = weight_prior(weights, 1.0);
   py::dict out;
   out["act"] = phi->spec();
   out["sb2"] = sb2;
+  out["weights"] = weights.text;
+  auto add_effective = [&](double sw2) {
+    out["sw2_effective"] =
+        checked(sw2 * (unit_prior.variance + unit_prior.per_example_noise), "sw2_effective");
+    out["weight_noise"] = checked(sw2 * unit_prior.per_example_noise, "weight_noise");
+  };
   if (phi->is_step()) {
     StepCriticalPoint point;
     {
       py::gil_scoped_release release;
-      point = maximise_correlation_depth(*phi, sb2);
+      point = maximise_correlation_depth(*phi, sb2, unit_prior);
     }
     out["sw_opt"] = checked(std::sqrt(point.sw2), "sw_opt");
     out["sw2_opt"] = checked(point.sw2, "sw2_opt");
@@ -190,18 +201,23 @@ py::dict critical_result(const ActivationPtr& phi, double sb2, double k) {
     out[unbiased ? "chi_max" : "chi_c"] = checked(point.chi_max, "chi_max");
     out[unbiased ? "xi_max" : "xi_c"] = checked(point.xi_max, "xi_max");
     out["degenerate"] = point.degenerate;
+    add_effective(point.sw2);
     out["k"] = k;
     out["L_max"] = checked(k * point.xi_max, "L_max");
   } else {
     SmoothCriticalPoint point;
     {
       py::gil_scoped_release release;
-      point = order_chaos_transition(*phi, sb2);
+      point = order_chaos_transition(*phi, sb2, unit_prior);
     }
     out["sw2_crit"] = checked(point.sw2, "sw2_crit");
     out["q_star"] = checked(point.q_star, "q_star");
+    add_effective(point.sw2);
+    out["c_star"] = checked(point.c_star, "c_star");
+    out["chi_c"] = checked(point.chi_c, "chi_c");
+    out["xi_c"] = point.xi_c;  // inf on the line with Gaussian weights
     out["k"] = k;
-    out["L_max"] = std::numeric_limits<double>::infinity();  // chi_c(c* = 1) = 1
+    out["L_max"] = k * point.xi_c;
   }
   return out;
 }
@@ -264,7 +280,8 @@ void bind_kernel(py::module_& m) {
         py::arg("c0"), py::arg("depth"));
   m.def("iterate_maps", &iterate_result, py::arg("act"), py::arg("sw2"), py::arg("sb2"),
         py::arg("q0"), py::arg("c0"), py::arg("depth"));
-  m.def("critical", &critical_result, py::arg("act"), py::arg("sb2"), py::arg("k"));
+  m.def("critical", &critical_result, py::arg("act"), py::arg("sb2"), py::arg("k"),
+        py::arg("weights"));
   m.def("phase", &phase_result, py::arg("act"), py::arg("sw2"), py::arg("sb2"), py::arg("threads"));
   m.def("critical_line", &critical_line_result, py::arg("act"), py::arg("sb2"), py::arg("threads"));
 }

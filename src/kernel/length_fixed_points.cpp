@@ -7,6 +7,7 @@
 
 #include "kernel/describe.hpp"
 #include "kernel/length_scan.hpp"
+#include "parallel/first_exception.hpp"
 #include "qmf/errors.hpp"
 #include "qmf/kernel/fixed_points.hpp"
 
@@ -195,8 +196,13 @@ detail::LengthScan::LengthScan(const Activation& phi, const std::vector<Initiali
   log_lo_ = std::log(lo);
   const int nodes = 1 + static_cast<int>(std::ceil((std::log(hi) - log_lo_) / log_step));
   second_moments_.resize(static_cast<std::size_t>(nodes));
+  // The activation may throw (a user's own): the first exception reaches the
+  // caller instead of escaping the parallel region (issue 15).
+  detail::FirstException failure;
 #pragma omp parallel for schedule(static) num_threads(std::max(1, threads))
-  for (int j = 0; j < nodes; ++j) second_moments_[j] = phi.second_moment(node(j));
+  for (int j = 0; j < nodes; ++j)
+    failure.capture([&] { second_moments_[j] = phi.second_moment(node(j)); });
+  failure.rethrow();
 }
 
 std::vector<LengthFixedPoint> detail::LengthScan::fixed_points(const Initialization& init) const {
