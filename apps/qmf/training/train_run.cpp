@@ -70,6 +70,10 @@ void add_train_options(CLI::App& cmd, TrainOptions& o) {
                  "gradient-preserving 1/(sigma_w sqrt(erf(tau/sqrt(2 q*)))))")
       ->check(CLI::Range(0.0, 1e300));
   cmd.add_option("--ste-clip", o.ste_clip, "STE clip tau (step activations; default 1)");
+  cmd.add_option("--ste-window", o.ste_window,
+                 "STE window lo:hi instead of [-tau, tau]: g(x) = s 1{lo <= x <= hi}, ends may "
+                 "be inf/-inf (e.g. 0:1 for a quantized relu); the default slope preserves "
+                 "gradients over this window");
   cmd.add_option("--data", o.data,
                  "directory with the four IDX files (train-images-idx3-ubyte[.gz], ...); "
                  "default: Fashion-MNIST of Debian's dataset-fashion-mnist")
@@ -123,6 +127,7 @@ Json train_options_json(const TrainOptions& o) {
   out["momentum"] = o.momentum;
   if (o.ste_slope) out["ste_slope"] = *o.ste_slope;
   if (o.ste_clip) out["ste_clip"] = *o.ste_clip;
+  if (o.ste_window) out["ste_window"] = *o.ste_window;
   out["data"] = o.data;
   out["train_subset"] = o.train_subset;
   out["test_subset"] = o.test_subset;
@@ -176,7 +181,8 @@ TrainRun resolve_train_run(const TrainOptions& o, const std::string& act, const 
   s.sharpness_radius = o.sharpness_radius;
   training::validate(s);
   // Standardised inputs have mean squared entry ~1 (dataset.hpp): q^0 = 1.
-  s.surrogate = straight_through_for(*run.phi, effective, 1.0, o.ste_slope, o.ste_clip);
+  s.surrogate =
+      straight_through_for(*run.phi, effective, 1.0, o.ste_slope, o.ste_clip, o.ste_window);
   try {
     run.mean_field = mean_field_fixed_point(*run.phi, effective, 1.0);
   } catch (const numerical_error& e) {
@@ -201,7 +207,12 @@ Json train_result_json(const TrainRun& run, const training::TrainingResult& resu
   out["lr"] = s.optimizer.learning_rate;
   if (run.phi->is_step()) {
     out["ste_slope"] = number(s.surrogate.slope, "ste_slope");
-    out["ste_clip"] = number(s.surrogate.clip, "ste_clip");
+    if (s.surrogate.window) {  // an infinite end as null (unbounded), as simulate
+      auto end = [](double x) { return std::isfinite(x) ? Json(x) : Json(); };
+      out["ste_window"] = {end(s.surrogate.lower()), end(s.surrogate.upper())};
+    } else {
+      out["ste_clip"] = number(s.surrogate.clip, "ste_clip");
+    }
   }
   if (run.mean_field) {
     const auto& mf = *run.mean_field;

@@ -27,6 +27,7 @@ struct TrainOptions {
   double momentum = 0.5;
   std::optional<double> ste_slope;
   std::optional<double> ste_clip;
+  std::optional<std::string> ste_window;  // "lo:hi" in place of [-ste_clip, ste_clip]
   std::string data = default_data_directory;
   long train_subset = 60000;
   long test_subset = 10000;
