@@ -16,6 +16,7 @@
 #include "qmf/depth/quantizer_depth.hpp"
 #include "qmf/errors.hpp"
 #include "qmf/kernel/critical.hpp"
+#include "qmf/kernel/critical_initialisation.hpp"
 #include "qmf/kernel/critical_line.hpp"
 #include "qmf/kernel/derivative_kernel.hpp"
 #include "qmf/kernel/empirical_kernel.hpp"

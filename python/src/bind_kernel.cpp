@@ -9,7 +9,7 @@
 #include <optional>
 
 #include "bindings.hpp"
-#include "qmf/kernel/critical.hpp"
+#include "qmf/kernel/critical_initialisation.hpp"
 #include "qmf/kernel/critical_line.hpp"
 #include "qmf/kernel/fixed_points.hpp"
 #include "qmf/kernel/phase_diagram.hpp"
@@ -168,57 +168,38 @@ py::dict iterate_result(const ActivationPtr& phi, double sw2, double sb2, double
   return out;
 }
 
+// The same fields as `qmf critical --json` (one library result, two printers).
 py::dict critical_result(const ActivationPtr& phi, double sb2, double k,
                          const std::string& weights_spec) {
-  if (!(k > 0.0 && std::isfinite(k))) throw std::invalid_argument("k must be positive and finite");
-  // As qmf critical: the searches run over the latent sw2 of the weights.
   const WeightSpec weights = parse_weight_spec(weights_spec);
-  const WeightPrior unit_prior = weight_prior(weights, 1.0);
+  CriticalInitialisation point;
+  {
+    py::gil_scoped_release release;
+    point = critical_initialisation(*phi, sb2, weight_prior(weights, 1.0), k);
+  }
   py::dict out;
   out["act"] = phi->spec();
   out["sb2"] = sb2;
   out["weights"] = weights.text;
-  auto add_effective = [&](double sw2) {
-    out["sw2_effective"] =
-        checked(sw2 * (unit_prior.variance + unit_prior.per_example_noise), "sw2_effective");
-    out["weight_noise"] = checked(sw2 * unit_prior.per_example_noise, "weight_noise");
-  };
-  if (phi->is_step()) {
-    StepCriticalPoint point;
-    {
-      py::gil_scoped_release release;
-      point = maximise_correlation_depth(*phi, sb2, unit_prior);
-    }
+  if (point.step) {
     out["sw_opt"] = checked(std::sqrt(point.sw2), "sw_opt");
     out["sw2_opt"] = checked(point.sw2, "sw2_opt");
-    out["q_star"] = checked(point.q_star, "q_star");
-    const double spacing = phi->central_spacing();
-    out["dtilde_opt"] = std::isnan(spacing)
-                            ? py::object(py::none())
-                            : py::float_(checked(spacing / std::sqrt(point.q_star), "dtilde_opt"));
-    out["c_star"] = checked(point.c_star, "c_star");
-    const bool unbiased = sb2 == 0.0;  // chi_max: the sigma_b = 0 optimum (as the CLI)
-    out[unbiased ? "chi_max" : "chi_c"] = checked(point.chi_max, "chi_max");
-    out[unbiased ? "xi_max" : "xi_c"] = checked(point.xi_max, "xi_max");
-    out["degenerate"] = point.degenerate;
-    add_effective(point.sw2);
-    out["k"] = k;
-    out["L_max"] = checked(k * point.xi_max, "L_max");
   } else {
-    SmoothCriticalPoint point;
-    {
-      py::gil_scoped_release release;
-      point = order_chaos_transition(*phi, sb2, unit_prior);
-    }
     out["sw2_crit"] = checked(point.sw2, "sw2_crit");
-    out["q_star"] = checked(point.q_star, "q_star");
-    add_effective(point.sw2);
-    out["c_star"] = checked(point.c_star, "c_star");
-    out["chi_c"] = checked(point.chi_c, "chi_c");
-    out["xi_c"] = point.xi_c;  // inf on the line with Gaussian weights
-    out["k"] = k;
-    out["L_max"] = k * point.xi_c;
   }
+  out["q_star"] = checked(point.q_star, "q_star");
+  if (point.step)
+    out["dtilde_opt"] =
+        std::isnan(point.dtilde) ? py::object(py::none()) : py::float_(point.dtilde);
+  out["c_star"] = checked(point.c_star, "c_star");
+  const bool optimum = point.is_unbiased_optimum(sb2);
+  out[optimum ? "chi_max" : "chi_c"] = checked(point.chi, "chi_c");
+  out[optimum ? "xi_max" : "xi_c"] = point.xi;  // inf on the line with Gaussian weights
+  if (point.step) out["degenerate"] = point.degenerate;
+  out["sw2_effective"] = checked(point.sw2_effective, "sw2_effective");
+  out["weight_noise"] = checked(point.weight_noise, "weight_noise");
+  out["k"] = k;
+  out["L_max"] = point.l_max;
   return out;
 }
 
