@@ -38,6 +38,8 @@ class HardTanh final : public SmoothActivation {
   [[nodiscard]] double second_moment_slope(double q) const override;
   [[nodiscard]] double derivative_second_moment(double q) const override;
   [[nodiscard]] double cross_moment_slope(double q, double c) const override;
+  /// By Price's theorem and Plackett's kernel of phi' (hard_tanh_deficit.cpp).
+  [[nodiscard]] double cross_moment_deficit(double q, double c) const override;
 
  protected:
   [[nodiscard]] std::vector<double> kinks() const override { return {-1.0, 1.0}; }
