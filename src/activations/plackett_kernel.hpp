@@ -22,9 +22,12 @@
 #include <vector>
 
 #include "activations/gaussian_runs.hpp"
-#include "numerics/adaptive_gauss_kronrod.hpp"
 
 namespace qmf::detail {
+
+namespace plackett {
+constexpr double two_pi = boost::math::constants::two_pi<double>();
+}  // namespace plackett
 
 class PlackettKernel {
  public:
@@ -55,10 +58,25 @@ class PlackettKernel {
   /// larger ellipse keeps the same bound.
   [[nodiscard]] double panel_mean(double lo, double hi) const;
 
-  /// E[phi(u1) phi(u2)] - E[phi]^2 for c in [-1, 1] by adaptive Gauss-Kronrod
-  /// in theta = asin(rho): a route independent of deficit(), kept to check it
-  /// and Owen's T.
-  [[nodiscard]] double covariance_adaptive(double c) const;
+  /// The correlation integrals in the units of E[phi phi] (kernel / 2 pi):
+  /// the deficit per angle (mean_over_angle), one panel of it (panel_mean),
+  /// and the slope d/dc E[phi(u1) phi(u2)] at c in [0, 1) and at the angle
+  /// theta = acos(c) in (0, pi/2] (1 - c never rounded to 0 first).
+  [[nodiscard]] double deficit_per_angle(double theta) const {
+    return mean_over_angle(theta) / plackett::two_pi;
+  }
+  [[nodiscard]] double deficit_rise_per_angle(double lo, double hi) const {
+    return panel_mean(lo, hi) / plackett::two_pi;
+  }
+  [[nodiscard]] double slope(double c) const {
+    if (c >= 1.0) return std::numeric_limits<double>::infinity();
+    return (*this)(1.0 + c, 1.0 - c) / (plackett::two_pi * std::sqrt((1.0 - c) * (1.0 + c)));
+  }
+  [[nodiscard]] double slope_at_angle(double theta) const {
+    const double half_sine = std::sin(0.5 * theta);
+    return (*this)(1.0 + std::cos(theta), 2.0 * half_sine * half_sine) /
+           (plackett::two_pi * std::sin(theta));
+  }
 
  private:
   [[nodiscard]] double general_sum(double one_plus_rho, double one_minus_rho) const;
@@ -83,11 +101,6 @@ class PlackettKernel {
   // over the 2K - 1 threshold sums, then the K pair sums per distance.
   std::unique_ptr<double[]> scratch_;
 };
-
-namespace plackett {
-constexpr double two_pi = boost::math::constants::two_pi<double>();
-constexpr double quarter_pi = boost::math::constants::quarter_pi<double>();
-}  // namespace plackett
 
 inline PlackettKernel::PlackettKernel(std::vector<double> a, std::vector<double> h,
                                       bool uniform_staircase)
@@ -273,20 +286,6 @@ inline double PlackettKernel::mean_over_angle(double theta) const {
     hi *= 0.5;
   }
   return total + share * gauss_legendre_mean<12>(0.0, hi);
-}
-
-inline double PlackettKernel::covariance_adaptive(double c) const {
-  // kernel(sin theta) with 1 -+ sin theta = 2 sin^2(pi/4 -+ theta/2).
-  auto integrand = [&](double theta) {
-    const double below = std::sin(plackett::quarter_pi - 0.5 * theta);
-    const double above = std::sin(plackett::quarter_pi + 0.5 * theta);
-    return (*this)(2.0 * above * above, 2.0 * below * below);
-  };
-  const double theta = std::asin(std::clamp(c, -1.0, 1.0));
-  if (theta == 0.0) return 0.0;
-  const double integral = theta > 0.0 ? adaptive_gauss_kronrod(integrand, 0.0, theta, 1e-13)
-                                      : -adaptive_gauss_kronrod(integrand, theta, 0.0, 1e-13);
-  return integral / plackett::two_pi;
 }
 
 }  // namespace qmf::detail

@@ -6,8 +6,10 @@
 #include <string>
 
 #include "activations/hermite_series.hpp"
+#include "activations/plackett_kernel.hpp"
 #include "kernel/correlation_descent.hpp"
 #include "kernel/describe.hpp"
+#include "qmf/activations/step_activation.hpp"
 #include "qmf/errors.hpp"
 #include "qmf/kernel/fixed_points.hpp"
 
@@ -59,49 +61,53 @@ class FreshIntegrals {
   [[nodiscard]] double per_angle(double theta) {
     return phi_.cross_moment_deficit_per_angle(q_, theta);
   }
+  /// The slope at c = cos theta, for an activation with an angle form.
+  [[nodiscard]] double slope_at_angle(double theta) const {
+    return phi_.cross_moment_slope_at_angle(q_, theta);
+  }
 
  private:
   const Activation& phi_;
   double q_;
 };
 
-// The same for an activation with an angle form, where the iteration only
-// moves down in the angle theta = acos(c) from theta = pi/2: a step to at
-// least half the angle updates the deficit by one panel of its rule
-// (cross_moment_deficit_rise_per_angle); a longer one integrates anew. The
-// state is the deficit per angle, deficit(cos theta) / theta, which stays
-// representable where theta underflows in products.
+// The same for a step activation, where the iteration only moves down in the
+// angle theta = acos(c) from theta = pi/2: a step to at least half the angle
+// updates the deficit by one panel of its rule (deficit_rise_per_angle); a
+// longer one integrates anew. The state is the deficit per angle,
+// deficit(cos theta) / theta, which stays representable where theta
+// underflows in products. One Plackett kernel serves every step.
 class DescendingIntegrals {
  public:
-  DescendingIntegrals(const Activation& phi, double q) : phi_(phi), q_(q) {
+  DescendingIntegrals(const StepActivation& phi, double q) : kernel_(phi.plackett_kernel(q)) {
     // At c = 0 the deficit is the variance of phi(u), in closed form when
     // E[phi]^2 cancels at most half of E[phi^2] (one bit).
     const double mean = phi.mean(q);
     const double second = phi.second_moment(q);
     per_angle_ = mean * mean <= 0.5 * second ? (second - mean * mean) / half_pi
-                                             : phi.cross_moment_deficit_per_angle(q, half_pi);
+                                             : kernel_.deficit_per_angle(half_pi);
   }
   [[nodiscard]] double at(double c) {
     const double theta = std::acos(c);
     return theta * per_angle(theta);
   }
-  [[nodiscard]] double slope(double c) const { return phi_.cross_moment_slope(q_, c); }
+  [[nodiscard]] double slope(double c) const { return kernel_.slope(c); }
+  [[nodiscard]] double slope_at_angle(double theta) const { return kernel_.slope_at_angle(theta); }
   [[nodiscard]] double per_angle(double theta) {
     if (theta == theta_) return per_angle_;
     if (theta < theta_ && theta >= 0.5 * theta_) {
       // theta_ P = theta P' + (theta_ - theta) rise.
-      const double rise = phi_.cross_moment_deficit_rise_per_angle(q_, theta, theta_);
+      const double rise = kernel_.deficit_rise_per_angle(theta, theta_);
       per_angle_ += (theta_ - theta) / theta * (per_angle_ - rise);
     } else {
-      per_angle_ = phi_.cross_moment_deficit_per_angle(q_, theta);
+      per_angle_ = kernel_.deficit_per_angle(theta);
     }
     theta_ = theta;
     return per_angle_;
   }
 
  private:
-  const Activation& phi_;
-  double q_;
+  detail::PlackettKernel kernel_;
   double theta_ = half_pi;
   double per_angle_ = 0.0;
 };
@@ -116,6 +122,7 @@ class SeriesIntegrals {
   [[nodiscard]] double per_angle(double /*theta*/) const {
     throw std::logic_error("a Hermite series has no angle form");
   }
+  [[nodiscard]] double slope_at_angle(double theta) const { return per_angle(theta); }
 
  private:
   const detail::HermiteSeries& series_;
@@ -127,11 +134,8 @@ class SeriesIntegrals {
 template <class Integrals>
 class CorrelationFromOne {
  public:
-  CorrelationFromOne(const Activation& phi, const Initialization& init, double q,
-                     const MapAtLength& map, Integrals& integrals)
-      : phi_(phi),
-        q_(q),
-        scale_(init.sw2 / map.length),
+  CorrelationFromOne(const Initialization& init, const MapAtLength& map, Integrals& integrals)
+      : scale_(init.sw2 / map.length),
         noise_(init.weight_noise * map.second_moment / map.length),
         integrals_(integrals) {}
   /// (1 - C(cos theta)) / theta; per-example weight noise adds nu E[phi^2] / q'.
@@ -141,12 +145,10 @@ class CorrelationFromOne {
   }
   /// C'(cos theta).
   [[nodiscard]] double slope(double theta) const {
-    return scale_ * phi_.cross_moment_slope_at_angle(q_, theta);
+    return scale_ * integrals_.slope_at_angle(theta);
   }
 
  private:
-  const Activation& phi_;
-  double q_;
   double scale_;
   double noise_;
   Integrals& integrals_;
@@ -250,7 +252,7 @@ CorrelationFixedPoint correlation_fixed_point(const Activation& phi, const Initi
     const double next = newton_step(d, complement, chi, c);
     if (angle_form && next < 0.5) {
       // On to the angle: theta = acos(1 - next) without cancellation.
-      return newton_in_angle(CorrelationFromOne<Integrals>{phi, init, q_star, map, integrals},
+      return newton_in_angle(CorrelationFromOne<Integrals>{init, map, integrals},
                              2.0 * std::asin(std::sqrt(0.5 * next)), iteration, q_star);
     }
     // A small step is taken in c, which keeps c's digits near 0 (d = 1 - c
@@ -280,7 +282,10 @@ CorrelationFixedPoint stable_correlation_fixed_point(const Activation& phi,
 CorrelationFixedPoint detail::correlation_fixed_point_descending(const Activation& phi,
                                                                  const Initialization& init,
                                                                  double q_star) {
-  return correlation_fixed_point(phi, init, q_star, DescendingIntegrals(phi, q_star));
+  // Only step activations have the kernel; another angle form integrates anew.
+  const auto* step = dynamic_cast<const StepActivation*>(&phi);
+  if (step == nullptr) return stable_correlation_fixed_point(phi, init, q_star);
+  return correlation_fixed_point(phi, init, q_star, DescendingIntegrals(*step, q_star));
 }
 
 CorrelationFixedPoint detail::correlation_fixed_point_by_series(const Activation& phi,
