@@ -56,21 +56,22 @@ PanelSums panel(double b2, double lo, double hi) {
   return sums;
 }
 
-}  // namespace
+// The two terms of the deficit at the angle theta = acos(c) in [0, pi/2],
+// for b = 1/sqrt(q): F(cos theta) and int_0^theta (1 - cos phi) kernel / (2 pi).
+struct PriceTerms {
+  double rectangle;
+  double weighted;
+};
 
-double HardTanh::cross_moment_deficit(double q, double c) const {
-  if (c >= 1.0) return 0.0;
-  // Below c = 0 the kernel changes sign; no c* lies there.
-  if (c < 0.0) return SmoothActivation::cross_moment_deficit(q, c);
-  const double b = 1.0 / std::sqrt(q);
+PriceTerms price_terms(double b, double theta) {
   const double b2 = b * b;
-  const double theta = 2.0 * std::asin(std::sqrt(0.5 * (1.0 - c)));
   // Panels [theta/2, theta], [theta/4, theta/2], ... as in the Plackett
-  // kernel's fixed rule (activations/plackett_kernel.hpp: each panel lies inside the
-  // Bernstein ellipse of parameter ~4 of the analytic region): the kernel's
-  // scales near phi = 0 are ~b (where 1 - exp(-2 b^2 / phi^2) switches on)
-  // and ~1/b (the Gaussian exp(-b^2 / (1 + cos phi))); below an eighth of the
-  // smaller one it is flat to 1e-14, and one panel [0, finest] closes the rule.
+  // kernel's fixed rule (activations/plackett_kernel.hpp: each panel lies
+  // inside the Bernstein ellipse of parameter ~4 of the analytic region): the
+  // kernel's scales near phi = 0 are ~b (where 1 - exp(-2 b^2 / phi^2)
+  // switches on) and ~1/b (the Gaussian exp(-b^2 / (1 + cos phi))); below an
+  // eighth of the smaller one it is flat to 1e-14, and one panel [0, finest]
+  // closes the rule.
   const double finest = std::min(b, 1.0 / b) / 8.0;
   PanelSums below;
   double hi = theta;
@@ -94,7 +95,30 @@ double HardTanh::cross_moment_deficit(double q, double c) const {
       above += panel(b2, lo, std::min(2.0 * lo, half_pi)).kernel;
     f_c = f_one * f_one + above / two_pi;
   }
-  return q * ((1.0 - c) * f_c + below.weighted / two_pi);
+  return {f_c, below.weighted / two_pi};
+}
+
+}  // namespace
+
+double HardTanh::cross_moment_deficit(double q, double c) const {
+  if (c >= 1.0) return 0.0;
+  // Below c = 0 the kernel changes sign; no c* lies there.
+  if (c < 0.0) return SmoothActivation::cross_moment_deficit(q, c);
+  const auto terms = price_terms(1.0 / std::sqrt(q), 2.0 * std::asin(std::sqrt(0.5 * (1.0 - c))));
+  return q * ((1.0 - c) * terms.rectangle + terms.weighted);
+}
+
+double HardTanh::cross_moment_deficit_per_angle(double q, double theta) const {
+  if (theta == 0.0) return 0.0;  // the deficit vanishes like theta^2
+  const auto terms = price_terms(1.0 / std::sqrt(q), theta);
+  // 1 - cos theta = 2 sin^2(theta/2), divided by theta in factors that do
+  // not underflow.
+  const double half_sine = std::sin(0.5 * theta);
+  return q * (2.0 * half_sine * (half_sine / theta) * terms.rectangle + terms.weighted / theta);
+}
+
+double HardTanh::cross_moment_slope_at_angle(double q, double theta) const {
+  return q * price_terms(1.0 / std::sqrt(q), theta).rectangle;
 }
 
 }  // namespace qmf::detail
