@@ -28,7 +28,11 @@ HermiteSeries::HermiteSeries(const Activation& phi, double q) {
   // h = 0.12 / sqrt(q) keeps that below exp(-40) for tanh.
   const double scale = std::max(q, 1.0);
   double step = 0.12 / std::sqrt(scale);
-  int terms = static_cast<int>(std::ceil(120.0 * scale)) + 60;
+  // Beyond max_terms (q above ~67) the series is not certified and the caller
+  // integrates; the count itself would overflow an int at q ~ 2e7.
+  const double needed = std::ceil(120.0 * scale) + 60.0;
+  if (needed > max_terms) return;
+  int terms = static_cast<int>(needed);
   for (int r = 0; r <= max_refinements && terms <= max_terms; ++r) {
     if (compute(phi, q, step, terms)) return;
     step *= 0.5;

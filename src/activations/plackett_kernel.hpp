@@ -18,14 +18,22 @@
 #include <boost/math/quadrature/gauss.hpp>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <vector>
 
-#include "numerics/adaptive_gauss_kronrod.hpp"
+#include "activations/gaussian_runs.hpp"
 
 namespace qmf::detail {
 
+namespace plackett {
+constexpr double two_pi = boost::math::constants::two_pi<double>();
+}  // namespace plackett
+
 class PlackettKernel {
  public:
+  /// The most nodes evaluated at once (the 12-point panel rule).
+  static constexpr int max_lanes = 12;
+
   /// Scaled thresholds a (strictly increasing) and jumps h. `uniform_staircase`
   /// says that the thresholds are equally spaced and the jumps equal (to
   /// rounding): the double sum then takes O(K) exponentials, not O(K^2).
@@ -46,41 +54,53 @@ class PlackettKernel {
   /// The mean of kernel(cos phi) over [lo, hi] for hi/2 <= lo < hi <= pi/2:
   /// one panel of deficit()'s rule, within a panel [hi/2, hi] of it, so its
   /// error bound holds (the Bernstein ellipse of a subinterval lies inside
-  /// the one of the interval).
-  [[nodiscard]] double panel_mean(double lo, double hi) const {
-    return gauss_legendre_mean(lo, hi);
-  }
+  /// the one of the interval), with fewer points on narrow panels whose
+  /// larger ellipse keeps the same bound.
+  [[nodiscard]] double panel_mean(double lo, double hi) const;
 
-  /// E[phi(u1) phi(u2)] - E[phi]^2 for c in [-1, 1] by adaptive Gauss-Kronrod
-  /// in theta = asin(rho): a route independent of deficit(), kept to check it
-  /// and Owen's T.
-  [[nodiscard]] double covariance_adaptive(double c) const;
+  /// The correlation integrals in the units of E[phi phi] (kernel / 2 pi):
+  /// the deficit per angle (mean_over_angle), one panel of it (panel_mean),
+  /// and the slope d/dc E[phi(u1) phi(u2)] at c in [0, 1) and at the angle
+  /// theta = acos(c) in (0, pi/2] (1 - c never rounded to 0 first).
+  [[nodiscard]] double deficit_per_angle(double theta) const {
+    return mean_over_angle(theta) / plackett::two_pi;
+  }
+  [[nodiscard]] double deficit_rise_per_angle(double lo, double hi) const {
+    return panel_mean(lo, hi) / plackett::two_pi;
+  }
+  [[nodiscard]] double slope(double c) const {
+    if (c >= 1.0) return std::numeric_limits<double>::infinity();
+    return (*this)(1.0 + c, 1.0 - c) / (plackett::two_pi * std::sqrt((1.0 - c) * (1.0 + c)));
+  }
+  [[nodiscard]] double slope_at_angle(double theta) const {
+    const double half_sine = std::sin(0.5 * theta);
+    return (*this)(1.0 + std::cos(theta), 2.0 * half_sine * half_sine) /
+           (plackett::two_pi * std::sin(theta));
+  }
 
  private:
   [[nodiscard]] double general_sum(double one_plus_rho, double one_minus_rho) const;
-  [[nodiscard]] double staircase_sum(double one_plus_rho, double one_minus_rho) const;
-  [[nodiscard]] double at_angle_from_one(double phi) const;
+  /// kernel at the nodes of a panel, given 1 + rho and 1 - rho at each.
+  template <int Lanes>
+  [[nodiscard]] PanelValues<Lanes> at_nodes(const PanelValues<Lanes>& one_plus_rho,
+                                            const PanelValues<Lanes>& one_minus_rho) const;
+  template <int Lanes>
+  [[nodiscard]] PanelValues<Lanes> staircase_sums(const PanelValues<Lanes>& one_plus_rho,
+                                                  const PanelValues<Lanes>& one_minus_rho) const;
+  template <int Points>
   [[nodiscard]] double gauss_legendre_mean(double lo, double hi) const;
 
   std::vector<double> a_;
   std::vector<double> h_;
   bool uniform_staircase_;
   double finest_panel_;  // deficit() halves its panels towards phi = 0 down to this width
-  // Scratch for staircase_sum: exponentials over threshold sums, then the
-  // pair sums per threshold distance.
-  mutable std::vector<double> sum_exponentials_;
-  mutable std::vector<double> pair_sums_;
+  // The uniform staircase's spacing and squared jump.
+  double spacing_ = 0.0;
+  double jump_squared_ = 0.0;
+  // Scratch for staircase_sums, max_lanes values per entry: the exponentials
+  // over the 2K - 1 threshold sums, then the K pair sums per distance.
+  std::unique_ptr<double[]> scratch_;
 };
-
-namespace plackett {
-constexpr double two_pi = boost::math::constants::two_pi<double>();
-constexpr double quarter_pi = boost::math::constants::quarter_pi<double>();
-// exp(x) underflows to 0 below this; skipping the call also skips glibc's
-// slow underflow path.
-constexpr double exp_underflow = -745.2;
-
-inline double exp_or_zero(double x) { return x < exp_underflow ? 0.0 : std::exp(x); }
-}  // namespace plackett
 
 inline PlackettKernel::PlackettKernel(std::vector<double> a, std::vector<double> h,
                                       bool uniform_staircase)
@@ -96,14 +116,30 @@ inline PlackettKernel::PlackettKernel(std::vector<double> a, std::vector<double>
   }
   finest_panel_ = scale / 8.0;
   if (uniform_staircase_) {
-    sum_exponentials_.resize(2 * a_.size() - 1);
-    pair_sums_.resize(a_.size());
+    const auto n = static_cast<double>(a_.size());
+    spacing_ = (a_.back() - a_.front()) / (n - 1.0);
+    double h = 0.0;
+    for (double x : h_) h += x;
+    h /= n;
+    jump_squared_ = h * h;
+    // Written before read: no initialisation.
+    scratch_ = std::make_unique_for_overwrite<double[]>((3 * a_.size() - 1) * max_lanes);
   }
 }
 
 inline double PlackettKernel::operator()(double one_plus_rho, double one_minus_rho) const {
-  return uniform_staircase_ ? staircase_sum(one_plus_rho, one_minus_rho)
-                            : general_sum(one_plus_rho, one_minus_rho);
+  if (!uniform_staircase_) return general_sum(one_plus_rho, one_minus_rho);
+  return staircase_sums<1>(PanelValues<1>::Constant(one_plus_rho),
+                           PanelValues<1>::Constant(one_minus_rho))(0);
+}
+
+template <int Lanes>
+PanelValues<Lanes> PlackettKernel::at_nodes(const PanelValues<Lanes>& one_plus_rho,
+                                            const PanelValues<Lanes>& one_minus_rho) const {
+  if (uniform_staircase_) return staircase_sums<Lanes>(one_plus_rho, one_minus_rho);
+  PanelValues<Lanes> values;
+  for (int i = 0; i < Lanes; ++i) values(i) = general_sum(one_plus_rho(i), one_minus_rho(i));
+  return values;
 }
 
 inline double PlackettKernel::general_sum(double one_plus_rho, double one_minus_rho) const {
@@ -124,114 +160,101 @@ inline double PlackettKernel::general_sum(double one_plus_rho, double one_minus_
   return total;
 }
 
-// exp(-scale x^2) along x = x0, x0 + step, x0 + 2 step, ... moving away from
-// the vertex x = 0 (x0 step >= -step^2 / 2), so every ratio is <= 1. Between
-// exact exponentials every `anchor_every` points, a value is the previous one
-// times the ratio exp(-scale step (2x + step)), itself updated by the constant
-// factor exp(-2 scale step^2): after m products the relative error is at most
-// (m^2 + m + 1) ulp, so anchoring every 8 points keeps it below 57 ulp
-// (6e-15) while replacing most exponentials by two multiplications.
-class GaussianRun {
- public:
-  GaussianRun(double scale, double x0, double step)
-      : scale_(scale),
-        x0_(x0),
-        step_(step),
-        factor_(plackett::exp_or_zero(-2.0 * scale * step * step)) {
-    anchor();
-  }
-  [[nodiscard]] double value() const { return value_; }
-  void advance() {
-    ++index_;
-    if (index_ % anchor_every == 0) {
-      anchor();
-      return;
-    }
-    value_ *= ratio_;
-    ratio_ *= factor_;
-  }
-
- private:
-  static constexpr int anchor_every = 8;
-  void anchor() {
-    const double x = x0_ + index_ * step_;
-    value_ = plackett::exp_or_zero(-scale_ * x * x);
-    ratio_ = plackett::exp_or_zero(-scale_ * step_ * (2.0 * x + step_));
-  }
-  double scale_, x0_, step_, factor_;
-  int index_ = 0;
-  double value_ = 0.0, ratio_ = 0.0;
-};
-
-inline double PlackettKernel::staircase_sum(double one_plus_rho, double one_minus_rho) const {
+template <int Lanes>
+PanelValues<Lanes> PlackettKernel::staircase_sums(const PanelValues<Lanes>& one_plus_rho,
+                                                  const PanelValues<Lanes>& one_minus_rho) const {
+  using Values = PanelValues<Lanes>;
+  using Entry = Eigen::Map<Values>;
   // a_k = a_0 + k delta, h_k = h: the exponent of pair (k, l) depends on
   // s = k + l through A_s = exp(-(2 a_0 + s delta)^2 / (4 (1 + rho))) and on
   // j = |k - l| through B_j = exp(-(j delta)^2 / (4 (1 - rho))), so
   //   kernel = h^2 (B_0 R_0 + 2 sum_{j >= 1} B_j R_j),  R_j = sum_{i=0}^{K-1-j} A_{2i+j}.
   // R_j = R_{j+2} + A_j + A_{2K-2-j} builds every R_j from the middle out by
-  // additions of positive terms (no cancellation), O(K) in all.
+  // additions of positive terms (no cancellation), O(K) in all. Every
+  // quantity holds one value per node.
   const int n = static_cast<int>(a_.size());
   const int sums = 2 * n - 1;
-  const double delta = (a_.back() - a_.front()) / (n - 1);
-  double h = 0.0;
-  for (double x : h_) h += x;
-  h /= n;
+  const double delta = spacing_;
   // A_s from its vertex outwards; a staircase symmetric about 0 (the uniform
   // quantizer) has its vertex at 0 in the middle, and A mirrors there.
-  const double sum_scale = 0.25 / one_plus_rho;
+  const Values sum_scale = 0.25 / one_plus_rho;
   const double x0 = 2.0 * a_.front();
   const int vertex = std::clamp(static_cast<int>(std::lround(-x0 / delta)), 0, sums - 1);
   const double x_vertex = x0 + vertex * delta;
-  auto& A = sum_exponentials_;
-  GaussianRun up(sum_scale, x_vertex, delta);
-  for (int s = vertex; s < sums; ++s, up.advance()) A[s] = up.value();
+  auto A = [&](int s) { return Entry(scratch_.get() + s * Lanes); };
+  gaussian_runs<Lanes>(sum_scale, x_vertex, delta, sums - vertex,
+                       [&](int i, const Values& value) { A(vertex + i) = value; });
   if (2 * vertex == sums - 1 &&
       std::fabs(x_vertex) <= 4.0 * std::numeric_limits<double>::epsilon() * std::fabs(x0)) {
-    for (int s = 0; s < vertex; ++s) A[s] = A[sums - 1 - s];
+    for (int s = 0; s < vertex; ++s) A(s) = A(sums - 1 - s);
   } else {
-    GaussianRun down(sum_scale, x_vertex, -delta);
-    for (int s = vertex; s >= 0; --s, down.advance()) A[s] = down.value();
+    gaussian_runs<Lanes>(sum_scale, x_vertex, -delta, vertex + 1,
+                         [&](int i, const Values& value) { A(vertex - i) = value; });
   }
-  auto& R = pair_sums_;
-  R[n - 1] = A[n - 1];
-  R[n - 2] = A[n - 2] + A[n];
-  for (int j = n - 3; j >= 0; --j) R[j] = R[j + 2] + A[j] + A[2 * n - 2 - j];
-  // B_j decreases in j and R_j <= max(R_0, R_1): stop once the remaining
-  // terms cannot reach the last bit of the sum.
-  const double r_max = std::max(R[0], R[1]);
-  const double difference_scale = 0.25 / one_minus_rho;
-  double total = R[0];
-  // Near rho = 1 already B_1 is negligible: skip the run's exponentials.
-  if (plackett::exp_or_zero(-difference_scale * delta * delta) * r_max * n < 0x1p-60 * total)
-    return h * h * total;
-  GaussianRun b(difference_scale, 0.0, delta);
-  for (int j = 1; j < n; ++j) {
-    b.advance();
-    if (b.value() * r_max * n < 0x1p-60 * total) break;
-    total += 2.0 * b.value() * R[j];
-  }
-  return h * h * total;
-}
-
-// kernel(cos phi): 1 - cos phi = 2 sin^2(phi/2) without cancellation.
-inline double PlackettKernel::at_angle_from_one(double phi) const {
-  const double half_sine = std::sin(0.5 * phi);
-  return (*this)(1.0 + std::cos(phi), 2.0 * half_sine * half_sine);
+  auto R = [&](int j) { return Entry(scratch_.get() + (sums + j) * Lanes); };
+  R(n - 1) = A(n - 1);
+  R(n - 2) = A(n - 2) + A(n);
+  for (int j = n - 3; j >= 0; --j) R(j) = R(j + 2) + A(j) + A(2 * n - 2 - j);
+  Values total = R(0);
+  // Near rho = 1 already B_1 R_j (R_j <= max(R_0, R_1)) cannot reach the
+  // last bit of the sum at any node: skip the run's exponentials.
+  // (Capped: where 1 - rho underflows to 0 at some node, B_j = 0 for j >= 1
+  // without an inf * 0 at x = 0.)
+  const Values difference_scale = (0.25 / one_minus_rho).min(std::numeric_limits<double>::max());
+  const Values first = plackett::exp_or_zero<Lanes>(-delta * delta * difference_scale);
+  if ((first * R(0).max(R(1)) * n < 0x1p-60 * total).all()) return jump_squared_ * total;
+  gaussian_runs<Lanes>(difference_scale, 0.0, delta, n, [&](int j, const Values& value) {
+    if (j > 0) total += 2.0 * value * R(j);
+  });
+  return jump_squared_ * total;
 }
 
 // The mean of kernel(cos phi) over [lo, hi] (the weights sum to 2): the
 // panel's width is applied by the caller, relative to the whole interval, so
 // that nothing underflows when the interval is tiny.
+template <int Points>
 inline double PlackettKernel::gauss_legendre_mean(double lo, double hi) const {
-  using rule = boost::math::quadrature::gauss<double, 12>;
-  const auto& x = rule::abscissa();  // the 6 positive nodes of the symmetric rule
+  static_assert(Points % 2 == 0 && Points <= max_lanes, "an even rule within the scratch");
+  using rule = boost::math::quadrature::gauss<double, Points>;
+  const auto& x = rule::abscissa();  // the positive nodes of the symmetric rule
   const auto& w = rule::weights();
   const double mid = 0.5 * (lo + hi);
   const double half = 0.5 * (hi - lo);
+  // kernel(cos phi) at the nodes mid -+ half x_i, with 1 - cos phi =
+  // 2 sin^2(phi/2) (no cancellation) and 1 + cos phi = 2 cos^2(phi/2).
+  PanelValues<Points> one_plus;
+  PanelValues<Points> one_minus;
+  for (int i = 0; i < Points; ++i) {
+    const double phi = i % 2 == 0 ? mid - half * x[i / 2] : mid + half * x[i / 2];
+    const double half_sine = std::sin(0.5 * phi);
+    const double half_cosine = std::cos(0.5 * phi);
+    one_plus(i) = 2.0 * half_cosine * half_cosine;
+    one_minus(i) = 2.0 * half_sine * half_sine;
+  }
+  const PanelValues<Points> kernel = at_nodes<Points>(one_plus, one_minus);
+  // The mean over [lo, hi] (the weights sum to 2): the panel's width is
+  // applied by the caller, relative to the whole interval, so that nothing
+  // underflows when the interval is tiny.
   double sum = 0.0;
-  for (std::size_t i = 0; i < x.size(); ++i)
-    sum += w[i] * (at_angle_from_one(mid - half * x[i]) + at_angle_from_one(mid + half * x[i]));
+  for (int i = 0; i < Points; i += 2) sum += w[i / 2] * (kernel(i) + kernel(i + 1));
   return 0.5 * sum;
+}
+
+inline double PlackettKernel::panel_mean(double lo, double hi) const {
+  // deficit() below bounds the kernel on the sector |Im phi| < Re phi (for
+  // small phi), which holds the disc of radius mid / sqrt(2) about a panel's
+  // midpoint, i.e. the Bernstein ellipse of parameter rho ~ sqrt(2) mid /
+  // half-width. The n-point rule's error falls like rho^(-2n); [hi/2, hi] has
+  // rho = 3 sqrt(2) and 12 points, so n >= 12 ln(3 sqrt(2)) / ln(rho) points
+  // keep that bound on a narrower panel (Newton's last steps in the angle
+  // add panels of relative width 1e-3 and below: 4 points, then 2).
+  const double rho = std::sqrt(2.0) * (hi + lo) / (hi - lo);
+  const double points = 12.0 * std::log(3.0 * std::sqrt(2.0)) / std::log(rho);
+  if (points <= 2.0) return gauss_legendre_mean<2>(lo, hi);
+  if (points <= 4.0) return gauss_legendre_mean<4>(lo, hi);
+  if (points <= 6.0) return gauss_legendre_mean<6>(lo, hi);
+  if (points <= 8.0) return gauss_legendre_mean<8>(lo, hi);
+  return gauss_legendre_mean<12>(lo, hi);
 }
 
 inline double PlackettKernel::deficit(double c) const {
@@ -259,24 +282,10 @@ inline double PlackettKernel::mean_over_angle(double theta) const {
   double share = 1.0;
   while (hi > finest_panel_) {
     share *= 0.5;
-    total += share * gauss_legendre_mean(0.5 * hi, hi);
+    total += share * gauss_legendre_mean<12>(0.5 * hi, hi);
     hi *= 0.5;
   }
-  return total + share * gauss_legendre_mean(0.0, hi);
-}
-
-inline double PlackettKernel::covariance_adaptive(double c) const {
-  // kernel(sin theta) with 1 -+ sin theta = 2 sin^2(pi/4 -+ theta/2).
-  auto integrand = [&](double theta) {
-    const double below = std::sin(plackett::quarter_pi - 0.5 * theta);
-    const double above = std::sin(plackett::quarter_pi + 0.5 * theta);
-    return (*this)(2.0 * above * above, 2.0 * below * below);
-  };
-  const double theta = std::asin(std::clamp(c, -1.0, 1.0));
-  if (theta == 0.0) return 0.0;
-  const double integral = theta > 0.0 ? adaptive_gauss_kronrod(integrand, 0.0, theta, 1e-13)
-                                      : -adaptive_gauss_kronrod(integrand, theta, 0.0, 1e-13);
-  return integral / plackett::two_pi;
+  return total + share * gauss_legendre_mean<12>(0.0, hi);
 }
 
 }  // namespace qmf::detail

@@ -38,6 +38,13 @@ class HardTanh final : public SmoothActivation {
   [[nodiscard]] double second_moment_slope(double q) const override;
   [[nodiscard]] double derivative_second_moment(double q) const override;
   [[nodiscard]] double cross_moment_slope(double q, double c) const override;
+  /// By Price's theorem and Plackett's kernel of phi' (hard_tanh_deficit.cpp),
+  /// also in the angle theta = acos(c): next to the order-chaos line 1 - c*
+  /// is far below the resolution of a double c* (issue 15).
+  [[nodiscard]] double cross_moment_deficit(double q, double c) const override;
+  [[nodiscard]] bool has_angle_form() const override { return true; }
+  [[nodiscard]] double cross_moment_deficit_per_angle(double q, double theta) const override;
+  [[nodiscard]] double cross_moment_slope_at_angle(double q, double theta) const override;
 
  protected:
   [[nodiscard]] std::vector<double> kinks() const override { return {-1.0, 1.0}; }

@@ -1,19 +1,16 @@
 #include "qmf/activations/step_activation.hpp"
 
 #include <algorithm>
-#include <boost/math/constants/constants.hpp>
 #include <cmath>
 #include <limits>
 #include <sstream>
 #include <stdexcept>
 
-#include "activations/plackett_kernel.hpp"
 #include "qmf/numerics/gaussian.hpp"
 
 namespace qmf {
 
 namespace {
-constexpr double pi = boost::math::constants::pi<double>();
 
 // The uniform-staircase test of the constructor: equal spacing and equal jumps
 // up to a few ulps of the largest threshold and level, the rounding with
@@ -75,10 +72,6 @@ StepActivation::StepActivation(std::vector<double> thresholds, std::vector<doubl
       thresholds_.size() > 1 &&
       equally_spaced(thresholds_, uniform_tolerance_ulps * eps * largest_magnitude(thresholds_)) &&
       all_equal(jumps_, uniform_tolerance_ulps * eps * largest_magnitude(levels_));
-}
-
-detail::PlackettKernel StepActivation::plackett_kernel(double q) const {
-  return {scaled_thresholds(q), jumps_, uniform_staircase_};
 }
 
 std::vector<double> StepActivation::scaled_thresholds(double q) const {
@@ -258,39 +251,6 @@ bool StepActivation::square_grows_outward() const {
     if (thresholds_[k] != 0.0 && outer * outer < inner * inner) return false;
   }
   return true;
-}
-
-double StepActivation::cross_moment_plackett(double q, double c) const {
-  const double m = mean(q);
-  return m * m + plackett_kernel(q).covariance_adaptive(c);
-}
-
-double StepActivation::cross_moment_deficit(double q, double c) const {
-  if (c >= 1.0) return 0.0;
-  // Negative c is outside the fixed Plackett rule (its integrand steepens at
-  // rho = -1) and outside every c* in [0, 1]: the difference of the moments.
-  if (c < 0.0) return second_moment(q) - cross_moment(q, c);
-  return plackett_kernel(q).deficit(c);
-}
-
-double StepActivation::cross_moment_slope(double q, double c) const {
-  if (c >= 1.0) return std::numeric_limits<double>::infinity();
-  // Plackett's identity: sum_kl h_k h_l pdf2(a_k, a_l; c).
-  return plackett_kernel(q)(1.0 + c, 1.0 - c) / (2.0 * pi * std::sqrt((1.0 - c) * (1.0 + c)));
-}
-
-double StepActivation::cross_moment_deficit_per_angle(double q, double theta) const {
-  return plackett_kernel(q).mean_over_angle(theta) / (2.0 * pi);
-}
-
-double StepActivation::cross_moment_deficit_rise_per_angle(double q, double lo, double hi) const {
-  return plackett_kernel(q).panel_mean(lo, hi) / (2.0 * pi);
-}
-
-double StepActivation::cross_moment_slope_at_angle(double q, double theta) const {
-  const double half_sine = std::sin(0.5 * theta);
-  return plackett_kernel(q)(1.0 + std::cos(theta), 2.0 * half_sine * half_sine) /
-         (2.0 * pi * std::sin(theta));
 }
 
 std::unique_ptr<StepActivation> make_uniform_quantizer(int levels, double amplitude,

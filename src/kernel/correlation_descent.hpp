@@ -23,4 +23,11 @@ CorrelationFixedPoint correlation_fixed_point_descending(const Activation& phi,
 CorrelationFixedPoint correlation_fixed_point_by_series(const Activation& phi,
                                                         const Initialization& init, double q_star);
 
+/// stable_correlation_fixed_point by the fastest route above that applies to
+/// phi (descending for an angle form, the series for a fast Hermite series,
+/// fresh integrals otherwise): what the phase grid, `maps` and the smooth
+/// critical line use; stable_correlation_fixed_point stays the reference.
+CorrelationFixedPoint fast_correlation_fixed_point(const Activation& phi,
+                                                   const Initialization& init, double q_star);
+
 }  // namespace qmf::detail

@@ -7,7 +7,9 @@
 
 #include "activations/hermite_series.hpp"
 #include "kernel/correlation_descent.hpp"
+#include "kernel/correlation_integrals.hpp"
 #include "kernel/describe.hpp"
+#include "qmf/activations/step_activation.hpp"
 #include "qmf/errors.hpp"
 #include "qmf/kernel/fixed_points.hpp"
 
@@ -15,7 +17,11 @@ namespace qmf {
 
 namespace {
 
+using detail::DescendingIntegrals;
 using detail::describe;
+using detail::FreshIntegrals;
+using detail::half_pi;
+using detail::SeriesIntegrals;
 
 // Newton's method for c* stops once a step is below this fraction of c.
 constexpr double newton_tolerance = 2.0 * std::numeric_limits<double>::epsilon();
@@ -25,87 +31,23 @@ constexpr double newton_tolerance = 2.0 * std::numeric_limits<double>::epsilon()
 // convergence within ~60 steps from any double c*.
 constexpr int max_newton_iterations = 200;
 
-constexpr double half_pi = 1.5707963267948966;
-
 // (1 - cos theta) / theta = 2 sin^2(theta/2) / theta.
 double one_minus_cos_per_angle(double theta) {
   const double half_sine = std::sin(0.5 * theta);
   return 2.0 * half_sine * (half_sine / theta);
 }
 
-// The correlation integrals at the points the Newton iteration visits: the
-// deficit E[phi^2] - E[phi(u1) phi(u2)] (at c, or per angle theta = acos c
-// for an activation with an angle form) and the slope d/dc E[phi(u1)
-// phi(u2)]. Here each is integrated on its own.
-class FreshIntegrals {
- public:
-  FreshIntegrals(const Activation& phi, double q) : phi_(phi), q_(q) {}
-  [[nodiscard]] double at(double c) { return phi_.cross_moment_deficit(q_, c); }
-  [[nodiscard]] double slope(double c) const { return phi_.cross_moment_slope(q_, c); }
-  /// deficit(cos theta) / theta for an activation with an angle form.
-  [[nodiscard]] double per_angle(double theta) {
-    return phi_.cross_moment_deficit_per_angle(q_, theta);
-  }
-
- private:
-  const Activation& phi_;
-  double q_;
-};
-
-// The same for an activation with an angle form, where the iteration only
-// moves down in the angle theta = acos(c) from theta = pi/2: a step to at
-// least half the angle updates the deficit by one panel of its rule
-// (cross_moment_deficit_rise_per_angle); a longer one integrates anew. The
-// state is the deficit per angle, deficit(cos theta) / theta, which stays
-// representable where theta underflows in products.
-class DescendingIntegrals {
- public:
-  DescendingIntegrals(const Activation& phi, double q) : phi_(phi), q_(q) {
-    // At c = 0 the deficit is the variance of phi(u), in closed form when
-    // E[phi]^2 cancels at most half of E[phi^2] (one bit).
-    const double mean = phi.mean(q);
-    const double second = phi.second_moment(q);
-    per_angle_ = mean * mean <= 0.5 * second ? (second - mean * mean) / half_pi
-                                             : phi.cross_moment_deficit_per_angle(q, half_pi);
-  }
-  [[nodiscard]] double at(double c) {
-    const double theta = std::acos(c);
-    return theta * per_angle(theta);
-  }
-  [[nodiscard]] double slope(double c) const { return phi_.cross_moment_slope(q_, c); }
-  [[nodiscard]] double per_angle(double theta) {
-    if (theta == theta_) return per_angle_;
-    if (theta < theta_ && theta >= 0.5 * theta_) {
-      // theta_ P = theta P' + (theta_ - theta) rise.
-      const double rise = phi_.cross_moment_deficit_rise_per_angle(q_, theta, theta_);
-      per_angle_ += (theta_ - theta) / theta * (per_angle_ - rise);
-    } else {
-      per_angle_ = phi_.cross_moment_deficit_per_angle(q_, theta);
-    }
-    theta_ = theta;
-    return per_angle_;
-  }
-
- private:
-  const Activation& phi_;
-  double q_;
-  double theta_ = half_pi;
-  double per_angle_ = 0.0;
-};
-
-// The same from the Hermite series of phi at q (Mehler's formula): O(terms)
-// per value once the series is built (for activations without an angle form).
-class SeriesIntegrals {
- public:
-  explicit SeriesIntegrals(const detail::HermiteSeries& series) : series_(series) {}
-  [[nodiscard]] double at(double c) const { return series_.deficit(c); }
-  [[nodiscard]] double slope(double c) const { return series_.slope(c); }
-  [[nodiscard]] double per_angle(double /*theta*/) const {
-    throw std::logic_error("a Hermite series has no angle form");
-  }
-
- private:
-  const detail::HermiteSeries& series_;
+// The layer at the length fixed point q: E[phi^2] and q' = length_map once,
+// not at every Newton step (for a step activation each costs an erfc per
+// threshold, for a smooth one a quadrature).
+struct MapAtLength {
+  MapAtLength(const Activation& phi, const Initialization& init, double q)
+      : dense({init.sw2, init.weight_noise}, init.sb2),
+        second_moment(phi.second_moment(q)),
+        length(dense.diagonal(second_moment)) {}
+  Dense dense;
+  double second_moment;
+  double length;
 };
 
 // The correlation map of an activation with an angle form (a step activation)
@@ -114,12 +56,9 @@ class SeriesIntegrals {
 template <class Integrals>
 class CorrelationFromOne {
  public:
-  CorrelationFromOne(const Activation& phi, const Initialization& init, double q,
-                     Integrals& integrals)
-      : phi_(phi),
-        q_(q),
-        scale_(init.sw2 / length_map(phi, init, q)),
-        noise_(init.weight_noise * phi.second_moment(q) / length_map(phi, init, q)),
+  CorrelationFromOne(const Initialization& init, const MapAtLength& map, Integrals& integrals)
+      : scale_(init.sw2 / map.length),
+        noise_(init.weight_noise * map.second_moment / map.length),
         integrals_(integrals) {}
   /// (1 - C(cos theta)) / theta; per-example weight noise adds nu E[phi^2] / q'.
   [[nodiscard]] double complement_per_angle(double theta) const {
@@ -128,12 +67,10 @@ class CorrelationFromOne {
   }
   /// C'(cos theta).
   [[nodiscard]] double slope(double theta) const {
-    return scale_ * phi_.cross_moment_slope_at_angle(q_, theta);
+    return scale_ * integrals_.slope_at_angle(theta);
   }
 
  private:
-  const Activation& phi_;
-  double q_;
   double scale_;
   double noise_;
   Integrals& integrals_;
@@ -186,28 +123,24 @@ CorrelationFixedPoint newton_in_angle(const CorrelationFromOne<Integrals>& map, 
                         std::to_string(max_newton_iterations) + " steps");
 }
 // 1 - C(c) (correlation_map_complement) from the deficit at c.
-double complement_from_deficit(const Activation& phi, const Initialization& init, double q,
-                               double deficit) {
-  const Dense dense({init.sw2, init.weight_noise}, init.sb2);
-  const double m = phi.second_moment(q);
-  return dense.gap(deficit, m, m) / dense.diagonal(m);
+double complement_from_deficit(const MapAtLength& map, double deficit) {
+  return map.dense.gap(deficit, map.second_moment, map.second_moment) / map.length;
 }
 
 template <class Integrals>
 CorrelationFixedPoint correlation_fixed_point(const Activation& phi, const Initialization& init,
                                               double q_star, Integrals integrals) {
-  // correlation_map_slope from the integrals' slope.
-  auto slope_at = [&](double c) {
-    return init.sw2 * integrals.slope(c) / length_map(phi, init, q_star);
-  };
   const double chi1 = chi_1(phi, init, q_star);
   // Per-example weight noise decorrelates identical inputs (1 - C(1) > 0): c = 1
   // is then no fixed point, and c* < 1 is found below whatever chi_1 is.
   if (chi1 <= 1.0 && init.weight_noise == 0.0) return {1.0, chi1, 0.0};
+  const MapAtLength map(phi, init, q_star);
+  // correlation_map_slope from the integrals' slope.
+  auto slope_at = [&](double c) { return init.sw2 * integrals.slope(c) / map.length; };
   // C(0) = (sw2 E[phi]^2 + sb2) / q' exactly (independent inputs). At the
   // level of rounding noise it is zero, and so is c* (convexity, C(1) = 1).
   const double mean = phi.mean(q_star);
-  const double at_zero = (init.sw2 * mean * mean + init.sb2) / length_map(phi, init, q_star);
+  const double at_zero = (init.sw2 * mean * mean + init.sb2) / map.length;
   if (at_zero <= 4.0 * std::numeric_limits<double>::epsilon()) return {0.0, slope_at(0.0), half_pi};
   // A degenerate map (e.g. sw2 = inf, which a search over q* meets where
   // E[phi^2] underflows) has no crossing to find: like a map that never
@@ -226,7 +159,7 @@ CorrelationFixedPoint correlation_fixed_point(const Activation& phi, const Initi
   double c = 0.0;
   // D from the deficit, not as 1 - C(0): a map that keeps every pair within
   // 1e-250 of c = 1 has C(0) = 1 to rounding.
-  double complement = complement_from_deficit(phi, init, q_star, integrals.at(c));
+  double complement = complement_from_deficit(map, integrals.at(c));
   // Not even independent inputs decorrelate: phi is constant to double
   // precision at this q* (thresholds 48 standard deviations out).
   if (complement == 0.0)
@@ -241,7 +174,7 @@ CorrelationFixedPoint correlation_fixed_point(const Activation& phi, const Initi
     const double next = newton_step(d, complement, chi, c);
     if (angle_form && next < 0.5) {
       // On to the angle: theta = acos(1 - next) without cancellation.
-      return newton_in_angle(CorrelationFromOne<Integrals>{phi, init, q_star, integrals},
+      return newton_in_angle(CorrelationFromOne<Integrals>{init, map, integrals},
                              2.0 * std::asin(std::sqrt(0.5 * next)), iteration, q_star);
     }
     // A small step is taken in c, which keeps c's digits near 0 (d = 1 - c
@@ -254,7 +187,7 @@ CorrelationFixedPoint correlation_fixed_point(const Activation& phi, const Initi
     if (c_next - c <= newton_tolerance * c_next)
       return {c_next, slope_at(c_next), std::acos(c_next)};
     c = c_next;
-    complement = complement_from_deficit(phi, init, q_star, integrals.at(c));
+    complement = complement_from_deficit(map, integrals.at(c));
     if (complement >= 1.0 - c) return {c, slope_at(c), std::acos(c)};
   }
   throw numerical_error("Newton's method for c* did not converge in " +
@@ -271,7 +204,10 @@ CorrelationFixedPoint stable_correlation_fixed_point(const Activation& phi,
 CorrelationFixedPoint detail::correlation_fixed_point_descending(const Activation& phi,
                                                                  const Initialization& init,
                                                                  double q_star) {
-  return correlation_fixed_point(phi, init, q_star, DescendingIntegrals(phi, q_star));
+  // Only step activations have the kernel; another angle form integrates anew.
+  const auto* step = dynamic_cast<const StepActivation*>(&phi);
+  if (step == nullptr) return stable_correlation_fixed_point(phi, init, q_star);
+  return correlation_fixed_point(phi, init, q_star, DescendingIntegrals(*step, q_star));
 }
 
 CorrelationFixedPoint detail::correlation_fixed_point_by_series(const Activation& phi,
@@ -280,6 +216,14 @@ CorrelationFixedPoint detail::correlation_fixed_point_by_series(const Activation
   const HermiteSeries series(phi, q_star);
   if (!series.certified()) return stable_correlation_fixed_point(phi, init, q_star);
   return correlation_fixed_point(phi, init, q_star, SeriesIntegrals(series));
+}
+
+CorrelationFixedPoint detail::fast_correlation_fixed_point(const Activation& phi,
+                                                           const Initialization& init,
+                                                           double q_star) {
+  if (phi.has_angle_form()) return correlation_fixed_point_descending(phi, init, q_star);
+  if (phi.has_fast_hermite_series()) return correlation_fixed_point_by_series(phi, init, q_star);
+  return stable_correlation_fixed_point(phi, init, q_star);
 }
 
 }  // namespace qmf

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "kernel/correlation_descent.hpp"
 #include "numerics/root_finding.hpp"
 #include "qmf/errors.hpp"
 #include "qmf/kernel/fixed_points.hpp"
@@ -194,7 +195,7 @@ SmoothCriticalPoint order_chaos_transition(const Activation& phi, double sb2,
   // Noise decorrelates identical inputs: c* < 1 and a finite xi_c even here.
   const double q = std::max(point.q_star, 1e-12);
   const auto correlation =
-      stable_correlation_fixed_point(phi, scaled(unit_prior, point.sw2, sb2), q);
+      detail::fast_correlation_fixed_point(phi, scaled(unit_prior, point.sw2, sb2), q);
   point.c_star = correlation.c;
   point.chi_c = correlation.chi_c;
   point.xi_c = depth_scale(correlation.chi_c);

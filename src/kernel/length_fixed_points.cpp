@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "kernel/correlation_descent.hpp"
 #include "kernel/describe.hpp"
 #include "kernel/length_scan.hpp"
 #include "parallel/first_exception.hpp"
@@ -256,7 +257,7 @@ MeanFieldFixedPoint mean_field_fixed_point(const Activation& phi, const Initiali
     all.insert(std::upper_bound(all.begin(), all.end(), result.length.q,
                                 [](double q, const LengthFixedPoint& p) { return q < p.q; }),
                result.length);
-  result.correlation = stable_correlation_fixed_point(phi, init, result.length.q);
+  result.correlation = detail::fast_correlation_fixed_point(phi, init, result.length.q);
   result.chi_1 = chi_1(phi, init, result.length.q);
   result.xi_q = depth_scale(result.length.chi_q);
   result.xi_c = depth_scale(result.correlation.chi_c);

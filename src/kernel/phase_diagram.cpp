@@ -142,13 +142,10 @@ PhaseDiagram phase_diagram(const Activation& phi, const std::vector<double>& sw2
                            const ProgressCallback& progress, const WeightPrior& unit_prior) {
   const auto inits = grid_points(sw2, sb2, unit_prior);
   const detail::LengthScan lengths(phi, inits, threads);
-  const auto solve_correlation = phi.has_angle_form() ? detail::correlation_fixed_point_descending
-                                 : phi.has_fast_hermite_series()
-                                     ? detail::correlation_fixed_point_by_series
-                                     : stable_correlation_fixed_point;
   return compute_grid(sw2, sb2, inits, threads, progress, [&](const Initialization& init) {
     return complete_phase_point(
-        phi, init, 1.0, [&] { return lengths.fixed_points(init); }, solve_correlation);
+        phi, init, 1.0, [&] { return lengths.fixed_points(init); },
+        detail::fast_correlation_fixed_point);
   });
 }
 

@@ -126,7 +126,7 @@ TEST_CASE("deficit near c = 1: hardtanh by its kink expansion") {
   // r = sqrt(s/2)(1 + O(s)), s = 1 - c. Integrating over s in [0, delta]:
   // deficit = q [P(|z| < b) delta - (4/3) pdf(b) delta^(3/2) / sqrt(pi)] (1 + O(delta)).
   // At delta = 1e-10 the O(delta) remainder is ~1e-10 relative: tolerance 1e-8.
-  // (The library integrates E[(phi1 - phi2)^2]/2 by 2D quadrature instead.)
+  // (The library integrates Price's form over Plackett's kernel of phi' instead.)
   const auto phi = make_activation("hardtanh");
   for (double q : {0.3, 1.0, 4.0}) {
     const double c = 1.0 - 1e-10;

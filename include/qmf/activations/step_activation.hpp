@@ -72,9 +72,13 @@ class StepActivation final : public Activation {
   /// correlation integrals then cost O(K) per point instead of O(K^2).
   [[nodiscard]] bool is_uniform_staircase() const { return uniform_staircase_; }
 
+  /// Library-internal (the type is private to the library): the kernel of the
+  /// correlation integrals at variance q, which the Newton iteration for c*
+  /// keeps for all its steps instead of rebuilding it for each integral.
+  [[nodiscard]] detail::PlackettKernel plackett_kernel(double q) const;
+
  private:
   std::vector<double> scaled_thresholds(double q) const;
-  detail::PlackettKernel plackett_kernel(double q) const;
   std::vector<double> thresholds_;
   std::vector<double> levels_;
   std::vector<double> jumps_;

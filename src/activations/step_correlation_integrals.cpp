@@ -1,0 +1,72 @@
+// The correlation integrals of a step activation near c = 1 through
+// Plackett's kernel (activations/plackett_kernel.hpp): the deficit, the
+// slope, and their angle forms, which the Newton iteration for c* uses.
+#include <algorithm>
+#include <boost/math/constants/constants.hpp>
+#include <cmath>
+#include <limits>
+
+#include "activations/plackett_kernel.hpp"
+#include "numerics/adaptive_gauss_kronrod.hpp"
+#include "qmf/activations/step_activation.hpp"
+
+namespace qmf {
+
+namespace {
+constexpr double quarter_pi = boost::math::constants::quarter_pi<double>();
+constexpr double two_pi = boost::math::constants::two_pi<double>();
+
+// E[phi(u1) phi(u2)] - E[phi]^2 for c in [-1, 1] by adaptive Gauss-Kronrod
+// over the kernel in theta = asin(rho): a route independent of the fixed
+// rule of the deficit, kept to check it and Owen's T.
+double covariance_adaptive(const detail::PlackettKernel& kernel, double c) {
+  // kernel(sin theta) with 1 -+ sin theta = 2 sin^2(pi/4 -+ theta/2).
+  auto integrand = [&](double theta) {
+    const double below = std::sin(quarter_pi - 0.5 * theta);
+    const double above = std::sin(quarter_pi + 0.5 * theta);
+    return kernel(2.0 * above * above, 2.0 * below * below);
+  };
+  const double theta = std::asin(std::clamp(c, -1.0, 1.0));
+  if (theta == 0.0) return 0.0;
+  const double integral = theta > 0.0
+                              ? detail::adaptive_gauss_kronrod(integrand, 0.0, theta, 1e-13)
+                              : -detail::adaptive_gauss_kronrod(integrand, theta, 0.0, 1e-13);
+  return integral / two_pi;
+}
+}  // namespace
+
+detail::PlackettKernel StepActivation::plackett_kernel(double q) const {
+  return {scaled_thresholds(q), jumps_, uniform_staircase_};
+}
+
+double StepActivation::cross_moment_plackett(double q, double c) const {
+  const double m = mean(q);
+  return m * m + covariance_adaptive(plackett_kernel(q), c);
+}
+
+double StepActivation::cross_moment_deficit(double q, double c) const {
+  if (c >= 1.0) return 0.0;
+  // Negative c is outside the fixed Plackett rule (its integrand steepens at
+  // rho = -1) and outside every c* in [0, 1]: the difference of the moments.
+  if (c < 0.0) return second_moment(q) - cross_moment(q, c);
+  return plackett_kernel(q).deficit(c);
+}
+
+double StepActivation::cross_moment_slope(double q, double c) const {
+  // Plackett's identity: sum_kl h_k h_l pdf2(a_k, a_l; c).
+  return plackett_kernel(q).slope(c);
+}
+
+double StepActivation::cross_moment_deficit_per_angle(double q, double theta) const {
+  return plackett_kernel(q).deficit_per_angle(theta);
+}
+
+double StepActivation::cross_moment_deficit_rise_per_angle(double q, double lo, double hi) const {
+  return plackett_kernel(q).deficit_rise_per_angle(lo, hi);
+}
+
+double StepActivation::cross_moment_slope_at_angle(double q, double theta) const {
+  return plackett_kernel(q).slope_at_angle(theta);
+}
+
+}  // namespace qmf
