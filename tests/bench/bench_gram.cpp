@@ -117,7 +117,7 @@ int main(int argc, char** argv) {
   // 3. PyTorch drawing the weights, per layer, against Gram per layer.
   if (argc > 1) {
     std::printf("%8s %22s %22s\n", "n", "gram s/layer (1 thr)", "torch s/layer (1 thr)");
-    for (const int n : {1024, 4096, 8192}) {
+    for (const int n : {1024, 2048, 4096}) {
       const int depth = 8;
       const auto s = settings(n, depth, 2, qmf::SimulationMethod::gram);
       const double t =
