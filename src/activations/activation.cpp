@@ -23,6 +23,10 @@ void Activation::values(const float* in, float* out, std::size_t n) const {
   for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<float>(value(in[i]));
 }
 
+void Activation::derivatives(const double* in, double* out, std::size_t n) const {
+  for (std::size_t i = 0; i < n; ++i) out[i] = derivative(in[i]);
+}
+
 double Activation::central_spacing() const { return std::numeric_limits<double>::quiet_NaN(); }
 
 double Activation::cross_moment_unequal(double q1, double q2, double c) const {

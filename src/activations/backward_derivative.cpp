@@ -50,6 +50,15 @@ BackwardDerivative::BackwardDerivative(const Activation& phi, StraightThrough su
   if (straight_through_ && surrogate.window) validate_window(lower_, upper_);
 }
 
+void BackwardDerivative::values(const double* in, double* out, std::size_t n) const {
+  if (!straight_through_) {
+    phi_.derivatives(in, out, n);
+    return;
+  }
+  const double lower = lower_, upper = upper_, slope = surrogate_.slope;
+  for (std::size_t i = 0; i < n; ++i) out[i] = (in[i] <= upper && in[i] >= lower) ? slope : 0.0;
+}
+
 double BackwardDerivative::second_moment(double q) const {
   if (!straight_through_) return phi_.derivative_second_moment(q);
   // P(|u| <= tau) = erf(tau / sqrt(2 q)) for the symmetric box.

@@ -1,32 +1,19 @@
 #include "simulation/gram_layer.hpp"
 
 #include <Eigen/Eigenvalues>
-#include <algorithm>
 #include <cmath>
 #include <limits>
-#include <vector>
 
-#include "simulation/normal_generator.hpp"
+#include "simulation/gram_rows.hpp"
 
 namespace qmf::simulation {
 
 namespace {
 
-using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-
 // Eigenvalues below this fraction of the largest count as zero: a Gram matrix
 // of exactly dependent columns (sign nets whose inputs have become identical)
 // comes out of the eigensolver with eigenvalues of order epsilon, not 0.
 constexpr double rank_tolerance = 64.0 * std::numeric_limits<double>::epsilon();
-
-// F with F F^T = k for a symmetric positive semidefinite k (eigenvalues
-// rounded below zero are clamped): a Cholesky factor would fail on the
-// semidefinite matrices that identical inputs produce.
-Eigen::MatrixXd square_root(const Eigen::MatrixXd& k) {
-  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(k);
-  const Eigen::VectorXd root = eigen.eigenvalues().cwiseMax(0.0).cwiseSqrt();
-  return eigen.eigenvectors() * root.asDiagonal();
-}
 
 // The Moore-Penrose inverse of a symmetric positive semidefinite k.
 Eigen::MatrixXd pseudo_inverse(const Eigen::MatrixXd& k) {
@@ -38,24 +25,22 @@ Eigen::MatrixXd pseudo_inverse(const Eigen::MatrixXd& k) {
   return eigen.eigenvectors() * inverse.asDiagonal() * eigen.eigenvectors().transpose();
 }
 
-// out (n x m) with independent rows F z, z ~ N(0, I_m). The normals are drawn
-// a block of rows at a time into a buffer that stays in cache, row by row, so
-// the stream's order does not depend on n.
-void draw_rows(NormalGenerator& draw, const Eigen::MatrixXd& f, Eigen::MatrixXd& out) {
-  constexpr Eigen::Index block = 256;
-  const Eigen::Index n = out.rows();
-  const Eigen::Index m = out.cols();
-  std::vector<double> buffer(static_cast<std::size_t>(block * m));
-  const Eigen::MatrixXd ft = f.transpose();
-  for (Eigen::Index first = 0; first < n; first += block) {
-    const Eigen::Index rows = std::min(block, n - first);
-    draw.fill(buffer.data(), rows * m);
-    const Eigen::Map<const RowMajor> z(buffer.data(), rows, m);
-    out.middleRows(first, rows).noalias() = z.lazyProduct(ft);
-  }
+// The stream's next n x m draws, row by row.
+Eigen::MatrixXd draw_rows(NormalGenerator& draw, Eigen::Index n, Eigen::Index m) {
+  Eigen::MatrixXd z(n, m);
+  RowDrawer().draw(draw, z);
+  return z;
 }
 
 }  // namespace
+
+// A Cholesky factor would fail on the semidefinite matrices that identical
+// inputs produce; F = V Lambda^(1/2) does not.
+Eigen::MatrixXd covariance_root(const Eigen::MatrixXd& k) {
+  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(k);
+  const Eigen::VectorXd root = eigen.eigenvalues().cwiseMax(0.0).cwiseSqrt();
+  return eigen.eigenvectors() * root.asDiagonal();
+}
 
 GramLayer::GramLayer(std::uint64_t seed, int net, int layer, double sw2, double sb2, int width)
     : seed_(seed),
@@ -65,34 +50,72 @@ GramLayer::GramLayer(std::uint64_t seed, int net, int layer, double sw2, double 
       bias_variance_(sb2),
       width_(width) {}
 
+Eigen::MatrixXd GramLayer::covariance_of_gram(const Eigen::MatrixXd& gram) const {
+  return weight_variance_ * gram +
+         Eigen::MatrixXd::Constant(gram.rows(), gram.cols(), bias_variance_);
+}
+
 Eigen::MatrixXd GramLayer::covariance(const Eigen::MatrixXd& phi) const {
-  const auto m = phi.cols();
-  return weight_variance_ * (phi.transpose() * phi) +
-         Eigen::MatrixXd::Constant(m, m, bias_variance_);
+  Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(phi.cols(), phi.cols());
+  accumulate_gram(phi, gram);
+  return covariance_of_gram(gram);
+}
+
+NormalGenerator GramLayer::forward_stream() const {
+  return {seed_, static_cast<std::uint64_t>(net_), static_cast<std::uint64_t>(layer_),
+          Stream::gram_forward};
+}
+
+NormalGenerator GramLayer::backward_stream() const {
+  return {seed_, static_cast<std::uint64_t>(net_), static_cast<std::uint64_t>(layer_),
+          Stream::gram_backward};
+}
+
+Eigen::MatrixXd GramLayer::precision(const Eigen::MatrixXd& k) const {
+  return weight_variance_ * pseudo_inverse(k);
+}
+
+Eigen::MatrixXd GramLayer::noise_weights(const Eigen::MatrixXd& d_gram) const {
+  return std::sqrt(weight_variance_) * covariance_root(d_gram).transpose();
+}
+
+Eigen::MatrixXd GramLayer::correction(NormalGenerator& backward,
+                                      const Eigen::MatrixXd& noise_weights,
+                                      const Eigen::MatrixXd& h_d, const Eigen::MatrixXd& phi_z,
+                                      const Eigen::MatrixXd& precision) const {
+  const auto m = noise_weights.rows();
+  Eigen::VectorXd xi(m);
+  backward.fill(xi.data(), m);
+  // eta = sqrt(sb2) R xi with R = B^T / sqrt(sw2/n).
+  const Eigen::VectorXd eta =
+      std::sqrt(bias_variance_ / weight_variance_) * (noise_weights.transpose() * xi);
+  Eigen::MatrixXd residual = h_d - phi_z * noise_weights;
+  residual.rowwise() -= eta.transpose();
+  return precision * residual;
 }
 
 void GramLayer::forward(const Eigen::MatrixXd& k, Eigen::MatrixXd& h) const {
-  NormalGenerator draw(seed_, net_, layer_, Stream::gram_forward);
+  NormalGenerator draw = forward_stream();
   h.resize(width_, k.cols());
-  draw_rows(draw, square_root(k), h);
+  multiply(draw_rows(draw, width_, k.cols()), covariance_root(k).transpose(), h);
 }
 
 void GramLayer::backward(const Eigen::MatrixXd& phi, const Eigen::MatrixXd& h,
                          const Eigen::MatrixXd& d, Eigen::MatrixXd& a) const {
-  NormalGenerator draw(seed_, net_, layer_, Stream::gram_backward);
+  NormalGenerator draw = backward_stream();
   const auto m = d.cols();
-  const Eigen::MatrixXd root = square_root(d.transpose() * d);
-  // Y = sqrt(sw2/n) Z^T D: its rows are independent N(0, (sw2/n) D^T D).
+  Eigen::MatrixXd d_gram = Eigen::MatrixXd::Zero(m, m);
+  accumulate_gram(d, d_gram);
+  const Eigen::MatrixXd b = noise_weights(d_gram);
+  const Eigen::MatrixXd z = draw_rows(draw, width_, m);
+  Eigen::MatrixXd h_d = Eigen::MatrixXd::Zero(m, m);
+  Eigen::MatrixXd phi_z = Eigen::MatrixXd::Zero(m, m);
+  accumulate_cross(h, d, h_d);
+  accumulate_cross(phi, z, phi_z);
+  const Eigen::MatrixXd r = correction(draw, b, h_d, phi_z, precision(covariance(phi)));
   a.resize(width_, m);
-  draw_rows(draw, std::sqrt(weight_variance_) * root, a);
-  // eta^T = sqrt(sb2) xi^T D, the bias's share of the conditioning.
-  Eigen::VectorXd z(m);
-  draw.fill(z.data(), m);
-  const Eigen::VectorXd eta = std::sqrt(bias_variance_) * (root * z);
-  Eigen::MatrixXd residual = h.transpose() * d - phi.transpose() * a;
-  residual.rowwise() -= eta.transpose();
-  const Eigen::MatrixXd r = weight_variance_ * (pseudo_inverse(covariance(phi)) * residual);
-  a.noalias() += phi * r;
+  multiply(z, b, a);
+  multiply_add(phi, r, a);
 }
 
 }  // namespace qmf::simulation

@@ -49,7 +49,10 @@ double start_backward(const SimulationSettings& s, int net, Eigen::Index columns
 void step_backward(const BackwardDerivative& g, const Eigen::MatrixXd& back,
                    const Eigen::MatrixXd& h_below, int l, double unit, Eigen::MatrixXd& delta,
                    NetMeasurement& m) {
-  delta = back.cwiseProduct(h_below.unaryExpr([&](double u) { return g(u); }));
+  delta.resize(back.rows(), back.cols());
+  for (Eigen::Index k = 0; k < back.cols(); ++k)
+    g.values(h_below.col(k).data(), delta.col(k).data(), static_cast<std::size_t>(back.rows()));
+  delta.array() *= back.array();
   m.grad[l - 1] = delta.colwise().squaredNorm().mean() / unit;
 }
 

@@ -112,17 +112,21 @@ std::vector<SimulatedLayer> simulate_networks(const Activation& phi,
   std::vector<simulation::NetMeasurement> nets(settings.nets);
   int finished = 0;
   detail::FirstException failure;
-#pragma omp parallel for num_threads(settings.threads) schedule(dynamic, 1)
-  for (int r = 0; r < settings.nets; ++r) {
-    failure.capture([&] {
-      nets[r] = gram ? simulation::measure_gram_net(phi, g, settings, r)
-                     : simulation::measure_random_net(phi, g, settings, r);
+#pragma omp parallel num_threads(settings.threads)
+  {
+    simulation::GramWorkspace workspace;  // one per thread, reused net after net
+#pragma omp for schedule(dynamic, 1)
+    for (int r = 0; r < settings.nets; ++r) {
+      failure.capture([&] {
+        nets[r] = gram ? simulation::measure_gram_net(phi, g, settings, r, {}, &workspace)
+                       : simulation::measure_random_net(phi, g, settings, r);
 #pragma omp critical(qmf_simulation_progress)
-      {
-        ++finished;
-        if (progress) progress(finished, settings.nets);
-      }
-    });
+        {
+          ++finished;
+          if (progress) progress(finished, settings.nets);
+        }
+      });
+    }
   }
   failure.rethrow();
 

@@ -6,9 +6,11 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "qmf/activations/activation.hpp"
+#include "qmf/activations/backward_derivative.hpp"
 #include "qmf/activations/lloyd_max.hpp"
 #include "qmf/activations/step_activation.hpp"
 #include "qmf/numerics/gaussian.hpp"
@@ -137,12 +139,20 @@ TEST_CASE("malformed specs throw std::invalid_argument") {
 // The batch evaluation the trainer's forward pass uses: the threshold count
 // (few thresholds) and the binary search (many) must give value() exactly, in
 // double and float, including inputs exactly on a threshold.
+// Equally spaced thresholds take the count from the spacing and correct it:
+// every threshold and its neighbouring doubles are among the inputs, where a
+// count one off would show.
 TEST_CASE("values() is value() element by element, for steps and smooth activations") {
-  for (const std::string spec : {"quant:4", "quant:64", "steps:t=-1;0.5,y=1.5;-2;0.25", "tanh"}) {
+  for (const std::string spec :
+       {"quant:4", "quant:16", "quant:64", "steps:t=-1;0.5,y=1.5;-2;0.25", "tanh"}) {
     const auto phi = make_activation(spec);
     std::vector<double> in;
     for (int i = -400; i <= 400; ++i) in.push_back(i / 100.0);
     in.push_back(0.5);
+    if (const auto* steps = dynamic_cast<const qmf::StepActivation*>(phi.get()))
+      for (const double t : steps->thresholds())
+        for (const double u : {std::nextafter(t, -1e300), t, std::nextafter(t, 1e300)})
+          in.push_back(u);
     std::vector<double> out(in.size());
     std::vector<float> in_f(in.begin(), in.end()), out_f(in.size());
     phi->values(in.data(), out.data(), in.size());
@@ -151,6 +161,24 @@ TEST_CASE("values() is value() element by element, for steps and smooth activati
       INFO(spec << " at " << in[i]);
       CHECK(out[i] == phi->value(in[i]));
       CHECK(out_f[i] == static_cast<float>(phi->value(in_f[i])));
+    }
+  }
+}
+
+TEST_CASE("batched derivatives are the derivative and the STE element by element") {
+  std::vector<double> in;
+  for (int i = -300; i <= 300; ++i) in.push_back(i / 100.0);
+  for (const std::string spec : {"tanh", "relu", "quant:16"}) {
+    const auto phi = make_activation(spec);
+    // A one-sided window for the step activation: both ends inclusive.
+    const qmf::BackwardDerivative g(*phi, {1.5, 1.0, std::pair{0.0, 2.0}});
+    std::vector<double> derivative(in.size()), surrogate(in.size());
+    phi->derivatives(in.data(), derivative.data(), in.size());
+    g.values(in.data(), surrogate.data(), in.size());
+    for (std::size_t i = 0; i < in.size(); ++i) {
+      INFO(spec << " at " << in[i]);
+      CHECK(derivative[i] == phi->derivative(in[i]));
+      CHECK(surrogate[i] == g(in[i]));
     }
   }
 }

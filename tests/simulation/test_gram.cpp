@@ -180,17 +180,21 @@ TEST_CASE("a Gram layer draws from a semidefinite covariance", "[gram]") {
   CHECK(a.allFinite());
 }
 
-TEST_CASE("checkpointing recomputes the forward pass bit for bit", "[gram]") {
+TEST_CASE("layers drawn again on the way down are the kept layers bit for bit", "[gram]") {
   const auto phi = qmf::make_activation("tanh");
-  const SimulationSettings s = settings(1.3, 0.1, 30, 11);
+  const SimulationSettings s = settings(1.3, 0.1, 300, 11);  // 300 rows: a partial block
   const qmf::BackwardDerivative g(*phi, s.surrogate);
-  const auto all = qmf::simulation::measure_gram_net(*phi, g, s, 5, {s.depth});
-  for (const int interval : {1, 2, 3, 4, 10}) {
-    INFO("checkpoint every " << interval << " layers");
-    const auto checkpointed = qmf::simulation::measure_gram_net(*phi, g, s, 5, {interval});
-    CHECK(checkpointed.q == all.q);
-    CHECK(checkpointed.c == all.c);
-    CHECK(checkpointed.grad == all.grad);
+  GramOptions all;
+  all.kept_layers = s.depth;
+  const auto kept = qmf::simulation::measure_gram_net(*phi, g, s, 5, all);
+  for (const int k : {0, 1, 4, 10}) {
+    INFO("layers 1.." << k << " kept");
+    GramOptions some;
+    some.kept_layers = k;
+    const auto redrawn = qmf::simulation::measure_gram_net(*phi, g, s, 5, some);
+    CHECK(redrawn.q == kept.q);
+    CHECK(redrawn.c == kept.c);
+    CHECK(redrawn.grad == kept.grad);
   }
 }
 
@@ -210,15 +214,21 @@ TEST_CASE("the Gram method is independent of the thread count", "[gram]") {
   }
 }
 
-TEST_CASE("the Gram method's memory is that of about 2 sqrt(depth) layers", "[gram]") {
-  // Width 10^6, depth 100, one pair, 2 threads: checkpoints every 10 layers
-  // (11 kept), a segment of 10, 5 work matrices: 26 x 1e6 x 2 doubles a thread.
+TEST_CASE("the Gram method keeps the layers that fit in 2 GiB", "[gram]") {
+  // Width 10^6, depth 100, one pair, 2 threads: a layer is 16 MB, 1 GiB a
+  // thread keeps 67 of them, plus the inputs and 3 work matrices.
   SimulationSettings s = settings(1.0, 0.0, 1'000'000, 100);
   s.threads = 2;
   s.nets = 16;
-  CHECK(qmf::simulation::gram_checkpoint_interval(s) == 10);
+  CHECK(qmf::simulation::gram_kept_layers(s) == 67);
   const double per_net = 8.0 * (100 + 1) * 4;  // the measurements of a net
-  CHECK(qmf::simulation_memory_bytes(s) == Approx(8.0 * 26 * 2e6 * 2 + 16 * per_net));
+  CHECK(qmf::simulation_memory_bytes(s) == Approx(8.0 * 71 * 2e6 * 2 + 16 * per_net));
+  s.width = 1000;  // every layer fits
+  CHECK(qmf::simulation::gram_kept_layers(s) == 100);
+  s.backward = false;  // nothing to keep
+  CHECK(qmf::simulation::gram_kept_layers(s) == 0);
+  s.backward = true;
+  s.width = 1'000'000;
   s.method = qmf::SimulationMethod::weights;
   CHECK(qmf::simulation_memory_bytes(s) > 8.0 * 100 * 2e6 * 2);
 }

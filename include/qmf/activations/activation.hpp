@@ -33,6 +33,9 @@ class Activation {
   /// The defaults call value(); step activations count thresholds instead.
   virtual void values(const double* in, double* out, std::size_t n) const;
   virtual void values(const float* in, float* out, std::size_t n) const;
+  /// phi' of n values at once (out may alias in): the simulation's backward
+  /// pass, one virtual call per column. The default calls derivative().
+  virtual void derivatives(const double* in, double* out, std::size_t n) const;
 
   /// Spacing of the two central thresholds of a step activation (D for the
   /// uniform quantizer); NaN where no spacing exists (smooth activations, a

@@ -7,6 +7,7 @@
 // sigma_w^2 E[g(u)^2] per layer.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <utility>
 
@@ -56,6 +57,9 @@ class BackwardDerivative {
     if (!straight_through_) return phi_.derivative(x);
     return (x <= upper_ && x >= lower_) ? surrogate_.slope : 0.0;
   }
+  /// g of n values at once (out may alias in): phi.derivatives() for a smooth
+  /// phi, a branch-free window test (vectorised) for the straight-through one.
+  void values(const double* in, double* out, std::size_t n) const;
   /// E[g(u)^2], u ~ N(0, q).
   [[nodiscard]] double second_moment(double q) const;
 

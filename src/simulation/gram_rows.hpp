@@ -1,0 +1,43 @@
+// The row-block kernels of the Gram simulation (gram_layer.hpp,
+// gram_network.hpp). A Gram layer touches each of its n rows through m x m
+// matrices only, so a net walks its n x m matrices a block of rows at a time
+// and does everything a row needs while the block is in cache: one pass over
+// memory per layer instead of one per operation. The kernels sum in a fixed
+// order, independent of addresses and alignment, so that a layer drawn again
+// (or kept) gives the same bits.
+#pragma once
+
+#include <Eigen/Core>
+#include <vector>
+
+#include "simulation/normal_generator.hpp"
+
+namespace qmf::simulation {
+
+/// Rows per block: a block of m columns is 2 m KiB, so the dozen a pass
+/// holds stay in the first-level caches for the usual m <= 4.
+constexpr Eigen::Index gram_block_rows = 256;
+
+using Rows = Eigen::Ref<Eigen::MatrixXd>;
+using ConstRows = Eigen::Ref<const Eigen::MatrixXd>;
+
+/// Draws the next rows x m normals of a stream into z, row by row (the
+/// stream's order does not depend on how the rows are blocked).
+class RowDrawer {
+ public:
+  void draw(NormalGenerator& source, Rows z);
+
+ private:
+  std::vector<double> interleaved_;
+};
+
+/// out = a * b (out may not alias a).
+void multiply(const ConstRows& a, const Eigen::MatrixXd& b, Rows out);
+/// out += a * b.
+void multiply_add(const ConstRows& a, const Eigen::MatrixXd& b, Rows out);
+/// g += a^T b.
+void accumulate_cross(const ConstRows& a, const ConstRows& b, Eigen::MatrixXd& g);
+/// g += a^T a (both triangles).
+void accumulate_gram(const ConstRows& a, Eigen::MatrixXd& g);
+
+}  // namespace qmf::simulation
