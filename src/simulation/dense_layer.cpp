@@ -26,21 +26,26 @@ class DenseLayer::WeightRows {
     double* w = row_.data();
     normals_.fill(w, n);
     if (rounding_.is_identity()) return;
-    switch (rounding_.rounding()) {
+    // A local copy: the stores to w could alias the members of rounding_,
+    // which would be reloaded for every weight and stop vectorisation.
+    const WeightRounding round = rounding_;
+    double* fraction = fraction_.data();
+    const double* uniform = uniform_.data();
+    switch (round.rounding()) {
       case Rounding::nearest:
-        for (Eigen::Index j = 0; j < n; ++j) w[j] = rounding_.nearest(w[j]);
+        for (Eigen::Index j = 0; j < n; ++j) w[j] = round.nearest(w[j]);
         return;
       case Rounding::stochastic:
         uniforms_.fill_uniform(uniform_.data(), n);
-        for (Eigen::Index j = 0; j < n; ++j) w[j] = rounding_.stochastic(w[j], uniform_[j]);
+        for (Eigen::Index j = 0; j < n; ++j) w[j] = round.stochastic(w[j], uniform[j]);
         return;
       case Rounding::stochastic_per_example:
         // The level below each weight and the chance of the one above.
         for (Eigen::Index j = 0; j < n; ++j) {
-          const double t = rounding_.position(w[j]);
+          const double t = round.position(w[j]);
           const double k = WeightRounding::whole(t);
-          w[j] = rounding_.level(k);
-          fraction_[j] = t - k;
+          w[j] = round.level(k);
+          fraction[j] = t - k;
         }
         return;
     }
@@ -49,10 +54,13 @@ class DenseLayer::WeightRows {
   const Eigen::VectorXd& for_input() {
     if (!per_example_) return row_;
     const Eigen::Index n = row_.size();
-    uniforms_.fill_uniform(uniform_.data(), n);
+    double* u = uniform_.data();
+    const double* lower = row_.data();
+    const double* fraction = fraction_.data();
+    uniforms_.fill_uniform(u, n);
     const double step = rounding_.spacing();
     for (Eigen::Index j = 0; j < n; ++j)
-      uniform_[j] = row_[j] + step * WeightRounding::whole(fraction_[j] + (1.0 - uniform_[j]));
+      u[j] = lower[j] + step * WeightRounding::whole(fraction[j] + (1.0 - u[j]));
     return uniform_;
   }
 
