@@ -5,12 +5,13 @@
 namespace qmf::simulation {
 
 // The rows of one layer's weights in units of sqrt(sw2 / n), row by row:
-// next() draws row i's latent normals, for_input() returns the weights the
-// next input sees (the same row for every input unless rounding is per example).
+// next() draws row i, for_input() returns the weights the next input sees (the
+// same row for every input unless rounding is per example).
 class DenseLayer::WeightRows {
  public:
   WeightRows(const DenseLayer& layer)
       : rounding_(layer.rounding_),
+        sampler_(layer.sampler_.get()),
         per_example_(!rounding_.is_identity() &&
                      rounding_.rounding() == Rounding::stochastic_per_example),
         normals_(layer.seed_, layer.net_, layer.layer_, Stream::weights),
@@ -24,6 +25,12 @@ class DenseLayer::WeightRows {
   void next() {
     const Eigen::Index n = row_.size();
     double* w = row_.data();
+    if (sampler_ != nullptr) {
+      // The level straight from its distribution: one uniform per weight.
+      normals_.fill_uniform(w, n);
+      sampler_->sample(w, w, n);
+      return;
+    }
     normals_.fill(w, n);
     if (rounding_.is_identity()) return;
     // A local copy: the stores to w could alias the members of rounding_,
@@ -32,7 +39,7 @@ class DenseLayer::WeightRows {
     double* fraction = fraction_.data();
     const double* uniform = uniform_.data();
     switch (round.rounding()) {
-      case Rounding::nearest:
+      case Rounding::nearest:  // grids too fine for a table
         for (Eigen::Index j = 0; j < n; ++j) w[j] = round.nearest(w[j]);
         return;
       case Rounding::stochastic:
@@ -66,13 +73,29 @@ class DenseLayer::WeightRows {
 
  private:
   const WeightRounding& rounding_;
+  const LevelSampler* sampler_;  // nearest or shared stochastic on a small grid
   bool per_example_;
-  NormalGenerator normals_;
+  NormalGenerator normals_;  // the weights' stream: normals, or the sampler's uniforms
   NormalGenerator uniforms_;
   Eigen::VectorXd row_;       // the latent row, then its rounded (or lower) levels
   Eigen::VectorXd uniform_;   // uniforms; per example, the input's rounded row
   Eigen::VectorXd fraction_;  // per example: P(rounding up)
 };
+
+namespace {
+
+// Nearest and shared stochastic rounding on grids small enough for a table
+// are drawn from their exact distribution (weights/level_sampler.hpp).
+std::shared_ptr<const LevelSampler> level_sampler(const WeightSpec& weights) {
+  if (weights.kind == WeightSpec::Kind::gaussian ||
+      weights.rounding == Rounding::stochastic_per_example)
+    return nullptr;
+  const LevelDistribution d = level_distribution(weights);
+  if (d.levels.size() > max_sampled_levels) return nullptr;
+  return std::make_shared<const LevelSampler>(d);
+}
+
+}  // namespace
 
 DenseLayer::DenseLayer(std::uint64_t seed, int net, int layer, double sw2, double sb2, int width,
                        const WeightSpec& weights)
@@ -82,7 +105,8 @@ DenseLayer::DenseLayer(std::uint64_t seed, int net, int layer, double sw2, doubl
       weight_scale_(std::sqrt(sw2 / width)),
       bias_scale_(std::sqrt(sb2)),
       width_(width),
-      rounding_(weights) {}
+      rounding_(weights),
+      sampler_(level_sampler(weights)) {}
 
 void DenseLayer::forward(const Eigen::MatrixXd& x, Eigen::MatrixXd& h) const {
   WeightRows rows(*this);
