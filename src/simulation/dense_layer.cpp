@@ -66,8 +66,9 @@ class DenseLayer::WeightRows {
     const double* fraction = fraction_.data();
     uniforms_.fill_uniform(u, n);
     const double step = rounding_.spacing();
-    for (Eigen::Index j = 0; j < n; ++j)
-      u[j] = lower[j] + step * WeightRounding::whole(fraction[j] + (1.0 - u[j]));
+    // Up with probability fraction[j]; a select on doubles, which the
+    // vectoriser turns into a compare and a mask (two weights at a time).
+    for (Eigen::Index j = 0; j < n; ++j) u[j] = lower[j] + (u[j] < fraction[j] ? step : 0.0);
     return uniform_;
   }
 
