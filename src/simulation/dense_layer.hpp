@@ -5,17 +5,22 @@
 // normals costs and memory stays O(n). The backward pass draws the same rows
 // again from the same streams.
 //
-// Quantized weights (qmf/weights/weight_rounding.hpp) round each latent
-// normal onto the spec's grid: once for all inputs (nearest; stochastic, with
-// one uniform per weight), or afresh for every input (stochastic-per-example,
-// one uniform per weight and input, drawn input by input in row order, so
-// that the backward pass meets every input's own weights again).
+// Quantized weights shared by the inputs (nearest, or stochastic rounding
+// drawn once) are drawn straight from their exact distribution on the grid,
+// one uniform per weight through an alias table (weights/level_sampler.hpp;
+// grids of more than 255 levels round a latent normal instead,
+// qmf/weights/weight_rounding.hpp). Rounding afresh for every input
+// (stochastic-per-example) rounds the latent normal with one uniform per
+// weight and input, drawn input by input in row order, so that the backward
+// pass meets every input's own weights again.
 #pragma once
 
 #include <Eigen/Core>
+#include <memory>
 
 #include "qmf/weights/weight_rounding.hpp"
 #include "simulation/normal_generator.hpp"
+#include "weights/level_sampler.hpp"
 
 namespace qmf::simulation {
 
@@ -41,6 +46,7 @@ class DenseLayer {
   double bias_scale_;
   int width_;
   WeightRounding rounding_;
+  std::shared_ptr<const LevelSampler> sampler_;  // null unless the levels are sampled
 };
 
 }  // namespace qmf::simulation

@@ -27,9 +27,13 @@ class WeightRounding {
 
   /// The grid coordinate t in [0, steps] of a latent weight z.
   [[nodiscard]] double position(double z) const {
-    // min/max rather than std::clamp: branch-free (a clipped weight is common
-    // on coarse grids, and mispredicted branches cost more than the draw).
-    return std::min(std::max((z - lowest_) * inverse_spacing_, 0.0), static_cast<double>(steps_));
+    // Branch-free clip. GCC turns std::max(t, 0.0) (and std::min(-t, 0.0))
+    // into a branch, mispredicted for the 16 % of binary weights below -1:
+    // that made binary weights cost 2.7x Gaussian ones against 1.5x for
+    // bits:4. (t + |t|) / 2 is max(t, 0) exactly, with an andpd; the upper
+    // clip against a register compiles to minsd.
+    const double t = (z - lowest_) * inverse_spacing_;
+    return std::min(0.5 * (t + std::abs(t)), static_cast<double>(steps_));
   }
   /// The level at grid index k (a whole number in [0, steps]).
   [[nodiscard]] double level(double k) const { return lowest_ + spacing_ * k; }
@@ -46,8 +50,8 @@ class WeightRounding {
     return level(whole(position(z) + (1.0 - u)));
   }
 
-  /// floor(t) for 0 <= t < 2^63 by truncation, which vectorises where
-  /// std::floor is a library call: the simulation rounds every weight it draws.
+  /// floor(t) for 0 <= t < 2^63 by truncation: one instruction, where
+  /// std::floor is a library call (the simulation rounds every weight it draws).
   [[nodiscard]] static double whole(double t) {
     return static_cast<double>(static_cast<long long>(t));
   }
