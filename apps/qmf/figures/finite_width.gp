@@ -8,7 +8,7 @@
 #   points   one block per width: l, n dq, n se, n dc, n se, n dg/g, n se
 #   fits     per layer: l, q_mf, a_q, se, a_q_chain, se, a_q_theory, var_v_chain,
 #            var_v_theory, a_c, se, a_grad, se
-#   depths   n, xi_sim / xi_mf
+#   depths   n, xi_sim / xi_mf, its bootstrap standard error (0 when not measured)
 #   act, sw2, sb2, depth, nets, count, widths (space-separated)
 #   depth_points  the lines of depths (0 when no width had a fitted depth)
 load 'style.gp'
@@ -40,7 +40,7 @@ if (depth_points > 0) {
   set logscale x 2
   set format x '2^{%L}'
   set key bottom right
-  plot depths using 1:2 with linespoints pt 7 ps 0.8*point_unit lw 2 lc rgb '#1f77b4' \
+  plot depths using 1:2:3 with yerrorlines pt 7 ps 0.8*point_unit lw 2 lc rgb '#1f77b4' \
           title 'correlation depth reached', \
       0.9 with lines dt 2 lw 2 lc rgb '#d62728' title '90 %'
 } else {
