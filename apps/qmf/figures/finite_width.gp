@@ -8,7 +8,8 @@
 #   points   one block per width: l, n dq, n se, n dc, n se, n dg/g, n se
 #   fits     per layer: l, q_mf, a_q, se, a_q_chain, se, a_q_theory, var_v_chain,
 #            var_v_theory, a_c, se, a_grad, se
-#   depths   n, xi_sim / xi_mf, its bootstrap standard error (0 when not measured)
+#   depths   n, xi_sim / xi_mf, its bootstrap standard error (0 when not measured:
+#            drawn as an open circle)
 #   act, sw2, sb2, depth, nets, count, widths (space-separated)
 #   depth_points  the lines of depths (0 when no width had a fitted depth)
 load 'style.gp'
@@ -42,8 +43,12 @@ if (depth_points > 0) {
   set format x '2^{%L}'
   set key top left vertical
   set offsets 0, 0, graph 0.3, 0  # room above the data for the key
-  plot depths using 1:2:3 with yerrorlines pt 7 ps 0.8*point_unit lw 2 lc rgb '#1f77b4' \
-          title 'correlation depth reached', \
+  set xrange [real(word(widths, 1)) / 1.4 : real(word(widths, count)) * 1.4]
+  plot depths using 1:2 with lines lw 2 lc rgb '#1f77b4' notitle, \
+      depths using 1:($3 > 0 ? $2 : 1/0):3 with yerrorbars pt 7 ps 0.8*point_unit lw 2 \
+          lc rgb '#1f77b4' title 'correlation depth reached ± SE', \
+      depths using 1:($3 > 0 ? 1/0 : $2) with points pt 6 ps 0.8*point_unit lw 2 \
+          lc rgb '#1f77b4' title 'no bootstrap error', \
       0.9 with lines dt 2 lw 2 lc rgb '#d62728' title '90 %'
 } else {
   set label 1 'no width resolved the correlation depth' at graph 0.5, 0.5 center
