@@ -2,6 +2,7 @@
 
 #include <Eigen/Dense>
 #include <cmath>
+#include <cstdint>
 #include <stdexcept>
 
 #include "qmf/numerics/gaussian_expectation.hpp"
@@ -26,7 +27,65 @@ double curvature(const Activation& phi, const Initialization& init, double q) {
   return (length_map_slope(phi, init, q + h) - length_map_slope(phi, init, q - h)) / (2.0 * h);
 }
 
+// One estimate of the union of groups of sizes[g] samples with the given
+// means and standard errors: the pooled sum of squares is every group's own
+// plus its mean's distance from the pooled mean.
+Estimate pool(const std::vector<Estimate>& groups, const std::vector<int>& sizes) {
+  double total = 0.0, sum = 0.0;
+  for (std::size_t g = 0; g < groups.size(); ++g)
+    total += sizes[g], sum += sizes[g] * groups[g].mean;
+  const double mean = sum / total;
+  double squares = 0.0;
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    const double n = sizes[g], se = groups[g].se, offset = groups[g].mean - mean;
+    squares += (n - 1.0) * n * se * se + n * offset * offset;
+  }
+  return {mean, std::sqrt(squares / (total - 1.0) / total)};
+}
+
+// Batch g's seed: a splitmix64 step away from the given one.
+std::uint64_t batch_seed(std::uint64_t seed, int batch) {
+  if (batch == 0) return seed;
+  std::uint64_t z = seed + static_cast<std::uint64_t>(batch) * 0x9E3779B97F4A7C15ULL;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
 }  // namespace
+
+BatchedSimulation simulate_in_batches(const Activation& phi, const SimulationSettings& s,
+                                      int batches, const SimulationProgress& progress) {
+  if (batches < 1 || batches > s.nets / 2)
+    throw std::invalid_argument("batches must be from 1 to nets / 2 (two nets per batch)");
+  BatchedSimulation out;
+  int done = 0;
+  for (int g = 0; g < batches; ++g) {
+    SimulationSettings batch = s;
+    batch.nets = s.nets / batches + (g < s.nets % batches ? 1 : 0);
+    batch.seed = batch_seed(s.seed, g);
+    out.batches.push_back(simulate_networks(phi, batch, [&](int finished, int) {
+      if (progress) progress(done + finished, s.nets);
+    }));
+    out.sizes.push_back(batch.nets);
+    done += batch.nets;
+  }
+  out.pooled = out.batches[0];
+  if (batches == 1) return out;
+  for (int l = 0; l <= s.depth; ++l) {
+    auto pooled = [&](auto field) {
+      std::vector<Estimate> groups;
+      for (const auto& b : out.batches) groups.push_back(field(b[l]));
+      return pool(groups, out.sizes);
+    };
+    auto& layer = out.pooled[l];
+    layer.q = pooled([](const SimulatedLayer& x) { return x.q; });
+    for (std::size_t p = 0; p < layer.c.size(); ++p)
+      layer.c[p] = pooled([p](const SimulatedLayer& x) { return x.c[p]; });
+    if (s.backward) layer.grad = pooled([](const SimulatedLayer& x) { return x.grad; });
+  }
+  return out;
+}
 
 std::vector<LengthCorrection> length_corrections(const Activation& phi, const Initialization& init,
                                                  double q0, int depth) {

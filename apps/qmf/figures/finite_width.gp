@@ -8,7 +8,8 @@
 #   points   one block per width: l, n dq, n se, n dc, n se, n dg/g, n se
 #   fits     per layer: l, q_mf, a_q, se, a_q_chain, se, a_q_theory, var_v_chain,
 #            var_v_theory, a_c, se, a_grad, se
-#   depths   n, xi_sim / xi_mf
+#   depths   n, xi_sim / xi_mf, its bootstrap standard error (0 when not measured:
+#            drawn as an open circle)
 #   act, sw2, sb2, depth, nets, count, widths (space-separated)
 #   depth_points  the lines of depths (0 when no width had a fitted depth)
 load 'style.gp'
@@ -17,7 +18,7 @@ set multiplot layout 2,2 title sprintf('%s,  σ_w^2 = %.6g,  σ_b^2 = %g,  L = %
     act, sw2, sb2, depth, nets)
 set grid
 set bars small
-set key top right opaque samplen 1.5 spacing 0.9 maxrows 4 horizontal
+set key below horizontal maxcols 3 samplen 1 spacing 0.9 font ',12'
 set xlabel 'layer l'
 
 width_title(i) = sprintf('n = %s', word(widths, i + 1))
@@ -26,6 +27,7 @@ plot for [i=0:count-1] points index i using 1:2:3 with yerrorbars pt 7 ps 0.6*po
         lc rgb curve_colour(i) title width_title(i), \
     fits using 1:7 with lines lw 2 lc rgb 'black' title 'perturbative A^l', \
     fits using 1:3 with lines lw 2 dt 2 lc rgb '#555555' title 'fitted 1/n coefficient'
+set key inside top right
 set ylabel 'n (c_{sim}^l − c^l)'
 plot for [i=0:count-1] points index i using 1:4:5 with yerrorbars pt 7 ps 0.6*point_unit \
         lc rgb curve_colour(i) notitle, \
@@ -39,9 +41,14 @@ set ylabel 'ξ_{sim} / ξ_{mf}'
 if (depth_points > 0) {
   set logscale x 2
   set format x '2^{%L}'
-  set key bottom right
-  plot depths using 1:2 with linespoints pt 7 ps 0.8*point_unit lw 2 lc rgb '#1f77b4' \
-          title 'correlation depth reached', \
+  set key top left vertical
+  set offsets 0, 0, graph 0.3, 0  # room above the data for the key
+  set xrange [real(word(widths, 1)) / 1.4 : real(word(widths, count)) * 1.4]
+  plot depths using 1:2 with lines lw 2 lc rgb '#1f77b4' notitle, \
+      depths using 1:($3 > 0 ? $2 : 1/0):3 with yerrorbars pt 7 ps 0.8*point_unit lw 2 \
+          lc rgb '#1f77b4' title 'correlation depth reached ± SE', \
+      depths using 1:($3 > 0 ? 1/0 : $2) with points pt 6 ps 0.8*point_unit lw 2 \
+          lc rgb '#1f77b4' title 'no bootstrap error', \
       0.9 with lines dt 2 lw 2 lc rgb '#d62728' title '90 %'
 } else {
   set label 1 'no width resolved the correlation depth' at graph 0.5, 0.5 center

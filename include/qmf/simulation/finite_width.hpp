@@ -31,6 +31,20 @@ std::vector<LengthCorrection> length_corrections(const Activation& phi, const In
 /// the simulation's layer-0 inputs (the first input of each net), layers 0..depth.
 std::vector<Estimate> length_chain(const Activation& phi, const SimulationSettings& settings);
 
+/// settings.nets nets drawn in `batches` batches of nearly equal size (each at
+/// least 2 nets), batch g from its own seed (batch 0 from settings.seed, so one
+/// batch is simulate_networks itself): every batch's layers, and the layers of
+/// all the nets pooled as one ensemble (means weighted by size, the standard
+/// error from the pooled variance). progress counts the nets of all batches.
+/// Throws std::invalid_argument unless 1 <= batches <= settings.nets / 2.
+struct BatchedSimulation {
+  std::vector<SimulatedLayer> pooled;
+  std::vector<std::vector<SimulatedLayer>> batches;
+  std::vector<int> sizes;
+};
+BatchedSimulation simulate_in_batches(const Activation& phi, const SimulationSettings& settings,
+                                      int batches, const SimulationProgress& progress = {});
+
 /// Weighted least squares of y(n) = a/n + b/n^2 with weights 1/se^2: the
 /// leading coefficient a, its standard error, and chi^2 per degree of freedom.
 struct InverseWidthFit {

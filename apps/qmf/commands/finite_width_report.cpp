@@ -1,0 +1,160 @@
+#include "commands/finite_width_report.hpp"
+
+#include <cmath>
+#include <sstream>
+
+#include "cli/simulation_method.hpp"
+
+namespace qmf::cli {
+
+namespace {
+
+// Per layer, n x (simulated - mean field) of one quantity over the widths.
+struct Deviations {
+  std::vector<double> y, se;
+};
+
+Json fit_json(const std::vector<double>& widths, const Deviations& d) {
+  const auto fit = fit_inverse_width(widths, d.y, d.se);
+  return {{"a", number(fit.a, "a")},
+          {"a_se", number(fit.a_se, "a_se")},
+          {"chi2_per_dof", number(fit.chi2_per_dof, "chi2_per_dof")}};
+}
+
+// The fits of layer l: q, its chain and c at layers >= 1, the gradient
+// (relative to the mean field) below the last layer.
+Json layer_json(const Study& st, const std::vector<double>& widths, int l) {
+  const auto& mf = st.mf[l];
+  Json out{{"l", l},
+           {"q_mf", number(mf.q, "q_mf")},
+           {"c_mf", number(mf.c[0], "c_mf")},
+           {"grad_mf", number(mf.grad, "grad_mf")}};
+  Deviations q, chain, c, grad;
+  for (const auto& r : st.runs) {
+    q.y.push_back(r.sim[l].q.mean - mf.q), q.se.push_back(r.sim[l].q.se);
+    chain.y.push_back(r.chain[l].mean - mf.q), chain.se.push_back(r.chain[l].se);
+    c.y.push_back(r.sim[l].c[0].mean - mf.c[0]), c.se.push_back(r.sim[l].c[0].se);
+    grad.y.push_back(r.sim[l].grad.mean / mf.grad - 1.0);
+    grad.se.push_back(r.sim[l].grad.se / mf.grad);
+  }
+  if (l >= 1) {
+    out["q"] = fit_json(widths, q);
+    out["q_chain"] = fit_json(widths, chain);
+    out["c"] = fit_json(widths, c);
+    out["q_theory"] = number(st.theory[l].bias, "q_theory");
+    out["var_v_theory"] = number(st.theory[l].variance, "var_v_theory");
+    const auto& widest = st.runs.back();
+    const double se = widest.chain[l].se;
+    out["var_v_chain"] = widest.n * st.settings.nets * se * se;
+  }
+  if (l < st.settings.depth) out["grad"] = fit_json(widths, grad);
+  return out;
+}
+
+}  // namespace
+
+const char* const fit_header =
+    "l,q_mf,a_q,a_q_se,a_q_chain,a_q_chain_se,a_q_theory,var_v_chain,var_v_theory,a_c,a_c_se,"
+    "a_grad,a_grad_se\n";
+
+const char* const width_header =
+    "n,l,q_sim,q_se,q_chain,q_chain_se,q_mf,c_sim,c_se,c_mf,grad_sim,grad_se,grad_mf\n";
+
+Json study_json(const Study& st, const std::vector<double>& widths) {
+  const auto& s = st.settings;
+  Json out = header("finite-width");
+  out["act"] = st.phi->spec();
+  out["sw2"] = s.init.sw2;
+  out["sb2"] = s.init.sb2;
+  out["depth"] = s.depth;
+  out["q0"] = s.q0;
+  out["c0"] = s.c0;
+  out["nets"] = s.nets;
+  out["seed"] = s.seed;
+  out["method"] = method_name(chosen_method(s));
+  if (st.phi->is_step()) {
+    out["ste_slope"] = number(s.surrogate.slope, "ste_slope");
+    out["ste_clip"] = number(s.surrogate.clip, "ste_clip");
+  }
+  set_number(out, "xi_c", st.xi_c);
+  out["batches"] = st.batches;
+  out["xi_layers"] = {st.xi_first, st.xi_last};
+  Json runs = Json::array();
+  for (const auto& r : st.runs)
+    runs.push_back({{"n", r.n},
+                    {"xi_sim", nullable_number(r.depth.xi_sim, "xi_sim")},
+                    {"xi_mf", nullable_number(r.depth.xi_mf, "xi_mf")},
+                    {"ratio", nullable_number(r.depth.ratio, "ratio")},
+                    {"ratio_se", nullable_number(r.depth.ratio_se, "ratio_se")}});
+  out["widths"] = runs;
+  const int reached = width_reaching(st, 0.9);
+  out["width_90"] = reached > 0 ? Json(reached) : Json(nullptr);
+  out["width_90_interpolated"] = nullable_number(crossing_width(st, 0.9, 0.0), "width_90");
+  out["width_90_range"] = {nullable_number(crossing_width(st, 0.9, 2.0), "width_90"),
+                           nullable_number(crossing_width(st, 0.9, -2.0), "width_90")};
+  Json layers = Json::array();
+  for (int l = 0; l <= s.depth; ++l) layers.push_back(layer_json(st, widths, l));
+  out["layers"] = layers;
+  return out;
+}
+
+std::string fit_rows(const Json& layers, char separator, const std::string& missing) {
+  std::ostringstream text;
+  auto cell = [&](const Json& layer, const char* fit, const char* key) {
+    const bool has = fit ? layer.contains(fit) : layer.contains(key);
+    const Json* value = has ? (fit ? &layer[fit][key] : &layer[key]) : nullptr;
+    text << separator
+         << (value && value->is_number() ? format_number(value->get<double>()) : missing);
+  };
+  for (const auto& layer : layers) {
+    text << layer["l"].get<int>();
+    cell(layer, nullptr, "q_mf");
+    for (const char* fit : {"q", "q_chain"}) cell(layer, fit, "a"), cell(layer, fit, "a_se");
+    for (const char* key : {"q_theory", "var_v_chain", "var_v_theory"}) cell(layer, nullptr, key);
+    for (const char* fit : {"c", "grad"}) cell(layer, fit, "a"), cell(layer, fit, "a_se");
+    text << '\n';
+  }
+  return text.str();
+}
+
+std::string width_rows(const Study& st, bool scaled) {
+  std::ostringstream text;
+  for (const auto& r : st.runs) {
+    const double n = scaled ? r.n : 1.0;
+    for (int l = 0; l <= st.settings.depth; ++l) {
+      const auto& sim = r.sim[l];
+      const auto& mf = st.mf[l];
+      const double values[] = {sim.q.mean,    sim.q.se,      r.chain[l].mean, r.chain[l].se,
+                               mf.q,          sim.c[0].mean, sim.c[0].se,     mf.c[0],
+                               sim.grad.mean, sim.grad.se,   mf.grad};
+      if (scaled) {
+        text << l << ' ' << format_number(n * (sim.q.mean - mf.q)) << ' '
+             << format_number(n * sim.q.se) << ' ' << format_number(n * (sim.c[0].mean - mf.c[0]))
+             << ' ' << format_number(n * sim.c[0].se) << ' '
+             << format_number(n * (sim.grad.mean / mf.grad - 1.0)) << ' '
+             << format_number(n * sim.grad.se / mf.grad) << '\n';
+        continue;
+      }
+      text << r.n << ',' << l;
+      for (const double x : values) text << ',' << format_number(x);
+      text << '\n';
+    }
+    if (scaled) text << "\n\n";
+  }
+  return text.str();
+}
+
+std::string study_text(const Study& st, const Json& out) {
+  std::ostringstream text;
+  Json summary = out;
+  summary.erase("layers");
+  summary.erase("widths");
+  text << key_value_table(summary) << "\nn xi_sim xi_mf ratio ratio_se\n";
+  for (const auto& r : st.runs)
+    text << r.n << ' ' << format_number(r.depth.xi_sim) << ' ' << format_number(r.depth.xi_mf)
+         << ' ' << format_number(r.depth.ratio) << ' ' << format_number(r.depth.ratio_se) << '\n';
+  text << '\n' << fit_header << fit_rows(out["layers"], ' ', "-");
+  return text.str();
+}
+
+}  // namespace qmf::cli

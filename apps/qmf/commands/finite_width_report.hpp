@@ -1,0 +1,36 @@
+// qmf finite-width: the study as JSON, as the fit table (text and CSV) and as
+// every width's layers (CSV and the figure's data).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cli/output.hpp"
+#include "commands/finite_width_study.hpp"
+
+namespace qmf::cli {
+
+/// The parameters, every width's correlation depth, width_90 and the fits of
+/// every layer.
+Json study_json(const Study& study, const std::vector<double>& widths);
+
+/// The columns of fit_rows.
+extern const char* const fit_header;
+
+/// The fit table, one row per layer of study_json's "layers", `missing` where
+/// a fit does not apply.
+std::string fit_rows(const Json& layers, char separator, const std::string& missing);
+
+/// Every width's layers as CSV rows (n, l, simulated, chain and mean-field
+/// values), or with `scaled` the deviations times n, one gnuplot data block
+/// per width.
+std::string width_rows(const Study& study, bool scaled);
+
+/// The columns of width_rows(study, false).
+extern const char* const width_header;
+
+/// The readable output: the summary, every width's correlation depth and the
+/// fit table.
+std::string study_text(const Study& study, const Json& out);
+
+}  // namespace qmf::cli

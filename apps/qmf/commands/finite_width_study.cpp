@@ -1,0 +1,103 @@
+#include "commands/finite_width_study.hpp"
+
+#include <cmath>
+#include <functional>
+
+#include "cli/limits.hpp"
+#include "cli/progress_bar.hpp"
+#include "cli/straight_through.hpp"
+#include "qmf/kernel/fixed_points.hpp"
+
+namespace qmf::cli {
+
+namespace {
+
+// The mean over a batch's nets of the two pairs' correlation difference, per layer.
+std::vector<double> c_difference(const std::vector<SimulatedLayer>& layers) {
+  std::vector<double> d;
+  for (const auto& layer : layers) d.push_back(layer.c[1].mean - layer.c[0].mean);
+  return d;
+}
+
+SimulationSettings base_settings(const FiniteWidthOptions& o, const Activation& phi) {
+  SimulationSettings s = o.settings;
+  if (s.c0.size() != 2) throw std::invalid_argument("--c0 needs two correlations");
+  if (o.widths.size() < 3) throw std::invalid_argument("--widths needs at least three widths");
+  const auto given = parse_sw2_choice(o.sw2);
+  s.init.sw2 = given ? *given : critical_sw2(phi, s.init.sb2);
+  s.surrogate = straight_through_for(phi, s.init, s.q0, {}, {});
+  for (const double n : o.widths) {
+    if (!(n >= 2 && n <= 1 << 30 && n == std::floor(n)))
+      throw std::invalid_argument("--widths must be integers from 2 to 2^30");
+    s.width = static_cast<int>(n);
+    validate(s);
+    if (!o.xi_layers.empty()) {
+      const bool integers = o.xi_layers.size() == 2 &&
+                            o.xi_layers[0] == std::floor(o.xi_layers[0]) &&
+                            o.xi_layers[1] == std::floor(o.xi_layers[1]);
+      if (!integers || !(o.xi_layers[0] >= 0 && o.xi_layers[1] - o.xi_layers[0] >= 3 &&
+                         o.xi_layers[1] <= s.depth))
+        throw std::invalid_argument(
+            "--xi-layers needs two layers FIRST,LAST, 0 <= FIRST, FIRST + 3 <= LAST <= depth");
+    }
+    if (o.batches < 1 || o.batches > s.nets / 2)
+      throw std::invalid_argument("--batches must be from 1 to nets / 2 (two nets per batch)");
+    require_simulation_resources(s);
+  }
+  return s;
+}
+
+}  // namespace
+
+Study run_study(const FiniteWidthOptions& o) {
+  Study study;
+  study.phi = make_activation(o.act);
+  study.settings = base_settings(o, *study.phi);
+  const auto& s = study.settings;
+  study.mf = predict_layers(*study.phi, s);
+  study.theory = length_corrections(*study.phi, s.init, s.q0, s.depth);
+  study.xi_c = mean_field_fixed_point(*study.phi, s.init, s.q0).xi_c;
+  study.batches = o.batches;
+  study.xi_first = o.xi_layers.empty() ? s.depth / 2 : static_cast<int>(o.xi_layers[0]);
+  study.xi_last = o.xi_layers.empty() ? s.depth : static_cast<int>(o.xi_layers[1]);
+  std::vector<double> mf_difference;
+  for (const auto& layer : study.mf) mf_difference.push_back(layer.c[1] - layer.c[0]);
+  for (const double n : o.widths) {
+    WidthRun run;
+    run.n = static_cast<int>(n);
+    SimulationSettings at = s;
+    at.width = run.n;
+    ProgressBar bar("n = " + std::to_string(run.n));
+    auto batched = simulate_in_batches(*study.phi, at, o.batches, std::ref(bar));
+    run.sim = std::move(batched.pooled);
+    run.chain = length_chain(*study.phi, at);
+    std::vector<std::vector<double>> differences;
+    for (const auto& b : batched.batches) differences.push_back(c_difference(b));
+    run.depth = correlation_depth_ratio(mf_difference, differences, batched.sizes, study.xi_first,
+                                        study.xi_last, 2000, s.seed);
+    study.runs.push_back(std::move(run));
+  }
+  return study;
+}
+
+int width_reaching(const Study& st, double fraction) {
+  int reached = 0;
+  for (auto r = st.runs.rbegin(); r != st.runs.rend() && r->depth.ratio >= fraction; ++r)
+    reached = r->n;
+  return reached;
+}
+
+double crossing_width(const Study& st, double fraction, double z) {
+  for (std::size_t k = 1; k < st.runs.size(); ++k) {
+    const auto& [below, above] = std::pair(st.runs[k - 1], st.runs[k]);
+    const double y0 = below.depth.ratio + z * below.depth.ratio_se;
+    const double y1 = above.depth.ratio + z * above.depth.ratio_se;
+    if (y0 < fraction && y1 >= fraction) {
+      const double t = (fraction - y0) / (y1 - y0);
+      return std::exp(std::log(below.n) + t * (std::log(above.n) - std::log(below.n)));
+    }
+  }
+  return std::nan("");
+}
+
+}  // namespace qmf::cli
