@@ -151,9 +151,9 @@ TEST_CASE("fine-grid expansions of E[Q^2] and nu agree with the sums over cells"
       const double excess = qmf::detail::fine_grid_nearest_excess(grid.top, grid.spacing);
       const double d6 = std::pow(grid.spacing, 6);
       INFO(nearest.text << ": nu " << stochastic.rounding_variance << " summed, relative "
-                        << (nu - stochastic.rounding_variance) / nu
-                        << " off; E[Q^2] - E[clip^2] " << summed.variance - clipped
-                        << " summed, " << excess - (summed.variance - clipped) << " off");
+                        << (nu - stochastic.rounding_variance) / nu << " off; E[Q^2] - E[clip^2] "
+                        << summed.variance - clipped << " summed, "
+                        << excess - (summed.variance - clipped) << " off");
       CHECK(std::fabs(nu - stochastic.rounding_variance) <= (1e-12 + 1e-5 * d6) * nu);
       CHECK(std::fabs(excess - (summed.variance - clipped)) <= 1e-14 + 1e-3 * d6 * excess);
     }
