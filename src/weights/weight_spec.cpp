@@ -206,7 +206,10 @@ WeightMoments weight_moments(const WeightSpec& spec) {
 
 WeightPrior weight_prior(const WeightSpec& spec, double sw2) {
   const WeightMoments m = weight_moments(spec);
-  return {sw2 * m.covariance, sw2 * (m.variance - m.covariance)};
+  // The noise is nu itself, not variance - covariance: at bits:32 nu (3e-19)
+  // is below the rounding of E[Q^2] ~ 1, and the difference would be 0.
+  const bool per_example = spec.rounding == Rounding::stochastic_per_example;
+  return {sw2 * m.covariance, per_example ? sw2 * m.rounding_variance : 0.0};
 }
 
 }  // namespace qmf

@@ -171,6 +171,7 @@ TEST_CASE("bits:32 has 2^32 - 2 cells and moments a cell width from the clipped 
   const auto m = qmf::weight_moments(spec);
   const double d2 = grid.spacing * grid.spacing;
   CHECK(m.rounding_variance == Approx(d2 * (1.0 - 0.0026997960632601866) / 6.0).epsilon(1e-15));
+  CHECK(qmf::weight_prior(spec, 2.0).per_example_noise == 2.0 * m.rounding_variance);
   const auto nearest = qmf::weight_moments(qmf::parse_weight_spec("bits:32"));
   CHECK(nearest.variance == m.covariance);
   CHECK_THROWS_AS(spec.positive_levels(), std::invalid_argument);  // 2^31 levels: 16 GB

@@ -72,7 +72,8 @@ struct WeightMoments {
 WeightMoments weight_moments(const WeightSpec& spec);
 
 /// The dense layer's prior for latent weight variance sw2: variance
-/// sw2 * covariance, per-example noise sw2 * (variance - covariance).
+/// sw2 * covariance, per-example noise sw2 * nu (variance - covariance, kept where
+/// nu is below the rounding of the variance, as at bits:32).
 WeightPrior weight_prior(const WeightSpec& spec, double sw2);
 
 }  // namespace qmf
