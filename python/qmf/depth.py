@@ -17,7 +17,7 @@ def _levels(levels):
     return [int(n) for n in _np.atleast_1d(levels)]
 
 
-def lmax(levels, family="uniform", k=6.0, exponents=False, threads=None):
+def lmax(levels, family="uniform", k=6.0, exponents=False, threads=None, weights=None):
     """Largest depth scale xi_max(N) of N-level activations and L_max = k xi_max.
 
     At sigma_b = 0, c* = 0, for each N: the uniform family (quant:N) with the
@@ -34,6 +34,14 @@ def lmax(levels, family="uniform", k=6.0, exponents=False, threads=None):
         Add local_exponent = d ln(1 - chi_max) / d ln N (central difference).
     threads : int or None
         N values solved in parallel.
+    weights : str or None
+        A weight spec (as ``--weights`` of the CLI, e.g.
+        "bits:4,rounding=stochastic-per-example"): the table with quantized
+        weights instead, the ``weight_rows`` of ``qmf lmax --weights SPEC
+        --json``: weights (the canonical spec), N, noise_ratio (r = nu /
+        E[clip(w)^2], 0 unless the rounding is per example), one_minus_chi_max,
+        chi_max = chi_max(N) / (1 + r), xi_max, L_max, sw2_opt (latent) and
+        sw2_effective (E[Q^2] sw2_opt), both masked for N = 2. Not with exponents.
 
     Returns
     -------
@@ -46,12 +54,17 @@ def lmax(levels, family="uniform", k=6.0, exponents=False, threads=None):
     local_exponent (with exponents; masked for N < 4). ``pandas.DataFrame(d)``
     makes the table.
     """
+    if weights is not None:
+        if exponents:
+            raise ValueError("exponents: not with weights (the weight table has no local exponents)")
+        raw = _qmf.lmax_weights(_levels(levels), family, k, weights, _threads(threads))
+        return raw | {key: _masked(raw[key]) for key in ("sw2_opt", "sw2_effective")}
     raw = _qmf.lmax(_levels(levels), family, k, exponents, _threads(threads))
     masked = ("dtilde_opt", "sw2_opt", "local_slope", "local_exponent")
     return {key: _masked(v) if key in masked else v for key, v in raw.items()}
 
 
-def lmax_biased(levels, sb2, k=6.0, threads=None):
+def lmax_biased(levels, sb2, k=6.0, threads=None, weights=None):
     """The depth-quantization trade-off at bias variance ``sb2`` > 0, as the
     ``fixed_quantizer`` rows and ``joint`` rows of ``qmf lmax --sb2 S --json``.
 
@@ -68,7 +81,15 @@ def lmax_biased(levels, sb2, k=6.0, threads=None):
     sb2 : float, > 0
     k : float
     threads : int or None
+    weights : str or None
+        A weight spec (as ``--weights`` of the CLI): the fixed quantizer's
+        optimum over the latent sw2 of the maps with these weights instead,
+        the ``weight_fixed_quantizer`` rows of ``qmf lmax --sb2 S --weights
+        SPEC --json``: weights, N, noise_ratio, sw2 (latent), sw2_effective
+        (E[Q^2] sw2), weight_noise (nu sw2), q_star, c_star, chi_c, xi, L.
 
     Returns a dict of NumPy columns N, sw2, q_star, c_star, chi_c, xi, L, chi_sup, L_sup.
     """
+    if weights is not None:
+        return _qmf.lmax_biased_weights(_levels(levels), sb2, k, weights, _threads(threads))
     return _qmf.lmax_biased(_levels(levels), sb2, k, _threads(threads))

@@ -36,9 +36,13 @@ def _critical_sw2(act, sb2):
     return point["sw2_opt"] if "sw2_opt" in point else point["sw2_crit"]
 
 
-def _initialisation(act, sw2, sb2, q0):
-    """(sw2, q0, choices) with sw2 = "crit" and q0 = "star" resolved as the CLI does."""
+def _initialisation(act, sw2, sb2, q0, weights="gaussian"):
+    """(sw2, q0, choices) with sw2 = "crit" and q0 = "star" resolved as the CLI does
+    (for Gaussian weights only, as the CLI)."""
     choices = {"sw2_choice": "given", "q0_choice": "given"}
+    if (isinstance(sw2, str) or isinstance(q0, str)) and weights != "gaussian":
+        raise ValueError(f"sw2 crit and q0 star are known for Gaussian weights only "
+                         f"(give numbers with weights {weights})")
     if isinstance(sw2, str):
         if sw2 != "crit":
             raise ValueError(f"sw2: '{sw2}' is neither a positive number nor 'crit'")
@@ -46,11 +50,12 @@ def _initialisation(act, sw2, sb2, q0):
     if isinstance(q0, str):
         if q0 != "star":
             raise ValueError(f"q0: '{q0}' is neither a positive number nor 'star'")
-        q0, choices["q0_choice"] = _qmf.maps(_act(act), sw2, sb2, 1.0, 0.5, None)["q_star"], "fixed_point"
+        point = _qmf.maps(_act(act), sw2, sb2, 1.0, 0.5, None, weights)
+        q0, choices["q0_choice"] = point["q_star"], "fixed_point"
     return sw2, q0, choices
 
 
-def maps(act, sw2, sb2=0.0, q0=1.0, c0=0.5, depth=None):
+def maps(act, sw2, sb2=0.0, q0=1.0, c0=0.5, depth=None, weights="gaussian"):
     """Fixed points, slopes and depth scales of the length and correlation maps.
 
     The length map q' = sw2 E[phi(u)^2] + sb2 and the correlation map
@@ -72,10 +77,18 @@ def maps(act, sw2, sb2=0.0, q0=1.0, c0=0.5, depth=None):
         Initial correlation of the layer iteration (used with ``depth``).
     depth : int or None
         Also iterate both maps from (q0, c0) for this many layers.
+    weights : str
+        Weight spec, as ``--weights`` of the CLI (docs/cli.md): gaussian,
+        binary, ternary[,p=P], bits:B[,clip=C] (2 <= B <= 32), each with
+        rounding=nearest|stochastic|stochastic-per-example. sw2 is then the
+        latent weights' variance; the maps see E[Q^2] sw2, of which the
+        per-example rounding noise nu sw2 is not shared by the two inputs.
+        "crit" and "star" need Gaussian weights (as on the command line).
 
     Returns
     -------
     dict with the keys of ``qmf maps --json``: act (canonical spec), sw2, sb2,
+    weights (canonical spec), sw2_effective (E[Q^2] sw2), weight_noise (nu sw2),
     q0, c0 (the numbers used), sw2_choice ("given" or "critical"), q0_choice
     ("given" or "fixed_point"), q_star, q_fixed_points (list of dicts q, chi_q, stable: every
     positive fixed point of the length map found), c_star (stable correlation
@@ -87,18 +100,18 @@ def maps(act, sw2, sb2=0.0, q0=1.0, c0=0.5, depth=None):
     Raises ValueError for bad input, NumericalError when the length map
     collapses, diverges or does not converge.
     """
-    sw2, q0, choices = _initialisation(act, sw2, sb2, q0)
-    return _qmf.maps(_act(act), sw2, sb2, q0, c0, depth) | choices
+    sw2, q0, choices = _initialisation(act, sw2, sb2, q0, weights)
+    return _qmf.maps(_act(act), sw2, sb2, q0, c0, depth, weights) | choices
 
 
-def iterate_maps(act, sw2, sb2=0.0, q0=1.0, c0=0.5, depth=10):
+def iterate_maps(act, sw2, sb2=0.0, q0=1.0, c0=0.5, depth=10, weights="gaussian"):
     """The length and correlation maps iterated from (q0, c0) for ``depth`` layers.
 
     Returns a dict of NumPy arrays of length depth + 1: l (layer 0..depth),
     q (pre-activation variance), c (correlation of the two inputs). Same
-    conventions as :func:`maps`.
+    conventions (and weight specs) as :func:`maps`.
     """
-    return _qmf.iterate_maps(_act(act), sw2, sb2, q0, c0, depth)
+    return _qmf.iterate_maps(_act(act), sw2, sb2, q0, c0, depth, weights)
 
 
 def critical(act, sb2=0.0, k=6.0, weights="gaussian"):
@@ -129,17 +142,20 @@ def critical(act, sb2=0.0, k=6.0, weights="gaussian"):
     return _qmf.critical(_act(act), sb2, k, weights)
 
 
-def critical_line(act, sb2, threads=None):
+def critical_line(act, sb2, threads=None, weights="gaussian"):
     """The line a phase diagram draws: sw2 on chi_1 = 1 (smooth activations) or
-    the xi_c-maximising sw2 (step activations) at each value of ``sb2``.
+    the xi_c-maximising sw2 (step activations) at each value of ``sb2``; with
+    quantized ``weights`` (a spec as in :func:`maps`) the latent sw2 of
+    :func:`critical` with those weights.
 
     Returns a dict of NumPy arrays sb2, sw2, xi_c (``inf`` on chi_1 = 1); values
     of sb2 where the library finds no such point are left out.
     """
-    return _qmf.critical_line(_act(act), _np.asarray(sb2, dtype=float).ravel(), _threads(threads))
+    return _qmf.critical_line(_act(act), _np.asarray(sb2, dtype=float).ravel(), _threads(threads),
+                              weights)
 
 
-def phase(act, sw2, sb2, threads=None):
+def phase(act, sw2, sb2, threads=None, weights="gaussian"):
     """Phase diagram over the grid sw2 x sb2 (the values of ``qmf phase``'s CSV).
 
     Parameters
@@ -149,10 +165,15 @@ def phase(act, sw2, sb2, threads=None):
         Weight and bias variances; the grid is every pair.
     threads : int or None
         OpenMP threads (the result does not depend on it).
+    weights : str
+        Weight spec as in :func:`maps`: sw2 is then the latent weights'
+        variance (``qmf phase --weights``).
 
     Returns
     -------
-    dict with sw2, sb2 (the 1-D inputs) and 2-D arrays of shape
+    dict with sw2, sb2 (the 1-D inputs), weights (the canonical spec),
+    sw2_effective_per_sw2 (E[Q^2]), weight_noise_per_sw2 (nu, 0 unless the
+    rounding is per example) and 2-D arrays of shape
     (len(sb2), len(sw2)), indexed [j, i] at (sw2[i], sb2[j]) like
     ``numpy.meshgrid(sw2, sb2)``: q_star, c_star, chi_c, chi_1, xi_c (masked
     arrays, masked where the point has no values) and status (strings "ok",
@@ -160,8 +181,10 @@ def phase(act, sw2, sb2, threads=None):
     """
     sw2 = _np.asarray(sw2, dtype=float).ravel()
     sb2 = _np.asarray(sb2, dtype=float).ravel()
-    raw = _qmf.phase(_act(act), sw2, sb2, _threads(threads))
+    raw = _qmf.phase(_act(act), sw2, sb2, _threads(threads), weights)
     out = {"sw2": sw2, "sb2": sb2}
+    for key in ("weights", "sw2_effective_per_sw2", "weight_noise_per_sw2"):
+        out[key] = raw[key]
     for key in ("q_star", "c_star", "chi_c", "chi_1", "xi_c"):
         out[key] = _masked(raw[key])
     out["status"] = _np.array(raw["status"]).reshape(len(sb2), len(sw2))

@@ -12,6 +12,7 @@
 #include "bindings.hpp"
 #include "qmf/depth/biased_quantizer_depth.hpp"
 #include "qmf/depth/quantizer_depth.hpp"
+#include "qmf/weights/weight_depth.hpp"
 
 namespace qmf::python {
 
@@ -23,17 +24,17 @@ QuantizerFamily family_named(const std::string& family) {
   throw std::invalid_argument("family must be 'uniform' or 'lloyd' (got '" + family + "')");
 }
 
-// depth_optimum for every N on `threads` OpenMP threads; the first failure
-// (in the order of `levels`) is rethrown after the loop.
-std::vector<DepthOptimum> optima(QuantizerFamily family, const std::vector<int>& levels,
-                                 int threads) {
-  std::vector<DepthOptimum> out(levels.size());
+// solve(N) for every N on `threads` OpenMP threads; the first failure (in
+// the order of `levels`) is rethrown after the loop.
+template <class Solve>
+auto per_level(const std::vector<int>& levels, int threads, Solve solve) {
+  std::vector<decltype(solve(0))> out(levels.size());
   std::vector<std::exception_ptr> errors(levels.size());
   const long n = static_cast<long>(levels.size());
 #pragma omp parallel for schedule(dynamic) num_threads(threads)
   for (long i = 0; i < n; ++i) {
     try {
-      out[i] = depth_optimum(family, levels[i]);
+      out[i] = solve(levels[i]);
     } catch (...) {
       errors[i] = std::current_exception();
     }
@@ -41,6 +42,11 @@ std::vector<DepthOptimum> optima(QuantizerFamily family, const std::vector<int>&
   for (const auto& error : errors)
     if (error) std::rethrow_exception(error);
   return out;
+}
+
+std::vector<DepthOptimum> optima(QuantizerFamily family, const std::vector<int>& levels,
+                                 int threads) {
+  return per_level(levels, threads, [family](int n) { return depth_optimum(family, n); });
 }
 
 py::array_t<double> column(const std::vector<double>& values) {
@@ -105,21 +111,12 @@ py::dict lmax_biased_result(const std::vector<int>& levels, double sb2, double k
   if (!(sb2 > 0.0 && std::isfinite(sb2)))
     throw std::invalid_argument("sb2 must be a positive finite number");
   const std::size_t n = levels.size();
-  std::vector<FixedQuantizerOptimum> fixed(n);
+  std::vector<FixedQuantizerOptimum> fixed;
   std::vector<DepthOptimum> unbiased;
   {
     py::gil_scoped_release release;
-    std::vector<std::exception_ptr> errors(n);
-#pragma omp parallel for schedule(dynamic) num_threads(threads)
-    for (long i = 0; i < static_cast<long>(n); ++i) {
-      try {
-        fixed[i] = fixed_quantizer_optimum(levels[i], sb2);
-      } catch (...) {
-        errors[i] = std::current_exception();
-      }
-    }
-    for (const auto& error : errors)
-      if (error) std::rethrow_exception(error);
+    fixed = per_level(levels, threads,
+                      [sb2](int level) { return fixed_quantizer_optimum(level, sb2); });
     unbiased = optima(QuantizerFamily::uniform, levels, threads);
   }
   std::vector<double> sw2(n), q(n), c(n), chi(n), xi(n), depth(n), sup(n), depth_sup(n);
@@ -146,9 +143,93 @@ py::dict lmax_biased_result(const std::vector<int>& levels, double sb2, double k
   return out;
 }
 
+// `qmf lmax --weights SPEC` as columns: the weight_rows of one spec, at sigma_b = 0.
+py::dict lmax_weights_result(const std::vector<int>& levels, const std::string& family_name,
+                             double k, const std::string& weights_spec, int threads) {
+  validate_threads(threads);
+  if (!(k > 0.0 && std::isfinite(k))) throw std::invalid_argument("k must be positive and finite");
+  if (levels.empty()) throw std::invalid_argument("levels must list at least one N");
+  const QuantizerFamily family = family_named(family_name);
+  const WeightSpec weights = parse_weight_spec(weights_spec);
+  std::vector<DepthOptimum> gaussian;
+  {
+    py::gil_scoped_release release;
+    gaussian = optima(family, levels, threads);
+  }
+  std::vector<WeightDepthOptimum> rows;
+  for (const auto& optimum : gaussian) rows.push_back(weight_depth_optimum(optimum, weights));
+  std::vector<double> depth(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) depth[i] = checked(k * rows[i].xi_max, "L_max");
+  py::dict out;
+  out["weights"] = weights.text;
+  out["N"] = py::array_t<int>(levels.size(), levels.data());
+  out["noise_ratio"] = python::column(rows, &WeightDepthOptimum::noise_ratio, "noise_ratio");
+  out["one_minus_chi_max"] =
+      python::column(rows, &WeightDepthOptimum::one_minus_chi_max, "one_minus_chi_max");
+  out["chi_max"] = python::column(rows, &WeightDepthOptimum::chi_max, "chi_max");
+  out["xi_max"] = python::column(rows, &WeightDepthOptimum::xi_max, "xi_max");
+  out["L_max"] = column(depth);
+  std::vector<double> sw2(rows.size()), effective(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    sw2[i] = rows[i].sw2_opt;  // NaN for N = 2, masked by the package
+    effective[i] = rows[i].sw2_effective;
+  }
+  out["sw2_opt"] = column(sw2);
+  out["sw2_effective"] = column(effective);
+  return out;
+}
+
+// `qmf lmax --sb2 S --weights SPEC` as columns: the weight_fixed_quantizer
+// rows of one spec (the fixed quantizer's optimum over the latent sigma_w^2).
+py::dict lmax_biased_weights_result(const std::vector<int>& levels, double sb2, double k,
+                                    const std::string& weights_spec, int threads) {
+  validate_threads(threads);
+  if (!(k > 0.0 && std::isfinite(k))) throw std::invalid_argument("k must be positive and finite");
+  if (!(sb2 > 0.0 && std::isfinite(sb2)))
+    throw std::invalid_argument("sb2 must be a positive finite number");
+  const WeightSpec weights = parse_weight_spec(weights_spec);
+  const std::size_t n = levels.size();
+  std::vector<WeightFixedQuantizerOptimum> rows;
+  {
+    py::gil_scoped_release release;
+    rows = per_level(levels, threads, [&](int level) {
+      return weight_fixed_quantizer_optimum(level, sb2, weights);
+    });
+  }
+  std::vector<double> sw2(n), q(n), c(n), chi(n), xi(n), depth(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    sw2[i] = checked(rows[i].point.sw2, "sw2");
+    q[i] = checked(rows[i].point.q_star, "q_star");
+    c[i] = checked(rows[i].point.c_star, "c_star");
+    chi[i] = checked(rows[i].point.chi_c, "chi_c");
+    xi[i] = checked(rows[i].point.xi, "xi");
+    depth[i] = checked(k * rows[i].point.xi, "L");
+  }
+  py::dict out;
+  out["weights"] = weights.text;
+  out["N"] = py::array_t<int>(n, levels.data());
+  out["noise_ratio"] =
+      python::column(rows, &WeightFixedQuantizerOptimum::noise_ratio, "noise_ratio");
+  out["sw2"] = column(sw2);
+  out["sw2_effective"] =
+      python::column(rows, &WeightFixedQuantizerOptimum::sw2_effective, "sw2_effective");
+  out["weight_noise"] =
+      python::column(rows, &WeightFixedQuantizerOptimum::weight_noise, "weight_noise");
+  out["q_star"] = column(q);
+  out["c_star"] = column(c);
+  out["chi_c"] = column(chi);
+  out["xi"] = column(xi);
+  out["L"] = column(depth);
+  return out;
+}
+
 }  // namespace
 
 void bind_depth(py::module_& m) {
+  m.def("lmax_weights", &lmax_weights_result, py::arg("levels"), py::arg("family"), py::arg("k"),
+        py::arg("weights"), py::arg("threads"));
+  m.def("lmax_biased_weights", &lmax_biased_weights_result, py::arg("levels"), py::arg("sb2"),
+        py::arg("k"), py::arg("weights"), py::arg("threads"));
   m.def("lmax_biased", &lmax_biased_result, py::arg("levels"), py::arg("sb2"), py::arg("k"),
         py::arg("threads"));
   m.def("lmax", &lmax_result, py::arg("levels"), py::arg("family"), py::arg("k"),

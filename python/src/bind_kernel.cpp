@@ -111,10 +111,18 @@ void bind_layers(py::module_& m) {
       py::arg("layer_map"), py::arg("state"), py::arg("depth"));
 }
 
+// As qmf maps --weights: the latent weights' sw2 becomes the variance the
+// inputs share plus the rounding noise each sees alone.
+Initialization weighted_initialization(const WeightSpec& weights, double sw2, double sb2) {
+  validate(Initialization{sw2, sb2});
+  const WeightPrior prior = weight_prior(weights, sw2);
+  return {prior.variance, sb2, prior.per_example_noise};
+}
+
 py::dict maps_result(const ActivationPtr& phi, double sw2, double sb2, double q0, double c0,
-                     std::optional<int> depth) {
-  const Initialization init{sw2, sb2};
-  validate(init);
+                     std::optional<int> depth, const std::string& weights_spec) {
+  const WeightSpec weights = parse_weight_spec(weights_spec);
+  const Initialization init = weighted_initialization(weights, sw2, sb2);
   validate_start(q0, c0, depth.value_or(0));
   MeanFieldFixedPoint fixed;
   {
@@ -125,6 +133,9 @@ py::dict maps_result(const ActivationPtr& phi, double sw2, double sb2, double q0
   out["act"] = phi->spec();
   out["sw2"] = sw2;
   out["sb2"] = sb2;
+  out["weights"] = weights.text;
+  out["sw2_effective"] = init.sw2 + init.weight_noise;
+  out["weight_noise"] = init.weight_noise;
   out["q0"] = q0;
   out["c0"] = c0;
   out["q_star"] = checked(fixed.length.q, "q_star");
@@ -159,8 +170,9 @@ py::dict maps_result(const ActivationPtr& phi, double sw2, double sb2, double q0
 }
 
 py::dict iterate_result(const ActivationPtr& phi, double sw2, double sb2, double q0, double c0,
-                        int depth) {
-  const auto states = iterate_maps(*phi, {sw2, sb2}, q0, c0, depth);
+                        int depth, const std::string& weights) {
+  const auto init = weighted_initialization(parse_weight_spec(weights), sw2, sb2);
+  const auto states = iterate_maps(*phi, init, q0, c0, depth);
   py::dict out;
   out["l"] = column(states, &LayerState::layer, "l");
   out["q"] = column(states, &LayerState::q, "q");
@@ -205,13 +217,16 @@ py::dict critical_result(const ActivationPtr& phi, double sb2, double k,
 
 // Row-major grids with sb2 outer (shape (len(sb2), len(sw2))); NaN where a
 // point has no values, which the package turns into masked entries.
+// With quantized weights sw2 is the latent weights' variance (as qmf phase --weights).
 py::dict phase_result(const ActivationPtr& phi, const std::vector<double>& sw2,
-                      const std::vector<double>& sb2, int threads) {
+                      const std::vector<double>& sb2, int threads, const std::string& weights) {
   validate_threads(threads);
+  const WeightSpec spec = parse_weight_spec(weights);
+  const WeightPrior unit_prior = weight_prior(spec, 1.0);
   PhaseDiagram diagram;
   {
     py::gil_scoped_release release;
-    diagram = phase_diagram(*phi, sw2, sb2, threads);
+    diagram = phase_diagram(*phi, sw2, sb2, threads, {}, unit_prior);
   }
   const std::vector<py::ssize_t> shape{static_cast<py::ssize_t>(sb2.size()),
                                        static_cast<py::ssize_t>(sw2.size())};
@@ -234,16 +249,20 @@ py::dict phase_result(const ActivationPtr& phi, const std::vector<double>& sw2,
   out["chi_1"] = chi_1;
   out["xi_c"] = xi_c;
   out["status"] = status;
+  out["weights"] = spec.text;
+  out["sw2_effective_per_sw2"] = unit_prior.variance + unit_prior.per_example_noise;
+  out["weight_noise_per_sw2"] = unit_prior.per_example_noise;
   return out;
 }
 
-py::dict critical_line_result(const ActivationPtr& phi, const std::vector<double>& sb2,
-                              int threads) {
+py::dict critical_line_result(const ActivationPtr& phi, const std::vector<double>& sb2, int threads,
+                              const std::string& weights) {
   validate_threads(threads);
+  const WeightPrior unit_prior = weight_prior(parse_weight_spec(weights), 1.0);
   std::vector<CriticalLinePoint> line;
   {
     py::gil_scoped_release release;
-    line = critical_line(*phi, sb2, threads);
+    line = critical_line(*phi, sb2, threads, unit_prior);
   }
   py::dict out;
   out["sb2"] = column(line, &CriticalLinePoint::sb2, "sb2");
@@ -258,13 +277,15 @@ void bind_kernel(py::module_& m) {
   bind_kernel_state(m);
   bind_layers(m);
   m.def("maps", &maps_result, py::arg("act"), py::arg("sw2"), py::arg("sb2"), py::arg("q0"),
-        py::arg("c0"), py::arg("depth"));
+        py::arg("c0"), py::arg("depth"), py::arg("weights"));
   m.def("iterate_maps", &iterate_result, py::arg("act"), py::arg("sw2"), py::arg("sb2"),
-        py::arg("q0"), py::arg("c0"), py::arg("depth"));
+        py::arg("q0"), py::arg("c0"), py::arg("depth"), py::arg("weights"));
   m.def("critical", &critical_result, py::arg("act"), py::arg("sb2"), py::arg("k"),
         py::arg("weights"));
-  m.def("phase", &phase_result, py::arg("act"), py::arg("sw2"), py::arg("sb2"), py::arg("threads"));
-  m.def("critical_line", &critical_line_result, py::arg("act"), py::arg("sb2"), py::arg("threads"));
+  m.def("phase", &phase_result, py::arg("act"), py::arg("sw2"), py::arg("sb2"), py::arg("threads"),
+        py::arg("weights"));
+  m.def("critical_line", &critical_line_result, py::arg("act"), py::arg("sb2"), py::arg("threads"),
+        py::arg("weights"));
 }
 
 }  // namespace qmf::python

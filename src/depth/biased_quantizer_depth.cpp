@@ -10,9 +10,10 @@
 
 namespace qmf {
 
-FixedQuantizerOptimum fixed_quantizer_optimum(int levels, double sb2) {
+FixedQuantizerOptimum fixed_quantizer_optimum(int levels, double sb2,
+                                              const WeightPrior& unit_prior) {
   const auto phi = make_uniform_quantizer(levels);
-  const auto point = maximise_correlation_depth(*phi, sb2);
+  const auto point = maximise_correlation_depth(*phi, sb2, unit_prior);
   return {levels, sb2, point.sw2, point.q_star, point.c_star, point.chi_max, point.xi_max};
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #include "training/elementwise.hpp"
@@ -19,9 +20,15 @@ inline std::uint64_t mix(std::uint64_t x) {
   return x ^ (x >> 31);
 }
 
+// 32 random bits of (key, i): u uniform in [0, 1) on a grid of 2^-32 (32-bit,
+// so the loop vectorises: 4x faster than 53 bits).
+inline double uniform_at(std::uint64_t key, std::uint64_t i) {
+  return static_cast<double>(static_cast<std::uint32_t>(mix(key ^ i) >> 32)) * 0x1.0p-32;
+}
+
 }  // namespace
 
-WeightQuantizer::WeightQuantizer(const WeightSpec& spec, double sw2) : sw2_(sw2) {
+WeightQuantizer::WeightQuantizer(const WeightSpec& spec, double sw2) : sw2_(sw2), fine_grid_(spec) {
   if (spec.kind == WeightSpec::Kind::gaussian) return;
   if (spec.rounding == Rounding::stochastic_per_example)
     throw std::invalid_argument(
@@ -31,12 +38,10 @@ WeightQuantizer::WeightQuantizer(const WeightSpec& spec, double sw2) : sw2_(sw2)
         "instead of matrix-matrix products)");
   active_ = true;
   stochastic_ = spec.rounding == Rounding::stochastic;
-  const auto levels = spec.positive_levels();
-  top_ = levels.back();
-  // Grids with zero (ternary, bits) step by levels[1] - levels[0]; binary's two
-  // levels +-1 are one cell of width 2 apart.
-  spacing_ = levels.size() > 1 ? levels[1] - levels[0] : 2.0 * top_;
-  cells_ = std::lround(2.0 * top_ / spacing_);
+  const auto grid = spec.grid();
+  top_ = grid.top;
+  spacing_ = grid.spacing;
+  cells_ = grid.cells;
 }
 
 template <class Scalar>
@@ -55,6 +60,17 @@ void WeightQuantizer::quantize(const Matrix<Scalar>& w, int fan_in, std::uint64_
   Scalar* out = q.data();
   const Eigen::Index size = w.size();
   const std::uint64_t key = mix(draw);
+  if (cells_ > std::numeric_limits<int>::max()) {
+#pragma omp parallel for schedule(static) if (size > parallel_threshold)
+    for (Eigen::Index i = 0; i < size; ++i) {
+      const double z = static_cast<double>(latent[i]) / sigma;
+      out[i] = static_cast<Scalar>(
+          sigma * (stochastic_
+                       ? fine_grid_.stochastic(z, uniform_at(key, static_cast<std::uint64_t>(i)))
+                       : fine_grid_.nearest(z)));
+    }
+    return;
+  }
   // Branch-free (min/max, integer conversion of t >= 0 as floor, a comparison
   // as 0/1): the rounding direction is unpredictable, and a mispredicted
   // branch per weight would cost more than the rest of the loop.
@@ -64,10 +80,8 @@ void WeightQuantizer::quantize(const Matrix<Scalar>& w, int fan_in, std::uint64_
       const double t =
           std::min(std::max(static_cast<double>(latent[i]) * scale + offset, 0.0), cells);
       const auto below = static_cast<double>(static_cast<int>(t));
-      // 32 random bits: u uniform in [0, 1) on a grid of 2^-32 (32-bit, so
-      // the loop vectorises: 4x faster than 53 bits); up when u < t - floor(t).
-      const auto bits = static_cast<std::uint32_t>(mix(key ^ static_cast<std::uint64_t>(i)) >> 32);
-      const double u = static_cast<double>(bits) * 0x1.0p-32;
+      // Up when u < t - floor(t).
+      const double u = uniform_at(key, static_cast<std::uint64_t>(i));
       out[i] = static_cast<Scalar>(start + step * (below + static_cast<double>(u < t - below)));
     }
     return;

@@ -8,13 +8,14 @@
 #include "numerics/format_number.hpp"
 #include "qmf/numerics/gaussian.hpp"
 #include "qmf/numerics/gaussian_cell.hpp"
+#include "weights/fine_grid_moments.hpp"
 
 namespace qmf {
 
 namespace {
 
 constexpr const char* allowed =
-    "gaussian, binary, ternary[,p=P], bits:B[,clip=C], each with "
+    "gaussian, binary, ternary[,p=P], bits:B[,clip=C] (2 <= B <= 32), each with "
     "[,rounding=nearest|stochastic|stochastic-per-example]";
 
 [[noreturn]] void fail(const std::string& text, const std::string& why) {
@@ -80,7 +81,33 @@ double nearest_second_moment(const std::vector<double>& levels) {
   return sum;
 }
 
+// Grids with more cells take their moments from the expansion in the spacing
+// (weights/fine_grid_moments.hpp), whose first omitted term is below 1e-19 of
+// the result there; coarser ones from the sum over cells, a few ms at most.
+constexpr std::int64_t max_summed_cells = std::int64_t{1} << 14;
+
+// bits:B's levels k clip / (2^(B-1) - 1), k = 0..2^(B-1) - 1.
+std::int64_t bits_top_index(int bits) { return (std::int64_t{1} << (bits - 1)) - 1; }
+
 }  // namespace
+
+WeightSpec::Grid WeightSpec::grid() const {
+  switch (kind) {
+    case Kind::gaussian:
+      return {};
+    case Kind::binary:
+      return {1.0, 2.0, 1};
+    case Kind::ternary: {
+      const double s = positive_levels().back();
+      return {s, s, 2};
+    }
+    case Kind::bits: {
+      const std::int64_t count = bits_top_index(bits);
+      return {clip, clip / static_cast<double>(count), 2 * count};
+    }
+  }
+  return {};
+}
 
 std::vector<double> WeightSpec::positive_levels() const {
   switch (kind) {
@@ -94,7 +121,9 @@ std::vector<double> WeightSpec::positive_levels() const {
       return {0.0, s};
     }
     case Kind::bits: {
-      const int count = (1 << (bits - 1)) - 1;
+      if (bits > 25)
+        throw std::invalid_argument("weights '" + text + "': more than 2^24 levels to list");
+      const int count = static_cast<int>(bits_top_index(bits));
       std::vector<double> levels(static_cast<std::size_t>(count) + 1);
       for (int k = 0; k <= count; ++k) levels[k] = clip * k / count;
       return levels;
@@ -123,7 +152,9 @@ WeightSpec parse_weight_spec(const std::string& text) {
   } else if (head.rfind("bits:", 0) == 0) {
     spec.kind = WeightSpec::Kind::bits;
     const double b = parse_number(text, head.substr(5));
-    if (b != std::floor(b) || b < 2 || b > 24) fail(text, "bits:B needs an integer 2 <= B <= 24");
+    // 32 bits: the spacing clip / (2^31 - 1) is still 2^21 ulps of the clip,
+    // so a weight's position on the grid is exact to 5e-7 of a cell.
+    if (b != std::floor(b) || b < 2 || b > 32) fail(text, "bits:B needs an integer 2 <= B <= 32");
     spec.bits = static_cast<int>(b);
   } else {
     fail(text, head.empty() ? "the spec is empty" : "unknown weights '" + head + "'");
@@ -157,24 +188,28 @@ WeightSpec parse_weight_spec(const std::string& text) {
 
 WeightMoments weight_moments(const WeightSpec& spec) {
   if (spec.kind == WeightSpec::Kind::gaussian) return {};
-  const auto levels = spec.positive_levels();
+  const auto [top, spacing, cells] = spec.grid();
+  const bool fine = cells > max_summed_cells;
+  const double clipped = clipped_second_moment(top);
   if (spec.rounding == Rounding::nearest) {
-    const double second = nearest_second_moment(levels);
+    const double second = fine ? clipped + detail::fine_grid_nearest_excess(top, spacing)
+                               : nearest_second_moment(spec.positive_levels());
     return {second, second, 0.0};
   }
   // Stochastic rounding is unbiased on the clipped weight: E[Q | z] = clip(z),
   // so two independent roundings of one weight have E[Q1 Q2] = E[clip(z)^2].
-  const double top = levels.back();
-  const double spacing = levels.size() > 1 ? levels[1] - levels[0] : 2.0 * top;
-  const double clipped = clipped_second_moment(top);
-  const double nu = rounding_variance(top, spacing);
+  const double nu =
+      fine ? detail::fine_grid_rounding_variance(top, spacing) : rounding_variance(top, spacing);
   const double covariance = spec.rounding == Rounding::stochastic ? clipped + nu : clipped;
   return {clipped + nu, covariance, nu};
 }
 
 WeightPrior weight_prior(const WeightSpec& spec, double sw2) {
   const WeightMoments m = weight_moments(spec);
-  return {sw2 * m.covariance, sw2 * (m.variance - m.covariance)};
+  // The noise is nu itself, not variance - covariance: at bits:32 nu (3e-19)
+  // is below the rounding of E[Q^2] ~ 1, and the difference would be 0.
+  const bool per_example = spec.rounding == Rounding::stochastic_per_example;
+  return {sw2 * m.covariance, per_example ? sw2 * m.rounding_variance : 0.0};
 }
 
 }  // namespace qmf

@@ -11,9 +11,8 @@ import qmf
 from qmf_cli import close, json_of
 
 HEADER = ("version", "command")  # the CLI's JSON header, not a result
-# Fields of `qmf maps` the package does not report yet: quantized weights
-# (--weights) and the cusp regime's log10(1 - c*).
-NOT_IN_PACKAGE = ("weights", "sw2_effective", "weight_noise", "log10_one_minus_c_star")
+# Fields of `qmf maps` the package does not report yet: the cusp regime's log10(1 - c*).
+NOT_IN_PACKAGE = ("log10_one_minus_c_star",)
 
 MAPS_CASES = [
     ("quant:16", 2.5, 0.05, 1.0, 0.5, 3),

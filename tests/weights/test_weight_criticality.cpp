@@ -1,10 +1,12 @@
 // Criticality with quantized weights: the closed form chi_max(N, b) =
 // chi_max(N) / (1 + r) of qmf/weights/weight_depth.hpp against the generic
 // search over the latent sw2 of the noisy maps (maximise_correlation_depth
-// with the weights' prior), and the order-chaos line's noisy c*.
+// with the weights' prior), the fixed quantizer at sb2 > 0 against a
+// brute-force scan over sw2, and the order-chaos line's noisy c*.
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <string>
+#include <utility>
 
 #include "qmf/activations/activation.hpp"
 #include "qmf/kernel/critical.hpp"
@@ -45,6 +47,72 @@ TEST_CASE(
       const auto m = qmf::weight_moments(spec);
       CHECK(formula.noise_ratio == Approx(m.variance / m.covariance - 1.0).margin(1e-15));
       CHECK(formula.sw2_effective == Approx(gaussian.sw2_opt).epsilon(1e-15));
+    }
+  }
+}
+
+namespace {
+
+// chi_c(c*) of quant:N at latent sw2 with the weights' prior, by the fixed
+// points the maps reach from q = 1 (not the library's search over q*).
+double chi_at(const qmf::Activation& phi, const qmf::WeightPrior& unit, double sw2, double sb2) {
+  const qmf::Initialization init{sw2 * unit.variance, sb2, sw2 * unit.per_example_noise};
+  return qmf::mean_field_fixed_point(phi, init, 1.0).correlation.chi_c;
+}
+
+// The largest chi_c over sw2 by brute force: 201 points of ln sw2 in [lo, hi],
+// then four zooms of 41 points onto +-1 step around the best.
+std::pair<double, double> scanned_maximum(const qmf::Activation& phi, const qmf::WeightPrior& unit,
+                                          double sb2, double lo, double hi) {
+  double best_sw2 = 0.0, best_chi = -1.0;
+  int points = 200;
+  for (int zoom = 0; zoom < 5; ++zoom) {
+    const double step = (hi - lo) / points;
+    for (int i = 0; i <= points; ++i) {
+      const double chi = chi_at(phi, unit, std::exp(lo + step * i), sb2);
+      if (chi > best_chi) {
+        best_chi = chi;
+        best_sw2 = std::exp(lo + step * i);
+      }
+    }
+    lo = std::log(best_sw2) - step;
+    hi = std::log(best_sw2) + step;
+    points = 40;
+  }
+  return {best_sw2, best_chi};
+}
+
+}  // namespace
+
+TEST_CASE("the fixed quantizer at sb2 > 0 with quantized weights: the search against a scan") {
+  // quant:8 at sb2 = 0.1: chi_c(c*) over the latent sw2, by the library's
+  // search over q* and by scanning sw2 (the final step 2e-7 in ln sw2 leaves
+  // chi ~1e-14 below the top, which is flat: 1e-10 for chi, 1e-5 for sw2).
+  // Nearest rounding is the Gaussian optimum at sw2 / E[Q^2]; per-example
+  // noise lowers chi_c, here by more than the factor 1 / (1 + r) of sb2 = 0
+  // (bits:4: 0.8403 against 0.9043 / 1.0307 = 0.8774).
+  const auto phi = qmf::make_activation("quant:8");
+  const double sb2 = 0.1;
+  const auto gaussian =
+      qmf::weight_fixed_quantizer_optimum(8, sb2, qmf::parse_weight_spec("gaussian"));
+  for (const char* text : {"bits:3", "bits:4,rounding=stochastic-per-example",
+                           "bits:2,rounding=stochastic-per-example"}) {
+    const auto spec = qmf::parse_weight_spec(text);
+    const auto unit = qmf::weight_prior(spec, 1.0);
+    const auto optimum = qmf::weight_fixed_quantizer_optimum(8, sb2, spec);
+    const auto [sw2, chi] = scanned_maximum(*phi, unit, sb2, std::log(0.2), std::log(20.0));
+    INFO(spec.text << ": search sw2 " << optimum.point.sw2 << " chi_c " << optimum.point.chi_c
+                   << "; scan sw2 " << sw2 << " chi_c " << chi << "; r " << optimum.noise_ratio);
+    CHECK(optimum.point.chi_c == Approx(chi).epsilon(1e-10));
+    CHECK(optimum.point.chi_c >= chi - 1e-13);
+    CHECK(optimum.point.sw2 == Approx(sw2).epsilon(1e-5));
+    CHECK(optimum.sw2_effective ==
+          Approx(optimum.point.sw2 * (unit.variance + unit.per_example_noise)).epsilon(1e-15));
+    if (spec.rounding == qmf::Rounding::nearest) {
+      CHECK(optimum.point.chi_c == Approx(gaussian.point.chi_c).epsilon(1e-10));
+      CHECK(optimum.sw2_effective == Approx(gaussian.point.sw2).epsilon(1e-5));
+    } else {
+      CHECK(optimum.point.chi_c < gaussian.point.chi_c / (1.0 + optimum.noise_ratio));
     }
   }
 }

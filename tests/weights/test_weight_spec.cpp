@@ -9,6 +9,7 @@
 #include <string>
 
 #include "qmf/weights/weight_spec.hpp"
+#include "weights/fine_grid_moments.hpp"
 
 using qmf::Rounding;
 using qmf::WeightSpec;
@@ -124,6 +125,58 @@ TEST_CASE("weight moments satisfy exact identities") {
   CHECK(gaussian.per_example_noise == 0.0);
 }
 
+TEST_CASE("fine-grid expansions of E[Q^2] and nu agree with the sums over cells") {
+  // Grids of more than 2^14 cells (bits:15 to bits:32) take their moments
+  // from the expansion in the spacing D; here both routes meet on coarser
+  // grids (bits:5 to bits:14, summed over cells), where the expansion's D^4
+  // and D^6 terms still matter (at bits:5, clip 1.5: 8e-5 and 1e-9 of nu).
+  // Tolerances: the first omitted term, O(D^8 pdf(L) L^5) (measured: 1e-10
+  // of nu and 5e-9 of E[Q^2] - E[clip^2] at bits:5, clip 3, D = 0.2; 1e-5 D^6
+  // and 1e-3 D^6 relative), and the cell sums' rounding: 1e-12 of nu (a
+  // difference of normal CDFs per cell, 5e-13 measured at bits:14), 1e-14
+  // absolute for E[Q^2] - E[clip^2], a difference of two numbers near 1.
+  // A coefficient off by 1 % (180 -> 181.8) fails.
+  for (const double clip : {1.5, 3.0, 8.0}) {
+    for (int bits = 5; bits <= 14; ++bits) {
+      const std::string base = "bits:" + std::to_string(bits) + ",clip=" + std::to_string(clip);
+      const WeightSpec nearest = qmf::parse_weight_spec(base);
+      const WeightSpec per_example =
+          qmf::parse_weight_spec(base + ",rounding=stochastic-per-example");
+      const auto grid = nearest.grid();
+      REQUIRE(grid.cells == (std::int64_t{1} << bits) - 2);
+      const auto summed = qmf::weight_moments(nearest);
+      const auto stochastic = qmf::weight_moments(per_example);
+      const double clipped = stochastic.covariance;  // E[clip(z)^2]
+      const double nu = qmf::detail::fine_grid_rounding_variance(grid.top, grid.spacing);
+      const double excess = qmf::detail::fine_grid_nearest_excess(grid.top, grid.spacing);
+      const double d6 = std::pow(grid.spacing, 6);
+      INFO(nearest.text << ": nu " << stochastic.rounding_variance << " summed, relative "
+                        << (nu - stochastic.rounding_variance) / nu << " off; E[Q^2] - E[clip^2] "
+                        << summed.variance - clipped << " summed, "
+                        << excess - (summed.variance - clipped) << " off");
+      CHECK(std::fabs(nu - stochastic.rounding_variance) <= (1e-12 + 1e-5 * d6) * nu);
+      CHECK(std::fabs(excess - (summed.variance - clipped)) <= 1e-14 + 1e-3 * d6 * excess);
+    }
+  }
+}
+
+TEST_CASE("bits:32 has 2^32 - 2 cells and moments a cell width from the clipped weight") {
+  const auto spec = qmf::parse_weight_spec("bits:32,rounding=stochastic-per-example");
+  const auto grid = spec.grid();
+  CHECK(grid.cells == 4294967294);
+  CHECK(grid.spacing == 3.0 / 2147483647.0);
+  // nu = D^2 P(|z| < 3) / 6 to 1e-18 relative; E[Q Q'] = E[clip(z)^2], and
+  // nearest rounding adds D^2 (P/12 + 3 pdf(3)/6) = 1.6e-19 to it, below
+  // double precision.
+  const auto m = qmf::weight_moments(spec);
+  const double d2 = grid.spacing * grid.spacing;
+  CHECK(m.rounding_variance == Approx(d2 * (1.0 - 0.0026997960632601866) / 6.0).epsilon(1e-15));
+  CHECK(qmf::weight_prior(spec, 2.0).per_example_noise == 2.0 * m.rounding_variance);
+  const auto nearest = qmf::weight_moments(qmf::parse_weight_spec("bits:32"));
+  CHECK(nearest.variance == m.covariance);
+  CHECK_THROWS_AS(spec.positive_levels(), std::invalid_argument);  // 2^31 levels: 16 GB
+}
+
 TEST_CASE("ternary levels put the requested mass on zero") {
   const auto levels = qmf::parse_weight_spec("ternary,p=0.5").positive_levels();
   REQUIRE(levels.size() == 2);
@@ -134,7 +187,7 @@ TEST_CASE("ternary levels put the requested mass on zero") {
 TEST_CASE("bad weight specs are one-line errors naming the spec") {
   for (const char* bad :
        {"", "gauss", "bits:1", "bits:2.5", "bits:3,clip=-1", "ternary,p=1", "binary,rounding=up",
-        "gaussian,rounding=nearest", "bits:4,p=0.5", "binary,", "bits:x"}) {
+        "gaussian,rounding=nearest", "bits:4,p=0.5", "binary,", "bits:x", "bits:33"}) {
     INFO("spec '" << bad << "'");
     try {
       (void)qmf::parse_weight_spec(bad);

@@ -10,7 +10,7 @@
 namespace qmf::cli {
 
 /// The specs in order: `specs` as given, then bits:B,rounding=R for each R of
-/// `roundings` (comma-separated) and each B of `bits` (a level list, 2..24),
+/// `roundings` (comma-separated) and each B of `bits` (a level list, 2..32),
 /// without repeats. Empty when neither is given. Throws std::invalid_argument
 /// naming the option for a bad spec, list or rounding.
 std::vector<WeightSpec> weight_spec_list(const std::vector<std::string>& specs,

@@ -1,13 +1,10 @@
 // qmf lmax: the largest correlation depth scale an N-level activation reaches,
 // L_max(N) = k xi_max(N), with the paper's power-law fit (theory.md section 3).
-#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <iostream>
-#include <map>
 #include <memory>
 #include <optional>
-#include <sstream>
 
 #include "cli/level_list.hpp"
 #include "cli/output.hpp"
@@ -15,11 +12,12 @@
 #include "cli/weight_list.hpp"
 #include "commands/commands.hpp"
 #include "commands/lmax_bias.hpp"
+#include "commands/lmax_output.hpp"
+#include "commands/lmax_rows.hpp"
 #include "commands/lmax_weights.hpp"
 #include "figures/figure.hpp"
 #include "figures/lmax_figure.hpp"
 #include "qmf/depth/quantizer_depth.hpp"
-#include "qmf/numerics/line_fit.hpp"
 
 namespace qmf::cli {
 
@@ -42,84 +40,6 @@ struct LmaxOptions {
   bool has_rounding = false;
 };
 
-// Each N is solved once however often the rows, the fit and the --depth search ask.
-class OptimumCache {
- public:
-  explicit OptimumCache(QuantizerFamily family) : family_(family) {}
-  const DepthOptimum& at(int levels) {
-    auto found = cache_.find(levels);
-    if (found == cache_.end()) found = cache_.emplace(levels, depth_optimum(family_, levels)).first;
-    return found->second;
-  }
-
- private:
-  QuantizerFamily family_;
-  std::map<int, DepthOptimum> cache_;
-};
-
-Json line_fit_json(const LineFit& fit) {
-  return {{"slope", number(fit.slope, "slope")},
-          {"intercept", number(fit.intercept, "intercept")},
-          {"stderr", number(fit.slope_stderr, "stderr")},
-          {"r2", number(fit.r2, "r2")}};
-}
-
-// Least squares of ln(1 - chi_max) and of ln D~_opt against ln(N + 1).
-void add_fits(Json& out, const std::vector<int>& levels, OptimumCache& cache) {
-  std::vector<double> x, y, x_spacing, y_spacing;
-  for (int n : levels) {
-    const auto& optimum = cache.at(n);
-    x.push_back(std::log(n + 1.0));
-    y.push_back(std::log(optimum.one_minus_chi_max));
-    if (std::isnan(optimum.dtilde_opt)) continue;  // N = 2 has no spacing
-    x_spacing.push_back(x.back());
-    y_spacing.push_back(std::log(optimum.dtilde_opt));
-  }
-  if (x.size() < 3) throw std::invalid_argument("--fit needs at least 3 distinct N");
-  out["fit"] = line_fit_json(fit_line(x, y));
-  if (x_spacing.size() >= 3) out["dtilde_fit"] = line_fit_json(fit_line(x_spacing, y_spacing));
-}
-
-// The smallest N with k xi_max(N) >= depth: double N until it is reached, then
-// bisect (L_max grows with N).
-int smallest_levels_reaching(double depth, double k, OptimumCache& cache) {
-  auto reaches = [&](int n) { return max_trainable_depth(cache.at(n), k) >= depth; };
-  int hi = 2;
-  while (!reaches(hi)) {
-    if (hi >= max_listed_levels)
-      throw std::invalid_argument("--depth: no N <= " + std::to_string(max_listed_levels) +
-                                  " reaches L_max >= " + format_number(depth));
-    hi = std::min(2 * hi, max_listed_levels);
-  }
-  int lo = hi / 2;  // does not reach, unless hi = 2
-  if (hi == 2) return 2;
-  while (hi - lo > 1) {
-    const int mid = lo + (hi - lo) / 2;
-    (reaches(mid) ? hi : lo) = mid;
-  }
-  return hi;
-}
-
-// Each listed N costs about N + 4096 basic operations (sums over the N
-// levels, repeated by a root search of fixed length), ~0.5 us each: 2..2000
-// takes 4.6 s, one N = 2^20 of the Lloyd-Max family 0.5 s. The budget keeps
-// any accepted list within a few minutes; 2..100000 (5e9) would take hours.
-constexpr double max_level_work = 268435456.0;  // 2^28
-
-void require_bounded_work(const std::vector<int>& levels, const std::vector<int>& fit_levels) {
-  std::vector<int> all = levels;
-  all.insert(all.end(), fit_levels.begin(), fit_levels.end());
-  std::sort(all.begin(), all.end());
-  all.erase(std::unique(all.begin(), all.end()), all.end());
-  double work = 0.0;
-  for (int n : all) work += n + 4096.0;
-  if (work > max_level_work)
-    throw std::invalid_argument(
-        "--levels, --fit: the listed N sum to " + format_number(std::round(work)) +
-        " units of work (N + 4096 each), more than the limit " + format_number(max_level_work) +
-        " (a few minutes); list fewer or smaller N");
-}
-
 Json lmax_result(const LmaxOptions& o) {
   if (!(o.k > 0.0 && std::isfinite(o.k)))
     throw std::invalid_argument("--k must be positive and finite");
@@ -132,7 +52,9 @@ Json lmax_result(const LmaxOptions& o) {
   const auto levels = parse_level_list(o.levels, "--levels");
   const auto fit_levels = o.fit ? parse_level_list(*o.fit, "--fit") : std::vector<int>{};
   require_bounded_work(levels, fit_levels);
-  if (o.sb2 > 0.0) require_bounded_biased_work(levels);
+  const auto weights = weight_spec_list(o.weights, o.bits, o.rounding);
+  // At sb2 > 0 every weight spec is one more search over sigma_w^2 per N.
+  if (o.sb2 > 0.0) require_bounded_biased_work(levels, 1 + static_cast<int>(weights.size()));
   const bool lloyd = o.family == "lloyd";
   OptimumCache cache(lloyd ? QuantizerFamily::lloyd_max : QuantizerFamily::uniform);
   OptimumCache uniform(QuantizerFamily::uniform);
@@ -175,7 +97,6 @@ Json lmax_result(const LmaxOptions& o) {
     rows.push_back(row);
   }
   out["rows"] = rows;
-  const auto weights = weight_spec_list(o.weights, o.bits, o.rounding);
   if (!weights.empty()) {
     out["weights"] = Json::array();
     for (const auto& spec : weights) out["weights"].push_back(spec.text);
@@ -197,64 +118,9 @@ Json lmax_result(const LmaxOptions& o) {
   if (o.sb2 > 0.0)
     add_biased_depth(out, levels, o.sb2, o.k,
                      o.has_depth ? std::optional<double>(o.depth) : std::nullopt);
+  if (o.sb2 > 0.0 && !weights.empty())
+    out["weight_fixed_quantizer"] = biased_weight_rows(weights, levels, o.sb2, o.k);
   return out;
-}
-
-std::string cell(const Json& value) {
-  if (value.is_null()) return "";
-  if (value.is_number_float()) return format_number(value.get<double>());
-  return value.dump();
-}
-
-// Tidy CSV: one row per N, the row fields as columns.
-std::string rows_csv(const Json& rows) {
-  std::ostringstream out;
-  bool first = true;
-  for (const auto& [key, value] : rows.front().items()) {
-    out << (first ? "" : ",") << key;
-    first = false;
-  }
-  out << '\n';
-  for (const auto& row : rows) {
-    first = true;
-    for (const auto& [key, value] : row.items()) {
-      out << (first ? "" : ",") << cell(value);
-      first = false;
-    }
-    out << '\n';
-  }
-  return out.str();
-}
-
-std::string readable(const Json& out) {
-  std::ostringstream text;
-  text << "family " << out["family"].get<std::string>()
-       << ", L_max = k xi_max with k = " << format_number(out["k"].get<double>()) << "\n";
-  for (const auto& [key, value] : out["rows"].front().items()) text << key << "  ";
-  text << '\n';
-  for (const auto& row : out["rows"]) {
-    for (const auto& [key, value] : row.items())
-      text << (value.is_null()           ? "-"
-               : value.is_number_float() ? readable_number(value.get<double>())
-                                         : cell(value))
-           << "  ";
-    text << '\n';
-  }
-  for (const char* fit : {"fit", "dtilde_fit"}) {
-    if (!out.contains(fit)) continue;
-    const auto& f = out[fit];
-    text << (std::string(fit) == "fit" ? "fit ln(1 - chi_max)" : "fit ln(dtilde_opt)")
-         << " = slope ln(N+1) + intercept: slope " << readable_number(f["slope"].get<double>())
-         << " +- " << readable_number(f["stderr"].get<double>()) << ", intercept "
-         << readable_number(f["intercept"].get<double>()) << ", r2 "
-         << readable_number(f["r2"].get<double>()) << '\n';
-  }
-  if (out.contains("weight_rows")) text << weight_table(out);
-  if (out.contains("n_min"))
-    text << "n_min " << out["n_min"].get<int>()
-         << " (smallest N with L_max >= " << format_number(out["depth"].get<double>()) << ")\n";
-  if (out.contains("fixed_quantizer")) text << biased_depth_table(out);
-  return text.str();
 }
 
 void run(const LmaxOptions& o) {
@@ -269,10 +135,12 @@ void run(const LmaxOptions& o) {
                                                               {".json", metadata.dump(2) + "\n"}};
     if (out.contains("weight_rows"))
       files.push_back({"_weights.csv", rows_csv(out["weight_rows"])});
+    if (out.contains("weight_fixed_quantizer"))
+      files.push_back({"_weights_sb2.csv", rows_csv(out["weight_fixed_quantizer"])});
     for (auto& figure : render_lmax_figure(out)) files.push_back(std::move(figure));
     write_files(o.out, files);
   }
-  std::cout << (o.json ? out.dump(2) + "\n" : readable(out));
+  std::cout << (o.json ? out.dump(2) + "\n" : lmax_readable(out));
 }
 
 }  // namespace
@@ -300,14 +168,15 @@ void add_lmax_command(CLI::App& app) {
   cmd->add_flag("--json", options->json, "print one JSON object");
   cmd->add_option("--weights", options->weights,
                   "weight spec (as for maps), repeatable: adds L_max(N, weights) at sb2 = 0, "
-                  "chi_max / (1 + nu / sw2) for per-example rounding");
+                  "chi_max / (1 + nu / sw2) for per-example rounding, and with --sb2 > 0 the "
+                  "fixed quantizer's L at its best latent sigma_w^2 with these weights");
   cmd->add_option("--bits", options->bits,
-                  "shorthand: bits:B for each B of this list (2..24), with each --rounding");
+                  "shorthand: bits:B for each B of this list (2..32), with each --rounding");
   cmd->add_option("--rounding", options->rounding, "roundings for --bits (comma-separated)")
       ->capture_default_str();
   add_out_option(*cmd, options->out,
                  "write PREFIX.csv, PREFIX.json, the figure PREFIX.png/.svg/.pdf and, with "
-                 "weights, PREFIX_weights.csv");
+                 "weights, PREFIX_weights.csv (and PREFIX_weights_sb2.csv at --sb2 > 0)");
   cmd->callback([options, cmd] {
     options->has_depth = cmd->count("--depth") > 0;
     options->has_rounding = cmd->count("--rounding") > 0;

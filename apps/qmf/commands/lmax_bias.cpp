@@ -70,15 +70,15 @@ Json ray_json(const DepthOptimum& unbiased, double sb2) {
 
 }  // namespace
 
-void require_bounded_biased_work(const std::vector<int>& levels) {
+void require_bounded_biased_work(const std::vector<int>& levels, int searches) {
   // A fixed-quantizer optimum costs about 300 map evaluations of N terms on
   // ~100 quadrature nodes each: 2^22 units (~10 s) over the list at most.
   double work = 0.0;
-  for (int n : levels) work += n + 16.0;
+  for (int n : levels) work += searches * (n + 16.0);
   if (work > 4096.0)
     throw std::invalid_argument(
-        "--levels: at --sb2 > 0 the listed N may sum to at most 4096 "
-        "(each N is a search over sigma_w^2 at O(N) per step; got " +
+        "--levels: at --sb2 > 0 the listed N, times the searches per N (1 + the weight specs), "
+        "may sum to at most 4096 (each N is a search over sigma_w^2 at O(N) per step; got " +
         format_number(work) + " with 16 per N)");
 }
 

@@ -22,8 +22,9 @@ void add_biased_depth(Json& out, const std::vector<int>& levels, double sb2, dou
 /// The human-readable tables of add_biased_depth's fields.
 std::string biased_depth_table(const Json& out);
 
-/// The levels' work budget at sb2 > 0 (each N costs a search over sigma_w^2
-/// of O(N)-term map evaluations); throws std::invalid_argument naming --levels.
-void require_bounded_biased_work(const std::vector<int>& levels);
+/// The levels' work budget at sb2 > 0 (each N costs `searches` searches over
+/// sigma_w^2 of O(N)-term map evaluations: one per weight spec and one for
+/// Gaussian weights); throws std::invalid_argument naming --levels.
+void require_bounded_biased_work(const std::vector<int>& levels, int searches);
 
 }  // namespace qmf::cli

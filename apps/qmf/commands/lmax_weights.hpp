@@ -1,6 +1,7 @@
 // qmf lmax --weights / --bits: L_max with quantized weights at sigma_b = 0,
-// chi_max(N) / (1 + r) (qmf/weights/weight_depth.hpp), beside the rows of
-// cmd_lmax.cpp.
+// chi_max(N) / (1 + r) (qmf/weights/weight_depth.hpp), and with --sb2 > 0 the
+// fixed quantizer's best latent sigma_w^2 with those weights, beside the rows
+// of cmd_lmax.cpp.
 #pragma once
 
 #include <functional>
@@ -19,7 +20,16 @@ namespace qmf::cli {
 Json weight_rows(const std::vector<WeightSpec>& specs, const std::vector<int>& levels, double k,
                  const std::function<const DepthOptimum&(int)>& optimum_at);
 
+/// One row per (weights, N) in spec order at sb2 > 0: the fixed quantizer
+/// quant:N (A = 1, default spacing) with chi_c(c*) of the maps with these
+/// weights maximised over the latent sw2 (weight_fixed_quantizer_optimum).
+Json biased_weight_rows(const std::vector<WeightSpec>& specs, const std::vector<int>& levels,
+                        double sb2, double k);
+
 /// L_max as an N x weights table, one block per rounding, a column per spec.
 std::string weight_table(const Json& out);
+
+/// The same for the fixed quantizer at sb2 > 0 (out["weight_fixed_quantizer"]).
+std::string biased_weight_table(const Json& out);
 
 }  // namespace qmf::cli

@@ -12,6 +12,7 @@
 #pragma once
 
 #include "qmf/depth/quantizer_depth.hpp"
+#include "qmf/kernel/layers.hpp"
 
 namespace qmf {
 
@@ -28,8 +29,11 @@ struct FixedQuantizerOptimum {
 
 /// Maximises chi_c(c*) over sigma_w^2 for quant:N at sb2 >= 0. Throws
 /// std::invalid_argument for N < 2 or a bad sb2, numerical_error where no
-/// finite maximiser exists (quant:2 = sign at sb2 > 0).
-FixedQuantizerOptimum fixed_quantizer_optimum(int levels, double sb2);
+/// finite maximiser exists (quant:2 = sign at sb2 > 0). With a weight prior
+/// per unit of sigma_w^2 (quantized weights, qmf/kernel/critical.hpp) the
+/// search runs over the latent sigma_w^2 of the noisy maps, and sw2 is latent.
+FixedQuantizerOptimum fixed_quantizer_optimum(int levels, double sb2,
+                                              const WeightPrior& unit_prior = {});
 
 /// (b) One point of the ray along which chi_c(c*) approaches its supremum
 /// over (sigma_w^2, D) at sb2 > 0: the spacing at D~_opt sqrt(q*), the bias

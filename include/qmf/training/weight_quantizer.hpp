@@ -17,6 +17,7 @@
 #include <cstdint>
 
 #include "qmf/training/network.hpp"
+#include "qmf/weights/weight_rounding.hpp"
 #include "qmf/weights/weight_spec.hpp"
 
 namespace qmf::training {
@@ -46,6 +47,10 @@ class WeightQuantizer {
   double top_ = 1.0;      // the largest level, in standard deviations
   double spacing_ = 1.0;  // D, in standard deviations
   long cells_ = 1;        // (2 top) / D
+  // bits:32 (2^32 - 2 cells, more than an int counts): WeightRounding's 64-bit
+  // grid index, slower than the int index of the coarser grids (it vectorises
+  // only with AVX-512), used for these grids alone.
+  WeightRounding fine_grid_;
 };
 
 }  // namespace qmf::training

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "qmf/weights/weight_spec.hpp"
 
@@ -61,7 +62,7 @@ class WeightRounding {
   double lowest_ = 0.0;
   double spacing_ = 1.0;
   double inverse_spacing_ = 1.0;
-  int steps_ = 0;
+  std::int64_t steps_ = 0;  // 2^32 - 2 for bits:32
 };
 
 }  // namespace qmf

@@ -18,6 +18,7 @@
 // clip(w) / Delta, the mean rounding variance on a grid of spacing Delta.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -31,14 +32,26 @@ struct WeightSpec {
   enum class Kind { gaussian, binary, ternary, bits };
   Kind kind = Kind::gaussian;
   Rounding rounding = Rounding::nearest;
-  int bits = 0;                   // bits: b >= 2 (2^b - 1 levels, zero included)
+  int bits = 0;                   // bits: 2 <= b <= 32 (2^b - 1 levels, zero included)
   double clip = 3.0;              // bits: the largest level, in standard deviations
   double zero_fraction = 0.0;     // ternary: P(Q = 0) under nearest rounding
   std::string text = "gaussian";  // canonical spec string
 
   /// The levels of the grid in units of the weight's standard deviation
-  /// (non-negative half; the grid is symmetric). Empty for gaussian.
+  /// (non-negative half; the grid is symmetric). Empty for gaussian. Throws
+  /// std::invalid_argument beyond 2^24 levels (bits:B with B > 25, 16 GB at
+  /// B = 32): fine grids are described by grid() alone.
   [[nodiscard]] std::vector<double> positive_levels() const;
+
+  /// The uniform grid -top, -top + spacing, ..., top in units of the weight's
+  /// standard deviation, with cells = 2 top / spacing steps between its ends
+  /// (binary 1, ternary 2, bits:B 2^B - 2); all zero for gaussian.
+  struct Grid {
+    double top = 0.0;
+    double spacing = 0.0;
+    std::int64_t cells = 0;
+  };
+  [[nodiscard]] Grid grid() const;
 };
 
 /// Parses "gaussian", "binary", "ternary[,p=P]", "bits:B[,clip=C]", each with
@@ -59,7 +72,8 @@ struct WeightMoments {
 WeightMoments weight_moments(const WeightSpec& spec);
 
 /// The dense layer's prior for latent weight variance sw2: variance
-/// sw2 * covariance, per-example noise sw2 * (variance - covariance).
+/// sw2 * covariance, per-example noise sw2 * nu (variance - covariance, kept where
+/// nu is below the rounding of the variance, as at bits:32).
 WeightPrior weight_prior(const WeightSpec& spec, double sw2);
 
 }  // namespace qmf
