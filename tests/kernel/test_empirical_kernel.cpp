@@ -141,7 +141,7 @@ TEST_CASE("stochastic binary nets' NNGP and NTK converge to the quasi network's"
       qmf::quasi_network(qmf::parse_weight_spec("binary,rounding=stochastic-per-example"));
   for (const char* spec : {"sign", "relu", "quant:4"}) {
     const auto phi = qmf::make_activation(spec);
-    const int depth = 3, width = 2048;
+    const int depth = 3, width = 4096;
     const auto gram =
         qmf::stochastic_binary_gram(*phi, init, net.weights.covariance, x, depth, width, 11);
     const auto narrow =
@@ -152,10 +152,14 @@ TEST_CASE("stochastic binary nets' NNGP and NTK converge to the quasi network's"
     const double e_ntk = qmf::relative_frobenius_error(gram.ntk, ntk);
     const double e_ntk_narrow = qmf::relative_frobenius_error(narrow.ntk, ntk);
     INFO(spec << ": nngp " << e_nngp << ", ntk " << e_ntk << ", ntk at width 128 " << e_ntk_narrow);
+    // The NTK bound is the NNGP's (measured at 2048: sign 0.054, relu 0.021,
+    // quant:4 0.033): backprop through |Q| = 1 instead of theta (E[Q^2] = 1 in
+    // place of s, what an STE on the weights does) gave sign 0.128 at 2048,
+    // a bias that does not fall with n, and fails it at 4096.
     const double bound = 3.0 * std::sqrt(2.0 * (depth - 1) / width);
     CHECK(e_nngp < bound);
-    CHECK(e_ntk < 2.0 * bound);
-    CHECK(e_ntk_narrow / e_ntk > 2.0);  // n^(-1/2): 16x the width, ~4x smaller
+    CHECK(e_ntk < bound);
+    CHECK(e_ntk_narrow / e_ntk > 2.5);  // n^(-1/2): 32x the width, ~5.7x smaller
     // The diagonal pairs two independent draws: the second moment q^L of one
     // draw there (the nugget v) is visibly further off.
     Eigen::MatrixXd nugget = nngp;
