@@ -32,6 +32,7 @@ Conventions, everywhere:
 
 from ._common import Activation, _qmf
 from .depth import lmax, lmax_biased
+from .kernels import kernel, quasi_states
 from .mean_field import activation, critical, critical_line, iterate_maps, maps, phase
 from .simulation import propagate, simulate
 
@@ -44,4 +45,5 @@ __all__ = [
     "Activation", "Dense", "KernelState", "LayerMap", "NumericalError",
     "activation", "maps", "iterate_maps", "critical", "critical_line", "phase",
     "lmax", "lmax_biased", "propagate", "simulate",
+    "kernel", "quasi_states",
 ]

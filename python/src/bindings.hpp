@@ -17,6 +17,7 @@ void bind_activations(py::module_& m);
 void bind_kernel(py::module_& m);
 void bind_depth(py::module_& m);
 void bind_simulation(py::module_& m);
+void bind_kernels(py::module_& m);
 
 /// x unchanged when it is a number or an infinity; throws qmf::numerical_error
 /// naming `what` when it is NaN (the CLI's rule for its JSON).

@@ -68,4 +68,5 @@ PYBIND11_MODULE(_qmf, m) {
   qmf::python::bind_kernel(m);
   qmf::python::bind_depth(m);
   qmf::python::bind_simulation(m);
+  qmf::python::bind_kernels(m);
 }

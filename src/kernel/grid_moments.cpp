@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <complex>
 #include <numbers>
+#include <unsupported/Eigen/FFT>
+
+#include "activations/hermite_series.hpp"
 
 namespace qmf::detail {
 
@@ -15,6 +19,22 @@ double slope_at_angle(const Activation& phi, double q, double angle) {
                               : phi.cross_moment_slope(q, std::cos(angle));
 }
 
+// The DCT-II y_k = sum_j g_j cos(pi k (2j + 1) / (2n)) of n values by one
+// complex FFT of the same length (Makhoul 1980): v = (g_0, g_2, g_4, ...,
+// g_5, g_3, g_1), y_k = Re(exp(-i pi k / (2n)) V_k). O(n log n) instead of
+// the n^2 products of the sum as written.
+std::vector<double> dct2(const std::vector<double>& g) {
+  const int n = static_cast<int>(g.size());
+  std::vector<std::complex<double>> v(n), spectrum;
+  for (int j = 0; 2 * j < n; ++j) v[j] = g[2 * j];
+  for (int j = 0; 2 * j + 1 < n; ++j) v[n - 1 - j] = g[2 * j + 1];
+  Eigen::FFT<double> fft;
+  fft.fwd(spectrum, v);
+  std::vector<double> y(n);
+  for (int k = 0; k < n; ++k) y[k] = (spectrum[k] * std::polar(1.0, -0.5 * pi * k / n)).real();
+  return y;
+}
+
 // The integral G(x) = sum_k b_k T_k(x) of the Chebyshev interpolant of
 // g(theta(x)), theta = pi (1 - x) / 2, on n points of the first kind (no
 // endpoint: g's factors are singular there, their product is not).
@@ -23,19 +43,15 @@ struct ChebyshevIntegral {
   bool converged = false;
 
   ChebyshevIntegral(const Activation& phi, double q, int n) {
-    std::vector<double> g(n), c(n, 0.0);
+    std::vector<double> g(n);
     for (int j = 0; j < n; ++j) {
       const double x = std::cos((j + 0.5) * pi / n), theta = 0.5 * pi * (1.0 - x);
       g[j] = std::sin(theta) * slope_at_angle(phi, q, theta);
     }
-    // cos(k (j + 1/2) pi / n) = cos(m pi / (2n)) with m = k (2j + 1) mod 4n.
-    std::vector<double> cosine(4 * n);
-    for (int m = 0; m < 4 * n; ++m) cosine[m] = std::cos(m * pi / (2 * n));
+    std::vector<double> c = dct2(g);
     double size = 0.0;
     for (int k = 0; k < n; ++k) {
-      double sum = 0.0;
-      for (int j = 0; j < n; ++j) sum += g[j] * cosine[(k * (2 * j + 1)) % (4 * n)];
-      c[k] = (k == 0 ? 1.0 : 2.0) * sum / n;
+      c[k] *= (k == 0 ? 1.0 : 2.0) / n;
       size = std::max(size, std::fabs(c[k]));
     }
     double tail = 0.0;
@@ -47,17 +63,35 @@ struct ChebyshevIntegral {
     b.assign(n + 1, 0.0);
     b[1] = c[0] - 0.5 * at(2);
     for (int k = 2; k <= n; ++k) b[k] = (at(k - 1) - at(k + 1)) / (2.0 * k);
+    // Trailing terms whose absolute sum is below 1e-17 of the largest move
+    // no value (|T_k| <= 1) and would cost a Clenshaw step at every cosine.
+    double largest = 0.0, dropped = 0.0;
+    for (const double v : b) largest = std::max(largest, std::fabs(v));
+    while (b.size() > 2 && dropped + std::fabs(b.back()) <= 1e-17 * largest) {
+      dropped += std::fabs(b.back());
+      b.pop_back();
+    }
   }
 
-  // Clenshaw's sum of b_k T_k(x).
-  [[nodiscard]] double operator()(double x) const {
-    double next = 0.0, after = 0.0;
-    for (std::size_t k = b.size() - 1; k >= 1; --k) {
-      const double current = 2.0 * x * next - after + b[k];
-      after = next;
-      next = current;
+  // Clenshaw's sum of b_k T_k(x) at every x, `lanes` points at a time: their
+  // recurrences are independent, so they overlap instead of each waiting on
+  // its own chain of multiplications (the same operations for every point).
+  [[nodiscard]] std::vector<double> operator()(const std::vector<double>& x) const {
+    constexpr std::size_t lanes = 32;
+    std::vector<double> out(x.size());
+    for (std::size_t i0 = 0; i0 < x.size(); i0 += lanes) {
+      const std::size_t m = std::min(lanes, x.size() - i0);
+      double two_x[lanes] = {}, next[lanes] = {}, after[lanes] = {};
+      for (std::size_t l = 0; l < m; ++l) two_x[l] = 2.0 * x[i0 + l];
+      for (std::size_t k = b.size() - 1; k >= 1; --k)
+        for (std::size_t l = 0; l < lanes; ++l) {
+          const double current = two_x[l] * next[l] - after[l] + b[k];
+          after[l] = next[l];
+          next[l] = current;
+        }
+      for (std::size_t l = 0; l < m; ++l) out[i0 + l] = x[i0 + l] * next[l] - after[l];  // b_0 = 0
     }
-    return x * next - after;  // b_0 = 0
+    return out;
   }
 };
 
@@ -77,21 +111,45 @@ std::vector<double> cross_moment_deficits_pointwise(const Activation& phi, doubl
 
 std::vector<double> cross_moment_deficits(const Activation& phi, double q,
                                           std::span<const double> angles, int& points) {
-  // A few angles are cheaper one by one; smooth activations' slopes cost a
-  // quadrature each and keep their own route.
-  if (!phi.has_angle_form() || angles.size() < 64)
-    return cross_moment_deficits_pointwise(phi, q, angles);
+  return pair_moments(phi, q, angles, points, false).deficit;
+}
+
+PairMoments pair_moments(const Activation& phi, double q, std::span<const double> angles,
+                         int& points, bool slopes) {
+  PairMoments m;
+  if (phi.has_fast_hermite_series()) {
+    // One set of Hermite coefficients per layer serves every angle.
+    const HermiteSeries series(phi, q);
+    if (series.certified()) {
+      for (const double a : angles) {
+        const double c = std::cos(a);
+        m.deficit.push_back(series.deficit(c));
+        if (slopes) m.slope.push_back(series.slope(c));
+      }
+      return m;
+    }
+  }
+  if (slopes) m.slope = cross_moment_slopes(phi, q, angles);
+  // A few angles are cheaper one by one; smooth activations without a fast
+  // series keep their own route.
+  if (!phi.has_angle_form() || angles.size() < 64) {
+    m.deficit = cross_moment_deficits_pointwise(phi, q, angles);
+    return m;
+  }
   for (int n = std::clamp(points, 64, 1024); n <= 1024; n *= 2) {
     const ChebyshevIntegral integral(phi, q, n);
     if (!integral.converged) continue;
     points = n;
-    const double at_zero = integral(1.0);
-    std::vector<double> d;
-    d.reserve(angles.size());
-    for (const double a : angles) d.push_back(0.5 * pi * (at_zero - integral(1.0 - 2.0 * a / pi)));
-    return d;
+    std::vector<double> x{1.0};
+    for (const double a : angles) x.push_back(1.0 - 2.0 * a / pi);
+    const std::vector<double> sums = integral(x);
+    m.deficit.reserve(angles.size());
+    for (std::size_t i = 1; i < sums.size(); ++i)
+      m.deficit.push_back(0.5 * pi * (sums[0] - sums[i]));
+    return m;
   }
-  return cross_moment_deficits_pointwise(phi, q, angles);
+  m.deficit = cross_moment_deficits_pointwise(phi, q, angles);
+  return m;
 }
 
 std::vector<double> cross_moment_slopes(const Activation& phi, double q,

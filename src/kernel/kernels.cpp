@@ -35,12 +35,18 @@ std::vector<KernelValues> kernels_by_layer(const Activation& phi, const Initiali
     ntk.push_back(sw2 * q0 * x + sb2);
   }
   int points = 64;  // Chebyshev points, passed from layer to layer
+  // phi' of a smooth activation with a fast Hermite series: E[phi'(u1)
+  // phi'(u2)] = (d/dc E[phi(u1) phi(u2)]) / q from the layer's series (Price),
+  // not a 2-D quadrature per cosine.
+  const bool series_slopes =
+      derivative.kind() == DerivativeKind::true_derivative && phi.has_fast_hermite_series();
   for (int l = 2; l <= depth; ++l) {
     for (std::size_t i = 0; i < t.size(); ++i) angle[i] = detail::pair_angle(gap[i], q);
-    const auto deficit = detail::cross_moment_deficits(phi, q, angle, points);
+    const auto [deficit, slope] = detail::pair_moments(phi, q, angle, points, series_slopes);
     const double square = phi.second_moment(q);
     for (std::size_t i = 0; i < t.size(); ++i) {
-      const double g = derivative.cross_moment(q, q, std::cos(angle[i]));
+      const double g =
+          series_slopes ? slope[i] / q : derivative.cross_moment(q, q, std::cos(angle[i]));
       gap[i] = sw2 * deficit[i];
       ntk[i] = sw2 * (square - deficit[i]) + sb2 + sw2 * g * ntk[i];
     }

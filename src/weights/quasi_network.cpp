@@ -57,8 +57,7 @@ GridStates propagate(const Activation& phi, const Initialization& init, double q
     // v = q - K > 0 keeps every pair's correlation K12 / q below 1.
     for (std::size_t i = 0; i < angle.size(); ++i)
       angle[i] = std::acos(std::clamp(g.k12[i] / g.q, -1.0, 1.0));
-    const auto deficit = detail::cross_moment_deficits(phi, g.q, angle, points);
-    const auto slope = detail::cross_moment_slopes(phi, g.q, angle);
+    const auto [deficit, slope] = detail::pair_moments(phi, g.q, angle, points, true);
     const double phi_square = phi.second_moment(g.q);
     const double psi_square = phi.cross_moment(g.q, g.k / g.q);  // E[psi(mu)^2]
     for (std::size_t i = 0; i < angle.size(); ++i) {

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "bench/cpu_time.hpp"
+#include "bench/python_torch.hpp"
 #include "qmf/training/loss.hpp"
 #include "qmf/training/optimizer.hpp"
 #include "qmf/weights/weight_spec.hpp"
@@ -81,27 +82,11 @@ double product_seconds(int width, int depth, int steps) {
   });
 }
 
-// Debian's interpreter first: python3-torch installs there, and a python3
-// earlier on PATH (a virtual environment, pyenv) may not see it.
-std::string python_with_torch() {
-  for (const char* python : {"/usr/bin/python3", "python3"})
-    if (std::system((std::string(python) + " -c 'import torch' > /dev/null 2>&1").c_str()) == 0)
-      return python;
-  return "python3";  // the script then says "skipped"
-}
-
 std::string torch_samples_per_second(const std::string& script, int width, int depth, int steps,
                                      int threads) {
-  static const std::string python = python_with_torch();
-  const std::string command = python + " '" + script + "' " + std::to_string(width) + " " +
-                              std::to_string(depth) + " " + std::to_string(steps) + " " +
-                              std::to_string(threads);
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
-  char line[256] = "";
-  if (!pipe || !std::fgets(line, sizeof line, pipe.get())) return "failed";
-  std::string text(line);
-  if (!text.empty() && text.back() == '\n') text.pop_back();
-  return text;
+  return bench::python_script_line(script, std::to_string(width) + " " + std::to_string(depth) +
+                                               " " + std::to_string(steps) + " " +
+                                               std::to_string(threads));
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <optional>
 #include <sstream>
 
+#include "cli/integer_range.hpp"
 #include "cli/output.hpp"
 #include "cli/shared_options.hpp"
 #include "cli/sw2_choice.hpp"
@@ -43,12 +44,6 @@ struct KernelOptions {
   std::string out;
 };
 
-void require_range(const std::string& field, int value, int low, int high) {
-  if (value < low || value > high)
-    throw std::invalid_argument(field + " must be an integer in [" + std::to_string(low) + ", " +
-                                std::to_string(high) + "] (got " + std::to_string(value) + ")");
-}
-
 // The derivative kernel asked for; the STE slope defaults, as in qmf simulate,
 // to the one that preserves gradient norms at the fixed point reached from the
 // first layer's variance sw2 q0 + sb2.
@@ -70,7 +65,6 @@ DerivativeKernel derivative_for(const Activation& phi, const KernelOptions& o) {
 
 // The kernels of the net asked for on any cosines: Gaussian weights with the
 // chosen derivative kernel, or the quasi network of per-example rounding.
-using KernelSource = std::function<std::vector<KernelValues>(std::span<const double>)>;
 
 KernelSource kernel_source(const Activation& phi, const KernelOptions& o,
                            const DerivativeKernel& derivative,
@@ -82,37 +76,6 @@ KernelSource kernel_source(const Activation& phi, const KernelOptions& o,
   return [&phi, &o, &derivative](std::span<const double> t) {
     return kernel_on_grid(phi, o.init, o.q0, t, o.depth, derivative);
   };
-}
-
-Json spectra(const KernelSource& kernels, const KernelOptions& o) {
-  const double one = 1.0;
-  const KernelValues diagonal = kernels(std::span(&one, 1)).front();
-  const auto normalised = [&](bool ntk) -> DotProductKernel {
-    return [&, ntk](std::span<const double> t) {
-      std::vector<double> k;
-      for (const auto& v : kernels(t))
-        k.push_back(ntk ? v.ntk / diagonal.ntk : v.nngp / diagonal.nngp);
-      return k;
-    };
-  };
-  Json out;
-  out["nngp"] = spectrum_json(normalised(false), o.dim, *o.eigen);
-  out["ntk"] = spectrum_json(normalised(true), o.dim, *o.eigen);
-  // Matched bandwidth: the references take the normalised NNGP's value rho at
-  // t = 1/2 (inputs 60 degrees apart): exp(-1/(2 l^2)) = rho, exp(-1/l) = rho.
-  const double half = 0.5;
-  const double rho = normalised(false)(std::span(&half, 1)).front();
-  out["matched_value_at_half"] = number(rho, "matched value");
-  if (rho > 0.0 && rho < 1.0) {
-    const double l_gauss = std::sqrt(0.5 / -std::log(rho)), l_laplace = 1.0 / -std::log(rho);
-    out["gaussian"] = spectrum_json(gaussian_reference_kernel(l_gauss), o.dim, *o.eigen);
-    out["gaussian"]["bandwidth"] = l_gauss;
-    out["laplace"] = spectrum_json(laplace_reference_kernel(l_laplace), o.dim, *o.eigen);
-    out["laplace"]["bandwidth"] = l_laplace;
-  } else {
-    out["gaussian"] = out["laplace"] = nullptr;  // no bandwidth matches rho outside (0, 1)
-  }
-  return out;
 }
 
 // The quasi network for weights rounded per example; none for Gaussian
@@ -164,7 +127,7 @@ Json comparison(const Activation& phi, const KernelOptions& o, bool quasi,
   out["weights"] = parse_weight_spec(other.weights).text;
   out["network"] = net ? "quasi" : "gaussian-weights";
   add_kernels(out, kernels, other, t);
-  const Json s = spectra(kernels, other);
+  const Json s = kernel_spectra(kernels, other.dim, *other.eigen);
   out["spectra"] = {{"nngp", s["nngp"]}, {"ntk", s["ntk"]}};
   return out;
 }
@@ -175,11 +138,11 @@ Json kernel_result(const KernelOptions& o) {
   const DerivativeKernel derivative = derivative_for(*phi, o);
   const KernelSource kernels = kernel_source(*phi, o, derivative, quasi);
   // Upper limits keep a run within seconds to minutes, not hours.
-  require_range("depth", o.depth, 1, 10000);
-  require_range("t_points", o.t_points, 2, 100000);
+  require_integer_range("depth", o.depth, 1, 10000);
+  require_integer_range("t_points", o.t_points, 2, 100000);
   if (o.eigen) {
-    require_range("eigen", *o.eigen, 1, 1000);
-    require_range("dim", o.dim, 3, 100000);
+    require_integer_range("eigen", *o.eigen, 1, 1000);
+    require_integer_range("dim", o.dim, 3, 100000);
   }
   const std::vector<double> t = cosine_grid(o.t_points);
   Json out = header("kernel");
@@ -205,7 +168,7 @@ Json kernel_result(const KernelOptions& o) {
   add_kernels(out, kernels, o, t);
   if (o.eigen) {
     out["eigen"] = *o.eigen;
-    out["spectra"] = spectra(kernels, o);
+    out["spectra"] = kernel_spectra(kernels, o.dim, *o.eigen);
     out["comparison"] = comparison(*phi, o, quasi.has_value(), t);
   }
   return out;

@@ -63,4 +63,35 @@ DotProductKernel laplace_reference_kernel(double bandwidth) {
   return from_formula(laplace, bandwidth);
 }
 
+Json kernel_spectra(const KernelSource& kernels, int dim, int degrees) {
+  const double one = 1.0;
+  const KernelValues diagonal = kernels(std::span(&one, 1)).front();
+  const auto normalised = [&](bool ntk) -> DotProductKernel {
+    return [&, ntk](std::span<const double> t) {
+      std::vector<double> k;
+      for (const auto& v : kernels(t))
+        k.push_back(ntk ? v.ntk / diagonal.ntk : v.nngp / diagonal.nngp);
+      return k;
+    };
+  };
+  Json out;
+  out["nngp"] = spectrum_json(normalised(false), dim, degrees);
+  out["ntk"] = spectrum_json(normalised(true), dim, degrees);
+  // Matched bandwidth: the references take the normalised NNGP's value rho at
+  // t = 1/2 (inputs 60 degrees apart): exp(-1/(2 l^2)) = rho, exp(-1/l) = rho.
+  const double half = 0.5;
+  const double rho = normalised(false)(std::span(&half, 1)).front();
+  out["matched_value_at_half"] = number(rho, "matched value");
+  if (rho > 0.0 && rho < 1.0) {
+    const double l_gauss = std::sqrt(0.5 / -std::log(rho)), l_laplace = 1.0 / -std::log(rho);
+    out["gaussian"] = spectrum_json(gaussian_reference_kernel(l_gauss), dim, degrees);
+    out["gaussian"]["bandwidth"] = l_gauss;
+    out["laplace"] = spectrum_json(laplace_reference_kernel(l_laplace), dim, degrees);
+    out["laplace"]["bandwidth"] = l_laplace;
+  } else {
+    out["gaussian"] = out["laplace"] = nullptr;  // no bandwidth matches rho outside (0, 1)
+  }
+  return out;
+}
+
 }  // namespace qmf::cli

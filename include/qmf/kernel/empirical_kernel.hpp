@@ -28,7 +28,7 @@ namespace qmf {
 
 struct EmpiricalGram {
   Eigen::MatrixXd nngp;  // N x N
-  Eigen::MatrixXd ntk;   // N x N (empty for the stochastic binary net)
+  Eigen::MatrixXd ntk;   // N x N
 };
 
 /// Which parameters the tangent kernel differentiates: the unit-variance W, b
@@ -44,13 +44,31 @@ EmpiricalGram empirical_gram(const Activation& phi, const Initialization& init,
                              int depth, int width, std::uint64_t seed,
                              TangentParameters parameters = TangentParameters::ntk);
 
-/// The NNGP Gram of one sampled net with binary weights Q in {-1, +1} drawn by
-/// stochastic rounding of latent theta = clip(z, -1, 1), z ~ N(0, 1), afresh
-/// for every example and weight (P(Q = +1) = (1 + theta) / 2), real biases.
-/// The readout is averaged over its own theta and rounding:
-///   Sigma_ij = sw2 s x_i . x_j / n + sb2 (i != j),  sw2 a |x_i|^2 / n + sb2 (i = j),
-/// with s = E[theta^2] = theta_second_moment and a = E[Q^2] = 1: off the diagonal
-/// it estimates the quasi network's K12^L, on it the second moment q^L.
+/// The NNGP and NTK Grams of one sampled net with binary weights Q in {-1, +1}
+/// drawn by stochastic rounding of latent theta = clip(z, -1, 1), z ~ N(0, 1),
+/// afresh for every example and weight (P(Q = +1) = (1 + theta) / 2), real
+/// biases b. The net is run twice with independent rounding draws and every
+/// entry pairs the two runs, (i, j) and (j, i) averaged: so the diagonal, too,
+/// pairs two independent draws of one example, which is what the quasi
+/// network's kernel K12 at t = 1 describes (the covariance K of the
+/// conditional means, not the second moment q of one draw).
+///   NNGP: sw2 s x_i^(L-1) . x'_j^(L-1) / n + sb2, the readout averaged over
+///         its own theta (s = E[theta^2] = theta_second_moment), x and x' the
+///         two runs' sampled activations;
+///   NTK:  the tangent kernel in (theta, b) of the conditional mean output
+///         mu^L = E[h^L | x^(L-1), theta], chained through every hidden layer's
+///         conditional mean output psi(mu^l; v^l) = E[phi(h^l) | x^(l-1), theta]
+///         (the local reparameterisation gradient: h^l given its input is
+///         Gaussian of mean mu^l = sqrt(sw2/n) theta x^(l-1) + sqrt(sb2) b and
+///         variance v^l = sw2/n (1 - theta^2) (x^(l-1))^2 at large fan-in):
+///           Theta_ij = sum_l (delta_i^l . delta'_j^l) (sw2 x_i^(l-1) . x'_j^(l-1) / n + sb2),
+///           delta^L = 1, delta^(l-1) = sqrt(sw2/n) (theta^l)^T delta^l (.) psi'(mu^(l-1);
+///           v^(l-1)).
+///         v is held fixed: its dependence on theta adds O(1/n) to the kernel.
+/// At infinite width these are the quasi network's NNGP and NTK with
+/// QuasiVariance::exact (qmf/weights/quasi_network.hpp): the sampled pair
+/// (mu_i, mu'_j) plus its rounding noise has variance q and covariance K12,
+/// however the variance splits between mean and noise. No STE is involved.
 EmpiricalGram stochastic_binary_gram(const Activation& phi, const Initialization& init,
                                      double theta_second_moment, const Eigen::MatrixXd& inputs,
                                      int depth, int width, std::uint64_t seed);

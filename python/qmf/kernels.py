@@ -1,0 +1,68 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Infinite-width kernels (NNGP and NTK) of real-weight nets and of the quasi
+network of binary weights rounded stochastically for every example
+(docs/kernels.md)."""
+
+import numpy as _np
+
+from ._common import _act, _qmf
+
+
+def kernel(act, sw2, sb2=0.0, depth=3, t=201, q0=1.0,
+           weights="gaussian", quasi="exact"):
+    """The NNGP and NTK at depth L of a net on two inputs of equal squared norm
+    per unit ``q0`` and cosine ``t`` (``qmf kernel``'s ``kernels``).
+
+    Parameters
+    ----------
+    act : str or Activation
+    sw2, sb2 : float
+        Weight and bias variances (for binary weights: of the latent
+        Gaussian weights whose clipped values theta are rounded).
+    depth : int
+        Number of dense layers L >= 1.
+    t : int or array_like
+        Cosines in [-1, 1] (any shape), or a number of equally spaced
+        cosines from -1 to 1 (the CLI's ``--t-points``).
+    weights : str
+        ``"gaussian"`` (real weights; NTK with the true phi', zero for step
+        activations) or a spec with ``rounding=stochastic-per-example``, e.g.
+        ``"binary,rounding=stochastic-per-example"``: the quasi network, whose
+        NTK differentiates the latent theta and the biases through the
+        Gaussian-smoothed activation (finite for step activations).
+    quasi : str
+        The quasi network's variance: ``"exact"`` (the per-example rounding
+        map's) or ``"composed"``.
+
+    Returns a dict: ``t``, ``nngp``, ``ntk`` (arrays of t's shape) and
+    ``network`` (``"gaussian-weights"`` or ``"quasi"``)::
+
+        >>> k = qmf.kernel("sign", 1.0, 0.05, depth=3, t=[0.0, 0.5, 1.0],
+        ...                weights="binary,rounding=stochastic-per-example")
+        >>> k["network"], k["ntk"].shape
+        ('quasi', (3,))
+
+    Raises ValueError on bad input (the CLI's message).
+    """
+    if isinstance(t, (int, _np.integer)):
+        if t < 2:
+            raise ValueError(f"t_points must be at least 2 (got {t})")
+        t = _np.linspace(-1.0, 1.0, int(t))
+        t[-1] = 1.0
+    t = _np.asarray(t, dtype=float)
+    out = _qmf.kernel(_act(act), sw2, sb2, depth, t.ravel().tolist(), q0, weights, quasi)
+    return {"t": t, "nngp": out["nngp"].reshape(t.shape), "ntk": out["ntk"].reshape(t.shape),
+            "network": out["network"]}
+
+
+def quasi_states(act, sw2, sb2=0.0, depth=3, t=0.5, q0=1.0,
+                 weights="binary,rounding=stochastic-per-example", quasi="exact"):
+    """The quasi network's state at layers 1..depth for one cosine ``t``:
+    arrays ``q`` (second moment of a pre-activation), ``k`` (variance of its
+    mean over theta), ``k12`` (NNGP of the pair), ``ntk12`` (NTK of the pair),
+    and ``theta_second_moment`` (E[theta^2]).
+
+    ``q - k`` is the rounding noise v of one example; the NNGP of two draws of
+    one example (t = 1) is ``k``, the second moment of one draw ``q``.
+    """
+    return _qmf.quasi_states(_act(act), sw2, sb2, depth, t, q0, weights, quasi)

@@ -1,0 +1,72 @@
+// The infinite-width kernels of `qmf kernel`: the NNGP and NTK of a net with
+// real (Gaussian) weights, and of the quasi network of binary weights rounded
+// stochastically for every example (qmf/kernel/kernels.hpp,
+// qmf/weights/quasi_network.hpp), on any cosines t, and the quasi network's
+// layer states.
+#include <pybind11/stl.h>
+
+#include <optional>
+
+#include "bindings.hpp"
+#include "qmf/kernel/kernels.hpp"
+#include "qmf/weights/quasi_network.hpp"
+
+namespace qmf::python {
+
+namespace {
+
+using ActivationPtr = std::shared_ptr<Activation>;
+
+// The quasi network of `weights`, or none for Gaussian weights (then `quasi`
+// must stay "exact", its default, as in the CLI).
+std::optional<QuasiNetwork> quasi_for(const std::string& weights, const std::string& quasi) {
+  const WeightSpec spec = parse_weight_spec(weights);
+  const QuasiVariance variance = parse_quasi_variance(quasi);
+  if (spec.kind != WeightSpec::Kind::gaussian) return quasi_network(spec, variance);
+  if (variance != QuasiVariance::exact)
+    throw std::invalid_argument("quasi applies to weights with rounding=stochastic-per-example");
+  return std::nullopt;
+}
+
+py::dict kernel_result(const ActivationPtr& phi, double sw2, double sb2, int depth,
+                       const std::vector<double>& t, double q0, const std::string& weights,
+                       const std::string& quasi) {
+  const Initialization init{sw2, sb2};
+  const std::optional<QuasiNetwork> net = quasi_for(weights, quasi);
+  std::vector<KernelValues> values;
+  {
+    py::gil_scoped_release release;
+    values = net ? quasi_kernel_on_grid(*phi, init, q0, t, depth, *net)
+                 : kernel_on_grid(*phi, init, q0, t, depth, DerivativeKernel(*phi));
+  }
+  py::dict out;
+  out["network"] = net ? "quasi" : "gaussian-weights";
+  out["nngp"] = column(values, &KernelValues::nngp, "nngp");
+  out["ntk"] = column(values, &KernelValues::ntk, "ntk");
+  return out;
+}
+
+py::dict quasi_states_result(const ActivationPtr& phi, double sw2, double sb2, int depth, double t,
+                             double q0, const std::string& weights, const std::string& quasi) {
+  const std::optional<QuasiNetwork> net = quasi_for(weights, quasi);
+  if (!net) throw std::invalid_argument("weights must have rounding=stochastic-per-example");
+  const auto states = quasi_states(*phi, {sw2, sb2}, q0, t, depth, *net);
+  py::dict out;
+  out["q"] = column(states, &QuasiState::q, "q");
+  out["k"] = column(states, &QuasiState::k, "k");
+  out["k12"] = column(states, &QuasiState::k12, "k12");
+  out["ntk12"] = column(states, &QuasiState::ntk12, "ntk12");
+  out["theta_second_moment"] = net->weights.covariance;
+  return out;
+}
+
+}  // namespace
+
+void bind_kernels(py::module_& m) {
+  m.def("kernel", &kernel_result, py::arg("act"), py::arg("sw2"), py::arg("sb2"), py::arg("depth"),
+        py::arg("t"), py::arg("q0"), py::arg("weights"), py::arg("quasi"));
+  m.def("quasi_states", &quasi_states_result, py::arg("act"), py::arg("sw2"), py::arg("sb2"),
+        py::arg("depth"), py::arg("t"), py::arg("q0"), py::arg("weights"), py::arg("quasi"));
+}
+
+}  // namespace qmf::python
