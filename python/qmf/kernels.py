@@ -45,10 +45,7 @@ def kernel(act, sw2, sb2=0.0, depth=3, t=201, q0=1.0,
     Raises ValueError on bad input (the CLI's message).
     """
     if isinstance(t, (int, _np.integer)):
-        if t < 2:
-            raise ValueError(f"t_points must be at least 2 (got {t})")
-        t = _np.linspace(-1.0, 1.0, int(t))
-        t[-1] = 1.0
+        t = _np.array(_qmf.cosine_grid(int(t)))
     t = _np.asarray(t, dtype=float)
     out = _qmf.kernel(_act(act), sw2, sb2, depth, t.ravel().tolist(), q0, weights, quasi)
     return {"t": t, "nngp": out["nngp"].reshape(t.shape), "ntk": out["ntk"].reshape(t.shape),

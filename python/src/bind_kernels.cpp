@@ -67,6 +67,8 @@ void bind_kernels(py::module_& m) {
         py::arg("t"), py::arg("q0"), py::arg("weights"), py::arg("quasi"));
   m.def("quasi_states", &quasi_states_result, py::arg("act"), py::arg("sw2"), py::arg("sb2"),
         py::arg("depth"), py::arg("t"), py::arg("q0"), py::arg("weights"), py::arg("quasi"));
+  // The CLI's --t-points grid, so that both print the same cosines to the bit.
+  m.def("cosine_grid", &cosine_grid, py::arg("t_points"));
 }
 
 }  // namespace qmf::python
