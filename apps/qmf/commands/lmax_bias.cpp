@@ -77,7 +77,8 @@ void require_bounded_biased_work(const std::vector<int>& levels, int searches) {
   for (int n : levels) work += searches * (n + 16.0);
   if (work > 4096.0)
     throw std::invalid_argument(
-        "--levels: at --sb2 > 0 the listed N, times the searches per N (1 + the weight specs), "
+        "--levels: at --sb2 > 0 the listed N, times the searches per N (1 + the weight specs; "
+        "--optimise-clip adds 36 per per-example spec and 3 per other), "
         "may sum to at most 4096 (each N is a search over sigma_w^2 at O(N) per step; got " +
         format_number(work) + " with 16 per N)");
 }

@@ -49,9 +49,6 @@ Json biased_weight_rows(const std::vector<WeightSpec>& specs, const std::vector<
   return rows;
 }
 
-namespace {
-
-// One N x spec table of rows[*][value] per rounding, a column per spec.
 std::string tables_by_rounding(const Json& out, const Json& rows, const char* value,
                                const std::string& title, const std::string& condition) {
   std::map<std::string, std::vector<std::string>> by_rounding;  // rounding -> spec texts
@@ -76,8 +73,6 @@ std::string tables_by_rounding(const Json& out, const Json& rows, const char* va
   }
   return text.str();
 }
-
-}  // namespace
 
 std::string weight_table(const Json& out) {
   return tables_by_rounding(out, out["weight_rows"], "L_max", "L_max with quantized weights",

@@ -26,6 +26,11 @@ Json weight_rows(const std::vector<WeightSpec>& specs, const std::vector<int>& l
 Json biased_weight_rows(const std::vector<WeightSpec>& specs, const std::vector<int>& levels,
                         double sb2, double k);
 
+/// One N x spec table of rows[*][value] per rounding (out["weights"] grouped
+/// by their rounding=), a column per spec, headed "title, rounding R (condition)".
+std::string tables_by_rounding(const Json& out, const Json& rows, const char* value,
+                               const std::string& title, const std::string& condition);
+
 /// L_max as an N x weights table, one block per rounding, a column per spec.
 std::string weight_table(const Json& out);
 
