@@ -66,6 +66,7 @@ Json lmax_result(const LmaxOptions& o) {
   require_bounded_work(levels, fit_levels);
   const auto weights = weight_spec_list(o.weights, o.bits, o.rounding);
   if (o.optimise_clip) require_clip_specs(weights);
+  if (o.has_depth && o.sb2 > 0.0) require_bounded_weight_depth_search(weights);
   // At sb2 > 0 every weight spec is one more search over sigma_w^2 per N.
   if (o.sb2 > 0.0)
     require_bounded_biased_work(levels, 1 + static_cast<int>(weights.size()) +
@@ -133,6 +134,9 @@ Json lmax_result(const LmaxOptions& o) {
   if (o.sb2 > 0.0)
     add_biased_depth(out, levels, o.sb2, o.k,
                      o.has_depth ? std::optional<double>(o.depth) : std::nullopt);
+  if (o.has_depth && !weights.empty())
+    add_weight_n_min(out, weights, o.depth, o.k,
+                     [&](int n) -> const DepthOptimum& { return cache.at(n); });
   if (o.sb2 > 0.0 && !weights.empty())
     out["weight_fixed_quantizer"] = biased_weight_rows(weights, levels, o.sb2, o.k);
   out["optimise_clip"] = o.optimise_clip;

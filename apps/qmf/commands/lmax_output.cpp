@@ -67,6 +67,7 @@ std::string lmax_readable(const Json& out) {
          << " (smallest N with L_max >= " << format_number(out["depth"].get<double>()) << ")\n";
   if (out.contains("fixed_quantizer")) text << biased_depth_table(out);
   if (out.contains("weight_fixed_quantizer")) text << biased_weight_table(out);
+  if (out.contains("weight_n_min")) text << weight_n_min_table(out);
   if (out.contains("weight_fixed_quantizer_clip_rows"))
     text << clip_table(out, "weight_fixed_quantizer_clip_rows");
   return text.str();
