@@ -4,19 +4,15 @@
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <stdexcept>
 
 #include "qmf/weights/weight_depth.hpp"
+#include "weights/clip_search.hpp"
 
 namespace qmf {
 
 namespace {
-
-// The parser's largest clip, where the scan at sb2 > 0 starts.
-constexpr double largest_clip = 40.0;
-// Clips 40 / 2^(k/2), k = 0..32: two points per octave down to 6e-4, where
-// r is below 1e-3 of its value at the default clip 3 for every B.
-constexpr int scanned_clips = 33;
 
 void require_bits(const WeightSpec& spec) {
   if (spec.kind != WeightSpec::Kind::bits)
@@ -30,9 +26,23 @@ WeightSpec with_clip(const WeightSpec& spec, double clip) {
   return clipped;
 }
 
-// The supremum over clip in (0, 40] of point(clip).chi_c, given the limit
-// of clip -> 0 (r -> 0), by the scan and refinement of the header.
-ClipSupremum search_clip(const std::function<ClipPoint(double)>& point, const ClipPoint& limit) {
+// Nearest and shared rounding: every clip gives the fixed-clip optimum.
+ClipSupremum flat(const ClipPoint& at_spec_clip) {
+  ClipSupremum best;
+  best.chi_c = at_spec_clip.chi_c;
+  best.xi = at_spec_clip.xi;
+  return best;
+}
+
+ClipSupremum with_path(ClipSupremum best, const std::function<ClipPoint(double)>& point) {
+  for (const double clip : clip_path) best.path.push_back(point(clip));
+  return best;
+}
+
+}  // namespace
+
+ClipSupremum detail::search_clip(const std::function<ClipPoint(double)>& point,
+                                 const ClipPoint& limit) {
   ClipSupremum best;
   best.clip_matters = true;
   int best_k = -1;
@@ -52,7 +62,7 @@ ClipSupremum search_clip(const std::function<ClipPoint(double)>& point, const Cl
       std::uintmax_t iterations = 100;
       const auto found = boost::math::tools::brent_find_minima(
           [&](double x) { return -point(std::exp(x)).chi_c; }, log_clip - 0.5 * std::log(2.0),
-          log_clip + 0.5 * std::log(2.0), 40, iterations);
+          log_clip + 0.5 * std::log(2.0), std::numeric_limits<double>::digits / 2, iterations);
       if (-found.second > best_chi) log_clip = found.first;
     }
     best.clip = std::exp(log_clip);
@@ -66,21 +76,6 @@ ClipSupremum search_clip(const std::function<ClipPoint(double)>& point, const Cl
   }
   return best;
 }
-
-// Nearest and shared rounding: every clip gives the fixed-clip optimum.
-ClipSupremum flat(const ClipPoint& at_spec_clip) {
-  ClipSupremum best;
-  best.chi_c = at_spec_clip.chi_c;
-  best.xi = at_spec_clip.xi;
-  return best;
-}
-
-ClipSupremum with_path(ClipSupremum best, const std::function<ClipPoint(double)>& point) {
-  for (const double clip : clip_path) best.path.push_back(point(clip));
-  return best;
-}
-
-}  // namespace
 
 ClipSupremum clip_supremum(const DepthOptimum& gaussian, const WeightSpec& spec) {
   require_bits(spec);
@@ -110,8 +105,8 @@ ClipSupremum fixed_quantizer_clip_supremum(int levels, double sb2, const WeightS
     return with_path(flat(point(spec.clip)), point);
   // The limit clip -> 0 has r = 0: the Gaussian-weight optimum.
   const auto gaussian = fixed_quantizer_optimum(levels, sb2);
-  return with_path(search_clip(point, {0.0, 0.0, gaussian.sw2, gaussian.chi_c, gaussian.xi}),
-                   point);
+  return with_path(
+      detail::search_clip(point, {0.0, 0.0, gaussian.sw2, gaussian.chi_c, gaussian.xi}), point);
 }
 
 }  // namespace qmf

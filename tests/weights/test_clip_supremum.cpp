@@ -14,6 +14,7 @@
 #include "qmf/weights/clip_supremum.hpp"
 #include "qmf/weights/weight_depth.hpp"
 #include "support/noisy_chi.hpp"
+#include "weights/clip_search.hpp"
 
 namespace {
 
@@ -125,4 +126,40 @@ TEST_CASE("only bits:B weights have a clip to optimise") {
                     std::invalid_argument);
   CHECK_THROWS_AS(qmf::fixed_quantizer_clip_supremum(4, 0.1, qmf::parse_weight_spec("binary")),
                   std::invalid_argument);
+}
+
+TEST_CASE("the clip search finds an interior maximum where one exists") {
+  // No weight spec has shown one, so the search is given objectives with a
+  // known answer: a peak at clip 2.2 (between scanned clips) above the limit (found by Brent to
+  // ~sqrt(eps) in ln clip: 1e-6 on the clip), a peak below the limit (the
+  // limit wins), a maximum at the end clip 40, and a rise to clip -> 0.
+  const auto peak = [](double top) {
+    return [top](double clip) {
+      const double d = std::log(clip / 2.2);
+      const double chi = top - 0.01 * d * d;
+      return qmf::ClipPoint{clip, 0.0, 1.0, chi, -1.0 / std::log(chi)};
+    };
+  };
+  const qmf::ClipPoint limit{0.0, 0.0, 1.0, 0.85, -1.0 / std::log(0.85)};
+  const auto inside = qmf::detail::search_clip(peak(0.9), limit);
+  CHECK(inside.attained);
+  CHECK(inside.clip == Approx(2.2).epsilon(1e-6));
+  CHECK(inside.chi_c == Approx(0.9).epsilon(1e-14));
+  const auto below = qmf::detail::search_clip(peak(0.8), limit);
+  CHECK_FALSE(below.attained);
+  CHECK(below.chi_c == 0.85);
+  const auto end = qmf::detail::search_clip(
+      [](double clip) {
+        return qmf::ClipPoint{clip, 0.0, 1.0, 0.9 + 1e-3 * clip, 1.0};
+      },
+      limit);
+  CHECK(end.attained);
+  CHECK(end.clip == Approx(40.0).epsilon(1e-14));
+  const auto rising = qmf::detail::search_clip(
+      [](double clip) {
+        return qmf::ClipPoint{clip, 0.0, 1.0, 0.85 - 1e-3 * clip, 1.0};
+      },
+      limit);
+  CHECK_FALSE(rising.attained);
+  CHECK(std::isnan(rising.clip));
 }
