@@ -41,6 +41,7 @@
 #include "qmf/training/optimizer.hpp"
 #include "qmf/training/trainer.hpp"
 #include "qmf/training/weight_quantizer.hpp"
+#include "qmf/weights/clip_supremum.hpp"
 #include "qmf/weights/quasi_network.hpp"
 #include "qmf/weights/weight_depth.hpp"
 #include "qmf/weights/weight_rounding.hpp"

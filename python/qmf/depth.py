@@ -93,3 +93,35 @@ def lmax_biased(levels, sb2, k=6.0, threads=None, weights=None):
     if weights is not None:
         return _qmf.lmax_biased_weights(_levels(levels), sb2, k, weights, _threads(threads))
     return _qmf.lmax_biased(_levels(levels), sb2, k, _threads(threads))
+
+
+def lmax_clip(levels, weights, sb2=0.0, family="uniform", k=6.0, threads=None):
+    """L over the latent sigma_w^2 and the clip of bits:B weights together,
+    the ``weight_clip_rows`` of ``qmf lmax --weights SPEC --optimise-clip
+    --json`` (sb2 = 0) or its ``weight_fixed_quantizer_clip_rows`` (sb2 > 0,
+    the fixed quantizer quant:N, uniform family only).
+
+    The clip enters the maps only through r = nu / E[clip(w)^2], and only for
+    per-example rounding; there r -> 0 as the clip -> 0, and the supremum is
+    the Gaussian-weight value, approached but not attained (theory.md
+    section 1.7, "The clip").
+
+    Parameters
+    ----------
+    levels : int, iterable of int, or str ("2..8,16"); N >= 3 at sb2 > 0
+    weights : str
+        One bits:B weight spec, e.g. "bits:4,rounding=stochastic-per-example"
+        (its clip is the one freed); any other spec is a ValueError.
+    sb2 : float, >= 0
+    family : "uniform" or "lloyd" (sb2 = 0 only)
+    k : float
+    threads : int or None
+
+    Returns a dict: weights (the canonical spec), N, clip_matters and attained
+    (bool columns), clip (the maximiser; masked unless attained with
+    clip_matters), chi_sup, L_sup (= k xi), and the path of best values at
+    path_clip = [1, 0.1, 0.01]: path_noise_ratio, path_sw2 (latent; masked
+    for N = 2 at sb2 = 0), path_chi_c and path_L, each an N x 3 array.
+    """
+    raw = _qmf.lmax_clip(_levels(levels), family, k, weights, sb2, _threads(threads))
+    return raw | {key: _masked(raw[key]) for key in ("clip", "path_sw2")}

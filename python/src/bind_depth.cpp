@@ -12,6 +12,7 @@
 #include "bindings.hpp"
 #include "qmf/depth/biased_quantizer_depth.hpp"
 #include "qmf/depth/quantizer_depth.hpp"
+#include "qmf/weights/clip_supremum.hpp"
 #include "qmf/weights/weight_depth.hpp"
 
 namespace qmf::python {
@@ -223,9 +224,67 @@ py::dict lmax_biased_weights_result(const std::vector<int>& levels, double sb2, 
   return out;
 }
 
+// `qmf lmax --optimise-clip --weights SPEC` as columns: the weight_clip_rows
+// (sb2 = 0) or weight_fixed_quantizer_clip_rows (sb2 > 0) of one spec; the
+// path as N x 3 arrays over clip_path. NaN (masked by the package) for a clip
+// without a maximiser and the latent sw2 of N = 2.
+py::dict lmax_clip_result(const std::vector<int>& levels, const std::string& family_name, double k,
+                          const std::string& weights_spec, double sb2, int threads) {
+  validate_threads(threads);
+  if (!(k > 0.0 && std::isfinite(k))) throw std::invalid_argument("k must be positive and finite");
+  if (!(sb2 >= 0.0 && std::isfinite(sb2)))
+    throw std::invalid_argument("sb2 must be a non-negative finite number");
+  if (levels.empty()) throw std::invalid_argument("levels must list at least one N");
+  const QuantizerFamily family = family_named(family_name);
+  if (sb2 > 0.0 && family != QuantizerFamily::uniform)
+    throw std::invalid_argument("sb2 > 0 is implemented for family 'uniform' only");
+  const WeightSpec weights = parse_weight_spec(weights_spec);
+  std::vector<ClipSupremum> rows;
+  {
+    py::gil_scoped_release release;
+    rows = per_level(levels, threads, [&](int n) {
+      return sb2 > 0.0 ? fixed_quantizer_clip_supremum(n, sb2, weights)
+                       : clip_supremum(depth_optimum(family, n), weights);
+    });
+  }
+  const std::size_t n = rows.size(), m = std::size(clip_path);
+  std::vector<double> clip(n), depth(n);
+  py::array_t<double> path_chi({n, m}), path_depth({n, m}), path_sw2({n, m}), path_r({n, m});
+  py::array_t<bool> matters(n), attained(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    clip[i] = rows[i].clip;  // NaN unless an attained maximiser
+    depth[i] = checked(k * rows[i].xi, "L_sup");
+    matters.mutable_at(i) = rows[i].clip_matters;
+    attained.mutable_at(i) = rows[i].attained;
+    for (std::size_t j = 0; j < m; ++j) {
+      const ClipPoint& p = rows[i].path[j];
+      path_chi.mutable_at(i, j) = checked(p.chi_c, "chi_c");
+      path_depth.mutable_at(i, j) = checked(k * p.xi, "L");
+      path_sw2.mutable_at(i, j) = p.sw2;  // NaN for N = 2 at sb2 = 0
+      path_r.mutable_at(i, j) = checked(p.noise_ratio, "noise_ratio");
+    }
+  }
+  py::dict out;
+  out["weights"] = weights.text;
+  out["N"] = py::array_t<int>(n, levels.data());
+  out["clip_matters"] = matters;
+  out["attained"] = attained;
+  out["clip"] = column(clip);
+  out["chi_sup"] = python::column(rows, &ClipSupremum::chi_c, "chi_sup");
+  out["L_sup"] = column(depth);
+  out["path_clip"] = py::array_t<double>(m, std::data(clip_path));
+  out["path_noise_ratio"] = path_r;
+  out["path_sw2"] = path_sw2;
+  out["path_chi_c"] = path_chi;
+  out["path_L"] = path_depth;
+  return out;
+}
+
 }  // namespace
 
 void bind_depth(py::module_& m) {
+  m.def("lmax_clip", &lmax_clip_result, py::arg("levels"), py::arg("family"), py::arg("k"),
+        py::arg("weights"), py::arg("sb2"), py::arg("threads"));
   m.def("lmax_weights", &lmax_weights_result, py::arg("levels"), py::arg("family"), py::arg("k"),
         py::arg("weights"), py::arg("threads"));
   m.def("lmax_biased_weights", &lmax_biased_weights_result, py::arg("levels"), py::arg("sb2"),

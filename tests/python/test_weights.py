@@ -82,6 +82,46 @@ def test_lmax_biased_with_weights_equals_the_cli():
                 assert math.isclose(ours[key][r], value, rel_tol=1e-13), key
 
 
+def _check_clip_rows(ours, rows):
+    """qmf.lmax_clip's columns against the CLI's clip rows of one spec (1e-13)."""
+    for r, row in enumerate(rows):
+        assert ours["N"][r] == row["N"]
+        assert bool(ours["clip_matters"][r]) == row["clip_matters"]
+        assert bool(ours["attained"][r]) == row["attained"]
+        assert (row["clip"] is None) == bool(ours["clip"].mask[r])
+        for key in ("chi_sup", "L_sup"):
+            assert math.isclose(ours[key][r], row[key], rel_tol=1e-13), key
+        for j, point in enumerate(row["path"]):
+            assert ours["path_clip"][j] == point["clip"]
+            for key in ("noise_ratio", "sw2", "chi_c", "L"):
+                assert math.isclose(ours["path_" + key][r, j], point[key], rel_tol=1e-13), key
+
+
+@pytest.mark.parametrize("spec", ["bits:3,rounding=nearest",
+                                  "bits:2,rounding=stochastic-per-example"])
+def test_lmax_clip_equals_the_cli_optimise_clip(spec):
+    cli = json_of("lmax", "--levels", "4,16", "--k", 5, "--weights", spec, "--optimise-clip")
+    ours = qmf.lmax_clip("4,16", spec, k=5, threads=2)
+    assert ours["weights"] == cli["weights"][0]
+    _check_clip_rows(ours, cli["weight_clip_rows"])
+
+
+def test_lmax_clip_at_sb2_equals_the_cli():
+    cli = json_of("lmax", "--levels", "4,8", "--sb2", 0.1, "--weights", PER_EXAMPLE,
+                  "--optimise-clip")
+    ours = qmf.lmax_clip([4, 8], PER_EXAMPLE, sb2=0.1, threads=2)
+    _check_clip_rows(ours, cli["weight_fixed_quantizer_clip_rows"])
+    # Not attained: the supremum is the Gaussian-weight fixed quantizer's chi_c.
+    assert not ours["attained"].any() and ours["clip"].mask.all()
+    assert [row["chi_c"] for row in cli["fixed_quantizer"]] == pytest.approx(ours["chi_sup"],
+                                                                              rel=1e-12)
+
+
+def test_lmax_clip_needs_bits_weights():
+    with pytest.raises(ValueError, match=r"^weights 'binary,rounding=nearest': only bits:B"):
+        qmf.lmax_clip([4], "binary")
+
+
 @pytest.mark.parametrize("call", [
     lambda spec: qmf.maps("quant:4", 1.5, weights=spec),
     lambda spec: qmf.phase("quant:4", [1.0], [0.0], weights=spec),

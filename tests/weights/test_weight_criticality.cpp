@@ -12,6 +12,7 @@
 #include "qmf/kernel/critical.hpp"
 #include "qmf/kernel/fixed_points.hpp"
 #include "qmf/weights/weight_depth.hpp"
+#include "support/noisy_chi.hpp"
 
 namespace {
 
@@ -51,39 +52,6 @@ TEST_CASE(
   }
 }
 
-namespace {
-
-// chi_c(c*) of quant:N at latent sw2 with the weights' prior, by the fixed
-// points the maps reach from q = 1 (not the library's search over q*).
-double chi_at(const qmf::Activation& phi, const qmf::WeightPrior& unit, double sw2, double sb2) {
-  const qmf::Initialization init{sw2 * unit.variance, sb2, sw2 * unit.per_example_noise};
-  return qmf::mean_field_fixed_point(phi, init, 1.0).correlation.chi_c;
-}
-
-// The largest chi_c over sw2 by brute force: 201 points of ln sw2 in [lo, hi],
-// then four zooms of 41 points onto +-1 step around the best.
-std::pair<double, double> scanned_maximum(const qmf::Activation& phi, const qmf::WeightPrior& unit,
-                                          double sb2, double lo, double hi) {
-  double best_sw2 = 0.0, best_chi = -1.0;
-  int points = 200;
-  for (int zoom = 0; zoom < 5; ++zoom) {
-    const double step = (hi - lo) / points;
-    for (int i = 0; i <= points; ++i) {
-      const double chi = chi_at(phi, unit, std::exp(lo + step * i), sb2);
-      if (chi > best_chi) {
-        best_chi = chi;
-        best_sw2 = std::exp(lo + step * i);
-      }
-    }
-    lo = std::log(best_sw2) - step;
-    hi = std::log(best_sw2) + step;
-    points = 40;
-  }
-  return {best_sw2, best_chi};
-}
-
-}  // namespace
-
 TEST_CASE("the fixed quantizer at sb2 > 0 with quantized weights: the search against a scan") {
   // quant:8 at sb2 = 0.1: chi_c(c*) over the latent sw2, by the library's
   // search over q* and by scanning sw2 (the final step 2e-7 in ln sw2 leaves
@@ -100,7 +68,8 @@ TEST_CASE("the fixed quantizer at sb2 > 0 with quantized weights: the search aga
     const auto spec = qmf::parse_weight_spec(text);
     const auto unit = qmf::weight_prior(spec, 1.0);
     const auto optimum = qmf::weight_fixed_quantizer_optimum(8, sb2, spec);
-    const auto [sw2, chi] = scanned_maximum(*phi, unit, sb2, std::log(0.2), std::log(20.0));
+    const auto [sw2, chi] =
+        qmf::testing::scanned_chi_maximum(*phi, unit, sb2, std::log(0.2), std::log(20.0), 200);
     INFO(spec.text << ": search sw2 " << optimum.point.sw2 << " chi_c " << optimum.point.chi_c
                    << "; scan sw2 " << sw2 << " chi_c " << chi << "; r " << optimum.noise_ratio);
     CHECK(optimum.point.chi_c == Approx(chi).epsilon(1e-10));

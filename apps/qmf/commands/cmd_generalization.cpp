@@ -35,12 +35,17 @@ struct GeneralizationOptions {
   std::string out;
 };
 
-// One weights column of the grid: the spec and where the figure puts it.
+// One weights column of the grid: the spec, its bits and where the figure
+// puts it on its log2 axis.
 struct WeightsItem {
   std::string spec;
-  double bits = 0.0;  // binary 1, ternary log2 3, float drawn at 32
+  Json bits;              // binary 1, ternary log2 3, bits:B B; null for float
+  double position = 0.0;  // bits, and float one octave beyond bits:32
   std::string label;
 };
+
+// Float weights sit at 64 on the axis, clear of bits:32 (the axis ends at 80).
+constexpr double float_position = 64.0;
 
 struct Cell {
   int levels = 0;
@@ -52,25 +57,27 @@ struct Cell {
   }
 };
 
-constexpr const char* bits_allowed = "1 (binary), ternary, 2..24 (bits:B), float";
+constexpr const char* bits_allowed = "1 (binary), ternary, 2..32 (bits:B), float";
 
 std::vector<WeightsItem> parse_bits(const GeneralizationOptions& o) {
   std::vector<WeightsItem> items;
   const std::string rounding = ",rounding=" + o.rounding;
   for (const auto& item : split_comma_list(o.bits, "--bits", bits_allowed)) {
     if (item == "float") {
-      items.push_back({"gaussian", 32.0, "float"});
+      items.push_back({"gaussian", Json(), float_position, "float"});
     } else if (item == "1" || item == "binary") {
-      items.push_back({parse_weight_spec("binary" + rounding).text, 1.0, "1"});
+      items.push_back({parse_weight_spec("binary" + rounding).text, 1.0, 1.0, "1"});
     } else if (item == "ternary") {
-      items.push_back({parse_weight_spec("ternary" + rounding).text, std::log2(3.0), "T"});
+      const double b = std::log2(3.0);
+      items.push_back({parse_weight_spec("ternary" + rounding).text, b, b, "T"});
     } else {
       const int b = item.find_first_not_of("0123456789") == std::string::npos && item.size() < 3
                         ? std::stoi(item)
                         : 0;
-      if (b < 2 || b > 24)
+      // The weight specs' bound: bits:32 trains through the fine-grid rounding.
+      if (b < 2 || b > 32)
         throw std::invalid_argument("--bits: '" + item + "' (allowed: " + bits_allowed + ")");
-      items.push_back({parse_weight_spec("bits:" + item + rounding).text, double(b), item});
+      items.push_back({parse_weight_spec("bits:" + item + rounding).text, b, double(b), item});
     }
   }
   return items;
@@ -90,13 +97,15 @@ std::vector<int> parse_depths(const std::string& text) {
 }
 
 // The measurements of a finished cell at its last report, as the CSV and the
-// figure use them; empty members for a diverged cell.
-Json summary(const Json& line) {
+// figure use them; empty members for a diverged cell. The bits and the label
+// come from the cell, not the log: logs written before bits:32 existed hold
+// 32 for float.
+Json summary(const Json& line, const Cell& cell) {
   Json row = {{"N", line["N"]},
               {"depth", line["depth"]},
               {"weights", line["key"]["weights"]},
-              {"bits", line["bits"]},
-              {"label", line["label"]},
+              {"bits", cell.weights.bits},
+              {"label", cell.weights.label},
               {"sw2", line["sw2"]},
               {"sw2_effective", line["sw2_effective"]},
               {"grid_nu", line["grid_nu"]},
@@ -156,14 +165,16 @@ std::vector<std::pair<std::string, std::string>> render(const GeneralizationOpti
                 (several_depths ? ",L=" + std::to_string(cells[i].depth) : "");
     }
     if (i < per_curve) {
-      const std::string x = format_number(row["bits"].get<double>());
+      const std::string x = format_number(cells[i].weights.position);
       tics += (tics.empty() ? "" : ", ") + gnuplot_quote(row["label"].get<std::string>()) + " " + x;
       marks += (marks.empty() ? "" : ", ") + std::string("\"\" ") + x;
     }
     const auto value = [&](const char* key) {
       return row.contains(key) ? format_number(row[key].get<double>()) : std::string("NaN");
     };
-    data << format_number(row["bits"].get<double>()) << ' ' << value("gap") << ' '
+    // A blank line ends the line before float: it is no point of the b axis.
+    if (cells[i].weights.bits.is_null() && i % per_curve != 0) data << '\n';
+    data << format_number(cells[i].weights.position) << ' ' << value("gap") << ' '
          << value("sharpness") << ' ' << value("sharpness_error") << '\n';
   }
   Figure figure{"generalization.gp", {{"cells", data.str()}}, {}};
@@ -230,7 +241,7 @@ void run(const GeneralizationOptions& o) {
     ++trained;
   }
   Json rows = Json::array();
-  for (const auto& cell : cells) rows.push_back(summary(*log.find(cell.key())));
+  for (const auto& cell : cells) rows.push_back(summary(*log.find(cell.key()), cell));
   Json out = header("generalization");
   out.update(shared);
   out.erase("sweep");
@@ -263,7 +274,7 @@ void add_generalization_command(CLI::App& app) {
   cmd->add_option("--levels", o->levels, "levels N of quant:N (N >= 3), e.g. 3,4,8")
       ->capture_default_str();
   cmd->add_option("--bits", o->bits,
-                  "weight precisions: 1 (binary), ternary, 2..24 (bits:B), float (gaussian "
+                  "weight precisions: 1 (binary), ternary, 2..32 (bits:B), float (gaussian "
                   "weights, the baseline)")
       ->capture_default_str();
   cmd->add_option("--rounding", o->rounding,

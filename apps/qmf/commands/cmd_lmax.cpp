@@ -12,6 +12,7 @@
 #include "cli/weight_list.hpp"
 #include "commands/commands.hpp"
 #include "commands/lmax_bias.hpp"
+#include "commands/lmax_clip.hpp"
 #include "commands/lmax_output.hpp"
 #include "commands/lmax_rows.hpp"
 #include "commands/lmax_weights.hpp"
@@ -38,7 +39,18 @@ struct LmaxOptions {
   std::string bits;
   std::string rounding = "nearest,stochastic,stochastic-per-example";
   bool has_rounding = false;
+  bool optimise_clip = false;
 };
+
+// Searches over sigma_w^2 per N of the clip supremum at sb2 > 0: the scan of
+// qmf/weights/clip_supremum.hpp (33 clips) and its path (3) per per-example
+// spec, the path per other spec.
+int clip_searches(const std::vector<WeightSpec>& weights) {
+  int searches = 0;
+  for (const auto& spec : weights)
+    searches += spec.rounding == Rounding::stochastic_per_example ? 36 : 3;
+  return searches;
+}
 
 Json lmax_result(const LmaxOptions& o) {
   if (!(o.k > 0.0 && std::isfinite(o.k)))
@@ -53,8 +65,12 @@ Json lmax_result(const LmaxOptions& o) {
   const auto fit_levels = o.fit ? parse_level_list(*o.fit, "--fit") : std::vector<int>{};
   require_bounded_work(levels, fit_levels);
   const auto weights = weight_spec_list(o.weights, o.bits, o.rounding);
+  if (o.optimise_clip) require_clip_specs(weights);
+  if (o.has_depth && o.sb2 > 0.0) require_bounded_weight_depth_search(weights);
   // At sb2 > 0 every weight spec is one more search over sigma_w^2 per N.
-  if (o.sb2 > 0.0) require_bounded_biased_work(levels, 1 + static_cast<int>(weights.size()));
+  if (o.sb2 > 0.0)
+    require_bounded_biased_work(levels, 1 + static_cast<int>(weights.size()) +
+                                            (o.optimise_clip ? clip_searches(weights) : 0));
   const bool lloyd = o.family == "lloyd";
   OptimumCache cache(lloyd ? QuantizerFamily::lloyd_max : QuantizerFamily::uniform);
   OptimumCache uniform(QuantizerFamily::uniform);
@@ -118,8 +134,18 @@ Json lmax_result(const LmaxOptions& o) {
   if (o.sb2 > 0.0)
     add_biased_depth(out, levels, o.sb2, o.k,
                      o.has_depth ? std::optional<double>(o.depth) : std::nullopt);
+  if (o.has_depth && !weights.empty())
+    add_weight_n_min(out, weights, o.depth, o.k,
+                     [&](int n) -> const DepthOptimum& { return cache.at(n); });
   if (o.sb2 > 0.0 && !weights.empty())
     out["weight_fixed_quantizer"] = biased_weight_rows(weights, levels, o.sb2, o.k);
+  out["optimise_clip"] = o.optimise_clip;
+  if (o.optimise_clip) {
+    const auto unbiased = [&](int n) -> const DepthOptimum& { return cache.at(n); };
+    out["weight_clip_rows"] = clip_rows(weights, levels, o.k, 0.0, unbiased);
+    if (o.sb2 > 0.0)
+      out["weight_fixed_quantizer_clip_rows"] = clip_rows(weights, levels, o.k, o.sb2, unbiased);
+  }
   return out;
 }
 
@@ -174,6 +200,10 @@ void add_lmax_command(CLI::App& app) {
                   "shorthand: bits:B for each B of this list (2..32), with each --rounding");
   cmd->add_option("--rounding", options->rounding, "roundings for --bits (comma-separated)")
       ->capture_default_str();
+  cmd->add_flag("--optimise-clip", options->optimise_clip,
+                "with bits:B weights: also L maximised over the latent sigma_w^2 and the clip "
+                "together (at sb2 = 0 and, with --sb2 > 0, for the fixed quantizer), with the "
+                "clip where the supremum lies");
   add_out_option(*cmd, options->out,
                  "write PREFIX.csv, PREFIX.json, the figure PREFIX.png/.svg/.pdf and, with "
                  "weights, PREFIX_weights.csv (and PREFIX_weights_sb2.csv at --sb2 > 0)");

@@ -6,6 +6,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "commands/lmax_rows.hpp"
 #include "qmf/depth/biased_quantizer_depth.hpp"
 
 namespace qmf::cli {
@@ -36,23 +37,15 @@ class FixedQuantizerCache {
 // there, and N = 4096 is already ~3000 layers at sb2 = 0.1.
 constexpr int max_searched_levels = 4096;
 
-// The smallest N with k xi(N, sb2) >= depth: doubling, then bisection.
+// The smallest N with k xi(N, sb2) >= depth; quant:2 (sign) does not count:
+// it has no maximum over sigma_w at sb2 > 0.
 int smallest_levels_reaching(double depth, double k, FixedQuantizerCache& cache) {
-  auto reaches = [&](int n) { return k * cache.at(n).xi >= depth; };
-  int lo = 2;  // does not count: quant:2 (sign) has no maximum over sigma_w at sb2 > 0
-  int hi = 3;
-  while (!reaches(hi)) {
-    if (hi >= max_searched_levels)
-      throw std::invalid_argument("--depth: no N <= " + std::to_string(max_searched_levels) +
-                                  " reaches L >= " + format_number(depth) + " at this --sb2");
-    lo = hi;
-    hi = std::min(2 * hi, max_searched_levels);
-  }
-  while (hi - lo > 1) {
-    const int mid = lo + (hi - lo) / 2;
-    (reaches(mid) ? hi : lo) = mid;
-  }
-  return hi;
+  const auto n =
+      smallest_levels([&](int n) { return k * cache.at(n).xi >= depth; }, 3, max_searched_levels);
+  if (!n)
+    throw std::invalid_argument("--depth: no N <= " + std::to_string(max_searched_levels) +
+                                " reaches L >= " + format_number(depth) + " at this --sb2");
+  return *n;
 }
 
 Json ray_json(const DepthOptimum& unbiased, double sb2) {
@@ -77,7 +70,8 @@ void require_bounded_biased_work(const std::vector<int>& levels, int searches) {
   for (int n : levels) work += searches * (n + 16.0);
   if (work > 4096.0)
     throw std::invalid_argument(
-        "--levels: at --sb2 > 0 the listed N, times the searches per N (1 + the weight specs), "
+        "--levels: at --sb2 > 0 the listed N, times the searches per N (1 + the weight specs; "
+        "--optimise-clip adds 36 per per-example spec and 3 per other), "
         "may sum to at most 4096 (each N is a search over sigma_w^2 at O(N) per step; got " +
         format_number(work) + " with 16 per N)");
 }

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "commands/lmax_bias.hpp"
+#include "commands/lmax_clip.hpp"
 #include "commands/lmax_weights.hpp"
 
 namespace qmf::cli {
@@ -60,11 +61,15 @@ std::string lmax_readable(const Json& out) {
          << readable_number(f["r2"].get<double>()) << '\n';
   }
   if (out.contains("weight_rows")) text << weight_table(out);
+  if (out.contains("weight_clip_rows")) text << clip_table(out, "weight_clip_rows");
   if (out.contains("n_min"))
     text << "n_min " << out["n_min"].get<int>()
          << " (smallest N with L_max >= " << format_number(out["depth"].get<double>()) << ")\n";
   if (out.contains("fixed_quantizer")) text << biased_depth_table(out);
   if (out.contains("weight_fixed_quantizer")) text << biased_weight_table(out);
+  if (out.contains("weight_n_min")) text << weight_n_min_table(out);
+  if (out.contains("weight_fixed_quantizer_clip_rows"))
+    text << clip_table(out, "weight_fixed_quantizer_clip_rows");
   return text.str();
 }
 

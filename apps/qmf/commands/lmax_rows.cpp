@@ -48,23 +48,29 @@ void add_fits(Json& out, const std::vector<int>& levels, OptimumCache& cache) {
   if (x_spacing.size() >= 3) out["dtilde_fit"] = line_fit_json(fit_line(x_spacing, y_spacing));
 }
 
-// Double N until the depth is reached, then bisect (L_max grows with N).
-int smallest_levels_reaching(double depth, double k, OptimumCache& cache) {
-  auto reaches = [&](int n) { return max_trainable_depth(cache.at(n), k) >= depth; };
-  int hi = 2;
+std::optional<int> smallest_levels(const std::function<bool(int)>& reaches, int first,
+                                   int max_levels) {
+  int lo = first - 1;  // the largest N known not to reach (or below the range)
+  int hi = first;
   while (!reaches(hi)) {
-    if (hi >= max_listed_levels)
-      throw std::invalid_argument("--depth: no N <= " + std::to_string(max_listed_levels) +
-                                  " reaches L_max >= " + format_number(depth));
-    hi = std::min(2 * hi, max_listed_levels);
+    if (hi >= max_levels) return std::nullopt;
+    lo = hi;
+    hi = std::min(2 * hi, max_levels);
   }
-  int lo = hi / 2;  // does not reach, unless hi = 2
-  if (hi == 2) return 2;
   while (hi - lo > 1) {
     const int mid = lo + (hi - lo) / 2;
     (reaches(mid) ? hi : lo) = mid;
   }
   return hi;
+}
+
+int smallest_levels_reaching(double depth, double k, OptimumCache& cache) {
+  const auto n = smallest_levels(
+      [&](int n) { return max_trainable_depth(cache.at(n), k) >= depth; }, 2, max_listed_levels);
+  if (!n)
+    throw std::invalid_argument("--depth: no N <= " + std::to_string(max_listed_levels) +
+                                " reaches L_max >= " + format_number(depth));
+  return *n;
 }
 
 void require_bounded_work(const std::vector<int>& levels, const std::vector<int>& fit_levels) {

@@ -3,7 +3,9 @@
 // depth, and the bound on the work a level list may ask for.
 #pragma once
 
+#include <functional>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include "cli/output.hpp"
@@ -26,6 +28,11 @@ class OptimumCache {
 /// N >= 3 only) against ln(N + 1). Throws std::invalid_argument naming --fit
 /// for fewer than 3 N.
 void add_fits(Json& out, const std::vector<int>& levels, OptimumCache& cache);
+
+/// The smallest N in [first, max_levels] with reaches(N), for reaches
+/// monotone in N: doubling from `first`, then bisection; nullopt if none.
+std::optional<int> smallest_levels(const std::function<bool(int)>& reaches, int first,
+                                   int max_levels);
 
 /// The smallest N with k xi_max(N) >= depth; throws std::invalid_argument
 /// naming --depth when no N <= max_listed_levels reaches it.

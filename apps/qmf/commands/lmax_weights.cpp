@@ -1,8 +1,12 @@
 #include "commands/lmax_weights.hpp"
 
+#include <cmath>
 #include <map>
 #include <sstream>
 #include <utility>
+
+#include "cli/level_list.hpp"
+#include "commands/lmax_rows.hpp"
 
 namespace qmf::cli {
 
@@ -49,9 +53,105 @@ Json biased_weight_rows(const std::vector<WeightSpec>& specs, const std::vector<
   return rows;
 }
 
+void require_bounded_weight_depth_search(const std::vector<WeightSpec>& specs) {
+  int noisy = 0;
+  for (const auto& spec : specs) noisy += spec.rounding == Rounding::stochastic_per_example;
+  if (noisy > max_noisy_depth_searches)
+    throw std::invalid_argument(
+        "--depth: at --sb2 > 0 each per-example weight spec is a search over N <= 4096 (up to "
+        "~40 s); give at most " +
+        std::to_string(max_noisy_depth_searches) + " per command (got " + std::to_string(noisy) +
+        ")");
+}
+
 namespace {
 
-// One N x spec table of rows[*][value] per rounding, a column per spec.
+// Levels searched at sb2 > 0, as for Gaussian weights (lmax_bias.cpp).
+constexpr int max_biased_levels = 4096;
+
+// {n_min, its depth} as JSON, both null where no N reaches the depth.
+std::pair<Json, Json> n_min_json(const std::optional<int>& n_min,
+                                 const std::function<double(int)>& depth_at, const char* what) {
+  if (!n_min.has_value()) return {Json(), Json()};
+  return {Json(n_min.value()), number(depth_at(n_min.value()), what)};
+}
+
+}  // namespace
+
+void add_weight_n_min(Json& out, const std::vector<WeightSpec>& specs, double depth, double k,
+                      const std::function<const DepthOptimum&(int)>& optimum_at) {
+  const double sb2 = out["sb2"].get<double>();
+  Json rows = Json::array();
+  for (const auto& spec : specs) {
+    const auto unbiased = [&](int n) {
+      return k * weight_depth_optimum(optimum_at(n), spec).xi_max;
+    };
+    // chi_max(N) / (1 + r) < 1 / (1 + r): L_max stays below k / ln(1 + r) for every N.
+    const WeightPrior unit = weight_prior(spec, 1.0);
+    const double r = unit.per_example_noise / unit.variance;
+    const double sup = r > 0.0 ? k / std::log1p(r) : INFINITY;
+    std::optional<int> n_min;
+    if (depth < sup)
+      n_min = smallest_levels([&](int n) { return unbiased(n) >= depth; }, 2, max_listed_levels);
+    const auto [n, at_n] = n_min_json(n_min, unbiased, "L_max");
+    Json row = {{"weights", spec.text},
+                {"n_min", n},
+                {"L_max_at_n_min", at_n},
+                {"L_max_sup", r > 0.0 ? number(sup, "L_max_sup") : Json()}};
+    if (sb2 > 0.0) {
+      if (r == 0.0) {  // a rescaling of sigma_w^2: the Gaussian-weight answer
+        row["n_min_fixed_quantizer"] = out["n_min_fixed_quantizer"];
+        row["L_at_n_min_fixed_quantizer"] = out["L_at_n_min_fixed_quantizer"];
+      } else {
+        std::map<int, double> cache;
+        const auto biased = [&](int n) {
+          auto found = cache.find(n);
+          if (found == cache.end())
+            found =
+                cache.emplace(n, k * weight_fixed_quantizer_optimum(n, sb2, spec).point.xi).first;
+          return found->second;
+        };
+        const auto [n_fixed, at_n_fixed] = n_min_json(
+            smallest_levels([&](int n) { return biased(n) >= depth; }, 3, max_biased_levels),
+            biased, "L");
+        row["n_min_fixed_quantizer"] = n_fixed;
+        row["L_at_n_min_fixed_quantizer"] = at_n_fixed;
+      }
+    }
+    rows.push_back(row);
+  }
+  out["weight_n_min"] = rows;
+}
+
+std::string weight_n_min_table(const Json& out) {
+  std::ostringstream text;
+  const std::string depth = format_number(out["depth"].get<double>());
+  const bool biased = out["sb2"].get<double>() > 0.0;
+  text << "\nn_min with quantized weights (smallest N with L >= " << depth << "):\n";
+  for (const auto& row : out["weight_n_min"]) {
+    text << row["weights"].get<std::string>() << ": ";
+    if (!row["n_min"].is_null())
+      text << row["n_min"].get<int>() << " (L_max "
+           << readable_number(row["L_max_at_n_min"].get<double>()) << ")";
+    else if (!row["L_max_sup"].is_null() &&
+             row["L_max_sup"].get<double>() <= out["depth"].get<double>())
+      text << "none (L_max < " << readable_number(row["L_max_sup"].get<double>())
+           << " = k / ln(1 + r) for every N)";
+    else
+      text << "none up to N = " << max_listed_levels;
+    if (biased) {
+      text << "; at sb2 = " << readable_number(out["sb2"].get<double>()) << " (fixed quantizer): ";
+      if (row["n_min_fixed_quantizer"].is_null())
+        text << "none up to N = " << max_biased_levels;
+      else
+        text << row["n_min_fixed_quantizer"].get<int>() << " (L "
+             << readable_number(row["L_at_n_min_fixed_quantizer"].get<double>()) << ")";
+    }
+    text << '\n';
+  }
+  return text.str();
+}
+
 std::string tables_by_rounding(const Json& out, const Json& rows, const char* value,
                                const std::string& title, const std::string& condition) {
   std::map<std::string, std::vector<std::string>> by_rounding;  // rounding -> spec texts
@@ -76,8 +176,6 @@ std::string tables_by_rounding(const Json& out, const Json& rows, const char* va
   }
   return text.str();
 }
-
-}  // namespace
 
 std::string weight_table(const Json& out) {
   return tables_by_rounding(out, out["weight_rows"], "L_max", "L_max with quantized weights",

@@ -5,14 +5,15 @@
 #
 # Variables set by qmf (gnuplot -e "..." generalization.gp), besides format and
 # output (style.gp): cells (one block per curve, separated by two blank lines;
-# columns: bits, gap, sharpness, its standard error), curves (the number of
+# columns: the position on the log2 axis (bits; float at 64, after a blank line
+# that cuts the curve), gap, sharpness, its standard error), curves (the number of
 # blocks), titles (one word per curve), tics (gnuplot xtics list: "label" x,
 # ...), marks (the same positions without labels), title.
 
 load 'style.gp'
 set multiplot layout 2, 1 title title font sprintf(',%g', font_size)
 set logscale x 2
-set xrange [0.85:40]
+set xrange [0.85:80]
 eval('set xtics (' . marks . ')')
 set tics out nomirror
 set grid ytics lc rgb '#d0d0d0'
