@@ -1,12 +1,24 @@
 #include "simulation/gram_rows.hpp"
 
+// The kernels are compiled for AVX2 and the baseline, chosen when the
+// library loads: the build targets the baseline so that it runs anywhere. The
+// AVX2 clone keeps dot()'s four partial sums in one register, and no clone
+// contracts to FMA (meson.build: -ffp-contract=off), so the bits do not
+// depend on the CPU. (An AVX-512 clone would split the four sums across
+// lanes and add them one by one: slower.)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define QMF_CLONES [[gnu::target_clones("avx2", "default")]]
+#else
+#define QMF_CLONES
+#endif
+
 namespace qmf::simulation {
 
 namespace {
 
 // x . y in four interleaved partial sums: vectorisable, and the same order
 // wherever x and y lie in memory.
-double dot(const double* x, const double* y, Eigen::Index n) {
+[[gnu::always_inline]] inline double dot(const double* x, const double* y, Eigen::Index n) {
   double s[4] = {0.0, 0.0, 0.0, 0.0};
   Eigen::Index i = 0;
   for (; i + 4 <= n; i += 4)
@@ -16,7 +28,8 @@ double dot(const double* x, const double* y, Eigen::Index n) {
 }
 
 // out(:, k) (+)= sum_j a(:, j) b(j, k), j ascending.
-void product(const ConstRows& a, const Eigen::MatrixXd& b, Rows out, bool add) {
+[[gnu::always_inline]] inline void product(const ConstRows& a, const Eigen::MatrixXd& b, Rows out,
+                                           bool add) {
   const Eigen::Index rows = a.rows();
   for (Eigen::Index k = 0; k < b.cols(); ++k) {
     double* o = out.col(k).data();
@@ -33,7 +46,7 @@ void product(const ConstRows& a, const Eigen::MatrixXd& b, Rows out, bool add) {
 
 }  // namespace
 
-void RowDrawer::draw(NormalGenerator& source, Rows z) {
+QMF_CLONES void RowDrawer::draw(NormalGenerator& source, Rows z) {
   const Eigen::Index rows = z.rows();
   const Eigen::Index m = z.cols();
   interleaved_.resize(static_cast<std::size_t>(rows * m));
@@ -44,19 +57,21 @@ void RowDrawer::draw(NormalGenerator& source, Rows z) {
   }
 }
 
-void multiply(const ConstRows& a, const Eigen::MatrixXd& b, Rows out) { product(a, b, out, false); }
+QMF_CLONES void multiply(const ConstRows& a, const Eigen::MatrixXd& b, Rows out) {
+  product(a, b, out, false);
+}
 
-void multiply_add(const ConstRows& a, const Eigen::MatrixXd& b, Rows out) {
+QMF_CLONES void multiply_add(const ConstRows& a, const Eigen::MatrixXd& b, Rows out) {
   product(a, b, out, true);
 }
 
-void accumulate_cross(const ConstRows& a, const ConstRows& b, Eigen::MatrixXd& g) {
+QMF_CLONES void accumulate_cross(const ConstRows& a, const ConstRows& b, Eigen::MatrixXd& g) {
   for (Eigen::Index k = 0; k < a.cols(); ++k)
     for (Eigen::Index j = 0; j < b.cols(); ++j)
       g(k, j) += dot(a.col(k).data(), b.col(j).data(), a.rows());
 }
 
-void accumulate_gram(const ConstRows& a, Eigen::MatrixXd& g) {
+QMF_CLONES void accumulate_gram(const ConstRows& a, Eigen::MatrixXd& g) {
   for (Eigen::Index k = 0; k < a.cols(); ++k)
     for (Eigen::Index j = 0; j <= k; ++j) {
       const double s = dot(a.col(k).data(), a.col(j).data(), a.rows());
