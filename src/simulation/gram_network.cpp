@@ -59,9 +59,7 @@ class GramNet {
         precision_(s.depth + 1),
         h_(gram_block_rows, m_),
         post_(gram_block_rows, m_),
-        below_(gram_block_rows, m_),
-        delta_(gram_block_rows, m_),
-        z_(gram_block_rows, m_) {
+        delta_(gram_block_rows, m_) {
     if (options.previous_layer_covariance && s.backward)
       throw std::logic_error("previous_layer_covariance is a forward-only test hook");
     result_.q.resize(s.depth + 1);
@@ -114,9 +112,7 @@ class GramNet {
 
   // The next rows of layer l from its forward stream.
   void draw_rows(int l, NormalGenerator& stream, Rows h) {
-    auto z = z_.topRows(h.rows());
-    drawer_.draw(stream, z);
-    multiply(z, root_t_[l], h);
+    drawer_.draw_times(stream, root_t_[l], h);
   }
 
   void forward(int l) {
@@ -141,9 +137,8 @@ class GramNet {
     Eigen::MatrixXd phi_gram = Eigen::MatrixXd::Zero(m_, m_);
     for (Eigen::Index first = 0; first < n_; first += gram_block_rows) {
       const Eigen::Index rows = std::min(gram_block_rows, n_ - first);
-      auto h = h_.topRows(rows);
+      Rows h = store != nullptr ? Rows(store->middleRows(first, rows)) : Rows(h_.topRows(rows));
       draw_rows(l, stream, h);
-      if (store != nullptr) store->middleRows(first, rows) = h;
       absorb(h, h_gram, phi_gram);
     }
     record(l, h_gram);
@@ -180,25 +175,21 @@ class GramNet {
     Eigen::MatrixXd phi_z = Eigen::MatrixXd::Zero(m_, m_);
     for (Eigen::Index first = 0; first < n_; first += gram_block_rows) {
       const Eigen::Index rows = std::min(gram_block_rows, n_ - first);
-      auto h = h_.topRows(rows);
-      h = source.middleRows(first, rows);
+      // Rows of ws_.layer are overwritten below only after their last use here.
+      const ConstRows h = source.middleRows(first, rows);
       auto delta = delta_.topRows(rows);
       delta_rows(j, first, h, delta);
       accumulate_gram(delta, d_gram);
       if (!below) continue;
       accumulate_cross(h, delta, h_d);
-      auto h_below = below_.topRows(rows);
-      if (redraw_below) {
-        draw_rows(j - 1, *below_stream, h_below);
-        ws_.layer.middleRows(first, rows) = h_below;
-      } else {
-        h_below = ws_.kept[j - 1].middleRows(first, rows);
-      }
+      if (redraw_below) draw_rows(j - 1, *below_stream, ws_.layer.middleRows(first, rows));
+      const ConstRows h_below =
+          (redraw_below ? ws_.layer : ws_.kept[j - 1]).middleRows(first, rows);
       auto post = post_.topRows(rows);
       activate(h_below, post);
-      auto z = z_.topRows(rows);
+      // Z of layer j replaces Z of layer j + 1, read by delta_rows above.
+      auto z = ws_.noise.middleRows(first, rows);
       drawer_.draw(*noise_stream, z);
-      ws_.noise.middleRows(first, rows) = z;
       accumulate_cross(post, z, phi_z);
     }
     if (j < s_.depth) result_.grad[j] = d_gram.trace() / static_cast<double>(m_) / unit_;
@@ -223,7 +214,7 @@ class GramNet {
   Eigen::MatrixXd noise_weights_;  // B of the layer above the backward pass
   Eigen::MatrixXd correction_;     // r of the layer above the backward pass
   double unit_ = 1.0;
-  Eigen::MatrixXd h_, post_, below_, delta_, z_;  // blocks of rows
+  Eigen::MatrixXd h_, post_, delta_;  // blocks of rows
   RowDrawer drawer_;
   NetMeasurement result_;
 };

@@ -57,6 +57,22 @@ QMF_CLONES void RowDrawer::draw(NormalGenerator& source, Rows z) {
   }
 }
 
+QMF_CLONES void RowDrawer::draw_times(NormalGenerator& source, const Eigen::MatrixXd& b, Rows out) {
+  const Eigen::Index rows = out.rows();
+  const Eigen::Index m = b.rows();
+  interleaved_.resize(static_cast<std::size_t>(rows * m));
+  source.fill(interleaved_.data(), rows * m);
+  const double* z = interleaved_.data();
+  for (Eigen::Index k = 0; k < b.cols(); ++k) {
+    double* o = out.col(k).data();
+    for (Eigen::Index i = 0; i < rows; ++i) o[i] = z[i * m] * b(0, k);
+    for (Eigen::Index j = 1; j < m; ++j) {
+      const double w = b(j, k);
+      for (Eigen::Index i = 0; i < rows; ++i) o[i] += z[i * m + j] * w;
+    }
+  }
+}
+
 QMF_CLONES void multiply(const ConstRows& a, const Eigen::MatrixXd& b, Rows out) {
   product(a, b, out, false);
 }

@@ -26,6 +26,9 @@ using ConstRows = Eigen::Ref<const Eigen::MatrixXd>;
 class RowDrawer {
  public:
   void draw(NormalGenerator& source, Rows z);
+  /// out = Z b for the next rows x m draws Z, without forming Z: the sums are
+  /// those of multiply(Z, b, out), so the bits are too.
+  void draw_times(NormalGenerator& source, const Eigen::MatrixXd& b, Rows out);
 
  private:
   std::vector<double> interleaved_;
