@@ -19,7 +19,8 @@ class DenseLayer::WeightRows {
         normals_(layer.seed_, layer.net_, layer.layer_, Stream::weights),
         uniforms_(layer.seed_, layer.net_, layer.layer_, Stream::rounding),
         row_(layer.width_),
-        uniform_(rounding_.is_identity() || rounding_.rounding() == Rounding::nearest
+        uniform_(rounding_.is_identity() || rounding_.rounding() == Rounding::nearest ||
+                         draws_.patterns
                      ? 0
                      : layer.width_),
         fraction_(per_example_ && !draws_.patterns ? layer.width_ : 0),
