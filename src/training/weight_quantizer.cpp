@@ -93,6 +93,18 @@ __attribute__((target_clones("avx2", "default"))) void round_nearest(const Scala
   }
 }
 
+// The STE's clip: a product with 0/1 rather than a branch (about half the
+// weights of a binary net lie outside the clip range, at random).
+template <class Scalar>
+__attribute__((target_clones("avx2", "default"))) void mask_outside(const Scalar* latent,
+                                                                    Scalar* gradient,
+                                                                    Eigen::Index size,
+                                                                    Scalar limit) {
+#pragma omp parallel for schedule(static) if (size > parallel_threshold)
+  for (Eigen::Index i = 0; i < size; ++i)
+    gradient[i] *= static_cast<Scalar>(std::abs(latent[i]) <= limit);
+}
+
 }  // namespace
 
 WeightQuantizer::WeightQuantizer(const WeightSpec& spec, double sw2) : sw2_(sw2), fine_grid_(spec) {
@@ -150,13 +162,7 @@ template <class Scalar>
 void WeightQuantizer::mask_gradient(const Matrix<Scalar>& w, int fan_in,
                                     Matrix<Scalar>& gradient) const {
   const auto limit = static_cast<Scalar>(top_ * std::sqrt(sw2_ / fan_in));
-  const Scalar* latent = w.data();
-  Scalar* g = gradient.data();
-  const Eigen::Index size = w.size();
-  // A product with 0/1 rather than a branch (about half the weights of a
-  // binary net lie outside the clip range, at random).
-#pragma omp parallel for schedule(static) if (size > parallel_threshold)
-  for (Eigen::Index i = 0; i < size; ++i) g[i] *= static_cast<Scalar>(std::abs(latent[i]) <= limit);
+  mask_outside(w.data(), gradient.data(), w.size(), limit);
 }
 
 template void WeightQuantizer::quantize(const Matrix<float>&, int, std::uint64_t,
