@@ -13,7 +13,7 @@
 // (stochastic-per-example) draws, for each weight, its cell and which of the
 // m inputs round up from their exact joint law, 32 random bits per weight
 // through another alias table (weights/rounding_patterns.hpp); where that
-// table would be too large (bits > 8, or too many inputs for the grid) it
+// table would be too large (more than 4096 columns: bits > 10 with two inputs) it
 // rounds the latent normal with one uniform per weight and input, drawn input
 // by input in row order. Either way the backward pass meets every input's own
 // weights again.
