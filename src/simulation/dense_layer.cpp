@@ -1,34 +1,48 @@
 #include "simulation/dense_layer.hpp"
 
 #include <cmath>
+#include <stdexcept>
+#include <string>
 
 namespace qmf::simulation {
 
 // The rows of one layer's weights in units of sqrt(sw2 / n), row by row:
-// next() draws row i, for_input() returns the weights the next input sees (the
-// same row for every input unless rounding is per example).
+// next() draws row i, for_input(k) returns the weights input k sees (the same
+// row for every input unless rounding is per example).
 class DenseLayer::WeightRows {
  public:
-  WeightRows(const DenseLayer& layer)
-      : rounding_(layer.rounding_),
-        sampler_(layer.sampler_.get()),
+  explicit WeightRows(const DenseLayer& layer)
+      : draws_(*layer.weights_),
+        rounding_(draws_.rounding),
         per_example_(!rounding_.is_identity() &&
                      rounding_.rounding() == Rounding::stochastic_per_example),
         normals_(layer.seed_, layer.net_, layer.layer_, Stream::weights),
         uniforms_(layer.seed_, layer.net_, layer.layer_, Stream::rounding),
         row_(layer.width_),
-        uniform_(rounding_.is_identity() || rounding_.rounding() == Rounding::nearest
+        uniform_(rounding_.is_identity() || rounding_.rounding() == Rounding::nearest ||
+                         draws_.patterns
                      ? 0
                      : layer.width_),
-        fraction_(per_example_ ? layer.width_ : 0) {}
+        fraction_(per_example_ && !draws_.patterns ? layer.width_ : 0),
+        bits_(draws_.patterns ? (layer.width_ + 1) / 2 : 0),
+        inputs_(draws_.patterns ? draws_.inputs : 0, Eigen::VectorXd(layer.width_)) {
+    for (auto& row : inputs_) input_rows_.push_back(row.data());
+  }
 
   void next() {
     const Eigen::Index n = row_.size();
     double* w = row_.data();
-    if (sampler_ != nullptr) {
+    if (draws_.levels) {
       // The level straight from its distribution: one uniform per weight.
       normals_.fill_uniform(w, n);
-      sampler_->sample(w, w, n);
+      draws_.levels->sample(w, w, n);
+      return;
+    }
+    if (draws_.patterns) {
+      // Each weight's cell and the inputs that round up, 32 random bits per
+      // weight: every input's row at once.
+      normals_.fill_bits(bits_.data(), (n + 1) / 2);
+      draws_.patterns->sample(bits_.data(), input_rows_.data(), n);
       return;
     }
     normals_.fill(w, n);
@@ -58,14 +72,15 @@ class DenseLayer::WeightRows {
     }
   }
 
-  const Eigen::VectorXd& for_input() {
+  const Eigen::VectorXd& for_input(Eigen::Index input) {
     if (!per_example_) return row_;
+    if (draws_.patterns) return inputs_[input];
     const Eigen::Index n = row_.size();
     double* u = uniform_.data();
     const double* lower = row_.data();
+    const double step = rounding_.spacing();
     const double* fraction = fraction_.data();
     uniforms_.fill_uniform(u, n);
-    const double step = rounding_.spacing();
     // Up with probability fraction[j]; a select on doubles, which the
     // vectoriser turns into a compare and a mask (two weights at a time).
     for (Eigen::Index j = 0; j < n; ++j) u[j] = lower[j] + (u[j] < fraction[j] ? step : 0.0);
@@ -73,43 +88,73 @@ class DenseLayer::WeightRows {
   }
 
  private:
+  const WeightDraws& draws_;
   const WeightRounding& rounding_;
-  const LevelSampler* sampler_;  // nearest or shared stochastic on a small grid
   bool per_example_;
-  NormalGenerator normals_;  // the weights' stream: normals, or the sampler's uniforms
+  NormalGenerator normals_;  // the weights' stream: normals, or the samplers' random bits
   NormalGenerator uniforms_;
   Eigen::VectorXd row_;       // the latent row, then its rounded (or lower) levels
   Eigen::VectorXd uniform_;   // uniforms; per example, the input's rounded row
-  Eigen::VectorXd fraction_;  // per example: P(rounding up)
+  Eigen::VectorXd fraction_;  // per example without a table: P(rounding up)
+  // Per example with a table: a random word per two weights, every input's row.
+  std::vector<std::uint64_t> bits_;
+  std::vector<Eigen::VectorXd> inputs_;
+  std::vector<double*> input_rows_;
 };
 
 namespace {
 
 // Nearest and shared stochastic rounding on grids small enough for a table
 // are drawn from their exact distribution (weights/level_sampler.hpp).
-std::shared_ptr<const LevelSampler> level_sampler(const WeightSpec& weights) {
+std::optional<LevelSampler> level_sampler(const WeightSpec& weights) {
   if (weights.kind == WeightSpec::Kind::gaussian ||
       weights.rounding == Rounding::stochastic_per_example)
-    return nullptr;
+    return std::nullopt;
   const LevelDistribution d = level_distribution(weights);
-  if (d.levels.size() > max_sampled_levels) return nullptr;
-  return std::make_shared<const LevelSampler>(d);
+  if (d.levels.size() > max_sampled_levels) return std::nullopt;
+  return LevelSampler(d);
 }
+
+// Per-example rounding, where the joint table of cells and patterns is small.
+std::optional<RoundingPatternSampler> pattern_sampler(const WeightSpec& weights, int inputs) {
+  if (weights.kind == WeightSpec::Kind::gaussian ||
+      weights.rounding != Rounding::stochastic_per_example)
+    return std::nullopt;
+  const RoundingPatterns d = rounding_patterns(weights, inputs);
+  if (d.lower.empty()) return std::nullopt;
+  return RoundingPatternSampler(d);
+}
+
+const auto gaussian_draws = std::make_shared<const WeightDraws>(WeightSpec{}, 1);
 
 }  // namespace
 
+WeightDraws::WeightDraws(const WeightSpec& spec, int inputs)
+    : rounding(spec),
+      inputs(inputs),
+      levels(level_sampler(spec)),
+      patterns(pattern_sampler(spec, inputs)) {}
+
 DenseLayer::DenseLayer(std::uint64_t seed, int net, int layer, double sw2, double sb2, int width,
-                       const WeightSpec& weights)
+                       std::shared_ptr<const WeightDraws> weights)
     : seed_(seed),
       net_(net),
       layer_(layer),
       weight_scale_(std::sqrt(sw2 / width)),
       bias_scale_(std::sqrt(sb2)),
       width_(width),
-      rounding_(weights),
-      sampler_(level_sampler(weights)) {}
+      weights_(weights ? std::move(weights) : gaussian_draws) {}
+
+// A rounding-pattern table holds one bit per input: it must be built for as
+// many inputs as the layer sees.
+void DenseLayer::require_inputs(Eigen::Index columns) const {
+  if (weights_->patterns && columns != weights_->inputs)
+    throw std::logic_error("DenseLayer: weights drawn for " + std::to_string(weights_->inputs) +
+                           " inputs applied to " + std::to_string(columns));
+}
 
 void DenseLayer::forward(const Eigen::MatrixXd& x, Eigen::MatrixXd& h) const {
+  require_inputs(x.cols());
   WeightRows rows(*this);
   NormalGenerator biases(seed_, net_, layer_, Stream::biases);
   h.resize(width_, x.cols());
@@ -118,17 +163,18 @@ void DenseLayer::forward(const Eigen::MatrixXd& x, Eigen::MatrixXd& h) const {
     const double bias = bias_scale_ * biases();
     // Scale once per output instead of once per weight.
     for (Eigen::Index k = 0; k < x.cols(); ++k)
-      h(i, k) = weight_scale_ * rows.for_input().dot(x.col(k)) + bias;
+      h(i, k) = weight_scale_ * rows.for_input(k).dot(x.col(k)) + bias;
   }
 }
 
 void DenseLayer::backward(const Eigen::MatrixXd& d, Eigen::MatrixXd& a) const {
+  require_inputs(d.cols());
   WeightRows rows(*this);
   a.setZero(width_, d.cols());
   for (int i = 0; i < width_; ++i) {
     rows.next();
     for (Eigen::Index k = 0; k < d.cols(); ++k)
-      a.col(k) += (weight_scale_ * d(i, k)) * rows.for_input();
+      a.col(k) += (weight_scale_ * d(i, k)) * rows.for_input(k);
   }
 }
 

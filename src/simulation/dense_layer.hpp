@@ -10,26 +10,44 @@
 // one uniform per weight through an alias table (weights/level_sampler.hpp;
 // grids of more than 255 levels round a latent normal instead,
 // qmf/weights/weight_rounding.hpp). Rounding afresh for every input
-// (stochastic-per-example) rounds the latent normal with one uniform per
-// weight and input, drawn input by input in row order, so that the backward
-// pass meets every input's own weights again.
+// (stochastic-per-example) draws, for each weight, its cell and which of the
+// m inputs round up from their exact joint law, 32 random bits per weight
+// through another alias table (weights/rounding_patterns.hpp); where that
+// table would be too large (more than 4096 columns: bits > 10 with two inputs) it
+// rounds the latent normal with one uniform per weight and input, drawn input
+// by input in row order. Either way the backward pass meets every input's own
+// weights again.
 #pragma once
 
 #include <Eigen/Core>
 #include <memory>
+#include <optional>
 
 #include "qmf/weights/weight_rounding.hpp"
 #include "simulation/normal_generator.hpp"
 #include "weights/level_sampler.hpp"
+#include "weights/rounding_patterns.hpp"
 
 namespace qmf::simulation {
 
+/// How every layer of a net draws its weights: the spec's rounding and the
+/// tables it samples from, built once for all layers.
+struct WeightDraws {
+  /// For layers applied to `inputs` columns at a time.
+  WeightDraws(const WeightSpec& spec, int inputs);
+
+  WeightRounding rounding;
+  int inputs;
+  std::optional<LevelSampler> levels;              // nearest, shared stochastic: small grids
+  std::optional<RoundingPatternSampler> patterns;  // per example: small tables
+};
+
 class DenseLayer {
  public:
-  /// Layer `layer` of net `net`: latent weights N(0, sw2/n) rounded by
-  /// `weights`, biases N(0, sb2).
+  /// Layer `layer` of net `net`: latent weights N(0, sw2/n) rounded as
+  /// `weights` says (Gaussian when null), biases N(0, sb2).
   DenseLayer(std::uint64_t seed, int net, int layer, double sw2, double sb2, int width,
-             const WeightSpec& weights = {});
+             std::shared_ptr<const WeightDraws> weights = nullptr);
 
   /// H = W X + b (b added to every column); X and H are n x m.
   void forward(const Eigen::MatrixXd& x, Eigen::MatrixXd& h) const;
@@ -38,6 +56,7 @@ class DenseLayer {
 
  private:
   class WeightRows;
+  void require_inputs(Eigen::Index columns) const;
 
   std::uint64_t seed_;
   int net_;
@@ -45,8 +64,7 @@ class DenseLayer {
   double weight_scale_;
   double bias_scale_;
   int width_;
-  WeightRounding rounding_;
-  std::shared_ptr<const LevelSampler> sampler_;  // null unless the levels are sampled
+  std::shared_ptr<const WeightDraws> weights_;
 };
 
 }  // namespace qmf::simulation

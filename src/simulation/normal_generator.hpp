@@ -55,6 +55,13 @@ class NormalGenerator {
   /// 64-bit draw: (k + 1/2) 2^-32 for uniform k, never 0 or 1.
   void fill_uniform(double* out, long count);
 
+  /// Fills out[0..count) with raw 64-bit draws of the stream.
+  void fill_bits(std::uint64_t* out, long count) {
+    std::uint64_t s0 = state_[0], s1 = state_[1], s2 = state_[2], s3 = state_[3];
+    for (long i = 0; i < count; ++i) out[i] = next_bits(s0, s1, s2, s3);
+    state_[0] = s0, state_[1] = s1, state_[2] = s2, state_[3] = s3;
+  }
+
   /// One N(0, 1) draw.
   double operator()() {
     double x = 0.0;

@@ -19,10 +19,12 @@ NetMeasurement measure_random_net(const Activation& phi, const BackwardDerivativ
   std::vector<Eigen::MatrixXd> h(depth + 1);
   h[0] = input_pre_activations(s, net);
   record_forward_statistics(h[0], 0, m);
+  const auto weights =
+      std::make_shared<const WeightDraws>(s.weights, static_cast<int>(h[0].cols()));
   Eigen::MatrixXd x;
   for (int l = 1; l <= depth; ++l) {
     x = activate(phi, h[l - 1]);
-    DenseLayer(s.seed, net, l, s.init.sw2, s.init.sb2, s.width, s.weights).forward(x, h[l]);
+    DenseLayer(s.seed, net, l, s.init.sw2, s.init.sb2, s.width, weights).forward(x, h[l]);
     record_forward_statistics(h[l], l, m);
   }
   if (!s.backward) return m;
@@ -30,7 +32,7 @@ NetMeasurement measure_random_net(const Activation& phi, const BackwardDerivativ
   Eigen::MatrixXd delta, back;
   const double unit = start_backward(s, net, h[depth].cols(), delta, m);
   for (int l = depth; l >= 1; --l) {
-    DenseLayer(s.seed, net, l, s.init.sw2, s.init.sb2, s.width, s.weights).backward(delta, back);
+    DenseLayer(s.seed, net, l, s.init.sw2, s.init.sb2, s.width, weights).backward(delta, back);
     step_backward(g, back, h[l - 1], l, unit, delta, m);
   }
   return m;

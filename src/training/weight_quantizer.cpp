@@ -1,6 +1,7 @@
 #include "qmf/training/weight_quantizer.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -20,10 +21,88 @@ inline std::uint64_t mix(std::uint64_t x) {
   return x ^ (x >> 31);
 }
 
-// 32 random bits of (key, i): u uniform in [0, 1) on a grid of 2^-32 (32-bit,
-// so the loop vectorises: 4x faster than 53 bits).
-inline double uniform_at(std::uint64_t key, std::uint64_t i) {
-  return static_cast<double>(static_cast<std::uint32_t>(mix(key ^ i) >> 32)) * 0x1.0p-32;
+// 32 random bits per weight, uniform u in [0, 1) on a grid of 2^-32: one
+// hash serves two weights, element i < half taking the low and element
+// half + i the high 32 bits of mix(key ^ i) (half = size / 2; an odd last
+// element takes the low bits of mix(key ^ half)). The halves of a hash go to
+// elements a vector apart, so that the hashes of consecutive i feed
+// consecutive weights in both halves and the loop vectorises without
+// shuffles; the hash is the cost of stochastic rounding.
+constexpr std::uint64_t low_bits = 0xffffffffULL;
+
+// u = bits 2^-32 exactly, as a double in [1, 2) minus 1: the 32 bits become
+// the top of the mantissa (integer operations on the 64-bit lanes, where an
+// unsigned 32-bit integer has no SSE2 conversion to double).
+inline double unit_interval(std::uint64_t bits32) {
+  return std::bit_cast<double>((bits32 << 20) | 0x3ff0000000000000ULL) - 1.0;
+}
+
+inline double uniform_at(std::uint64_t key, std::uint64_t i, std::uint64_t size) {
+  const std::uint64_t half = size / 2;
+  if (i < half) return unit_interval(mix(key ^ i) & low_bits);
+  if (i < 2 * half) return unit_interval(mix(key ^ (i - half)) >> 32);
+  return unit_interval(mix(key ^ half) & low_bits);
+}
+
+// A coarse grid (fewer cells than an int counts) in a layer's units: the
+// position t = clip(w scale + offset) in [0, cells], the level start + step k.
+struct LayerGrid {
+  double scale, offset, cells, start, step;
+  [[nodiscard]] double position(double w) const {
+    return std::min(std::max(w * scale + offset, 0.0), cells);
+  }
+};
+
+// The loops over a layer's weights are compiled twice, for AVX2 and for the
+// baseline (SSE2), and the copy the CPU supports is picked when the library
+// loads: AVX2 has four double lanes and 64-bit integer lanes for the hash.
+// The same operations in the same order without FMA (AVX2 alone does not
+// provide it), so both give the same weights bit for bit. Branch-free
+// (min/max, integer conversion of t >= 0 as floor, a comparison as 0/1): the
+// rounding direction is unpredictable, and a mispredicted branch per weight
+// would cost more than the rest of the loop.
+template <class Scalar>
+__attribute__((target_clones("avx2", "default"))) void round_stochastic(
+    const Scalar* latent, Scalar* out, Eigen::Index size, std::uint64_t key, LayerGrid g) {
+  const auto round = [&](Eigen::Index i, double u) {
+    const double t = g.position(static_cast<double>(latent[i]));
+    const auto below = static_cast<double>(static_cast<int>(t));
+    // Up when u < t - floor(t).
+    out[i] = static_cast<Scalar>(g.start + g.step * (below + static_cast<double>(u < t - below)));
+  };
+  const Eigen::Index half = size / 2;
+#pragma omp parallel for schedule(static) if (size > parallel_threshold)
+  for (Eigen::Index i = 0; i < half; ++i) {
+    const std::uint64_t bits = mix(key ^ static_cast<std::uint64_t>(i));
+    round(i, unit_interval(bits & low_bits));
+    round(half + i, unit_interval(bits >> 32));
+  }
+  if (size % 2 != 0)
+    round(size - 1,
+          uniform_at(key, static_cast<std::uint64_t>(size - 1), static_cast<std::uint64_t>(size)));
+}
+
+template <class Scalar>
+__attribute__((target_clones("avx2", "default"))) void round_nearest(const Scalar* latent,
+                                                                     Scalar* out, Eigen::Index size,
+                                                                     LayerGrid g) {
+#pragma omp parallel for schedule(static) if (size > parallel_threshold)
+  for (Eigen::Index i = 0; i < size; ++i) {
+    const double t = g.position(static_cast<double>(latent[i]));
+    out[i] = static_cast<Scalar>(g.start + g.step * static_cast<double>(static_cast<int>(t + 0.5)));
+  }
+}
+
+// The STE's clip: a product with 0/1 rather than a branch (about half the
+// weights of a binary net lie outside the clip range, at random).
+template <class Scalar>
+__attribute__((target_clones("avx2", "default"))) void mask_outside(const Scalar* latent,
+                                                                    Scalar* gradient,
+                                                                    Eigen::Index size,
+                                                                    Scalar limit) {
+#pragma omp parallel for schedule(static) if (size > parallel_threshold)
+  for (Eigen::Index i = 0; i < size; ++i)
+    gradient[i] *= static_cast<Scalar>(std::abs(latent[i]) <= limit);
 }
 
 }  // namespace
@@ -61,50 +140,29 @@ void WeightQuantizer::quantize(const Matrix<Scalar>& w, int fan_in, std::uint64_
   const Eigen::Index size = w.size();
   const std::uint64_t key = mix(draw);
   if (cells_ > std::numeric_limits<int>::max()) {
+    const auto count = static_cast<std::uint64_t>(size);
 #pragma omp parallel for schedule(static) if (size > parallel_threshold)
     for (Eigen::Index i = 0; i < size; ++i) {
       const double z = static_cast<double>(latent[i]) / sigma;
       out[i] = static_cast<Scalar>(
-          sigma * (stochastic_
-                       ? fine_grid_.stochastic(z, uniform_at(key, static_cast<std::uint64_t>(i)))
-                       : fine_grid_.nearest(z)));
+          sigma * (stochastic_ ? fine_grid_.stochastic(
+                                     z, uniform_at(key, static_cast<std::uint64_t>(i), count))
+                               : fine_grid_.nearest(z)));
     }
     return;
   }
-  // Branch-free (min/max, integer conversion of t >= 0 as floor, a comparison
-  // as 0/1): the rounding direction is unpredictable, and a mispredicted
-  // branch per weight would cost more than the rest of the loop.
-  if (stochastic_) {
-#pragma omp parallel for schedule(static) if (size > parallel_threshold)
-    for (Eigen::Index i = 0; i < size; ++i) {
-      const double t =
-          std::min(std::max(static_cast<double>(latent[i]) * scale + offset, 0.0), cells);
-      const auto below = static_cast<double>(static_cast<int>(t));
-      // Up when u < t - floor(t).
-      const double u = uniform_at(key, static_cast<std::uint64_t>(i));
-      out[i] = static_cast<Scalar>(start + step * (below + static_cast<double>(u < t - below)));
-    }
-    return;
-  }
-#pragma omp parallel for schedule(static) if (size > parallel_threshold)
-  for (Eigen::Index i = 0; i < size; ++i) {
-    const double t =
-        std::min(std::max(static_cast<double>(latent[i]) * scale + offset, 0.0), cells);
-    out[i] = static_cast<Scalar>(start + step * static_cast<double>(static_cast<int>(t + 0.5)));
-  }
+  const LayerGrid grid{scale, offset, cells, start, step};
+  if (stochastic_)
+    round_stochastic(latent, out, size, key, grid);
+  else
+    round_nearest(latent, out, size, grid);
 }
 
 template <class Scalar>
 void WeightQuantizer::mask_gradient(const Matrix<Scalar>& w, int fan_in,
                                     Matrix<Scalar>& gradient) const {
   const auto limit = static_cast<Scalar>(top_ * std::sqrt(sw2_ / fan_in));
-  const Scalar* latent = w.data();
-  Scalar* g = gradient.data();
-  const Eigen::Index size = w.size();
-  // A product with 0/1 rather than a branch (about half the weights of a
-  // binary net lie outside the clip range, at random).
-#pragma omp parallel for schedule(static) if (size > parallel_threshold)
-  for (Eigen::Index i = 0; i < size; ++i) g[i] *= static_cast<Scalar>(std::abs(latent[i]) <= limit);
+  mask_outside(w.data(), gradient.data(), w.size(), limit);
 }
 
 template void WeightQuantizer::quantize(const Matrix<float>&, int, std::uint64_t,

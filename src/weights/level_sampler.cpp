@@ -53,25 +53,25 @@ LevelDistribution level_distribution(const WeightSpec& spec) {
   return d;
 }
 
-LevelSampler::LevelSampler(const LevelDistribution& d) {
+std::vector<AliasColumn> alias_columns(const std::vector<double>& probabilities) {
   // Vose: scaled probabilities K p_k; small columns (< 1) are topped up by
   // large ones, which become the alias; what is left over is kept whole.
-  const std::size_t count = d.levels.size();
+  const std::size_t count = probabilities.size();
   double total = 0.0;
-  for (const double p : d.probabilities) total += p;
+  for (const double p : probabilities) total += p;
   std::vector<double> scaled(count);
   std::vector<std::size_t> small, large;
   for (std::size_t k = 0; k < count; ++k) {
-    scaled[k] = d.probabilities[k] / total * static_cast<double>(count);
+    scaled[k] = probabilities[k] / total * static_cast<double>(count);
     (scaled[k] < 1.0 ? small : large).push_back(k);
   }
-  column_.resize(count);
-  for (std::size_t k = 0; k < count; ++k) column_[k] = {1.0, {d.levels[k], d.levels[k]}};
+  std::vector<AliasColumn> columns(count);
+  for (std::size_t k = 0; k < count; ++k) columns[k] = {1.0, k};
   while (!small.empty() && !large.empty()) {
     const std::size_t s = small.back();
     const std::size_t l = large.back();
     small.pop_back();
-    column_[s] = {scaled[s], {d.levels[s], d.levels[l]}};
+    columns[s] = {scaled[s], l};
     scaled[l] -= 1.0 - scaled[s];
     if (scaled[l] < 1.0) {
       large.pop_back();
@@ -79,6 +79,14 @@ LevelSampler::LevelSampler(const LevelDistribution& d) {
     }
   }
   // Leftovers (1 up to rounding) are kept whole: threshold 1 from above.
+  return columns;
+}
+
+LevelSampler::LevelSampler(const LevelDistribution& d) {
+  const auto columns = alias_columns(d.probabilities);
+  column_.resize(columns.size());
+  for (std::size_t k = 0; k < columns.size(); ++k)
+    column_[k] = {columns[k].threshold, {d.levels[k], d.levels[columns[k].alias]}};
 }
 
 }  // namespace qmf

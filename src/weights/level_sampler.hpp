@@ -39,6 +39,15 @@ struct LevelDistribution {
 };
 LevelDistribution level_distribution(const WeightSpec& spec);
 
+/// Walker's alias table of `probabilities` (Vose's construction; they need
+/// not sum to 1): column k keeps outcome k with probability threshold, else
+/// gives `alias`. Zero probabilities are allowed (the column is all alias).
+struct AliasColumn {
+  double threshold;
+  std::size_t alias;
+};
+std::vector<AliasColumn> alias_columns(const std::vector<double>& probabilities);
+
 /// Grids up to this many levels (bits <= 8) are sampled from a table (6 KB,
 /// built in ~3 Gaussian integrals per level for every layer); finer grids
 /// draw the latent normal and round it.

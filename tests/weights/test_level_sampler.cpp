@@ -10,7 +10,6 @@
 //   rejected by the same chi-square test.
 // Chi-square: bins with expected count >= 5 (the rest pooled), rejection at a
 // family-wise level of 1e-3 (Bonferroni over the 42 tests of the file).
-#include <boost/math/distributions/chi_squared.hpp>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <random>
@@ -19,6 +18,7 @@
 
 #include "qmf/weights/weight_rounding.hpp"
 #include "simulation/normal_generator.hpp"
+#include "weights/chi_square.hpp"
 #include "weights/level_sampler.hpp"
 
 namespace {
@@ -27,36 +27,11 @@ const char* const grids[] = {"binary",        "ternary", "ternary,p=0.6", "bits:
                              "bits:3,clip=2", "bits:4",  "bits:8,clip=4"};
 constexpr int chi_square_tests = 7 * 2 * 3;
 
-struct ChiSquare {
-  double statistic = 0.0;
-  double threshold = 0.0;
-  [[nodiscard]] bool accepts() const { return statistic < threshold; }
-};
+using qmf::test::ChiSquare;
 
-// Pearson's chi-square of level counts against probabilities p, pooling the
-// bins with expected count < 5 into one.
+// Pearson's chi-square (tests/weights/chi_square.hpp) at this file's share of 1e-3.
 ChiSquare chi_square(const std::vector<long>& counts, const std::vector<double>& p, long draws) {
-  double statistic = 0.0;
-  double pooled_expected = 0.0;
-  long pooled_count = 0;
-  int bins = 0;
-  for (std::size_t k = 0; k < p.size(); ++k) {
-    const double expected = p[k] * static_cast<double>(draws);
-    if (expected < 5.0) {
-      pooled_expected += expected;
-      pooled_count += counts[k];
-      continue;
-    }
-    statistic += (counts[k] - expected) * (counts[k] - expected) / expected;
-    ++bins;
-  }
-  if (pooled_expected > 0.0) {
-    statistic += (pooled_count - pooled_expected) * (pooled_count - pooled_expected) /
-                 std::max(pooled_expected, 1e-300);
-    ++bins;
-  }
-  const boost::math::chi_squared dist(bins - 1);
-  return {statistic, boost::math::quantile(boost::math::complement(dist, 1e-3 / chi_square_tests))};
+  return qmf::test::chi_square(counts, p, draws, 1e-3 / chi_square_tests);
 }
 
 long level_index(const std::vector<double>& levels, double q) {
