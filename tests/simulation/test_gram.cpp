@@ -1,5 +1,5 @@
 // The Gram-matrix layer (src/simulation/gram_layer.*) against drawing every
-// weight: exact identities, the row-block net against whole matrices, and
+// weight: exact identities, bitwise reproducibility under checkpointing, and
 // two-sample tests of the per-layer distributions over many nets.
 #include <Eigen/Dense>
 #include <algorithm>
@@ -12,7 +12,6 @@
 #include "simulation/dense_layer.hpp"
 #include "simulation/gram_layer.hpp"
 #include "simulation/gram_network.hpp"
-#include "simulation/net_inputs.hpp"
 #include "simulation/normal_generator.hpp"
 #include "simulation/random_network.hpp"
 
@@ -181,55 +180,21 @@ TEST_CASE("a Gram layer draws from a semidefinite covariance", "[gram]") {
   CHECK(a.allFinite());
 }
 
-// The same net assembled from whole matrices: GramLayer::forward/backward
-// layer after layer, every layer stored, and the statistics and backward steps
-// of the weights method. It sums in another order than the row blocks, so it
-// agrees to rounding, not bit for bit.
-NetMeasurement whole_matrix_gram_net(const qmf::Activation& phi, const qmf::BackwardDerivative& g,
-                                     const SimulationSettings& s, int net) {
-  namespace sim = qmf::simulation;
-  NetMeasurement m;
-  m.q.resize(s.depth + 1);
-  m.c.resize((s.depth + 1) * s.c0.size());
-  std::vector<Eigen::MatrixXd> h(s.depth + 1), post(s.depth + 1);
-  h[0] = sim::input_pre_activations(s, net);
-  sim::record_forward_statistics(h[0], 0, m);
-  for (int l = 1; l <= s.depth; ++l) {
-    post[l - 1] = h[l - 1].unaryExpr([&](double u) { return phi.value(u); });
-    const sim::GramLayer layer(s.seed, net, l, s.init.sw2, s.init.sb2, s.width);
-    layer.forward(layer.covariance(post[l - 1]), h[l]);
-    sim::record_forward_statistics(h[l], l, m);
-  }
-  Eigen::MatrixXd delta, back;
-  const double unit = sim::start_backward(s, net, h[0].cols(), delta, m);
-  for (int l = s.depth; l >= 1; --l) {
-    sim::GramLayer(s.seed, net, l, s.init.sw2, s.init.sb2, s.width)
-        .backward(post[l - 1], h[l], delta, back);
-    sim::step_backward(g, back, h[l - 1], l, unit, delta, m);
-  }
-  return m;
-}
-
-// The row-block net draws every layer again on the way down from its stream
-// and the covariance root it kept; composing the whole-matrix layers draws each
-// once and stores it. They agree to 1e-9 relative: rounding differences of
-// 1e-16 in the sums grow by at most the chaotic phase's stretch over 11 layers
-// (tanh at sw2 = 1.3 is ordered; the gradient's products stay O(1)).
-TEST_CASE("the row-block Gram net is the whole-matrix Gram layers composed", "[gram]") {
+TEST_CASE("layers drawn again on the way down are the kept layers bit for bit", "[gram]") {
   const auto phi = qmf::make_activation("tanh");
-  SimulationSettings s = settings(1.3, 0.1, 300, 11);  // 300 rows: a partial block
-  s.c0 = {0.5, -0.2};                                  // three inputs
+  const SimulationSettings s = settings(1.3, 0.1, 300, 11);  // 300 rows: a partial block
   const qmf::BackwardDerivative g(*phi, s.surrogate);
-  for (const int net : {0, 5}) {
-    const NetMeasurement rows = qmf::simulation::measure_gram_net(*phi, g, s, net);
-    const NetMeasurement whole = whole_matrix_gram_net(*phi, g, s, net);
-    for (int l = 0; l <= s.depth; ++l) {
-      INFO("net " << net << ", layer " << l);
-      CHECK(rows.q[l] == Approx(whole.q[l]).epsilon(1e-9));
-      CHECK(rows.c[2 * l] == Approx(whole.c[2 * l]).epsilon(1e-9));
-      CHECK(rows.c[2 * l + 1] == Approx(whole.c[2 * l + 1]).epsilon(1e-9));
-      CHECK(rows.grad[l] == Approx(whole.grad[l]).epsilon(1e-9));
-    }
+  GramOptions all;
+  all.kept_layers = s.depth;
+  const auto kept = qmf::simulation::measure_gram_net(*phi, g, s, 5, all);
+  for (const int k : {0, 1, 4, 10}) {
+    INFO("layers 1.." << k << " kept");
+    GramOptions some;
+    some.kept_layers = k;
+    const auto redrawn = qmf::simulation::measure_gram_net(*phi, g, s, 5, some);
+    CHECK(redrawn.q == kept.q);
+    CHECK(redrawn.c == kept.c);
+    CHECK(redrawn.grad == kept.grad);
   }
 }
 
@@ -249,17 +214,21 @@ TEST_CASE("the Gram method is independent of the thread count", "[gram]") {
   }
 }
 
-TEST_CASE("the Gram method's memory does not grow with depth", "[gram]") {
-  // Width 10^6, depth 100, one pair, 2 threads: the inputs and the output
-  // direction, 16 MB each, per thread; the measurements of every net.
+TEST_CASE("the Gram method keeps the layers that fit in 2 GiB", "[gram]") {
+  // Width 10^6, depth 100, one pair, 2 threads: a layer is 16 MB, 1 GiB a
+  // thread keeps 67 of them, plus the inputs and 3 work matrices.
   SimulationSettings s = settings(1.0, 0.0, 1'000'000, 100);
   s.threads = 2;
   s.nets = 16;
-  const double per_net = 8.0 * (100 + 1) * 4;
-  CHECK(qmf::simulation_memory_bytes(s) == Approx(2 * 8.0 * 2 * 2e6 + 16 * per_net));
-  s.backward = false;  // the inputs only
-  CHECK(qmf::simulation_memory_bytes(s) == Approx(2 * 8.0 * 2e6 + 16 * per_net));
+  CHECK(qmf::simulation::gram_kept_layers(s) == 67);
+  const double per_net = 8.0 * (100 + 1) * 4;  // the measurements of a net
+  CHECK(qmf::simulation_memory_bytes(s) == Approx(8.0 * 71 * 2e6 * 2 + 16 * per_net));
+  s.width = 1000;  // every layer fits
+  CHECK(qmf::simulation::gram_kept_layers(s) == 100);
+  s.backward = false;  // nothing to keep
+  CHECK(qmf::simulation::gram_kept_layers(s) == 0);
   s.backward = true;
+  s.width = 1'000'000;
   s.method = qmf::SimulationMethod::weights;
   CHECK(qmf::simulation_memory_bytes(s) > 8.0 * 100 * 2e6 * 2);
 }
