@@ -145,9 +145,8 @@ TEST_CASE("malformed specs throw std::invalid_argument") {
 // lookup where the machine has it (8 at a time, the rest one by one), so the
 // inputs also hold infinities and NaN.
 TEST_CASE("values() is value() element by element, for steps and smooth activations") {
-  for (const std::string spec :
-       {"quant:2", "quant:4", "quant:16", "quant:17", "quant:64", "steps:t=-1;0.5,y=1.5;-2;0.25",
-        "tanh"}) {
+  for (const std::string spec : {"quant:2", "quant:4", "quant:16", "quant:17", "quant:64",
+                                 "steps:t=-1;0.5,y=1.5;-2;0.25", "tanh"}) {
     const auto phi = make_activation(spec);
     std::vector<double> in;
     for (int i = -400; i <= 400; ++i) in.push_back(i / 100.0);
