@@ -43,7 +43,6 @@ void run_finite_width(const FiniteWidthOptions& o) {
 void add_finite_width_command(CLI::App& app) {
   auto o = std::make_shared<FiniteWidthOptions>();
   o->settings.depth = 30;
-  o->settings.nets = 64;
   o->settings.c0 = {0.5, 0.9};
   o->settings.threads = default_threads();
   CLI::App* cmd = app.add_subcommand(
@@ -53,7 +52,8 @@ void add_finite_width_command(CLI::App& app) {
   cmd->add_option("--sb2", o->settings.init.sb2, "bias variance sigma_b^2")->capture_default_str();
   add_number_list_option(*cmd, "--widths", o->widths, "widths n, at least three [64,128,...,4096]");
   cmd->add_option("--depth", o->settings.depth, "number of layers L")->capture_default_str();
-  cmd->add_option("--nets", o->settings.nets, "independent nets per width")->capture_default_str();
+  add_number_list_option(*cmd, "--nets", o->nets,
+                         "independent nets per width: one count, or one per width [64]");
   cmd->add_option("--q0", o->settings.q0, "pre-activation variance of the inputs")
       ->capture_default_str();
   add_number_list_option(*cmd, "--c0", o->settings.c0,

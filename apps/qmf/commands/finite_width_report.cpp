@@ -45,7 +45,7 @@ Json layer_json(const Study& st, const std::vector<double>& widths, int l) {
     out["var_v_theory"] = number(st.theory[l].variance, "var_v_theory");
     const auto& widest = st.runs.back();
     const double se = widest.chain[l].se;
-    out["var_v_chain"] = widest.n * st.settings.nets * se * se;
+    out["var_v_chain"] = widest.n * widest.nets * se * se;
   }
   if (l < st.settings.depth) out["grad"] = fit_json(widths, grad);
   return out;
@@ -69,7 +69,9 @@ Json study_json(const Study& st, const std::vector<double>& widths) {
   out["depth"] = s.depth;
   out["q0"] = s.q0;
   out["c0"] = s.c0;
-  out["nets"] = s.nets;
+  Json nets = Json::array();
+  for (const auto& r : st.runs) nets.push_back(r.nets);
+  out["nets"] = nets;  // per width
   out["seed"] = s.seed;
   out["method"] = method_name(chosen_method(s));
   if (st.phi->is_step()) {
@@ -82,6 +84,7 @@ Json study_json(const Study& st, const std::vector<double>& widths) {
   Json runs = Json::array();
   for (const auto& r : st.runs)
     runs.push_back({{"n", r.n},
+                    {"nets", r.nets},
                     {"xi_sim", nullable_number(r.depth.xi_sim, "xi_sim")},
                     {"xi_mf", nullable_number(r.depth.xi_mf, "xi_mf")},
                     {"ratio", nullable_number(r.depth.ratio, "ratio")},

@@ -19,17 +19,31 @@ std::vector<double> c_difference(const std::vector<SimulatedLayer>& layers) {
   return d;
 }
 
+// The nets at width number k of --widths.
+int nets_at(const FiniteWidthOptions& o, std::size_t k) {
+  return static_cast<int>(o.nets.size() == 1 ? o.nets[0] : o.nets[k]);
+}
+
 SimulationSettings base_settings(const FiniteWidthOptions& o, const Activation& phi) {
   SimulationSettings s = o.settings;
   if (s.c0.size() != 2) throw std::invalid_argument("--c0 needs two correlations");
   if (o.widths.size() < 3) throw std::invalid_argument("--widths needs at least three widths");
+  if (o.nets.size() != 1 && o.nets.size() != o.widths.size())
+    throw std::invalid_argument("--nets needs one count or one per width (" +
+                                std::to_string(o.widths.size()) + "), got " +
+                                std::to_string(o.nets.size()));
+  for (const double r : o.nets)
+    if (!(r >= 2 && r <= 1e9 && r == std::floor(r)))
+      throw std::invalid_argument("--nets must be integers of at least 2");
   const auto given = parse_sw2_choice(o.sw2);
   s.init.sw2 = given ? *given : critical_sw2(phi, s.init.sb2);
   s.surrogate = straight_through_for(phi, s.init, s.q0, {}, {});
-  for (const double n : o.widths) {
+  for (std::size_t k = 0; k < o.widths.size(); ++k) {
+    const double n = o.widths[k];
     if (!(n >= 2 && n <= 1 << 30 && n == std::floor(n)))
       throw std::invalid_argument("--widths must be integers from 2 to 2^30");
     s.width = static_cast<int>(n);
+    s.nets = nets_at(o, k);
     validate(s);
     if (!o.xi_layers.empty()) {
       const bool integers = o.xi_layers.size() == 2 &&
@@ -62,11 +76,13 @@ Study run_study(const FiniteWidthOptions& o) {
   study.xi_last = o.xi_layers.empty() ? s.depth : static_cast<int>(o.xi_layers[1]);
   std::vector<double> mf_difference;
   for (const auto& layer : study.mf) mf_difference.push_back(layer.c[1] - layer.c[0]);
-  for (const double n : o.widths) {
+  for (std::size_t k = 0; k < o.widths.size(); ++k) {
     WidthRun run;
-    run.n = static_cast<int>(n);
+    run.n = static_cast<int>(o.widths[k]);
+    run.nets = nets_at(o, k);
     SimulationSettings at = s;
     at.width = run.n;
+    at.nets = run.nets;
     ProgressBar bar("n = " + std::to_string(run.n));
     auto batched = simulate_in_batches(*study.phi, at, o.batches, std::ref(bar));
     run.sim = std::move(batched.pooled);

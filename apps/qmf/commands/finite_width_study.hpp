@@ -18,6 +18,10 @@ struct FiniteWidthOptions {
   std::string sw2 = critical_sw2_word;
   SimulationSettings settings;
   std::vector<double> widths{64, 128, 256, 512, 1024, 2048, 4096};
+  // Nets per width: one count for every width, or one per width (many nets
+  // where they are cheap, few at the largest widths; the 1/n fits weight each
+  // width by its standard error).
+  std::vector<double> nets{64};
   int batches = 1;                // nets drawn in batches, for the bootstrap of xi
   std::vector<double> xi_layers;  // first and last layer of the xi window; empty: L/2..L
   bool json = false;
@@ -28,6 +32,7 @@ struct FiniteWidthOptions {
 // depth can be read off their difference) and the length chain.
 struct WidthRun {
   int n = 0;
+  int nets = 0;
   std::vector<SimulatedLayer> sim;
   std::vector<Estimate> chain;
   DepthRatio depth;  // correlation depth of the simulated c difference, beside the mean field's

@@ -10,11 +10,12 @@
 #            var_v_theory, a_c, se, a_grad, se
 #   depths   n, xi_sim / xi_mf, its bootstrap standard error (0 when not measured:
 #            drawn as an open circle)
-#   act, sw2, sb2, depth, nets, count, widths (space-separated)
+#   act, sw2, sb2, depth, count, widths (space-separated)
+#   nets     text: '64 nets per width', or the counts when they differ per width
 #   depth_points  the lines of depths (0 when no width had a fitted depth)
 load 'style.gp'
 
-set multiplot layout 2,2 title sprintf('%s,  σ_w^2 = %.6g,  σ_b^2 = %g,  L = %d,  %d nets per width', \
+set multiplot layout 2,2 title sprintf('%s,  σ_w^2 = %.6g,  σ_b^2 = %g,  L = %d,  %s', \
     act, sw2, sb2, depth, nets)
 set grid
 set bars small

@@ -25,12 +25,20 @@ Figure finite_width_figure(const Study& st, const Json& out) {
       .number("sw2", st.settings.init.sw2)
       .number("sb2", st.settings.init.sb2)
       .integer("depth", st.settings.depth)
-      .integer("nets", st.settings.nets)
       .integer("count", static_cast<long long>(st.runs.size()))
       .integer("depth_points", depth_points);
   std::string widths;
   for (const auto& r : st.runs) widths += (widths.empty() ? "" : " ") + std::to_string(r.n);
   figure.parameters.text("widths", widths);
+  // "64 nets per width", or the counts when they differ from width to width.
+  std::string nets = std::to_string(st.runs.front().nets);
+  bool same = true;
+  for (const auto& r : st.runs) same = same && r.nets == st.runs.front().nets;
+  if (!same) {
+    nets.clear();
+    for (const auto& r : st.runs) nets += (nets.empty() ? "" : ", ") + std::to_string(r.nets);
+  }
+  figure.parameters.text("nets", same ? nets + " nets per width" : "nets per width " + nets);
   return figure;
 }
 
