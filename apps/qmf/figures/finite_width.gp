@@ -11,7 +11,7 @@
 #   depths   n, xi_sim / xi_mf, its bootstrap standard error (0 when not measured:
 #            drawn as an open circle)
 #   act, sw2, sb2, depth, count, widths (space-separated)
-#   nets     text: '64 nets per width', or the counts when they differ per width
+#   nets     text: '64 nets per width', or '16384 to 8 nets per width'
 #   depth_points  the lines of depths (0 when no width had a fitted depth)
 load 'style.gp'
 

@@ -30,15 +30,13 @@ Figure finite_width_figure(const Study& st, const Json& out) {
   std::string widths;
   for (const auto& r : st.runs) widths += (widths.empty() ? "" : " ") + std::to_string(r.n);
   figure.parameters.text("widths", widths);
-  // "64 nets per width", or the counts when they differ from width to width.
-  std::string nets = std::to_string(st.runs.front().nets);
+  // "64 nets per width", or "16384 to 8 nets per width" (first and last width's).
+  const int first = st.runs.front().nets, last = st.runs.back().nets;
   bool same = true;
-  for (const auto& r : st.runs) same = same && r.nets == st.runs.front().nets;
-  if (!same) {
-    nets.clear();
-    for (const auto& r : st.runs) nets += (nets.empty() ? "" : ", ") + std::to_string(r.nets);
-  }
-  figure.parameters.text("nets", same ? nets + " nets per width" : "nets per width " + nets);
+  for (const auto& r : st.runs) same = same && r.nets == first;
+  figure.parameters.text("nets", (same ? std::to_string(first)
+                                       : std::to_string(first) + " to " + std::to_string(last)) +
+                                     " nets per width");
   return figure;
 }
 
