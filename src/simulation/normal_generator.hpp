@@ -26,6 +26,15 @@ struct ZigguratTables {
   std::array<double, layers>
       fast_squared{};                       // (x_(i+1)/x_i)^2: u^2 below it lies under the density
   std::array<double, layers + 1> height{};  // exp(-x_i^2/2) (0 for the base strip)
+  /// Lines below and above the density on each layer's wedge, |x| in
+  /// [x_(i+1), x_i]: a point under `below` lies under the density, one over
+  /// `above` does not, and only the rest need exp() (wedge_decision).
+  struct Line {
+    double at_zero = 0.0;
+    double slope = 0.0;
+    [[nodiscard]] double operator()(double t) const { return at_zero + slope * t; }
+  };
+  std::array<Line, layers> below{}, above{};
   ZigguratTables();
 };
 extern const ZigguratTables ziggurat_tables;
@@ -43,6 +52,12 @@ enum class Stream : std::uint64_t {
   gram_backward = 9,  // a Gram layer's W^T D given its forward pass
   chain = 10          // the one-dimensional length chain (finite_width.hpp)
 };
+
+/// Whether the point (x, y) of layer `layer`'s wedge lies under the density,
+/// y < exp(-x^2/2): decided by the squeeze lines where y is further than 2^-40
+/// from them (so that rounding cannot change the answer) and by exp()
+/// otherwise, hence always the answer of the exp() comparison itself.
+bool under_density(unsigned layer, double x, double y);
 
 class NormalGenerator {
  public:

@@ -88,36 +88,6 @@ SimulationSettings with_default_surrogate(const qmf::Activation& phi, Simulation
 
 }  // namespace
 
-TEST_CASE("the ziggurat draws standard normal numbers", "[simulate]") {
-  qmf::simulation::NormalGenerator draw(7, 0, 0, qmf::simulation::Stream::weights);
-  constexpr int count = 4'000'000;
-  // The CDF at points inside different layers of the ziggurat (a wrong wedge
-  // or layer width shows there even when the moments survive).
-  constexpr double points[] = {-2.5, -1.0, -0.3, 0.5, 1.7, 3.0};
-  int below[std::size(points)] = {};
-  double sum = 0.0, squares = 0.0, fourth = 0.0;
-  int tail = 0;
-  for (int i = 0; i < count; ++i) {
-    const double z = draw();
-    sum += z;
-    squares += z * z;
-    fourth += z * z * z * z;
-    tail += std::fabs(z) > 3.6541528853610088;  // beyond the ziggurat's base strip
-    for (std::size_t k = 0; k < std::size(points); ++k) below[k] += z < points[k];
-  }
-  // Tolerances: 5 standard deviations of each estimator.
-  CHECK(std::fabs(sum / count) < 5.0 / std::sqrt(count));
-  CHECK(std::fabs(squares / count - 1.0) < 5.0 * std::sqrt(2.0 / count));
-  CHECK(std::fabs(fourth / count - 3.0) < 5.0 * std::sqrt(96.0 / count));
-  const double p_tail = std::erfc(3.6541528853610088 / std::sqrt(2.0));
-  CHECK(std::fabs(tail - count * p_tail) < 5.0 * std::sqrt(count * p_tail));
-  for (std::size_t k = 0; k < std::size(points); ++k) {
-    const double p = 0.5 * std::erfc(-points[k] / std::sqrt(2.0));
-    INFO("P(z < " << points[k] << "): " << static_cast<double>(below[k]) / count << " vs " << p);
-    CHECK(std::fabs(below[k] - count * p) < 5.0 * std::sqrt(count * p * (1.0 - p)));
-  }
-}
-
 TEST_CASE("simulated nets agree with the mean field layer by layer", "[simulate]") {
   constexpr int nets = 32;
   constexpr int depth = 50;
