@@ -28,7 +28,7 @@ void run_finite_width(const FiniteWidthOptions& o) {
   if (!o.out.empty()) {
     auto files = render_figure(finite_width_figure(st, out));
     files.insert(files.begin(), {{".csv", fit_header + fit_rows(out["layers"], ',', "")},
-                                 {"_widths.csv", width_header + width_rows(st, false)},
+                                 {"_widths.csv", width_header + width_rows(st)},
                                  {".json", out.dump(2) + '\n'}});
     write_files(o.out, files);
   }

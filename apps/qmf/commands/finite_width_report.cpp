@@ -120,29 +120,32 @@ std::string fit_rows(const Json& layers, char separator, const std::string& miss
   return text.str();
 }
 
-std::string width_rows(const Study& st, bool scaled) {
+std::string width_rows(const Study& st) {
   std::ostringstream text;
-  for (const auto& r : st.runs) {
-    const double n = scaled ? r.n : 1.0;
+  for (const auto& r : st.runs)
     for (int l = 0; l <= st.settings.depth; ++l) {
       const auto& sim = r.sim[l];
       const auto& mf = st.mf[l];
       const double values[] = {sim.q.mean,    sim.q.se,      r.chain[l].mean, r.chain[l].se,
                                mf.q,          sim.c[0].mean, sim.c[0].se,     mf.c[0],
                                sim.grad.mean, sim.grad.se,   mf.grad};
-      if (scaled) {
-        text << l << ' ' << format_number(n * (sim.q.mean - mf.q)) << ' '
-             << format_number(n * sim.q.se) << ' ' << format_number(n * (sim.c[0].mean - mf.c[0]))
-             << ' ' << format_number(n * sim.c[0].se) << ' '
-             << format_number(n * (sim.grad.mean / mf.grad - 1.0)) << ' '
-             << format_number(n * sim.grad.se / mf.grad) << '\n';
-        continue;
-      }
       text << r.n << ',' << l;
       for (const double x : values) text << ',' << format_number(x);
       text << '\n';
     }
-    if (scaled) text << "\n\n";
+  return text.str();
+}
+
+std::string length_residual_rows(const Study& st, int l) {
+  std::vector<double> widths, y, se;
+  for (const auto& r : st.runs)
+    widths.push_back(r.n), y.push_back(r.sim[l].q.mean - st.mf[l].q), se.push_back(r.sim[l].q.se);
+  const auto fit = fit_inverse_width(widths, y, se);
+  std::ostringstream text;
+  for (std::size_t i = 0; i < widths.size(); ++i) {
+    const double n = widths[i];
+    text << st.runs[i].n << ' ' << format_number((y[i] - fit.a / n - fit.b / (n * n)) / se[i])
+         << '\n';
   }
   return text.str();
 }

@@ -22,11 +22,14 @@ extern const char* const fit_header;
 std::string fit_rows(const Json& layers, char separator, const std::string& missing);
 
 /// Every width's layers as CSV rows (n, l, simulated, chain and mean-field
-/// values), or with `scaled` the deviations times n, one gnuplot data block
-/// per width.
-std::string width_rows(const Study& study, bool scaled);
+/// values).
+std::string width_rows(const Study& study);
 
-/// The columns of width_rows(study, false).
+/// Per width, layer l's q_sim - q_mf less the fitted a/n + b/n^2, in units
+/// of its standard error: scattered about 0 within +-2 where the fit holds.
+std::string length_residual_rows(const Study& study, int l);
+
+/// The columns of width_rows.
 extern const char* const width_header;
 
 /// The readable output: the summary, every width's correlation depth and the

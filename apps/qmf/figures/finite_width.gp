@@ -1,17 +1,20 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# `qmf finite-width`: the finite-width deviations from the mean field times n,
-# against depth, one colour per width (they collapse where the 1/n term
-# leads), with the fitted 1/n coefficient and, for q, the perturbative
-# prediction; and the correlation depth reached against width.
+# `qmf finite-width`: the fitted 1/n coefficient of every layer's deviation
+# from the mean field, with its standard error as a band (the length's beside
+# the one-dimensional chain's and the perturbative prediction); the last
+# layer's residuals of the fit against width (within +-2 SE where one a/n + b/n^2
+# fits every width); and the correlation depth reached against width.
 #
 # Receives (gnuplot -e), besides format and output (style.gp):
-#   points   one block per width: l, n dq, n se, n dc, n se, n dg/g, n se
 #   fits     per layer: l, q_mf, a_q, se, a_q_chain, se, a_q_theory, var_v_chain,
 #            var_v_theory, a_c, se, a_grad, se
+#   residuals  per width at the last layer: n, the residual of the a/n + b/n^2
+#            fit of q_sim - q_mf in units of its standard error
 #   depths   n, xi_sim / xi_mf, its bootstrap standard error (0 when not measured:
 #            drawn as an open circle)
 #   act, sw2, sb2, depth, count, widths (space-separated)
 #   nets     text: '64 nets per width', or '16384 to 8 nets per width'
+#   chi2_last  chi^2 per degree of freedom of the last layer's fit
 #   depth_points  the lines of depths (0 when no width had a fitted depth)
 load 'style.gp'
 
@@ -19,32 +22,42 @@ set multiplot layout 2,2 title sprintf('%s,  σ_w^2 = %.6g,  σ_b^2 = %g,  L = %
     act, sw2, sb2, depth, nets)
 set grid
 set bars small
-set key below horizontal maxcols 3 samplen 1 spacing 0.9 font ',12'
+set style fill transparent solid 0.25 noborder
+key_font = sprintf(',%g', 0.6*font_size)
+set key inside bottom left vertical samplen 1.5 spacing 0.9 font key_font
 set xlabel 'layer l'
+set offsets 0, 0, graph 0.05, graph 0.05
 
-width_title(i) = sprintf('n = %s', word(widths, i + 1))
-set ylabel 'n (q_{sim}^l − q^l)'
-plot for [i=0:count-1] points index i using 1:2:3 with yerrorbars pt 7 ps 0.6*point_unit \
-        lc rgb curve_colour(i) title width_title(i), \
-    fits using 1:7 with lines lw 2 lc rgb 'black' title 'perturbative A^l', \
-    fits using 1:3 with lines lw 2 dt 2 lc rgb '#555555' title 'fitted 1/n coefficient'
-set key inside top right
-set ylabel 'n (c_{sim}^l − c^l)'
-plot for [i=0:count-1] points index i using 1:4:5 with yerrorbars pt 7 ps 0.6*point_unit \
-        lc rgb curve_colour(i) notitle, \
-    fits using 1:10 with lines lw 2 dt 2 lc rgb '#555555' notitle
-set ylabel 'n (grad_{sim}^l / grad^l − 1)'
-plot for [i=0:count-1] points index i using 1:6:7 with yerrorbars pt 7 ps 0.6*point_unit \
-        lc rgb curve_colour(i) notitle, \
-    fits using 1:12 with lines lw 2 dt 2 lc rgb '#555555' notitle
+set ylabel 'a_q^l  (q_{sim}^l − q^l ≈ a_q^l / n)'
+plot fits using 1:($3 - $4):($3 + $4) with filledcurves lc rgb '#1f77b4' notitle, \
+    fits using 1:3 with lines lw 2 lc rgb '#1f77b4' title 'fitted ± SE', \
+    fits using 1:5 with lines lw 2 dt 2 lc rgb '#ff7f0e' title 'one-dimensional chain', \
+    fits using 1:7 with lines lw 2 lc rgb 'black' title 'perturbative A^l'
+
+set ylabel 'fitted 1/n coefficient'
+plot fits using 1:($10 - $11):($10 + $11) with filledcurves lc rgb '#2ca02c' notitle, \
+    fits using 1:10 with lines lw 2 lc rgb '#2ca02c' title 'a_c^l ± SE  (correlation)', \
+    fits using 1:($12 - $13):($12 + $13) with filledcurves lc rgb '#9467bd' notitle, \
+    fits using 1:12 with lines lw 2 lc rgb '#9467bd' \
+        title 'a_{grad}^l ± SE  (grad_{sim}^l / grad^l − 1)'
+
 set xlabel 'width n'
+set logscale x 2
+set format x '2^{%L}'
+set xrange [real(word(widths, 1)) / 1.4 : real(word(widths, count)) * 1.4]
+set ylabel sprintf('(q_{sim}^{%d} − q^{%d} − a/n − b/n^2) / SE', depth, depth)
+set key top left
+set yrange [*<-3 : 4.5<*]  # at least +-3, with room at the top for the key
+plot '+' using 1:(-2.0):(2.0) with filledcurves lc rgb '#aaaaaa' title '± 2', \
+    0 with lines lw 1 lc rgb 'black' notitle, \
+    residuals using 1:2 with points pt 7 ps 1.5*point_unit lc rgb '#d62728' \
+        title sprintf('layer %d, fit over all widths: χ^2/dof = %.2f', depth, chi2_last)
+
 set ylabel 'ξ_{sim} / ξ_{mf}'
+set autoscale y
 if (depth_points > 0) {
-  set logscale x 2
-  set format x '2^{%L}'
   set key top left vertical
   set offsets 0, 0, graph 0.3, 0  # room above the data for the key
-  set xrange [real(word(widths, 1)) / 1.4 : real(word(widths, count)) * 1.4]
   plot depths using 1:2 with lines lw 2 lc rgb '#1f77b4' notitle, \
       depths using 1:($3 > 0 ? $2 : 1/0):3 with yerrorbars pt 7 ps 0.8*point_unit lw 2 \
           lc rgb '#1f77b4' title 'correlation depth reached ± SE', \
@@ -54,6 +67,8 @@ if (depth_points > 0) {
 } else {
   set label 1 'no width resolved the correlation depth' at graph 0.5, 0.5 center
   unset key
+  unset logscale x
+  set format x '%g'
   plot [0:1] [0:1] NaN notitle
 }
 unset multiplot

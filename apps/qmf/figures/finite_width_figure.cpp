@@ -17,7 +17,7 @@ Figure finite_width_figure(const Study& st, const Json& out) {
       ++depth_points;
     }
   Figure figure{"finite_width.gp",
-                {{"points", width_rows(st, true)},
+                {{"residuals", length_residual_rows(st, st.settings.depth)},
                  {"fits", std::string("# ") + fit_header + fit_rows(out["layers"], ' ', "NaN")},
                  {"depths", depths.str()}},
                 {}};
@@ -27,6 +27,8 @@ Figure finite_width_figure(const Study& st, const Json& out) {
       .integer("depth", st.settings.depth)
       .integer("count", static_cast<long long>(st.runs.size()))
       .integer("depth_points", depth_points);
+  const Json& deepest = out["layers"].back()["q"]["chi2_per_dof"];
+  figure.parameters.number("chi2_last", deepest.is_number() ? deepest.get<double>() : NAN);
   std::string widths;
   for (const auto& r : st.runs) widths += (widths.empty() ? "" : " ") + std::to_string(r.n);
   figure.parameters.text("widths", widths);

@@ -1,7 +1,7 @@
-// The figure of `qmf finite-width --out PREFIX`: every layer's deviation from
-// the mean field times n, one colour per width, with the fitted and predicted
-// 1/n coefficients, and the correlation depth reached against width
-// (finite_width.gp).
+// The figure of `qmf finite-width --out PREFIX`: the fitted 1/n coefficients
+// of every layer with their standard errors and the predicted ones, the last
+// layer's residuals of the fit against width, and the correlation depth reached
+// against width (finite_width.gp).
 #pragma once
 
 #include "cli/output.hpp"
