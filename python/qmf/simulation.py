@@ -22,7 +22,8 @@ def propagate(layer_map, state, depth):
 
 
 def simulate(act, sw2, sb2, width, depth, q0=1.0, c0=0.5, nets=16, seed=1, threads=None,
-             backward=True, ste_slope=None, ste_clip=None, ste_window=None):
+             backward=True, ste_slope=None, ste_clip=None, ste_window=None, weights="gaussian",
+             method="auto"):
     """Finite random nets (forward and backward) beside the mean field.
 
     Layer 0 holds pre-activations with empirical variance q0 and pairwise
@@ -39,7 +40,8 @@ def simulate(act, sw2, sb2, width, depth, q0=1.0, c0=0.5, nets=16, seed=1, threa
     Parameters
     ----------
     sw2 : float or "crit"
-        Weight variance sigma_w^2; "crit": the critical one at sb2 (:func:`critical`).
+        Weight variance sigma_w^2 (of the latent weights when ``weights`` quantizes
+        them); "crit": the critical one at sb2 (:func:`critical`, Gaussian weights only).
     q0 : float or "star"
         Variance of the layer-0 pre-activations; "star": the stable fixed point
         q* of the length map (reached from q = 1), the steady state.
@@ -49,11 +51,20 @@ def simulate(act, sw2, sb2, width, depth, q0=1.0, c0=0.5, nets=16, seed=1, threa
         Independent nets (>= 2): means and standard errors are over nets.
     seed : int
         Random seed; the result is the same for every thread count.
+    weights : str
+        Weight spec, as ``--weights`` of the CLI (gaussian, binary, ternary[,p=P],
+        bits:B[,clip=C], each with rounding=nearest|stochastic|stochastic-per-example):
+        the latent N(0, sw2/width) weights rounded onto the grid; stochastic-per-example
+        rounds every weight afresh for each input.
+    method : str
+        "gram" draws each layer from its Gram matrix (O(width), Gaussian weights only),
+        "weights" draws every weight (O(width^2)), "auto" the cheaper (as ``--method``).
 
     Returns
     -------
     dict: act, sw2 and q0 (the numbers used), sw2_choice, q0_choice (as in
-    :func:`maps`), ste_slope and ste_clip or ste_window (step activations) and NumPy arrays
+    :func:`maps`), weights (the canonical spec), sw2_effective (E[Q^2] sw2 plus the
+    per-example noise nu sw2), weight_noise (nu sw2), method (the one used), ste_slope and ste_clip or ste_window (step activations) and NumPy arrays
     over layers l = 0..depth, as the columns of ``qmf simulate``: l, q_sim,
     q_se, q_mf, c_sim, c_se, c_mf (1-D for a scalar c0, else shape
     (depth + 1, len(c0))), grad_sim, grad_se, grad_mf (with backward; the
@@ -61,11 +72,12 @@ def simulate(act, sw2, sb2, width, depth, q0=1.0, c0=0.5, nets=16, seed=1, threa
     *_se its standard error, *_mf the mean-field prediction.
     """
     scalar = _np.ndim(c0) == 0
-    sw2, q0, choices = _initialisation(act, sw2, sb2, q0)
+    sw2, q0, choices = _initialisation(act, sw2, sb2, q0, weights)
     out = _qmf.simulate(_act(act), sw2, sb2, width, depth, q0,
                         [float(c) for c in _np.atleast_1d(c0)], nets, seed, _threads(threads),
                         backward, ste_slope, ste_clip,
-                        None if ste_window is None else tuple(map(float, ste_window)))
+                        None if ste_window is None else tuple(map(float, ste_window)), weights,
+                        method)
     if scalar:
         for key in ("c_sim", "c_se", "c_mf"):
             out[key] = out[key][:, 0]

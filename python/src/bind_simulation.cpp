@@ -7,10 +7,12 @@
 #include <memory>
 #include <optional>
 #include <stdexcept>
+#include <string>
 
 #include "bindings.hpp"
 #include "qmf/activations/backward_derivative.hpp"
 #include "qmf/simulation/simulate.hpp"
+#include "qmf/weights/weight_spec.hpp"
 
 namespace qmf::python {
 
@@ -18,7 +20,7 @@ namespace {
 
 // The STE exists for step activations only; its slope defaults to the one
 // that preserves gradient norms at q* (as in `qmf simulate`).
-StraightThrough surrogate_for(const Activation& phi, const SimulationSettings& s,
+StraightThrough surrogate_for(const Activation& phi, const Initialization& init, double q0,
                               std::optional<double> slope, std::optional<double> clip,
                               std::optional<std::pair<double, double>> window) {
   if (!phi.is_step()) {
@@ -33,20 +35,28 @@ StraightThrough surrogate_for(const Activation& phi, const SimulationSettings& s
     if (clip) throw std::invalid_argument("ste_window replaces ste_clip: give one of them");
     validate_window(window->first, window->second);
     if (slope) return {*slope, 1.0, window};
-    return gradient_preserving_surrogate(phi, s.init, s.q0, window->first, window->second);
+    return gradient_preserving_surrogate(phi, init, q0, window->first, window->second);
   }
   const double tau = clip.value_or(1.0);
   if (!(std::isfinite(tau) && tau > 0.0))
     throw std::invalid_argument("ste_clip must be a positive finite number");
   if (slope) return {*slope, tau};
-  return gradient_preserving_surrogate(phi, s.init, s.q0, tau);
+  return gradient_preserving_surrogate(phi, init, q0, tau);
+}
+
+SimulationMethod parse_method(const std::string& name) {
+  if (name == "auto") return SimulationMethod::automatic;
+  if (name == "gram") return SimulationMethod::gram;
+  if (name == "weights") return SimulationMethod::weights;
+  throw std::invalid_argument("method '" + name + "': expected auto, gram or weights");
 }
 
 py::dict simulate_result(const std::shared_ptr<Activation>& phi, double sw2, double sb2, int width,
                          int depth, double q0, const std::vector<double>& c0, int nets,
                          std::uint64_t seed, int threads, bool backward,
                          std::optional<double> ste_slope, std::optional<double> ste_clip,
-                         std::optional<std::pair<double, double>> ste_window) {
+                         std::optional<std::pair<double, double>> ste_window,
+                         const std::string& weights, const std::string& method) {
   SimulationSettings s;
   s.init = {sw2, sb2};
   s.width = width;
@@ -57,8 +67,14 @@ py::dict simulate_result(const std::shared_ptr<Activation>& phi, double sw2, dou
   s.seed = seed;
   s.threads = threads;
   s.backward = backward;
+  s.weights = parse_weight_spec(weights);
+  s.method = parse_method(method);
   validate(s);
-  s.surrogate = surrogate_for(*phi, s, ste_slope, ste_clip, ste_window);
+  // The default STE preserves gradients for the variance each input's weights
+  // have, E[Q^2] sw2 with quantized weights (as in `qmf simulate`).
+  const Initialization mean_field = mean_field_initialization(s);
+  const Initialization each_input{mean_field.sw2 + mean_field.weight_noise, mean_field.sb2};
+  s.surrogate = surrogate_for(*phi, each_input, s.q0, ste_slope, ste_clip, ste_window);
   std::vector<PredictedLayer> predicted;
   std::vector<SimulatedLayer> simulated;
   {
@@ -92,6 +108,10 @@ py::dict simulate_result(const std::shared_ptr<Activation>& phi, double sw2, dou
   }
   py::dict out;
   out["act"] = phi->spec();
+  out["weights"] = s.weights.text;
+  out["sw2_effective"] = checked(mean_field.sw2 + mean_field.weight_noise, "sw2_effective");
+  out["weight_noise"] = checked(mean_field.weight_noise, "weight_noise");
+  out["method"] = method_name(chosen_method(s));
   if (phi->is_step()) {
     out["ste_slope"] = checked(s.surrogate.slope, "ste_slope");
     if (s.surrogate.window)
@@ -120,7 +140,7 @@ void bind_simulation(py::module_& m) {
   m.def("simulate", &simulate_result, py::arg("act"), py::arg("sw2"), py::arg("sb2"),
         py::arg("width"), py::arg("depth"), py::arg("q0"), py::arg("c0"), py::arg("nets"),
         py::arg("seed"), py::arg("threads"), py::arg("backward"), py::arg("ste_slope"),
-        py::arg("ste_clip"), py::arg("ste_window"));
+        py::arg("ste_clip"), py::arg("ste_window"), py::arg("weights"), py::arg("method"));
 }
 
 }  // namespace qmf::python

@@ -64,3 +64,32 @@ def test_simulate_with_a_one_sided_ste_window_equals_cli():
         assert math.isclose(value, layer["grad_mf"], rel_tol=1e-13)
     with pytest.raises(ValueError):
         qmf.simulate("quant:4", 1.0, 0.0, width=8, depth=2, nets=2, ste_window=(1, 0))
+
+
+@pytest.mark.parametrize("weights,method", [("bits:4,rounding=stochastic-per-example", "auto"),
+                                            ("ternary", "weights"), ("gaussian", "weights"),
+                                            ("gaussian", "gram")])
+def test_simulate_with_weights_and_method_equals_cli(weights, method):
+    cli = json_of("simulate", "--act", "quant:4", "--sw2", 1.8, "--sb2", 0.05, "--width", 32,
+                  "--depth", 3, "--nets", 4, "--seed", 5, "--threads", 1, "--weights", weights,
+                  "--method", method)
+    ours = qmf.simulate("quant:4", 1.8, 0.05, width=32, depth=3, nets=4, seed=5, threads=2,
+                        weights=weights, method=method)
+    for key in ("weights", "method"):
+        assert ours[key] == cli[key], key
+    for key in ("sw2_effective", "weight_noise", "ste_slope"):
+        assert math.isclose(ours[key], cli[key], rel_tol=1e-13, abs_tol=1e-300), key
+    for key in COLUMNS:
+        for value, layer in zip(ours[key], cli["layers"]):
+            assert math.isclose(value, layer[key], rel_tol=1e-13), key
+
+
+def test_simulate_rejects_a_bad_method_or_weights():
+    with pytest.raises(ValueError, match="method 'fast'"):
+        qmf.simulate("tanh", 1.5, 0.0, width=8, depth=2, nets=2, method="fast")
+    with pytest.raises(ValueError, match="weights 'bits:0'"):
+        qmf.simulate("tanh", 1.5, 0.0, width=8, depth=2, nets=2, weights="bits:0")
+    with pytest.raises(ValueError):  # the Gram method needs Gaussian weights
+        qmf.simulate("tanh", 1.5, 0.0, width=8, depth=2, nets=2, weights="binary", method="gram")
+    with pytest.raises(ValueError, match="Gaussian weights only"):
+        qmf.simulate("quant:4", "crit", 0.0, width=8, depth=2, nets=2, weights="binary")
