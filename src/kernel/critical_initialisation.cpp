@@ -5,12 +5,15 @@
 #include <stdexcept>
 #include <string>
 
+#include "numerics/format_number.hpp"
+
 namespace qmf {
 
 CriticalInitialisation critical_initialisation(const Activation& phi, double sb2,
                                                const WeightPrior& unit_prior, double k) {
   if (!(k > 0.0 && std::isfinite(k)))
-    throw std::invalid_argument("k must be positive and finite (got " + std::to_string(k) + ")");
+    throw std::invalid_argument("k must be positive and finite (got " + detail::format_number(k) +
+                                ")");
   CriticalInitialisation out;
   out.step = phi.is_step();
   out.dtilde = std::numeric_limits<double>::quiet_NaN();

@@ -2,7 +2,7 @@
 # A stop signal between the renames of an --out set must not leave a mix of
 # old and new files: SIGTERM raised right after the first rename (by the
 # preloaded hook rename_then_stop) ends qmf only once the whole new set is in
-# place, and by that signal.
+# place, and by that signal; and a later set leaves none of an earlier set's files.
 # Usage: out_set_atomicity.sh QMF_BINARY RENAME_HOOK_LIBRARY
 set -uo pipefail
 
@@ -40,5 +40,10 @@ for expected in "$work"/expected/*; do
 done
 leftovers=$(ls "$work/set" | grep -c partial)
 [[ $leftovers -eq 0 ]] || { echo "FAIL: $leftovers temporaries left"; failed=1; }
-[[ $failed -eq 0 ]] && echo "ok: the whole set replaced, then SIGTERM"
+# A file that only some runs write (PREFIX_weights.csv with --bits) does not
+# outlive the run that wrote it into a later run's set.
+(cd "$work/set" && "$qmf" lmax --levels 2..5 --bits 2 --out w && [[ -f w_weights.csv ]] &&
+  "$qmf" lmax --levels 2..5 --out w) >/dev/null || { echo "FAIL: lmax --out w"; failed=1; }
+[[ -e "$work/set/w_weights.csv" ]] && { echo "FAIL: an earlier run's w_weights.csv is left"; failed=1; }
+[[ $failed -eq 0 ]] && echo "ok: the whole set replaced, then SIGTERM; no file of an earlier set left"
 exit $failed

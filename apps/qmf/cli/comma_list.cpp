@@ -23,21 +23,40 @@ std::vector<std::string> split_comma_list(const std::string& text, const std::st
   }
 }
 
-CLI::Option* add_number_list_option(CLI::App& command, const std::string& name,
-                                    std::vector<double>& values, const std::string& description) {
-  auto parse = [&values, name](const std::string& text) {
-    const auto items = split_comma_list(text, name, "comma-separated numbers");
+namespace {
+
+// Each item read whole by std::from_chars into a T (no spaces, no hex, no
+// fraction for an integer type).
+template <class T>
+CLI::Option* add_list_option(CLI::App& command, const std::string& name, std::vector<T>& values,
+                             const std::string& description, const std::string& allowed,
+                             const std::string& what) {
+  auto parse = [&values, name, allowed, what](const std::string& text) {
+    const auto items = split_comma_list(text, name, allowed);
     values.clear();
     for (const auto& item : items) {
-      double x = 0.0;
+      T x{};
       const char* end = item.data() + item.size();
       const auto [stop, error] = std::from_chars(item.data(), end, x);
       if (error != std::errc() || stop != end)
-        throw std::invalid_argument(name + ": '" + item + "' is not a number");
+        throw std::invalid_argument(name + ": '" + item + "' is not " + what);
       values.push_back(x);
     }
   };
   return command.add_option_function<std::string>(name, parse, description)->type_name("LIST");
+}
+
+}  // namespace
+
+CLI::Option* add_number_list_option(CLI::App& command, const std::string& name,
+                                    std::vector<double>& values, const std::string& description) {
+  return add_list_option(command, name, values, description, "comma-separated numbers", "a number");
+}
+
+CLI::Option* add_integer_list_option(CLI::App& command, const std::string& name,
+                                     std::vector<int>& values, const std::string& description) {
+  return add_list_option(command, name, values, description, "comma-separated integers",
+                         "an integer");
 }
 
 }  // namespace qmf::cli

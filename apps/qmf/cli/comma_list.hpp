@@ -1,4 +1,4 @@
-// Comma-separated list arguments (--levels, --fit, --only, --c0, --offsets):
+// Comma-separated list arguments (--levels, --fit, --only, --c0, --offsets, --widths):
 // split in one place, so that every such option rejects "", "a,,b" and "a,"
 // alike (CLI11's own delimiter would drop the empty item silently).
 #pragma once
@@ -19,5 +19,9 @@ std::vector<std::string> split_comma_list(const std::string& text, const std::st
 /// option is absent; the description should state them.
 CLI::Option* add_number_list_option(CLI::App& command, const std::string& name,
                                     std::vector<double>& values, const std::string& description);
+
+/// The same for a list of integers (std::from_chars: "64", not "64.0").
+CLI::Option* add_integer_list_option(CLI::App& command, const std::string& name,
+                                     std::vector<int>& values, const std::string& description);
 
 }  // namespace qmf::cli

@@ -90,7 +90,8 @@ std::string readable_number(double x) {
 }
 
 void write_files(const std::string& prefix,
-                 const std::vector<std::pair<std::string, std::string>>& files) {
+                 const std::vector<std::pair<std::string, std::string>>& files,
+                 const std::vector<std::string>& optional) {
   // The process id keeps two runs writing the same prefix from sharing a temporary.
   const std::string temporary_suffix = ".partial." + std::to_string(::getpid());
   std::vector<std::string> temporaries;
@@ -119,6 +120,11 @@ void write_files(const std::string& prefix,
   for (; renamed < files.size(); ++renamed)
     if (std::rename(temporaries[renamed].c_str(), (prefix + files[renamed].first).c_str()) != 0)
       fail(files[renamed].first);
+  for (const auto& suffix : optional) {
+    const bool written = std::any_of(files.begin(), files.end(),
+                                     [&](const auto& file) { return file.first == suffix; });
+    if (!written) std::remove((prefix + suffix).c_str());  // absent is fine
+  }
 }
 
 std::string key_value_table(const Json& object) {

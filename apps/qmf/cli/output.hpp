@@ -54,9 +54,13 @@ std::string readable_number(double x);
 /// Writes PREFIX + suffix for every (suffix, content) pair, each first to a
 /// temporary file, then renames them all: no half-written output survives a failure,
 /// and a failed rename removes the files already renamed. Throws std::invalid_argument
-/// naming --out and the file.
+/// naming --out and the file. `optional` lists the suffixes the command writes
+/// only in some runs: those this run does not write are removed with the
+/// renames, so that the set is always one run's (no PREFIX_weights.csv of an
+/// earlier run beside a later run's PREFIX.csv).
 void write_files(const std::string& prefix,
-                 const std::vector<std::pair<std::string, std::string>>& files);
+                 const std::vector<std::pair<std::string, std::string>>& files,
+                 const std::vector<std::string>& optional = {});
 
 /// A readable two-column table "name  value" for the non-JSON output.
 std::string key_value_table(const Json& object);

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <filesystem>
+#include <string>
 #include <system_error>
 #include <thread>
 
@@ -73,6 +75,26 @@ void require_decimal_numbers(CLI::App& app) {
     for (CLI::Option* option : command->get_options())
       if (option->get_type_name() == "FLOAT") option->check(decimal);
 }
+
+namespace {
+
+CLI::Validator finite_at_least(bool zero_allowed) {
+  return CLI::Validator(
+      [zero_allowed](const std::string& text) -> std::string {
+        if (const std::string problem = decimal_number_problem(text); !problem.empty())
+          return problem;
+        const double x = std::stod(text);
+        if (std::isfinite(x) && (x > 0.0 || (zero_allowed && x == 0.0))) return "";
+        return std::string("must be a ") + (zero_allowed ? "non-negative" : "positive") +
+               " finite number (got '" + text + "')";
+      },
+      "FLOAT");
+}
+
+}  // namespace
+
+CLI::Validator positive_finite() { return finite_at_least(false); }
+CLI::Validator non_negative_finite() { return finite_at_least(true); }
 
 CLI::Option* add_seed_option(CLI::App& command, std::uint64_t& seed,
                              const std::string& description) {

@@ -38,6 +38,11 @@ std::string decimal_number_problem(const std::string& text);
 /// for 16 (issue 15).
 void require_decimal_numbers(CLI::App& app);
 
+/// Checks for a number option: finite and > 0, or finite and >= 0 (the
+/// message names the rule and the text given, not CLI11's range bounds).
+CLI::Validator positive_finite();
+CLI::Validator non_negative_finite();
+
 /// --seed S, a non-negative integer below 2^64 (larger ones are refused, not
 /// clamped).
 CLI::Option* add_seed_option(CLI::App& command, std::uint64_t& seed,

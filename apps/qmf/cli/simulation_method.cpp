@@ -1,20 +1,33 @@
 #include "cli/simulation_method.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <map>
+#include <stdexcept>
 #include <string>
 
 namespace qmf::cli {
 
 CLI::Option* add_method_option(CLI::App& command, SimulationMethod& method) {
-  static const std::map<std::string, SimulationMethod> names{
-      {"auto", SimulationMethod::automatic},
-      {"gram", SimulationMethod::gram},
-      {"weights", SimulationMethod::weights}};
+  auto parse = [&method](const std::string& text) {
+    static const std::map<std::string, SimulationMethod> names{
+        {"auto", SimulationMethod::automatic},
+        {"gram", SimulationMethod::gram},
+        {"weights", SimulationMethod::weights}};
+    std::string name = text;
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const auto found = names.find(name);
+    if (found == names.end())
+      throw std::invalid_argument("--method '" + text + "': expected auto, gram or weights");
+    method = found->second;
+  };
   return command
-      .add_option("--method", method,
-                  "how layers are drawn: gram (from the Gram matrix, O(n m^2), exact for Gaussian "
-                  "weights), weights (every weight, O(n^2 m)) or auto (the cheaper)")
-      ->transform(CLI::CheckedTransformer(names, CLI::ignore_case))
+      .add_option_function<std::string>(
+          "--method", parse,
+          "how layers are drawn: gram (from the Gram matrix, O(n m^2), exact for Gaussian "
+          "weights), weights (every weight, O(n^2 m)) or auto (the cheaper)")
+      ->type_name("METHOD")
       ->default_str("auto");
 }
 

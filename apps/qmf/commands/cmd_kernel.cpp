@@ -140,10 +140,8 @@ Json kernel_result(const KernelOptions& o) {
   // Upper limits keep a run within seconds to minutes, not hours.
   require_integer_range("depth", o.depth, 1, 10000);
   require_integer_range("t_points", o.t_points, 2, 100000);
-  if (o.eigen) {
-    require_integer_range("eigen", *o.eigen, 1, 1000);
-    require_integer_range("dim", o.dim, 3, 100000);
-  }
+  require_integer_range("dim", o.dim, 3, 100000);  // echoed in the output even without --eigen
+  if (o.eigen) require_integer_range("eigen", *o.eigen, 1, 1000);
   const std::vector<double> t = cosine_grid(o.t_points);
   Json out = header("kernel");
   out["act"] = phi->spec();
@@ -188,10 +186,12 @@ std::string kernels_csv(const Json& out) {
 }
 
 std::string fit_cell(const Json& spectrum, const char* which) {
-  if (spectrum.is_null() || spectrum[which].is_null()) return "         -            -";
   char cell[64];
-  std::snprintf(cell, sizeof cell, "%10.4g %10.6f", spectrum[which]["slope"].get<double>(),
-                spectrum[which]["r2"].get<double>());
+  if (spectrum.is_null() || spectrum[which].is_null())
+    std::snprintf(cell, sizeof cell, "%12s %10s", "-", "-");
+  else
+    std::snprintf(cell, sizeof cell, "%12.6g %10.6f", spectrum[which]["slope"].get<double>(),
+                  spectrum[which]["r2"].get<double>());
   return cell;
 }
 
@@ -204,17 +204,16 @@ void print(const Json& out, bool as_json) {
   if (!out.contains("spectra")) return;
   const Json& spectra = out["spectra"];
   std::cout << key_value_table(spectra)
-            << "kernel    exp: slope(k)       r2  power: slope(ln k)      r2  degrees  "
-               "rel.change\n";
+            << "kernel      exp_slope     exp_r2  power_slope   power_r2  degrees  rel.change\n";
   for (const char* name : {"nngp", "ntk", "gaussian", "laplace"}) {
     const Json& s = spectra[name];
     char line[160];
-    std::snprintf(line, sizeof line, "%-8s %s   %s  %7s  %s\n", name,
+    std::snprintf(line, sizeof line, "%-8s %s %s  %7s  %s\n", name,
                   fit_cell(s, "exponential").c_str(), fit_cell(s, "power").c_str(),
                   s.is_null() || !s.contains("fit_degrees")
                       ? "-"
                       : std::to_string(s["fit_degrees"].get<int>()).c_str(),
-                  s.is_null() ? "-" : format_number(s["relative_change"].get<double>()).c_str());
+                  s.is_null() ? "-" : readable_number(s["relative_change"].get<double>()).c_str());
     std::cout << line;
   }
 }
@@ -272,7 +271,7 @@ void add_kernel_command(CLI::App& app) {
                                                                 {".json", out.dump(2) + '\n'}};
       if (o->eigen)
         for (auto& figure : render_kernel_figure(out)) files.push_back(std::move(figure));
-      write_files(o->out, files);
+      write_files(o->out, files, {".png", ".svg", ".pdf"});  // the figure needs --eigen
     }
     Json shown = out;
     if (!o->json) shown.erase("kernels"), shown.erase("comparison");

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <memory>
 
+#include "cli/comma_list.hpp"
 #include "cli/integer_range.hpp"
 #include "cli/output.hpp"
 #include "cli/shared_options.hpp"
@@ -124,9 +125,8 @@ void add_kernel_check_command(CLI::App& app) {
   cmd->add_option("--sb2", o->init.sb2, "bias variance sigma_b^2")->capture_default_str();
   cmd->add_option("--depth", o->depth, "number of dense layers L (the last is the scalar readout)")
       ->capture_default_str();
-  cmd->add_option("--widths", o->widths, "hidden widths n, comma-separated")
-      ->delimiter(',')
-      ->capture_default_str();
+  add_integer_list_option(*cmd, "--widths", o->widths,
+                          "hidden widths n, comma-separated [64,256,1024]");
   cmd->add_option("--images", o->images, "training images in the Gram matrices")
       ->capture_default_str();
   cmd->add_option("--nets", o->nets, "sampled nets per width")->capture_default_str();

@@ -164,7 +164,7 @@ void run(const LmaxOptions& o) {
     if (out.contains("weight_fixed_quantizer"))
       files.push_back({"_weights_sb2.csv", rows_csv(out["weight_fixed_quantizer"])});
     for (auto& figure : render_lmax_figure(out)) files.push_back(std::move(figure));
-    write_files(o.out, files);
+    write_files(o.out, files, {"_weights.csv", "_weights_sb2.csv"});
   }
   std::cout << (o.json ? out.dump(2) + "\n" : lmax_readable(out));
 }
@@ -192,10 +192,12 @@ void add_lmax_command(CLI::App& app) {
   cmd->add_flag("--exponents", options->exponents,
                 "add local_exponent = d ln(1 - chi_max) / d ln N per row (central difference)");
   cmd->add_flag("--json", options->json, "print one JSON object");
-  cmd->add_option("--weights", options->weights,
-                  "weight spec (as for maps), repeatable: adds L_max(N, weights) at sb2 = 0, "
-                  "chi_max / (1 + nu / sw2) for per-example rounding, and with --sb2 > 0 the "
-                  "fixed quantizer's L at its best latent sigma_w^2 with these weights");
+  cmd->add_option(
+      "--weights", options->weights,
+      "weight spec (as for maps), repeatable: adds L_max(N, weights) at sb2 = 0, "
+      "chi_max / (1 + r) for per-example rounding (r = nu / E[clip(w)^2], the noise per "
+      "unit of shared weight variance), and with --sb2 > 0 the "
+      "fixed quantizer's L at its best latent sigma_w^2 with these weights");
   cmd->add_option("--bits", options->bits,
                   "shorthand: bits:B for each B of this list (2..32), with each --rounding");
   cmd->add_option("--rounding", options->rounding, "roundings for --bits (comma-separated)")

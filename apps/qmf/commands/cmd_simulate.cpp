@@ -162,7 +162,7 @@ std::string header_row(const std::string& separator) {
 
 std::string readable(double x) {
   char cell[32];
-  std::snprintf(cell, sizeof cell, "%11.5g", x);
+  std::snprintf(cell, sizeof cell, "%12.6g", x);
   return cell;
 }
 
@@ -205,7 +205,7 @@ void print(const Json& out, bool as_json) {
   std::string head;
   for (const char* column : columns) {
     char cell[32];
-    std::snprintf(cell, sizeof cell, std::string(column) == "l" ? "%s" : "%11s", column);
+    std::snprintf(cell, sizeof cell, std::string(column) == "l" ? "%s" : "%12s", column);
     head += (head.empty() ? "" : " ") + std::string(cell);
   }
   std::cout << head << '\n' << layer_rows(out["layers"], ' ', readable);

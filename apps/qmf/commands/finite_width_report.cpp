@@ -101,13 +101,13 @@ Json study_json(const Study& st, const std::vector<double>& widths) {
   return out;
 }
 
-std::string fit_rows(const Json& layers, char separator, const std::string& missing) {
+std::string fit_rows(const Json& layers, char separator, const std::string& missing,
+                     std::string (*format)(double)) {
   std::ostringstream text;
   auto cell = [&](const Json& layer, const char* fit, const char* key) {
     const bool has = fit ? layer.contains(fit) : layer.contains(key);
     const Json* value = has ? (fit ? &layer[fit][key] : &layer[key]) : nullptr;
-    text << separator
-         << (value && value->is_number() ? format_number(value->get<double>()) : missing);
+    text << separator << (value && value->is_number() ? format(value->get<double>()) : missing);
   };
   for (const auto& layer : layers) {
     text << layer["l"].get<int>();
@@ -157,9 +157,10 @@ std::string study_text(const Study& st, const Json& out) {
   summary.erase("widths");
   text << key_value_table(summary) << "\nn xi_sim xi_mf ratio ratio_se\n";
   for (const auto& r : st.runs)
-    text << r.n << ' ' << format_number(r.depth.xi_sim) << ' ' << format_number(r.depth.xi_mf)
-         << ' ' << format_number(r.depth.ratio) << ' ' << format_number(r.depth.ratio_se) << '\n';
-  text << '\n' << fit_header << fit_rows(out["layers"], ' ', "-");
+    text << r.n << ' ' << readable_number(r.depth.xi_sim) << ' ' << readable_number(r.depth.xi_mf)
+         << ' ' << readable_number(r.depth.ratio) << ' ' << readable_number(r.depth.ratio_se)
+         << '\n';
+  text << '\n' << fit_header << fit_rows(out["layers"], ' ', "-", readable_number);
   return text.str();
 }
 

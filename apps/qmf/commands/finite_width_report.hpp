@@ -18,8 +18,9 @@ Json study_json(const Study& study, const std::vector<double>& widths);
 extern const char* const fit_header;
 
 /// The fit table, one row per layer of study_json's "layers", `missing` where
-/// a fit does not apply.
-std::string fit_rows(const Json& layers, char separator, const std::string& missing);
+/// a fit does not apply, numbers by `format` (full precision or readable).
+std::string fit_rows(const Json& layers, char separator, const std::string& missing,
+                     std::string (*format)(double) = format_number);
 
 /// Every width's layers as CSV rows (n, l, simulated, chain and mean-field
 /// values).

@@ -170,7 +170,8 @@ std::string tables_by_rounding(const Json& out, const Json& rows, const char* va
     text << '\n';
     for (const auto& n : out["levels"]) {
       text << n.get<int>();
-      for (const auto& spec : specs) text << "  " << format_number(values.at({spec, n.get<int>()}));
+      for (const auto& spec : specs)
+        text << "  " << readable_number(values.at({spec, n.get<int>()}));
       text << '\n';
     }
   }

@@ -43,7 +43,7 @@ std::vector<int> parse_report_steps(const std::string& text) {
 void add_train_options(CLI::App& cmd, TrainOptions& o) {
   o.threads = default_threads();
   cmd.add_option("--sb2", o.sb2, "bias variance sigma_b^2")
-      ->check(CLI::Range(0.0, 1e300))
+      ->check(non_negative_finite())
       ->capture_default_str();
   cmd.add_option("--width", o.width, "width n of every hidden layer")
       ->check(CLI::Range(1, 1 << 15))
@@ -61,14 +61,14 @@ void add_train_options(CLI::App& cmd, TrainOptions& o) {
       ->capture_default_str();
   cmd.add_option("--lr", o.lr,
                  "learning rate (default: the paper's 1e-3 below depth 100, 5e-4 from 100 on)")
-      ->check(CLI::Range(1e-300, 1e300));
+      ->check(positive_finite());
   cmd.add_option("--momentum", o.momentum, "SGD momentum mu (the paper: 0.5)")
       ->check(CLI::Range(0.0, 0.999999))
       ->capture_default_str();
   cmd.add_option("--ste-slope", o.ste_slope,
                  "STE slope s of g(x) = s 1{|x| <= tau} (step activations; default: the "
                  "gradient-preserving 1/(sigma_w sqrt(erf(tau/sqrt(2 q*)))))")
-      ->check(CLI::Range(0.0, 1e300));
+      ->check(non_negative_finite());
   cmd.add_option("--ste-clip", o.ste_clip, "STE clip tau (step activations; default 1)");
   cmd.add_option("--ste-window", o.ste_window,
                  "STE window lo:hi instead of [-tau, tau]: g(x) = s 1{lo <= x <= hi}, ends may "
