@@ -1,23 +1,17 @@
 #include "weights/rounding_patterns.hpp"
 
+#include <algorithm>
+#include <array>
 #include <bit>
 #include <boost/math/quadrature/gauss.hpp>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
+#include <type_traits>
 
 #include "qmf/numerics/gaussian.hpp"
-#include "weights/level_sampler.hpp"
 
 namespace qmf {
-
-namespace {
-
-// Columns of the padded table: cells rounded up to a power of two, times 2^m.
-std::uint64_t padded_columns(std::int64_t cells, int inputs) {
-  return std::bit_ceil(static_cast<std::uint64_t>(cells)) << inputs;
-}
-
-}  // namespace
 
 double pattern_probability(double a, double spacing, int ones, int inputs) {
   // Gauss-Legendre, 20 nodes on panels of at most half a standard deviation:
@@ -37,94 +31,373 @@ double pattern_probability(double a, double spacing, int ones, int inputs) {
   return sum;
 }
 
+double RoundingPatterns::residual() const {
+  double sum = 0.0;
+  for (const auto& b : blocks) sum += b.probability;
+  return sum;
+}
+
 RoundingPatterns rounding_patterns(const WeightSpec& spec, int inputs) {
-  if (inputs < 1 || inputs > 30) throw std::invalid_argument("rounding_patterns: 1 to 30 inputs");
+  if (inputs < 1) throw std::invalid_argument("rounding_patterns: at least one input");
   RoundingPatterns d;
   if (spec.kind == WeightSpec::Kind::gaussian) return d;
   const auto grid = spec.grid();
-  if (grid.cells > static_cast<std::int64_t>(max_pattern_columns) ||
-      padded_columns(grid.cells, inputs) > max_pattern_columns)
-    return d;
   d.inputs = inputs;
+  d.lowest = -grid.top;
   d.spacing = grid.spacing;
-  const auto cells = static_cast<std::size_t>(grid.cells);
-  const std::size_t patterns = std::size_t{1} << inputs;
-  d.lower.resize(cells);
-  d.probabilities.assign(cells * patterns, 0.0);
-  std::vector<double> by_ones(inputs + 1);
-  for (std::size_t c = 0; c < cells; ++c) {
-    // The grid's levels as WeightRounding::level computes them.
-    d.lower[c] = -grid.top + grid.spacing * static_cast<double>(c);
-    // By exchangeability a pattern's probability depends on its count of ones.
-    for (int k = 0; k <= inputs; ++k)
-      by_ones[k] = pattern_probability(d.lower[c], grid.spacing, k, inputs);
-    for (std::size_t pattern = 0; pattern < patterns; ++pattern)
-      d.probabilities[c * patterns + pattern] = by_ones[std::popcount(pattern)];
+  d.cells = grid.cells;
+  const std::int64_t cells = grid.cells;
+  // Clipped weights: every input at the lowest level, or at the top one.
+  d.entries.push_back({0, 1, 0, normal_cdf(-grid.top)});
+  d.entries.push_back({cells, 1, 0, normal_sf(grid.top)});
+  const auto limit = static_cast<std::int64_t>(max_pattern_entries);
+  const bool patterns = inputs < 62 && (std::int64_t{1} << inputs) <= limit / 4;
+  const std::int64_t per_block = patterns ? std::int64_t{1} << inputs : 0;
+  if (inputs < 62 && (cells << inputs) + 2 <= limit) {
+    // Whole: every (cell, pattern); by exchangeability a pattern's
+    // probability depends on its count of ones.
+    std::vector<double> by_ones(inputs + 1);
+    for (std::int64_t c = 0; c < cells; ++c) {
+      const double a = d.lowest + d.spacing * static_cast<double>(c);
+      for (int k = 0; k <= inputs; ++k) by_ones[k] = pattern_probability(a, d.spacing, k, inputs);
+      for (std::int64_t pattern = 0; pattern < std::int64_t{1} << inputs; ++pattern)
+        d.entries.push_back({c, 1, static_cast<std::uint64_t>(pattern),
+                             by_ones[std::popcount(static_cast<std::uint64_t>(pattern))]});
+    }
+    return d;
   }
-  // Clipped weights round to the end levels for every input.
-  d.probabilities.front() += normal_cdf(-grid.top);
-  d.probabilities.back() += normal_sf(grid.top);
+  // Blocks of 2^g cells, at most `capacity` of them in the table (leaving
+  // 1/64 of its columns to the residual); the least g whose blocks exceed
+  // that by at most 1/32, those beyond (at the top edge) residual only.
+  const std::int64_t capacity = (limit - 2 - limit / 64) / std::max<std::int64_t>(per_block, 1);
+  int g = 0;
+  while ((cells >> g) > capacity + capacity / 32) ++g;
+  const std::int64_t span = std::int64_t{1} << g;
+  const double width = d.spacing * static_cast<double>(span);
+  // P(pattern with k ones | p ~ U(0, 1)) = 1 / ((m + 1) binomial(m, k)).
+  std::vector<double> uniform_p(inputs + 1);
+  if (patterns) {
+    double binomial = 1.0;
+    for (int k = 0; k <= inputs; ++k) {
+      uniform_p[k] = 1.0 / ((inputs + 1) * binomial);
+      binomial = binomial * (inputs - k) / (k + 1);
+    }
+  }
+  const std::int64_t whole_blocks = cells >> g;
+  for (std::int64_t j = 0; j < whole_blocks; ++j) {
+    const std::int64_t first = j * span;
+    const double z0 = d.lowest + d.spacing * static_cast<double>(first);
+    const double z1 = z0 + width;
+    const bool tabulated = patterns && j < capacity;
+    const double floor = tabulated ? std::min(normal_pdf(z0), normal_pdf(z1)) : 0.0;
+    for (std::int64_t pattern = 0; tabulated && pattern < per_block; ++pattern)
+      d.entries.push_back(
+          {first, span, static_cast<std::uint64_t>(pattern),
+           floor * width * uniform_p[std::popcount(static_cast<std::uint64_t>(pattern))]});
+    d.blocks.push_back(
+        {first, span, floor, std::max(0.0, normal_interval(z0, z1) - floor * width)});
+  }
+  // The cells beyond the last whole block: residual only.
+  const std::int64_t rest = whole_blocks * span;
+  if (rest < cells)
+    d.blocks.push_back(
+        {rest, cells - rest, 0.0,
+         normal_interval(d.lowest + d.spacing * static_cast<double>(rest), grid.top)});
   return d;
 }
 
-RoundingPatternSampler::RoundingPatternSampler(const RoundingPatterns& d) : inputs_(d.inputs) {
-  const auto cells = static_cast<std::int64_t>(d.lower.size());
-  const std::uint64_t count = padded_columns(cells, d.inputs);
-  fraction_bits_ = 32 - std::countr_zero(count);
-  // Padding entries (cells beyond the grid) have probability 0: always aliased.
-  std::vector<double> probabilities(d.probabilities);
-  probabilities.resize(count, 0.0);
-  const auto columns = alias_columns(probabilities);
-  const double scale = std::ldexp(1.0, fraction_bits_);
-  const auto m = static_cast<std::size_t>(d.inputs);
-  column_.resize(count);
-  levels_.resize(count * m);
+namespace {
+
+// Walker's alias table in whole units: column k holds `units` units, its own
+// entry own[k] below threshold[k] and alias[k] above; entry e gets exactly
+// u[e] units in all (Vose's pairing, in integers). u has one entry per
+// column (zeros for padding), summing to columns x units.
+struct IntegerAlias {
+  std::vector<std::uint32_t> threshold, own, alias;
+};
+IntegerAlias integer_alias(std::vector<std::uint64_t> u, std::uint64_t units) {
+  const std::size_t count = u.size();
+  IntegerAlias t{std::vector<std::uint32_t>(count), std::vector<std::uint32_t>(count),
+                 std::vector<std::uint32_t>(count)};
+  std::vector<std::uint32_t> small, large;
   for (std::size_t k = 0; k < count; ++k) {
-    column_[k] = {
-        static_cast<std::uint32_t>(std::lround(columns[k].threshold * scale)),
-        {static_cast<std::uint32_t>(k * m), static_cast<std::uint32_t>(columns[k].alias * m)}};
-    const double lower = d.lower[std::min<std::size_t>(k >> m, cells - 1)];
-    for (std::size_t e = 0; e < m; ++e)
-      levels_[k * m + e] = lower + d.spacing * static_cast<double>((k >> e) & 1u);
+    (u[k] < units ? small : large).push_back(static_cast<std::uint32_t>(k));
+    t.own[k] = t.alias[k] = static_cast<std::uint32_t>(k);
+    t.threshold[k] = static_cast<std::uint32_t>(units);  // whole: always kept
   }
+  while (!small.empty() && !large.empty()) {
+    const std::uint32_t a = small.back();
+    const std::uint32_t b = large.back();
+    small.pop_back();
+    t.threshold[a] = static_cast<std::uint32_t>(u[a]);
+    t.alias[a] = b;
+    u[b] -= units - u[a];
+    if (u[b] < units) {
+      large.pop_back();
+      small.push_back(b);
+    }
+  }
+  // Integers: nothing is left over but whole columns.
+  if (!small.empty()) throw std::logic_error("integer_alias: units do not add up");
+  return t;
+}
+
+}  // namespace
+
+RoundingPatternSampler::RoundingPatternSampler(const RoundingPatterns& d)
+    : lowest_(d.lowest), spacing_(d.spacing), inputs_(d.inputs) {
+  const auto m = static_cast<std::size_t>(d.inputs);
+  const std::size_t entries = d.entries.size();
+  std::int64_t widest = 1;
+  double total = d.residual();
+  for (const auto& e : d.entries) {
+    widest = std::max(widest, e.span);
+    total += e.probability;
+  }
+  const bool blocks = !d.blocks.empty();
+  const int offset_bits = std::countr_zero(static_cast<std::uint64_t>(widest));
+  // The draw Y: 32 bits, or 32 - g of them with the offset in the low g.
+  draw_ = !blocks ? Draw::whole : offset_bits <= 8 ? Draw::narrow : Draw::wide;
+  y_bits_ = draw_ == Draw::narrow ? 32 - offset_bits : 32;
+  offset_mask_ = static_cast<std::uint64_t>(widest - 1);
+  const double scale = std::ldexp(1.0, y_bits_);
+
+  // Entry units of 2^-y_bits: blocks round down, the deficit joins the slow
+  // draws; whole tables round to nearest and their largest entry takes what
+  // is left.
+  std::vector<std::uint64_t> u(entries);
+  std::vector<double> deficit(entries);
+  std::uint64_t assigned = 0;
+  std::size_t largest = 0;
+  for (std::size_t k = 0; k < entries; ++k) {
+    const double exact = d.entries[k].probability / total * scale;
+    u[k] = static_cast<std::uint64_t>(blocks ? std::floor(exact) : std::nearbyint(exact));
+    deficit[k] = (exact - static_cast<double>(u[k])) / scale;
+    assigned += u[k];
+    if (u[k] > u[largest]) largest = k;
+  }
+  const std::uint64_t all = std::uint64_t{1} << y_bits_;
+  if (!blocks) u[largest] += all - assigned;  // |all - assigned| <= entries / 2
+  const std::uint64_t slow = all - (blocks ? assigned : all);
+
+  // The entries that get units, one column each at least below the slow
+  // units: the least 2^s columns that allow it.
+  std::vector<std::uint32_t> drawn;
+  for (std::size_t k = 0; k < entries; ++k)
+    if (u[k] > 0) drawn.push_back(static_cast<std::uint32_t>(k));
+  const std::uint64_t slow_start = all - slow;
+  int column_bits = 1;
+  while ((slow_start >> (y_bits_ - column_bits)) < drawn.size()) ++column_bits;
+  const std::uint64_t count = std::uint64_t{1} << column_bits;
+  fraction_bits_ = y_bits_ - column_bits;
+  const std::uint64_t units = std::uint64_t{1} << fraction_bits_;
+  // Slow draws are Y >= slow_start: the top `slow` units. The column they
+  // begin in keeps the largest entry below them.
+  slow_start_ = slow_start;
+  const std::uint64_t partial = slow_start / units;
+  const std::uint64_t kept = slow_start % units;
+  std::vector<std::uint64_t> spread(partial, 0);
+  for (std::size_t j = 0; j < drawn.size(); ++j) spread[j] = u[drawn[j]];
+  if (kept > 0) spread[std::find(drawn.begin(), drawn.end(), largest) - drawn.begin()] -= kept;
+  const IntegerAlias alias = integer_alias(spread, units);
+
+  // Entry k's m levels at the start of its cells, then whether the cell
+  // offset applies (1 for blocks, 0 for single cells).
+  const std::size_t stride = m + 1;
+  entries_.assign(std::max<std::size_t>(entries, 1) * stride, 0.0);
+  for (std::size_t k = 0; k < entries; ++k) {
+    const PatternEntry& e = d.entries[k];
+    double* out = &entries_[k * stride];
+    for (std::size_t i = 0; i < m; ++i)
+      out[i] = d.lowest + d.spacing * (static_cast<double>(e.first_cell) +
+                                       static_cast<double>(i < 64 ? (e.pattern >> i) & 1u : 0u));
+    out[m] = e.span > 1 ? 1.0 : 0.0;
+  }
+  // Column slots beyond the drawn entries are padding (threshold 0).
+  const auto offset = [&](std::uint32_t slot) {
+    return static_cast<std::uint32_t>((slot < drawn.size() ? drawn[slot] : 0) * stride);
+  };
+  column_.assign(count, Column{0, {0, 0}});  // slow columns: never looked up
+  for (std::uint64_t k = 0; k < partial; ++k)
+    column_[k] = {alias.threshold[k], {offset(alias.own[k]), offset(alias.alias[k])}};
+  if (kept > 0) {
+    const auto l = static_cast<std::uint32_t>(largest * stride);
+    column_[partial] = {static_cast<std::uint32_t>(kept), {l, l}};
+  }
+  if (draw_ == Draw::narrow)
+    for (std::uint64_t k = 0; k <= offset_mask_; ++k)
+      byte_offset_[k] = d.spacing * static_cast<double>(k);
+
+  // Slow draws: the residual with probability residual / (slow units), else
+  // an entry from the deficits.
+  if (blocks) {
+    const double slow_probability = static_cast<double>(slow) / scale;
+    double short_total = 0.0;
+    for (const double x : deficit) short_total += x;
+    // Shares of the residual (by the double rounding of the inputs, up to
+    // 1e-16 off) and the deficits: exactly 1 when there are no deficits.
+    residual_share_ =
+        short_total > 0.0 ? std::min(1.0, d.residual() / total / slow_probability) : 1.0;
+    LevelDistribution which, short_of;
+    for (std::size_t j = 0; j < d.blocks.size(); ++j) {
+      const ResidualBlock& b = d.blocks[j];
+      const double z0 = lowest_ + spacing_ * static_cast<double>(b.first_cell);
+      const double z1 = lowest_ + spacing_ * static_cast<double>(b.first_cell + b.span);
+      // phi's largest value on the block is at its point nearest 0.
+      const double nearest = std::clamp(0.0, z0, z1);
+      blocks_.push_back({z0, z1, nearest, normal_pdf(nearest), b.floor, b.first_cell, b.span});
+      which.levels.push_back(static_cast<double>(j));
+      which.probabilities.push_back(b.probability);
+    }
+    if (d.residual() > 0.0) block_of_residual_.emplace(which);
+    for (std::size_t k = 0; k < entries; ++k) {
+      short_of.levels.push_back(static_cast<double>(k));
+      short_of.probabilities.push_back(deficit[k]);
+    }
+    if (short_total > 0.0) entry_of_deficit_.emplace(short_of);
+  }
+}
+
+long RoundingPatternSampler::words(long count) const {
+  return draw_ == Draw::wide ? count : (count + 1) / 2;
+}
+
+// The slow draws' random words, fetched 32 at a time from the caller.
+class SlowWords {
+ public:
+  explicit SlowWords(const RoundingPatternSampler::FillWords& fill) : fill_(fill) {}
+  // U(0, 1) of 53-bit resolution, never 0 or 1.
+  double uniform() {
+    if (next_ == buffer_.size()) {
+      fill_(buffer_.data(), static_cast<long>(buffer_.size()));
+      next_ = 0;
+    }
+    return (static_cast<double>(buffer_[next_++] >> 11) + 0.5) * 0x1.0p-53;
+  }
+
+ private:
+  const RoundingPatternSampler::FillWords& fill_;
+  std::array<std::uint64_t, 32> buffer_;
+  std::size_t next_ = 32;
+};
+
+// A weight whose draw fell among the slow units: from the residual law (its
+// block, z in it by rejection, each input's rounding by definition) or an
+// entry of the deficits, with the weight's own cell offset.
+void RoundingPatternSampler::draw_slow(double* const* rows, long i, double offset,
+                                       SlowWords& words) const {
+  double u = words.uniform();
+  double which = 0.0;
+  if (u >= residual_share_) {
+    u = words.uniform();
+    entry_of_deficit_->sample(&u, &which, 1);
+    const double* entry = &entries_[static_cast<std::size_t>(which) * (inputs_ + 1)];
+    for (int e = 0; e < inputs_; ++e) rows[e][i] = entry[e] + offset * entry[inputs_];
+    return;
+  }
+  u = words.uniform();
+  block_of_residual_->sample(&u, &which, 1);
+  const SlowBlock& b = blocks_[static_cast<std::size_t>(which)];
+  // phi(z) = top exp(-x), x = (z^2 - nearest^2) / 2 >= 0, and 1 - x <=
+  // exp(-x) <= 1 - x + x^2 / 2 decide most proposals without exp.
+  double z = b.z0;
+  for (;;) {
+    z = b.z0 + (b.z1 - b.z0) * words.uniform();
+    const double height = b.floor + words.uniform() * (b.top - b.floor);
+    const double x = 0.5 * (z * z - b.nearest * b.nearest);
+    if (height <= b.top * (1.0 - x)) break;
+    if (height > b.top * (1.0 - x + 0.5 * x * x)) continue;
+    if (height <= b.top * std::exp(-x)) break;
+  }
+  const double t = (z - lowest_) / spacing_;
+  const double cell = std::clamp(std::floor(t), static_cast<double>(b.first_cell),
+                                 static_cast<double>(b.first_cell + b.span - 1));
+  const double p = t - cell;
+  for (int e = 0; e < inputs_; ++e)
+    rows[e][i] = lowest_ + spacing_ * (cell + (words.uniform() < p ? 1.0 : 0.0));
 }
 
 // M > 0: that many inputs, known to the compiler (the copies unroll);
-// M = 0: inputs_.
-template <int M>
+// M = 0: inputs_. D: the layout of the random bits (Draw).
+template <int M, RoundingPatternSampler::Draw D>
 void RoundingPatternSampler::sample_inputs(const std::uint64_t* words, double* const* rows,
-                                           long count) const {
+                                           long count, const FillWords& fill) const {
   const int m = M > 0 ? M : inputs_;
   const Column* table = column_.data();
-  const double* levels = levels_.data();
-  const int shift = fraction_bits_;
-  const std::uint32_t mask = (std::uint32_t{1} << shift) - 1;
-  const auto draw = [&](std::uint32_t bits, long i) {
-    const Column& c = table[bits >> shift];
+  const double* entries = entries_.data();
+  const int y_shift = D == Draw::narrow ? 32 - y_bits_ : D == Draw::wide ? 32 : 0;
+  const int fraction_bits = fraction_bits_;
+  const std::uint32_t fraction_mask = (std::uint32_t{1} << fraction_bits) - 1;
+  const std::uint64_t slow_start = slow_start_;
+  const std::uint64_t offset_mask = offset_mask_;
+  const double* byte_offset = byte_offset_.data();
+  const double spacing = spacing_;
+  // Slow draws are listed and finished after each chunk of 256 weights: a
+  // rarely taken branch on the random bits alone, no call in the loop.
+  constexpr long chunk = 256;
+  std::array<long, chunk> slow_weight;
+  std::array<double, chunk> slow_offset;
+  SlowWords slow_words(fill);
+  const auto draw = [&](std::uint64_t x, long i, long& slow) {
+    const auto y = static_cast<std::uint32_t>(x >> y_shift);
+    const Column& c = table[y >> fraction_bits];
     // An index, not a select (a select compiles to a random branch).
-    const double* entry = levels + c.entry[static_cast<int>((bits & mask) >= c.threshold)];
-    for (int e = 0; e < m; ++e) rows[e][i] = entry[e];
+    const double* entry = entries + c.entry[static_cast<int>((y & fraction_mask) >= c.threshold)];
+    if constexpr (D == Draw::whole) {
+      for (int e = 0; e < m; ++e) rows[e][i] = entry[e];
+    } else {
+      // The offset does not wait for the table: only a multiply-add does.
+      const double offset =
+          D == Draw::narrow
+              ? byte_offset[x & offset_mask]
+              : spacing * static_cast<double>(static_cast<std::int64_t>(x & offset_mask));
+      const double step = entry[m];
+      for (int e = 0; e < m; ++e) rows[e][i] = entry[e] + offset * step;
+      if (y >= slow_start) [[unlikely]] {
+        slow_weight[slow] = i;
+        slow_offset[slow++] = offset;
+      }
+    }
   };
-  long i = 0;
-  for (; i + 1 < count; i += 2) {
-    const std::uint64_t word = words[i / 2];
-    draw(static_cast<std::uint32_t>(word), i);
-    draw(static_cast<std::uint32_t>(word >> 32), i + 1);
+  for (long start = 0; start < count; start += chunk) {
+    const long end = std::min(count, start + chunk);
+    long slow = 0;
+    if constexpr (D == Draw::wide) {
+      for (long i = start; i < end; ++i) draw(words[i], i, slow);
+    } else {
+      long i = start;
+      for (; i + 1 < end; i += 2) {
+        const std::uint64_t word = words[i / 2];
+        draw(word & 0xffffffffu, i, slow);
+        draw(word >> 32, i + 1, slow);
+      }
+      if (i < end) draw(words[i / 2] & 0xffffffffu, i, slow);
+    }
+    for (long k = 0; k < slow; ++k) draw_slow(rows, slow_weight[k], slow_offset[k], slow_words);
   }
-  if (i < count) draw(static_cast<std::uint32_t>(words[i / 2]), i);
 }
 
-void RoundingPatternSampler::sample(const std::uint64_t* words, double* const* rows,
-                                    long count) const {
-  switch (inputs_) {
-    case 2:
-      return sample_inputs<2>(words, rows, count);
-    case 3:
-      return sample_inputs<3>(words, rows, count);
-    case 4:
-      return sample_inputs<4>(words, rows, count);
-    default:
-      return sample_inputs<0>(words, rows, count);
+void RoundingPatternSampler::sample(const std::uint64_t* words, double* const* rows, long count,
+                                    const FillWords& fill) const {
+  const auto run = [&]<Draw D>() {
+    switch (inputs_) {
+      case 2:
+        return sample_inputs<2, D>(words, rows, count, fill);
+      case 3:
+        return sample_inputs<3, D>(words, rows, count, fill);
+      case 4:
+        return sample_inputs<4, D>(words, rows, count, fill);
+      default:
+        return sample_inputs<0, D>(words, rows, count, fill);
+    }
+  };
+  switch (draw_) {
+    case Draw::whole:
+      return run.template operator()<Draw::whole>();
+    case Draw::narrow:
+      return run.template operator()<Draw::narrow>();
+    case Draw::wide:
+      return run.template operator()<Draw::wide>();
   }
 }
 

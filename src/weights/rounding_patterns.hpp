@@ -1,5 +1,5 @@
 // Per-example stochastic rounding of one latent weight for m inputs at once,
-// drawn from its exact joint law in one step.
+// drawn from its exact joint law.
 //
 // The simulation never observes the latent weight z ~ N(0, 1) (units of its
 // standard deviation), only the m rounded copies the m inputs see. If z lies
@@ -9,41 +9,85 @@
 //
 //   P(c, pattern with k ones) = int_a^(a+D) phi(z) p^k (1 - p)^(m-k) dz,
 //
-// and the clipped tails put Phi(lowest) on (first cell, no ones) and
-// 1 - Phi(top) on (last cell, all ones). One alias-table draw per weight then
-// gives all m copies: the cost of nearest rounding, exact in distribution.
+// and the clipped tails put Phi(lowest) on "every input at the lowest level"
+// and 1 - Phi(top) on "every input at the top level".
 //
-// The table has cells x 2^m entries, padded to a power of two (2^s columns),
-// and each weight takes 32 random bits (half a word of the simulation's
-// generator, as a Gaussian weight does): the top s bits pick the column
-// exactly, the other 32 - s bits decide kept or alias against the column's
-// threshold rounded to 2^-(32-s), so every entry's probability is met to
-// within 2^-33 per column that holds it (its own and those aliased to it):
-// a total variation of at most 2^-33 per column, 4.8e-7 for the largest
-// table, 7e-9 for bits:4 with two inputs. Fine grids or many inputs (more
-// than max_pattern_columns) are left to the caller, which rounds a latent
-// normal per input instead.
+// Coarse grids (cells x 2^m <= max_pattern_entries) tabulate this law whole,
+// one entry per (cell, pattern). Finer grids split it in two. On a block of
+// G = 2^g consecutive cells [z0, z1) the density phi is at least its value
+// at the end farther from 0, f = min(phi(z0), phi(z1)), so phi = f + (phi - f)
+// there. Under the flat part f, t = (z - lowest) / D is uniform on the block's
+// cells: the cell is uniform among the G and the fraction p uniform on [0, 1)
+// independently of it, so the pattern has the law of m Bernoulli(p) with
+// p ~ U(0, 1), P(pattern with k ones) = k! (m - k)! / (m + 1)!, the same in
+// every cell. Those entries (block, pattern), probability f (z1 - z0) P(pattern),
+// go into the table, the cell within the block drawn from g more random bits;
+// G is the least power of two that leaves at most max_pattern_entries entries
+// (the cells beyond the last whole block have f = 0). What is left, phi - f
+// on each block (about |z| G D / 2 of the mass: 0.25 % at m = 2 for every
+// grid finer than bits:10), is one more entry of the
+// table, the residual: a block from the residual masses, z in it by rejection
+// (uniform proposals, accepted with probability (phi(z) - f) / (max phi - f)),
+// and each input's rounding from a uniform compared with p, by definition.
+// With too many inputs for patterns in the table (2^m > max_pattern_entries / 4)
+// every draw but the tails is residual, with f = 0: exact, and slow.
+//
+// The table is Walker's alias table over 2^s columns (s the entries' bits
+// rounded up). Exact tables take 32 random bits per weight, two per word: the
+// top s bits pick the column exactly, the other 32 - s decide kept or alias
+// against the column's threshold rounded to 2^-(32-s), so every entry's
+// probability is met to within 2^-33 per column that holds it (total
+// variation <= 2^-33 x columns: 5e-7 at 4096). Block tables take a 64-bit
+// word per weight: s bits for the column, the low g bits for the cell within
+// the block (exactly uniform: G is a power of two), and the 64 - s - g bits
+// between for the threshold (>= 29 bits: total variation <= 2^-30).
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <vector>
 
 #include "qmf/weights/weight_spec.hpp"
+#include "weights/level_sampler.hpp"
 
 namespace qmf {
 
-/// 4096 columns of 32 bytes (128 KB, in L2): binary up to m = 12 inputs,
-/// bits:4 up to 8, bits:8 up to 4, bits:10 up to 2; bits > 10 never.
-constexpr std::size_t max_pattern_columns = 4096;
+/// Entries of a table: 4096 (whole tables for binary up to m = 11 inputs,
+/// bits:4 up to 8, bits:8 up to 4, bits:10 up to 2; finer grids at m = 2 in
+/// 1023 blocks of 2^(b-10) cells, 1/170 of a standard deviation at clip 3).
+constexpr std::size_t max_pattern_entries = 4096;
 
-/// The joint law of (cell, rounding pattern); bit e of a pattern says that
-/// input e rounds up. Empty (no cells) for gaussian and for grids whose table
-/// would exceed max_pattern_columns.
+/// An outcome of the table: input e sees grid level first_cell + bit e of
+/// `pattern` + the same cell offset for every input, uniform in [0, span).
+struct PatternEntry {
+  std::int64_t first_cell;
+  std::int64_t span;  // a power of two; 1 in whole tables
+  std::uint64_t pattern;
+  double probability;
+};
+
+/// A block of cells [first_cell, first_cell + span) whose density phi - floor
+/// (above what the table's entries draw) is the residual's on it.
+struct ResidualBlock {
+  std::int64_t first_cell;
+  std::int64_t span;
+  double floor;        // the flat part of phi drawn through the table; 0 if none
+  double probability;  // int (phi - floor) over the block
+};
+
+/// The joint law of (cell, rounding pattern) for `inputs` inputs: the table's
+/// entries, then the residual (none in whole tables). Empty (no entries) for
+/// gaussian.
 struct RoundingPatterns {
   int inputs = 0;
+  double lowest = 0.0;  // level k = lowest + spacing k, k = 0..cells
   double spacing = 0.0;
-  std::vector<double> lower;          // cell c is [lower[c], lower[c] + spacing)
-  std::vector<double> probabilities;  // entry (c << inputs) | pattern
+  std::int64_t cells = 0;
+  std::vector<PatternEntry> entries;
+  std::vector<ResidualBlock> blocks;
+  [[nodiscard]] double residual() const;  // the blocks' total probability
 };
 RoundingPatterns rounding_patterns(const WeightSpec& spec, int inputs);
 
@@ -51,30 +95,65 @@ RoundingPatterns rounding_patterns(const WeightSpec& spec, int inputs);
 /// of one pattern with k = `ones` of m = `inputs` ones in the cell [a, a + D).
 double pattern_probability(double a, double spacing, int ones, int inputs);
 
+class SlowWords;
+
 class RoundingPatternSampler {
  public:
+  /// Fills out[0..count) with random 64-bit words.
+  using FillWords = std::function<void(std::uint64_t* out, long count)>;
+
   /// The alias table of `d`; d must not be empty.
   explicit RoundingPatternSampler(const RoundingPatterns& d);
 
   [[nodiscard]] int inputs() const { return inputs_; }
 
+  /// The random words `count` weights take: half a word per weight, or a
+  /// whole one for blocks of more than 2^8 cells.
+  [[nodiscard]] long words(long count) const;
+
   /// The weights of `count` latent weights as each input sees them: rows[e][i]
-  /// for input e (the cell's lower level, plus the spacing if the input
-  /// rounds up), from 32 random bits per weight, two per word of `words`
-  /// ((count + 1) / 2 words).
-  void sample(const std::uint64_t* words, double* const* rows, long count) const;
+  /// for input e, a grid level, from words(count) words of `words`; slow
+  /// draws take further words from `fill`, in the order of the weights.
+  void sample(const std::uint64_t* words, double* const* rows, long count,
+              const FillWords& fill) const;
+
+  /// How a weight's random bits are read: whole tables (32 bits: column,
+  /// fraction); narrow blocks (32 bits: column, fraction, offset of <= 8
+  /// bits); wide blocks (64 bits: column and fraction in the top 32, the
+  /// offset in the low bits).
+  enum class Draw { whole, narrow, wide };
 
  private:
-  template <int M>
-  void sample_inputs(const std::uint64_t* words, double* const* rows, long count) const;
+  template <int M, Draw D>
+  void sample_inputs(const std::uint64_t* words, double* const* rows, long count,
+                     const FillWords& fill) const;
+  void draw_slow(double* const* rows, long i, double offset, SlowWords& words) const;
 
   struct Column {
-    std::uint32_t threshold;  // kept when the low bits lie below it
-    std::uint32_t entry[2];   // offsets into levels_: the column's own entry, then its alias
+    std::uint32_t threshold;  // kept when the fraction bits lie below it
+    std::uint32_t entry[2];   // offsets into entries_: the column's own entry, then its alias
+  };
+  struct SlowBlock {
+    double z0, z1, nearest, top, floor;  // top = phi(nearest), nearest to 0 in [z0, z1]
+    std::int64_t first_cell, span;
   };
   std::vector<Column> column_;
-  std::vector<double> levels_;  // entry k: the m inputs' levels at levels_[k * m + e]
-  int fraction_bits_ = 31;      // 32 - log2(columns)
+  // Entry k at entries_[k * (m + 1)]: the m inputs' levels at the start of
+  // the entry's cells, then 1 if the cell offset applies (blocks), else 0.
+  std::vector<double> entries_;
+  double lowest_ = 0.0;
+  double spacing_ = 0.0;
+  Draw draw_ = Draw::whole;
+  int y_bits_ = 32;                                    // bits of the draw Y: column, then fraction
+  int fraction_bits_ = 31;                             // y_bits_ - s
+  std::uint64_t slow_start_ = std::uint64_t{1} << 32;  // Y >= this: a slow draw
+  std::uint64_t offset_mask_ = 0;                      // span - 1 of the blocks
+  std::array<double, 256> byte_offset_{};              // narrow: spacing x offset
+  // Slow draws: the residual's share, its blocks, and the deficits' entries.
+  double residual_share_ = 0.0;
+  std::vector<SlowBlock> blocks_;
+  std::optional<LevelSampler> block_of_residual_;
+  std::optional<LevelSampler> entry_of_deficit_;
   int inputs_ = 0;
 };
 
