@@ -12,35 +12,41 @@
 // and the clipped tails put Phi(lowest) on "every input at the lowest level"
 // and 1 - Phi(top) on "every input at the top level".
 //
-// Coarse grids (cells x 2^m <= max_pattern_entries) tabulate this law whole,
-// one entry per (cell, pattern). Finer grids split it in two. On a block of
-// G = 2^g consecutive cells [z0, z1) the density phi is at least its value
-// at the end farther from 0, f = min(phi(z0), phi(z1)), so phi = f + (phi - f)
-// there. Under the flat part f, t = (z - lowest) / D is uniform on the block's
-// cells: the cell is uniform among the G and the fraction p uniform on [0, 1)
-// independently of it, so the pattern has the law of m Bernoulli(p) with
-// p ~ U(0, 1), P(pattern with k ones) = k! (m - k)! / (m + 1)!, the same in
-// every cell. Those entries (block, pattern), probability f (z1 - z0) P(pattern),
-// go into the table, the cell within the block drawn from g more random bits;
-// G is the least power of two that leaves at most max_pattern_entries entries
-// (the cells beyond the last whole block have f = 0). What is left, phi - f
-// on each block (about |z| G D / 2 of the mass: 0.25 % at m = 2 for every
-// grid finer than bits:10), is one more entry of the
-// table, the residual: a block from the residual masses, z in it by rejection
-// (uniform proposals, accepted with probability (phi(z) - f) / (max phi - f)),
-// and each input's rounding from a uniform compared with p, by definition.
-// With too many inputs for patterns in the table (2^m > max_pattern_entries / 4)
-// every draw but the tails is residual, with f = 0: exact, and slow.
+// Coarse grids (cells x 2^m + 2 <= max_pattern_entries) tabulate this law
+// whole, one entry per (cell, pattern). Finer grids split it in two. On a
+// block of G = 2^g consecutive cells [z0, z1) the density phi is at least its
+// value at the end farther from 0, f = min(phi(z0), phi(z1)), so phi = f +
+// (phi - f) there. Under the flat part f, t = (z - lowest) / D is uniform on
+// the block's cells: the cell is uniform among the G and the fraction p
+// uniform on [0, 1) independently of it, so the pattern has the law of m
+// Bernoulli(p) with p ~ U(0, 1), P(pattern with k ones) = k! (m - k)! /
+// (m + 1)!, the same in every cell. Those entries (block, pattern),
+// probability f G D P(pattern), go into the table, the cell within the block
+// drawn from g random bits. The table takes at most 63/64 of
+// max_pattern_entries in blocks (1007 at m = 2; G the least power of two
+// with at most 1/32 more blocks than that, the extra ones at the top edge
+// with f = 0). What is left, phi - f on each block (about |z| G D / 2 of the
+// mass: 0.28 % at m = 2 for every grid finer than bits:10), is the residual:
+// a block from the residual masses, z in it by rejection (uniform proposals,
+// accepted with probability (phi(z) - f) / (max phi - f)), and each input's
+// rounding from a uniform compared with p, by definition. With too many
+// inputs for patterns in the table (2^m > max_pattern_entries / 4) every draw
+// but the tails is residual, with f = 0: exact, and slow.
 //
-// The table is Walker's alias table over 2^s columns (s the entries' bits
-// rounded up). Exact tables take 32 random bits per weight, two per word: the
-// top s bits pick the column exactly, the other 32 - s decide kept or alias
-// against the column's threshold rounded to 2^-(32-s), so every entry's
-// probability is met to within 2^-33 per column that holds it (total
-// variation <= 2^-33 x columns: 5e-7 at 4096). Block tables take a 64-bit
-// word per weight: s bits for the column, the low g bits for the cell within
-// the block (exactly uniform: G is a power of two), and the 64 - s - g bits
-// between for the threshold (>= 29 bits: total variation <= 2^-30).
+// The table is Walker's alias table over 2^s columns in whole units: a draw
+// Y of y bits (32, or 32 - g with the cell offset in the low g bits of the
+// same 32 when g <= 8; else the top 32 of a 64-bit word, the offset in its
+// low bits) picks column Y >> (y - s) and keeps the column's own entry when
+// its other y - s bits lie below the column's threshold. Each entry has a
+// whole number of units of 2^-y, so Vose's pairing in integers gives every
+// entry exactly its units. Whole tables round each probability to the nearest
+// unit (the largest entry takes the difference): total variation <= entries
+// x 2^-(y+1), 5e-7 at 4096 entries. Block tables round down, and the units
+// left over, the top ones of Y's range (Y >= slow_start: a compare on the
+// random bits, no look-up), are the slow draws: the residual with its
+// probability, else an entry drawn with the deficits of the rounding (below
+// 2^-y per entry) as probabilities. That is exact up to the 53-bit uniforms
+// of the slow draws.
 #pragma once
 
 #include <array>
@@ -56,7 +62,7 @@ namespace qmf {
 
 /// Entries of a table: 4096 (whole tables for binary up to m = 11 inputs,
 /// bits:4 up to 8, bits:8 up to 4, bits:10 up to 2; finer grids at m = 2 in
-/// 1023 blocks of 2^(b-10) cells, 1/170 of a standard deviation at clip 3).
+/// 1007 blocks of 2^(b-10) cells, 1/170 of a standard deviation at clip 3).
 constexpr std::size_t max_pattern_entries = 4096;
 
 /// An outcome of the table: input e sees grid level first_cell + bit e of
