@@ -12,7 +12,7 @@
 // qmf/weights/weight_rounding.hpp). Rounding afresh for every input
 // (stochastic-per-example) draws, for each weight, its cell and which of the
 // m inputs round up from their exact joint law, through another alias table
-// (weights/rounding_patterns.hpp): whole on coarse grids (32 random bits per
+// (weights/pattern_sampler.hpp): whole on coarse grids (32 random bits per
 // weight), in blocks of cells plus a rare residual drawn by rejection on fine
 // grids or with many inputs (64 bits per weight, the residual's words from the
 // rounding stream). Either way the backward pass meets every input's own
@@ -26,7 +26,7 @@
 #include "qmf/weights/weight_rounding.hpp"
 #include "simulation/normal_generator.hpp"
 #include "weights/level_sampler.hpp"
-#include "weights/rounding_patterns.hpp"
+#include "weights/pattern_sampler.hpp"
 
 namespace qmf::simulation {
 
