@@ -14,8 +14,6 @@ class DenseLayer::WeightRows {
   explicit WeightRows(const DenseLayer& layer)
       : draws_(*layer.weights_),
         rounding_(draws_.rounding),
-        per_example_(!rounding_.is_identity() &&
-                     rounding_.rounding() == Rounding::stochastic_per_example),
         normals_(layer.seed_, layer.net_, layer.layer_, Stream::weights),
         uniforms_(layer.seed_, layer.net_, layer.layer_, Stream::rounding),
         row_(layer.width_),
@@ -23,8 +21,7 @@ class DenseLayer::WeightRows {
                          draws_.patterns
                      ? 0
                      : layer.width_),
-        fraction_(per_example_ && !draws_.patterns ? layer.width_ : 0),
-        bits_(draws_.patterns ? (layer.width_ + 1) / 2 : 0),
+        bits_(draws_.patterns ? draws_.patterns->words(layer.width_) : 0),
         inputs_(draws_.patterns ? draws_.inputs : 0, Eigen::VectorXd(layer.width_)) {
     for (auto& row : inputs_) input_rows_.push_back(row.data());
   }
@@ -40,9 +37,11 @@ class DenseLayer::WeightRows {
     }
     if (draws_.patterns) {
       // Each weight's cell and the inputs that round up, 32 random bits per
-      // weight: every input's row at once.
-      normals_.fill_bits(bits_.data(), (n + 1) / 2);
-      draws_.patterns->sample(bits_.data(), input_rows_.data(), n);
+      // weight (and a cell offset on fine grids): every input's row at once.
+      // The rare residual draws take their words from the rounding stream,
+      // in row order.
+      normals_.fill_bits(bits_.data(), static_cast<long>(bits_.size()));
+      draws_.patterns->sample(bits_.data(), input_rows_.data(), n, residual_words_);
       return;
     }
     normals_.fill(w, n);
@@ -50,7 +49,6 @@ class DenseLayer::WeightRows {
     // A local copy: the stores to w could alias the members of rounding_,
     // which would be reloaded for every weight and stop vectorisation.
     const WeightRounding round = rounding_;
-    double* fraction = fraction_.data();
     const double* uniform = uniform_.data();
     switch (round.rounding()) {
       case Rounding::nearest:  // grids too fine for a table
@@ -60,43 +58,26 @@ class DenseLayer::WeightRows {
         uniforms_.fill_uniform(uniform_.data(), n);
         for (Eigen::Index j = 0; j < n; ++j) w[j] = round.stochastic(w[j], uniform[j]);
         return;
-      case Rounding::stochastic_per_example:
-        // The level below each weight and the chance of the one above.
-        for (Eigen::Index j = 0; j < n; ++j) {
-          const double t = round.position(w[j]);
-          const double k = WeightRounding::whole(t);
-          w[j] = round.level(k);
-          fraction[j] = t - k;
-        }
+      case Rounding::stochastic_per_example:  // drawn above
         return;
     }
   }
 
   const Eigen::VectorXd& for_input(Eigen::Index input) {
-    if (!per_example_) return row_;
-    if (draws_.patterns) return inputs_[input];
-    const Eigen::Index n = row_.size();
-    double* u = uniform_.data();
-    const double* lower = row_.data();
-    const double step = rounding_.spacing();
-    const double* fraction = fraction_.data();
-    uniforms_.fill_uniform(u, n);
-    // Up with probability fraction[j]; a select on doubles, which the
-    // vectoriser turns into a compare and a mask (two weights at a time).
-    for (Eigen::Index j = 0; j < n; ++j) u[j] = lower[j] + (u[j] < fraction[j] ? step : 0.0);
-    return uniform_;
+    return draws_.patterns ? inputs_[input] : row_;
   }
 
  private:
   const WeightDraws& draws_;
   const WeightRounding& rounding_;
-  bool per_example_;
-  NormalGenerator normals_;  // the weights' stream: normals, or the samplers' random bits
-  NormalGenerator uniforms_;
-  Eigen::VectorXd row_;       // the latent row, then its rounded (or lower) levels
-  Eigen::VectorXd uniform_;   // uniforms; per example, the input's rounded row
-  Eigen::VectorXd fraction_;  // per example without a table: P(rounding up)
-  // Per example with a table: a random word per two weights, every input's row.
+  NormalGenerator normals_;   // the weights' stream: normals, or the samplers' random bits
+  NormalGenerator uniforms_;  // shared stochastic rounding's uniforms; per example, residual words
+  RoundingPatternSampler::FillWords residual_words_ = [this](std::uint64_t* out, long count) {
+    uniforms_.fill_bits(out, count);
+  };
+  Eigen::VectorXd row_;      // the latent row, then its rounded levels
+  Eigen::VectorXd uniform_;  // shared stochastic rounding's uniforms
+  // Per example: the sampler's random words, every input's row.
   std::vector<std::uint64_t> bits_;
   std::vector<Eigen::VectorXd> inputs_;
   std::vector<double*> input_rows_;
@@ -115,14 +96,12 @@ std::optional<LevelSampler> level_sampler(const WeightSpec& weights) {
   return LevelSampler(d);
 }
 
-// Per-example rounding, where the joint table of cells and patterns is small.
+// Per-example rounding: every grid, any number of inputs.
 std::optional<RoundingPatternSampler> pattern_sampler(const WeightSpec& weights, int inputs) {
   if (weights.kind == WeightSpec::Kind::gaussian ||
       weights.rounding != Rounding::stochastic_per_example)
     return std::nullopt;
-  const RoundingPatterns d = rounding_patterns(weights, inputs);
-  if (d.lower.empty()) return std::nullopt;
-  return RoundingPatternSampler(d);
+  return RoundingPatternSampler(rounding_patterns(weights, inputs));
 }
 
 const auto gaussian_draws = std::make_shared<const WeightDraws>(WeightSpec{}, 1);

@@ -11,11 +11,11 @@
 // grids of more than 255 levels round a latent normal instead,
 // qmf/weights/weight_rounding.hpp). Rounding afresh for every input
 // (stochastic-per-example) draws, for each weight, its cell and which of the
-// m inputs round up from their exact joint law, 32 random bits per weight
-// through another alias table (weights/rounding_patterns.hpp); where that
-// table would be too large (more than 4096 columns: bits > 10 with two inputs) it
-// rounds the latent normal with one uniform per weight and input, drawn input
-// by input in row order. Either way the backward pass meets every input's own
+// m inputs round up from their exact joint law, through another alias table
+// (weights/pattern_sampler.hpp): whole on coarse grids (32 random bits per
+// weight), in blocks of cells plus a rare residual drawn by rejection on fine
+// grids or with many inputs (64 bits per weight, the residual's words from the
+// rounding stream). Either way the backward pass meets every input's own
 // weights again.
 #pragma once
 
@@ -26,7 +26,7 @@
 #include "qmf/weights/weight_rounding.hpp"
 #include "simulation/normal_generator.hpp"
 #include "weights/level_sampler.hpp"
-#include "weights/rounding_patterns.hpp"
+#include "weights/pattern_sampler.hpp"
 
 namespace qmf::simulation {
 
@@ -39,7 +39,7 @@ struct WeightDraws {
   WeightRounding rounding;
   int inputs;
   std::optional<LevelSampler> levels;              // nearest, shared stochastic: small grids
-  std::optional<RoundingPatternSampler> patterns;  // per example: small tables
+  std::optional<RoundingPatternSampler> patterns;  // per example
 };
 
 class DenseLayer {

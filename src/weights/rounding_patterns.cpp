@@ -1,23 +1,14 @@
 #include "weights/rounding_patterns.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <boost/math/quadrature/gauss.hpp>
 #include <cmath>
 #include <stdexcept>
 
 #include "qmf/numerics/gaussian.hpp"
-#include "weights/level_sampler.hpp"
 
 namespace qmf {
-
-namespace {
-
-// Columns of the padded table: cells rounded up to a power of two, times 2^m.
-std::uint64_t padded_columns(std::int64_t cells, int inputs) {
-  return std::bit_ceil(static_cast<std::uint64_t>(cells)) << inputs;
-}
-
-}  // namespace
 
 double pattern_probability(double a, double spacing, int ones, int inputs) {
   // Gauss-Legendre, 20 nodes on panels of at most half a standard deviation:
@@ -37,95 +28,79 @@ double pattern_probability(double a, double spacing, int ones, int inputs) {
   return sum;
 }
 
+double RoundingPatterns::residual() const {
+  double sum = 0.0;
+  for (const auto& b : blocks) sum += b.probability;
+  return sum;
+}
+
 RoundingPatterns rounding_patterns(const WeightSpec& spec, int inputs) {
-  if (inputs < 1 || inputs > 30) throw std::invalid_argument("rounding_patterns: 1 to 30 inputs");
+  if (inputs < 1) throw std::invalid_argument("rounding_patterns: at least one input");
   RoundingPatterns d;
   if (spec.kind == WeightSpec::Kind::gaussian) return d;
   const auto grid = spec.grid();
-  if (grid.cells > static_cast<std::int64_t>(max_pattern_columns) ||
-      padded_columns(grid.cells, inputs) > max_pattern_columns)
-    return d;
   d.inputs = inputs;
+  d.lowest = -grid.top;
   d.spacing = grid.spacing;
-  const auto cells = static_cast<std::size_t>(grid.cells);
-  const std::size_t patterns = std::size_t{1} << inputs;
-  d.lower.resize(cells);
-  d.probabilities.assign(cells * patterns, 0.0);
-  std::vector<double> by_ones(inputs + 1);
-  for (std::size_t c = 0; c < cells; ++c) {
-    // The grid's levels as WeightRounding::level computes them.
-    d.lower[c] = -grid.top + grid.spacing * static_cast<double>(c);
-    // By exchangeability a pattern's probability depends on its count of ones.
-    for (int k = 0; k <= inputs; ++k)
-      by_ones[k] = pattern_probability(d.lower[c], grid.spacing, k, inputs);
-    for (std::size_t pattern = 0; pattern < patterns; ++pattern)
-      d.probabilities[c * patterns + pattern] = by_ones[std::popcount(pattern)];
+  d.cells = grid.cells;
+  const std::int64_t cells = grid.cells;
+  // Clipped weights: every input at the lowest level, or at the top one.
+  d.entries.push_back({0, 1, 0, normal_cdf(-grid.top)});
+  d.entries.push_back({cells, 1, 0, normal_sf(grid.top)});
+  const auto limit = static_cast<std::int64_t>(max_pattern_entries);
+  const bool patterns = inputs < 62 && (std::int64_t{1} << inputs) <= limit / 4;
+  const std::int64_t per_block = patterns ? std::int64_t{1} << inputs : 0;
+  if (inputs < 62 && (cells << inputs) + 2 <= limit) {
+    // Whole: every (cell, pattern); by exchangeability a pattern's
+    // probability depends on its count of ones.
+    std::vector<double> by_ones(inputs + 1);
+    for (std::int64_t c = 0; c < cells; ++c) {
+      const double a = d.lowest + d.spacing * static_cast<double>(c);
+      for (int k = 0; k <= inputs; ++k) by_ones[k] = pattern_probability(a, d.spacing, k, inputs);
+      for (std::int64_t pattern = 0; pattern < std::int64_t{1} << inputs; ++pattern)
+        d.entries.push_back({c, 1, static_cast<std::uint64_t>(pattern),
+                             by_ones[std::popcount(static_cast<std::uint64_t>(pattern))]});
+    }
+    return d;
   }
-  // Clipped weights round to the end levels for every input.
-  d.probabilities.front() += normal_cdf(-grid.top);
-  d.probabilities.back() += normal_sf(grid.top);
+  // Blocks of 2^g cells, at most `capacity` of them in the table (leaving
+  // 1/64 of its columns to the residual); the least g whose blocks exceed
+  // that by at most 1/32, those beyond (at the top edge) residual only.
+  const std::int64_t capacity = (limit - 2 - limit / 64) / std::max<std::int64_t>(per_block, 1);
+  int g = 0;
+  while ((cells >> g) > capacity + capacity / 32) ++g;
+  const std::int64_t span = std::int64_t{1} << g;
+  const double width = d.spacing * static_cast<double>(span);
+  // P(pattern with k ones | p ~ U(0, 1)) = 1 / ((m + 1) binomial(m, k)).
+  std::vector<double> uniform_p(inputs + 1);
+  if (patterns) {
+    double binomial = 1.0;
+    for (int k = 0; k <= inputs; ++k) {
+      uniform_p[k] = 1.0 / ((inputs + 1) * binomial);
+      binomial = binomial * (inputs - k) / (k + 1);
+    }
+  }
+  const std::int64_t whole_blocks = cells >> g;
+  for (std::int64_t j = 0; j < whole_blocks; ++j) {
+    const std::int64_t first = j * span;
+    const double z0 = d.lowest + d.spacing * static_cast<double>(first);
+    const double z1 = z0 + width;
+    const bool tabulated = patterns && j < capacity;
+    const double floor = tabulated ? std::min(normal_pdf(z0), normal_pdf(z1)) : 0.0;
+    for (std::int64_t pattern = 0; tabulated && pattern < per_block; ++pattern)
+      d.entries.push_back(
+          {first, span, static_cast<std::uint64_t>(pattern),
+           floor * width * uniform_p[std::popcount(static_cast<std::uint64_t>(pattern))]});
+    d.blocks.push_back(
+        {first, span, floor, std::max(0.0, normal_interval(z0, z1) - floor * width)});
+  }
+  // The cells beyond the last whole block: residual only.
+  const std::int64_t rest = whole_blocks * span;
+  if (rest < cells)
+    d.blocks.push_back(
+        {rest, cells - rest, 0.0,
+         normal_interval(d.lowest + d.spacing * static_cast<double>(rest), grid.top)});
   return d;
-}
-
-RoundingPatternSampler::RoundingPatternSampler(const RoundingPatterns& d) : inputs_(d.inputs) {
-  const auto cells = static_cast<std::int64_t>(d.lower.size());
-  const std::uint64_t count = padded_columns(cells, d.inputs);
-  fraction_bits_ = 32 - std::countr_zero(count);
-  // Padding entries (cells beyond the grid) have probability 0: always aliased.
-  std::vector<double> probabilities(d.probabilities);
-  probabilities.resize(count, 0.0);
-  const auto columns = alias_columns(probabilities);
-  const double scale = std::ldexp(1.0, fraction_bits_);
-  const auto m = static_cast<std::size_t>(d.inputs);
-  column_.resize(count);
-  levels_.resize(count * m);
-  for (std::size_t k = 0; k < count; ++k) {
-    column_[k] = {
-        static_cast<std::uint32_t>(std::lround(columns[k].threshold * scale)),
-        {static_cast<std::uint32_t>(k * m), static_cast<std::uint32_t>(columns[k].alias * m)}};
-    const double lower = d.lower[std::min<std::size_t>(k >> m, cells - 1)];
-    for (std::size_t e = 0; e < m; ++e)
-      levels_[k * m + e] = lower + d.spacing * static_cast<double>((k >> e) & 1u);
-  }
-}
-
-// M > 0: that many inputs, known to the compiler (the copies unroll);
-// M = 0: inputs_.
-template <int M>
-void RoundingPatternSampler::sample_inputs(const std::uint64_t* words, double* const* rows,
-                                           long count) const {
-  const int m = M > 0 ? M : inputs_;
-  const Column* table = column_.data();
-  const double* levels = levels_.data();
-  const int shift = fraction_bits_;
-  const std::uint32_t mask = (std::uint32_t{1} << shift) - 1;
-  const auto draw = [&](std::uint32_t bits, long i) {
-    const Column& c = table[bits >> shift];
-    // An index, not a select (a select compiles to a random branch).
-    const double* entry = levels + c.entry[static_cast<int>((bits & mask) >= c.threshold)];
-    for (int e = 0; e < m; ++e) rows[e][i] = entry[e];
-  };
-  long i = 0;
-  for (; i + 1 < count; i += 2) {
-    const std::uint64_t word = words[i / 2];
-    draw(static_cast<std::uint32_t>(word), i);
-    draw(static_cast<std::uint32_t>(word >> 32), i + 1);
-  }
-  if (i < count) draw(static_cast<std::uint32_t>(words[i / 2]), i);
-}
-
-void RoundingPatternSampler::sample(const std::uint64_t* words, double* const* rows,
-                                    long count) const {
-  switch (inputs_) {
-    case 2:
-      return sample_inputs<2>(words, rows, count);
-    case 3:
-      return sample_inputs<3>(words, rows, count);
-    case 4:
-      return sample_inputs<4>(words, rows, count);
-    default:
-      return sample_inputs<0>(words, rows, count);
-  }
 }
 
 }  // namespace qmf

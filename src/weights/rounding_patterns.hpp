@@ -1,5 +1,5 @@
 // Per-example stochastic rounding of one latent weight for m inputs at once,
-// drawn from its exact joint law in one step.
+// drawn from its exact joint law.
 //
 // The simulation never observes the latent weight z ~ N(0, 1) (units of its
 // standard deviation), only the m rounded copies the m inputs see. If z lies
@@ -9,20 +9,31 @@
 //
 //   P(c, pattern with k ones) = int_a^(a+D) phi(z) p^k (1 - p)^(m-k) dz,
 //
-// and the clipped tails put Phi(lowest) on (first cell, no ones) and
-// 1 - Phi(top) on (last cell, all ones). One alias-table draw per weight then
-// gives all m copies: the cost of nearest rounding, exact in distribution.
+// and the clipped tails put Phi(lowest) on "every input at the lowest level"
+// and 1 - Phi(top) on "every input at the top level".
 //
-// The table has cells x 2^m entries, padded to a power of two (2^s columns),
-// and each weight takes 32 random bits (half a word of the simulation's
-// generator, as a Gaussian weight does): the top s bits pick the column
-// exactly, the other 32 - s bits decide kept or alias against the column's
-// threshold rounded to 2^-(32-s), so every entry's probability is met to
-// within 2^-33 per column that holds it (its own and those aliased to it):
-// a total variation of at most 2^-33 per column, 4.8e-7 for the largest
-// table, 7e-9 for bits:4 with two inputs. Fine grids or many inputs (more
-// than max_pattern_columns) are left to the caller, which rounds a latent
-// normal per input instead.
+// Coarse grids (cells x 2^m + 2 <= max_pattern_entries) tabulate this law
+// whole, one entry per (cell, pattern). Finer grids split it in two. On a
+// block of G = 2^g consecutive cells [z0, z1) the density phi is at least its
+// value at the end farther from 0, f = min(phi(z0), phi(z1)), so phi = f +
+// (phi - f) there. Under the flat part f, t = (z - lowest) / D is uniform on
+// the block's cells: the cell is uniform among the G and the fraction p
+// uniform on [0, 1) independently of it, so the pattern has the law of m
+// Bernoulli(p) with p ~ U(0, 1), P(pattern with k ones) = k! (m - k)! /
+// (m + 1)!, the same in every cell. Those entries (block, pattern),
+// probability f G D P(pattern), go into the table, the cell within the block
+// drawn from g random bits. The table takes at most 63/64 of
+// max_pattern_entries in blocks (1007 at m = 2; G the least power of two
+// with at most 1/32 more blocks than that, the extra ones at the top edge
+// with f = 0). What is left, phi - f on each block (about |z| G D / 2 of the
+// mass: 0.28 % at m = 2 for every grid finer than bits:10), is the residual:
+// a block from the residual masses, z in it by rejection (uniform proposals,
+// accepted with probability (phi(z) - f) / (max phi - f)), and each input's
+// rounding from a uniform compared with p, by definition. With too many
+// inputs for patterns in the table (2^m > max_pattern_entries / 4) every draw
+// but the tails is residual, with f = 0: exact, and slow.
+//
+// Drawn by RoundingPatternSampler (weights/pattern_sampler.hpp).
 #pragma once
 
 #include <cstdint>
@@ -32,50 +43,45 @@
 
 namespace qmf {
 
-/// 4096 columns of 32 bytes (128 KB, in L2): binary up to m = 12 inputs,
-/// bits:4 up to 8, bits:8 up to 4, bits:10 up to 2; bits > 10 never.
-constexpr std::size_t max_pattern_columns = 4096;
+/// Entries of a table: 4096 (whole tables for binary up to m = 11 inputs,
+/// bits:4 up to 8, bits:8 up to 4, bits:10 up to 2; finer grids at m = 2 in
+/// 1007 blocks of 2^(b-10) cells, 1/170 of a standard deviation at clip 3).
+constexpr std::size_t max_pattern_entries = 4096;
 
-/// The joint law of (cell, rounding pattern); bit e of a pattern says that
-/// input e rounds up. Empty (no cells) for gaussian and for grids whose table
-/// would exceed max_pattern_columns.
+/// An outcome of the table: input e sees grid level first_cell + bit e of
+/// `pattern` + the same cell offset for every input, uniform in [0, span).
+struct PatternEntry {
+  std::int64_t first_cell;
+  std::int64_t span;  // a power of two; 1 in whole tables
+  std::uint64_t pattern;
+  double probability;
+};
+
+/// A block of cells [first_cell, first_cell + span) whose density phi - floor
+/// (above what the table's entries draw) is the residual's on it.
+struct ResidualBlock {
+  std::int64_t first_cell;
+  std::int64_t span;
+  double floor;        // the flat part of phi drawn through the table; 0 if none
+  double probability;  // int (phi - floor) over the block
+};
+
+/// The joint law of (cell, rounding pattern) for `inputs` inputs: the table's
+/// entries, then the residual (none in whole tables). Empty (no entries) for
+/// gaussian.
 struct RoundingPatterns {
   int inputs = 0;
+  double lowest = 0.0;  // level k = lowest + spacing k, k = 0..cells
   double spacing = 0.0;
-  std::vector<double> lower;          // cell c is [lower[c], lower[c] + spacing)
-  std::vector<double> probabilities;  // entry (c << inputs) | pattern
+  std::int64_t cells = 0;
+  std::vector<PatternEntry> entries;
+  std::vector<ResidualBlock> blocks;
+  [[nodiscard]] double residual() const;  // the blocks' total probability
 };
 RoundingPatterns rounding_patterns(const WeightSpec& spec, int inputs);
 
 /// int_a^(a+D) phi(z) p^k (1 - p)^(m-k) dz, p = (z - a) / D: the probability
 /// of one pattern with k = `ones` of m = `inputs` ones in the cell [a, a + D).
 double pattern_probability(double a, double spacing, int ones, int inputs);
-
-class RoundingPatternSampler {
- public:
-  /// The alias table of `d`; d must not be empty.
-  explicit RoundingPatternSampler(const RoundingPatterns& d);
-
-  [[nodiscard]] int inputs() const { return inputs_; }
-
-  /// The weights of `count` latent weights as each input sees them: rows[e][i]
-  /// for input e (the cell's lower level, plus the spacing if the input
-  /// rounds up), from 32 random bits per weight, two per word of `words`
-  /// ((count + 1) / 2 words).
-  void sample(const std::uint64_t* words, double* const* rows, long count) const;
-
- private:
-  template <int M>
-  void sample_inputs(const std::uint64_t* words, double* const* rows, long count) const;
-
-  struct Column {
-    std::uint32_t threshold;  // kept when the low bits lie below it
-    std::uint32_t entry[2];   // offsets into levels_: the column's own entry, then its alias
-  };
-  std::vector<Column> column_;
-  std::vector<double> levels_;  // entry k: the m inputs' levels at levels_[k * m + e]
-  int fraction_bits_ = 31;      // 32 - log2(columns)
-  int inputs_ = 0;
-};
 
 }  // namespace qmf

@@ -1,9 +1,11 @@
 // Pearson's chi-square test of category counts against exact probabilities,
-// shared by the weight samplers' tests.
+// and latent weights rounded by definition, shared by the weight samplers' tests.
 #pragma once
 
 #include <algorithm>
 #include <boost/math/distributions/chi_squared.hpp>
+#include <cstdint>
+#include <random>
 #include <vector>
 
 namespace qmf::test {
@@ -41,5 +43,19 @@ inline ChiSquare chi_square(const std::vector<long>& counts, const std::vector<d
   const boost::math::chi_squared dist(bins - 1);
   return {statistic, boost::math::quantile(boost::math::complement(dist, level))};
 }
+
+/// Latent N(0, 1) weights and the U(0, 1) uniforms that round them, for
+/// rounding by definition (qmf/weights/weight_rounding.hpp).
+class LatentWeights {
+ public:
+  explicit LatentWeights(std::uint64_t seed) : engine_(seed) {}
+  double normal() { return normal_(engine_); }
+  double uniform() { return uniform_(engine_); }
+
+ private:
+  std::mt19937_64 engine_;
+  std::normal_distribution<double> normal_;
+  std::uniform_real_distribution<double> uniform_;
+};
 
 }  // namespace qmf::test

@@ -12,7 +12,6 @@
 // family-wise level of 1e-3 (Bonferroni over the 42 tests of the file).
 #include <catch2/catch.hpp>
 #include <cmath>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -98,9 +97,7 @@ TEST_CASE("the level distribution sums to 1 and has the exact E[Q^2]") {
 TEST_CASE("rounded latent normals follow the level distribution") {
   // 2e5 latent weights through the rounding's definition.
   constexpr long draws = 200000;
-  std::mt19937_64 engine(14);
-  std::normal_distribution<double> normal;
-  std::uniform_real_distribution<double> uniform;
+  qmf::test::LatentWeights latent(14);
   for (const char* grid : grids) {
     for (const char* rounding : {"nearest", "stochastic"}) {
       const auto spec = qmf::parse_weight_spec(std::string(grid) + ",rounding=" + rounding);
@@ -108,10 +105,10 @@ TEST_CASE("rounded latent normals follow the level distribution") {
       const auto d = qmf::level_distribution(spec);
       std::vector<long> counts(d.levels.size(), 0);
       for (long i = 0; i < draws; ++i) {
-        const double z = normal(engine);
+        const double z = latent.normal();
         const double q = spec.rounding == qmf::Rounding::nearest
                              ? round.nearest(z)
-                             : round.stochastic(z, uniform(engine));
+                             : round.stochastic(z, latent.uniform());
         const long k = level_index(d.levels, q);
         REQUIRE(k >= 0);
         ++counts[k];

@@ -1,0 +1,179 @@
+// The joint law of per-example rounding patterns in classes of what the
+// inputs see, and draws of it, shared by test_rounding_patterns.cpp and
+// test_pattern_sampler.cpp.
+//
+// What the inputs see is classed by (lowest level index i, which inputs sit
+// one above it), i then grouped (in 40 ranges, or 10 beyond m = 2, by i mod 8
+// and by the eighth of its block it lies in): entries (c, all up) and
+// (c + 1, all down) look alike.
+#pragma once
+
+#include <algorithm>
+#include <bit>
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "qmf/numerics/gaussian.hpp"
+#include "simulation/normal_generator.hpp"
+#include "weights/chi_square.hpp"
+#include "weights/pattern_sampler.hpp"
+#include "weights/rounding_patterns.hpp"
+
+namespace qmf::test {
+
+struct Grid {
+  const char* spec;
+  int inputs;
+};
+// Whole tables, then block tables: narrow draws (bits:11 to bits:16 at
+// m = 2), wide draws (bits:16 at m = 5: blocks of 2^9 cells), coarse blocks
+// (bits:8 at m = 5) and all residual (binary at m = 12).
+inline const Grid whole[] = {{"binary", 2},       {"binary", 3},        {"ternary,p=0.6", 4},
+                             {"bits:2", 2},       {"bits:3,clip=2", 3}, {"bits:4", 2},
+                             {"bits:8,clip=4", 3}};
+inline const Grid blocks[] = {{"bits:11", 2}, {"bits:12,clip=2", 2}, {"bits:16", 2},
+                              {"bits:16", 5}, {"bits:8", 5},         {"binary", 12}};
+inline qmf::RoundingPatterns table(const Grid& g) {
+  return qmf::rounding_patterns(
+      qmf::parse_weight_spec(std::string(g.spec) + ",rounding=stochastic-per-example"), g.inputs);
+}
+
+// The exact law: by_ones[c * (m + 1) + k], the probability of one pattern
+// with k ones in cell c.
+inline std::vector<double> exact_law(const qmf::RoundingPatterns& d) {
+  const int m = d.inputs;
+  std::vector<double> by_ones(static_cast<std::size_t>(d.cells) * (m + 1));
+  for (std::int64_t c = 0; c < d.cells; ++c)
+    for (int k = 0; k <= m; ++k)
+      by_ones[c * (m + 1) + k] =
+          qmf::pattern_probability(d.lowest + d.spacing * static_cast<double>(c), d.spacing, k, m);
+  return by_ones;
+}
+
+// Classes of what the inputs see. Patterns of m <= 5 inputs are told apart;
+// with more, only the count of inputs above the lowest level.
+struct Classes {
+  const qmf::RoundingPatterns& d;
+  std::int64_t span;  // the blocks' cells
+  [[nodiscard]] std::uint64_t shape(std::uint64_t pattern) const {
+    return d.inputs <= 5 ? pattern : static_cast<std::uint64_t>(std::popcount(pattern));
+  }
+  [[nodiscard]] std::uint64_t key(std::int64_t lowest, std::uint64_t pattern) const {
+    const std::int64_t ranges = d.inputs <= 2 ? 40 : 10;
+    const std::int64_t range = lowest * ranges / (d.cells + 1);
+    // i mod 8, and the eighth of its block for blocks of 64 cells or more.
+    const std::int64_t eighth = span >= 64 ? (lowest % span) * 8 / span : 0;
+    return (static_cast<std::uint64_t>((range * 8 + eighth) * 8 + lowest % 8) << 32) |
+           shape(pattern);
+  }
+};
+
+// Class probabilities of a law given per (cell, pattern with k ones).
+inline std::unordered_map<std::uint64_t, double> class_law(const Classes& classes,
+                                                           const std::vector<double>& by_ones,
+                                                           bool tails) {
+  const auto& d = classes.d;
+  const int m = d.inputs;
+  std::unordered_map<std::uint64_t, double> law;
+  const std::uint64_t all = m >= 64 ? ~0ull : (std::uint64_t{1} << m) - 1;
+  for (std::int64_t c = 0; c < d.cells; ++c) {
+    if (m <= 20) {
+      for (std::uint64_t pattern = 0; pattern <= all; ++pattern) {
+        const double p = by_ones[c * (m + 1) + std::popcount(pattern)];
+        if (pattern == all)
+          law[classes.key(c + 1, 0)] += p;
+        else
+          law[classes.key(c, pattern)] += p;
+      }
+    } else {
+      FAIL("too many inputs to list patterns");
+    }
+  }
+  if (tails) {
+    law[classes.key(0, 0)] += qmf::normal_cdf(d.lowest);
+    law[classes.key(d.cells, 0)] += qmf::normal_sf(-d.lowest);
+  }
+  return law;
+}
+
+// Counts per class of `draws` draws of `d`'s sampler, with the
+// simulation's random words; off_grid counts copies off the grid or more
+// than a cell apart.
+inline std::unordered_map<std::uint64_t, long> sample_classes(const Classes& classes,
+                                                              const qmf::RoundingPatterns& d,
+                                                              long draws, long& off_grid) {
+  const qmf::RoundingPatternSampler sampler(d);
+  qmf::simulation::NormalGenerator words(7, 0, 1, qmf::simulation::Stream::weights);
+  qmf::simulation::NormalGenerator slow(7, 0, 1, qmf::simulation::Stream::rounding);
+  std::vector<std::uint64_t> bits(static_cast<std::size_t>(sampler.words(draws)));
+  words.fill_bits(bits.data(), static_cast<long>(bits.size()));
+  const int m = d.inputs;
+  std::vector<std::vector<double>> rows(m, std::vector<double>(draws));
+  std::vector<double*> row_pointers;
+  for (auto& row : rows) row_pointers.push_back(row.data());
+  sampler.sample(bits.data(), row_pointers.data(), draws,
+                 [&](std::uint64_t* out, long count) { slow.fill_bits(out, count); });
+  std::unordered_map<std::uint64_t, long> counts;
+  std::vector<std::int64_t> index(m);
+  off_grid = 0;
+  for (long i = 0; i < draws; ++i) {
+    for (int e = 0; e < m; ++e) {
+      const double k = (rows[e][i] - d.lowest) / d.spacing;
+      off_grid += std::fabs(k - std::round(k)) > 1e-6;
+      index[e] = std::llround(k);
+    }
+    const std::int64_t lowest = *std::min_element(index.begin(), index.end());
+    std::uint64_t pattern = 0;
+    for (int e = 0; e < m; ++e) {
+      off_grid += index[e] - lowest > 1;
+      pattern |= static_cast<std::uint64_t>(index[e] > lowest) << e;
+    }
+    ++counts[classes.key(lowest, pattern)];
+  }
+  return counts;
+}
+
+// The chi-square of counts against a class law (normalised).
+// `level`: the caller's share of its family-wise level.
+inline qmf::test::ChiSquare test_counts(const std::unordered_map<std::uint64_t, long>& counts,
+                                        const std::unordered_map<std::uint64_t, double>& law,
+                                        long draws, double level, long& unknown) {
+  double total = 0.0;
+  for (const auto& [key, p] : law) total += p;
+  std::vector<long> n;
+  std::vector<double> p;
+  unknown = draws;
+  for (const auto& [key, q] : law) {
+    const auto it = counts.find(key);
+    n.push_back(it == counts.end() ? 0 : it->second);
+    p.push_back(q / total);
+    unknown -= n.back();
+  }
+  return qmf::test::chi_square(n, p, draws, level);
+}
+
+// The block span of a block table (1 for whole tables).
+inline std::int64_t span_of(const qmf::RoundingPatterns& d) {
+  std::int64_t span = 1;
+  for (const auto& e : d.entries) span = std::max(span, e.span);
+  return span;
+}
+
+// The flat part of a block table on (cell, pattern with k ones): what its
+// entries put there, per cell (0 outside tabulated blocks).
+inline std::vector<double> flat_part(const qmf::RoundingPatterns& d) {
+  const int m = d.inputs;
+  std::vector<double> flat(static_cast<std::size_t>(d.cells) * (m + 1), 0.0);
+  for (const auto& e : d.entries) {
+    if (e.span == 1 && (e.first_cell == 0 || e.first_cell == d.cells)) continue;  // tails
+    const int k = std::popcount(e.pattern);
+    for (std::int64_t c = e.first_cell; c < e.first_cell + e.span; ++c)
+      flat[c * (m + 1) + k] = e.probability / static_cast<double>(e.span);
+  }
+  return flat;
+}
+
+}  // namespace qmf::test
