@@ -7,6 +7,7 @@
 #include <string>
 
 #include "qmf/simulation/simulate.hpp"
+#include "simulation/dense_layer.hpp"
 
 namespace {
 
@@ -16,7 +17,7 @@ namespace {
 // family-wise level of 1e-3 (Bonferroni over all comparisons of the test).
 constexpr int nets = 24;
 constexpr int depth = 12;
-constexpr int cases = 6;
+constexpr int cases = 7;
 
 double bonferroni_threshold() {
   const boost::math::students_t t(nets - 1);
@@ -61,6 +62,7 @@ TEST_CASE("quantized-weight nets agree with the maps at width 512", "[simulate]"
     double sw2, sb2;
     // A prediction that must be rejected: the same sw2 with these weights.
     const char* wrong;
+    bool many_inputs = false;  // eleven pairs: m = 12 inputs instead of 2
   };
   const Case all[cases] = {
       {"quant:16", "bits:2", 1.6, 0.0, "gaussian"},
@@ -72,9 +74,12 @@ TEST_CASE("quantized-weight nets agree with the maps at width 512", "[simulate]"
       // A fine grid, drawn from a block table with its residual (clipped
       // hard: E[Q^2] = 0.78, which Gaussian weights with the same sw2 miss).
       {"quant:16", "bits:11,clip=1.5,rounding=stochastic-per-example", 1.6, 0.05, "gaussian"},
+      // Twelve inputs: too many patterns for the table, each input rounded by
+      // definition (dense_layer.cpp).
+      {"tanh", "binary,rounding=stochastic-per-example", 1.0, 0.05, "binary", true},
   };
   for (const Case& c : all) {
-    DYNAMIC_SECTION(c.act << " " << c.weights) {
+    DYNAMIC_SECTION(c.act << " " << c.weights << (c.many_inputs ? ", 12 inputs" : "")) {
       const auto phi = qmf::make_activation(c.act);
       qmf::SimulationSettings s;
       s.init = {c.sw2, c.sb2};
@@ -84,6 +89,7 @@ TEST_CASE("quantized-weight nets agree with the maps at width 512", "[simulate]"
       s.seed = 20261129;
       s.threads = 2;
       s.weights = qmf::parse_weight_spec(c.weights);
+      if (c.many_inputs) s.c0 = {0.5, 0.1, 0.2, 0.3, 0.4, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99};
       if (phi->is_step()) {
         const auto mf = qmf::mean_field_initialization(s);
         s.surrogate =
@@ -103,6 +109,16 @@ TEST_CASE("quantized-weight nets agree with the maps at width 512", "[simulate]"
       CHECK_FALSE(z_wrong.agree(threshold));
     }
   }
+}
+
+TEST_CASE("per-example rounding takes the table only where its residual is rare", "[simulate]") {
+  using qmf::simulation::WeightDraws;
+  const auto spec = [](const char* text) { return qmf::parse_weight_spec(text); };
+  CHECK(WeightDraws(spec("bits:12,rounding=stochastic-per-example"), 2).patterns);
+  CHECK(WeightDraws(spec("bits:4,rounding=stochastic-per-example"), 5).patterns);
+  CHECK_FALSE(WeightDraws(spec("bits:8,rounding=stochastic-per-example"), 5).patterns);
+  CHECK(WeightDraws(spec("binary,rounding=stochastic-per-example"), 11).patterns);
+  CHECK_FALSE(WeightDraws(spec("binary,rounding=stochastic-per-example"), 12).patterns);
 }
 
 TEST_CASE("a simulation takes its weight noise from the spec, not from init", "[simulate]") {
