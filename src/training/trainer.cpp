@@ -150,16 +150,18 @@ TrainingResult run(const Activation& phi, const TrainingSettings& s, const Datas
       result.diverged_step = step;
       break;
     }
-    net.backward(logit_gradient, gradient);
+    // The gradient through Q(W); the optimiser step applies the STE's clip
+    // and quantizes the updated weights for the next forward pass.
+    net.backward_unclipped(logit_gradient, gradient);
     // A step activation maps NaN to a finite level, so a hidden layer that
     // overflowed would not show in the loss: check the gradient itself (~1 %
-    // of a step's cost).
+    // of a step's cost; the clip, a product with 0 or 1, keeps it finite or not).
     if (!all_finite(gradient)) {
       result.diverged = true;
       result.diverged_step = step;
       break;
     }
-    optimizer.step(net.parameters(), gradient);
+    optimizer.step(net.parameters(), gradient, net.update_hook());
     if (step == *report) {
       net.quantize_weights();  // train and test measured on the same drawn net
       const Measurement on_train = measure(net, train, s.train_evaluation_examples);

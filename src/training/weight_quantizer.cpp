@@ -21,13 +21,16 @@ inline std::uint64_t mix(std::uint64_t x) {
   return x ^ (x >> 31);
 }
 
-// 32 random bits per weight, uniform u in [0, 1) on a grid of 2^-32: one
-// hash serves two weights, element i < half taking the low and element
-// half + i the high 32 bits of mix(key ^ i) (half = size / 2; an odd last
-// element takes the low bits of mix(key ^ half)). The halves of a hash go to
-// elements a vector apart, so that the hashes of consecutive i feed
-// consecutive weights in both halves and the loop vectorises without
-// shuffles; the hash is the cost of stochastic rounding.
+// 32 random bits per weight, uniform u in [0, 1) on a grid of 2^-32, one hash
+// serving two weights. The weights are taken in blocks of uniform_block (the
+// last block shorter); in a block of m weights starting at s, weight s + r
+// takes the low 32 bits of mix(key ^ (s/2 + r)) for r < m/2 and the high 32
+// bits of mix(key ^ (s/2 + r - m/2)) for m/2 <= r < 2 (m/2); an odd last
+// weight takes the low bits of mix(key ^ (s/2 + m/2)). Block by block, so
+// that the optimiser can quantize a block while it is in cache
+// (quantize_range); the halves of a hash go to weights a vector apart, so
+// that the hashes of consecutive r feed consecutive weights in both halves
+// and the loop vectorises without shuffles.
 constexpr std::uint64_t low_bits = 0xffffffffULL;
 
 // u = bits 2^-32 exactly, as a double in [1, 2) minus 1: the 32 bits become
@@ -37,11 +40,15 @@ inline double unit_interval(std::uint64_t bits32) {
   return std::bit_cast<double>((bits32 << 20) | 0x3ff0000000000000ULL) - 1.0;
 }
 
-inline double uniform_at(std::uint64_t key, std::uint64_t i, std::uint64_t size) {
-  const std::uint64_t half = size / 2;
-  if (i < half) return unit_interval(mix(key ^ i) & low_bits);
-  if (i < 2 * half) return unit_interval(mix(key ^ (i - half)) >> 32);
-  return unit_interval(mix(key ^ half) & low_bits);
+// The uniform of weight i of a matrix of `size` weights (the layout above).
+inline double uniform_at(std::uint64_t key, Eigen::Index i, Eigen::Index size) {
+  const Eigen::Index start = i / quantizer_block * quantizer_block;
+  const Eigen::Index half = std::min(size - start, quantizer_block) / 2;
+  const Eigen::Index r = i - start;
+  const auto base = static_cast<std::uint64_t>(start / 2);
+  if (r < half) return unit_interval(mix(key ^ (base + r)) & low_bits);
+  if (r < 2 * half) return unit_interval(mix(key ^ (base + r - half)) >> 32);
+  return unit_interval(mix(key ^ (base + half)) & low_bits);
 }
 
 // A coarse grid (fewer cells than an int counts) in a layer's units: the
@@ -51,58 +58,68 @@ struct LayerGrid {
   [[nodiscard]] double position(double w) const {
     return std::min(std::max(w * scale + offset, 0.0), cells);
   }
+  // Up when u < t - floor(t).
+  [[nodiscard]] double stochastic(double w, double u) const {
+    const double t = position(w);
+    const auto below = static_cast<double>(static_cast<int>(t));
+    return start + step * (below + static_cast<double>(u < t - below));
+  }
+  [[nodiscard]] double nearest(double w) const {
+    return start + step * static_cast<double>(static_cast<int>(position(w) + 0.5));
+  }
 };
 
-// The loops over a layer's weights are compiled twice, for AVX2 and for the
-// baseline (SSE2), and the copy the CPU supports is picked when the library
-// loads: AVX2 has four double lanes and 64-bit integer lanes for the hash.
-// The same operations in the same order without FMA (AVX2 alone does not
-// provide it), so both give the same weights bit for bit. Branch-free
-// (min/max, integer conversion of t >= 0 as floor, a comparison as 0/1): the
-// rounding direction is unpredictable, and a mispredicted branch per weight
-// would cost more than the rest of the loop.
+// The loops over a layer's weights are compiled for AVX-512 (x86-64-v4), for
+// AVX2 and for the baseline (SSE2), and the copy the CPU supports is picked
+// when the library loads: AVX-512 has eight double lanes and a 64-bit integer
+// multiply for the hash, AVX2 four lanes. The same operations in the same
+// order without FMA (-ffp-contract=off), so every copy gives the same weights
+// bit for bit. Branch-free (min/max, integer conversion of t >= 0 as floor, a
+// comparison as 0/1): the rounding direction is unpredictable, and a
+// mispredicted branch per weight would cost more than the rest of the loop.
+#define QMF_QAT_CLONES [[gnu::target_clones("arch=x86-64-v4", "avx2", "default")]]
+
+// One whole block of m weights starting at `start` (pointers at the block).
 template <class Scalar>
-__attribute__((target_clones("avx2", "default"))) void round_stochastic(
-    const Scalar* latent, Scalar* out, Eigen::Index size, std::uint64_t key, LayerGrid g) {
-  const auto round = [&](Eigen::Index i, double u) {
-    const double t = g.position(static_cast<double>(latent[i]));
-    const auto below = static_cast<double>(static_cast<int>(t));
-    // Up when u < t - floor(t).
-    out[i] = static_cast<Scalar>(g.start + g.step * (below + static_cast<double>(u < t - below)));
-  };
-  const Eigen::Index half = size / 2;
-#pragma omp parallel for schedule(static) if (size > parallel_threshold)
-  for (Eigen::Index i = 0; i < half; ++i) {
-    const std::uint64_t bits = mix(key ^ static_cast<std::uint64_t>(i));
-    round(i, unit_interval(bits & low_bits));
-    round(half + i, unit_interval(bits >> 32));
+QMF_QAT_CLONES void round_stochastic_block(const Scalar* latent, Scalar* out, Eigen::Index m,
+                                           std::uint64_t key, std::uint64_t base, LayerGrid g) {
+  const Eigen::Index half = m / 2;
+  for (Eigen::Index r = 0; r < half; ++r) {
+    const std::uint64_t bits = mix(key ^ (base + static_cast<std::uint64_t>(r)));
+    out[r] = static_cast<Scalar>(
+        g.stochastic(static_cast<double>(latent[r]), unit_interval(bits & low_bits)));
+    out[half + r] = static_cast<Scalar>(
+        g.stochastic(static_cast<double>(latent[half + r]), unit_interval(bits >> 32)));
   }
-  if (size % 2 != 0)
-    round(size - 1,
-          uniform_at(key, static_cast<std::uint64_t>(size - 1), static_cast<std::uint64_t>(size)));
+  if (m % 2 != 0)
+    out[m - 1] = static_cast<Scalar>(g.stochastic(
+        static_cast<double>(latent[m - 1]), unit_interval(mix(key ^ (base + half)) & low_bits)));
 }
 
 template <class Scalar>
-__attribute__((target_clones("avx2", "default"))) void round_nearest(const Scalar* latent,
-                                                                     Scalar* out, Eigen::Index size,
-                                                                     LayerGrid g) {
-#pragma omp parallel for schedule(static) if (size > parallel_threshold)
-  for (Eigen::Index i = 0; i < size; ++i) {
-    const double t = g.position(static_cast<double>(latent[i]));
-    out[i] = static_cast<Scalar>(g.start + g.step * static_cast<double>(static_cast<int>(t + 0.5)));
-  }
+QMF_QAT_CLONES void round_nearest(const Scalar* latent, Scalar* out, Eigen::Index count,
+                                  LayerGrid g) {
+  for (Eigen::Index i = 0; i < count; ++i)
+    out[i] = static_cast<Scalar>(g.nearest(static_cast<double>(latent[i])));
 }
 
 // The STE's clip: a product with 0/1 rather than a branch (about half the
 // weights of a binary net lie outside the clip range, at random).
 template <class Scalar>
-__attribute__((target_clones("avx2", "default"))) void mask_outside(const Scalar* latent,
-                                                                    Scalar* gradient,
-                                                                    Eigen::Index size,
-                                                                    Scalar limit) {
+QMF_QAT_CLONES void mask_outside(const Scalar* latent, const Scalar* gradient, Scalar* out,
+                                 Eigen::Index count, Scalar limit) {
+  for (Eigen::Index i = 0; i < count; ++i)
+    out[i] = gradient[i] * static_cast<Scalar>(std::abs(latent[i]) <= limit);
+}
+
+// f(begin, count) over [0, size) in blocks of quantizer_block, split between
+// the OpenMP threads.
+template <class F>
+void for_each_block(Eigen::Index size, F f) {
+  const Eigen::Index blocks = (size + quantizer_block - 1) / quantizer_block;
 #pragma omp parallel for schedule(static) if (size > parallel_threshold)
-  for (Eigen::Index i = 0; i < size; ++i)
-    gradient[i] *= static_cast<Scalar>(std::abs(latent[i]) <= limit);
+  for (Eigen::Index b = 0; b < blocks; ++b)
+    f(b * quantizer_block, std::min(quantizer_block, size - b * quantizer_block));
 }
 
 }  // namespace
@@ -126,50 +143,77 @@ WeightQuantizer::WeightQuantizer(const WeightSpec& spec, double sw2) : sw2_(sw2)
 template <class Scalar>
 void WeightQuantizer::quantize(const Matrix<Scalar>& w, int fan_in, std::uint64_t draw,
                                Matrix<Scalar>& q) const {
+  q.resize(w.rows(), w.cols());
+  for_each_block(w.size(), [&](Eigen::Index begin, Eigen::Index count) {
+    quantize_range(w.data(), q.data(), w.size(), begin, count, fan_in, draw);
+  });
+}
+
+template <class Scalar>
+void WeightQuantizer::quantize_range(const Scalar* latent, Scalar* out, Eigen::Index size,
+                                     Eigen::Index begin, Eigen::Index count, int fan_in,
+                                     std::uint64_t draw) const {
   // Position on the grid in cells from -top: t = (w / sigma + top) / D, as
   // one multiply-add (the loop is the whole cost of quantizing).
   const double sigma = std::sqrt(sw2_ / fan_in);
-  const double scale = 1.0 / (sigma * spacing_);
-  const double offset = top_ / spacing_;
-  const double step = sigma * spacing_;
-  const double start = -sigma * top_;
-  const double cells = static_cast<double>(cells_);
-  const Scalar* latent = w.data();
-  q.resize(w.rows(), w.cols());
-  Scalar* out = q.data();
-  const Eigen::Index size = w.size();
   const std::uint64_t key = mix(draw);
+  const Eigen::Index end = begin + count;
   if (cells_ > std::numeric_limits<int>::max()) {
-    const auto count = static_cast<std::uint64_t>(size);
-#pragma omp parallel for schedule(static) if (size > parallel_threshold)
-    for (Eigen::Index i = 0; i < size; ++i) {
+    for (Eigen::Index i = begin; i < end; ++i) {
       const double z = static_cast<double>(latent[i]) / sigma;
-      out[i] = static_cast<Scalar>(
-          sigma * (stochastic_ ? fine_grid_.stochastic(
-                                     z, uniform_at(key, static_cast<std::uint64_t>(i), count))
-                               : fine_grid_.nearest(z)));
+      out[i] = static_cast<Scalar>(sigma * (stochastic_
+                                                ? fine_grid_.stochastic(z, uniform_at(key, i, size))
+                                                : fine_grid_.nearest(z)));
     }
     return;
   }
-  const LayerGrid grid{scale, offset, cells, start, step};
-  if (stochastic_)
-    round_stochastic(latent, out, size, key, grid);
-  else
-    round_nearest(latent, out, size, grid);
+  const LayerGrid g{1.0 / (sigma * spacing_), top_ / spacing_, static_cast<double>(cells_),
+                    -sigma * top_, sigma * spacing_};
+  if (!stochastic_) {
+    round_nearest(latent + begin, out + begin, count, g);
+    return;
+  }
+  // Whole blocks by the vectorised loop; the parts of blocks at either end of
+  // the range weight by weight.
+  Eigen::Index i = begin;
+  while (i < end) {
+    const Eigen::Index start = i / quantizer_block * quantizer_block;
+    const Eigen::Index stop = std::min(start + quantizer_block, size);
+    if (i == start && stop <= end) {
+      round_stochastic_block(latent + start, out + start, stop - start, key,
+                             static_cast<std::uint64_t>(start / 2), g);
+      i = stop;
+      continue;
+    }
+    for (; i < std::min(stop, end); ++i)
+      out[i] = static_cast<Scalar>(
+          g.stochastic(static_cast<double>(latent[i]), uniform_at(key, i, size)));
+  }
 }
 
 template <class Scalar>
 void WeightQuantizer::mask_gradient(const Matrix<Scalar>& w, int fan_in,
                                     Matrix<Scalar>& gradient) const {
-  const auto limit = static_cast<Scalar>(top_ * std::sqrt(sw2_ / fan_in));
-  mask_outside(w.data(), gradient.data(), w.size(), limit);
+  for_each_block(w.size(), [&](Eigen::Index begin, Eigen::Index count) {
+    mask_range(w.data() + begin, gradient.data() + begin, gradient.data() + begin, count, fan_in);
+  });
 }
 
-template void WeightQuantizer::quantize(const Matrix<float>&, int, std::uint64_t,
-                                        Matrix<float>&) const;
-template void WeightQuantizer::quantize(const Matrix<double>&, int, std::uint64_t,
-                                        Matrix<double>&) const;
-template void WeightQuantizer::mask_gradient(const Matrix<float>&, int, Matrix<float>&) const;
-template void WeightQuantizer::mask_gradient(const Matrix<double>&, int, Matrix<double>&) const;
+template <class Scalar>
+void WeightQuantizer::mask_range(const Scalar* latent, const Scalar* gradient, Scalar* out,
+                                 Eigen::Index count, int fan_in) const {
+  mask_outside(latent, gradient, out, count, static_cast<Scalar>(top_ * std::sqrt(sw2_ / fan_in)));
+}
+
+#define QMF_QUANTIZER_INSTANCES(Scalar)                                                            \
+  template void WeightQuantizer::quantize(const Matrix<Scalar>&, int, std::uint64_t,               \
+                                          Matrix<Scalar>&) const;                                  \
+  template void WeightQuantizer::quantize_range(                                                   \
+      const Scalar*, Scalar*, Eigen::Index, Eigen::Index, Eigen::Index, int, std::uint64_t) const; \
+  template void WeightQuantizer::mask_gradient(const Matrix<Scalar>&, int, Matrix<Scalar>&) const; \
+  template void WeightQuantizer::mask_range(const Scalar*, const Scalar*, Scalar*, Eigen::Index,   \
+                                            int) const;
+QMF_QUANTIZER_INSTANCES(float)
+QMF_QUANTIZER_INSTANCES(double)
 
 }  // namespace qmf::training

@@ -12,6 +12,10 @@
 //
 // Straight-through estimator: dL/dw = dL/dQ(w) 1{|w| <= top sigma}, i.e. the
 // identity inside the clip range and zero outside it (where Q is flat in w).
+//
+// The stochastic uniforms are laid out in blocks of quantizer_block weights
+// (src/training/weight_quantizer.cpp), so that a block can be quantized on its
+// own, e.g. by the optimiser right after updating it (Network::update_hook()).
 #pragma once
 
 #include <cstdint>
@@ -21,6 +25,9 @@
 #include "qmf/weights/weight_spec.hpp"
 
 namespace qmf::training {
+
+/// Weights per block of the stochastic uniforms' layout.
+constexpr Eigen::Index quantizer_block = 2048;
 
 class WeightQuantizer {
  public:
@@ -35,10 +42,20 @@ class WeightQuantizer {
   /// (counter-based: the result does not depend on the thread count).
   template <class Scalar>
   void quantize(const Matrix<Scalar>& w, int fan_in, std::uint64_t draw, Matrix<Scalar>& q) const;
+  /// Weights [begin, begin + count) of quantize() for a matrix of `size`
+  /// weights (latent and out point at weight 0); the same values. Fastest for
+  /// ranges of whole blocks of quantizer_block.
+  template <class Scalar>
+  void quantize_range(const Scalar* latent, Scalar* out, Eigen::Index size, Eigen::Index begin,
+                      Eigen::Index count, int fan_in, std::uint64_t draw) const;
 
   /// gradient *= 1{|w| <= top sigma} (the STE's clip).
   template <class Scalar>
   void mask_gradient(const Matrix<Scalar>& w, int fan_in, Matrix<Scalar>& gradient) const;
+  /// out = gradient 1{|latent| <= top sigma} for `count` weights (out may be gradient).
+  template <class Scalar>
+  void mask_range(const Scalar* latent, const Scalar* gradient, Scalar* out, Eigen::Index count,
+                  int fan_in) const;
 
  private:
   bool active_ = false;
