@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <type_traits>
 
 #include "training/elementwise.hpp"
 
@@ -103,13 +104,20 @@ QMF_QAT_CLONES void round_nearest(const Scalar* latent, Scalar* out, Eigen::Inde
     out[i] = static_cast<Scalar>(g.nearest(static_cast<double>(latent[i])));
 }
 
-// The STE's clip: a product with 0/1 rather than a branch (about half the
-// weights of a binary net lie outside the clip range, at random).
+// The STE's clip: a product with 1 or 0 rather than a branch (about half the
+// weights of a binary net lie outside the clip range, at random). The factor
+// is made with bit operations (1's bits and-ed with all ones or zeros): as a
+// product with the comparison converted to 1/0, GCC compiled the float AVX2
+// copy to a branch per weight (5 ns per weight for a binary net).
 template <class Scalar>
 QMF_QAT_CLONES void mask_outside(const Scalar* latent, const Scalar* gradient, Scalar* out,
                                  Eigen::Index count, Scalar limit) {
-  for (Eigen::Index i = 0; i < count; ++i)
-    out[i] = gradient[i] * static_cast<Scalar>(std::abs(latent[i]) <= limit);
+  using Bits = std::conditional_t<sizeof(Scalar) == 4, std::uint32_t, std::uint64_t>;
+  const auto one = std::bit_cast<Bits>(Scalar(1));
+  for (Eigen::Index i = 0; i < count; ++i) {
+    const Bits all = Bits(0) - static_cast<Bits>(std::abs(latent[i]) <= limit);
+    out[i] = gradient[i] * std::bit_cast<Scalar>(one & all);
+  }
 }
 
 // f(begin, count) over [0, size) in blocks of quantizer_block, split between
