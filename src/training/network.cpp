@@ -95,6 +95,23 @@ std::uint64_t Network<Scalar>::draw_key(std::uint64_t draw, std::size_t layer) c
 }
 
 template <class Scalar>
+std::uint64_t Network<Scalar>::rounding_draw(std::size_t layer) const {
+  return draw_key(draws_ - 1, layer);
+}
+
+// Per-example rounding: the part D B_e of each example's weights, in the
+// current draw (forward: W = L + D B_e; backward: its transpose).
+template <class Scalar>
+void Network<Scalar>::add_rounding_products(int layer, const Matrix<Scalar>& in, bool transposed,
+                                            Matrix<Scalar>& out) const {
+  if (!quantizer_ || !quantizer_->per_example()) return;
+  const auto& w = parameters_.weights[static_cast<std::size_t>(layer)];
+  quantizer_->add_rounding_products(w, static_cast<int>(w.cols()),
+                                    rounding_draw(static_cast<std::size_t>(layer)), in, transposed,
+                                    out);
+}
+
+template <class Scalar>
 void Network<Scalar>::discard_quantized_ahead() {
   if (!quantized_ahead_) return;
   quantized_ahead_ = false;
@@ -172,11 +189,14 @@ const Matrix<Scalar>& Network<Scalar>::forward_same_weights(const Matrix<Scalar>
   const auto& w = quantizer_ ? quantized_ : parameters_.weights;
   const auto& b = parameters_.biases;
   for (int l = 0; l < shape_.depth; ++l) {
-    h_[l].noalias() = w[l] * (l == 0 ? x : x_[l - 1]);
+    const Matrix<Scalar>& in = l == 0 ? x : x_[l - 1];
+    h_[l].noalias() = w[l] * in;
+    add_rounding_products(l, in, false, h_[l]);
     h_[l].colwise() += b[l];
     activate(h_[l], x_[l]);
   }
   logits_.noalias() = w[shape_.depth] * x_[shape_.depth - 1];
+  add_rounding_products(shape_.depth, x_[shape_.depth - 1], false, logits_);
   logits_.colwise() += b[shape_.depth];
   return logits_;
 }
@@ -206,6 +226,7 @@ void Network<Scalar>::backward_unclipped(const Matrix<Scalar>& logit_gradient,
   gradient.biases[depth] = logit_gradient.rowwise().sum();
   const auto& w = quantizer_ ? quantized_ : parameters_.weights;
   delta_.noalias() = w[depth].transpose() * logit_gradient;
+  add_rounding_products(depth, logit_gradient, true, delta_);
   for (int l = depth - 1; l >= 0; --l) {
     // delta^l = g(h^l) * (W^(l+1))^T delta^(l+1): phi' for smooth phi, the STE for steps.
     scale_elements(delta_, h_[l], g_);
@@ -213,6 +234,7 @@ void Network<Scalar>::backward_unclipped(const Matrix<Scalar>& logit_gradient,
     gradient.biases[l] = delta_.rowwise().sum();
     if (l == 0) break;
     scratch_.noalias() = w[l].transpose() * delta_;
+    add_rounding_products(l, delta_, true, scratch_);
     delta_.swap(scratch_);
   }
 }

@@ -197,7 +197,6 @@ void validate(const TrainingSettings& s) {
   if (s.threads < 1) throw std::invalid_argument("threads must be at least 1");
   if (s.train_evaluation_examples < 1)
     throw std::invalid_argument("train_evaluation_examples must be at least 1");
-  WeightQuantizer(s.weights, s.init.sw2);  // refuses what training cannot do
   if (s.sharpness_draws < 0 || s.sharpness_draws > 100000)
     throw std::invalid_argument("sharpness_draws must lie in 0..100000");
   if (!(s.sharpness_radius > 0.0 && s.sharpness_radius <= 10.0))

@@ -90,8 +90,9 @@ bool routes_agree(const char* weights, OptimizerKind kind, int threads) {
 }  // namespace
 
 TEST_CASE("the fused QAT step is backward + step + quantize, bit for bit") {
-  for (const char* weights : {"gaussian", "bits:3,clip=1", "binary", "bits:4,rounding=stochastic",
-                              "binary,rounding=stochastic"})
+  for (const char* weights :
+       {"gaussian", "bits:3,clip=1", "binary", "bits:4,rounding=stochastic",
+        "binary,rounding=stochastic", "bits:4,rounding=stochastic-per-example"})
     for (const auto kind : {OptimizerKind::sgd, OptimizerKind::adam})
       for (const int threads : {1, 2}) {
         INFO(weights << ", " << name(kind) << ", " << threads << " thread(s)");

@@ -17,6 +17,13 @@
 // clip and quantizes each updated chunk of latent weights for the next
 // forward() while the chunk is in cache, instead of three more passes over
 // the weights (quantize, clip, update). Same parameters, same weights.
+//
+// rounding=stochastic-per-example: example e (column e of a batch) sees its
+// own stochastic rounding Q_e(W) = L(W) + D B_e (weight_quantizer.hpp), in
+// the forward pass and in the backward pass's data gradient (B_e drawn again
+// from its keys); the weight gradient is the STE's, sum_e delta_e x_e^T.
+// effective_weights() are then L. forward_same_weights() keeps the draw, so
+// column e of every batch it sees gets the same rounding.
 #pragma once
 
 #include <Eigen/Core>
@@ -89,7 +96,7 @@ class Network : private WeightUpdateHook<Scalar> {
  public:
   /// Draws the parameters (seeded; independent of any thread count). Keeps a
   /// reference to phi. Weights other than gaussian make it a quantization-aware
-  /// net (throws std::invalid_argument for rounding=stochastic-per-example).
+  /// net.
   Network(const NetworkShape& shape, const Activation& phi, StraightThrough surrogate,
           const Initialization& init, std::uint64_t seed, const WeightSpec& weights = {});
   ~Network();
@@ -113,6 +120,10 @@ class Network : private WeightUpdateHook<Scalar> {
   /// for a quantized net and changes the parameters of a float net.
   [[nodiscard]] std::vector<Matrix<Scalar>>& effective_weights();
   [[nodiscard]] bool quantized() const;
+  /// The draw (WeightQuantizer::quantize's `draw`) of layer l's current
+  /// effective weights; per example, example e's is
+  /// WeightQuantizer::example_draw(rounding_draw(l), e).
+  [[nodiscard]] std::uint64_t rounding_draw(std::size_t layer) const;
   /// Gradient of the loss with respect to every parameter, given its gradient
   /// with respect to the logits of the last forward() (same batch).
   void backward(const Matrix<Scalar>& logit_gradient, Parameters<Scalar>& gradient);
@@ -142,6 +153,10 @@ class Network : private WeightUpdateHook<Scalar> {
   void activate(const Matrix<Scalar>& h, Matrix<Scalar>& x) const;
   /// The key of layer l's stochastic rounding in draw `draw`.
   [[nodiscard]] std::uint64_t draw_key(std::uint64_t draw, std::size_t layer) const;
+  /// out += the per-example rounding's part of layer `layer`'s product (none
+  /// unless rounding=stochastic-per-example).
+  void add_rounding_products(int layer, const Matrix<Scalar>& in, bool transposed,
+                             Matrix<Scalar>& out) const;
   /// Undoes the draw update_hook() made ahead, if it is still unused.
   void discard_quantized_ahead();
 
