@@ -103,12 +103,12 @@ double largest_difference(const char* rounding_text) {
 
 TEST_CASE("per-example rounding's forward and backward passes are the direct per-example ones") {
   // Double: only the order of the sums differs (L x + D B x against Q x):
-  // 1e-12. Float32: ~1e-7 per operation over sums of up to 60 terms and three
-  // layers: 1e-5.
+  // 1e-12. Float32: 6e-8 per rounding, over sums of up to 60 terms in three
+  // layers (and L + D B against Q rounded once): 1e-6, 3x the largest measured.
   for (const char* text : {"bits:3,clip=1,rounding=stochastic", "binary,rounding=stochastic"}) {
     INFO(text);
     CHECK(largest_difference<double>(text) < 1e-12);  // measured 3e-16 to 1e-15
-    CHECK(largest_difference<float>(text) < 1e-5);    // measured 1.8e-7 to 3e-7
+    CHECK(largest_difference<float>(text) < 1e-6);    // measured 1.8e-7 to 3e-7
   }
 }
 
