@@ -84,20 +84,84 @@ bool Network<Scalar>::quantized() const {
 
 template <class Scalar>
 std::vector<Matrix<Scalar>>& Network<Scalar>::effective_weights() {
+  discard_quantized_ahead();
   return quantizer_ ? quantized_ : parameters_.weights;
+}
+
+template <class Scalar>
+std::uint64_t Network<Scalar>::draw_key(std::uint64_t draw, std::size_t layer) const {
+  // One key per (seed, draw, layer): every draw of every layer is its own stream.
+  return (seed_ * 0x100000001b3ULL ^ draw) * 0x10000ULL + layer;
+}
+
+template <class Scalar>
+std::uint64_t Network<Scalar>::rounding_draw(std::size_t layer) const {
+  return draw_key(draws_ - 1, layer);
+}
+
+// Per-example rounding: the part D B_e of each example's weights, in the
+// current draw (forward: W = L + D B_e; backward: its transpose).
+template <class Scalar>
+void Network<Scalar>::add_rounding_products(int layer, const Matrix<Scalar>& in, bool transposed,
+                                            Matrix<Scalar>& out) const {
+  if (!quantizer_ || !quantizer_->per_example()) return;
+  const auto& w = parameters_.weights[static_cast<std::size_t>(layer)];
+  quantizer_->add_rounding_products(w, static_cast<int>(w.cols()),
+                                    rounding_draw(static_cast<std::size_t>(layer)), in, transposed,
+                                    out);
+}
+
+template <class Scalar>
+void Network<Scalar>::discard_quantized_ahead() {
+  if (!quantized_ahead_) return;
+  quantized_ahead_ = false;
+  --draws_;  // the next quantize_weights() makes the same draw afresh
 }
 
 template <class Scalar>
 void Network<Scalar>::quantize_weights() {
   if (!quantizer_) return;
+  if (quantized_ahead_) {
+    quantized_ahead_ = false;
+    return;
+  }
   quantized_.resize(parameters_.weights.size());
   for (std::size_t l = 0; l < quantized_.size(); ++l) {
     const auto& w = parameters_.weights[l];
-    // One key per (seed, draw, layer): every draw of every layer is its own stream.
-    const std::uint64_t key = (seed_ * 0x100000001b3ULL ^ draws_) * 0x10000ULL + l;
-    quantizer_->quantize(w, static_cast<int>(w.cols()), key, quantized_[l]);
+    quantizer_->quantize(w, static_cast<int>(w.cols()), draw_key(draws_, l), quantized_[l]);
   }
   ++draws_;
+}
+
+template <class Scalar>
+WeightUpdateHook<Scalar>* Network<Scalar>::update_hook() {
+  if (!quantizer_) return nullptr;
+  discard_quantized_ahead();
+  quantized_.resize(parameters_.weights.size());
+  for (std::size_t l = 0; l < quantized_.size(); ++l)
+    quantized_[l].resize(parameters_.weights[l].rows(), parameters_.weights[l].cols());
+  return this;
+}
+
+template <class Scalar>
+void Network<Scalar>::used_gradient(std::size_t layer, Eigen::Index, Eigen::Index count,
+                                    const Scalar* latent, const Scalar* gradient,
+                                    Scalar* used) const {
+  quantizer_->mask_range(latent, gradient, used, count,
+                         static_cast<int>(parameters_.weights[layer].cols()));
+}
+
+template <class Scalar>
+void Network<Scalar>::updated(std::size_t layer, Eigen::Index begin, Eigen::Index count) {
+  const auto& w = parameters_.weights[layer];
+  quantizer_->quantize_range(w.data(), quantized_[layer].data(), w.size(), begin, count,
+                             static_cast<int>(w.cols()), draw_key(draws_, layer));
+}
+
+template <class Scalar>
+void Network<Scalar>::finished() {
+  ++draws_;
+  quantized_ahead_ = true;
 }
 
 // Column by column through the activation's batch evaluation (one virtual
@@ -122,20 +186,36 @@ const Matrix<Scalar>& Network<Scalar>::forward_same_weights(const Matrix<Scalar>
     throw std::invalid_argument("inputs must have " + std::to_string(shape_.inputs) +
                                 " rows (got " + std::to_string(x.rows()) + ")");
   input_ = &x;
-  const auto& w = effective_weights();
+  const auto& w = quantizer_ ? quantized_ : parameters_.weights;
   const auto& b = parameters_.biases;
   for (int l = 0; l < shape_.depth; ++l) {
-    h_[l].noalias() = w[l] * (l == 0 ? x : x_[l - 1]);
+    const Matrix<Scalar>& in = l == 0 ? x : x_[l - 1];
+    h_[l].noalias() = w[l] * in;
+    add_rounding_products(l, in, false, h_[l]);
     h_[l].colwise() += b[l];
     activate(h_[l], x_[l]);
   }
   logits_.noalias() = w[shape_.depth] * x_[shape_.depth - 1];
+  add_rounding_products(shape_.depth, x_[shape_.depth - 1], false, logits_);
   logits_.colwise() += b[shape_.depth];
   return logits_;
 }
 
 template <class Scalar>
 void Network<Scalar>::backward(const Matrix<Scalar>& logit_gradient, Parameters<Scalar>& gradient) {
+  backward_unclipped(logit_gradient, gradient);
+  // The straight-through estimator of the weight quantizer: dL/dW = dL/dQ(W)
+  // inside the clip range.
+  if (quantizer_)
+    for (std::size_t l = 0; l < gradient.weights.size(); ++l)
+      quantizer_->mask_gradient(parameters_.weights[l],
+                                static_cast<int>(parameters_.weights[l].cols()),
+                                gradient.weights[l]);
+}
+
+template <class Scalar>
+void Network<Scalar>::backward_unclipped(const Matrix<Scalar>& logit_gradient,
+                                         Parameters<Scalar>& gradient) {
   if (input_ == nullptr || logit_gradient.cols() != logits_.cols() ||
       logit_gradient.rows() != logits_.rows())
     throw std::invalid_argument("logit_gradient must match the logits of the last forward pass");
@@ -144,8 +224,9 @@ void Network<Scalar>::backward(const Matrix<Scalar>& logit_gradient, Parameters<
     gradient = Parameters<Scalar>::zeros_like(parameters_);
   gradient.weights[depth].noalias() = logit_gradient * x_[depth - 1].transpose();
   gradient.biases[depth] = logit_gradient.rowwise().sum();
-  const auto& w = effective_weights();
+  const auto& w = quantizer_ ? quantized_ : parameters_.weights;
   delta_.noalias() = w[depth].transpose() * logit_gradient;
+  add_rounding_products(depth, logit_gradient, true, delta_);
   for (int l = depth - 1; l >= 0; --l) {
     // delta^l = g(h^l) * (W^(l+1))^T delta^(l+1): phi' for smooth phi, the STE for steps.
     scale_elements(delta_, h_[l], g_);
@@ -153,15 +234,9 @@ void Network<Scalar>::backward(const Matrix<Scalar>& logit_gradient, Parameters<
     gradient.biases[l] = delta_.rowwise().sum();
     if (l == 0) break;
     scratch_.noalias() = w[l].transpose() * delta_;
+    add_rounding_products(l, delta_, true, scratch_);
     delta_.swap(scratch_);
   }
-  // The straight-through estimator of the weight quantizer: dL/dW = dL/dQ(W)
-  // inside the clip range.
-  if (quantizer_)
-    for (std::size_t l = 0; l < gradient.weights.size(); ++l)
-      quantizer_->mask_gradient(parameters_.weights[l],
-                                static_cast<int>(parameters_.weights[l].cols()),
-                                gradient.weights[l]);
 }
 
 template struct Parameters<float>;

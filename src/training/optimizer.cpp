@@ -1,7 +1,10 @@
 #include "qmf/training/optimizer.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
+
+#include "training/elementwise.hpp"
 
 namespace qmf::training {
 
@@ -13,14 +16,40 @@ void require(bool ok, const std::string& field, const std::string& what, double 
                                 ")");
 }
 
-// Applies `update(parameter, gradient, first, second)` to every tensor.
+template <class Scalar>
+using ArrayMap = Eigen::Map<Eigen::Array<Scalar, Eigen::Dynamic, 1>>;
+template <class Scalar>
+using ConstArrayMap = Eigen::Map<const Eigen::Array<Scalar, Eigen::Dynamic, 1>>;
+
+// Applies `update(parameter, gradient, first, second)` to every tensor. The
+// weight matrices go chunk by chunk (update_chunk elements, split between the
+// OpenMP threads), with the hook's work on each chunk before and after its
+// update while the chunk is in cache.
 template <class Scalar, class Update>
 void for_each_tensor(Parameters<Scalar>& p, const Parameters<Scalar>& g, Parameters<Scalar>& m,
-                     Parameters<Scalar>& v, Update update) {
+                     Parameters<Scalar>& v, WeightUpdateHook<Scalar>* hook, Update update) {
   for (std::size_t l = 0; l < p.weights.size(); ++l) {
-    update(p.weights[l].array(), g.weights[l].array(), m.weights[l].array(), v.weights[l].array());
     update(p.biases[l].array(), g.biases[l].array(), m.biases[l].array(), v.biases[l].array());
+    const Eigen::Index size = p.weights[l].size();
+    const Eigen::Index chunks = (size + update_chunk - 1) / update_chunk;
+#pragma omp parallel for schedule(static) if (size > parallel_threshold)
+    for (Eigen::Index c = 0; c < chunks; ++c) {
+      const Eigen::Index begin = c * update_chunk;
+      const Eigen::Index count = std::min(update_chunk, size - begin);
+      Scalar* latent = p.weights[l].data() + begin;
+      const Scalar* gradient = g.weights[l].data() + begin;
+      Scalar used[update_chunk];
+      if (hook) {
+        hook->used_gradient(l, begin, count, latent, gradient, used);
+        gradient = used;
+      }
+      update(ArrayMap<Scalar>(latent, count), ConstArrayMap<Scalar>(gradient, count),
+             ArrayMap<Scalar>(m.weights[l].data() + begin, count),
+             ArrayMap<Scalar>(v.weights[l].data() + begin, count));
+      if (hook) hook->updated(l, begin, count);
+    }
   }
+  if (hook) hook->finished();
 }
 
 }  // namespace
@@ -47,12 +76,13 @@ Optimizer<Scalar>::Optimizer(const OptimizerSettings& settings, const Parameters
 }
 
 template <class Scalar>
-void Optimizer<Scalar>::step(Parameters<Scalar>& parameters, const Parameters<Scalar>& gradient) {
+void Optimizer<Scalar>::step(Parameters<Scalar>& parameters, const Parameters<Scalar>& gradient,
+                             WeightUpdateHook<Scalar>* hook) {
   ++steps_;
   if (settings_.kind == OptimizerKind::sgd) {
     const auto lr = static_cast<Scalar>(settings_.learning_rate);
     const auto mu = static_cast<Scalar>(settings_.momentum);
-    for_each_tensor(parameters, gradient, first_, first_, [&](auto p, auto g, auto m, auto) {
+    for_each_tensor(parameters, gradient, first_, first_, hook, [&](auto p, auto g, auto m, auto) {
       m = mu * m + g;
       p -= lr * m;
     });
@@ -68,7 +98,7 @@ void Optimizer<Scalar>::step(Parameters<Scalar>& parameters, const Parameters<Sc
   const auto eps = static_cast<Scalar>(settings_.epsilon * correction2);
   const auto s1 = static_cast<Scalar>(b1);
   const auto s2 = static_cast<Scalar>(b2);
-  for_each_tensor(parameters, gradient, first_, second_, [&](auto p, auto g, auto m, auto v) {
+  for_each_tensor(parameters, gradient, first_, second_, hook, [&](auto p, auto g, auto m, auto v) {
     m = s1 * m + (1 - s1) * g;
     v = s2 * v + (1 - s2) * g.square();
     p -= step * m / (v.sqrt() + eps);

@@ -150,16 +150,18 @@ TrainingResult run(const Activation& phi, const TrainingSettings& s, const Datas
       result.diverged_step = step;
       break;
     }
-    net.backward(logit_gradient, gradient);
+    // The gradient through Q(W); the optimiser step applies the STE's clip
+    // and quantizes the updated weights for the next forward pass.
+    net.backward_unclipped(logit_gradient, gradient);
     // A step activation maps NaN to a finite level, so a hidden layer that
     // overflowed would not show in the loss: check the gradient itself (~1 %
-    // of a step's cost).
+    // of a step's cost; the clip, a product with 0 or 1, keeps it finite or not).
     if (!all_finite(gradient)) {
       result.diverged = true;
       result.diverged_step = step;
       break;
     }
-    optimizer.step(net.parameters(), gradient);
+    optimizer.step(net.parameters(), gradient, net.update_hook());
     if (step == *report) {
       net.quantize_weights();  // train and test measured on the same drawn net
       const Measurement on_train = measure(net, train, s.train_evaluation_examples);
@@ -195,7 +197,6 @@ void validate(const TrainingSettings& s) {
   if (s.threads < 1) throw std::invalid_argument("threads must be at least 1");
   if (s.train_evaluation_examples < 1)
     throw std::invalid_argument("train_evaluation_examples must be at least 1");
-  WeightQuantizer(s.weights, s.init.sw2);  // refuses what training cannot do
   if (s.sharpness_draws < 0 || s.sharpness_draws > 100000)
     throw std::invalid_argument("sharpness_draws must lie in 0..100000");
   if (!(s.sharpness_radius > 0.0 && s.sharpness_radius <= 10.0))

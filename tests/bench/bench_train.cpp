@@ -5,7 +5,8 @@
 // (bench_train_torch.py; "skipped" without python3-torch). Then quantization-
 // aware training (issue 10: at most 20 % slower than float training) against
 // the float net in the same run.
-// Usage: bench_train TORCH_SCRIPT [THREADS] [qat]   (qat: the second table only)
+// Then per-example stochastic rounding against the float net.
+// Usage: bench_train TORCH_SCRIPT [THREADS] [qat|per-example]   (one table only)
 #include <omp.h>
 
 #include <Eigen/Core>
@@ -51,8 +52,8 @@ double training_seconds(int width, int depth, int steps, const std::string& weig
   Mat logit_gradient;
   const auto step = [&] {
     softmax_cross_entropy(net.forward(x), labels.data(), &logit_gradient);
-    net.backward(logit_gradient, gradient);
-    optimizer.step(net.parameters(), gradient);
+    net.backward_unclipped(logit_gradient, gradient);  // as the trainer's step
+    optimizer.step(net.parameters(), gradient, net.update_hook());
   };
   step();  // warm-up: allocations
   return bench::best_cpu_seconds(repeats, [&] {
@@ -102,27 +103,45 @@ int steps_for(int width, int depth) {
 // Float and QAT timed in turn, round after round, best of each: on a shared
 // machine the load changes between timings, and alternating lets both sides
 // see the same load.
+constexpr int rounds = 3;
+
+template <std::size_t Count>
+void alternated_rows(const char* const (&specs)[Count]) {
+  for (const int width : {256, 1024})
+    for (const int depth : {20, 100}) {
+      const int steps = steps_for(width, depth);
+      double best[Count];
+      std::fill(best, best + Count, 1e300);
+      for (int round = 0; round < rounds; ++round)
+        for (std::size_t k = 0; k < Count; ++k)
+          best[k] = std::min(best[k], training_seconds(width, depth, steps, specs[k], 1));
+      std::printf("%5d %5d %8.0f", width, depth, steps * batch / best[0]);
+      for (std::size_t k = 1; k < Count; ++k)
+        std::printf("  %8.0f (%.2f)", steps * batch / best[k], best[0] / best[k]);
+      std::printf("\n");
+      std::fflush(stdout);
+    }
+}
+
 void quantized_weights_table() {
   const char* specs[] = {"gaussian", "bits:4", "bits:4,rounding=stochastic", "binary"};
-  constexpr int rounds = 3;
   std::printf(
       "\nquantization-aware training against the float net (samples per CPU second; "
       "ratio = float time / QAT time, >= 0.83 is within 20 %%; best of %d alternated rounds)\n",
       rounds);
   std::printf("width depth    float  bits:4 (ratio)  bits:4,stochastic (ratio)  binary (ratio)\n");
-  for (const int width : {256, 1024})
-    for (const int depth : {20, 100}) {
-      const int steps = steps_for(width, depth);
-      double best[4] = {1e300, 1e300, 1e300, 1e300};
-      for (int round = 0; round < rounds; ++round)
-        for (int k = 0; k < 4; ++k)
-          best[k] = std::min(best[k], training_seconds(width, depth, steps, specs[k], 1));
-      std::printf("%5d %5d %8.0f", width, depth, steps * batch / best[0]);
-      for (int k = 1; k < 4; ++k)
-        std::printf("  %8.0f (%.2f)", steps * batch / best[k], best[0] / best[k]);
-      std::printf("\n");
-      std::fflush(stdout);
-    }
+  alternated_rows(specs);
+}
+
+// Per-example stochastic rounding (a rounding of every weight for every
+// example, drawn again for the backward pass) against the float net.
+void per_example_table() {
+  const char* specs[] = {"gaussian", "bits:4,rounding=stochastic-per-example"};
+  std::printf(
+      "\nper-example stochastic rounding against the float net (samples per CPU second; ratio = "
+      "float time / per-example time; best of 3 alternated rounds)\n");
+  std::printf("width depth    float  bits:4,stochastic-per-example (ratio)\n");
+  alternated_rows(specs);
 }
 
 int main(int argc, char** argv) {
@@ -138,6 +157,10 @@ int main(int argc, char** argv) {
     quantized_weights_table();
     return 0;
   }
+  if (argc > 3 && std::string(argv[3]) == "per-example") {
+    per_example_table();
+    return 0;
+  }
   std::printf("width depth      qmf  products-only  share-in-products  pytorch\n");
   for (const int width : {256, 1024})
     for (const int depth : {20, 100}) {
@@ -150,5 +173,6 @@ int main(int argc, char** argv) {
       std::fflush(stdout);
     }
   quantized_weights_table();
+  per_example_table();
   return 0;
 }

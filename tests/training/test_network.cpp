@@ -232,10 +232,3 @@ TEST_CASE("backward pass of a quantized net is the weight STE") {
     CHECK(clipped > 0);  // the mask was exercised
   }
 }
-
-TEST_CASE("per-example stochastic rounding is refused for training") {
-  const auto phi = make_activation("tanh");
-  const WeightSpec spec = parse_weight_spec("bits:4,rounding=stochastic-per-example");
-  CHECK_THROWS_WITH((Network<double>(tiny, *phi, {}, {1.5, 0.1}, 7, spec)),
-                    Catch::Contains("stochastic-per-example"));
-}

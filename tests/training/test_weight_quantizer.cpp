@@ -1,12 +1,14 @@
 // The QAT weight quantizer against its definition written out here, one
 // scalar weight at a time, bit for bit: nearest rounding, and stochastic
 // rounding with its documented random layout (src/training/weight_quantizer.cpp:
-// SplitMix64 of key ^ i feeds element i from its low 32 bits and element
-// size/2 + i from its high 32 bits, an odd last element from the low bits of
-// key ^ size/2; up when u < t - floor(t)). The library runs a vectorised copy
-// of its loops (AVX2 where the CPU has it, else SSE2); any difference in the
-// rounding, the clip or the random layout shows here. Odd and even sizes,
-// float and double.
+// in each block of m <= quantizer_block weights starting at s, SplitMix64 of
+// key ^ (s/2 + r) feeds weight s + r from its low 32 bits and weight
+// s + m/2 + r from its high 32 bits, an odd last weight from the low bits of
+// key ^ (s/2 + m/2); up when u < t - floor(t)). The library runs a vectorised
+// copy of its loops (AVX-512 or AVX2 where the CPU has it, else SSE2); any
+// difference in the rounding, the clip or the random layout shows here. Odd
+// and even sizes, float and double; whole matrices and ranges that cut blocks
+// (quantize_range, as the optimiser's hook uses it).
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -23,9 +25,22 @@ std::uint64_t splitmix64(std::uint64_t x) {
   return x ^ (x >> 31);
 }
 
-// The number of weights of Q(w) that differ from the definition.
+// The uniform's 32 bits of weight i of `size` by the layout above.
+std::uint64_t uniform_bits(std::uint64_t key, long i, long size) {
+  const long block = qmf::training::quantizer_block;
+  const long start = i / block * block;
+  const long half = std::min(size - start, block) / 2;
+  const long r = i - start;
+  const auto base = static_cast<std::uint64_t>(start / 2);
+  if (r < half) return splitmix64(key ^ (base + r)) & 0xffffffffULL;
+  if (r < 2 * half) return splitmix64(key ^ (base + r - half)) >> 32;
+  return splitmix64(key ^ (base + half)) & 0xffffffffULL;
+}
+
+// The number of weights of Q(w) that differ from the definition; with
+// `pieces` > 1, Q(w) made by quantize_range over that many unequal ranges.
 template <class Scalar>
-long differences(const char* text, int rows, int cols) {
+long differences(const char* text, int rows, int cols, int pieces = 1) {
   const double sw2 = 1.3;
   const std::uint64_t draw = 77;
   const auto spec = qmf::parse_weight_spec(text);
@@ -33,13 +48,23 @@ long differences(const char* text, int rows, int cols) {
   const qmf::training::Matrix<Scalar> w =
       qmf::training::Matrix<Scalar>::Random(rows, cols) * Scalar(0.2);
   qmf::training::Matrix<Scalar> q;
-  quantizer.quantize(w, cols, draw, q);
+  if (pieces == 1) {
+    quantizer.quantize(w, cols, draw, q);
+  } else {
+    q.resize(rows, cols);
+    long begin = 0;
+    for (int k = 1; k <= pieces; ++k) {
+      // Cuts at (k/pieces)^2 of the size: ranges of different lengths and offsets.
+      const long end = k == pieces ? w.size() : w.size() * k * k / (pieces * pieces);
+      quantizer.quantize_range(w.data(), q.data(), w.size(), begin, end - begin, cols, draw);
+      begin = end;
+    }
+  }
 
   const auto grid = spec.grid();
   const double sigma = std::sqrt(sw2 / cols);
   const std::uint64_t key = splitmix64(draw);
   const long size = w.size();
-  const long half = size / 2;
   long differ = 0;
   for (long i = 0; i < size; ++i) {
     // t = w / (sigma D) + top / D, with the quantizer's roundings (1 / (sigma D) first).
@@ -48,10 +73,7 @@ long differences(const char* text, int rows, int cols) {
                                 0.0, static_cast<double>(grid.cells));
     double k = std::floor(t + 0.5);
     if (spec.rounding == qmf::Rounding::stochastic) {
-      const std::uint64_t bits = i < half       ? splitmix64(key ^ i) & 0xffffffffULL
-                                 : i < 2 * half ? splitmix64(key ^ (i - half)) >> 32
-                                                : splitmix64(key ^ half) & 0xffffffffULL;
-      const double u = static_cast<double>(bits) * 0x1.0p-32;
+      const double u = static_cast<double>(uniform_bits(key, i, size)) * 0x1.0p-32;
       k = std::floor(t) + (u < t - std::floor(t) ? 1.0 : 0.0);
     }
     const auto expected = static_cast<Scalar>(-sigma * grid.top + sigma * grid.spacing * k);
@@ -70,5 +92,7 @@ TEST_CASE("quantize is its definition, bit for bit") {
     CHECK(differences<float>(spec, 301, 257) == 0);  // odd size
     CHECK(differences<float>(spec, 64, 784) == 0);
     CHECK(differences<double>(spec, 300, 255) == 0);
+    CHECK(differences<float>(spec, 301, 257, 7) == 0);
+    CHECK(differences<double>(spec, 30, 25) == 0);  // a single, short block
   }
 }

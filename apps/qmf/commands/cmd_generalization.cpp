@@ -278,8 +278,9 @@ void add_generalization_command(CLI::App& app) {
                   "weights, the baseline)")
       ->capture_default_str();
   cmd->add_option("--rounding", o->rounding,
-                  "nearest, or stochastic (redrawn every forward pass, shared by the batch)")
-      ->check(CLI::IsMember({"nearest", "stochastic"}))
+                  "nearest, stochastic (redrawn every forward pass, shared by the batch), or "
+                  "stochastic-per-example (each example its own rounding; ~4-5x slower)")
+      ->check(CLI::IsMember({"nearest", "stochastic", "stochastic-per-example"}))
       ->capture_default_str();
   cmd->add_option("--depths", o->depths, "depths L, e.g. 3 or 2,6")->capture_default_str();
   add_train_options(*cmd, o->train);

@@ -11,6 +11,19 @@
 // parameters stay the latent float weights; forward() uses Q(W) of every weight
 // matrix (the read-out included; biases stay float) and backward() passes the
 // gradient straight through Q, zero outside the clip range.
+//
+// A training step's fast path (the trainer's): backward_unclipped(), then
+// Optimizer::step(parameters(), gradient, update_hook()), which applies the
+// clip and quantizes each updated chunk of latent weights for the next
+// forward() while the chunk is in cache, instead of three more passes over
+// the weights (quantize, clip, update). Same parameters, same weights.
+//
+// rounding=stochastic-per-example: example e (column e of a batch) sees its
+// own stochastic rounding Q_e(W) = L(W) + D B_e (weight_quantizer.hpp), in
+// the forward pass and in the backward pass's data gradient (B_e drawn again
+// from its keys); the weight gradient is the STE's, sum_e delta_e x_e^T.
+// effective_weights() are then L. forward_same_weights() keeps the draw, so
+// column e of every batch it sees gets the same rounding.
 #pragma once
 
 #include <Eigen/Core>
@@ -54,12 +67,36 @@ struct Parameters {
 
 class WeightQuantizer;
 
+/// Elements per chunk of an optimiser step with a WeightUpdateHook: chunks
+/// start at multiples of it.
+constexpr Eigen::Index update_chunk = 2048;
+
+/// Work the optimiser lets a quantization-aware net do on each weight matrix
+/// during an update, a chunk of elements at a time, while the chunk is in
+/// cache. Called from several threads at once for disjoint chunks.
 template <class Scalar>
-class Network {
+class WeightUpdateHook {
+ public:
+  /// The gradient the update of elements [begin, begin + count) of weight
+  /// matrix `layer` uses (`used`), from the caller's `gradient` and the
+  /// latent weights before the update (all three pointers at `begin`).
+  virtual void used_gradient(std::size_t layer, Eigen::Index begin, Eigen::Index count,
+                             const Scalar* latent, const Scalar* gradient, Scalar* used) const = 0;
+  /// The same elements after their update.
+  virtual void updated(std::size_t layer, Eigen::Index begin, Eigen::Index count) = 0;
+  /// After the last chunk of the last matrix.
+  virtual void finished() = 0;
+
+ protected:
+  ~WeightUpdateHook() = default;
+};
+
+template <class Scalar>
+class Network : private WeightUpdateHook<Scalar> {
  public:
   /// Draws the parameters (seeded; independent of any thread count). Keeps a
   /// reference to phi. Weights other than gaussian make it a quantization-aware
-  /// net (throws std::invalid_argument for rounding=stochastic-per-example).
+  /// net.
   Network(const NetworkShape& shape, const Activation& phi, StraightThrough surrogate,
           const Initialization& init, std::uint64_t seed, const WeightSpec& weights = {});
   ~Network();
@@ -74,18 +111,38 @@ class Network {
   /// draw for several batches, e.g. a measurement in chunks).
   const Matrix<Scalar>& forward_same_weights(const Matrix<Scalar>& x);
   /// Q(W) of the current latent weights into effective_weights(); the next
-  /// stochastic draw (keyed by seed, draw count and layer).
+  /// stochastic draw (keyed by seed, draw count and layer). After an
+  /// optimiser step with update_hook() it is already there, and this only
+  /// marks it used.
   void quantize_weights();
   /// The weights the forward pass multiplies by: Q(W), or W for a float net.
   /// Changing them (e.g. a perturbation) lasts until the next quantize_weights()
   /// for a quantized net and changes the parameters of a float net.
   [[nodiscard]] std::vector<Matrix<Scalar>>& effective_weights();
   [[nodiscard]] bool quantized() const;
+  /// The draw (WeightQuantizer::quantize's `draw`) of layer l's current
+  /// effective weights; per example, example e's is
+  /// WeightQuantizer::example_draw(rounding_draw(l), e).
+  [[nodiscard]] std::uint64_t rounding_draw(std::size_t layer) const;
   /// Gradient of the loss with respect to every parameter, given its gradient
   /// with respect to the logits of the last forward() (same batch).
   void backward(const Matrix<Scalar>& logit_gradient, Parameters<Scalar>& gradient);
+  /// backward() without the STE's clip: gradient.weights are dL/dQ(W) (for a
+  /// float net, backward() itself). For an optimiser step with update_hook(),
+  /// which applies the clip.
+  void backward_unclipped(const Matrix<Scalar>& logit_gradient, Parameters<Scalar>& gradient);
+  /// For Optimizer::step after backward_unclipped(): applies the STE's clip to
+  /// the weight gradient and quantizes the updated latent weights (the next
+  /// stochastic draw, as quantize_weights() would) chunk by chunk. nullptr for
+  /// a float net.
+  [[nodiscard]] WeightUpdateHook<Scalar>* update_hook();
 
-  [[nodiscard]] Parameters<Scalar>& parameters() { return parameters_; }
+  /// (Non-const: a change of the latent weights discards weights quantized
+  /// ahead by update_hook(); the next forward() quantizes them afresh.)
+  [[nodiscard]] Parameters<Scalar>& parameters() {
+    discard_quantized_ahead();
+    return parameters_;
+  }
   [[nodiscard]] const Parameters<Scalar>& parameters() const { return parameters_; }
   /// h^1..h^depth of the last forward(), index l - 1.
   [[nodiscard]] const std::vector<Matrix<Scalar>>& pre_activations() const { return h_; }
@@ -94,6 +151,19 @@ class Network {
  private:
   /// x = phi(h) element by element.
   void activate(const Matrix<Scalar>& h, Matrix<Scalar>& x) const;
+  /// The key of layer l's stochastic rounding in draw `draw`.
+  [[nodiscard]] std::uint64_t draw_key(std::uint64_t draw, std::size_t layer) const;
+  /// out += the per-example rounding's part of layer `layer`'s product (none
+  /// unless rounding=stochastic-per-example).
+  void add_rounding_products(int layer, const Matrix<Scalar>& in, bool transposed,
+                             Matrix<Scalar>& out) const;
+  /// Undoes the draw update_hook() made ahead, if it is still unused.
+  void discard_quantized_ahead();
+
+  void used_gradient(std::size_t layer, Eigen::Index begin, Eigen::Index count,
+                     const Scalar* latent, const Scalar* gradient, Scalar* used) const override;
+  void updated(std::size_t layer, Eigen::Index begin, Eigen::Index count) override;
+  void finished() override;
 
   NetworkShape shape_;
   const Activation& phi_;
@@ -108,7 +178,9 @@ class Network {
   std::unique_ptr<WeightQuantizer> quantizer_;  // nullptr for a float net
   std::vector<Matrix<Scalar>> quantized_;       // Q(W) of the last quantize_weights()
   std::uint64_t seed_ = 0;
-  std::uint64_t draws_ = 0;  // quantize_weights() calls so far
+  std::uint64_t draws_ = 0;  // stochastic draws made so far
+  // quantized_ holds a draw made by update_hook() that no forward() used yet.
+  bool quantized_ahead_ = false;
 };
 
 extern template class Network<float>;

@@ -34,8 +34,12 @@ template <class Scalar>
 class Optimizer {
  public:
   Optimizer(const OptimizerSettings& settings, const Parameters<Scalar>& like);
-  /// One update of `parameters` by `gradient`.
-  void step(Parameters<Scalar>& parameters, const Parameters<Scalar>& gradient);
+  /// One update of `parameters` by `gradient`; with a hook (a quantization-
+  /// aware net's Network::update_hook()), the hook's work on each chunk of the
+  /// weight matrices as it is updated. Element by element, so the result does
+  /// not depend on the thread count.
+  void step(Parameters<Scalar>& parameters, const Parameters<Scalar>& gradient,
+            WeightUpdateHook<Scalar>* hook = nullptr);
 
  private:
   OptimizerSettings settings_;

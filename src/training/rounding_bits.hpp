@@ -1,0 +1,96 @@
+// The random bits and the grid arithmetic of the QAT weight quantizer,
+// shared by the rounding of whole matrices (weight_quantizer.cpp) and the
+// per-example rounding products (per_example_rounding.cpp).
+#pragma once
+
+#include <Eigen/Core>
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstdint>
+
+#include "qmf/training/weight_quantizer.hpp"
+
+namespace qmf::training::rounding {
+
+// SplitMix64's finaliser: a bijective mix of (key, index) into 64 uniform bits,
+// so element i of draw k is random and independent of the loop's schedule.
+inline std::uint64_t mix(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+// 32 random bits per weight, uniform u in [0, 1) on a grid of 2^-32, one hash
+// serving two weights. The weights are taken in blocks of quantizer_block (the
+// last block shorter); in a block of m weights starting at s, weight s + r
+// takes the low 32 bits of mix(key ^ (s/2 + r)) for r < m/2 and the high 32
+// bits of mix(key ^ (s/2 + r - m/2)) for m/2 <= r < 2 (m/2); an odd last
+// weight takes the low bits of mix(key ^ (s/2 + m/2)). Block by block, so
+// that a block can be rounded while it is in cache; the halves of a hash go
+// to weights a vector apart, so that the hashes of consecutive r feed
+// consecutive weights in both halves and the loop vectorises without shuffles.
+constexpr std::uint64_t low_bits = 0xffffffffULL;
+
+// u = bits 2^-32 exactly, as a double in [1, 2) minus 1: the 32 bits become
+// the top of the mantissa (integer operations on the 64-bit lanes, where an
+// unsigned 32-bit integer has no SSE2 conversion to double).
+inline double unit_interval(std::uint64_t bits32) {
+  return std::bit_cast<double>((bits32 << 20) | 0x3ff0000000000000ULL) - 1.0;
+}
+
+// The uniform of weight i of a matrix of `size` weights (the layout above).
+inline double uniform_at(std::uint64_t key, Eigen::Index i, Eigen::Index size) {
+  const Eigen::Index start = i / quantizer_block * quantizer_block;
+  const Eigen::Index half = std::min(size - start, quantizer_block) / 2;
+  const Eigen::Index r = i - start;
+  const auto base = static_cast<std::uint64_t>(start / 2);
+  if (r < half) return unit_interval(mix(key ^ (base + r)) & low_bits);
+  if (r < 2 * half) return unit_interval(mix(key ^ (base + r - half)) >> 32);
+  return unit_interval(mix(key ^ (base + half)) & low_bits);
+}
+
+// A layer's grid in its own units: the position t = clip(w scale + offset)
+// in [0, cells], the level start + step k. The int conversions (floor of
+// t >= 0, vectorised) need fewer cells than an int counts.
+struct LayerGrid {
+  double scale, offset, cells, start, step;
+  [[nodiscard]] double position(double w) const {
+    return std::min(std::max(w * scale + offset, 0.0), cells);
+  }
+  // Up when u < t - floor(t).
+  [[nodiscard]] double stochastic(double w, double u) const {
+    const double t = position(w);
+    const auto below = static_cast<double>(static_cast<int>(t));
+    return start + step * (below + static_cast<double>(u < t - below));
+  }
+  [[nodiscard]] double nearest(double w) const {
+    return start + step * static_cast<double>(static_cast<int>(position(w) + 0.5));
+  }
+  // The level below (per-example rounding's L) and the fraction of the cell
+  // above it (its probability of rounding up; with floor, for any grid: the
+  // same as the int conversion of stochastic() below 2^31 cells).
+  [[nodiscard]] double below(double w) const { return start + step * std::floor(position(w)); }
+  [[nodiscard]] double fraction(double w) const {
+    const double t = position(w);
+    return t - std::floor(t);
+  }
+};
+
+// The loops over a layer's weights are compiled for AVX-512 (x86-64-v4), for
+// AVX2 and for the baseline (SSE2), and the copy the CPU supports is picked
+// when the library loads: AVX-512 has eight double lanes and a 64-bit integer
+// multiply for the hash, AVX2 four lanes. The same operations in the same
+// order without FMA (-ffp-contract=off), so every copy gives the same weights
+// bit for bit. Branch-free (min/max, integer conversion of t >= 0 as floor, a
+// comparison as 0/1): the rounding direction is unpredictable, and a
+// mispredicted branch per weight would cost more than the rest of the loop.
+#define QMF_QAT_CLONES [[gnu::target_clones("arch=x86-64-v4", "avx2", "default")]]
+
+// The grid of a layer whose weights have standard deviation sigma.
+inline LayerGrid layer_grid(double sigma, double top, double spacing, double cells) {
+  return {1.0 / (sigma * spacing), top / spacing, cells, -sigma * top, sigma * spacing};
+}
+
+}  // namespace qmf::training::rounding

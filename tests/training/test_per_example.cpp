@@ -1,0 +1,149 @@
+// Per-example stochastic rounding in training (rounding=stochastic-per-
+// example): the net's forward and backward passes against a direct
+// implementation written out here, example by example, whose weights Q_e are
+// the whole-matrix stochastic rounding (WeightQuantizer with
+// rounding=stochastic) with the draw WeightQuantizer::example_draw of the
+// net's draw: every weight of every example rounded with its own uniform. The
+// net computes L X + D B_e x_e instead and draws B_e again for the backward
+// pass. And, from the forward pass alone, that the weights an example sees
+// are on the grid, unbiased and different from example to example.
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <cmath>
+
+#include "qmf/training/loss.hpp"
+#include "qmf/training/weight_quantizer.hpp"
+#include "simulation/normal_generator.hpp"
+
+using namespace qmf;
+using namespace qmf::training;
+
+namespace {
+
+// Width 60: the hidden matrix (3600 weights) spans two uniform blocks, the
+// second partial, and its columns of 60 cross the block boundary.
+const NetworkShape shape{5, 60, 2, 3};
+constexpr int batch = 6;
+const Initialization init{1.5, 0.1};
+
+template <class Scalar>
+Matrix<Scalar> inputs(Eigen::Index columns) {
+  Eigen::MatrixXd x(shape.inputs, columns);
+  simulation::NormalGenerator(11, 0, 0, simulation::Stream::inputs).fill(x.data(), x.size());
+  return x.cast<Scalar>();
+}
+
+// The largest |a - b| over the largest |b| (1 if b is zero).
+template <class Scalar>
+double relative_difference(const Matrix<Scalar>& a, const Matrix<Scalar>& b) {
+  const double scale = std::max(1.0, static_cast<double>(b.cwiseAbs().maxCoeff()));
+  return static_cast<double>((a - b).cwiseAbs().maxCoeff()) / scale;
+}
+
+// The net's logits and latent weight gradients (backward(), with the clip)
+// against the direct per-example computation; the largest relative difference.
+template <class Scalar>
+double largest_difference(const char* rounding_text) {
+  const auto phi = make_activation("tanh");
+  const WeightSpec spec = parse_weight_spec(std::string(rounding_text) + "-per-example");
+  Network<Scalar> net(shape, *phi, {}, init, 7, spec);
+  const Matrix<Scalar> x = inputs<Scalar>(batch);
+  const std::uint8_t labels[batch] = {0, 1, 2, 2, 1, 0};
+  Matrix<Scalar> logit_gradient;
+  const Matrix<Scalar> logits = net.forward(x);
+  softmax_cross_entropy(logits, labels, &logit_gradient);
+  Parameters<Scalar> gradient;
+  net.backward(logit_gradient, gradient);
+
+  // Direct: each example through its own weight matrices.
+  const WeightQuantizer shared(parse_weight_spec(rounding_text), init.sw2);
+  const auto& latent = net.parameters().weights;
+  const auto& biases = net.parameters().biases;
+  const int layers = shape.depth + 1;
+  std::vector<Matrix<Scalar>> expected_gradient;
+  for (const auto& w : latent)
+    expected_gradient.push_back(Matrix<Scalar>::Zero(w.rows(), w.cols()));
+  double worst = 0.0;
+  for (int e = 0; e < batch; ++e) {
+    std::vector<Matrix<Scalar>> q(static_cast<std::size_t>(layers));
+    std::vector<Vector<Scalar>> activations{x.col(e)};  // x, phi(h^1), ...
+    std::vector<Vector<Scalar>> pre;
+    for (int l = 0; l < layers; ++l) {
+      const auto& w = latent[static_cast<std::size_t>(l)];
+      shared.quantize(w, static_cast<int>(w.cols()),
+                      WeightQuantizer::example_draw(net.rounding_draw(l), e),
+                      q[static_cast<std::size_t>(l)]);
+      const Vector<Scalar> h = q[static_cast<std::size_t>(l)] * activations.back() + biases[l];
+      pre.push_back(h);
+      activations.push_back(l < shape.depth ? Vector<Scalar>(h.array().tanh()) : h);
+    }
+    worst = std::max(worst, relative_difference<Scalar>(activations.back(), logits.col(e)));
+    Vector<Scalar> delta = logit_gradient.col(e);
+    for (int l = layers - 1; l >= 0; --l) {
+      expected_gradient[static_cast<std::size_t>(l)] +=
+          delta * activations[static_cast<std::size_t>(l)].transpose();
+      if (l == 0) break;
+      const Vector<Scalar> back = q[static_cast<std::size_t>(l)].transpose() * delta;
+      delta = back.array() * (1 - pre[static_cast<std::size_t>(l - 1)].array().tanh().square());
+    }
+  }
+  // The STE's clip at top sigma (clip = 1 here: top = 1).
+  for (int l = 0; l < layers; ++l) {
+    const auto& w = latent[static_cast<std::size_t>(l)];
+    const double limit = std::sqrt(init.sw2 / static_cast<double>(w.cols()));
+    auto& expected = expected_gradient[static_cast<std::size_t>(l)];
+    for (Eigen::Index i = 0; i < w.size(); ++i)
+      if (std::abs(static_cast<double>(w.data()[i])) > limit) expected.data()[i] = 0;
+    worst = std::max(worst, relative_difference<Scalar>(gradient.weights[l], expected));
+  }
+  return worst;
+}
+
+}  // namespace
+
+TEST_CASE("per-example rounding's forward and backward passes are the direct per-example ones") {
+  // Double: only the order of the sums differs (L x + D B x against Q x):
+  // 1e-12. Float32: 6e-8 per rounding, over sums of up to 60 terms in three
+  // layers (and L + D B against Q rounded once): 1e-6, 3x the largest measured.
+  for (const char* text : {"bits:3,clip=1,rounding=stochastic", "binary,rounding=stochastic"}) {
+    INFO(text);
+    CHECK(largest_difference<double>(text) < 1e-12);  // measured 3e-16 to 1e-15
+    CHECK(largest_difference<float>(text) < 1e-6);    // measured 1.8e-7 to 3e-7
+  }
+}
+
+TEST_CASE("per-example weights are on the grid, unbiased and differ between examples") {
+  // One input unit on (x = e_2, no biases): the first layer's pre-activation of
+  // example e is column 2 of the weights Q_e it saw.
+  const auto phi = make_activation("tanh");
+  const WeightSpec spec = parse_weight_spec("bits:3,clip=1,rounding=stochastic-per-example");
+  Network<double> net(shape, *phi, {}, {1.5, 0.0}, 7, spec);
+  constexpr int examples = 4000;
+  Matrix<double> x = Matrix<double>::Zero(shape.inputs, examples);
+  x.row(2).setOnes();
+  net.forward(x);
+  const Matrix<double> seen = net.pre_activations()[0];
+  const double sigma = std::sqrt(1.5 / shape.inputs);
+  const double spacing = sigma / 3.0;  // 7 levels over [-sigma, sigma]
+  const Vector<double> w = net.parameters().weights[0].col(2);
+  long differing = 0;
+  for (int e = 0; e < examples; ++e) {
+    differing += seen.col(e) != seen.col(0) ? 1 : 0;
+    for (Eigen::Index i = 0; i < seen.rows(); ++i) {
+      const double q = seen(i, e);
+      CHECK(std::abs(q / spacing - std::round(q / spacing)) < 1e-9);
+      CHECK(std::abs(q - std::clamp(w(i), -sigma, sigma)) < spacing * (1 + 1e-9));
+    }
+  }
+  CHECK(differing > examples * 9 / 10);
+  // E[Q_e] = clip(w): the mean over 4000 examples has standard error at most
+  // spacing / (2 sqrt(4000)); 5 of them.
+  for (Eigen::Index i = 0; i < seen.rows(); ++i)
+    CHECK(std::abs(seen.row(i).mean() - std::clamp(w(i), -sigma, sigma)) <
+          5 * 0.5 * spacing / std::sqrt(examples));
+  // The same draw again gives the same weights; a new forward pass new ones.
+  net.forward_same_weights(x);
+  CHECK(net.pre_activations()[0] == seen);
+  net.forward(x);
+  CHECK(net.pre_activations()[0] != seen);
+}
