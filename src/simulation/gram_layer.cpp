@@ -1,5 +1,6 @@
 #include "simulation/gram_layer.hpp"
 
+#include <Eigen/Cholesky>
 #include <Eigen/Eigenvalues>
 #include <cmath>
 #include <limits>
@@ -34,12 +35,29 @@ Eigen::MatrixXd draw_rows(NormalGenerator& draw, Eigen::Index n, Eigen::Index m)
 
 }  // namespace
 
-// A Cholesky factor would fail on the semidefinite matrices that identical
-// inputs produce; F = V Lambda^(1/2) does not.
+// The lower-triangular (Cholesky) root, with a pivot at or below the rank
+// tolerance taking a zero column: the semidefinite matrices that identical
+// inputs produce have such pivots, and for a positive semidefinite k the rest
+// of that row and column of the Schur complement vanishes too. Unlike an
+// eigenvector basis, whose signs may flip when k changes in its last bits
+// (and with them every draw), this root changes by as little as k does, so
+// sums taken in another order give the same draws to rounding.
 Eigen::MatrixXd covariance_root(const Eigen::MatrixXd& k) {
-  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(k);
-  const Eigen::VectorXd root = eigen.eigenvalues().cwiseMax(0.0).cwiseSqrt();
-  return eigen.eigenvectors() * root.asDiagonal();
+  const Eigen::Index m = k.rows();
+  const double cut = rank_tolerance * static_cast<double>(m) * k.diagonal().cwiseAbs().maxCoeff();
+  Eigen::MatrixXd f = Eigen::MatrixXd::Zero(m, m);
+  for (Eigen::Index j = 0; j < m; ++j) {
+    double pivot = k(j, j);
+    for (Eigen::Index p = 0; p < j; ++p) pivot -= f(j, p) * f(j, p);
+    if (!(pivot > cut)) continue;
+    f(j, j) = std::sqrt(pivot);
+    for (Eigen::Index i = j + 1; i < m; ++i) {
+      double s = k(i, j);
+      for (Eigen::Index p = 0; p < j; ++p) s -= f(i, p) * f(j, p);
+      f(i, j) = s / f(j, j);
+    }
+  }
+  return f;
 }
 
 GramLayer::GramLayer(std::uint64_t seed, int net, int layer, double sw2, double sb2, int width)

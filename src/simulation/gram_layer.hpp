@@ -22,8 +22,8 @@
 
 namespace qmf::simulation {
 
-/// F with F F^T = k for a symmetric positive semidefinite k (eigenvalues
-/// rounded below zero are clamped).
+/// The lower-triangular F with F F^T = k for a symmetric positive
+/// semidefinite k (a pivot within rounding of zero gives a zero column).
 Eigen::MatrixXd covariance_root(const Eigen::MatrixXd& k);
 
 class GramLayer {

@@ -1,5 +1,5 @@
 // The Gram-matrix layer (src/simulation/gram_layer.*) against drawing every
-// weight: exact identities, bitwise reproducibility under checkpointing, and
+// weight: exact identities, the row-block net against whole-matrix layers, and
 // two-sample tests of the per-layer distributions over many nets.
 #include <Eigen/Dense>
 #include <algorithm>
@@ -12,6 +12,7 @@
 #include "simulation/dense_layer.hpp"
 #include "simulation/gram_layer.hpp"
 #include "simulation/gram_network.hpp"
+#include "simulation/net_inputs.hpp"
 #include "simulation/normal_generator.hpp"
 #include "simulation/random_network.hpp"
 
@@ -180,21 +181,62 @@ TEST_CASE("a Gram layer draws from a semidefinite covariance", "[gram]") {
   CHECK(a.allFinite());
 }
 
-TEST_CASE("layers drawn again on the way down are the kept layers bit for bit", "[gram]") {
+// The net of whole-matrix Gram layers, every H^l stored: the reference for the
+// row-block net, which draws each layer again on the way down.
+NetMeasurement whole_matrix_net(const qmf::Activation& phi, const qmf::BackwardDerivative& g,
+                                const SimulationSettings& s, int net) {
+  namespace sim = qmf::simulation;
+  NetMeasurement m;
+  m.q.resize(s.depth + 1);
+  m.c.resize(s.depth + 1);
+  std::vector<Eigen::MatrixXd> h(s.depth + 1);
+  h[0] = sim::input_pre_activations(s, net);
+  auto post = [&](const Eigen::MatrixXd& x) {
+    Eigen::MatrixXd y(x.rows(), x.cols());
+    for (Eigen::Index k = 0; k < x.cols(); ++k)
+      phi.values(x.col(k).data(), y.col(k).data(), static_cast<std::size_t>(x.rows()));
+    return y;
+  };
+  auto layer = [&](int l) {
+    return sim::GramLayer(s.seed, net, l, s.init.sw2, s.init.sb2, s.width);
+  };
+  sim::record_forward_statistics(h[0], 0, m);
+  for (int l = 1; l <= s.depth; ++l) {
+    const Eigen::MatrixXd below = post(h[l - 1]);
+    layer(l).forward(layer(l).covariance(below), h[l]);
+    sim::record_forward_statistics(h[l], l, m);
+  }
+  Eigen::MatrixXd delta, back;
+  const double unit = sim::start_backward(s, net, 2, delta, m);
+  for (int l = s.depth; l >= 1; --l) {
+    layer(l).backward(post(h[l - 1]), h[l], delta, back);
+    sim::step_backward(g, back, h[l - 1], l, unit, delta, m);
+  }
+  return m;
+}
+
+TEST_CASE("the row-block net, drawing layers again, is the net of whole-matrix layers", "[gram]") {
+  // tanh (no thresholds for rounding to cross), widths with a partial block
+  // and with many blocks: the two differ only in the order of their sums, so
+  // by a few ulp per operation (covariance_root is continuous in k).
   const auto phi = qmf::make_activation("tanh");
-  const SimulationSettings s = settings(1.3, 0.1, 300, 11);  // 300 rows: a partial block
-  const qmf::BackwardDerivative g(*phi, s.surrogate);
-  GramOptions all;
-  all.kept_layers = s.depth;
-  const auto kept = qmf::simulation::measure_gram_net(*phi, g, s, 5, all);
-  for (const int k : {0, 1, 4, 10}) {
-    INFO("layers 1.." << k << " kept");
-    GramOptions some;
-    some.kept_layers = k;
-    const auto redrawn = qmf::simulation::measure_gram_net(*phi, g, s, 5, some);
-    CHECK(redrawn.q == kept.q);
-    CHECK(redrawn.c == kept.c);
-    CHECK(redrawn.grad == kept.grad);
+  for (const int width : {300, 3000}) {
+    for (const double sb2 : {0.0, 0.1}) {
+      const SimulationSettings s = settings(1.3, sb2, width, 11);
+      const qmf::BackwardDerivative g(*phi, s.surrogate);
+      for (const int net : {0, 5}) {
+        INFO("width " << width << ", sb2 " << sb2 << ", net " << net);
+        const auto blocks = qmf::simulation::measure_gram_net(*phi, g, s, net);
+        const auto whole = whole_matrix_net(*phi, g, s, net);
+        REQUIRE(blocks.grad.size() == whole.grad.size());
+        for (int l = 0; l <= s.depth; ++l) {
+          INFO("layer " << l);
+          CHECK(blocks.q[l] == Approx(whole.q[l]).epsilon(1e-12));
+          CHECK(blocks.c[l] == Approx(whole.c[l]).epsilon(1e-12));
+          CHECK(blocks.grad[l] == Approx(whole.grad[l]).epsilon(1e-10));
+        }
+      }
+    }
   }
 }
 
@@ -214,21 +256,17 @@ TEST_CASE("the Gram method is independent of the thread count", "[gram]") {
   }
 }
 
-TEST_CASE("the Gram method keeps the layers that fit in 2 GiB", "[gram]") {
-  // Width 10^6, depth 100, one pair, 2 threads: a layer is 16 MB, 1 GiB a
-  // thread keeps 67 of them, plus the inputs and 3 work matrices.
+TEST_CASE("the Gram method keeps only the inputs and the output direction", "[gram]") {
+  // Width 10^6, one pair, 2 threads: two n x 2 matrices a thread (32 MB), the
+  // layers being drawn again; the weights method keeps every layer.
   SimulationSettings s = settings(1.0, 0.0, 1'000'000, 100);
   s.threads = 2;
   s.nets = 16;
-  CHECK(qmf::simulation::gram_kept_layers(s) == 67);
   const double per_net = 8.0 * (100 + 1) * 4;  // the measurements of a net
-  CHECK(qmf::simulation_memory_bytes(s) == Approx(8.0 * 71 * 2e6 * 2 + 16 * per_net));
-  s.width = 1000;  // every layer fits
-  CHECK(qmf::simulation::gram_kept_layers(s) == 100);
-  s.backward = false;  // nothing to keep
-  CHECK(qmf::simulation::gram_kept_layers(s) == 0);
+  CHECK(qmf::simulation_memory_bytes(s) == Approx(8.0 * 2 * 2e6 * 2 + 16 * per_net));
+  s.backward = false;  // no output direction
+  CHECK(qmf::simulation_memory_bytes(s) == Approx(8.0 * 2e6 * 2 + 16 * per_net));
   s.backward = true;
-  s.width = 1'000'000;
   s.method = qmf::SimulationMethod::weights;
   CHECK(qmf::simulation_memory_bytes(s) > 8.0 * 100 * 2e6 * 2);
 }
