@@ -1,5 +1,7 @@
 #include "simulation/gram_rows.hpp"
 
+#include <algorithm>
+
 // The kernels are compiled for AVX2 and the baseline, chosen when the
 // library loads: the build targets the baseline so that it runs anywhere. The
 // AVX2 clone keeps dot()'s four partial sums in one register, and no clone
@@ -46,30 +48,24 @@ namespace {
 
 }  // namespace
 
+// The stream fills a block's columns one after the other: the draws land
+// where they are used, with no transposition, and the order depends only on
+// how n splits into blocks of gram_block_rows, which is fixed.
 QMF_CLONES void RowDrawer::draw(NormalGenerator& source, Rows z) {
-  const Eigen::Index rows = z.rows();
-  const Eigen::Index m = z.cols();
-  interleaved_.resize(static_cast<std::size_t>(rows * m));
-  source.fill(interleaved_.data(), rows * m);
-  for (Eigen::Index j = 0; j < m; ++j) {
-    double* column = z.col(j).data();
-    for (Eigen::Index i = 0; i < rows; ++i) column[i] = interleaved_[i * m + j];
+  for (Eigen::Index first = 0; first < z.rows(); first += gram_block_rows) {
+    const Eigen::Index rows = std::min(gram_block_rows, z.rows() - first);
+    for (Eigen::Index j = 0; j < z.cols(); ++j) source.fill(z.col(j).data() + first, rows);
   }
 }
 
 QMF_CLONES void RowDrawer::draw_times(NormalGenerator& source, const Eigen::MatrixXd& b, Rows out) {
-  const Eigen::Index rows = out.rows();
   const Eigen::Index m = b.rows();
-  interleaved_.resize(static_cast<std::size_t>(rows * m));
-  source.fill(interleaved_.data(), rows * m);
-  const double* z = interleaved_.data();
-  for (Eigen::Index k = 0; k < b.cols(); ++k) {
-    double* o = out.col(k).data();
-    for (Eigen::Index i = 0; i < rows; ++i) o[i] = z[i * m] * b(0, k);
-    for (Eigen::Index j = 1; j < m; ++j) {
-      const double w = b(j, k);
-      for (Eigen::Index i = 0; i < rows; ++i) o[i] += z[i * m + j] * w;
-    }
+  block_.resize(std::min(gram_block_rows, out.rows()), m);
+  for (Eigen::Index first = 0; first < out.rows(); first += gram_block_rows) {
+    const Eigen::Index rows = std::min(gram_block_rows, out.rows() - first);
+    auto z = block_.topRows(rows);
+    draw(source, z);
+    product(z, b, out.middleRows(first, rows), false);
   }
 }
 

@@ -8,7 +8,6 @@
 #pragma once
 
 #include <Eigen/Core>
-#include <vector>
 
 #include "simulation/normal_generator.hpp"
 
@@ -21,17 +20,18 @@ constexpr Eigen::Index gram_block_rows = 256;
 using Rows = Eigen::Ref<Eigen::MatrixXd>;
 using ConstRows = Eigen::Ref<const Eigen::MatrixXd>;
 
-/// Draws the next rows x m normals of a stream into z, row by row (the
-/// stream's order does not depend on how the rows are blocked).
+/// Draws the next rows x m normals of a stream into z, a block of
+/// gram_block_rows rows at a time and column by column within a block: the
+/// same draws whether z is a whole matrix or its blocks, one call each, in order.
 class RowDrawer {
  public:
   void draw(NormalGenerator& source, Rows z);
-  /// out = Z b for the next rows x m draws Z, without forming Z: the sums are
-  /// those of multiply(Z, b, out), so the bits are too.
+  /// out = Z b for the next rows x m draws Z: the sums of multiply(Z, b, out),
+  /// so the bits are too.
   void draw_times(NormalGenerator& source, const Eigen::MatrixXd& b, Rows out);
 
  private:
-  std::vector<double> interleaved_;
+  Eigen::MatrixXd block_;
 };
 
 /// out = a * b (out may not alias a).
