@@ -276,6 +276,11 @@ TEST_CASE("auto picks the Gram method unless drawing the weights is cheaper", "[
   CHECK(qmf::chosen_method(s) == qmf::SimulationMethod::gram);
   s.width = 4;
   CHECK(qmf::chosen_method(s) == qmf::SimulationMethod::weights);
+  // One pair with the backward pass: 5 + 6 m = 17 against 2n.
+  s.width = 8;
+  CHECK(qmf::chosen_method(s) == qmf::SimulationMethod::weights);
+  s.width = 9;
+  CHECK(qmf::chosen_method(s) == qmf::SimulationMethod::gram);
   s.width = 1000;
   s.method = qmf::SimulationMethod::weights;
   CHECK(qmf::chosen_method(s) == qmf::SimulationMethod::weights);
