@@ -121,11 +121,11 @@ def critical(act, sb2=0.0, k=6.0, weights="gaussian"):
     sigma_w^2 that maximises the correlation depth scale xi_c: the dict has
     act, sb2, sw_opt (sigma_w), sw2_opt (sigma_w^2), q_star, dtilde_opt (central
     threshold spacing in units of sqrt(q_star); None without two central
-    thresholds), c_star, chi_max (chi_c at c_star there), xi_max = -1/ln chi_max
+    thresholds), c_star, chi_c (the slope at c_star there), xi_c = -1/ln chi_c
     (layers), degenerate (True when chi_c does not depend on sw2), k and
-    L_max = k xi_max (layers; k ~ 6), the trainable depth. At sb2 > 0 the
-    keys chi_max and xi_max are chi_c and xi_c: chi_max names the sigma_b = 0
-    optimum (theory.md section 3).
+    L_max = k xi_c (layers; k ~ 6), the trainable depth. At sb2 = 0 the same
+    values are also under the paper's names chi_max and xi_max (theory.md
+    section 3); at sb2 > 0 those keys are absent.
 
     Smooth activations: the order-chaos line chi_1 = 1 (of the effective weight
     variance); the dict has act, sb2, sw2_crit, q_star, c_star, chi_c, xi_c, k

@@ -204,9 +204,12 @@ py::dict critical_result(const ActivationPtr& phi, double sb2, double k,
     out["dtilde_opt"] =
         std::isnan(point.dtilde) ? py::object(py::none()) : py::float_(point.dtilde);
   out["c_star"] = checked(point.c_star, "c_star");
-  const bool optimum = point.is_unbiased_optimum(sb2);
-  out[optimum ? "chi_max" : "chi_c"] = checked(point.chi, "chi_c");
-  out[optimum ? "xi_max" : "xi_c"] = point.xi;  // inf on the line with Gaussian weights
+  out["chi_c"] = checked(point.chi, "chi_c");
+  out["xi_c"] = point.xi;                // inf on the line with Gaussian weights
+  if (point.is_unbiased_optimum(sb2)) {  // the paper's names at sigma_b = 0, as in the CLI
+    out["chi_max"] = out["chi_c"];
+    out["xi_max"] = out["xi_c"];
+  }
   if (point.step) out["degenerate"] = point.degenerate;
   out["sw2_effective"] = checked(point.sw2_effective, "sw2_effective");
   out["weight_noise"] = checked(point.weight_noise, "weight_noise");

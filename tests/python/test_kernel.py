@@ -100,7 +100,8 @@ def test_maps_at_crit_and_star_equals_cli(act, sb2):
 
 
 def test_critical_names_chi_max_only_at_zero_bias():
-    assert "chi_max" in qmf.critical("quant:16") and "chi_c" not in qmf.critical("quant:16")
+    unbiased = qmf.critical("quant:16")
+    assert unbiased["chi_max"] == unbiased["chi_c"] and unbiased["xi_max"] == unbiased["xi_c"]
     biased = qmf.critical("quant:16", sb2=0.1, k=3)
     assert "chi_max" not in biased and biased["L_max"] == 3 * biased["xi_c"]
     assert qmf.critical("tanh")["L_max"] == math.inf

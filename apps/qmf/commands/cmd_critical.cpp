@@ -39,9 +39,13 @@ Json critical_result(const CriticalOptions& o) {
   out["q_star"] = number(point.q_star, "q_star");
   if (point.step) out["dtilde_opt"] = nullable_number(point.dtilde, "dtilde_opt");
   out["c_star"] = number(point.c_star, "c_star");
-  const bool optimum = point.is_unbiased_optimum(o.sb2);
-  out[optimum ? "chi_max" : "chi_c"] = number(point.chi, "chi_c");
-  set_number(out, optimum ? "xi_max" : "xi_c", point.xi);
+  out["chi_c"] = number(point.chi, "chi_c");
+  set_number(out, "xi_c", point.xi);
+  // At sigma_b = 0 the best chi_c is the paper's chi_max(N): named as such too.
+  if (point.is_unbiased_optimum(o.sb2)) {
+    out["chi_max"] = out["chi_c"];
+    out["xi_max"] = out["xi_c"];
+  }
   if (point.step) out["degenerate"] = point.degenerate;
   out["sw2_effective"] = number(point.sw2_effective, "sw2_effective");
   out["weight_noise"] = number(point.weight_noise, "weight_noise");
