@@ -49,8 +49,8 @@ QMF_QAT_CLONES void thresholds(const Scalar* latent, std::uint32_t* high, std::u
     const double f = g.fraction(static_cast<double>(latent[r])) * 0x1p16;
     const double top = LayerGrid::whole(f);
     high[r] = static_cast<std::uint32_t>(static_cast<std::int32_t>(top));
-    low[r] = static_cast<std::uint32_t>(static_cast<std::int32_t>((f - top) * 0x1p32 - 0x1p31)) +
-             0x80000000u;
+    const double rest = LayerGrid::whole((f - top) * 0x1p32);  // floor: the conversion truncates
+    low[r] = static_cast<std::uint32_t>(static_cast<std::int32_t>(rest - 0x1p31)) + 0x80000000u;
   }
   for (Eigen::Index r = m; r % group != 0; ++r) high[r] = 0;
 }
