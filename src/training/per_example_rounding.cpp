@@ -3,13 +3,26 @@
 // D B_e x_e (or D B_e^T x_e) is summed here, B_e regenerated from the keyed
 // hash block by block rather than stored (batch x the weights would not fit
 // at width 1024 and depth 100).
+//
+// The draws (the layout is what the tests reimplement): weight s + r of a
+// block starting at s is up with probability P / 2^48, P = floor(f 2^48) for
+// its fraction f of its cell. Its uniform u is 16 bits: in the group of 32
+// weights r = 32 g + l, the eight hashes mix(key ^ (s/4 + 8 g + c)), c < 8,
+// are read as sixteen 32-bit words (word j = bits 32 (j mod 2) of hash j/2),
+// and weight l < 16 takes the low 16 bits of word l, weight 16 + l the high
+// 16 bits. Up when u < P >> 32; on a tie u = P >> 32 (probability 2^-16)
+// when the low 32 bits of mix(mix(key ^ tie_salt) ^ (s + r)) are below the low
+// 32 bits of P. Four uniforms per hash (the shared rounding's 32-bit uniforms
+// take two) and integer comparisons: the hash is most of the cost.
 #include <omp.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "qmf/training/weight_quantizer.hpp"
 #include "training/elementwise.hpp"
+#include "training/masked_sums.hpp"
 #include "training/rounding_bits.hpp"
 
 namespace qmf::training {
@@ -18,29 +31,89 @@ using namespace rounding;
 
 namespace {
 
-// frac[r] = the fraction of weight r's cell above its level below.
+// 64-byte vectors: one AVX-512 register, two AVX2 or four SSE2 ones, the same
+// lanes and the same bits on each.
+using Hashes = std::uint64_t __attribute__((vector_size(64)));
+using Words = std::uint32_t __attribute__((vector_size(64)));
+constexpr Eigen::Index group = 32;
+constexpr std::uint64_t tie_salt = 0x6a09e667f3bcc909ULL;
+
+// high[r], low[r] = the two halves of P = floor(f 2^48) for the block's m
+// weights; high is 0 from m to the end of the last group (never up). Both
+// from f 2^16 (exact) with signed 32-bit conversions, which every instruction
+// set has for vectors: low shifted by 2^31 into their range.
 template <class Scalar>
-QMF_QAT_CLONES void cell_fractions(const Scalar* latent, double* frac, Eigen::Index m,
-                                   LayerGrid g) {
-  for (Eigen::Index r = 0; r < m; ++r) frac[r] = g.fraction(static_cast<double>(latent[r]));
+QMF_QAT_CLONES void thresholds(const Scalar* latent, std::uint32_t* high, std::uint32_t* low,
+                               Eigen::Index m, LayerGrid g) {
+  for (Eigen::Index r = 0; r < m; ++r) {
+    const double f = g.fraction(static_cast<double>(latent[r])) * 0x1p16;
+    const double top = LayerGrid::whole(f);
+    high[r] = static_cast<std::uint32_t>(static_cast<std::int32_t>(top));
+    const double rest = LayerGrid::whole((f - top) * 0x1p32);  // floor: the conversion truncates
+    low[r] = static_cast<std::uint32_t>(static_cast<std::int32_t>(rest - 0x1p31)) + 0x80000000u;
+  }
+  for (Eigen::Index r = m; r % group != 0; ++r) high[r] = 0;
 }
 
-// up[r] = 1{u_r < frac[r]} for a block of m weights whose hashes start at
-// `base`, with the uniforms of the block layout (rounding_bits.hpp): the
-// up-moves of WeightQuantizer's stochastic rounding with this key.
-template <class Scalar>
-QMF_QAT_CLONES void draw_up_moves(const double* frac, Scalar* up, Eigen::Index m, std::uint64_t key,
-                                  std::uint64_t base) {
-  const Eigen::Index half = m / 2;
-  for (Eigen::Index r = 0; r < half; ++r) {
-    const std::uint64_t bits = mix(key ^ (base + static_cast<std::uint64_t>(r)));
-    up[r] = static_cast<Scalar>(unit_interval(bits & low_bits) < frac[r]);
-    up[half + r] = static_cast<Scalar>(unit_interval(bits >> 32) < frac[half + r]);
+inline bool any_lane(const Words& lanes) {
+  std::uint32_t any = 0;
+  for (int j = 0; j < 16; ++j) any |= lanes[j];
+  return any != 0;
+}
+
+// The uniforms of the group of 32 weights at r (halves[0]: the first 16).
+inline void group_uniforms(std::uint64_t key, std::uint64_t base, Eigen::Index r,
+                           Words (&halves)[2]) {
+  const Hashes lanes = {0, 1, 2, 3, 4, 5, 6, 7};
+  Hashes hashes = key ^ (base + static_cast<std::uint64_t>(r / 4) + lanes);
+  mix_in_place(hashes);
+  Words words;
+  std::memcpy(&words, &hashes, sizeof words);
+  halves[0] = words & 0xffffu;
+  halves[1] = words >> 16;
+}
+
+// up[r] = 1{u_r < high[r]} (1.0f or 0.0f) for the groups covering m weights;
+// true if some u_r = high[r] (a tie, to be resolved).
+QMF_QAT_CLONES bool draw_up_moves(const std::uint32_t* high, float* up, Eigen::Index m,
+                                  std::uint64_t key, std::uint64_t base) {
+  const Words one = Words{} + 0x3f800000u;  // the bits of 1.0f
+  Words ties = {};
+  for (Eigen::Index r = 0; r < m; r += group) {
+    Words halves[2];
+    group_uniforms(key, base, r, halves);
+    for (int h = 0; h < 2; ++h) {
+      Words limit;
+      std::memcpy(&limit, high + r + 16 * h, sizeof limit);
+      ties |= (Words)(halves[h] == limit);
+      const Words moves = halves[h] < limit ? one : Words{};
+      std::memcpy(up + r + 16 * h, &moves, sizeof moves);
+    }
   }
-  if (m % 2 != 0)
-    up[m - 1] =
-        static_cast<Scalar>(unit_interval(mix(key ^ (base + static_cast<std::uint64_t>(half))) &
-                                          low_bits) < frac[m - 1]);
+  return any_lane(ties);
+}
+
+// The ties' moves from 32 more bits each (rare: the block's uniforms are
+// drawn again to find them).
+QMF_QAT_CLONES void resolve_ties(const std::uint32_t* high, const std::uint32_t* low, float* up,
+                                 Eigen::Index m, std::uint64_t key, std::uint64_t base,
+                                 std::uint64_t start) {
+  const std::uint64_t tie_key = mix(key ^ tie_salt);
+  for (Eigen::Index r = 0; r < m; r += group) {
+    Words halves[2];
+    group_uniforms(key, base, r, halves);
+    Words limits[2];
+    std::memcpy(limits, high + r, sizeof limits);
+    const Words ties = (Words)(halves[0] == limits[0]) | (Words)(halves[1] == limits[1]);
+    if (!any_lane(ties)) continue;  // the group's lanes one by one only where a tie is
+    for (Eigen::Index k = 0; k < group && r + k < m; ++k) {
+      const Eigen::Index i = r + k;
+      if (halves[k / 16][k % 16] != high[i]) continue;
+      const auto bits =
+          static_cast<std::uint32_t>(mix(tie_key ^ (start + static_cast<std::uint64_t>(i))));
+      up[i] = bits < low[i] ? 1.0f : 0.0f;
+    }
+  }
 }
 
 }  // namespace
@@ -53,14 +126,14 @@ template <class Scalar>
 void WeightQuantizer::add_rounding_products(const Matrix<Scalar>& w, int fan_in, std::uint64_t draw,
                                             const Matrix<Scalar>& in, bool transposed,
                                             Matrix<Scalar>& out) const {
+  static_assert(quantizer_block % group == 0);
   const LayerGrid g =
       layer_grid(std::sqrt(sw2_ / fan_in), top_, spacing_, static_cast<double>(cells_));
-  const Eigen::Index rows = w.rows();
   const Eigen::Index size = w.size();
   const Eigen::Index batch = in.cols();
   const auto spacing = static_cast<Scalar>(g.step);
   // Each thread takes a contiguous range of examples and goes through the
-  // weights block by block: a block's fractions are computed once per thread
+  // weights block by block: a block's thresholds are computed once per thread
   // and serve all its examples while in cache. Every output element is summed
   // by one thread in a fixed order, so the result does not depend on the
   // thread count.
@@ -71,26 +144,19 @@ void WeightQuantizer::add_rounding_products(const Matrix<Scalar>& w, int fan_in,
     const auto thread = static_cast<Eigen::Index>(omp_get_thread_num());
     const Eigen::Index first = batch * thread / threads;
     const Eigen::Index last = batch * (thread + 1) / threads;
-    alignas(64) double frac[quantizer_block];
-    alignas(64) Scalar up[quantizer_block];
+    alignas(64) std::uint32_t high[quantizer_block];
+    alignas(64) std::uint32_t low[quantizer_block];
+    alignas(64) float up[quantizer_block];
     for (Eigen::Index start = 0; start < size && first < last; start += quantizer_block) {
       const Eigen::Index m = std::min(quantizer_block, size - start);
-      cell_fractions(w.data() + start, frac, m, g);
+      thresholds(w.data() + start, high, low, m, g);
       for (Eigen::Index e = first; e < last; ++e) {
-        draw_up_moves(frac, up, m, mix(example_draw(draw, e)),
-                      static_cast<std::uint64_t>(start / 2));
-        // The block's part of each column of W it touches.
-        for (Eigen::Index k = start; k < start + m;) {
-          const Eigen::Index j = k / rows;
-          const Eigen::Index i = k - j * rows;
-          const Eigen::Index length = std::min(rows - i, start + m - k);
-          const Eigen::Map<const Vector<Scalar>> moves(up + (k - start), length);
-          if (transposed)
-            out(j, e) += spacing * moves.dot(in.col(e).segment(i, length));
-          else
-            out.col(e).segment(i, length) += (spacing * in(j, e)) * moves;
-          k += length;
-        }
+        const std::uint64_t key = mix(example_draw(draw, e));
+        const auto base = static_cast<std::uint64_t>(start / 4);
+        if (draw_up_moves(high, up, m, key, base))
+          resolve_ties(high, low, up, m, key, base, static_cast<std::uint64_t>(start));
+        add_masked_sums(up, start, m, w.rows(), spacing, in.col(e).data(), transposed,
+                        out.col(e).data());
       }
     }
   }

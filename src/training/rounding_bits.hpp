@@ -15,11 +15,19 @@ namespace qmf::training::rounding {
 
 // SplitMix64's finaliser: a bijective mix of (key, index) into 64 uniform bits,
 // so element i of draw k is random and independent of the loop's schedule.
-inline std::uint64_t mix(std::uint64_t x) {
+// Also lane by lane on a vector of 64-bit integers (per_example_rounding.cpp;
+// in place: a 64-byte vector returned by value has no ABI without AVX-512).
+template <class Bits>
+inline void mix_in_place(Bits& x) {
   x += 0x9e3779b97f4a7c15ULL;
   x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
   x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
+  x = x ^ (x >> 31);
+}
+
+inline std::uint64_t mix(std::uint64_t x) {
+  mix_in_place(x);
+  return x;
 }
 
 // 32 random bits per weight, uniform u in [0, 1) on a grid of 2^-32, one hash
@@ -71,10 +79,16 @@ struct LayerGrid {
   // The level below (per-example rounding's L) and the fraction of the cell
   // above it (its probability of rounding up; with floor, for any grid: the
   // same as the int conversion of stochastic() below 2^31 cells).
-  [[nodiscard]] double below(double w) const { return start + step * std::floor(position(w)); }
+  [[nodiscard]] double below(double w) const { return start + step * whole(position(w)); }
   [[nodiscard]] double fraction(double w) const {
     const double t = position(w);
-    return t - std::floor(t);
+    return t - whole(t);
+  }
+  // floor(t) for 0 <= t < 2^51: t rounded to an integer by adding 2^52, less
+  // one if that went up. std::floor did not vectorise (GCC 12, float latents).
+  [[nodiscard]] static double whole(double t) {
+    const double rounded = (t + 0x1p52) - 0x1p52;
+    return rounded - static_cast<double>(rounded > t);
   }
 };
 
@@ -86,7 +100,13 @@ struct LayerGrid {
 // bit for bit. Branch-free (min/max, integer conversion of t >= 0 as floor, a
 // comparison as 0/1): the rounding direction is unpredictable, and a
 // mispredicted branch per weight would cost more than the rest of the loop.
+// -DQMF_QAT_NO_AVX512 leaves the AVX-512 copy out: a build that runs the AVX2
+// copy on an AVX-512 machine, to benchmark it (docs/benchmarks.md).
+#ifdef QMF_QAT_NO_AVX512
+#define QMF_QAT_CLONES [[gnu::target_clones("avx2", "default")]]
+#else
 #define QMF_QAT_CLONES [[gnu::target_clones("arch=x86-64-v4", "avx2", "default")]]
+#endif
 
 // The grid of a layer whose weights have standard deviation sigma.
 inline LayerGrid layer_grid(double sigma, double top, double spacing, double cells) {

@@ -5,8 +5,9 @@
 // (bench_train_torch.py; "skipped" without python3-torch). Then quantization-
 // aware training (issue 10: at most 20 % slower than float training) against
 // the float net in the same run.
-// Then per-example stochastic rounding against the float net.
-// Usage: bench_train TORCH_SCRIPT [THREADS] [qat|per-example]   (one table only)
+// Then per-example stochastic rounding against the float net, and its floor:
+// the float step against the per-example masked sums alone, moves given.
+// Usage: bench_train TORCH_SCRIPT [THREADS] [qat|per-example|floor]   (one table only)
 #include <omp.h>
 
 #include <Eigen/Core>
@@ -21,8 +22,11 @@
 #include "bench/python_torch.hpp"
 #include "qmf/training/loss.hpp"
 #include "qmf/training/optimizer.hpp"
+#include "qmf/training/weight_quantizer.hpp"
 #include "qmf/weights/weight_spec.hpp"
 #include "simulation/normal_generator.hpp"
+#include "training/masked_sums.hpp"
+#include "training/rounding_bits.hpp"
 
 using namespace qmf;
 using namespace qmf::training;
@@ -81,6 +85,43 @@ double product_seconds(int width, int depth, int steps) {
   };
   step();
   return bench::best_cpu_seconds(3, [&] {
+    for (int s = 0; s < steps; ++s) step();
+  });
+}
+
+// CPU seconds of the per-example masked sums alone in `steps` steps: per layer
+// and example D B_e x_e (forward) and, above the first layer, D B_e^T d_e
+// (backward), block by block as add_rounding_products() sums them, with one
+// block of moves drawn beforehand and reused (in cache: the draws cost
+// nothing here). Every exact per-example rounding does at least these
+// multiply-adds, one per weight and example and pass, on top of the float step.
+double masked_sum_seconds(int width, int depth, int steps) {
+  alignas(64) float up[quantizer_block];
+  for (Eigen::Index r = 0; r < quantizer_block; ++r)
+    up[r] = static_cast<float>((r * 7919) % 3 == 0);
+  const Mat x = random_matrix(784, batch, 0);
+  const Mat h = random_matrix(width, batch, 1000);
+  Mat out = Mat::Zero(width, batch);
+  Mat back = Mat::Zero(width, batch);
+  const auto sums = [&](Eigen::Index rows, Eigen::Index cols, const Mat& in, const Mat& d,
+                        bool backward) {
+    for (Eigen::Index start = 0; start < rows * cols; start += quantizer_block) {
+      const Eigen::Index m = std::min(quantizer_block, rows * cols - start);
+      for (int e = 0; e < batch; ++e) {
+        rounding::add_masked_sums(up, start, m, rows, 0.5f, in.col(e).data(), false,
+                                  out.col(e).data());
+        if (backward)
+          rounding::add_masked_sums(up, start, m, rows, 0.5f, d.col(e).data(), true,
+                                    back.col(e).data());
+      }
+    }
+  };
+  const auto step = [&] {
+    for (int l = 0; l <= depth; ++l)
+      sums(l == depth ? 10 : width, l == 0 ? 784 : width, l == 0 ? x : h, h, l > 0);
+  };
+  step();
+  return bench::best_cpu_seconds(1, [&] {
     for (int s = 0; s < steps; ++s) step();
   });
 }
@@ -144,6 +185,57 @@ void per_example_table() {
   alternated_rows(specs);
 }
 
+// Float additions per CPU second at this CPU's peak: eight independent
+// chains of 16-lane vector additions (in registers; no reassociation, so
+// each addition is done), in the library's widest copy.
+QMF_QAT_CLONES float add_chains(long rounds, float step) {
+  using Lanes = float __attribute__((vector_size(64)));
+  Lanes acc[8] = {};
+  for (long n = 0; n < rounds; ++n)
+    for (auto& a : acc) a += step;
+  float sum = 0;
+  for (const auto& a : acc)
+    for (int k = 0; k < 16; ++k) sum += a[k];
+  return sum;
+}
+
+double peak_additions_per_second() {
+  constexpr long rounds = 50'000'000;
+  volatile float sink = 0;
+  const double seconds = bench::best_cpu_seconds(3, [&] { sink = add_chains(rounds, 1e-9f); });
+  return static_cast<double>(rounds) * 8 * 16 / seconds;
+}
+
+// The floor of per-example training: float step time T and masked-sum time
+// S, alternated; exact per-example rounding with these sums costs more than
+// (T + S) / T. And the bound from arithmetic alone: the masked sums add about
+// half of the B x weights terms per pass (E[fraction] = 1/2), at best at the
+// peak rate of additions.
+void floor_table() {
+  const double peak = peak_additions_per_second();
+  std::printf("\npeak: %.3g float additions per CPU second\n", peak);
+  std::printf(
+      "\nfloor of per-example rounding: the float step (T) against the per-example masked "
+      "sums alone, moves given (S); best of %d alternated rounds\n",
+      rounds);
+  std::printf("width depth    float  sums-only  (T + S) / T  arithmetic bound\n");
+  for (const int width : {256, 1024})
+    for (const int depth : {20, 100}) {
+      const int steps = steps_for(width, depth);
+      double step = 1e300, sums = 1e300;
+      for (int round = 0; round < rounds; ++round) {
+        step = std::min(step, training_seconds(width, depth, steps, "gaussian", 1));
+        sums = std::min(sums, masked_sum_seconds(width, depth, steps));
+      }
+      const double terms = batch * (784.0 * width + (depth - 1.0) * width * width + 10.0 * width +
+                                    (depth - 1.0) * width * width + 10.0 * width);
+      const double bound = steps * terms / 2 / peak;
+      std::printf("%5d %5d %8.0f %10.0f %12.2f %17.2f\n", width, depth, steps * batch / step,
+                  steps * batch / sums, (step + sums) / step, (step + bound) / step);
+      std::fflush(stdout);
+    }
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr, "usage: bench_train TORCH_SCRIPT [THREADS]\n");
@@ -155,6 +247,10 @@ int main(int argc, char** argv) {
   std::printf("quant:8, batch 32, float32, SGD; %d thread(s); samples per CPU second\n", threads);
   if (argc > 3 && std::string(argv[3]) == "qat") {
     quantized_weights_table();
+    return 0;
+  }
+  if (argc > 3 && std::string(argv[3]) == "floor") {
+    floor_table();
     return 0;
   }
   if (argc > 3 && std::string(argv[3]) == "per-example") {

@@ -102,7 +102,7 @@ void add_weights_option(CLI::App& cmd, TrainOptions& o) {
                  "weights of the forward pass: gaussian (float) or binary, ternary[,p=P], "
                  "bits:B[,clip=C], each with [,rounding=nearest|stochastic|stochastic-per-example] "
                  "(quantization-aware training: latent float weights, straight-through gradient; "
-                 "per example: each example its own rounding, ~4-5x the float step's time at "
+                 "per example: each example its own rounding, ~3x the float step's time at "
                  "widths 256-1024)")
       ->capture_default_str();
 }
