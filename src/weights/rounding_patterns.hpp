@@ -27,9 +27,10 @@
 // with at most 1/32 more blocks than that, the extra ones at the top edge
 // with f = 0). What is left, phi - f on each block (about |z| G D / 2 of the
 // mass: 0.28 % at m = 2 for every grid finer than bits:10), is the residual:
-// a block from the residual masses, z in it by rejection (uniform proposals,
-// accepted with probability (phi(z) - f) / (max phi - f)), and each input's
-// rounding from a uniform compared with p, by definition. With too many
+// a block from the residual masses, z in it by rejection (proposals under
+// the line (phi - f)(far end) + max|phi'| x distance from the far end, which
+// bounds phi - f on the block, accepted under phi - f: nearly all of them),
+// and each input's rounding from a uniform compared with p, by definition. With too many
 // inputs for patterns in the table (2^m > max_pattern_entries / 4) every draw
 // but the tails is residual, with f = 0: exact, and slow.
 //
