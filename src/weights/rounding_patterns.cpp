@@ -50,7 +50,7 @@ RoundingPatterns rounding_patterns(const WeightSpec& spec, int inputs) {
   const auto limit = static_cast<std::int64_t>(max_pattern_entries);
   const bool patterns = inputs < 62 && (std::int64_t{1} << inputs) <= limit / 4;
   const std::int64_t per_block = patterns ? std::int64_t{1} << inputs : 0;
-  if (inputs < 62 && (cells << inputs) + 2 <= limit) {
+  if (inputs < 62 && (cells << inputs) + 2 <= static_cast<std::int64_t>(max_whole_entries)) {
     // Whole: every (cell, pattern); by exchangeability a pattern's
     // probability depends on its count of ones.
     std::vector<double> by_ones(inputs + 1);
