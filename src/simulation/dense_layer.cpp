@@ -1,6 +1,7 @@
 #include "simulation/dense_layer.hpp"
 
 #include <cmath>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 
@@ -147,6 +148,25 @@ WeightDraws::WeightDraws(const WeightSpec& spec, int inputs)
       inputs(inputs),
       levels(level_sampler(spec)),
       patterns(pattern_sampler(spec, inputs)) {}
+
+std::shared_ptr<const WeightDraws> shared_weight_draws(const WeightSpec& spec, int inputs) {
+  static std::mutex mutex;
+  static std::shared_ptr<const WeightDraws> last;
+  static WeightSpec last_spec;
+  // By its fields, not its text (callers may set fields after parsing).
+  const auto same = [&] {
+    return last->inputs == inputs && last_spec.kind == spec.kind &&
+           last_spec.rounding == spec.rounding && last_spec.bits == spec.bits &&
+           last_spec.clip == spec.clip && last_spec.zero_fraction == spec.zero_fraction;
+  };
+  // Threads measuring nets of the same run wait for the one building.
+  const std::lock_guard<std::mutex> lock(mutex);
+  if (!last || !same()) {
+    last = std::make_shared<const WeightDraws>(spec, inputs);
+    last_spec = spec;
+  }
+  return last;
+}
 
 DenseLayer::DenseLayer(std::uint64_t seed, int net, int layer, double sw2, double sb2, int width,
                        std::shared_ptr<const WeightDraws> weights)
