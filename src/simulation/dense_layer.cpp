@@ -123,9 +123,9 @@ std::optional<LevelSampler> level_sampler(const WeightSpec& weights) {
 
 // Per-example rounding through the table of (cell, pattern) where its slow
 // residual draws (about 60 ns each) are rare: at most 1 % of the weights,
-// which holds for every grid at m = 2 (none up to bits:12, whole tables;
-// 0.28 % beyond). With more inputs a fine grid's residual grows (bits:12 at
-// m = 3: 0.5 %, bits:8 at m = 7: 7.5 %; all of it from m = 11 where no whole
+// which holds for every grid at m = 2 (none up to bits:13, whole tables;
+// 0.28 % beyond). With more inputs a fine grid's residual grows (bits:13 at
+// m = 3: 0.5 %, bits:8 at m = 8: 15 %; all of it from m = 11 where no whole
 // table fits), and rounding each input by definition (a uniform per weight
 // and input) is cheaper.
 constexpr double max_table_residual = 0.01;

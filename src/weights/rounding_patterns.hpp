@@ -26,7 +26,7 @@
 // max_pattern_entries in blocks (1007 at m = 2; G the least power of two
 // with at most 1/32 more blocks than that, the extra ones at the top edge
 // with f = 0). What is left, phi - f on each block (about |z| G D / 2 of the
-// mass: 0.28 % at m = 2 for every grid finer than bits:12), is the residual:
+// mass: 0.28 % at m = 2 for every grid finer than bits:13), is the residual:
 // a block from the residual masses, z in it by rejection (proposals under
 // the line (phi - f)(far end) + max|phi'| x distance from the far end, which
 // bounds phi - f on the block, accepted under phi - f: nearly all of them),
@@ -48,12 +48,12 @@ namespace qmf {
 /// m = 2 1007 blocks of 2^(b-10) cells, 1/170 of a standard deviation at
 /// clip 3).
 constexpr std::size_t max_pattern_entries = 4096;
-/// Entries of a whole table: 16384 (binary up to m = 13 inputs, bits:4 up to
-/// 10, bits:8 up to 6, bits:10 up to 4, bits:12 up to 2). Read from L2 like a
-/// block table, but without its cell offsets and slow draws: bits:12 costs
-/// 1.23 normal draws per weight whole against 1.65 in blocks (and bits:13,
-/// whole in 32768 entries, 1.5: those no longer stay in L2).
-constexpr std::size_t max_whole_entries = 16384;
+/// Entries of a whole table: 32768 (binary up to m = 14 inputs, bits:4 up to
+/// 11, bits:8 up to 7, bits:10 up to 5, bits:13 up to 2). Read from L2 like a
+/// block table, but without its cell offsets and slow draws: per weight,
+/// bits:12 costs 1.23 normal draws whole against 1.65 in blocks, bits:13
+/// 1.5, and bits:14 (65534 entries) would cost 2.3, no longer in L2.
+constexpr std::size_t max_whole_entries = 32768;
 
 /// An outcome of the table: input e sees grid level first_cell + bit e of
 /// `pattern` + the same cell offset for every input, uniform in [0, span).

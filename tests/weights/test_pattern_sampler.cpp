@@ -77,7 +77,7 @@ TEST_CASE("the sampler draws the joint law, and wrong tables are rejected") {
 TEST_CASE("the residual alone follows its law; drawn from phi on its blocks it is rejected") {
   // 2e5 draws with the table's entries emptied: every draw is residual.
   constexpr long draws = 200000;
-  for (const Grid& g : {Grid{"bits:13", 2}, Grid{"bits:16", 2}}) {
+  for (const Grid& g : {Grid{"bits:14", 2}, Grid{"bits:16", 2}}) {
     auto d = table(g);
     const auto exact = exact_law(d);
     const auto flat = flat_part(d);

@@ -98,13 +98,13 @@ TEST_CASE("pattern probabilities agree with adaptive Gauss-Kronrod") {
 }
 
 TEST_CASE("coarse grids are tabulated whole, fine grids and many inputs in blocks") {
-  CHECK(table({"binary", 13}).blocks.empty());  // 2^13 + 2 entries
-  CHECK(table({"bits:8", 6}).blocks.empty());   // 254 x 64 + 2
-  CHECK(table({"bits:12", 2}).blocks.empty());  // 4094 x 4 + 2
-  CHECK_FALSE(table({"bits:8", 7}).blocks.empty());
-  CHECK_FALSE(table({"bits:13", 2}).blocks.empty());
-  // bits:13 to bits:32 at m = 2: 1007 blocks of 2^(b - 10) cells in the table.
-  for (const char* spec : {"bits:13", "bits:16", "bits:32"}) {
+  CHECK(table({"binary", 14}).blocks.empty());  // 2^14 + 2 entries
+  CHECK(table({"bits:8", 7}).blocks.empty());   // 254 x 128 + 2
+  CHECK(table({"bits:13", 2}).blocks.empty());  // 8190 x 4 + 2
+  CHECK_FALSE(table({"bits:8", 8}).blocks.empty());
+  CHECK_FALSE(table({"bits:14", 2}).blocks.empty());
+  // bits:14 to bits:32 at m = 2: 1007 blocks of 2^(b - 10) cells in the table.
+  for (const char* spec : {"bits:14", "bits:16", "bits:32"}) {
     const auto d = table({spec, 2});
     CHECK(d.entries.size() == 1007 * 4 + 2);
     CHECK(span_of(d) == (d.cells + 2) / 1024);
@@ -112,7 +112,7 @@ TEST_CASE("coarse grids are tabulated whole, fine grids and many inputs in block
     CHECK(d.residual() < 0.003);
   }
   // Too many inputs for patterns in the table: all residual but the tails.
-  CHECK(table({"binary", 14}).entries.size() == 2);
+  CHECK(table({"binary", 15}).entries.size() == 2);
   CHECK(table({"bits:4", 40}).entries.size() == 2);
   CHECK(qmf::rounding_patterns(qmf::parse_weight_spec("gaussian"), 2).entries.empty());
 }
