@@ -1,6 +1,7 @@
 #include "simulation/dense_layer.hpp"
 
 #include <cmath>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 
@@ -121,10 +122,12 @@ std::optional<LevelSampler> level_sampler(const WeightSpec& weights) {
 }
 
 // Per-example rounding through the table of (cell, pattern) where its slow
-// residual draws (about 85 ns each) are rare: at most 1 % of the weights,
-// which holds for every grid at m = 2 (0.28 %). With more inputs a fine grid's
-// residual grows (bits:8 at m = 5: 1.9 %; all of it from m = 11), and rounding
-// each input by definition (a uniform per weight and input) is cheaper.
+// residual draws (about 60 ns each) are rare: at most 1 % of the weights,
+// which holds for every grid at m = 2 (none up to bits:13, whole tables;
+// 0.28 % beyond). With more inputs a fine grid's residual grows (bits:13 at
+// m = 3: 0.5 %, bits:8 at m = 8: 15 %; all of it from m = 11 where no whole
+// table fits), and rounding each input by definition (a uniform per weight
+// and input) is cheaper.
 constexpr double max_table_residual = 0.01;
 
 std::optional<RoundingPatternSampler> pattern_sampler(const WeightSpec& weights, int inputs) {
@@ -145,6 +148,25 @@ WeightDraws::WeightDraws(const WeightSpec& spec, int inputs)
       inputs(inputs),
       levels(level_sampler(spec)),
       patterns(pattern_sampler(spec, inputs)) {}
+
+std::shared_ptr<const WeightDraws> shared_weight_draws(const WeightSpec& spec, int inputs) {
+  static std::mutex mutex;
+  static std::shared_ptr<const WeightDraws> last;
+  static WeightSpec last_spec;
+  // By its fields, not its text (callers may set fields after parsing).
+  const auto same = [&] {
+    return last->inputs == inputs && last_spec.kind == spec.kind &&
+           last_spec.rounding == spec.rounding && last_spec.bits == spec.bits &&
+           last_spec.clip == spec.clip && last_spec.zero_fraction == spec.zero_fraction;
+  };
+  // Threads measuring nets of the same run wait for the one building.
+  const std::lock_guard<std::mutex> lock(mutex);
+  if (!last || !same()) {
+    last = std::make_shared<const WeightDraws>(spec, inputs);
+    last_spec = spec;
+  }
+  return last;
+}
 
 DenseLayer::DenseLayer(std::uint64_t seed, int net, int layer, double sw2, double sb2, int width,
                        std::shared_ptr<const WeightDraws> weights)

@@ -42,6 +42,12 @@ struct WeightDraws {
   std::optional<RoundingPatternSampler> patterns;  // per example
 };
 
+/// The draws for `spec` at `inputs` inputs, shared by the nets of a run and
+/// by runs in a row: the last ones built are kept. Building bits:12's whole
+/// table (16 378 entries) takes 7-13 ms, much of it page faults of fresh
+/// memory: per net, that was a third of a width-512 net's time.
+std::shared_ptr<const WeightDraws> shared_weight_draws(const WeightSpec& spec, int inputs);
+
 class DenseLayer {
  public:
   /// Layer `layer` of net `net`: latent weights N(0, sw2/n) rounded as

@@ -19,8 +19,7 @@ NetMeasurement measure_random_net(const Activation& phi, const BackwardDerivativ
   std::vector<Eigen::MatrixXd> h(depth + 1);
   h[0] = input_pre_activations(s, net);
   record_forward_statistics(h[0], 0, m);
-  const auto weights =
-      std::make_shared<const WeightDraws>(s.weights, static_cast<int>(h[0].cols()));
+  const auto weights = shared_weight_draws(s.weights, static_cast<int>(h[0].cols()));
   Eigen::MatrixXd x;
   for (int l = 1; l <= depth; ++l) {
     x = activate(phi, h[l - 1]);

@@ -68,15 +68,30 @@ RoundingPatternSampler::RoundingPatternSampler(const RoundingPatterns& d)
 
   // Entry units of 2^-y_bits: blocks round down, the deficit joins the slow
   // draws; whole tables round to nearest and their largest entry takes what
-  // is left.
+  // is left. The clipped tails of block tables (entries of one cell, no
+  // offset) are not in the table: their units open the slow draws, where a
+  // compare on Y tells them apart, so that every entry of the table takes the
+  // offset (a multiply by a per-entry step cost 0.3 of a normal's time).
   std::vector<std::uint64_t> u(entries);
   std::vector<double> deficit(entries);
   std::uint64_t assigned = 0;
+  std::uint64_t tail_units = 0;
   std::size_t largest = 0;
+  shifted_.assign(entries, 0);
   for (std::size_t k = 0; k < entries; ++k) {
     const double exact = d.entries[k].probability / total * scale;
-    u[k] = static_cast<std::uint64_t>(blocks ? std::floor(exact) : std::nearbyint(exact));
-    deficit[k] = (exact - static_cast<double>(u[k])) / scale;
+    const auto units =
+        static_cast<std::uint64_t>(blocks ? std::floor(exact) : std::nearbyint(exact));
+    deficit[k] = (exact - static_cast<double>(units)) / scale;
+    shifted_[k] = d.entries[k].span > 1 ? 1 : 0;
+    if (blocks && !shifted_[k]) {
+      if (tail_count_ == 2) throw std::logic_error("RoundingPatternSampler: more than two tails");
+      tail_units += units;
+      tail_end_[tail_count_] = tail_units;  // from slow_start, set below
+      tail_entry_[tail_count_++] = static_cast<std::uint32_t>(k);
+      continue;
+    }
+    u[k] = units;
     assigned += u[k];
     if (u[k] > u[largest]) largest = k;
   }
@@ -98,6 +113,7 @@ RoundingPatternSampler::RoundingPatternSampler(const RoundingPatterns& d)
   // Slow draws are Y >= slow_start: the top `slow` units. The column they
   // begin in keeps the largest entry below them.
   slow_start_ = slow_start;
+  for (int t = 0; t < tail_count_; ++t) tail_end_[t] += slow_start;
   const std::uint64_t partial = slow_start / units;
   const std::uint64_t kept = slow_start % units;
   std::vector<std::uint64_t> spread(partial, 0);
@@ -105,9 +121,8 @@ RoundingPatternSampler::RoundingPatternSampler(const RoundingPatterns& d)
   if (kept > 0) spread[std::find(drawn.begin(), drawn.end(), largest) - drawn.begin()] -= kept;
   const IntegerAlias alias = integer_alias(spread, units);
 
-  // Entry k's m levels at the start of its cells, then whether the cell
-  // offset applies (1 for blocks, 0 for single cells).
-  const std::size_t stride = m + 1;
+  // Entry k's m levels at the start of its cells.
+  const std::size_t stride = m;
   entries_.assign(std::max<std::size_t>(entries, 1) * stride, 0.0);
   for (std::size_t k = 0; k < entries; ++k) {
     const PatternEntry& e = d.entries[k];
@@ -115,7 +130,6 @@ RoundingPatternSampler::RoundingPatternSampler(const RoundingPatterns& d)
     for (std::size_t i = 0; i < m; ++i)
       out[i] = d.lowest + d.spacing * (static_cast<double>(e.first_cell) +
                                        static_cast<double>(i < 64 ? (e.pattern >> i) & 1u : 0u));
-    out[m] = e.span > 1 ? 1.0 : 0.0;
   }
   // Column slots beyond the drawn entries are padding (threshold 0).
   const auto offset = [&](std::uint32_t slot) {
@@ -135,7 +149,8 @@ RoundingPatternSampler::RoundingPatternSampler(const RoundingPatterns& d)
   // Slow draws: the residual with probability residual / (slow units), else
   // an entry from the deficits.
   if (blocks) {
-    const double slow_probability = static_cast<double>(slow) / scale;
+    // What the slow units leave to the residual and the deficits.
+    const double slow_probability = static_cast<double>(slow - tail_units) / scale;
     double short_total = 0.0;
     for (const double x : deficit) short_total += x;
     // Shares of the residual (by the double rounding of the inputs, up to
@@ -147,9 +162,18 @@ RoundingPatternSampler::RoundingPatternSampler(const RoundingPatterns& d)
       const ResidualBlock& b = d.blocks[j];
       const double z0 = lowest_ + spacing_ * static_cast<double>(b.first_cell);
       const double z1 = lowest_ + spacing_ * static_cast<double>(b.first_cell + b.span);
-      // phi's largest value on the block is at its point nearest 0.
+      // phi's largest value on the block is at its point nearest 0, its
+      // least at the end farther from 0; |phi'(z)| = |z| phi(z) rises up to
+      // |z| = 1 and falls beyond, so its largest value on the block is at an
+      // end or at |z| = 1.
       const double nearest = std::clamp(0.0, z0, z1);
-      blocks_.push_back({z0, z1, nearest, normal_pdf(nearest), b.floor, b.first_cell, b.span});
+      const double far = std::fabs(z0) > std::fabs(z1) ? z0 : z1;
+      double steepest = std::max(std::fabs(z0) * normal_pdf(z0), std::fabs(z1) * normal_pdf(z1));
+      if ((z0 < -1.0 && z1 > -1.0) || (z0 < 1.0 && z1 > 1.0))
+        steepest = std::max(steepest, normal_pdf(1.0));
+      blocks_.push_back({far, nearest > far ? 1.0 : -1.0, z1 - z0,
+                         std::max(0.0, normal_pdf(far) - b.floor), steepest * (1.0 + 1e-9), nearest,
+                         normal_pdf(nearest), b.floor, b.first_cell, b.span});
       which.levels.push_back(static_cast<double>(j));
       which.probabilities.push_back(b.probability);
     }
@@ -185,29 +209,45 @@ class SlowWords {
   std::size_t next_ = 32;
 };
 
-// A weight whose draw fell among the slow units: from the residual law (its
-// block, z in it by rejection, each input's rounding by definition) or an
-// entry of the deficits, with the weight's own cell offset.
-void RoundingPatternSampler::draw_slow(double* const* rows, long i, double offset,
+// A weight whose draw fell among the slow units: a clipped tail (by its Y),
+// else from the residual law (its block, z in it by rejection, each input's
+// rounding by definition) or an entry of the deficits, with the weight's own
+// cell offset.
+void RoundingPatternSampler::draw_slow(double* const* rows, long i, std::uint64_t y, double offset,
                                        SlowWords& words) const {
+  const auto write = [&](std::size_t k) {
+    const double* entry = &entries_[k * static_cast<std::size_t>(inputs_)];
+    const double shift = shifted_[k] ? offset : 0.0;
+    for (int e = 0; e < inputs_; ++e) rows[e][i] = entry[e] + shift;
+  };
+  for (int t = 0; t < tail_count_; ++t)
+    if (y < tail_end_[t]) return write(tail_entry_[t]);
   double u = words.uniform();
   double which = 0.0;
   if (u >= residual_share_) {
     u = words.uniform();
     entry_of_deficit_->sample(&u, &which, 1);
-    const double* entry = &entries_[static_cast<std::size_t>(which) * (inputs_ + 1)];
-    for (int e = 0; e < inputs_; ++e) rows[e][i] = entry[e] + offset * entry[inputs_];
-    return;
+    return write(static_cast<std::size_t>(which));
   }
   u = words.uniform();
   block_of_residual_->sample(&u, &which, 1);
   const SlowBlock& b = blocks_[static_cast<std::size_t>(which)];
-  // phi(z) = top exp(-x), x = (z^2 - nearest^2) / 2 >= 0, and 1 - x <=
-  // exp(-x) <= 1 - x + x^2 / 2 decide most proposals without exp.
-  double z = b.z0;
+  // The residual phi - floor at distance d from the far end lies below the
+  // line at_far + slope d (the mean value theorem: slope bounds |phi'| on the
+  // block), so proposals come from that trapezoid (a uniform and a triangle
+  // part, most blocks having at_far = 0) and are accepted under phi - floor:
+  // nearly all of them, the residual being nearly linear. phi(z) = top
+  // exp(-x), x = (z^2 - nearest^2) / 2 >= 0, and 1 - x <= exp(-x) <= 1 - x +
+  // x^2 / 2 decide most proposals without exp.
+  const double flat = b.at_far * b.width;
+  const double flat_share = flat / (flat + 0.5 * b.slope * b.width * b.width);
+  double z = b.far;
   for (;;) {
-    z = b.z0 + (b.z1 - b.z0) * words.uniform();
-    const double height = b.floor + words.uniform() * (b.top - b.floor);
+    const double v = words.uniform();
+    const double d =
+        b.width * (v < flat_share ? words.uniform() : std::max(words.uniform(), words.uniform()));
+    z = b.far + b.toward_zero * d;
+    const double height = b.floor + words.uniform() * (b.at_far + b.slope * d);
     const double x = 0.5 * (z * z - b.nearest * b.nearest);
     if (height <= b.top * (1.0 - x)) break;
     if (height > b.top * (1.0 - x + 0.5 * x * x)) continue;
@@ -240,6 +280,7 @@ void RoundingPatternSampler::sample_inputs(const std::uint64_t* words, double* c
   // rarely taken branch on the random bits alone, no call in the loop.
   constexpr long chunk = 256;
   std::array<long, chunk> slow_weight;
+  std::array<std::uint32_t, chunk> slow_y;
   std::array<double, chunk> slow_offset;
   SlowWords slow_words(fill);
   const auto draw = [&](std::uint64_t x, long i, long& slow) {
@@ -255,10 +296,10 @@ void RoundingPatternSampler::sample_inputs(const std::uint64_t* words, double* c
           D == Draw::narrow
               ? byte_offset[x & offset_mask]
               : spacing * static_cast<double>(static_cast<std::int64_t>(x & offset_mask));
-      const double step = entry[m];
-      for (int e = 0; e < m; ++e) rows[e][i] = entry[e] + offset * step;
+      for (int e = 0; e < m; ++e) rows[e][i] = entry[e] + offset;
       if (y >= slow_start) [[unlikely]] {
         slow_weight[slow] = i;
+        slow_y[slow] = y;
         slow_offset[slow++] = offset;
       }
     }
@@ -277,7 +318,8 @@ void RoundingPatternSampler::sample_inputs(const std::uint64_t* words, double* c
       }
       if (i < end) draw(words[i / 2] & 0xffffffffu, i, slow);
     }
-    for (long k = 0; k < slow; ++k) draw_slow(rows, slow_weight[k], slow_offset[k], slow_words);
+    for (long k = 0; k < slow; ++k)
+      draw_slow(rows, slow_weight[k], slow_y[k], slow_offset[k], slow_words);
   }
 }
 

@@ -12,7 +12,9 @@
 // unit (the largest entry takes the difference): total variation <= entries
 // x 2^-(y+1), 5e-7 at 4096 entries. Block tables round down, and the units
 // left over, the top ones of Y's range (Y >= slow_start: a compare on the
-// random bits, no look-up), are the slow draws: the residual with its
+// random bits, no look-up), are the slow draws: first the clipped tails'
+// units (every input at the lowest or the top level: out of the table so
+// that every entry in it takes the cell offset), then the residual with its
 // probability, else an entry drawn with the deficits of the rounding (below
 // 2^-y per entry) as probabilities. That is exact up to the 53-bit uniforms
 // of the slow draws.
@@ -61,20 +63,29 @@ class RoundingPatternSampler {
   template <int M, Draw D>
   void sample_inputs(const std::uint64_t* words, double* const* rows, long count,
                      const FillWords& fill) const;
-  void draw_slow(double* const* rows, long i, double offset, SlowWords& words) const;
+  void draw_slow(double* const* rows, long i, std::uint64_t y, double offset,
+                 SlowWords& words) const;
 
   struct Column {
     std::uint32_t threshold;  // kept when the fraction bits lie below it
     std::uint32_t entry[2];   // offsets into entries_: the column's own entry, then its alias
   };
   struct SlowBlock {
-    double z0, z1, nearest, top, floor;  // top = phi(nearest), nearest to 0 in [z0, z1]
+    double far, toward_zero, width;  // the end farther from 0, the sign towards 0, z1 - z0
+    double at_far, slope;            // phi - floor at the far end, a bound on |phi'|
+    double nearest, top, floor;      // top = phi(nearest), nearest to 0 in [z0, z1]
     std::int64_t first_cell, span;
   };
   std::vector<Column> column_;
-  // Entry k at entries_[k * (m + 1)]: the m inputs' levels at the start of
-  // the entry's cells, then 1 if the cell offset applies (blocks), else 0.
+  // Entry k at entries_[k * m]: the m inputs' levels at the start of the
+  // entry's cells; shifted_[k]: 1 if the cell offset applies (blocks), else 0.
   std::vector<double> entries_;
+  std::vector<char> shifted_;
+  // Block tables' clipped tails: slow draws with Y below tail_end_[t] (from
+  // slow_start_ on, in order) are entry tail_entry_[t].
+  int tail_count_ = 0;
+  std::array<std::uint64_t, 2> tail_end_{};
+  std::array<std::uint32_t, 2> tail_entry_{};
   double lowest_ = 0.0;
   double spacing_ = 0.0;
   Draw draw_ = Draw::whole;

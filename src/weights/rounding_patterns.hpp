@@ -12,7 +12,7 @@
 // and the clipped tails put Phi(lowest) on "every input at the lowest level"
 // and 1 - Phi(top) on "every input at the top level".
 //
-// Coarse grids (cells x 2^m + 2 <= max_pattern_entries) tabulate this law
+// Coarse grids (cells x 2^m + 2 <= max_whole_entries) tabulate this law
 // whole, one entry per (cell, pattern). Finer grids split it in two. On a
 // block of G = 2^g consecutive cells [z0, z1) the density phi is at least its
 // value at the end farther from 0, f = min(phi(z0), phi(z1)), so phi = f +
@@ -26,12 +26,13 @@
 // max_pattern_entries in blocks (1007 at m = 2; G the least power of two
 // with at most 1/32 more blocks than that, the extra ones at the top edge
 // with f = 0). What is left, phi - f on each block (about |z| G D / 2 of the
-// mass: 0.28 % at m = 2 for every grid finer than bits:10), is the residual:
-// a block from the residual masses, z in it by rejection (uniform proposals,
-// accepted with probability (phi(z) - f) / (max phi - f)), and each input's
-// rounding from a uniform compared with p, by definition. With too many
-// inputs for patterns in the table (2^m > max_pattern_entries / 4) every draw
-// but the tails is residual, with f = 0: exact, and slow.
+// mass: 0.28 % at m = 2 for every grid finer than bits:13), is the residual:
+// a block from the residual masses, z in it by rejection (proposals under
+// the line (phi - f)(far end) + max|phi'| x distance from the far end, which
+// bounds phi - f on the block, accepted under phi - f: nearly all of them),
+// and each input's rounding from a uniform compared with p, by definition.
+// With too many inputs for patterns in the table (2^m > max_pattern_entries /
+// 4) every draw but the tails is residual, with f = 0: exact, and slow.
 //
 // Drawn by RoundingPatternSampler (weights/pattern_sampler.hpp).
 #pragma once
@@ -43,10 +44,16 @@
 
 namespace qmf {
 
-/// Entries of a table: 4096 (whole tables for binary up to m = 11 inputs,
-/// bits:4 up to 8, bits:8 up to 4, bits:10 up to 2; finer grids at m = 2 in
-/// 1007 blocks of 2^(b-10) cells, 1/170 of a standard deviation at clip 3).
+/// Entries of a block table: 4096 (finer grids than whole tables take at
+/// m = 2 1007 blocks of 2^(b-10) cells, 1/170 of a standard deviation at
+/// clip 3).
 constexpr std::size_t max_pattern_entries = 4096;
+/// Entries of a whole table: 32768 (binary up to m = 14 inputs, bits:4 up to
+/// 11, bits:8 up to 7, bits:10 up to 5, bits:13 up to 2). Read from L2 like a
+/// block table, but without its cell offsets and slow draws: per weight,
+/// bits:12 costs 1.23 normal draws whole against 1.65 in blocks, bits:13
+/// 1.5, and bits:14 (65534 entries) would cost 2.3, no longer in L2.
+constexpr std::size_t max_whole_entries = 32768;
 
 /// An outcome of the table: input e sees grid level first_cell + bit e of
 /// `pattern` + the same cell offset for every input, uniform in [0, span).

@@ -62,7 +62,7 @@ TEST_CASE("quantized-weight nets agree with the maps at width 512", "[simulate]"
     double sw2, sb2;
     // A prediction that must be rejected: the same sw2 with these weights.
     const char* wrong;
-    bool many_inputs = false;  // eleven pairs: m = 12 inputs instead of 2
+    bool many_inputs = false;  // fourteen pairs: m = 15 inputs instead of 2
   };
   const Case all[cases] = {
       {"quant:16", "bits:2", 1.6, 0.0, "gaussian"},
@@ -73,13 +73,13 @@ TEST_CASE("quantized-weight nets agree with the maps at width 512", "[simulate]"
       {"sign", "bits:3,rounding=stochastic-per-example", 1.5, 0.05, "bits:3,rounding=stochastic"},
       // A fine grid, drawn from a block table with its residual (clipped
       // hard: E[Q^2] = 0.78, which Gaussian weights with the same sw2 miss).
-      {"quant:16", "bits:11,clip=1.5,rounding=stochastic-per-example", 1.6, 0.05, "gaussian"},
-      // Twelve inputs: too many patterns for the table, each input rounded by
-      // definition (dense_layer.cpp).
+      {"quant:16", "bits:14,clip=1.5,rounding=stochastic-per-example", 1.6, 0.05, "gaussian"},
+      // Fifteen inputs: too many patterns for the table, each input rounded
+      // by definition (dense_layer.cpp).
       {"tanh", "binary,rounding=stochastic-per-example", 1.0, 0.05, "binary", true},
   };
   for (const Case& c : all) {
-    DYNAMIC_SECTION(c.act << " " << c.weights << (c.many_inputs ? ", 12 inputs" : "")) {
+    DYNAMIC_SECTION(c.act << " " << c.weights << (c.many_inputs ? ", 15 inputs" : "")) {
       const auto phi = qmf::make_activation(c.act);
       qmf::SimulationSettings s;
       s.init = {c.sw2, c.sb2};
@@ -89,7 +89,8 @@ TEST_CASE("quantized-weight nets agree with the maps at width 512", "[simulate]"
       s.seed = 20261129;
       s.threads = 2;
       s.weights = qmf::parse_weight_spec(c.weights);
-      if (c.many_inputs) s.c0 = {0.5, 0.1, 0.2, 0.3, 0.4, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99};
+      if (c.many_inputs)
+        s.c0 = {0.5, 0.1, 0.2, 0.3, 0.4, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.97, 0.98, 0.99};
       if (phi->is_step()) {
         const auto mf = qmf::mean_field_initialization(s);
         s.surrogate =
@@ -116,9 +117,10 @@ TEST_CASE("per-example rounding takes the table only where its residual is rare"
   const auto spec = [](const char* text) { return qmf::parse_weight_spec(text); };
   CHECK(WeightDraws(spec("bits:12,rounding=stochastic-per-example"), 2).patterns);
   CHECK(WeightDraws(spec("bits:4,rounding=stochastic-per-example"), 5).patterns);
-  CHECK_FALSE(WeightDraws(spec("bits:8,rounding=stochastic-per-example"), 5).patterns);
-  CHECK(WeightDraws(spec("binary,rounding=stochastic-per-example"), 11).patterns);
-  CHECK_FALSE(WeightDraws(spec("binary,rounding=stochastic-per-example"), 12).patterns);
+  CHECK(WeightDraws(spec("bits:8,rounding=stochastic-per-example"), 7).patterns);  // whole
+  CHECK_FALSE(WeightDraws(spec("bits:8,rounding=stochastic-per-example"), 8).patterns);
+  CHECK(WeightDraws(spec("binary,rounding=stochastic-per-example"), 14).patterns);
+  CHECK_FALSE(WeightDraws(spec("binary,rounding=stochastic-per-example"), 15).patterns);
 }
 
 TEST_CASE("a simulation takes its weight noise from the spec, not from init", "[simulate]") {

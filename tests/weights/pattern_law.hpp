@@ -28,14 +28,15 @@ struct Grid {
   const char* spec;
   int inputs;
 };
-// Whole tables, then block tables: narrow draws (bits:11 to bits:16 at
-// m = 2), wide draws (bits:16 at m = 5: blocks of 2^9 cells), coarse blocks
-// (bits:8 at m = 5) and all residual (binary at m = 12).
-inline const Grid whole[] = {{"binary", 2},       {"binary", 3},        {"ternary,p=0.6", 4},
-                             {"bits:2", 2},       {"bits:3,clip=2", 3}, {"bits:4", 2},
-                             {"bits:8,clip=4", 3}};
-inline const Grid blocks[] = {{"bits:11", 2}, {"bits:12,clip=2", 2}, {"bits:16", 2},
-                              {"bits:16", 5}, {"bits:8", 5},         {"binary", 12}};
+// Whole tables (up to bits:13 at m = 2, 32762 entries), then block tables:
+// narrow draws (bits:14 to bits:16 at m = 2), wide draws (bits:16 at m = 5:
+// blocks of 2^9 cells), coarse blocks (bits:8 at m = 8) and all residual
+// (binary at m = 15).
+inline const Grid whole[] = {{"binary", 2},        {"binary", 3},        {"ternary,p=0.6", 4},
+                             {"bits:2", 2},        {"bits:3,clip=2", 3}, {"bits:4", 2},
+                             {"bits:8,clip=4", 3}, {"bits:12,clip=2", 2}};
+inline const Grid blocks[] = {{"bits:14", 2}, {"bits:15,clip=2", 2}, {"bits:16", 2},
+                              {"bits:16", 5}, {"bits:8", 8},         {"binary", 15}};
 inline qmf::RoundingPatterns table(const Grid& g) {
   return qmf::rounding_patterns(
       qmf::parse_weight_spec(std::string(g.spec) + ",rounding=stochastic-per-example"), g.inputs);
