@@ -224,8 +224,8 @@ void add_figure1_command(CLI::App& app) {
   add_number_list_option(*cmd, "--c0", o->settings.c0,
                          "initial correlations, one input pair each [0.3,0.6,0.9]");
   cmd->add_option("--width", o->settings.width,
-                  "width n (at most 1e10 normal draws: nets x depth x n^2 drawing weights, "
-                  "nets x depth x n x inputs by Gram)")
+                  "width n (at most 1e10 weight draws: nets x depth x n^2 drawing weights; "
+                  "5e10 normal draws by Gram: nets x depth x n x inputs)")
       ->capture_default_str();
   cmd->add_option("--depth", o->settings.depth, "depth L")->capture_default_str();
   cmd->add_option("--nets", o->settings.nets, "independent nets per sigma_w")
