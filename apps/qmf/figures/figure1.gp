@@ -19,8 +19,8 @@ load 'style.gp'
 colours = '#1b9e77 #d95f02 #000000 #7570b3 #e7298a #66a61e #e6ab02'
 colour(i) = word(colours, i % words(colours) + 1)
 file(i) = value(sprintf('curve_%d', i))
-label(i) = sprintf('σ_w^2 = %.3f (σ_w = %.3f)%s', (word(sigma_w, i + 1) + 0)**2, \
-    word(sigma_w, i + 1) + 0, (i == critical_curve) ? ' (critical)' : '')
+label(i) = sprintf('σ_w^2 = %.3f%s', (word(sigma_w, i + 1) + 0)**2, \
+    (i == critical_curve) ? ' (critical)' : '')
 panels = words(c0)
 # Panel placement in screen coordinates.
 left = 0.1
