@@ -106,8 +106,12 @@ int width_reaching(const Study& st, double fraction) {
 double crossing_width(const Study& st, double fraction, double z) {
   for (std::size_t k = 1; k < st.runs.size(); ++k) {
     const auto& [below, above] = std::pair(st.runs[k - 1], st.runs[k]);
-    const double y0 = below.depth.ratio + z * below.depth.ratio_se;
-    const double y1 = above.depth.ratio + z * above.depth.ratio_se;
+    // z = 0 is the ratio itself, also where the bootstrap gave no SE (0 * NaN is NaN).
+    const auto shifted = [z](const auto& d) {
+      return z == 0.0 ? d.ratio : d.ratio + z * d.ratio_se;
+    };
+    const double y0 = shifted(below.depth);
+    const double y1 = shifted(above.depth);
     if (y0 < fraction && y1 >= fraction) {
       const double t = (fraction - y0) / (y1 - y0);
       return std::exp(std::log(below.n) + t * (std::log(above.n) - std::log(below.n)));
