@@ -4,7 +4,7 @@
 // and does everything a row needs while the block is in cache: one pass over
 // memory per layer instead of one per operation. The kernels sum in a fixed
 // order, independent of addresses and alignment, so that a layer drawn again
-// (or kept) gives the same bits.
+// on the way down gives the same bits.
 #pragma once
 
 #include <Eigen/Core>
