@@ -18,13 +18,14 @@ double columns(const SimulationSettings& s) { return static_cast<double>(s.c0.si
 
 // One net, forward then backward, a block of rows at a time. Forward, layer l
 // draws its rows, records their statistics and sums Phi^T Phi for layer
-// l + 1's covariance, whose root it keeps. Backward, the pass at layer j draws
-// H^j again and the backward draws Z of layer j + 1 again, turns them with the
-// correction r of layer j + 1 into delta^j, and sums what layer j's
-// correction needs (D^T D, H^T D, Phi^T Z with Phi = phi(H^(j-1)), H^(j-1)
-// drawn again too) while it draws layer j's Z. Nothing of size n is stored
-// but the inputs and the output direction: drawing a row again costs less
-// than reading it back from main memory.
+// l + 1's covariance, whose root it keeps. Backward, the pass at layer j takes
+// H^j and the backward draws Z of layer j + 1 from the pass above, turns them
+// with the correction r of layer j + 1 into delta^j, and sums what layer j's
+// correction needs (D^T D, H^T D, Phi^T Z with Phi = phi(H^(j-1))) while it
+// draws H^(j-1) again and layer j's Z, which it leaves in place of the rows it
+// has used for the pass below. A net keeps two n x m matrices besides its
+// inputs and output direction: one pair of rows a pass reads and then
+// overwrites costs less than drawing them again (docs/benchmarks.md).
 class GramNet {
  public:
   GramNet(const Activation& phi, const BackwardDerivative& g, const SimulationSettings& s, int net,
@@ -40,9 +41,7 @@ class GramNet {
         root_t_(s.depth + 1),
         precision_(s.depth + 1),
         h_(gram_block_rows, m_),
-        below_(gram_block_rows, m_),
         post_(gram_block_rows, m_),
-        noise_(gram_block_rows, m_),
         delta_(gram_block_rows, m_) {
     if (options.previous_layer_covariance && s.backward)
       throw std::logic_error("previous_layer_covariance is a forward-only test hook");
@@ -128,15 +127,12 @@ class GramNet {
   }
 
   // delta^j's rows [first, first + rows) into delta_, from h = H^j's rows and
-  // the backward draws of layer j + 1.
-  void delta_rows(int j, Eigen::Index first, const ConstRows& h,
-                  std::optional<NormalGenerator>& noise_above, Rows delta) {
+  // z = the backward draws of layer j + 1 on them.
+  void delta_rows(int j, Eigen::Index first, const ConstRows& h, const ConstRows& z, Rows delta) {
     if (j == s_.depth) {
       delta = ws_.output_direction.middleRows(first, h.rows());
       return;
     }
-    auto z = noise_.topRows(h.rows());
-    drawer_.draw(*noise_above, z);
     multiply(z, noise_weights_, delta);  // Y^(j+1)
     auto post = post_.topRows(h.rows());
     activate(h, post);
@@ -148,30 +144,48 @@ class GramNet {
     }
   }
 
+  // H^l's rows [first, first + rows) into out: the inputs' at l = 0, else the
+  // next rows of layer l's forward stream.
+  void draw_layer_rows(int l, std::optional<NormalGenerator>& stream, Eigen::Index first,
+                       Rows out) {
+    if (l == 0)
+      out = ws_.inputs.middleRows(first, out.rows());
+    else
+      drawer_.draw_times(*stream, root_t_[l], out);
+  }
+
   void backward(int j) {
     const bool below = j >= 1;
+    const bool top = j == s_.depth;
     const GramLayer layer = this->layer(std::max(j, 1));
-    std::optional<NormalGenerator> stream = forward_stream(j);
+    // Only the top pass draws its own H; the others take it from the pass above.
+    std::optional<NormalGenerator> stream = top ? forward_stream(j) : std::nullopt;
     std::optional<NormalGenerator> below_stream = below ? forward_stream(j - 1) : std::nullopt;
-    std::optional<NormalGenerator> noise_above, noise_stream;
-    if (j < s_.depth) noise_above = this->layer(j + 1).backward_stream();
+    std::optional<NormalGenerator> noise_stream;
     if (below) noise_stream = layer.backward_stream();
+    if (top) {
+      ws_.carried_h.resize(n_, m_);
+      ws_.carried_z.resize(n_, m_);
+    }
     Eigen::MatrixXd d_gram = Eigen::MatrixXd::Zero(m_, m_);
     Eigen::MatrixXd h_d = Eigen::MatrixXd::Zero(m_, m_);
     Eigen::MatrixXd phi_z = Eigen::MatrixXd::Zero(m_, m_);
     for (Eigen::Index first = 0; first < n_; first += gram_block_rows) {
       const Eigen::Index rows = std::min(gram_block_rows, n_ - first);
-      const ConstRows h = rows_of(j, stream, first, rows, h_);
+      auto carried_h = ws_.carried_h.middleRows(first, rows);
+      auto carried_z = ws_.carried_z.middleRows(first, rows);
+      const ConstRows h = top ? rows_of(j, stream, first, rows, h_) : carried_h;
       auto delta = delta_.topRows(rows);
-      delta_rows(j, first, h, noise_above, delta);
+      delta_rows(j, first, h, carried_z, delta);
       accumulate_gram(delta, d_gram);
       if (!below) continue;
       accumulate_cross(h, delta, h_d);
+      // h and the carried Z have been used: their rows take the pass below's.
+      draw_layer_rows(j - 1, below_stream, first, carried_h);
       auto post = post_.topRows(rows);
-      activate(rows_of(j - 1, below_stream, first, rows, below_), post);
-      auto z = noise_.topRows(rows);
-      drawer_.draw(*noise_stream, z);
-      accumulate_cross(post, z, phi_z);
+      activate(carried_h, post);
+      drawer_.draw(*noise_stream, carried_z);
+      accumulate_cross(post, carried_z, phi_z);
     }
     if (j < s_.depth) result_.grad[j] = d_gram.trace() / static_cast<double>(m_) / unit_;
     if (!below) return;
@@ -194,16 +208,17 @@ class GramNet {
   Eigen::MatrixXd noise_weights_;  // B of the layer above the backward pass
   Eigen::MatrixXd correction_;     // r of the layer above the backward pass
   double unit_ = 1.0;
-  Eigen::MatrixXd h_, below_, post_, noise_, delta_;  // blocks of rows
+  Eigen::MatrixXd h_, post_, delta_;  // blocks of rows
   RowDrawer drawer_;
   NetMeasurement result_;
 };
 
 }  // namespace
 
-// The inputs and, with the backward pass, the output direction.
+// The inputs and, with the backward pass, the output direction and the two
+// matrices a backward pass hands to the next.
 double gram_net_doubles(const SimulationSettings& s) {
-  return (s.backward ? 2.0 : 1.0) * s.width * columns(s);
+  return (s.backward ? 4.0 : 1.0) * s.width * columns(s);
 }
 
 NetMeasurement measure_gram_net(const Activation& phi, const BackwardDerivative& g,

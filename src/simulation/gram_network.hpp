@@ -4,7 +4,8 @@
 // Layer l is a draw from its own stream times the m x m root of its
 // covariance, which the forward pass keeps for every layer, so H^l is drawn
 // again, bit for bit, on the way down instead of being stored: a net keeps
-// nothing of size n but its inputs and its output direction.
+// its inputs, its output direction and the two n x m matrices that one
+// backward pass hands to the next, whatever the depth.
 #pragma once
 
 #include <Eigen/Core>
@@ -21,7 +22,8 @@ struct GramOptions {
 };
 
 /// The doubles one net keeps alive: its inputs and, with the backward pass,
-/// its output direction (n x m each).
+/// its output direction and the two matrices one backward pass hands to the
+/// next (n x m each).
 double gram_net_doubles(const SimulationSettings& settings);
 
 /// The n x m matrices of a net, reused by the nets a thread runs one after
@@ -29,6 +31,8 @@ double gram_net_doubles(const SimulationSettings& settings);
 struct GramWorkspace {
   Eigen::MatrixXd inputs;            // H^0
   Eigen::MatrixXd output_direction;  // delta^L
+  Eigen::MatrixXd carried_h;         // H^j, from the backward pass above j
+  Eigen::MatrixXd carried_z;         // layer j + 1's backward draws, likewise
 };
 
 /// Measures net number `net` of the ensemble that `settings` describes, with

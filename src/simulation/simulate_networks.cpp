@@ -76,9 +76,9 @@ SimulationMethod chosen_method(const SimulationSettings& s) {
   const double m = static_cast<double>(s.c0.size()) + 1.0;
   // Draws and multiply-adds per unit, input and layer: a weight per input
   // (twice with the backward pass) against the Gram layer's draws (one
-  // forward, four more on the way down, gram_network.hpp) and m x m products.
+  // forward, two more on the way down, gram_network.hpp) and m x m products.
   const double weights = (s.backward ? 2.0 : 1.0) * s.width;
-  const double gram = (s.backward ? 5.0 : 1.0) + 6.0 * m;
+  const double gram = (s.backward ? 3.0 : 1.0) + 6.0 * m;
   return gram < weights ? SimulationMethod::gram : SimulationMethod::weights;
 }
 

@@ -256,14 +256,15 @@ TEST_CASE("the Gram method is independent of the thread count", "[gram]") {
   }
 }
 
-TEST_CASE("the Gram method keeps only the inputs and the output direction", "[gram]") {
-  // Width 10^6, one pair, 2 threads: two n x 2 matrices a thread (32 MB), the
+TEST_CASE("the Gram method keeps four n x m matrices a thread, whatever the depth", "[gram]") {
+  // Width 10^6, one pair, 2 threads: the inputs, the output direction and the
+  // two matrices one backward pass hands to the next (64 MB a thread), the
   // layers being drawn again; the weights method keeps every layer.
   SimulationSettings s = settings(1.0, 0.0, 1'000'000, 100);
   s.threads = 2;
   s.nets = 16;
   const double per_net = 8.0 * (100 + 1) * 4;  // the measurements of a net
-  CHECK(qmf::simulation_memory_bytes(s) == Approx(8.0 * 2 * 2e6 * 2 + 16 * per_net));
+  CHECK(qmf::simulation_memory_bytes(s) == Approx(8.0 * 4 * 2e6 * 2 + 16 * per_net));
   s.backward = false;  // no output direction
   CHECK(qmf::simulation_memory_bytes(s) == Approx(8.0 * 2e6 * 2 + 16 * per_net));
   s.backward = true;
@@ -276,10 +277,10 @@ TEST_CASE("auto picks the Gram method unless drawing the weights is cheaper", "[
   CHECK(qmf::chosen_method(s) == qmf::SimulationMethod::gram);
   s.width = 4;
   CHECK(qmf::chosen_method(s) == qmf::SimulationMethod::weights);
-  // One pair with the backward pass: 5 + 6 m = 17 against 2n.
-  s.width = 8;
+  // One pair with the backward pass: 3 + 6 m = 15 against 2n.
+  s.width = 7;
   CHECK(qmf::chosen_method(s) == qmf::SimulationMethod::weights);
-  s.width = 9;
+  s.width = 8;
   CHECK(qmf::chosen_method(s) == qmf::SimulationMethod::gram);
   s.width = 1000;
   s.method = qmf::SimulationMethod::weights;

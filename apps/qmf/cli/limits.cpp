@@ -16,18 +16,18 @@ void require_simulation_resources(const SimulationSettings& settings) {
   }
   // Drawing the weights, every layer of every net draws its width^2 weights,
   // twice with the backward pass: ~17 ns a draw and product on one core. A
-  // Gram layer draws width x columns normals, five times with the backward
-  // pass (forward; on the way down the layer and the one below again, the
-  // layer above's backward draws again and its own), a few ns each.
+  // Gram layer draws width x columns normals, three times with the backward
+  // pass (forward; on the way down the layer below again and its own backward
+  // draws), a few ns each.
   const double layers = static_cast<double>(settings.nets) * settings.depth;
   const double width = settings.width;
   if (chosen_method(settings) == SimulationMethod::gram) {
-    const double draws = (settings.backward ? 5.0 : 1.0) * layers * width *
+    const double draws = (settings.backward ? 3.0 : 1.0) * layers * width *
                          (static_cast<double>(settings.c0.size()) + 1.0);
     if (draws > simulation_gram_draw_limit) {
       std::snprintf(amount, sizeof amount, "%.3g", draws);
       throw std::invalid_argument("--width, --depth and --nets ask for " + std::string(amount) +
-                                  " normal draws (nets x depth x width x inputs, x5 with the "
+                                  " normal draws (nets x depth x width x inputs, x3 with the "
                                   "backward pass); the limit is 5e10 (a few minutes)");
     }
     return;

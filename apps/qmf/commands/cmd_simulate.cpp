@@ -227,7 +227,7 @@ void add_simulate_command(CLI::App& app) {
   cmd->add_option("--sb2", o->settings.init.sb2, "bias variance sigma_b^2")->capture_default_str();
   cmd->add_option("--width", o->settings.width,
                   "width n of every layer (at most 1e10 weight draws: nets x depth x n^2, x2 "
-                  "backward, drawing weights; 5e10 normal draws by Gram: nets x depth x 2n, x5 "
+                  "backward, drawing weights; 5e10 normal draws by Gram: nets x depth x 2n, x3 "
                   "backward)")
       ->required();
   cmd->add_option("--depth", o->settings.depth, "number of layers L")->required();
