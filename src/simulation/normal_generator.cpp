@@ -31,6 +31,8 @@ ZigguratTables::ZigguratTables() {
   for (int i = 0; i < layers; ++i) {
     const double ratio = width[i + 1] / width[i];
     fast_squared[i] = ratio * ratio;
+    fast_limit[i] = static_cast<std::int64_t>(std::ceil(std::ldexp(fast_squared[i], 46)));
+    step[i] = std::ldexp(width[i], -23);
   }
   height[0] = 0.0;
   for (int i = 1; i <= layers; ++i) height[i] = density(width[i]);
@@ -72,13 +74,14 @@ void NormalGenerator::fill(double* out, long count) {
   std::uint64_t s0 = state_[0], s1 = state_[1], s2 = state_[2], s3 = state_[3];
   const auto& t = ziggurat_tables;
   auto place = [&](std::uint32_t word, double& slot) {
-    const Candidate c = candidate(word);
-    if (c.u * c.u < t.fast_squared[c.layer]) {
-      slot = c.u * t.width[c.layer];
+    const unsigned layer = word & 0xffu;
+    const std::int64_t k = signed_index(word);
+    if (k * k < t.fast_limit[layer]) {
+      slot = static_cast<double>(k) * t.step[layer];
       return;
     }
     state_[0] = s0, state_[1] = s1, state_[2] = s2, state_[3] = s3;
-    slot = finish_draw(c);
+    slot = finish_draw(candidate(word));
     s0 = state_[0], s1 = state_[1], s2 = state_[2], s3 = state_[3];
   };
   long i = 0;

@@ -24,7 +24,12 @@ struct ZigguratTables {
   static constexpr int layers = 256;
   std::array<double, layers + 1> width{};  // x_i, from the base strip's x_0 down to x_256 = 0
   std::array<double, layers>
-      fast_squared{};                       // (x_(i+1)/x_i)^2: u^2 below it lies under the density
+      fast_squared{};  // (x_(i+1)/x_i)^2: u^2 below it lies under the density
+  /// The fast path in integers: with u = k 2^-23 for the candidate's 24-bit k,
+  /// u^2 < fast_squared[i] exactly when k^2 < fast_limit[i] = ceil(fast_squared[i] 2^46),
+  /// and u x_i = k step[i] with step[i] = x_i 2^-23 (both products round alike).
+  std::array<std::int64_t, layers> fast_limit{};
+  std::array<double, layers> step{};
   std::array<double, layers + 1> height{};  // exp(-x_i^2/2) (0 for the base strip)
   /// Lines below and above the density on each layer's wedge, |x| in
   /// [x_(i+1), x_i]: a point under `below` lies under the density, one over
@@ -107,8 +112,11 @@ class NormalGenerator {
     unsigned layer;
     double u;  // in [-1, 1)
   };
+  static std::int32_t signed_index(std::uint32_t word) {
+    return static_cast<std::int32_t>(word) >> 8;
+  }
   static Candidate candidate(std::uint32_t word) {
-    return {word & 0xffu, static_cast<double>(static_cast<std::int32_t>(word) >> 8) * 0x1.0p-23};
+    return {word & 0xffu, static_cast<double>(signed_index(word)) * 0x1.0p-23};
   }
   bool accept_outside_core(Candidate c, double& x);
   /// Completes a draw whose fast path failed, drawing afresh after a rejection.

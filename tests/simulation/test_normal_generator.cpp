@@ -1,6 +1,7 @@
 // The normal generator of the simulated nets (simulation/normal_generator.hpp).
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstdint>
 #include <iterator>
 #include <random>
 
@@ -76,4 +77,24 @@ TEST_CASE("the wedge squeeze decides as exp() does", "[normal_generator]") {
   CHECK(disagree == 0);
   INFO("undecided fraction " << static_cast<double>(undecided) / points);
   CHECK(undecided < points / 20);
+}
+
+TEST_CASE("the integer fast path decides and scales as the double one", "[normal_generator]") {
+  // The fill loop tests k^2 < fast_limit[i] and returns k step[i]; the
+  // definition is u^2 < fast_squared[i] and u x_i with u = k 2^-23. Checked at
+  // every layer for the 24-bit k on either side of the boundary, where an
+  // off-by-one limit would show, and at spread-out k for the product.
+  const auto& t = qmf::simulation::ziggurat_tables;
+  for (int i = 0; i < qmf::simulation::ZigguratTables::layers; ++i) {
+    const auto edge = static_cast<std::int64_t>(std::sqrt(std::ldexp(t.fast_squared[i], 46)));
+    for (std::int64_t k = edge - 3; k <= edge + 3; ++k) {
+      if (k >= (1 << 23)) continue;
+      const double u = static_cast<double>(k) * 0x1.0p-23;
+      CHECK((k * k < t.fast_limit[i]) == (u * u < t.fast_squared[i]));
+    }
+    for (std::int64_t k = -(1 << 23); k < (1 << 23); k += 99'991) {
+      const double u = static_cast<double>(k) * 0x1.0p-23;
+      CHECK(static_cast<double>(k) * t.step[i] == u * t.width[i]);
+    }
+  }
 }
