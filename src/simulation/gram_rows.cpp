@@ -2,17 +2,13 @@
 
 #include <algorithm>
 
-// The kernels are compiled for AVX2 and the baseline, chosen when the
-// library loads: the build targets the baseline so that it runs anywhere. The
-// AVX2 clone keeps dot()'s four partial sums in one register, and no clone
-// contracts to FMA (meson.build: -ffp-contract=off), so the bits do not
-// depend on the CPU. (An AVX-512 clone would split the four sums across
-// lanes and add them one by one: slower.)
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define QMF_CLONES [[gnu::target_clones("avx2", "default")]]
-#else
-#define QMF_CLONES
-#endif
+#include "numerics/avx2_clones.hpp"
+
+// The kernels are compiled for AVX2 and the baseline: the AVX2 clone keeps
+// dot()'s four partial sums in one register, so the bits do not depend on the
+// CPU. (An AVX-512 clone would split the four sums across lanes and add them
+// one by one: slower.)
+#define QMF_CLONES QMF_AVX2_CLONES
 
 namespace qmf::simulation {
 

@@ -15,9 +15,11 @@ namespace qmf {
 class SmoothActivation : public Activation {
  public:
   [[nodiscard]] bool is_step() const override { return false; }
-  /// True: the correlation integrals below are quadratures. A subclass with
-  /// closed forms, or with kinks (slow series), returns false.
-  [[nodiscard]] bool has_fast_hermite_series() const override { return true; }
+  /// True without kinks: the correlation integrals below are quadratures, and
+  /// the series of a smooth phi converges fast. A kink makes the coefficients
+  /// decay like a power, so the series never reaches the phase diagram's
+  /// accuracy; a subclass with closed forms returns false as well.
+  [[nodiscard]] bool has_fast_hermite_series() const override { return kinks().empty(); }
   [[nodiscard]] double mean(double q) const override;
   [[nodiscard]] double second_moment(double q) const override;
   [[nodiscard]] double second_moment_slope(double q) const override;
