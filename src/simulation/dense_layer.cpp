@@ -122,20 +122,22 @@ std::optional<LevelSampler> level_sampler(const WeightSpec& weights) {
 }
 
 // Per-example rounding through the table of (cell, pattern) where its slow
-// residual draws (about 60 ns each) are rare: at most 1 % of the weights,
-// which holds for every grid at m = 2 (none up to bits:13, whole tables;
-// 0.28 % beyond). With more inputs a fine grid's residual grows (bits:13 at
-// m = 3: 0.5 %, bits:8 at m = 8: 15 %; all of it from m = 11 where no whole
-// table fits), and rounding each input by definition (a uniform per weight
-// and input) is cheaper.
-constexpr double max_table_residual = 0.01;
+// draws (linear entries and residual, ~40 ns each with their branch: 4 % of
+// the weights cost about one normal draw) are at most 4 % of the weights:
+// 0.93 % for fine grids at m = 2 (none up to bits:13, whole tables), 1.9 %
+// at m = 3, 3.8 % at m = 4. With more inputs the blocks grow and so do the
+// slow draws (bits:16 at m = 5: 7.6 %, bits:8 at m = 8: 60 %; all of them
+// from m = 11, where no whole table fits), and rounding each input by
+// definition (a uniform per weight and input, ~2.7 normal draws per weight
+// at m = 2) is cheaper.
+constexpr double max_table_slow = 0.04;
 
 std::optional<RoundingPatternSampler> pattern_sampler(const WeightSpec& weights, int inputs) {
   if (weights.kind == WeightSpec::Kind::gaussian ||
       weights.rounding != Rounding::stochastic_per_example)
     return std::nullopt;
   const RoundingPatterns d = rounding_patterns(weights, inputs);
-  if (d.residual() > max_table_residual) return std::nullopt;
+  if (d.slow() > max_table_slow) return std::nullopt;
   return RoundingPatternSampler(d);
 }
 

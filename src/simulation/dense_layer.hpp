@@ -13,10 +13,11 @@
 // (stochastic-per-example) draws, for each weight, its cell and which of the
 // m inputs round up from their exact joint law, through another alias table
 // (weights/pattern_sampler.hpp): whole on coarse grids (32 random bits per
-// weight), in blocks of cells plus a rare residual drawn by rejection on fine
-// grids or with many inputs (64 bits per weight, the residual's words from the
-// rounding stream). Either way the backward pass meets every input's own
-// weights again.
+// weight), in blocks of cells on fine grids or with many inputs (32 bits per
+// weight, 64 for blocks of more than 2^8 cells), plus rare slow draws (the
+// linear parts of the blocks and a residual drawn by rejection) whose words
+// come from the rounding stream. Either way the backward pass meets every
+// input's own weights again.
 #pragma once
 
 #include <Eigen/Core>

@@ -5,6 +5,9 @@
 #include <bit>
 #include <cmath>
 #include <stdexcept>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "qmf/numerics/gaussian.hpp"
 
@@ -49,71 +52,74 @@ IntegerAlias integer_alias(std::vector<std::uint64_t> u, std::uint64_t units) {
 }  // namespace
 
 RoundingPatternSampler::RoundingPatternSampler(const RoundingPatterns& d)
-    : lowest_(d.lowest), spacing_(d.spacing), inputs_(d.inputs) {
+    : lowest_(d.lowest),
+      top_(d.lowest + d.spacing * static_cast<double>(d.cells)),
+      spacing_(d.spacing),
+      inputs_(d.inputs) {
   const auto m = static_cast<std::size_t>(d.inputs);
   const std::size_t entries = d.entries.size();
   std::int64_t widest = 1;
   double total = d.residual();
-  for (const auto& e : d.entries) {
+  for (std::size_t k = 0; k < entries; ++k) {
+    const PatternEntry& e = d.entries[k];
     widest = std::max(widest, e.span);
     total += e.probability;
+    if (k > 0 && e.offset < d.entries[k - 1].offset)
+      throw std::logic_error("RoundingPatternSampler: entries not in order of their offsets");
   }
   const bool blocks = !d.blocks.empty();
   const int offset_bits = std::countr_zero(static_cast<std::uint64_t>(widest));
   // The draw Y: 32 bits, or 32 - g of them with the offset in the low g.
   draw_ = !blocks ? Draw::whole : offset_bits <= 8 ? Draw::narrow : Draw::wide;
-  y_bits_ = draw_ == Draw::narrow ? 32 - offset_bits : 32;
   offset_mask_ = static_cast<std::uint64_t>(widest - 1);
-  const double scale = std::ldexp(1.0, y_bits_);
-
-  // Entry units of 2^-y_bits: blocks round down, the deficit joins the slow
-  // draws; whole tables round to nearest and their largest entry takes what
-  // is left. The clipped tails of block tables (entries of one cell, no
-  // offset) are not in the table: their units open the slow draws, where a
-  // compare on Y tells them apart, so that every entry of the table takes the
-  // offset (a multiply by a per-entry step cost 0.3 of a normal's time).
   std::vector<std::uint64_t> u(entries);
   std::vector<double> deficit(entries);
-  std::uint64_t assigned = 0;
-  std::uint64_t tail_units = 0;
-  std::size_t largest = 0;
-  shifted_.assign(entries, 0);
-  for (std::size_t k = 0; k < entries; ++k) {
-    const double exact = d.entries[k].probability / total * scale;
-    const auto units =
-        static_cast<std::uint64_t>(blocks ? std::floor(exact) : std::nearbyint(exact));
-    deficit[k] = (exact - static_cast<double>(units)) / scale;
-    shifted_[k] = d.entries[k].span > 1 ? 1 : 0;
-    if (blocks && !shifted_[k]) {
-      if (tail_count_ == 2) throw std::logic_error("RoundingPatternSampler: more than two tails");
-      tail_units += units;
-      tail_end_[tail_count_] = tail_units;  // from slow_start, set below
-      tail_entry_[tail_count_++] = static_cast<std::uint32_t>(k);
-      continue;
-    }
-    u[k] = units;
-    assigned += u[k];
-    if (u[k] > u[largest]) largest = k;
-  }
-  const std::uint64_t all = std::uint64_t{1} << y_bits_;
-  if (!blocks) u[largest] += all - assigned;  // |all - assigned| <= entries / 2
-  const std::uint64_t slow = all - (blocks ? assigned : all);
-
-  // The entries that get units, one column each at least below the slow
-  // units: the least 2^s columns that allow it.
   std::vector<std::uint32_t> drawn;
-  for (std::size_t k = 0; k < entries; ++k)
-    if (u[k] > 0) drawn.push_back(static_cast<std::uint32_t>(k));
-  const std::uint64_t slow_start = all - slow;
+  std::uint64_t all = 0, slow = 0;
+  std::size_t largest = 0;
   int column_bits = 1;
-  while ((slow_start >> (y_bits_ - column_bits)) < drawn.size()) ++column_bits;
+  double scale = 1.0;
+  for (;;) {
+    y_bits_ = draw_ == Draw::narrow ? 32 - offset_bits : 32;
+    scale = std::ldexp(1.0, y_bits_);
+    // Entry units of 2^-y_bits: blocks round down, the deficit joins the
+    // slow draws, and so do the linear entries whole; whole tables round to
+    // nearest and their largest entry takes what is left.
+    std::uint64_t assigned = 0;
+    largest = 0;
+    for (std::size_t k = 0; k < entries; ++k) {
+      const double exact = d.entries[k].probability / total * scale;
+      const bool linear = d.entries[k].offset != PatternEntry::Offset::uniform;
+      u[k] = linear
+                 ? 0
+                 : static_cast<std::uint64_t>(blocks ? std::floor(exact) : std::nearbyint(exact));
+      deficit[k] = (exact - static_cast<double>(u[k])) / scale;
+      assigned += u[k];
+      if (u[k] > u[largest]) largest = k;
+    }
+    all = std::uint64_t{1} << y_bits_;
+    if (!blocks) u[largest] += all - assigned;  // |all - assigned| <= entries / 2
+    slow = all - (blocks ? assigned : all);
+    // The entries that get units, one column each at least below the slow
+    // units: the least 2^s columns that allow it; block tables 2^11 at
+    // least, so that a narrow draw's column is the top 11 bits of its 32 (a
+    // shift by a constant). Narrow tables whose slow draws leave too few
+    // columns (a residual of more than half) are drawn wide.
+    drawn.clear();
+    for (std::size_t k = 0; k < entries; ++k)
+      if (u[k] > 0) drawn.push_back(static_cast<std::uint32_t>(k));
+    column_bits = blocks ? 11 : 1;
+    while (((all - slow) >> (y_bits_ - column_bits)) < drawn.size()) ++column_bits;
+    if (draw_ != Draw::narrow || column_bits == 11) break;
+    draw_ = Draw::wide;
+  }
+  const std::uint64_t slow_start = all - slow;
   const std::uint64_t count = std::uint64_t{1} << column_bits;
   fraction_bits_ = y_bits_ - column_bits;
   const std::uint64_t units = std::uint64_t{1} << fraction_bits_;
   // Slow draws are Y >= slow_start: the top `slow` units. The column they
   // begin in keeps the largest entry below them.
   slow_start_ = slow_start;
-  for (int t = 0; t < tail_count_; ++t) tail_end_[t] += slow_start;
   const std::uint64_t partial = slow_start / units;
   const std::uint64_t kept = slow_start % units;
   std::vector<std::uint64_t> spread(partial, 0);
@@ -130,6 +136,7 @@ RoundingPatternSampler::RoundingPatternSampler(const RoundingPatterns& d)
     for (std::size_t i = 0; i < m; ++i)
       out[i] = d.lowest + d.spacing * (static_cast<double>(e.first_cell) +
                                        static_cast<double>(i < 64 ? (e.pattern >> i) & 1u : 0u));
+    offset_.push_back(e.offset);
   }
   // Column slots beyond the drawn entries are padding (threshold 0).
   const auto offset = [&](std::uint32_t slot) {
@@ -142,66 +149,60 @@ RoundingPatternSampler::RoundingPatternSampler(const RoundingPatterns& d)
     const auto l = static_cast<std::uint32_t>(largest * stride);
     column_[partial] = {static_cast<std::uint32_t>(kept), {l, l}};
   }
-  if (draw_ == Draw::narrow)
+  if (draw_ == Draw::narrow) {
+    // Narrow draws compare the fraction with its offset bits below it:
+    // thresholds in units of 2^-32, multiples of 2^g.
+    for (Column& c : column_) c.threshold <<= offset_bits;
     for (std::uint64_t k = 0; k <= offset_mask_; ++k)
-      byte_offset_[k] = d.spacing * static_cast<double>(k);
+      offset_pair_[k] = {d.spacing * static_cast<double>(k), d.spacing * static_cast<double>(k)};
+  }
 
-  // Slow draws: the residual with probability residual / (slow units), else
-  // an entry from the deficits.
+  // Slow draws: an entry with its deficit (linear entries: all of their
+  // probability) or a residual block with its mass, outcome j < entries
+  // being entry j.
   if (blocks) {
-    // What the slow units leave to the residual and the deficits.
-    const double slow_probability = static_cast<double>(slow - tail_units) / scale;
-    double short_total = 0.0;
-    for (const double x : deficit) short_total += x;
-    // Shares of the residual (by the double rounding of the inputs, up to
-    // 1e-16 off) and the deficits: exactly 1 when there are no deficits.
-    residual_share_ =
-        short_total > 0.0 ? std::min(1.0, d.residual() / total / slow_probability) : 1.0;
-    LevelDistribution which, short_of;
-    for (std::size_t j = 0; j < d.blocks.size(); ++j) {
-      const ResidualBlock& b = d.blocks[j];
+    LevelDistribution outcome;
+    for (std::size_t k = 0; k < entries; ++k) {
+      outcome.levels.push_back(static_cast<double>(outcome.levels.size()));
+      outcome.probabilities.push_back(deficit[k]);
+    }
+    for (const ResidualBlock& b : d.blocks) {
       const double z0 = lowest_ + spacing_ * static_cast<double>(b.first_cell);
       const double z1 = lowest_ + spacing_ * static_cast<double>(b.first_cell + b.span);
-      // phi's largest value on the block is at its point nearest 0, its
-      // least at the end farther from 0; |phi'(z)| = |z| phi(z) rises up to
-      // |z| = 1 and falls beyond, so its largest value on the block is at an
-      // end or at |z| = 1.
-      const double nearest = std::clamp(0.0, z0, z1);
-      const double far = std::fabs(z0) > std::fabs(z1) ? z0 : z1;
-      double steepest = std::max(std::fabs(z0) * normal_pdf(z0), std::fabs(z1) * normal_pdf(z1));
-      if ((z0 < -1.0 && z1 > -1.0) || (z0 < 1.0 && z1 > 1.0))
-        steepest = std::max(steepest, normal_pdf(1.0));
-      blocks_.push_back({far, nearest > far ? 1.0 : -1.0, z1 - z0,
-                         std::max(0.0, normal_pdf(far) - b.floor), steepest * (1.0 + 1e-9), nearest,
-                         normal_pdf(nearest), b.floor, b.first_cell, b.span});
-      which.levels.push_back(static_cast<double>(j));
-      which.probabilities.push_back(b.probability);
+      blocks_.push_back({z0, std::fabs(z0) > std::fabs(z1) ? z0 : z1, z1 - z0, b.floor, b.slope,
+                         b.bound, b.first_cell, b.span});
+      outcome.levels.push_back(static_cast<double>(outcome.levels.size()));
+      outcome.probabilities.push_back(b.probability / total);
     }
-    if (d.residual() > 0.0) block_of_residual_.emplace(which);
-    for (std::size_t k = 0; k < entries; ++k) {
-      short_of.levels.push_back(static_cast<double>(k));
-      short_of.probabilities.push_back(deficit[k]);
-    }
-    if (short_total > 0.0) entry_of_deficit_.emplace(short_of);
+    if (slow > 0) slow_outcome_.emplace(outcome);
   }
 }
 
 long RoundingPatternSampler::words(long count) const {
-  return draw_ == Draw::wide ? count : (count + 1) / 2;
+  switch (draw_) {
+    case Draw::whole:
+      return (count + 1) / 2;
+    case Draw::narrow:
+      return (count + 1) / 2;
+    case Draw::wide:
+      return count;
+  }
+  return 0;
 }
 
 // The slow draws' random words, fetched 32 at a time from the caller.
 class SlowWords {
  public:
   explicit SlowWords(const RoundingPatternSampler::FillWords& fill) : fill_(fill) {}
-  // U(0, 1) of 53-bit resolution, never 0 or 1.
-  double uniform() {
+  std::uint64_t bits() {
     if (next_ == buffer_.size()) {
       fill_(buffer_.data(), static_cast<long>(buffer_.size()));
       next_ = 0;
     }
-    return (static_cast<double>(buffer_[next_++] >> 11) + 0.5) * 0x1.0p-53;
+    return buffer_[next_++];
   }
+  // U(0, 1) of 53-bit resolution, never 0 or 1.
+  double uniform() { return (static_cast<double>(bits() >> 11) + 0.5) * 0x1.0p-53; }
 
  private:
   const RoundingPatternSampler::FillWords& fill_;
@@ -209,56 +210,41 @@ class SlowWords {
   std::size_t next_ = 32;
 };
 
-// A weight whose draw fell among the slow units: a clipped tail (by its Y),
-// else from the residual law (its block, z in it by rejection, each input's
-// rounding by definition) or an entry of the deficits, with the weight's own
-// cell offset.
-void RoundingPatternSampler::draw_slow(double* const* rows, long i, std::uint64_t y, double offset,
-                                       SlowWords& words) const {
-  const auto write = [&](std::size_t k) {
-    const double* entry = &entries_[k * static_cast<std::size_t>(inputs_)];
-    const double shift = shifted_[k] ? offset : 0.0;
-    for (int e = 0; e < inputs_; ++e) rows[e][i] = entry[e] + shift;
-  };
-  for (int t = 0; t < tail_count_; ++t)
-    if (y < tail_end_[t]) return write(tail_entry_[t]);
+// A weight whose draw fell among the slow units: an entry (with a cell
+// offset of its own: uniform, or the larger or the smaller of two draws) or
+// the residual law of a block (z in it by rejection, each input's rounding
+// by definition).
+void RoundingPatternSampler::draw_slow(double* const* rows, long i, SlowWords& words) const {
+  const auto clamped = [&](double level) { return std::min(std::max(level, lowest_), top_); };
   double u = words.uniform();
   double which = 0.0;
-  if (u >= residual_share_) {
-    u = words.uniform();
-    entry_of_deficit_->sample(&u, &which, 1);
-    return write(static_cast<std::size_t>(which));
+  slow_outcome_->sample(&u, &which, 1);
+  const auto outcome = static_cast<std::size_t>(which);
+  const std::size_t entries = offset_.size();
+  if (outcome < entries) {
+    const std::uint64_t first = words.bits() & offset_mask_;
+    const std::uint64_t second = words.bits() & offset_mask_;
+    const auto kind = offset_[outcome];
+    const std::uint64_t cells = kind == PatternEntry::Offset::rising    ? std::max(first, second)
+                                : kind == PatternEntry::Offset::falling ? std::min(first, second)
+                                                                        : first;
+    const double offset = spacing_ * static_cast<double>(cells);
+    const double* entry = &entries_[outcome * static_cast<std::size_t>(inputs_)];
+    for (int e = 0; e < inputs_; ++e) rows[e][i] = clamped(entry[e] + offset);
+    return;
   }
-  u = words.uniform();
-  block_of_residual_->sample(&u, &which, 1);
-  const SlowBlock& b = blocks_[static_cast<std::size_t>(which)];
-  // The residual phi - floor at distance d from the far end lies below the
-  // line at_far + slope d (the mean value theorem: slope bounds |phi'| on the
-  // block), so proposals come from that trapezoid (a uniform and a triangle
-  // part, most blocks having at_far = 0) and are accepted under phi - floor:
-  // nearly all of them, the residual being nearly linear. phi(z) = top
-  // exp(-x), x = (z^2 - nearest^2) / 2 >= 0, and 1 - x <= exp(-x) <= 1 - x +
-  // x^2 / 2 decide most proposals without exp.
-  const double flat = b.at_far * b.width;
-  const double flat_share = flat / (flat + 0.5 * b.slope * b.width * b.width);
-  double z = b.far;
-  for (;;) {
-    const double v = words.uniform();
-    const double d =
-        b.width * (v < flat_share ? words.uniform() : std::max(words.uniform(), words.uniform()));
-    z = b.far + b.toward_zero * d;
-    const double height = b.floor + words.uniform() * (b.at_far + b.slope * d);
-    const double x = 0.5 * (z * z - b.nearest * b.nearest);
-    if (height <= b.top * (1.0 - x)) break;
-    if (height > b.top * (1.0 - x + 0.5 * x * x)) continue;
-    if (height <= b.top * std::exp(-x)) break;
-  }
+  const SlowBlock& b = blocks_[outcome - entries];
+  // Uniform proposals on the block, accepted under phi - floor - slope d.
+  double z = b.z0;
+  do {
+    z = b.z0 + b.width * words.uniform();
+  } while (words.uniform() * b.bound >= normal_pdf(z) - b.floor - b.slope * std::fabs(z - b.far));
   const double t = (z - lowest_) / spacing_;
   const double cell = std::clamp(std::floor(t), static_cast<double>(b.first_cell),
                                  static_cast<double>(b.first_cell + b.span - 1));
   const double p = t - cell;
   for (int e = 0; e < inputs_; ++e)
-    rows[e][i] = lowest_ + spacing_ * (cell + (words.uniform() < p ? 1.0 : 0.0));
+    rows[e][i] = clamped(lowest_ + spacing_ * (cell + (words.uniform() < p ? 1.0 : 0.0)));
 }
 
 // M > 0: that many inputs, known to the compiler (the copies unroll);
@@ -272,36 +258,61 @@ void RoundingPatternSampler::sample_inputs(const std::uint64_t* words, double* c
   const int y_shift = D == Draw::narrow ? 32 - y_bits_ : D == Draw::wide ? 32 : 0;
   const int fraction_bits = fraction_bits_;
   const std::uint32_t fraction_mask = (std::uint32_t{1} << fraction_bits) - 1;
-  const std::uint64_t slow_start = slow_start_;
+  // Narrow draws compare all 32 bits with the slow draws' start.
+  const std::uint64_t slow_start = D == Draw::narrow ? slow_start_ << (32 - y_bits_) : slow_start_;
   const std::uint64_t offset_mask = offset_mask_;
-  const double* byte_offset = byte_offset_.data();
+  const auto* offset_pair = offset_pair_.data();
+  const double lowest = lowest_;
+  const double top = top_;
   const double spacing = spacing_;
-  // Slow draws are listed and finished after each chunk of 256 weights: a
-  // rarely taken branch on the random bits alone, no call in the loop.
+#if defined(__SSE2__)
+  const __m128d low = _mm_set1_pd(lowest);
+  const __m128d high = _mm_set1_pd(top);
+#endif
+  // Slow draws (about 1 % of the weights at m = 2, mostly linear entries)
+  // are listed and finished after each chunk of 256 weights: a rarely taken
+  // branch on the random bits alone (a branch on the table's entry costs a
+  // flush of the loads in flight when it is taken), no call in the loop.
   constexpr long chunk = 256;
   std::array<long, chunk> slow_weight;
-  std::array<std::uint32_t, chunk> slow_y;
-  std::array<double, chunk> slow_offset;
   SlowWords slow_words(fill);
   const auto draw = [&](std::uint64_t x, long i, long& slow) {
+    if constexpr (D == Draw::narrow) {
+      // x: 32 bits, the column in the top 11, the fraction and the offset
+      // below: shifts and masks by constants.
+      const Column& c = table[x >> 21];
+      const std::uint32_t k = c.entry[static_cast<int>((x & 0x1fffff) >= c.threshold)];
+      const double* entry = entries + k;
+      const std::uint64_t first = x & offset_mask;
+#if defined(__SSE2__)
+      if constexpr (M == 2) {
+        // Both inputs in one register: a load, an add and the clamp.
+        const __m128d level = _mm_min_pd(
+            _mm_max_pd(_mm_add_pd(_mm_loadu_pd(entry), _mm_load_pd(offset_pair[first].data())),
+                       low),
+            high);
+        _mm_storel_pd(rows[0] + i, level);
+        _mm_storeh_pd(rows[1] + i, level);
+      } else
+#endif
+        for (int e = 0; e < m; ++e)
+          rows[e][i] = std::min(std::max(entry[e] + offset_pair[first][0], lowest), top);
+      if (x >= slow_start) [[unlikely]]
+        slow_weight[slow++] = i;
+      return;
+    }
     const auto y = static_cast<std::uint32_t>(x >> y_shift);
     const Column& c = table[y >> fraction_bits];
     // An index, not a select (a select compiles to a random branch).
-    const double* entry = entries + c.entry[static_cast<int>((y & fraction_mask) >= c.threshold)];
+    const std::uint32_t k = c.entry[static_cast<int>((y & fraction_mask) >= c.threshold)];
+    const double* entry = entries + k;
     if constexpr (D == Draw::whole) {
       for (int e = 0; e < m; ++e) rows[e][i] = entry[e];
     } else {
-      // The offset does not wait for the table: only a multiply-add does.
-      const double offset =
-          D == Draw::narrow
-              ? byte_offset[x & offset_mask]
-              : spacing * static_cast<double>(static_cast<std::int64_t>(x & offset_mask));
-      for (int e = 0; e < m; ++e) rows[e][i] = entry[e] + offset;
-      if (y >= slow_start) [[unlikely]] {
-        slow_weight[slow] = i;
-        slow_y[slow] = y;
-        slow_offset[slow++] = offset;
-      }
+      const double offset = spacing * static_cast<double>(x & offset_mask);
+      for (int e = 0; e < m; ++e) rows[e][i] = std::min(std::max(entry[e] + offset, lowest), top);
+      if (y >= slow_start) [[unlikely]]
+        slow_weight[slow++] = i;
     }
   };
   for (long start = 0; start < count; start += chunk) {
@@ -318,8 +329,7 @@ void RoundingPatternSampler::sample_inputs(const std::uint64_t* words, double* c
       }
       if (i < end) draw(words[i / 2] & 0xffffffffu, i, slow);
     }
-    for (long k = 0; k < slow; ++k)
-      draw_slow(rows, slow_weight[k], slow_y[k], slow_offset[k], slow_words);
+    for (long k = 0; k < slow; ++k) draw_slow(rows, slow_weight[k], slow_words);
   }
 }
 

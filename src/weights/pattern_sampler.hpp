@@ -3,21 +3,23 @@
 // a weight at once.
 //
 // The table is Walker's alias table over 2^s columns in whole units: a draw
-// Y of y bits (32, or 32 - g with the cell offset in the low g bits of the
-// same 32 when g <= 8; else the top 32 of a 64-bit word, the offset in its
-// low bits) picks column Y >> (y - s) and keeps the column's own entry when
+// Y of y bits picks column Y >> (y - s) and keeps the column's own entry when
 // its other y - s bits lie below the column's threshold. Each entry has a
 // whole number of units of 2^-y, so Vose's pairing in integers gives every
-// entry exactly its units. Whole tables round each probability to the nearest
-// unit (the largest entry takes the difference): total variation <= entries
-// x 2^-(y+1), 5e-7 at 4096 entries. Block tables round down, and the units
-// left over, the top ones of Y's range (Y >= slow_start: a compare on the
-// random bits, no look-up), are the slow draws: first the clipped tails'
-// units (every input at the lowest or the top level: out of the table so
-// that every entry in it takes the cell offset), then the residual with its
-// probability, else an entry drawn with the deficits of the rounding (below
-// 2^-y per entry) as probabilities. That is exact up to the 53-bit uniforms
-// of the slow draws.
+// entry exactly its units. Whole tables (Y: 32 bits) round each probability
+// to the nearest unit (the largest entry takes the difference): total
+// variation <= entries x 2^-33. Block tables hold the entries with uniform
+// offsets (the flat parts and the tails), rounded down; the units left over,
+// the top ones of Y's range (Y >= slow_start: a compare on the random bits,
+// no look-up), are the slow draws: the linear entries (about 1 % of the
+// weights at m = 2), the deficits of the rounding (below 2^-y per entry) and
+// the residual, each with its probability. That is exact up to the 53-bit
+// uniforms of the slow draws. A block table has 2^11 columns; narrow blocks
+// (g <= 8) take Y from the top 32 - g bits of 32 and the cell offset from
+// the low g (column, fraction and offset by shifts and masks with
+// constants), wide blocks Y from the top 32 bits of a 64-bit word and the
+// offset from its low bits. A slow entry's offsets come from the slow words:
+// one draw, or the larger (rising) or the smaller (falling) of two.
 #pragma once
 
 #include <array>
@@ -63,42 +65,36 @@ class RoundingPatternSampler {
   template <int M, Draw D>
   void sample_inputs(const std::uint64_t* words, double* const* rows, long count,
                      const FillWords& fill) const;
-  void draw_slow(double* const* rows, long i, std::uint64_t y, double offset,
-                 SlowWords& words) const;
+  void draw_slow(double* const* rows, long i, SlowWords& words) const;
 
   struct Column {
     std::uint32_t threshold;  // kept when the fraction bits lie below it
     std::uint32_t entry[2];   // offsets into entries_: the column's own entry, then its alias
   };
   struct SlowBlock {
-    double far, toward_zero, width;  // the end farther from 0, the sign towards 0, z1 - z0
-    double at_far, slope;            // phi - floor at the far end, a bound on |phi'|
-    double nearest, top, floor;      // top = phi(nearest), nearest to 0 in [z0, z1]
+    double z0, far, width;       // the block [z0, z0 + width), its end farther from 0
+    double floor, slope, bound;  // the residual phi - floor - slope |z - far| <= bound
     std::int64_t first_cell, span;
   };
   std::vector<Column> column_;
   // Entry k at entries_[k * m]: the m inputs' levels at the start of the
-  // entry's cells; shifted_[k]: 1 if the cell offset applies (blocks), else 0.
+  // entry's cells; offset_[k]: how its cell offset is drawn.
   std::vector<double> entries_;
-  std::vector<char> shifted_;
-  // Block tables' clipped tails: slow draws with Y below tail_end_[t] (from
-  // slow_start_ on, in order) are entry tail_entry_[t].
-  int tail_count_ = 0;
-  std::array<std::uint64_t, 2> tail_end_{};
-  std::array<std::uint32_t, 2> tail_entry_{};
+  std::vector<PatternEntry::Offset> offset_;
   double lowest_ = 0.0;
+  double top_ = 0.0;  // block tables clamp every level into [lowest_, top_]
   double spacing_ = 0.0;
   Draw draw_ = Draw::whole;
   int y_bits_ = 32;                                    // bits of the draw Y: column, then fraction
   int fraction_bits_ = 31;                             // y_bits_ - s
   std::uint64_t slow_start_ = std::uint64_t{1} << 32;  // Y >= this: a slow draw
   std::uint64_t offset_mask_ = 0;                      // span - 1 of the blocks
-  std::array<double, 256> byte_offset_{};              // narrow: spacing x offset
-  // Slow draws: the residual's share, its blocks, and the deficits' entries.
-  double residual_share_ = 0.0;
+  // Narrow: spacing x offset, twice (both inputs of a pair in one load).
+  alignas(16) std::array<std::array<double, 2>, 256> offset_pair_{};
+  // Slow draws: entries (linear ones whole, the others' deficits) and the
+  // residual's blocks.
   std::vector<SlowBlock> blocks_;
-  std::optional<LevelSampler> block_of_residual_;
-  std::optional<LevelSampler> entry_of_deficit_;
+  std::optional<LevelSampler> slow_outcome_;
   int inputs_ = 0;
 };
 

@@ -5,7 +5,9 @@
 // What the inputs see is classed by (lowest level index i, which inputs sit
 // one above it), i then grouped (in 40 ranges, or 10 beyond m = 2, by i mod 8
 // and by the eighth of its block it lies in): entries (c, all up) and
-// (c + 1, all down) look alike.
+// (c + 1, all down) look alike. Laws are given per (cell, pattern with k
+// ones) on a range of cells that may include a block table's virtual cells
+// below 0 and beyond the top, whose levels clamp to the grid's edges.
 #pragma once
 
 #include <algorithm>
@@ -30,28 +32,76 @@ struct Grid {
 };
 // Whole tables (up to bits:13 at m = 2, 32762 entries), then block tables:
 // narrow draws (bits:14 to bits:16 at m = 2), wide draws (bits:16 at m = 5:
-// blocks of 2^9 cells), coarse blocks (bits:8 at m = 8) and all residual
+// blocks of 2^11 cells), coarse blocks (bits:8 at m = 8) and all residual
 // (binary at m = 15).
 inline const Grid whole[] = {{"binary", 2},        {"binary", 3},        {"ternary,p=0.6", 4},
                              {"bits:2", 2},        {"bits:3,clip=2", 3}, {"bits:4", 2},
                              {"bits:8,clip=4", 3}, {"bits:12,clip=2", 2}};
 inline const Grid blocks[] = {{"bits:14", 2}, {"bits:15,clip=2", 2}, {"bits:16", 2},
                               {"bits:16", 5}, {"bits:8", 8},         {"binary", 15}};
+inline qmf::WeightSpec per_example(const char* spec) {
+  return qmf::parse_weight_spec(std::string(spec) + ",rounding=stochastic-per-example");
+}
 inline qmf::RoundingPatterns table(const Grid& g) {
-  return qmf::rounding_patterns(
-      qmf::parse_weight_spec(std::string(g.spec) + ",rounding=stochastic-per-example"), g.inputs);
+  return qmf::rounding_patterns(per_example(g.spec), g.inputs);
 }
 
-// The exact law: by_ones[c * (m + 1) + k], the probability of one pattern
-// with k ones in cell c.
-inline std::vector<double> exact_law(const qmf::RoundingPatterns& d) {
+// A law on cells [first, first + count): by_ones[(c - first) * (m + 1) + k],
+// the probability of one pattern with k ones in cell c.
+struct CellLaw {
+  std::int64_t first = 0;
+  std::int64_t count = 0;
+  std::vector<double> by_ones;
+};
+
+// The cells a table's law lives on: the grid's, or a block table's virtual
+// grid (its blocks, from cell -1 on).
+inline CellLaw cells_of(const qmf::RoundingPatterns& d) {
+  CellLaw law{0, d.cells, {}};
+  if (!d.blocks.empty())
+    law = {d.blocks.front().first_cell,
+           d.blocks.back().first_cell + d.blocks.back().span - d.blocks.front().first_cell,
+           {}};
+  law.by_ones.assign(static_cast<std::size_t>(law.count) * (d.inputs + 1), 0.0);
+  return law;
+}
+
+// The exact law on the table's cells.
+inline CellLaw exact_law(const qmf::RoundingPatterns& d) {
   const int m = d.inputs;
-  std::vector<double> by_ones(static_cast<std::size_t>(d.cells) * (m + 1));
-  for (std::int64_t c = 0; c < d.cells; ++c)
+  CellLaw law = cells_of(d);
+  for (std::int64_t c = 0; c < law.count; ++c)
     for (int k = 0; k <= m; ++k)
-      by_ones[c * (m + 1) + k] =
-          qmf::pattern_probability(d.lowest + d.spacing * static_cast<double>(c), d.spacing, k, m);
-  return by_ones;
+      law.by_ones[c * (m + 1) + k] = qmf::pattern_probability(
+          d.lowest + d.spacing * static_cast<double>(law.first + c), d.spacing, k, m);
+  return law;
+}
+
+// What a block table's entries put on its cells: uniform offsets spread an
+// entry evenly over its span, rising ones as (2 c + 1) / span^2 from its
+// first cell, falling ones from its last. The tails (beyond the cells) are
+// left out.
+inline CellLaw table_part(const qmf::RoundingPatterns& d) {
+  const int m = d.inputs;
+  CellLaw law = cells_of(d);
+  for (const auto& e : d.entries) {
+    const int k = std::popcount(e.pattern);
+    // by_ones holds one pattern's probability; C(m, k) patterns have k ones.
+    double binomial = 1.0;
+    for (int j = 0; j < k; ++j) binomial = binomial * (m - j) / (j + 1);
+    const auto span = static_cast<double>(e.span);
+    for (std::int64_t c = 0; c < e.span; ++c) {
+      const std::int64_t at = e.first_cell + c - law.first;
+      if (at < 0 || at >= law.count) continue;
+      double share = 1.0 / span;
+      if (e.offset == qmf::PatternEntry::Offset::rising)
+        share = (2.0 * static_cast<double>(c) + 1.0) / (span * span);
+      if (e.offset == qmf::PatternEntry::Offset::falling)
+        share = (2.0 * static_cast<double>(e.span - 1 - c) + 1.0) / (span * span);
+      law.by_ones[at * (m + 1) + k] += e.probability * share / binomial;
+    }
+  }
+  return law;
 }
 
 // Classes of what the inputs see. Patterns of m <= 5 inputs are told apart;
@@ -72,30 +122,32 @@ struct Classes {
   }
 };
 
-// Class probabilities of a law given per (cell, pattern with k ones).
+// Class probabilities of a law given per (cell, pattern with k ones), levels
+// clamped into the grid; with `tails`, the clipped weights beyond its cells.
 inline std::unordered_map<std::uint64_t, double> class_law(const Classes& classes,
-                                                           const std::vector<double>& by_ones,
-                                                           bool tails) {
+                                                           const CellLaw& cells, bool tails) {
   const auto& d = classes.d;
   const int m = d.inputs;
+  if (m > 20) FAIL("too many inputs to list patterns");
   std::unordered_map<std::uint64_t, double> law;
-  const std::uint64_t all = m >= 64 ? ~0ull : (std::uint64_t{1} << m) - 1;
-  for (std::int64_t c = 0; c < d.cells; ++c) {
-    if (m <= 20) {
-      for (std::uint64_t pattern = 0; pattern <= all; ++pattern) {
-        const double p = by_ones[c * (m + 1) + std::popcount(pattern)];
-        if (pattern == all)
-          law[classes.key(c + 1, 0)] += p;
-        else
-          law[classes.key(c, pattern)] += p;
-      }
-    } else {
-      FAIL("too many inputs to list patterns");
+  const std::uint64_t all = (std::uint64_t{1} << m) - 1;
+  for (std::int64_t at = 0; at < cells.count; ++at) {
+    const std::int64_t c = cells.first + at;
+    const std::int64_t low = std::clamp<std::int64_t>(c, 0, d.cells);
+    const std::int64_t high = std::clamp<std::int64_t>(c + 1, 0, d.cells);
+    for (std::uint64_t pattern = 0; pattern <= all; ++pattern) {
+      const double p = cells.by_ones[at * (m + 1) + std::popcount(pattern)];
+      if (low == high || pattern == all)
+        law[classes.key(high == low ? low : high, 0)] += p;
+      else
+        law[classes.key(low, pattern)] += p;
     }
   }
   if (tails) {
-    law[classes.key(0, 0)] += qmf::normal_cdf(d.lowest);
-    law[classes.key(d.cells, 0)] += qmf::normal_sf(-d.lowest);
+    const double z0 = d.lowest + d.spacing * static_cast<double>(cells.first);
+    const double z1 = d.lowest + d.spacing * static_cast<double>(cells.first + cells.count);
+    law[classes.key(0, 0)] += qmf::normal_cdf(z0);
+    law[classes.key(d.cells, 0)] += qmf::normal_sf(z1);
   }
   return law;
 }
@@ -161,20 +213,6 @@ inline std::int64_t span_of(const qmf::RoundingPatterns& d) {
   std::int64_t span = 1;
   for (const auto& e : d.entries) span = std::max(span, e.span);
   return span;
-}
-
-// The flat part of a block table on (cell, pattern with k ones): what its
-// entries put there, per cell (0 outside tabulated blocks).
-inline std::vector<double> flat_part(const qmf::RoundingPatterns& d) {
-  const int m = d.inputs;
-  std::vector<double> flat(static_cast<std::size_t>(d.cells) * (m + 1), 0.0);
-  for (const auto& e : d.entries) {
-    if (e.span == 1 && (e.first_cell == 0 || e.first_cell == d.cells)) continue;  // tails
-    const int k = std::popcount(e.pattern);
-    for (std::int64_t c = e.first_cell; c < e.first_cell + e.span; ++c)
-      flat[c * (m + 1) + k] = e.probability / static_cast<double>(e.span);
-  }
-  return flat;
 }
 
 }  // namespace qmf::test

@@ -7,9 +7,13 @@
 //   covariance, to 1e-12;
 // - each pattern probability agrees with adaptive Gauss-Kronrod (another
 //   quadrature of the same integral) to 1e-12 relative;
-// - block tables split the law exactly: on every cell the flat part lies
-//   below the exact pattern probabilities, and each block's residual is what
-//   is left (Gauss-Legendre per cell, to 1e-12);
+// - block tables split the law exactly: on every cell (virtual cells
+//   included) the table's entries (flat, and linear with offsets rising as
+//   2 c + 1) lie below the exact pattern probabilities, and each block's
+//   residual is what
+//   is left (Gauss-Legendre per cell, to 1e-12), on the simulation's block
+//   tables and on coarse blocks (bits:5 at m = 2 and 3 in 8 blocks),
+//   where the linear part and its tilt are large;
 // - latent normals rounded by WeightRounding once per input (the definition)
 //   follow the exact law: Pearson's chi-square on the classes of
 //   weights/pattern_law.hpp (bins with expected count >= 5, the rest pooled),
@@ -40,8 +44,7 @@ TEST_CASE("whole tables have the exact marginals and pair moments") {
     const auto d = table(g);
     const auto spec = qmf::parse_weight_spec(std::string(g.spec) + ",rounding=stochastic");
     const auto shared = qmf::level_distribution(spec);
-    const auto moments = qmf::weight_moments(
-        qmf::parse_weight_spec(std::string(g.spec) + ",rounding=stochastic-per-example"));
+    const auto moments = qmf::weight_moments(per_example(g.spec));
     const int m = g.inputs;
     REQUIRE(d.inputs == m);
     REQUIRE(d.blocks.empty());
@@ -103,13 +106,17 @@ TEST_CASE("coarse grids are tabulated whole, fine grids and many inputs in block
   CHECK(table({"bits:13", 2}).blocks.empty());  // 8190 x 4 + 2
   CHECK_FALSE(table({"bits:8", 8}).blocks.empty());
   CHECK_FALSE(table({"bits:14", 2}).blocks.empty());
-  // bits:14 to bits:32 at m = 2: 1007 blocks of 2^(b - 10) cells in the table.
+  // bits:14 to bits:32 at m = 2: 256 blocks of 2^(b - 8) cells of the
+  // virtual grid (cells + 2 = 2^b), 256 flat and 256 linear parts, and the
+  // two tails.
   for (const char* spec : {"bits:14", "bits:16", "bits:32"}) {
     const auto d = table({spec, 2});
-    CHECK(d.entries.size() == 1007 * 4 + 2);
-    CHECK(span_of(d) == (d.cells + 2) / 1024);
+    CHECK(d.blocks.size() == 256);
+    CHECK(d.entries.size() == 2 + 256 * 4 + 256 * 4);
+
+    CHECK(span_of(d) == (d.cells + 2) / 256);
     INFO(spec << ": residual " << d.residual());
-    CHECK(d.residual() < 0.003);
+    CHECK(d.residual() < 4e-5);
   }
   // Too many inputs for patterns in the table: all residual but the tails.
   CHECK(table({"binary", 15}).entries.size() == 2);
@@ -117,21 +124,29 @@ TEST_CASE("coarse grids are tabulated whole, fine grids and many inputs in block
   CHECK(qmf::rounding_patterns(qmf::parse_weight_spec("gaussian"), 2).entries.empty());
 }
 
-TEST_CASE("block tables split the law into a flat part and a nonnegative residual") {
-  for (const Grid& g : blocks) {
-    if (g.inputs > 12) continue;  // the all-residual table has no flat part
-    const auto d = table(g);
+TEST_CASE("block tables split the law into table entries and a nonnegative residual") {
+  std::vector<qmf::RoundingPatterns> tables;
+  for (const Grid& g : blocks)
+    if (g.inputs <= 12) tables.push_back(table(g));  // not the all-residual table
+  // Coarse blocks, where the linear part and the tilt are large.
+  tables.push_back(qmf::rounding_patterns_in_blocks(per_example("bits:5"), 2, 8));
+  tables.push_back(qmf::rounding_patterns_in_blocks(per_example("bits:5"), 3, 8));
+  for (const auto& d : tables) {
     const auto exact = exact_law(d);
-    const auto flat = flat_part(d);
+    const auto part = table_part(d);
     const int m = d.inputs;
     double total = d.residual();
-    for (const auto& e : d.entries) total += e.probability;
-    INFO(g.spec << ", m = " << m << ": total " << total);
+    for (const auto& e : d.entries) {
+      CHECK(e.probability >= 0.0);
+      total += e.probability;
+    }
+    INFO("m = " << m << ", " << d.cells << " cells: total " << total);
     CHECK(std::fabs(total - 1.0) <= 1e-12);
-    long below = 0;
-    for (std::size_t i = 0; i < exact.size(); ++i) below += flat[i] > exact[i] * (1.0 + 1e-12);
-    CHECK(below == 0);
-    // Each block's residual: its cells' exact law minus the flat part.
+    long above = 0;
+    for (std::size_t i = 0; i < exact.by_ones.size(); ++i)
+      above += part.by_ones[i] > exact.by_ones[i] * (1.0 + 1e-12) + 1e-300;
+    CHECK(above == 0);
+    // Each block's residual: its cells' exact law minus the table's part.
     double worst = 0.0;
     for (const auto& b : d.blocks) {
       double left = 0.0;
@@ -139,7 +154,8 @@ TEST_CASE("block tables split the law into a flat part and a nonnegative residua
         for (int k = 0; k <= m; ++k) {
           double binomial = 1.0;
           for (int j = 0; j < k; ++j) binomial = binomial * (m - j) / (j + 1);
-          left += binomial * (exact[c * (m + 1) + k] - flat[c * (m + 1) + k]);
+          const std::size_t at = (c - exact.first) * (m + 1) + k;
+          left += binomial * (exact.by_ones[at] - part.by_ones[at]);
         }
       worst = std::max(worst, std::fabs(left - b.probability));
     }
