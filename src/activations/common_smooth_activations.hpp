@@ -43,6 +43,9 @@ class Sigmoid final : public SmoothActivation {
 /// ln(1 + e^x).
 class Softplus final : public SmoothActivation {
  public:
+  /// phi^2 is convex: (phi^2)'' = 2 (phi'^2 + phi phi'') with phi > 0 and
+  /// phi'' = sigma (1 - sigma) > 0 (phi^2 itself falls towards x = -inf).
+  [[nodiscard]] bool second_moment_grows() const override { return true; }
   [[nodiscard]] std::string spec() const override { return "softplus"; }
   [[nodiscard]] double bound() const override;
   [[nodiscard]] double value(double x) const override;

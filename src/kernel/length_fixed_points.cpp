@@ -240,7 +240,7 @@ LengthFixedPoint stable_length_fixed_point(const Activation& phi, const Initiali
   if (!std::isfinite(q0) || !(q0 > 0.0))
     throw std::invalid_argument("--q0 must be a positive finite number");
   if (const auto* p = fixed_point_at(points, q0)) return *p;
-  if (phi.square_grows_outward()) return nearest_in_flow_direction(phi, init, q0, points);
+  if (phi.second_moment_grows()) return nearest_in_flow_direction(phi, init, q0, points);
   return follow_length_iteration(phi, init, q0, points);
 }
 

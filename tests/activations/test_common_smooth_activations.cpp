@@ -205,3 +205,51 @@ TEST_CASE("spec errors of the common smooth activations", "[common_smooth]") {
     CHECK(std::string(e.what()).find("quant:N") != std::string::npos);
   }
 }
+
+namespace {
+
+// Whether E[phi(sqrt(q) z)^2] never falls, to quadrature rounding, from
+// q = 1e-4 to 1e4 in steps of 5 %.
+bool second_moment_never_decreases(const qmf::Activation& phi) {
+  double previous = phi.second_moment(1e-4);
+  for (double q = 1.05e-4; q <= 1e4; q *= 1.05) {
+    const double next = phi.second_moment(q);
+    if (next < previous * (1.0 - 1e-13)) return false;
+    previous = next;
+  }
+  return true;
+}
+
+// exp(-x^2): E[phi^2] = 1 / sqrt(1 + 4 q) falls with q. A decoy that claims otherwise.
+class FallingSquare final : public qmf::SmoothActivation {
+ public:
+  [[nodiscard]] bool second_moment_grows() const override { return true; }
+  [[nodiscard]] std::string spec() const override { return "exp(-x^2)"; }
+  [[nodiscard]] double bound() const override { return 1.0; }
+  [[nodiscard]] double value(double x) const override { return std::exp(-x * x); }
+  [[nodiscard]] double derivative(double x) const override { return -2.0 * x * std::exp(-x * x); }
+};
+
+}  // namespace
+
+TEST_CASE("an activation that declares a growing second moment has one", "[common_smooth]") {
+  // second_moment_grows() lets the length map skip following its iterates
+  // (nearest fixed point in the flow direction): a wrong claim would pick the
+  // wrong fixed point, so every built-in claim is checked on a wide q grid.
+  std::vector<std::string> all = specs;
+  for (const char* more : {"tanh", "erf", "relu", "hardtanh", "linear", "sign", "quant:16"})
+    all.emplace_back(more);
+  int claims = 0;
+  for (const auto& spec : all) {
+    const auto phi = qmf::make_activation(spec);
+    if (!phi->second_moment_grows()) continue;
+    ++claims;
+    INFO(spec);
+    CHECK(second_moment_never_decreases(*phi));
+  }
+  CHECK(claims >= 8);  // softplus, elu, selu, leaky_relu, tanh, erf, relu, hardtanh, ...
+  // The check itself catches a false claim.
+  const FallingSquare decoy;
+  CHECK(decoy.second_moment_grows());
+  CHECK_FALSE(second_moment_never_decreases(decoy));
+}

@@ -80,6 +80,11 @@ class Activation {
   /// E[phi(sqrt(q) z)^2] grows with q and the length map is monotone, so its
   /// iteration cannot overshoot a fixed point. False unless proven.
   [[nodiscard]] virtual bool square_grows_outward() const { return false; }
+  /// True when E[phi(sqrt(q) z)^2] never decreases in q, so that the length
+  /// map is monotone: when phi^2 grows outward, or when phi^2 is convex
+  /// (Stein's lemma: d/dq E[phi(sqrt(q) z)^2] = E[(phi^2)''(sqrt(q) z)] / 2).
+  /// False unless proven.
+  [[nodiscard]] virtual bool second_moment_grows() const { return square_grows_outward(); }
 
   /// True when phi is analytic near the real axis and its correlation
   /// integrals have no closed form: the Hermite series of phi(sqrt(q) z) then
