@@ -9,6 +9,7 @@
 
 #include "training/elementwise.hpp"
 #include "training/rounding_bits.hpp"
+#include "training/stochastic_rounding_avx2.hpp"
 
 namespace qmf::training {
 
@@ -16,21 +17,13 @@ using namespace rounding;
 
 namespace {
 
-// One whole block of m weights starting at `start` (pointers at the block).
+// One whole block of m weights starting at `start` (pointers at the block);
+// on a CPU with AVX2 but no AVX-512 the hand-written AVX2 copy instead.
 template <class Scalar>
-QMF_QAT_CLONES void round_stochastic_block(const Scalar* latent, Scalar* out, Eigen::Index m,
-                                           std::uint64_t key, std::uint64_t base, LayerGrid g) {
-  const Eigen::Index half = m / 2;
-  for (Eigen::Index r = 0; r < half; ++r) {
-    const std::uint64_t bits = mix(key ^ (base + static_cast<std::uint64_t>(r)));
-    out[r] = static_cast<Scalar>(
-        g.stochastic(static_cast<double>(latent[r]), unit_interval(bits & low_bits)));
-    out[half + r] = static_cast<Scalar>(
-        g.stochastic(static_cast<double>(latent[half + r]), unit_interval(bits >> 32)));
-  }
-  if (m % 2 != 0)
-    out[m - 1] = static_cast<Scalar>(g.stochastic(
-        static_cast<double>(latent[m - 1]), unit_interval(mix(key ^ (base + half)) & low_bits)));
+QMF_QAT_CLONES_BUT_AVX2 void round_stochastic_block(const Scalar* latent, Scalar* out,
+                                                    Eigen::Index m, std::uint64_t key,
+                                                    std::uint64_t base, LayerGrid g) {
+  round_stochastic_pairs(latent, out, m, 0, key, base, g);
 }
 
 template <class Scalar>
@@ -128,8 +121,11 @@ void WeightQuantizer::quantize_range(const Scalar* latent, Scalar* out, Eigen::I
     const Eigen::Index start = i / quantizer_block * quantizer_block;
     const Eigen::Index stop = std::min(start + quantizer_block, size);
     if (i == start && stop <= end) {
-      round_stochastic_block(latent + start, out + start, stop - start, key,
-                             static_cast<std::uint64_t>(start / 2), g);
+      const auto base = static_cast<std::uint64_t>(start / 2);
+      if (runs_avx2_rounding())
+        round_stochastic_block_avx2(latent + start, out + start, stop - start, key, base, g);
+      else
+        round_stochastic_block(latent + start, out + start, stop - start, key, base, g);
       i = stop;
       continue;
     }
