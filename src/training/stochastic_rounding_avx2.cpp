@@ -2,8 +2,8 @@
 // hashes, eight weights per step. GCC's vectorisation of the generic loop
 // (weight_quantizer.cpp) took eight hashes per step, hash and rounding in one
 // long dependent chain, constants spilled to the stack: 1.1 ns per weight
-// against 0.46 for the AVX-512 copy. Here the block's hashes are made first
-// (8 KB, in L1) and rounded from there, so each loop's chain is short and the
+// against 0.46 for the AVX-512 copy. Here 128 hashes at a time are made
+// first (in L1) and rounded from there, so each loop's chain is short and the
 // out-of-order core overlaps its steps; the level below is a floor (one
 // rounding instruction) instead of two conversions. The operations are those
 // of LayerGrid::stochastic in the same order (tests/training/
@@ -11,6 +11,8 @@
 #include "training/stochastic_rounding_avx2.hpp"
 
 #include <immintrin.h>
+
+#include <algorithm>
 
 #include "qmf/training/weight_quantizer.hpp"
 
@@ -65,30 +67,37 @@ template <class Scalar>
                                                          std::uint64_t base, LayerGrid g) {
   const Eigen::Index half = m / 2;
   const Eigen::Index whole = half / 4 * 4;
-  alignas(32) std::uint64_t hashes[quantizer_block / 2];
-  // mix(key ^ (base + r)) for r < whole, four at a time.
+  // mix(key ^ (base + r)) for r < whole, four at a time, `chunk` at a time
+  // (1 KB: the optimiser's chunk of gradient, latent and quantized weights
+  // shares L1 with them).
+  constexpr Eigen::Index chunk = 128;
+  alignas(32) std::uint64_t hashes[chunk];
   const __m256i k = splat(key), gamma = splat(0x9e3779b97f4a7c15ULL), four = splat(4);
   const __m256i c1 = splat(0xbf58476d1ce4e5b9ULL), c1_high = splat(0xbf58476d1ce4e5b9ULL >> 32);
   const __m256i c2 = splat(0x94d049bb133111ebULL), c2_high = splat(0x94d049bb133111ebULL >> 32);
-  __m256i index = _mm256_add_epi64(splat(base), _mm256_setr_epi64x(0, 1, 2, 3));
-  for (Eigen::Index r = 0; r < whole; r += 4) {
-    __m256i x = _mm256_add_epi64(_mm256_xor_si256(k, index), gamma);
-    index = _mm256_add_epi64(index, four);
-    x = multiply(_mm256_xor_si256(x, _mm256_srli_epi64(x, 30)), c1, c1_high);
-    x = multiply(_mm256_xor_si256(x, _mm256_srli_epi64(x, 27)), c2, c2_high);
-    x = _mm256_xor_si256(x, _mm256_srli_epi64(x, 31));
-    _mm256_store_si256(reinterpret_cast<__m256i*>(hashes + r), x);
-  }
-  // Low halves to weights r, high halves to weights half + r.
   const Grid grid{_mm256_set1_pd(g.scale), _mm256_set1_pd(g.offset), _mm256_set1_pd(g.cells),
                   _mm256_set1_pd(g.start), _mm256_set1_pd(g.step),   _mm256_set1_pd(1.0)};
   const __m256i mantissa = splat(0x000ffffffff00000ULL);
-  for (Eigen::Index r = 0; r < whole; r += 4) {
-    const __m256i x = _mm256_load_si256(reinterpret_cast<const __m256i*>(hashes + r));
-    store4(out + r,
-           round4(load4(latent + r), _mm256_and_si256(_mm256_slli_epi64(x, 20), mantissa), grid));
-    store4(out + half + r, round4(load4(latent + half + r),
-                                  _mm256_and_si256(_mm256_srli_epi64(x, 12), mantissa), grid));
+  __m256i index = _mm256_add_epi64(splat(base), _mm256_setr_epi64x(0, 1, 2, 3));
+  for (Eigen::Index from = 0; from < whole; from += chunk) {
+    const Eigen::Index count = std::min(chunk, whole - from);
+    for (Eigen::Index c = 0; c < count; c += 4) {
+      __m256i x = _mm256_add_epi64(_mm256_xor_si256(k, index), gamma);
+      index = _mm256_add_epi64(index, four);
+      x = multiply(_mm256_xor_si256(x, _mm256_srli_epi64(x, 30)), c1, c1_high);
+      x = multiply(_mm256_xor_si256(x, _mm256_srli_epi64(x, 27)), c2, c2_high);
+      x = _mm256_xor_si256(x, _mm256_srli_epi64(x, 31));
+      _mm256_store_si256(reinterpret_cast<__m256i*>(hashes + c), x);
+    }
+    // Low halves to weights r, high halves to weights half + r.
+    for (Eigen::Index c = 0; c < count; c += 4) {
+      const Eigen::Index r = from + c;
+      const __m256i x = _mm256_load_si256(reinterpret_cast<const __m256i*>(hashes + c));
+      store4(out + r,
+             round4(load4(latent + r), _mm256_and_si256(_mm256_slli_epi64(x, 20), mantissa), grid));
+      store4(out + half + r, round4(load4(latent + half + r),
+                                    _mm256_and_si256(_mm256_srli_epi64(x, 12), mantissa), grid));
+    }
   }
   round_stochastic_pairs(latent, out, m, whole, key, base, g);
 }
