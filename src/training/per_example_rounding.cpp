@@ -23,7 +23,9 @@
 #include "qmf/training/weight_quantizer.hpp"
 #include "training/elementwise.hpp"
 #include "training/masked_sums.hpp"
+#include "training/per_example_draws_avx2.hpp"
 #include "training/rounding_bits.hpp"
+#include "training/stochastic_rounding_avx2.hpp"
 
 namespace qmf::training {
 
@@ -75,8 +77,8 @@ inline void group_uniforms(std::uint64_t key, std::uint64_t base, Eigen::Index r
 
 // up[r] = 1{u_r < high[r]} (1.0f or 0.0f) for the groups covering m weights;
 // true if some u_r = high[r] (a tie, to be resolved).
-QMF_QAT_CLONES bool draw_up_moves(const std::uint32_t* high, float* up, Eigen::Index m,
-                                  std::uint64_t key, std::uint64_t base) {
+QMF_QAT_CLONES_BUT_AVX2 bool draw_up_moves(const std::uint32_t* high, float* up, Eigen::Index m,
+                                           std::uint64_t key, std::uint64_t base) {
   const Words one = Words{} + 0x3f800000u;  // the bits of 1.0f
   Words ties = {};
   for (Eigen::Index r = 0; r < m; r += group) {
@@ -153,8 +155,9 @@ void WeightQuantizer::add_rounding_products(const Matrix<Scalar>& w, int fan_in,
       for (Eigen::Index e = first; e < last; ++e) {
         const std::uint64_t key = mix(example_draw(draw, e));
         const auto base = static_cast<std::uint64_t>(start / 4);
-        if (draw_up_moves(high, up, m, key, base))
-          resolve_ties(high, low, up, m, key, base, static_cast<std::uint64_t>(start));
+        const bool tie = runs_avx2_rounding() ? draw_up_moves_avx2(high, up, m, key, base)
+                                              : draw_up_moves(high, up, m, key, base);
+        if (tie) resolve_ties(high, low, up, m, key, base, static_cast<std::uint64_t>(start));
         add_masked_sums(up, start, m, w.rows(), spacing, in.col(e).data(), transposed,
                         out.col(e).data());
       }

@@ -10,28 +10,14 @@
 // test_weight_quantizer.cpp checks the bits).
 #include "training/stochastic_rounding_avx2.hpp"
 
-#include <immintrin.h>
-
 #include <algorithm>
 
 #include "qmf/training/weight_quantizer.hpp"
+#include "training/avx2_hash.hpp"
 
 namespace qmf::training::rounding {
 
 namespace {
-
-#define QMF_AVX2 [[gnu::target("avx2"), gnu::always_inline]] inline
-
-QMF_AVX2 __m256i splat(std::uint64_t value) {
-  return _mm256_set1_epi64x(static_cast<long long>(value));
-}
-
-// x c mod 2^64, lane by lane: AVX2 multiplies 32-bit halves only.
-QMF_AVX2 __m256i multiply(__m256i x, __m256i c, __m256i c_high) {
-  const __m256i cross =
-      _mm256_add_epi64(_mm256_mul_epu32(_mm256_srli_epi64(x, 32), c), _mm256_mul_epu32(x, c_high));
-  return _mm256_add_epi64(_mm256_mul_epu32(x, c), _mm256_slli_epi64(cross, 32));
-}
 
 struct Grid {
   __m256d scale, offset, cells, start, step, one;
@@ -72,21 +58,16 @@ template <class Scalar>
   // shares L1 with them).
   constexpr Eigen::Index chunk = 128;
   alignas(32) std::uint64_t hashes[chunk];
-  const __m256i k = splat(key), gamma = splat(0x9e3779b97f4a7c15ULL), four = splat(4);
-  const __m256i c1 = splat(0xbf58476d1ce4e5b9ULL), c1_high = splat(0xbf58476d1ce4e5b9ULL >> 32);
-  const __m256i c2 = splat(0x94d049bb133111ebULL), c2_high = splat(0x94d049bb133111ebULL >> 32);
+  const __m256i k = avx2::splat(key), four = avx2::splat(4);
   const Grid grid{_mm256_set1_pd(g.scale), _mm256_set1_pd(g.offset), _mm256_set1_pd(g.cells),
                   _mm256_set1_pd(g.start), _mm256_set1_pd(g.step),   _mm256_set1_pd(1.0)};
-  const __m256i mantissa = splat(0x000ffffffff00000ULL);
-  __m256i index = _mm256_add_epi64(splat(base), _mm256_setr_epi64x(0, 1, 2, 3));
+  const __m256i mantissa = avx2::splat(0x000ffffffff00000ULL);
+  __m256i index = _mm256_add_epi64(avx2::splat(base), _mm256_setr_epi64x(0, 1, 2, 3));
   for (Eigen::Index from = 0; from < whole; from += chunk) {
     const Eigen::Index count = std::min(chunk, whole - from);
     for (Eigen::Index c = 0; c < count; c += 4) {
-      __m256i x = _mm256_add_epi64(_mm256_xor_si256(k, index), gamma);
+      const __m256i x = avx2::mix(_mm256_xor_si256(k, index));
       index = _mm256_add_epi64(index, four);
-      x = multiply(_mm256_xor_si256(x, _mm256_srli_epi64(x, 30)), c1, c1_high);
-      x = multiply(_mm256_xor_si256(x, _mm256_srli_epi64(x, 27)), c2, c2_high);
-      x = _mm256_xor_si256(x, _mm256_srli_epi64(x, 31));
       _mm256_store_si256(reinterpret_cast<__m256i*>(hashes + c), x);
     }
     // Low halves to weights r, high halves to weights half + r.
