@@ -44,10 +44,12 @@ constexpr std::uint64_t tie_salt = 0x6a09e667f3bcc909ULL;
 // weights; high is 0 from m to the end of the last group (never up). Both
 // from f 2^16 (exact) with signed 32-bit conversions, which every instruction
 // set has for vectors: low shifted by 2^31 into their range.
+// Weights [from, m) (the AVX2 copy does those before `from`).
 template <class Scalar>
-QMF_QAT_CLONES void thresholds(const Scalar* latent, std::uint32_t* high, std::uint32_t* low,
-                               Eigen::Index m, LayerGrid g) {
-  for (Eigen::Index r = 0; r < m; ++r) {
+QMF_QAT_CLONES_BUT_AVX2 void thresholds(const Scalar* latent, std::uint32_t* high,
+                                        std::uint32_t* low, Eigen::Index m, LayerGrid g,
+                                        Eigen::Index from) {
+  for (Eigen::Index r = from; r < m; ++r) {
     const double f = g.fraction(static_cast<double>(latent[r])) * 0x1p16;
     const double top = LayerGrid::whole(f);
     high[r] = static_cast<std::uint32_t>(static_cast<std::int32_t>(top));
@@ -151,7 +153,9 @@ void WeightQuantizer::add_rounding_products(const Matrix<Scalar>& w, int fan_in,
     alignas(64) float up[quantizer_block];
     for (Eigen::Index start = 0; start < size && first < last; start += quantizer_block) {
       const Eigen::Index m = std::min(quantizer_block, size - start);
-      thresholds(w.data() + start, high, low, m, g);
+      const Eigen::Index done =
+          runs_avx2_rounding() ? thresholds_avx2(w.data() + start, high, low, m, g) : 0;
+      thresholds(w.data() + start, high, low, m, g, done);
       for (Eigen::Index e = first; e < last; ++e) {
         const std::uint64_t key = mix(example_draw(draw, e));
         const auto base = static_cast<std::uint64_t>(start / 4);

@@ -20,16 +20,11 @@ namespace qmf::training::rounding {
 namespace {
 
 struct Grid {
-  __m256d scale, offset, cells, start, step, one;
+  __m256d start, step, one;
 };
 
-// LayerGrid::stochastic for four weights whose uniforms' 32 bits sit at
-// mantissa bits 20..51 of `bits` (all other bits zero).
-QMF_AVX2 __m256d round4(__m256d w, __m256i bits, const Grid& g) {
-  // std::max(x, 0.0) and std::min(x, cells), NaN passed through as they do.
-  const __m256d t = _mm256_min_pd(
-      g.cells,
-      _mm256_max_pd(_mm256_setzero_pd(), _mm256_add_pd(_mm256_mul_pd(w, g.scale), g.offset)));
+QMF_AVX2 __m256d round4(__m256d w, __m256i bits, const LayerGrid& lg, const Grid& g) {
+  const __m256d t = avx2::position(w, lg);
   // floor(t) is the int conversion for 0 <= t < 2^31; a NaN becomes what that
   // conversion gives, -2^31.
   const __m256d below = _mm256_blendv_pd(_mm256_floor_pd(t), _mm256_set1_pd(-0x1p31),
@@ -39,11 +34,6 @@ QMF_AVX2 __m256d round4(__m256d w, __m256i bits, const Grid& g) {
   const __m256d up = _mm256_and_pd(_mm256_cmp_pd(u, _mm256_sub_pd(t, below), _CMP_LT_OQ), g.one);
   return _mm256_add_pd(g.start, _mm256_mul_pd(g.step, _mm256_add_pd(below, up)));
 }
-
-QMF_AVX2 __m256d load4(const float* p) { return _mm256_cvtps_pd(_mm_loadu_ps(p)); }
-QMF_AVX2 __m256d load4(const double* p) { return _mm256_loadu_pd(p); }
-QMF_AVX2 void store4(float* p, __m256d x) { _mm_storeu_ps(p, _mm256_cvtpd_ps(x)); }
-QMF_AVX2 void store4(double* p, __m256d x) { _mm256_storeu_pd(p, x); }
 
 }  // namespace
 
@@ -59,8 +49,7 @@ template <class Scalar>
   constexpr Eigen::Index chunk = 128;
   alignas(32) std::uint64_t hashes[chunk];
   const __m256i k = avx2::splat(key), four = avx2::splat(4);
-  const Grid grid{_mm256_set1_pd(g.scale), _mm256_set1_pd(g.offset), _mm256_set1_pd(g.cells),
-                  _mm256_set1_pd(g.start), _mm256_set1_pd(g.step),   _mm256_set1_pd(1.0)};
+  const Grid grid{_mm256_set1_pd(g.start), _mm256_set1_pd(g.step), _mm256_set1_pd(1.0)};
   const __m256i mantissa = avx2::splat(0x000ffffffff00000ULL);
   __m256i index = _mm256_add_epi64(avx2::splat(base), _mm256_setr_epi64x(0, 1, 2, 3));
   for (Eigen::Index from = 0; from < whole; from += chunk) {
@@ -74,10 +63,11 @@ template <class Scalar>
     for (Eigen::Index c = 0; c < count; c += 4) {
       const Eigen::Index r = from + c;
       const __m256i x = _mm256_load_si256(reinterpret_cast<const __m256i*>(hashes + c));
-      store4(out + r,
-             round4(load4(latent + r), _mm256_and_si256(_mm256_slli_epi64(x, 20), mantissa), grid));
-      store4(out + half + r, round4(load4(latent + half + r),
-                                    _mm256_and_si256(_mm256_srli_epi64(x, 12), mantissa), grid));
+      avx2::store4(out + r, round4(avx2::load4(latent + r),
+                                   _mm256_and_si256(_mm256_slli_epi64(x, 20), mantissa), g, grid));
+      avx2::store4(out + half + r,
+                   round4(avx2::load4(latent + half + r),
+                          _mm256_and_si256(_mm256_srli_epi64(x, 12), mantissa), g, grid));
     }
   }
   round_stochastic_pairs(latent, out, m, whole, key, base, g);

@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "training/elementwise.hpp"
+#include "training/per_example_draws_avx2.hpp"
 #include "training/rounding_bits.hpp"
 #include "training/stochastic_rounding_avx2.hpp"
 
@@ -26,9 +27,11 @@ QMF_QAT_CLONES_BUT_AVX2 void round_stochastic_block(const Scalar* latent, Scalar
   round_stochastic_pairs(latent, out, m, 0, key, base, g);
 }
 
+// Weights [from, count) (the AVX2 copy does those before `from`).
 template <class Scalar>
-QMF_QAT_CLONES void round_down(const Scalar* latent, Scalar* out, Eigen::Index count, LayerGrid g) {
-  for (Eigen::Index i = 0; i < count; ++i)
+QMF_QAT_CLONES_BUT_AVX2 void round_down(const Scalar* latent, Scalar* out, Eigen::Index count,
+                                        LayerGrid g, Eigen::Index from) {
+  for (Eigen::Index i = from; i < count; ++i)
     out[i] = static_cast<Scalar>(g.below(static_cast<double>(latent[i])));
 }
 
@@ -98,7 +101,9 @@ void WeightQuantizer::quantize_range(const Scalar* latent, Scalar* out, Eigen::I
   const Eigen::Index end = begin + count;
   const LayerGrid g = layer_grid(sigma, top_, spacing_, static_cast<double>(cells_));
   if (per_example_) {
-    round_down(latent + begin, out + begin, count, g);
+    const Eigen::Index done =
+        runs_avx2_rounding() ? round_down_avx2(latent + begin, out + begin, count, g) : 0;
+    round_down(latent + begin, out + begin, count, g, done);
     return;
   }
   if (cells_ > std::numeric_limits<int>::max()) {
