@@ -23,7 +23,9 @@
 #include "qmf/training/weight_quantizer.hpp"
 #include "training/elementwise.hpp"
 #include "training/masked_sums.hpp"
+#include "training/per_example_draws_avx2.hpp"
 #include "training/rounding_bits.hpp"
+#include "training/stochastic_rounding_avx2.hpp"
 
 namespace qmf::training {
 
@@ -42,10 +44,12 @@ constexpr std::uint64_t tie_salt = 0x6a09e667f3bcc909ULL;
 // weights; high is 0 from m to the end of the last group (never up). Both
 // from f 2^16 (exact) with signed 32-bit conversions, which every instruction
 // set has for vectors: low shifted by 2^31 into their range.
+// Weights [from, m) (the AVX2 copy does those before `from`).
 template <class Scalar>
-QMF_QAT_CLONES void thresholds(const Scalar* latent, std::uint32_t* high, std::uint32_t* low,
-                               Eigen::Index m, LayerGrid g) {
-  for (Eigen::Index r = 0; r < m; ++r) {
+QMF_QAT_CLONES_BUT_AVX2 void thresholds(const Scalar* latent, std::uint32_t* high,
+                                        std::uint32_t* low, Eigen::Index m, LayerGrid g,
+                                        Eigen::Index from) {
+  for (Eigen::Index r = from; r < m; ++r) {
     const double f = g.fraction(static_cast<double>(latent[r])) * 0x1p16;
     const double top = LayerGrid::whole(f);
     high[r] = static_cast<std::uint32_t>(static_cast<std::int32_t>(top));
@@ -75,8 +79,8 @@ inline void group_uniforms(std::uint64_t key, std::uint64_t base, Eigen::Index r
 
 // up[r] = 1{u_r < high[r]} (1.0f or 0.0f) for the groups covering m weights;
 // true if some u_r = high[r] (a tie, to be resolved).
-QMF_QAT_CLONES bool draw_up_moves(const std::uint32_t* high, float* up, Eigen::Index m,
-                                  std::uint64_t key, std::uint64_t base) {
+QMF_QAT_CLONES_BUT_AVX2 bool draw_up_moves(const std::uint32_t* high, float* up, Eigen::Index m,
+                                           std::uint64_t key, std::uint64_t base) {
   const Words one = Words{} + 0x3f800000u;  // the bits of 1.0f
   Words ties = {};
   for (Eigen::Index r = 0; r < m; r += group) {
@@ -149,12 +153,15 @@ void WeightQuantizer::add_rounding_products(const Matrix<Scalar>& w, int fan_in,
     alignas(64) float up[quantizer_block];
     for (Eigen::Index start = 0; start < size && first < last; start += quantizer_block) {
       const Eigen::Index m = std::min(quantizer_block, size - start);
-      thresholds(w.data() + start, high, low, m, g);
+      const Eigen::Index done =
+          runs_avx2_rounding() ? thresholds_avx2(w.data() + start, high, low, m, g) : 0;
+      thresholds(w.data() + start, high, low, m, g, done);
       for (Eigen::Index e = first; e < last; ++e) {
         const std::uint64_t key = mix(example_draw(draw, e));
         const auto base = static_cast<std::uint64_t>(start / 4);
-        if (draw_up_moves(high, up, m, key, base))
-          resolve_ties(high, low, up, m, key, base, static_cast<std::uint64_t>(start));
+        const bool tie = runs_avx2_rounding() ? draw_up_moves_avx2(high, up, m, key, base)
+                                              : draw_up_moves(high, up, m, key, base);
+        if (tie) resolve_ties(high, low, up, m, key, base, static_cast<std::uint64_t>(start));
         add_masked_sums(up, start, m, w.rows(), spacing, in.col(e).data(), transposed,
                         out.col(e).data());
       }

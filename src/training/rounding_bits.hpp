@@ -101,12 +101,39 @@ struct LayerGrid {
 // comparison as 0/1): the rounding direction is unpredictable, and a
 // mispredicted branch per weight would cost more than the rest of the loop.
 // -DQMF_QAT_NO_AVX512 leaves the AVX-512 copy out: a build that runs the AVX2
-// copy on an AVX-512 machine, to benchmark it (docs/benchmarks.md).
-#ifdef QMF_QAT_NO_AVX512
+// copy on an AVX-512 machine, to benchmark it (docs/benchmarks.md);
+// -DQMF_QAT_BASELINE_ONLY leaves the AVX2 copy out as well, to test the
+// baseline copy on any machine. Stochastic rounding's AVX2 copy is written by
+// hand (stochastic_rounding_avx2.cpp): its generic loop has no AVX2 clone.
+#if defined(QMF_QAT_BASELINE_ONLY)
+#define QMF_QAT_CLONES
+#define QMF_QAT_CLONES_BUT_AVX2
+#elif defined(QMF_QAT_NO_AVX512)
 #define QMF_QAT_CLONES [[gnu::target_clones("avx2", "default")]]
+#define QMF_QAT_CLONES_BUT_AVX2
 #else
 #define QMF_QAT_CLONES [[gnu::target_clones("arch=x86-64-v4", "avx2", "default")]]
+#define QMF_QAT_CLONES_BUT_AVX2 [[gnu::target_clones("arch=x86-64-v4", "default")]]
 #endif
+
+// Weights r and m/2 + r of a block of m weights for from <= r < m/2, and an
+// odd last weight: the layout above, with the block's first hash index base.
+template <class Scalar>
+inline void round_stochastic_pairs(const Scalar* latent, Scalar* out, Eigen::Index m,
+                                   Eigen::Index from, std::uint64_t key, std::uint64_t base,
+                                   const LayerGrid& g) {
+  const Eigen::Index half = m / 2;
+  for (Eigen::Index r = from; r < half; ++r) {
+    const std::uint64_t bits = mix(key ^ (base + static_cast<std::uint64_t>(r)));
+    out[r] = static_cast<Scalar>(
+        g.stochastic(static_cast<double>(latent[r]), unit_interval(bits & low_bits)));
+    out[half + r] = static_cast<Scalar>(
+        g.stochastic(static_cast<double>(latent[half + r]), unit_interval(bits >> 32)));
+  }
+  if (m % 2 != 0)
+    out[m - 1] = static_cast<Scalar>(g.stochastic(
+        static_cast<double>(latent[m - 1]), unit_interval(mix(key ^ (base + half)) & low_bits)));
+}
 
 // The grid of a layer whose weights have standard deviation sigma.
 inline LayerGrid layer_grid(double sigma, double top, double spacing, double cells) {

@@ -8,7 +8,9 @@
 #include <type_traits>
 
 #include "training/elementwise.hpp"
+#include "training/per_example_draws_avx2.hpp"
 #include "training/rounding_bits.hpp"
+#include "training/stochastic_rounding_avx2.hpp"
 
 namespace qmf::training {
 
@@ -16,26 +18,20 @@ using namespace rounding;
 
 namespace {
 
-// One whole block of m weights starting at `start` (pointers at the block).
+// One whole block of m weights starting at `start` (pointers at the block);
+// on a CPU with AVX2 but no AVX-512 the hand-written AVX2 copy instead.
 template <class Scalar>
-QMF_QAT_CLONES void round_stochastic_block(const Scalar* latent, Scalar* out, Eigen::Index m,
-                                           std::uint64_t key, std::uint64_t base, LayerGrid g) {
-  const Eigen::Index half = m / 2;
-  for (Eigen::Index r = 0; r < half; ++r) {
-    const std::uint64_t bits = mix(key ^ (base + static_cast<std::uint64_t>(r)));
-    out[r] = static_cast<Scalar>(
-        g.stochastic(static_cast<double>(latent[r]), unit_interval(bits & low_bits)));
-    out[half + r] = static_cast<Scalar>(
-        g.stochastic(static_cast<double>(latent[half + r]), unit_interval(bits >> 32)));
-  }
-  if (m % 2 != 0)
-    out[m - 1] = static_cast<Scalar>(g.stochastic(
-        static_cast<double>(latent[m - 1]), unit_interval(mix(key ^ (base + half)) & low_bits)));
+QMF_QAT_CLONES_BUT_AVX2 void round_stochastic_block(const Scalar* latent, Scalar* out,
+                                                    Eigen::Index m, std::uint64_t key,
+                                                    std::uint64_t base, LayerGrid g) {
+  round_stochastic_pairs(latent, out, m, 0, key, base, g);
 }
 
+// Weights [from, count) (the AVX2 copy does those before `from`).
 template <class Scalar>
-QMF_QAT_CLONES void round_down(const Scalar* latent, Scalar* out, Eigen::Index count, LayerGrid g) {
-  for (Eigen::Index i = 0; i < count; ++i)
+QMF_QAT_CLONES_BUT_AVX2 void round_down(const Scalar* latent, Scalar* out, Eigen::Index count,
+                                        LayerGrid g, Eigen::Index from) {
+  for (Eigen::Index i = from; i < count; ++i)
     out[i] = static_cast<Scalar>(g.below(static_cast<double>(latent[i])));
 }
 
@@ -105,7 +101,9 @@ void WeightQuantizer::quantize_range(const Scalar* latent, Scalar* out, Eigen::I
   const Eigen::Index end = begin + count;
   const LayerGrid g = layer_grid(sigma, top_, spacing_, static_cast<double>(cells_));
   if (per_example_) {
-    round_down(latent + begin, out + begin, count, g);
+    const Eigen::Index done =
+        runs_avx2_rounding() ? round_down_avx2(latent + begin, out + begin, count, g) : 0;
+    round_down(latent + begin, out + begin, count, g, done);
     return;
   }
   if (cells_ > std::numeric_limits<int>::max()) {
@@ -128,8 +126,11 @@ void WeightQuantizer::quantize_range(const Scalar* latent, Scalar* out, Eigen::I
     const Eigen::Index start = i / quantizer_block * quantizer_block;
     const Eigen::Index stop = std::min(start + quantizer_block, size);
     if (i == start && stop <= end) {
-      round_stochastic_block(latent + start, out + start, stop - start, key,
-                             static_cast<std::uint64_t>(start / 2), g);
+      const auto base = static_cast<std::uint64_t>(start / 2);
+      if (runs_avx2_rounding())
+        round_stochastic_block_avx2(latent + start, out + start, stop - start, key, base, g);
+      else
+        round_stochastic_block(latent + start, out + start, stop - start, key, base, g);
       i = stop;
       continue;
     }

@@ -13,8 +13,11 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "qmf/training/weight_quantizer.hpp"
+#include "training/rounding_bits.hpp"
+#include "training/stochastic_rounding_avx2.hpp"
 
 namespace {
 
@@ -35,6 +38,22 @@ std::uint64_t uniform_bits(std::uint64_t key, long i, long size) {
   if (r < half) return splitmix64(key ^ (base + r)) & 0xffffffffULL;
   if (r < 2 * half) return splitmix64(key ^ (base + r - half)) >> 32;
   return splitmix64(key ^ (base + half)) & 0xffffffffULL;
+}
+
+// Q(w) of one weight by the definition, `bits` its uniform's 32 bits.
+template <class Scalar>
+Scalar definition(Scalar w, const qmf::WeightSpec& spec, double sigma, std::uint64_t bits) {
+  const auto grid = spec.grid();
+  // t = w / (sigma D) + top / D, with the quantizer's roundings (1 / (sigma D) first).
+  const double scale = 1.0 / (sigma * grid.spacing);
+  const double t = std::clamp(static_cast<double>(w) * scale + grid.top / grid.spacing, 0.0,
+                              static_cast<double>(grid.cells));
+  double k = std::floor(t + 0.5);
+  if (spec.rounding == qmf::Rounding::stochastic) {
+    const double u = static_cast<double>(bits) * 0x1.0p-32;
+    k = std::floor(t) + (u < t - std::floor(t) ? 1.0 : 0.0);
+  }
+  return static_cast<Scalar>(-sigma * grid.top + sigma * grid.spacing * k);
 }
 
 // The number of weights of Q(w) that differ from the definition; with
@@ -61,22 +80,12 @@ long differences(const char* text, int rows, int cols, int pieces = 1) {
     }
   }
 
-  const auto grid = spec.grid();
   const double sigma = std::sqrt(sw2 / cols);
   const std::uint64_t key = splitmix64(draw);
   const long size = w.size();
   long differ = 0;
   for (long i = 0; i < size; ++i) {
-    // t = w / (sigma D) + top / D, with the quantizer's roundings (1 / (sigma D) first).
-    const double scale = 1.0 / (sigma * grid.spacing);
-    const double t = std::clamp(static_cast<double>(w.data()[i]) * scale + grid.top / grid.spacing,
-                                0.0, static_cast<double>(grid.cells));
-    double k = std::floor(t + 0.5);
-    if (spec.rounding == qmf::Rounding::stochastic) {
-      const double u = static_cast<double>(uniform_bits(key, i, size)) * 0x1.0p-32;
-      k = std::floor(t) + (u < t - std::floor(t) ? 1.0 : 0.0);
-    }
-    const auto expected = static_cast<Scalar>(-sigma * grid.top + sigma * grid.spacing * k);
+    const auto expected = definition<Scalar>(w.data()[i], spec, sigma, uniform_bits(key, i, size));
     differ += std::memcmp(&expected, &q.data()[i], sizeof(Scalar)) != 0;
   }
   return differ;
@@ -95,4 +104,53 @@ TEST_CASE("quantize is its definition, bit for bit") {
     CHECK(differences<float>(spec, 301, 257, 7) == 0);
     CHECK(differences<double>(spec, 30, 25) == 0);  // a single, short block
   }
+}
+
+// The hand-written AVX2 copy of stochastic rounding, called directly (the
+// library runs it only on CPUs with AVX2 and without AVX-512, or in a build
+// with -DQMF_QAT_NO_AVX512): against the definition on finite latents, and
+// against the generic loop (round_stochastic_pairs, compiled here for the
+// baseline) on every input, NaN, infinities and -0 included. Block sizes
+// below, at and above its four-hash steps, odd and even.
+template <class Scalar>
+void check_avx2_copy() {
+  using namespace qmf::training::rounding;
+  const auto spec = qmf::parse_weight_spec("bits:4,rounding=stochastic");
+  const auto grid = spec.grid();
+  const double sigma = 0.05;
+  const LayerGrid g = layer_grid(sigma, grid.top, grid.spacing, static_cast<double>(grid.cells));
+  const std::uint64_t key = splitmix64(77);
+  const long start = 5 * qmf::training::quantizer_block;
+  const auto inf = std::numeric_limits<Scalar>::infinity();
+  for (const long m : {1L, 2L, 7L, 8L, 9L, 10L, 17L, 2047L, 2048L}) {
+    INFO(m);
+    Eigen::Array<Scalar, Eigen::Dynamic, 1> w = Eigen::Array<Scalar, Eigen::Dynamic, 1>::Random(m);
+    w *= Scalar(0.2);
+    Eigen::Array<Scalar, Eigen::Dynamic, 1> fast(m), generic(m);
+    round_stochastic_block_avx2(w.data(), fast.data(), m, key, start / 2, g);
+    long differ = 0;
+    for (long r = 0; r < m; ++r) {
+      const auto expected =
+          definition<Scalar>(w[r], spec, sigma, uniform_bits(key, start + r, start + m));
+      differ += std::memcmp(&expected, &fast[r], sizeof(Scalar)) != 0;
+    }
+    CHECK(differ == 0);
+    const Scalar special[] = {std::numeric_limits<Scalar>::quiet_NaN(),
+                              inf,
+                              -inf,
+                              Scalar(0),
+                              Scalar(-0.0),
+                              static_cast<Scalar>(sigma * grid.top),
+                              static_cast<Scalar>(-sigma * grid.top)};
+    for (long r = 0; r < m; r += 3) w[r] = special[r / 3 % 7];
+    round_stochastic_block_avx2(w.data(), fast.data(), m, key, start / 2, g);
+    round_stochastic_pairs(w.data(), generic.data(), m, 0, key, start / 2, g);
+    CHECK(std::memcmp(fast.data(), generic.data(), m * sizeof(Scalar)) == 0);
+  }
+}
+
+TEST_CASE("stochastic rounding's AVX2 copy gives the generic loop's bits") {
+  if (!__builtin_cpu_supports("avx2")) return;  // it cannot run here
+  check_avx2_copy<float>();
+  check_avx2_copy<double>();
 }
