@@ -15,6 +15,9 @@ namespace qmf::detail {
 /// x Phi(x), Phi the standard normal CDF (the exact GELU, not its tanh approximation).
 class Gelu final : public SmoothActivation {
  public:
+  /// (phi(x)^2 + phi(-x)^2)' = 2 x (Phi(x)^2 + Phi(-x)^2) + 2 x^2 pdf(x) (Phi(x) - Phi(-x)),
+  /// positive for x > 0.
+  [[nodiscard]] bool second_moment_grows() const override { return true; }
   [[nodiscard]] std::string spec() const override { return "gelu"; }
   [[nodiscard]] double bound() const override;
   [[nodiscard]] double value(double x) const override;
@@ -24,6 +27,9 @@ class Gelu final : public SmoothActivation {
 /// x sigmoid(x) (also called swish).
 class Silu final : public SmoothActivation {
  public:
+  /// With s = sigmoid(x), s' = s (1 - s) and 1 - s = sigmoid(-x):
+  /// (phi(x)^2 + phi(-x)^2)' = 2 x (s^2 + (1 - s)^2) + 2 x^2 s' (2 s - 1), positive for x > 0.
+  [[nodiscard]] bool second_moment_grows() const override { return true; }
   [[nodiscard]] std::string spec() const override { return "silu"; }
   [[nodiscard]] double bound() const override;
   [[nodiscard]] double value(double x) const override;
@@ -33,6 +39,8 @@ class Silu final : public SmoothActivation {
 /// 1 / (1 + e^-x). E[phi(u)] = 1/2 exactly, since phi(x) + phi(-x) = 1.
 class Sigmoid final : public SmoothActivation {
  public:
+  /// (phi(x)^2 + phi(-x)^2)' = 2 phi'(x) (2 phi(x) - 1) >= 0 for x >= 0.
+  [[nodiscard]] bool second_moment_grows() const override { return true; }
   [[nodiscard]] std::string spec() const override { return "sigmoid"; }
   [[nodiscard]] double bound() const override { return 1.0; }
   [[nodiscard]] double value(double x) const override;

@@ -81,9 +81,10 @@ class Activation {
   /// iteration cannot overshoot a fixed point. False unless proven.
   [[nodiscard]] virtual bool square_grows_outward() const { return false; }
   /// True when E[phi(sqrt(q) z)^2] never decreases in q, so that the length
-  /// map is monotone: when phi^2 grows outward, or when phi^2 is convex
-  /// (Stein's lemma: d/dq E[phi(sqrt(q) z)^2] = E[(phi^2)''(sqrt(q) z)] / 2).
-  /// False unless proven.
+  /// map is monotone. E[phi(sqrt(q) z)^2] = E[e(sqrt(q) |z|)] with e(x) =
+  /// (phi(x)^2 + phi(-x)^2) / 2, so it suffices that e never decreases on
+  /// x >= 0: when phi^2 grows outward, when phi^2 is convex, or as shown for
+  /// the activation. False unless proven.
   [[nodiscard]] virtual bool second_moment_grows() const { return square_grows_outward(); }
 
   /// True when phi is analytic near the real axis and its correlation
