@@ -100,6 +100,13 @@ class Elu final : public SmoothActivation {
   [[nodiscard]] double bound() const override;
   [[nodiscard]] double value(double x) const override;
   [[nodiscard]] double derivative(double x) const override;
+  /// Closed forms in Owen's T (elu_kernel.cpp) where they keep their digits;
+  /// the quadrature of SmoothActivation beyond.
+  [[nodiscard]] double derivative_second_moment(double q) const override;
+  [[nodiscard]] double cross_moment(double q, double c) const override;
+  [[nodiscard]] double cross_moment_deficit(double q, double c) const override;
+  [[nodiscard]] double cross_moment_slope(double q, double c) const override;
+  [[nodiscard]] double derivative_cross_moment(double q1, double q2, double c) const override;
 
  protected:
   [[nodiscard]] std::vector<double> kinks() const override { return {0.0}; }

@@ -26,7 +26,7 @@ from smooth_activations import ClosedForm, check_conditional
 mp.mp.dps = 30
 DIGITS = 25
 
-# (spec, sw2, sb2): the 42 fixed-point cases (q0 = 1).
+# (spec, sw2, sb2): the 46 fixed-point cases (q0 = 1).
 FIXED_POINT_CASES = [
     ("sign", "1.5", "0.05"), ("sign", "2", "0"), ("sign", "1", "0.3"),
     ("quant:3", "1.2", "0"), ("quant:3", "2", "0.1"), ("quant:3", "4", "0.5"),
@@ -47,6 +47,8 @@ FIXED_POINT_CASES = [
     ("tanh", "1.70", "0.05"), ("tanh", "1.75", "0.05"), ("tanh", "1.7605", "0.05"),
     ("tanh", "1.761", "0.05"), ("tanh", "1.7615", "0.05"), ("tanh", "1.77", "0.05"),
     ("tanh", "1.85", "0.05"), ("tanh", "2", "0"), ("tanh", "1.2", "0.3"),
+    # chaotic (chi_1 > 1): c* comes from elu_kernel.cpp's closed forms.
+    ("elu", "1.6", "0"), ("elu", "1.8", "0.05"), ("selu", "1.2", "0"), ("selu", "1.5", "0.1"),
 ]
 # Critical initialisation of the uniform quantizer at sb2 = 0 (theory.md 3.1).
 CRITICAL_QUANTIZERS = [3, 4, 8, 16]

@@ -1,5 +1,5 @@
 """Smooth and piecewise-linear activations (tanh, hard-tanh, erf, relu,
-linear) and their Gaussian kernel in mpmath, written from docs/theory.md."""
+linear, elu, selu) and their Gaussian kernel in mpmath, written from docs/theory.md."""
 import mpmath as mp
 from mpmath import mpf
 
@@ -128,6 +128,25 @@ def _hardtanh_conditional(f, m, s):
     return upper_tail(hi) - mp.ncdf(lo) + m * inside + s * (pdf(lo) - pdf(hi))
 
 
+def _elu(spec, alpha, scale):
+    """scale (x for x > 0, alpha (e^x - 1) otherwise), with E[f(m + s z)] in
+    closed form for f = phi and phi': E[e^x; x <= 0] = e^(m + s^2/2) Phi(-(m + s^2)/s)
+    and E[x; x > 0] = m Phi(m/s) + s p(m/s) for x ~ N(m, s^2)."""
+    def phi(x):
+        return scale * (x if x > 0 else alpha * mp.expm1(x))
+
+    def dphi(x):
+        return scale * (1 if x > 0 else alpha * mp.exp(x))
+
+    def conditional(f, m, s):
+        exponential = mp.exp(m + s * s / 2) * mp.ncdf(-(m + s * s) / s)
+        if f is dphi:
+            return scale * (mp.ncdf(m / s) + alpha * exponential)
+        return scale * (m * mp.ncdf(m / s) + s * pdf(m / s) + alpha * (exponential - mp.ncdf(-m / s)))
+
+    return Smooth(spec, phi, dphi, (0,), conditional)
+
+
 class ClosedForm(Smooth):
     """erf, relu and linear: textbook kernels. check() compares them with the
     quadrature of Smooth at the points where the reference uses them."""
@@ -185,4 +204,9 @@ def smooth(spec):
     if spec == "linear":
         return ClosedForm(spec, lambda x: x, lambda x: one, (), None,
                           lambda q: q, lambda q: one, lambda q: one, lambda q, c: q * c, lambda q, c: q)
+    if spec == "elu":
+        return _elu(spec, one, one)
+    if spec == "selu":
+        # Klambauer et al. (2017): the constants to 30 digits.
+        return _elu(spec, mpf("1.67326324235437728481704299167"), mpf("1.05070098735548049341933498529"))
     raise ValueError("unknown activation spec " + spec)
