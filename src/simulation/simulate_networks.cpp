@@ -31,18 +31,32 @@ void require(bool ok, const std::string& message) {
 }
 
 // A net whose signal or gradient leaves double precision has no statistics
-// to report: say where, rather than print inf or NaN.
-void require_finite(const SimulatedLayer& layer) {
+// to report: say where, rather than print inf or NaN. The gradient counts
+// when the backward pass ran (otherwise it is NaN: not measured).
+void require_finite(const SimulatedLayer& layer, bool backward) {
   bool finite = std::isfinite(layer.q.mean) && std::isfinite(layer.q.se);
   for (const auto& c : layer.c) finite = finite && std::isfinite(c.mean) && std::isfinite(c.se);
-  if (std::isfinite(layer.grad.mean) || std::isnan(layer.grad.mean))  // NaN: not measured
-    finite = finite && std::isfinite(layer.grad.se) == std::isfinite(layer.grad.mean);
-  else
-    finite = false;
+  if (backward) finite = finite && std::isfinite(layer.grad.mean) && std::isfinite(layer.grad.se);
   if (!finite)
     throw numerical_error("the simulated nets leave double precision at layer " +
                           std::to_string(layer.layer) +
                           " (signal or gradient over- or underflows; try a smaller sw2 or depth)");
+}
+
+// A net in which every pre-activation of an input is exactly 0 (relu with
+// sb2 = 0 at a small width: all units of the layer below were negative) has
+// no correlation there (0/0), and none at any layer above. That is the
+// net's fate, not a loss of precision: name it.
+void require_living(const std::vector<simulation::NetMeasurement>& nets, std::size_t pairs) {
+  const std::size_t layers = nets.front().q.size();
+  for (std::size_t l = 0; l < layers; ++l)
+    for (std::size_t r = 0; r < nets.size(); ++r)
+      for (std::size_t p = 0; p < pairs; ++p)
+        if (std::isnan(nets[r].c[l * pairs + p]) && std::isfinite(nets[r].q[l]))
+          throw numerical_error(
+              "net " + std::to_string(r) + " dies at layer " + std::to_string(l) +
+              ": every pre-activation of an input is exactly 0, so its correlation is undefined "
+              "(all units of the layer below were 0 after phi; a wider net or sb2 > 0 avoids it)");
 }
 
 }  // namespace
@@ -134,6 +148,7 @@ std::vector<SimulatedLayer> simulate_networks(const Activation& phi,
   failure.rethrow();
 
   const std::size_t pairs = settings.c0.size();
+  require_living(nets, pairs);
   std::vector<SimulatedLayer> layers(settings.depth + 1);
   for (int l = 0; l <= settings.depth; ++l) {
     auto& layer = layers[l];
@@ -144,7 +159,7 @@ std::vector<SimulatedLayer> simulate_networks(const Activation& phi,
     const double not_measured = std::numeric_limits<double>::quiet_NaN();
     layer.grad = settings.backward ? estimate(nets, [l](const auto& net) { return net.grad[l]; })
                                    : Estimate{not_measured, not_measured};
-    require_finite(layer);
+    require_finite(layer, settings.backward);
   }
   return layers;
 }

@@ -262,3 +262,18 @@ TEST_CASE("a net that overflows double precision is reported, not averaged", "[s
   CHECK_THROWS_AS(qmf::simulate_networks(*phi, settings(1e300, 0.0, 20, 3, 2)),
                   qmf::numerical_error);
 }
+
+TEST_CASE("a net that dies is named as dead, not as an overflow", "[simulate]") {
+  // relu at sb2 = 0 and width 4: all four units of a layer are negative with
+  // probability 1/16 per layer and input, the next pre-activations are exactly
+  // 0 and the correlation is 0/0. Over 16 nets of depth 20 that happens
+  // (with probability 1 - (15/16)^640), by either method.
+  const auto phi = qmf::make_activation("relu");
+  for (const auto method : {qmf::SimulationMethod::weights, qmf::SimulationMethod::gram}) {
+    auto s = settings(2.0, 0.0, 4, 20, 16);
+    s.method = method;
+    CHECK_THROWS_WITH(qmf::simulate_networks(*phi, s), Catch::Contains("dies at layer"));
+  }
+  // With a bias nothing dies: the same nets give finite statistics.
+  CHECK_NOTHROW(qmf::simulate_networks(*phi, settings(2.0, 0.1, 4, 20, 16)));
+}
