@@ -7,27 +7,22 @@
 //   E[phi' phi'] / s^2 = P(z1 > 0, z2 > 0)
 //     + a e^(r2^2/2) P(z1 > -c r2, z2 <= -r2) + (the same with 1 <-> 2)
 //     + a^2 e^((r1^2 + 2 c r1 r2 + r2^2)/2) P(z1 <= -(r1 + c r2), z2 <= -(c r1 + r2)),
-// and Owen's T gives each orthant. Near c = 1 the arguments of T and the
-// first probability are formed from the angle t = acos(c) (sin t, tan(t/2)),
-// not from c, whose rounding would cost digits as 1/sin t.
+// the tilted orthants of elu_orthants.cpp. The first probability is
+// 1/2 - t/(2 pi) from the angle t = acos(c), exact where 1 - c rounds away.
 //
 // The deficit E[phi^2] - E[phi(u1) phi(u2)] is, by Price's theorem, the
 // integral of the slope q E[phi' phi'] from c to 1, here in the angle:
 // int_0^theta S(cos t) sin t dt, with a positive integrand (phi' > 0), so
-// nothing cancels as c -> 1.
-//
-// Owen's lower orthant for two negative thresholds cancels by a factor
-// ~exp(q sin^2 t / 2) (the orthant is far below either marginal); the closed
-// forms are used while that factor stays below e^6 (errors ~1e-13) and the
-// quadrature of SmoothActivation beyond.
+// nothing cancels as c -> 1. Where the orthants would lose digits (unequal
+// variances, or c < 0, at large q) the quadrature of SmoothActivation
+// answers instead.
 #include <algorithm>
 #include <boost/math/constants/constants.hpp>
 #include <boost/math/quadrature/gauss.hpp>
-#include <boost/math/special_functions/owens_t.hpp>
 #include <cmath>
 
 #include "activations/common_smooth_activations.hpp"
-#include "qmf/numerics/gaussian.hpp"
+#include "activations/elu_orthants.hpp"
 
 namespace qmf::detail {
 
@@ -35,48 +30,6 @@ namespace {
 
 constexpr double pi = boost::math::constants::pi<double>();
 constexpr double half_pi = boost::math::constants::half_pi<double>();
-// q sin^2 t up to which Owen's formula loses at most a factor e^6 to cancellation.
-constexpr double largest_cancellation_exponent = 12.0;
-// The tilt e^((r1^2 + 2 c r1 r2 + r2^2)/2) <= e^((r1 + r2)^2/2) stays finite.
-constexpr double largest_tilt_exponent = 700.0;
-
-bool closed_form_holds(double q1, double q2, double sine_squared) {
-  const double r_sum = std::sqrt(q1) + std::sqrt(q2);
-  return 0.5 * r_sum * r_sum <= largest_tilt_exponent &&
-         std::max(q1, q2) * sine_squared <= largest_cancellation_exponent;
-}
-
-// A correlation cos t given by its angle t in [0, pi].
-struct Angle {
-  explicit Angle(double angle) : t(angle), cos(std::cos(angle)), sin(std::sin(angle)) {}
-  double t;
-  double cos;
-  double sin;
-};
-
-// e^(r^2/2) P(z1 > -c r, z2 <= -r): one input positive, the other on the
-// exponential branch.
-double one_positive(double r, const Angle& angle) {
-  const double c = angle.cos;
-  if (c <= 0.0) return std::exp(0.5 * r * r) * bivariate_normal_upper(-c * r, r, -c);
-  // Owen: P(-z1 < c r, z2 < -r) at correlation -c, where the second T
-  // vanishes; the rest is 1/2 of the narrow interval Phi(r) - Phi(c r).
-  return std::exp(0.5 * r * r) *
-         (boost::math::owens_t(c * r, angle.sin / c) - 0.5 * normal_interval(c * r, r));
-}
-
-// e^((r1^2 + 2 c r1 r2 + r2^2)/2) P(z1 <= -(r1 + c r2), z2 <= -(c r1 + r2)).
-double both_exponential(double r1, double r2, const Angle& angle) {
-  const double c = angle.cos;
-  const double h = r1 + c * r2;
-  const double k = c * r1 + r2;
-  const double tilt = std::exp(0.5 * (r1 * r1 + 2.0 * c * r1 * r2 + r2 * r2));
-  if (c <= 0.0) return tilt * bivariate_normal_upper(h, k, c);
-  // Owen's a-arguments (k - c h)/(h sin t) = r2 sin t / h and r1 sin t / k.
-  return tilt * (0.5 * (normal_sf(h) + normal_sf(k)) - boost::math::owens_t(h, r2 * angle.sin / h) -
-                 boost::math::owens_t(k, r1 * angle.sin / k));
-}
-
 // E[phi'(r1 z1) phi'(r2 z2)] / scale^2.
 double derivative_product(double alpha, double r1, double r2, const Angle& angle) {
   const double both_positive = 0.5 - angle.t / (2.0 * pi);
@@ -112,21 +65,16 @@ double graded_integral(double alpha, double r, double coarse, double fine) {
   return integral;
 }
 
-// The cancellation bound of Owen's formula needs the largest sin^2 t met;
-// for c <= 0 the orthants have thresholds of either sign, so 1 is assumed.
-double largest_sine_squared(double c) { return c <= 0.0 ? 1.0 : (1.0 - c) * (1.0 + c); }
-
 }  // namespace
 
 double Elu::derivative_second_moment(double q) const {
-  if (!closed_form_holds(q, q, 0.0)) return SmoothActivation::derivative_second_moment(q);
+  if (!orthants_hold(q, q, 1.0)) return SmoothActivation::derivative_second_moment(q);
   const double r = std::sqrt(q);
   return scale_ * scale_ * derivative_product(alpha_, r, r, Angle(0.0));
 }
 
 double Elu::derivative_cross_moment(double q1, double q2, double c) const {
-  if (!closed_form_holds(q1, q2, largest_sine_squared(c)))
-    return SmoothActivation::derivative_cross_moment(q1, q2, c);
+  if (!orthants_hold(q1, q2, c)) return SmoothActivation::derivative_cross_moment(q1, q2, c);
   return scale_ * scale_ *
          derivative_product(alpha_, std::sqrt(q1), std::sqrt(q2), Angle(std::acos(c)));
 }
@@ -137,8 +85,9 @@ double Elu::cross_moment_slope(double q, double c) const {
 
 double Elu::cross_moment_deficit(double q, double c) const {
   if (c >= 1.0) return 0.0;
-  if (!closed_form_holds(q, q, largest_sine_squared(c)))
-    return SmoothActivation::cross_moment_deficit(q, c);
+  // The integral meets every correlation from c to 1; at equal variances the
+  // orthants hold on all of them when they hold at c.
+  if (!orthants_hold(q, q, c)) return SmoothActivation::cross_moment_deficit(q, c);
   // int_0^theta, split at pi/2 so that each part is graded towards the end
   // next to 0 or pi.
   const double r = std::sqrt(q);
@@ -149,8 +98,7 @@ double Elu::cross_moment_deficit(double q, double c) const {
 }
 
 double Elu::cross_moment(double q, double c) const {
-  if (!closed_form_holds(q, q, largest_sine_squared(c)))
-    return SmoothActivation::cross_moment(q, c);
+  if (!orthants_hold(q, q, c)) return SmoothActivation::cross_moment(q, c);
   return second_moment(q) - cross_moment_deficit(q, c);
 }
 

@@ -26,7 +26,7 @@ from smooth_activations import ClosedForm, check_conditional
 mp.mp.dps = 30
 DIGITS = 25
 
-# (spec, sw2, sb2): the 46 fixed-point cases (q0 = 1).
+# (spec, sw2, sb2): the 48 fixed-point cases (q0 = 1).
 FIXED_POINT_CASES = [
     ("sign", "1.5", "0.05"), ("sign", "2", "0"), ("sign", "1", "0.3"),
     ("quant:3", "1.2", "0"), ("quant:3", "2", "0.1"), ("quant:3", "4", "0.5"),
@@ -49,6 +49,8 @@ FIXED_POINT_CASES = [
     ("tanh", "1.85", "0.05"), ("tanh", "2", "0"), ("tanh", "1.2", "0.3"),
     # chaotic (chi_1 > 1): c* comes from elu_kernel.cpp's closed forms.
     ("elu", "1.6", "0"), ("elu", "1.8", "0.05"), ("selu", "1.2", "0"), ("selu", "1.5", "0.1"),
+    # large q*: elu at q* = 57.5 (Owen's route at c*), selu at q* = 37.8 (Plackett's).
+    ("elu", "1.97", "0.03"), ("selu", "1.7", "0.2"),
 ]
 # Critical initialisation of the uniform quantizer at sb2 = 0 (theory.md 3.1).
 CRITICAL_QUANTIZERS = [3, 4, 8, 16]

@@ -174,7 +174,7 @@ TEST_CASE("mean_field_fixed_point agrees with the mpmath reference") {
     cases[key][row.quantity] = row.value;
     keys[key] = {row.spec, row.sw2, row.sb2};
   }
-  CHECK(cases.size() >= 71);  // 46 + 25 held-out cases (issue 15)
+  CHECK(cases.size() >= 73);  // 48 + 25 held-out cases (issue 15)
   for (const auto& [key, quantities] : cases) {
     const auto& k = keys[key];
     check_fixed_point(k[0], k[1], k[2], quantities);
