@@ -30,6 +30,8 @@ constexpr double newton_tolerance = 2.0 * std::numeric_limits<double>::epsilon()
 // activation near its order-chaos line they halve it: both reach quadratic
 // convergence within ~60 steps from any double c*.
 constexpr int max_newton_iterations = 200;
+// chi_1 = sw2 E[phi'^2] carries a few roundings (16 eps ~ 3.6e-15).
+constexpr double marginal_chi = 16.0 * std::numeric_limits<double>::epsilon();
 
 // (1 - cos theta) / theta = 2 sin^2(theta/2) / theta.
 double one_minus_cos_per_angle(double theta) {
@@ -133,7 +135,12 @@ CorrelationFixedPoint correlation_fixed_point(const Activation& phi, const Initi
   const double chi1 = chi_1(phi, init, q_star);
   // Per-example weight noise decorrelates identical inputs (1 - C(1) > 0): c = 1
   // is then no fixed point, and c* < 1 is found below whatever chi_1 is.
-  if (chi1 <= 1.0 && init.weight_noise == 0.0) return {1.0, chi1, 0.0};
+  // chi_1 within a few roundings above 1 is the order-chaos line itself (where
+  // `critical` puts sw2): its c* would lie within ~1e-15 of 1, below what
+  // Newton can resolve next to a double root, so it is reported as the line's
+  // c* = 1 with chi_c = 1.
+  if (chi1 <= 1.0 + marginal_chi && init.weight_noise == 0.0)
+    return {1.0, std::min(chi1, 1.0), 0.0};
   const MapAtLength map(phi, init, q_star);
   // correlation_map_slope from the integrals' slope.
   auto slope_at = [&](double c) { return init.sw2 * integrals.slope(c) / map.length; };

@@ -5,11 +5,13 @@
 #include <cmath>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kernel/correlation_descent.hpp"
 #include "qmf/activations/activation.hpp"
 #include "qmf/errors.hpp"
+#include "qmf/kernel/critical.hpp"
 #include "qmf/kernel/fixed_points.hpp"
 #include "qmf/kernel/maps.hpp"
 #include "support/mean_field_test_support.hpp"
@@ -188,4 +190,27 @@ TEST_CASE("tanh at sw2 = 1e9 is deep in the chaotic phase") {
   const double q = point.length.q;
   CHECK(point.chi_1 == Approx(1e9 * 4.0 / 3.0 / std::sqrt(2.0 * pi) / std::sqrt(q)).epsilon(1e-2));
   CHECK(point.correlation.c == Approx(0.05 / q / (1.0 - 2.0 / pi)).epsilon(1e-2));
+}
+
+TEST_CASE("on the order-chaos line c* = 1 and chi_c = 1, for every activation and sb2") {
+  // order_chaos_transition puts chi_1 within a few roundings of 1, on either
+  // side. Above 1 by 2.2e-16 the c* < 1 of the chaotic phase lies within
+  // ~1e-15 of 1, where Newton next to a double root stalled and threw (review
+  // of 30 Nov: these cases among others, each at its own sb2).
+  const std::vector<std::pair<const char*, double>> cases = {
+      {"hardtanh", 0.32}, {"hardtanh", 0.34}, {"elu", 0.17}, {"elu", 0.24}, {"erf", 0.03}};
+  for (const auto& [spec, sb2] : cases) {
+    INFO(spec << " at sb2 = " << sb2);
+    const auto phi = qmf::make_activation(spec);
+    const auto line = qmf::order_chaos_transition(*phi, sb2);
+    const qmf::Initialization init{line.sw2, sb2};
+    const auto fp = qmf::stable_correlation_fixed_point(*phi, init, line.q_star);
+    CHECK(fp.c == 1.0);
+    CHECK(fp.chi_c == 1.0);
+  }
+  // A chi_1 above 1 by more than rounding is still chaotic: c* < 1.
+  const auto tanh = qmf::make_activation("tanh");
+  const auto line = qmf::order_chaos_transition(*tanh, 0.05);
+  const auto q = qmf::stable_length_fixed_point(*tanh, {line.sw2 * (1.0 + 1e-9), 0.05}, 1.0).q;
+  CHECK(qmf::stable_correlation_fixed_point(*tanh, {line.sw2 * (1.0 + 1e-9), 0.05}, q).c < 1.0);
 }
