@@ -4,11 +4,14 @@
 #include <boost/math/tools/minima.hpp>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include "kernel/correlation_descent.hpp"
+#include "kernel/describe.hpp"
 #include "numerics/root_finding.hpp"
 #include "qmf/errors.hpp"
 #include "qmf/kernel/fixed_points.hpp"
@@ -162,7 +165,12 @@ SmoothCriticalPoint total_variance_transition(const Activation& phi, double sb2)
                phi.derivative_second_moment(q) -
            1.0;
   };
-  // Just above q = sb2 the weights vanish (chi_1 -> 0); scan upwards for the crossing.
+  // Just above q = sb2 the weights vanish (chi_1 -> 0); scan upwards for the
+  // crossing. A crossing where the length map's fixed point is unstable
+  // (chi_q > 1: gelu and silu at small sb2) is no initialisation a net
+  // reaches: it lies on the branch that repels towards the stable q*, and the
+  // scan goes on past it.
+  std::optional<std::pair<double, double>> unstable;  // (q*, chi_q) of the first such crossing
   double a = std::log(sb2 * (1.0 + 1e-9));
   double f_a = excess(a);
   for (int decade = 0; decade < 30; ++decade) {
@@ -174,11 +182,21 @@ SmoothCriticalPoint total_variance_transition(const Activation& phi, double sb2)
     if ((f_a < 0.0) != (f_b < 0.0)) {
       const double q =
           std::exp(detail::bracketed_root(excess, a, b, f_a, f_b, "the order-chaos transition"));
-      return {weight_variance_for_fixed_point(phi, sb2, q, gaussian), q};
+      const double sw2 = weight_variance_for_fixed_point(phi, sb2, q, gaussian);
+      const double chi_q = length_map_slope(phi, {sw2, sb2}, q);
+      if (chi_q < 1.0) return {sw2, q};
+      if (!unstable) unstable = std::pair{q, chi_q};
     }
     a = b;
     f_a = f_b;
   }
+  if (unstable)
+    throw numerical_error(
+        "no order-chaos transition on a stable length fixed point for activation " + phi.spec() +
+        " at sb2 = " + detail::describe(sb2) +
+        ": chi_1 = 1 only at q* = " + detail::describe(unstable->first) +
+        ", which the length map repels (chi_q = " + detail::describe(unstable->second) +
+        "); the ordered phase ends where its stable fixed point disappears");
   throw numerical_error("no order-chaos transition (chi_1 = 1) found at finite q* for activation " +
                         phi.spec());
 }

@@ -189,3 +189,24 @@ TEST_CASE("order_chaos_transition: no line at finite q* for relu and linear; ste
   CHECK_THROWS_AS(order_chaos_transition(*make_activation("quant:4"), 0.05), std::invalid_argument);
   CHECK_THROWS_AS(order_chaos_transition(*make_activation("erf"), -1.0), std::invalid_argument);
 }
+
+TEST_CASE("order_chaos_transition only on a stable length fixed point") {
+  // gelu at sb2 = 0.1 has chi_1 = 1 at q* = 1.632, sw2 = 2.077, where the
+  // length map repels (chi_q = 1.037; a net at that sw2 goes to q* = 0.423,
+  // chi_1 = 0.82): its ordered phase ends where the stable fixed point
+  // disappears, not at chi_1 = 1 (review of 30 Nov). No transition, then.
+  for (const char* spec : {"gelu", "silu"}) {
+    INFO(spec);
+    const auto phi = qmf::make_activation(spec);
+    CHECK_THROWS_WITH(qmf::order_chaos_transition(*phi, 0.1),
+                      Catch::Contains("no order-chaos transition on a stable"));
+  }
+  // Where a stable crossing exists, it is returned and it is stable: gelu at
+  // sb2 = 0.3 (q* = 8.77) and every activation that had one before.
+  for (const char* spec : {"gelu", "tanh", "erf", "sigmoid", "elu", "selu"}) {
+    INFO(spec);
+    const auto phi = qmf::make_activation(spec);
+    const auto line = qmf::order_chaos_transition(*phi, 0.3);
+    CHECK(qmf::length_map_slope(*phi, {line.sw2, 0.3}, line.q_star) < 1.0);
+  }
+}
