@@ -64,6 +64,7 @@ class Softplus final : public SmoothActivation {
 /// linear one plus (1 - a)^2 times relu's arc-cosine kernel (theory.md section 1.7).
 class LeakyRelu final : public SmoothActivation {
  public:
+  [[nodiscard]] double cross_moment_cost() const override { return closed_form_cross_moment_cost; }
   explicit LeakyRelu(double slope);
   [[nodiscard]] bool square_grows_outward() const override { return true; }
   [[nodiscard]] std::string spec() const override;

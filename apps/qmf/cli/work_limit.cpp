@@ -8,15 +8,18 @@
 
 namespace qmf::cli {
 
-void require_bounded_work(const Activation& phi, double count, const std::string& request,
-                          const std::string& unit) {
-  const double work = count * phi.cross_moment_cost();
+void require_bounded_work(const Activation& phi, double count, const WorkOverhead& overhead,
+                          const std::string& request, const std::string& unit) {
+  const double cost = phi.cross_moment_cost();
+  const double work = (count + overhead.evaluations) * cost;
   if (work <= max_work_units) return;
+  const double largest = std::floor(max_work_units / cost - overhead.evaluations);
+  const std::string advice =
+      largest >= 1.0 ? "at most " + format_number(largest) + " " + unit + " for this activation"
+                     : overhead.source + " alone exceeds it for this activation";
   throw std::invalid_argument(request + " with --act " + phi.spec() + " asks for " +
                               format_number(work) + " kernel terms, more than the limit " +
-                              format_number(max_work_units) + " (a few minutes); at most " +
-                              format_number(std::floor(max_work_units / phi.cross_moment_cost())) +
-                              " " + unit + " for this activation");
+                              format_number(max_work_units) + " (a few minutes); " + advice);
 }
 
 }  // namespace qmf::cli

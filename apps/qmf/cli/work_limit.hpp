@@ -13,10 +13,18 @@ namespace qmf::cli {
 /// phase-diagram point, lloyd:64 ~7 ms).
 constexpr double max_work_units = 268435456.0;  // 2^28
 
+/// The evaluations a request brings besides its count (the critical line of a
+/// phase diagram), and what sets them ("--line-points 33").
+struct WorkOverhead {
+  double evaluations = 0.0;
+  std::string source;
+};
+
 /// Throws std::invalid_argument when `count` evaluations of phi's correlation
-/// map exceed max_work_units: "<request> with --act <spec> asks for ...; at
-/// most <largest count> <unit>".
-void require_bounded_work(const Activation& phi, double count, const std::string& request,
-                          const std::string& unit);
+/// map plus the overhead exceed max_work_units: "<request> with --act <spec>
+/// asks for ...; at most <largest count> <unit>" with the same overhead, or,
+/// when the overhead alone exceeds the limit, that it does.
+void require_bounded_work(const Activation& phi, double count, const WorkOverhead& overhead,
+                          const std::string& request, const std::string& unit);
 
 }  // namespace qmf::cli

@@ -36,7 +36,7 @@ Json maps_result(const MapsOptions& o) {
   validate(Initialization{sw2, o.sb2});
   // --depth iterates both maps: one correlation-map evaluation per layer.
   if (o.depth > 0)
-    require_bounded_work(*phi, o.depth, "--depth " + std::to_string(o.depth), "layers");
+    require_bounded_work(*phi, o.depth, {}, "--depth " + std::to_string(o.depth), "layers");
   // The latent weights' sw2 becomes the variance the inputs share plus the
   // rounding noise each sees alone (qmf/weights/weight_spec.hpp).
   const WeightPrior prior = weight_prior(weights, sw2);

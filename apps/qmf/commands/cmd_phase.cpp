@@ -112,7 +112,8 @@ void run(const PhaseOptions& o) {
   // A grid point costs about one correlation-map evaluation's worth of kernel
   // terms (the scan for q* and Newton's steps for c* included), a point of
   // the critical line about 50 (its searches over sw2).
-  require_bounded_work(*phi, static_cast<double>(sw2.size() * sb2.size()) + 50.0 * o.line_points,
+  require_bounded_work(*phi, static_cast<double>(sw2.size() * sb2.size()),
+                       {50.0 * o.line_points, "--line-points " + std::to_string(o.line_points)},
                        "--sw2, --sb2 (" + std::to_string(sw2.size() * sb2.size()) + " points)",
                        "grid points");
   const auto start = std::chrono::steady_clock::now();
