@@ -1,5 +1,6 @@
 #include "commands/finite_width_report.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -92,7 +93,9 @@ Json study_json(const Study& st, const std::vector<double>& widths) {
   out["widths"] = runs;
   const int reached = width_reaching(st, 0.9);
   out["width_90"] = reached > 0 ? Json(reached) : Json(nullptr);
-  out["width_90_interpolated"] = nullable_number(crossing_width(st, 0.9, 0.0), "width_90");
+  // With one batch no ratio has an error: a crossing of noisy ratios is no finding.
+  const double crossing = st.batches >= 2 ? crossing_width(st, 0.9, 0.0) : std::nan("");
+  out["width_90_interpolated"] = nullable_number(crossing, "width_90");
   out["width_90_range"] = {nullable_number(crossing_width(st, 0.9, 2.0), "width_90"),
                            nullable_number(crossing_width(st, 0.9, -2.0), "width_90")};
   Json layers = Json::array();
@@ -151,16 +154,19 @@ std::string length_residual_rows(const Study& st, int l) {
 }
 
 std::string study_text(const Study& st, const Json& out) {
+  // Six digits, and "-" where there is no value, as in the fit table below.
+  const auto cell = [](double x) { return std::isfinite(x) ? readable_number(x) : "-"; };
   std::ostringstream text;
   Json summary = out;
   summary.erase("layers");
   summary.erase("widths");
   text << key_value_table(summary) << "\nn xi_sim xi_mf ratio ratio_se\n";
   for (const auto& r : st.runs)
-    text << r.n << ' ' << readable_number(r.depth.xi_sim) << ' ' << readable_number(r.depth.xi_mf)
-         << ' ' << readable_number(r.depth.ratio) << ' ' << readable_number(r.depth.ratio_se)
-         << '\n';
-  text << '\n' << fit_header << fit_rows(out["layers"], ' ', "-", readable_number);
+    text << r.n << ' ' << cell(r.depth.xi_sim) << ' ' << cell(r.depth.xi_mf) << ' '
+         << cell(r.depth.ratio) << ' ' << cell(r.depth.ratio_se) << '\n';
+  std::string header = fit_header;
+  std::replace(header.begin(), header.end(), ',', ' ');
+  text << '\n' << header << fit_rows(out["layers"], ' ', "-", readable_number);
   return text.str();
 }
 

@@ -26,7 +26,13 @@ int nets_at(const FiniteWidthOptions& o, std::size_t k) {
 
 SimulationSettings base_settings(const FiniteWidthOptions& o, const Activation& phi) {
   SimulationSettings s = o.settings;
-  if (s.c0.size() != 2) throw std::invalid_argument("--c0 needs two correlations");
+  // The correlation depth is measured on the difference of the two pairs'
+  // correlations: equal pairs have none, and c0 = +-1 pins a pair in place.
+  if (s.c0.size() != 2 || !(std::fabs(s.c0[0]) < 1.0 && std::fabs(s.c0[1]) < 1.0) ||
+      s.c0[0] == s.c0[1])
+    throw std::invalid_argument(
+        "--c0 needs two different correlations in (-1, 1) (the depth is measured on their "
+        "difference)");
   if (o.widths.size() < 3) throw std::invalid_argument("--widths needs at least three widths");
   if (o.nets.size() != 1 && o.nets.size() != o.widths.size())
     throw std::invalid_argument("--nets needs one count or one per width (" +
