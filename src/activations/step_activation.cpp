@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <sstream>
 #include <stdexcept>
 
+#include "numerics/format_number.hpp"
 #include "qmf/numerics/gaussian.hpp"
 
 namespace qmf {
@@ -36,12 +36,6 @@ double largest_magnitude(const std::vector<double>& x) {
   return largest;
 }
 
-std::string format_double(double x) {
-  std::ostringstream out;
-  out.precision(17);
-  out << x;
-  return out.str();
-}
 }  // namespace
 
 StepActivation::StepActivation(std::vector<double> thresholds, std::vector<double> levels,
@@ -234,8 +228,9 @@ std::unique_ptr<StepActivation> make_uniform_quantizer(int levels, double amplit
   std::vector<double> t(static_cast<std::size_t>(levels - 1));
   for (int m = 0; m < levels; ++m) y[m] = -amplitude + 2.0 * amplitude * m / (levels - 1);
   for (int k = 1; k < levels; ++k) t[k - 1] = spacing * (k - 0.5 * levels);
-  const std::string name = "quant:" + std::to_string(levels) + ",A=" + format_double(amplitude) +
-                           ",D=" + format_double(spacing);
+  const std::string name = "quant:" + std::to_string(levels) +
+                           ",A=" + detail::format_number(amplitude) +
+                           ",D=" + detail::format_number(spacing);
   return std::make_unique<StepActivation>(std::move(t), std::move(y), name);
 }
 

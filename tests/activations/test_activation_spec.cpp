@@ -100,6 +100,10 @@ TEST_CASE("spec() is canonical: parsing it again gives the same activation") {
     for (double x : {-1.7, -0.45, 0.0, 0.2, 1.1, 3.0}) CHECK(again->value(x) == phi->value(x));
   }
   CHECK(make_activation("quant:16")->spec() == "quant:16,A=1,D=0.13333333333333333");
+  // The shortest decimals that read back as the same doubles, not 17 digits
+  // ("0.66666666666666663", "0.10000000000000001").
+  CHECK(make_activation("quant:4")->spec() == "quant:4,A=1,D=0.6666666666666666");
+  CHECK(make_activation("quant:16,D=0.1")->spec() == "quant:16,A=1,D=0.1");
 }
 
 TEST_CASE("malformed specs throw std::invalid_argument") {
