@@ -45,8 +45,8 @@ void require_simulation_resources(const SimulationSettings& settings) {
 // weights, their gradient and the optimizer's moments (one for SGD, two for
 // Adam), the quantized weights of the forward pass and the sharpness
 // measurement's saved copy when they exist; per layer the pre-activations and
-// activations of a batch (or of the 250 examples measured at a time); and the
-// images as floats.
+// activations of a batch (or of the 250 examples measured at a time,
+// trainer.cpp's measurement_chunk); and the images as floats.
 void require_training_memory(const training::TrainingSettings& s, long train_examples,
                              long test_examples) {
   const auto& shape = s.shape;
