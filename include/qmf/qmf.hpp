@@ -32,6 +32,7 @@
 #include "qmf/numerics/gaussian_cell.hpp"
 #include "qmf/numerics/gaussian_expectation.hpp"
 #include "qmf/numerics/line_fit.hpp"
+#include "qmf/numerics/memory_limit.hpp"
 #include "qmf/simulation/correlation_depth.hpp"
 #include "qmf/simulation/finite_width.hpp"
 #include "qmf/simulation/simulate.hpp"

@@ -7,12 +7,14 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "bindings.hpp"
 #include "qmf/kernel/critical_initialisation.hpp"
 #include "qmf/kernel/critical_line.hpp"
 #include "qmf/kernel/fixed_points.hpp"
 #include "qmf/kernel/phase_diagram.hpp"
+#include "qmf/numerics/memory_limit.hpp"
 #include "qmf/weights/weight_spec.hpp"
 
 namespace qmf::python {
@@ -105,6 +107,8 @@ void bind_layers(py::module_& m) {
   m.def(
       "propagate",
       [](const BoundLayerMap& l, const KernelState& input, int depth) {
+        // Every layer's state, and its copy held by a Python object.
+        require_memory_within_limit((depth + 1.0) * (2 * sizeof(KernelState) + 64.0), "depth");
         py::gil_scoped_release release;
         return propagate(l.map, input, depth);
       },
@@ -124,6 +128,8 @@ py::dict maps_result(const ActivationPtr& phi, double sw2, double sb2, double q0
   const WeightSpec weights = parse_weight_spec(weights_spec);
   const Initialization init = weighted_initialization(weights, sw2, sb2);
   validate_start(q0, c0, depth.value_or(0));
+  // Every layer becomes a dict of three numbers: a few hundred bytes.
+  require_memory_within_limit((depth.value_or(-1) + 1.0) * (sizeof(LayerState) + 320.0), "depth");
   MeanFieldFixedPoint fixed;
   {
     py::gil_scoped_release release;
@@ -172,6 +178,7 @@ py::dict maps_result(const ActivationPtr& phi, double sw2, double sb2, double q0
 py::dict iterate_result(const ActivationPtr& phi, double sw2, double sb2, double q0, double c0,
                         int depth, const std::string& weights) {
   const auto init = weighted_initialization(parse_weight_spec(weights), sw2, sb2);
+  require_memory_within_limit((depth + 1.0) * (sizeof(LayerState) + 3 * sizeof(double)), "depth");
   const auto states = iterate_maps(*phi, init, q0, c0, depth);
   py::dict out;
   out["l"] = column(states, &LayerState::layer, "l");
@@ -226,6 +233,11 @@ py::dict phase_result(const ActivationPtr& phi, const std::vector<double>& sw2,
   validate_threads(threads);
   const WeightSpec spec = parse_weight_spec(weights);
   const WeightPrior unit_prior = weight_prior(spec, 1.0);
+  // Per point: the library's record, five grids of doubles and a status string (a Python object).
+  const double points = static_cast<double>(sw2.size()) * static_cast<double>(sb2.size());
+  require_memory_within_limit(points * (sizeof(PhasePoint) + 5 * sizeof(double) + 64.0),
+                              "sw2 and sb2 (a " + std::to_string(sb2.size()) + " x " +
+                                  std::to_string(sw2.size()) + " grid)");
   PhaseDiagram diagram;
   {
     py::gil_scoped_release release;

@@ -9,6 +9,7 @@
 
 #include "bindings.hpp"
 #include "qmf/kernel/kernels.hpp"
+#include "qmf/numerics/memory_limit.hpp"
 #include "qmf/weights/quasi_network.hpp"
 
 namespace qmf::python {
@@ -50,6 +51,7 @@ py::dict quasi_states_result(const ActivationPtr& phi, double sw2, double sb2, i
                              double q0, const std::string& weights, const std::string& quasi) {
   const std::optional<QuasiNetwork> net = quasi_for(weights, quasi);
   if (!net) throw std::invalid_argument("weights must have rounding=stochastic-per-example");
+  require_memory_within_limit(depth * (sizeof(QuasiState) + 4.0 * sizeof(double)), "depth");
   const auto states = quasi_states(*phi, {sw2, sb2}, q0, t, depth, *net);
   py::dict out;
   out["q"] = column(states, &QuasiState::q, "q");
@@ -68,7 +70,14 @@ void bind_kernels(py::module_& m) {
   m.def("quasi_states", &quasi_states_result, py::arg("act"), py::arg("sw2"), py::arg("sb2"),
         py::arg("depth"), py::arg("t"), py::arg("q0"), py::arg("weights"), py::arg("quasi"));
   // The CLI's --t-points grid, so that both print the same cosines to the bit.
-  m.def("cosine_grid", &cosine_grid, py::arg("t_points"));
+  m.def(
+      "cosine_grid",
+      [](int t_points) {
+        // The doubles, and the Python floats of the list they become.
+        require_memory_within_limit(t_points * (sizeof(double) + 32.0), "t_points");
+        return cosine_grid(t_points);
+      },
+      py::arg("t_points"));
 }
 
 }  // namespace qmf::python

@@ -11,6 +11,7 @@
 
 #include "bindings.hpp"
 #include "qmf/activations/backward_derivative.hpp"
+#include "qmf/numerics/memory_limit.hpp"
 #include "qmf/simulation/simulate.hpp"
 #include "qmf/weights/weight_spec.hpp"
 
@@ -70,6 +71,7 @@ py::dict simulate_result(const std::shared_ptr<Activation>& phi, double sw2, dou
   s.weights = parse_weight_spec(weights);
   s.method = parse_method(method);
   validate(s);
+  require_memory_within_limit(simulation_memory_bytes(s), "width, depth, nets and threads");
   // The default STE preserves gradients for the variance each input's weights
   // have, E[Q^2] sw2 with quantized weights (as in `qmf simulate`).
   const Initialization mean_field = mean_field_initialization(s);

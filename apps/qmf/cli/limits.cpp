@@ -1,19 +1,18 @@
 #include "cli/limits.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 #include <string>
 
+#include "qmf/numerics/memory_limit.hpp"
+
 namespace qmf::cli {
 
 void require_simulation_resources(const SimulationSettings& settings) {
+  require_memory_within_limit(simulation_memory_bytes(settings),
+                              "--width, --depth, --nets and --threads");
   char amount[32];
-  const double bytes = simulation_memory_bytes(settings);
-  if (bytes > simulation_memory_limit_bytes) {
-    std::snprintf(amount, sizeof amount, "%.3g", bytes / (1024.0 * 1024 * 1024));
-    throw std::invalid_argument("--width, --depth, --nets and --threads ask for " +
-                                std::string(amount) + " GiB of memory; the limit is 4 GiB");
-  }
   // Drawing the weights, every layer of every net draws its width^2 weights,
   // twice with the backward pass: ~17 ns a draw and product on one core. A
   // Gram layer draws width x columns normals, three times with the backward
@@ -40,6 +39,50 @@ void require_simulation_resources(const SimulationSettings& settings) {
                                 "pass); the limit is 1e10 (a few minutes); --method gram draws "
                                 "far fewer");
   }
+}
+
+// What training::train keeps alive (src/training): per parameter the
+// weights, their gradient and the optimizer's moments (one for SGD, two for
+// Adam), the quantized weights of the forward pass and the sharpness
+// measurement's saved copy when they exist; per layer the pre-activations and
+// activations of a batch (or of the 250 examples measured at a time,
+// trainer.cpp's measurement_chunk); and the images as floats.
+void require_training_memory(const training::TrainingSettings& s, long train_examples,
+                             long test_examples) {
+  const auto& shape = s.shape;
+  const double n = shape.width;
+  const double parameters = shape.inputs * n + std::max(shape.depth - 1, 0) * n * n +
+                            n * shape.classes + shape.depth * n + shape.classes;
+  const double copies = 3.0 + (s.optimizer.kind == training::OptimizerKind::adam ? 1.0 : 0.0) +
+                        (s.weights.kind != WeightSpec::Kind::gaussian ? 1.0 : 0.0) +
+                        (s.sharpness_draws > 0 ? 1.0 : 0.0);
+  const double columns = std::max(s.batch, 250);
+  const double activations = (2.0 * shape.depth + 2.0) * n * columns;
+  const double scalar = s.precision == training::Precision::float64 ? 8.0 : 4.0;
+  const double images = 4.0 * shape.inputs * static_cast<double>(train_examples + test_examples);
+  require_memory_within_limit(scalar * (copies * parameters + activations) + images,
+                              "--width, --depth and --batch");
+}
+
+// What one sampled net of kernel-check keeps alive (src/kernel/empirical_kernel.cpp,
+// stochastic_binary_gram.cpp): every layer's weights and, for the backward
+// pass, its pre-activations and activations on all images (stochastic binary
+// weights: latent weights and their rounding thresholds, two runs), and about
+// ten N x N Grams (analytic, empirical, products); the ridge regression keeps
+// the training Gram, its regularised copy and Cholesky factor, and the
+// held-out images' rows.
+void require_kernel_check_memory(const KernelCheckSizes& k) {
+  const double n = k.widest, images = k.images, pixels = 784.0;
+  const double hidden = std::max(k.depth - 1, 0);
+  const double weights = (k.quasi ? 1.5 : 1.0) *
+                         (std::max(k.depth - 2, 0) * n * n + (hidden > 0 ? n * pixels : 0) + n);
+  const double activations = (k.quasi ? 4.0 : 2.0) * hidden * n * images + pixels * images;
+  require_memory_within_limit(8.0 * (weights + activations + 10.0 * images * images),
+                              "--depth, --widths and --images");
+  const double m = static_cast<double>(k.krr_train);
+  const double held_out = static_cast<double>(k.krr_held_out);
+  require_memory_within_limit(8.0 * (3.0 * m * m + held_out * m + pixels * (m + held_out)),
+                              "--krr-train, --krr-validation and --krr-test");
 }
 
 }  // namespace qmf::cli

@@ -2,12 +2,9 @@
 #pragma once
 
 #include "qmf/simulation/simulate.hpp"
+#include "qmf/training/trainer.hpp"
 
 namespace qmf::cli {
-
-/// The most memory a simulation may keep alive: a mistyped width or depth
-/// should fail at once, not after the machine starts swapping.
-constexpr double simulation_memory_limit_bytes = 4.0 * 1024 * 1024 * 1024;
 
 /// The most weights a simulation may draw: a run within a few minutes.
 constexpr double simulation_weight_draw_limit = 1e10;
@@ -17,7 +14,29 @@ constexpr double simulation_weight_draw_limit = 1e10;
 constexpr double simulation_gram_draw_limit = 5e10;
 
 /// Throws std::invalid_argument naming the options and the limit when the
-/// settings need more memory or more weight draws than these limits.
+/// settings need more memory (qmf::memory_limit_bytes) or more weight draws
+/// than these limits.
 void require_simulation_resources(const SimulationSettings& settings);
+
+/// Throws std::invalid_argument naming --width, --depth and --batch when
+/// training with these settings (on this many training and test examples)
+/// would keep more than qmf::memory_limit_bytes alive.
+void require_training_memory(const training::TrainingSettings& settings, long train_examples,
+                             long test_examples);
+
+/// The sizes of `qmf kernel-check` that its memory grows with.
+struct KernelCheckSizes {
+  int depth = 0;          // dense layers, the scalar readout included
+  int widest = 0;         // the largest of --widths
+  int images = 0;         // the Gram matrices' side
+  bool quasi = false;     // stochastic binary weights: two runs and latent weights
+  long krr_train = 0;     // 0: no kernel ridge regression
+  long krr_held_out = 0;  // validation + test images
+};
+
+/// Throws std::invalid_argument naming the options when the empirical Grams
+/// of one sampled net, or the kernel ridge regression, would keep more than
+/// qmf::memory_limit_bytes alive.
+void require_kernel_check_memory(const KernelCheckSizes& sizes);
 
 }  // namespace qmf::cli

@@ -3,11 +3,13 @@
 // Frobenius error, its trend with width, leading eigenvalues), and kernel
 // ridge regression with the analytic kernels (docs/kernels.md, "Against
 // finite nets and data").
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
 #include "cli/comma_list.hpp"
 #include "cli/integer_range.hpp"
+#include "cli/limits.hpp"
 #include "cli/output.hpp"
 #include "cli/shared_options.hpp"
 #include "commands/commands.hpp"
@@ -30,6 +32,9 @@ Json check_result(const CheckOptions& o) {
     require_integer_range("krr_test", o.krr_test, 1, 10000);
   }
   const Analytic a = analytic_for(o);
+  require_kernel_check_memory({o.depth, *std::max_element(o.widths.begin(), o.widths.end()),
+                               o.images, a.quasi.has_value(), o.krr_train,
+                               o.krr_train > 0 ? o.krr_validation + o.krr_test : 0});
   const long train_needed =
       std::max<long>(o.images, o.krr_train > 0 ? o.krr_train + o.krr_validation : 0);
   const LabelledSets sets =

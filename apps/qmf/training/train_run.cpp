@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "cli/comma_list.hpp"
+#include "cli/limits.hpp"
 #include "cli/shared_options.hpp"
 #include "cli/straight_through.hpp"
 #include "cli/sw2_choice.hpp"
@@ -182,6 +183,7 @@ TrainRun resolve_train_run(const TrainOptions& o, const std::string& act, const 
   s.sharpness_draws = o.sharpness_draws;
   s.sharpness_radius = o.sharpness_radius;
   training::validate(s);
+  require_training_memory(s, o.train_subset, o.test_subset);
   // Standardised inputs have mean squared entry ~1 (dataset.hpp): q^0 = 1.
   s.surrogate =
       straight_through_for(*run.phi, effective, 1.0, o.ste_slope, o.ste_clip, o.ste_window);
