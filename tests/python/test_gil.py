@@ -24,11 +24,11 @@ def test_a_python_thread_runs_during_a_long_phase_call():
         start, before = time.perf_counter(), count
         time.sleep(0.2)
         rate = (count - before) / (time.perf_counter() - start)
-        # elu: a 2-D adaptive integral for c* at every point, ~5-30 ms each, ~0.5-1 s
-        # on one thread (tanh and hard-tanh became too fast to tell; the assertion
-        # below says so if elu does too).
+        # lloyd:128: a Plackett kernel of 127^2 threshold pairs for c* at every point,
+        # ~3 ms each, ~0.6 s on one thread (tanh, hard-tanh and then elu became too
+        # fast to tell; the assertion below says so if this does too).
         start, before = time.perf_counter(), count
-        qmf.phase("elu", np.linspace(0.5, 3, 10), np.linspace(0, 0.5, 10), threads=1)
+        qmf.phase("lloyd:128", np.linspace(0.5, 3, 14), np.linspace(0, 0.5, 14), threads=1)
         seconds, counted = time.perf_counter() - start, count - before
     finally:
         stop.set()
