@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "numerics/format_number.hpp"
 #include "parallel/first_exception.hpp"
 #include "qmf/errors.hpp"
 #include "qmf/simulation/simulate.hpp"
@@ -33,9 +34,13 @@ void require(bool ok, const std::string& message) {
 // A net whose signal or gradient leaves double precision has no statistics
 // to report: say where, rather than print inf or NaN. The gradient counts
 // when the backward pass ran (otherwise it is NaN: not measured).
-void require_finite(const SimulatedLayer& layer, bool backward) {
+void require_finite(const SimulatedLayer& layer, bool backward, double q0) {
   bool finite = std::isfinite(layer.q.mean) && std::isfinite(layer.q.se);
   for (const auto& c : layer.c) finite = finite && std::isfinite(c.mean) && std::isfinite(c.se);
+  // The inputs themselves: their variance q0 is the cause, not sw2 or depth.
+  if (!finite && layer.layer == 0)
+    throw numerical_error("the simulated inputs leave double precision (q0 = " +
+                          detail::format_number(q0) + ": their squares over- or underflow)");
   if (backward) finite = finite && std::isfinite(layer.grad.mean) && std::isfinite(layer.grad.se);
   if (!finite)
     throw numerical_error("the simulated nets leave double precision at layer " +
@@ -159,7 +164,7 @@ std::vector<SimulatedLayer> simulate_networks(const Activation& phi,
     const double not_measured = std::numeric_limits<double>::quiet_NaN();
     layer.grad = settings.backward ? estimate(nets, [l](const auto& net) { return net.grad[l]; })
                                    : Estimate{not_measured, not_measured};
-    require_finite(layer, settings.backward);
+    require_finite(layer, settings.backward, settings.q0);
   }
   return layers;
 }
