@@ -32,6 +32,10 @@ set rmargin at screen 0.47
 set xrange [-1:1]
 set xlabel 'input cosine  t = x·y / (|x| |y|)'
 set ylabel 'Σ^L(t) / Σ^L(1),  Θ^L(t) / Θ^L(1)'
+# |K(t)| <= K(1): the data span at most [-1, 1]; a little room on both sides
+# instead of extending to the next tick (which gave an empty band up to 1.5).
+set autoscale yfix
+set offsets 0, 0, graph 0.04, graph 0.04
 set key at screen 0.11,key_top left top Left reverse samplen 4 spacing 1.1 font key_font
 plot kernels using 1:2 with lines @mine title 'NNGP, '.label, \
      kernels using 1:3 with lines @mine dt 2 title 'NTK, '.label, \
@@ -44,6 +48,8 @@ set rmargin at screen 0.97
 set logscale xy
 set autoscale x
 set autoscale y
+# The smallest resolved eigenvalue stays off the bottom frame.
+set offsets 0, 0, graph 0.02, graph 0.02
 set format y '10^{%L}'
 set xlabel sprintf('degree  k  (sphere S^{%d})', dim - 1)
 set ylabel 'Mercer eigenvalue  λ_k'
