@@ -17,6 +17,8 @@ set xrange [0.85:80]
 eval('set xtics (' . marks . ')')
 set tics out nomirror
 set grid ytics lc rgb '#d0d0d0'
+# Headroom above and below the data: autoscaling put extreme points on the frame.
+set offsets 0, 0, graph 0.08, graph 0.08
 set key outside right top Left reverse samplen 2 width 1
 set lmargin at screen 0.12
 set rmargin at screen 0.80

@@ -15,37 +15,46 @@ load 'style.gp'
 set datafile missing '?'
 set multiplot
 set label 1 sprintf('Kernels of a depth-%d net, φ = %s, σ_w^2 = %g, σ_b^2 = %g', depth, act, \
-    sw2, sb2) at screen 0.5,0.965 center
+    sw2, sb2) at screen 0.5,0.97 center
 set grid
 set tics out nomirror
 key_font = sprintf(',%g', 0.8*font_size)
 set bmargin at screen 0.12
-set tmargin at screen 0.88
+# The keys sit above the panels, between the title and the frames: inside, they
+# covered curves (which fill the left panel's corners) or ran over the y axis.
+set tmargin at screen 0.76
+key_top = 0.925
 
 mine = "lw 3 lc rgb curve_colour(0)"
 other = "lw 3 lc rgb curve_colour(1)"
-set lmargin at screen 0.08
-set rmargin at screen 0.46
+set lmargin at screen 0.11
+set rmargin at screen 0.47
 set xrange [-1:1]
 set xlabel 'input cosine  t = x·y / (|x| |y|)'
-set ylabel 'K(t) / K(1)'
-set key top left Left reverse samplen 2 spacing 1.1 font key_font
+set ylabel 'Σ^L(t) / Σ^L(1),  Θ^L(t) / Θ^L(1)'
+# |K(t)| <= K(1): the data span at most [-1, 1]; a little room on both sides
+# instead of extending to the next tick (which gave an empty band up to 1.5).
+set autoscale yfix
+set offsets 0, 0, graph 0.04, graph 0.04
+set key at screen 0.11,key_top left top Left reverse samplen 4 spacing 1.1 font key_font
 plot kernels using 1:2 with lines @mine title 'NNGP, '.label, \
      kernels using 1:3 with lines @mine dt 2 title 'NTK, '.label, \
      kernels using 1:4 with lines @other title 'NNGP, '.other_label, \
      kernels using 1:5 with lines @other dt 2 title 'NTK, '.other_label
 
 unset label 1
-set lmargin at screen 0.58
+set lmargin at screen 0.62
 set rmargin at screen 0.97
 set logscale xy
 set autoscale x
-# Two decades of headroom above lambda_1 <= 1 (kernels normalised to K(1) = 1) for the key.
-set yrange [*:100]
+set autoscale y
+# The smallest resolved eigenvalue stays off the bottom frame.
+set offsets 0, 0, graph 0.02, graph 0.02
 set format y '10^{%L}'
 set xlabel sprintf('degree  k  (sphere S^{%d})', dim - 1)
 set ylabel 'Mercer eigenvalue  λ_k'
-set key top right Right noreverse samplen 2 spacing 1.1 font key_font
+# samplen 4: a shorter sample shows only the first dash of the dash-dot curve.
+set key at screen 0.55,key_top left top Left reverse samplen 4 spacing 1.1 font key_font
 plot spectra using 1:2 with linespoints @mine pt 7 ps 0.8*point_unit title 'NNGP, '.label, \
      spectra using 1:3 with linespoints @other pt 5 ps 0.8*point_unit title 'NNGP, '.other_label, \
      spectra using 1:4 with lines lw 2.5 dt 2 lc rgb '#555555' title 'Gaussian (matched)', \

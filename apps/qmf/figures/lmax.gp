@@ -36,13 +36,20 @@ set logscale xy
 set grid
 set tics out nomirror
 set format y '10^{%L}'
-key_font = sprintf(',%g', 0.86*font_size)
-set key bottom left Left reverse width -6 samplen 1.5 spacing 1.1 font key_font
+key_font = sprintf(",%g", 0.82*font_size)
+# samplen 2.5: a shorter sample shows the dash-dot reference curves as solid lines.
+set key bottom left Left reverse width -6 samplen 2.5 spacing 1.1 font key_font
 set bmargin at screen 0.12
 set tmargin at screen 0.91
 # N + 1: a little beyond the data on both sides, in powers of ten.
 set xrange [x_lo/1.3 : x_hi*1.3]
-set format x '10^{%L}'
+if (x_hi / x_lo >= 10) {
+  set format x '10^{%L}'
+} else {
+  # Within a decade powers of ten would label one tick at most: plain numbers.
+  set xtics add (2, 3, 4, 5, 6, 7, 8, 9, 20, 30, 40, 50, 60, 70, 80, 90)
+  set format x '%g'
+}
 set xlabel 'number of levels + 1,  N + 1'
 
 # Reference curves as plot elements (strings for eval). The published fits:
@@ -51,7 +58,8 @@ set xlabel 'number of levels + 1,  N + 1'
 # and D~_opt ~ 4 sqrt(ln N) / N (Hui and Neuhoff); Lloyd-Max, 1 - chi_max ~
 # (sqrt(3) pi / 2) / N^2 (Panter and Dite) and central spacing D~_opt ~ sqrt(6 pi) / N.
 published = "dt 2 lw 2.5 lc rgb '#555555'"
-limit = "dt 4 lw 2.5 lc rgb '#2ca02c'"
+# A short dash-dot (in units of the line width), so that the key's sample shows it too.
+limit = "dt (12,6,2,6) lw 2.5 lc rgb '#2ca02c'"
 fitted = "lw 2.5 lc rgb '#d62728'"
 left_refs = ''
 right_refs = ''

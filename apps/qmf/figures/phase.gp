@@ -24,8 +24,19 @@ if (exists('line')) {
   line_points = STATS_records
 }
 
-best = (step && exists('optimum')) ? \
+# Grid cells that tie with the optimum (sign at sigma_b^2 = 0 has the same xi_c
+# for every sigma_w^2): there the optimum's position is arbitrary, so the title
+# gives the count and no point is marked.
+ties = 0
+if (step && exists('optimum')) {
+  stats xi using (($3 >= best_xi * (1 - 1e-9)) ? 1 : 0) nooutput
+  ties = STATS_sum
+}
+mark_optimum = step && exists('optimum') && ties <= 1
+best = mark_optimum ? \
     sprintf(': largest ξ_c = %.3g at σ@_w^2 = %.3g, σ@_b^2 = %.3g', best_xi, best_sw2, best_sb2) : ''
+best = (step && exists('optimum') && ties > 1) ? \
+    sprintf(': largest ξ_c = %.3g, at %d grid points', best_xi, ties) : best
 set label 1 'Phase diagram of '.act.best at screen 0.46,0.965 center
 set xlabel 'weight variance σ@_w^2'
 set ylabel 'bias variance σ@_b^2'
@@ -94,14 +105,17 @@ do for [s in status_names] {
         sprintf(", keyentry with boxes %s title '%s'", status_key(s), status_meaning(s))
   }
 }
-if (exists('line')) {
+# A step activation's line of a single point is the optimum itself (sign: xi_c
+# grows with sigma_w^2 at every sigma_b^2 > 0, so no row but sigma_b^2 = 0 has a
+# maximum); it gets no key entry of its own.
+if (exists('line') && !(step && exists('optimum') && line_points == 1)) {
   # A line found at a single sigma_b^2 (relu: only at sigma_b^2 = 0) is a point.
   line_style = (line_points > 1) ? 'lines lw 3' : 'points pt 7 ps 2*point_unit'
   line_title = step ? 'largest ξ_c at each σ@_b^2' : 'order–chaos line χ_1 = 1'
   elements = elements.sprintf(", line using 1:2 with %s lc rgb '#ff3030' title '%s'", \
       line_style, line_title)
 }
-if (step && exists('optimum')) {
+if (mark_optimum) {
   elements = elements. \
       ", optimum using 1:2 with points pt 5 ps 3.2*point_unit lc rgb 'white' notitle". \
       ", optimum using 1:2 with points pt 5 ps 2.2*point_unit lc rgb '#ff3030' title 'largest ξ_c overall'"

@@ -35,12 +35,13 @@ set xlabel 'layer l'
 set grid
 set bars small
 set offsets 0, 0, graph 0.05, graph 0.05
-set lmargin at screen 0.11
-set rmargin at screen 0.32
+# 0.135: five-digit tick labels (0.158) pushed the y label onto the image's edge at 0.11.
+set lmargin at screen 0.135
+set rmargin at screen 0.34
 set ylabel 'length q^l'
 eval panel(2)
-set lmargin at screen 0.435
-set rmargin at screen 0.645
+set lmargin at screen 0.46
+set rmargin at screen 0.665
 set ylabel 'correlation c^l'
 eval panel(5)
 # The gradient panel is logarithmic only when the (positive) gradient spans
@@ -54,7 +55,7 @@ if (STATS_min_x > 0 && STATS_min_y > 0) {
     set format y '10^{%L}'
   }
 }
-set lmargin at screen 0.76
+set lmargin at screen 0.78
 set rmargin at screen 0.97
 set ylabel 'gradient |δ^l|^2 / |δ^L|^2'
 eval panel(8)
