@@ -6,6 +6,7 @@
 
 #include "cli/output.hpp"
 #include "cli/shared_options.hpp"
+#include "cli/work_limit.hpp"
 #include "qmf/kernel/critical.hpp"
 #include "qmf/kernel/fixed_points.hpp"
 
@@ -40,6 +41,7 @@ std::optional<double> parse_sw2_choice(const std::string& text) {
 }
 
 double critical_sw2(const Activation& phi, double sb2) {
+  require_bounded_critical_search(phi, sb2);
   return phi.is_step() ? maximise_correlation_depth(phi, sb2).sw2
                        : order_chaos_transition(phi, sb2).sw2;
 }

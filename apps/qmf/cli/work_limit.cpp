@@ -22,4 +22,15 @@ void require_bounded_work(const Activation& phi, double count, const WorkOverhea
                               format_number(max_work_units) + " (a few minutes); " + advice);
 }
 
+void require_bounded_critical_search(const Activation& phi, double sb2) {
+  if (!phi.is_step() || sb2 == 0.0) return;
+  constexpr double evaluations = 1200.0;
+  const double work = evaluations * phi.cross_moment_cost();
+  if (work <= max_work_units) return;
+  throw std::invalid_argument(
+      "the critical sw2 of --act " + phi.spec() + " at --sb2 " + format_number(sb2) + " asks for " +
+      format_number(work) + " kernel terms, more than the limit " + format_number(max_work_units) +
+      " (a few minutes); fewer levels, or sb2 = 0 (a fast route)");
+}
+
 }  // namespace qmf::cli

@@ -27,4 +27,11 @@ struct WorkOverhead {
 void require_bounded_work(const Activation& phi, double count, const WorkOverhead& overhead,
                           const std::string& request, const std::string& unit);
 
+/// The search for a step activation's critical sw2 at sb2 > 0 (qmf critical,
+/// --sw2 crit) costs about 1200 correlation-map evaluations (a scan over
+/// sigma_w, Brent's refinement, each a Newton solve for c*): quant:16384 takes
+/// 11 s, lloyd:256 21 s. Throws std::invalid_argument past max_work_units.
+/// Nothing at sb2 = 0, where the quantizers have their fast route.
+void require_bounded_critical_search(const Activation& phi, double sb2);
+
 }  // namespace qmf::cli

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "cli/output.hpp"
+#include "cli/work_limit.hpp"
 #include "commands/commands.hpp"
 #include "qmf/kernel/critical_initialisation.hpp"
 #include "qmf/weights/weight_spec.hpp"
@@ -24,6 +25,7 @@ struct CriticalOptions {
 Json critical_result(const CriticalOptions& o) {
   const auto phi = make_activation(o.act);
   const WeightSpec weights = parse_weight_spec(o.weights);
+  require_bounded_critical_search(*phi, o.sb2);
   const CriticalInitialisation point =
       critical_initialisation(*phi, o.sb2, weight_prior(weights, 1.0), o.k);
   Json out = header("critical");
