@@ -38,6 +38,23 @@ std::vector<int> parse_report_steps(const std::string& text) {
   return steps;
 }
 
+// xi_c is infinite on the order-chaos line (chi_c = 1): null + xi_c_infinite,
+// and a net of any depth is then 0 depth scales deep.
+Json mean_field_json(const TrainRun& run) {
+  Json out;
+  if (!run.mean_field) {
+    out["mean_field"] = "no fixed point: " + run.mean_field_problem;
+    return out;
+  }
+  const auto& mf = *run.mean_field;
+  set_number(out, "q_star", mf.length.q);
+  set_number(out, "c_star", mf.correlation.c);
+  set_number(out, "chi_c", mf.correlation.chi_c);
+  set_number(out, "xi_c", mf.xi_c);
+  set_number(out, "depth_over_xi_c", run.settings.shape.depth / mf.xi_c);
+  return out;
+}
+
 }  // namespace
 
 void add_train_options(CLI::App& cmd, TrainOptions& o) {
@@ -191,6 +208,7 @@ TrainRun resolve_train_run(const TrainOptions& o, const std::string& act, const 
     // The net can still be trained; the report says why it has no q*.
     run.mean_field_problem = e.what();
   }
+  run.mean_field_report = mean_field_json(run);
   return run;
 }
 
@@ -216,16 +234,7 @@ Json train_result_json(const TrainRun& run, const training::TrainingResult& resu
       out["ste_clip"] = number(s.surrogate.clip, "ste_clip");
     }
   }
-  if (run.mean_field) {
-    const auto& mf = *run.mean_field;
-    out["q_star"] = number(mf.length.q, "q_star");
-    out["c_star"] = number(mf.correlation.c, "c_star");
-    out["chi_c"] = number(mf.correlation.chi_c, "chi_c");
-    out["xi_c"] = number(mf.xi_c, "xi_c");
-    out["depth_over_xi_c"] = number(s.shape.depth / mf.xi_c, "depth_over_xi_c");
-  } else {
-    out["mean_field"] = "no fixed point: " + run.mean_field_problem;
-  }
+  out.update(run.mean_field_report);
   Json checkpoints = Json::array();
   for (const auto& c : result.checkpoints)
     checkpoints.push_back({{"step", c.step},
