@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # A trainability sweep stopped after k cells (--max-cells), with a partial
 # line appended as a kill mid-write would leave it, resumes to the same table
-# as an uninterrupted sweep (the timing column aside).
+# as an uninterrupted sweep (the timing column aside); a resume with another
+# --threads is refused (the count changes the training's rounding); a sweep
+# across relu's critical point (xi_c = inf at sw2 = 2) stops and resumes to
+# the end.
 # Usage: trainability_resume.sh QMF_BINARY
 set -euo pipefail
 qmf=$(realpath "$1")
@@ -27,4 +30,14 @@ fi
 # A rerun of a finished sweep trains nothing and rewrites the same table.
 "$qmf" "${sweep[@]}" --out part > /dev/null
 diff <(table whole.csv) <(table part.csv) > /dev/null || { echo "FAIL: rerun changed"; exit 1; }
+# Another thread count would mix cells of different rounding: refused, one line, exit 2.
+status=0
+"$qmf" "${sweep[@]:0:${#sweep[@]}-2}" --threads 2 --out part > /dev/null 2> refused.txt || status=$?
+[[ $status -eq 2 && $(wc -l < refused.txt) -eq 1 ]] || { echo "FAIL: threads: $status"; exit 1; }
+grep -q "threads: 1 there, 2 here" refused.txt || { echo "FAIL: $(cat refused.txt)"; exit 1; }
+relu=(trainability --act relu --sw2 1.5:2.5:3 --depths 2:2:1 --width 16 --report 5
+  --train-subset 200 --test-subset 100 --eval-subset 100 --threads 1 --out relu)
+"$qmf" "${relu[@]}" --max-cells 2 > /dev/null
+"$qmf" "${relu[@]}" > /dev/null
+grep -q '^2,2,.*,inf,0,' relu.csv || { echo "FAIL: relu at sw2 = 2: $(cat relu.csv)"; exit 1; }
 echo "resume: ok"

@@ -208,8 +208,7 @@ void run(const GeneralizationOptions& o) {
     return resolve_train_run(train, cell.act(), critical_sw2_word, cell.depth);
   };
   for (const auto& cell : cells) resolve(cell);
-  Json shared = train_options_json(o.train);
-  shared.erase("threads");
+  Json shared = train_options_json(o.train);  // threads included: see cmd_trainability.cpp
   shared["sweep"] = "generalization";
   SweepLog log(o.out + ".jsonl", shared);
   const LabelledSets data = load_training_data(o.train);

@@ -3,6 +3,8 @@
 // Frobenius error, its trend with width, leading eigenvalues), and kernel
 // ridge regression with the analytic kernels (docs/kernels.md, "Against
 // finite nets and data").
+#include <omp.h>
+
 #include <algorithm>
 #include <iostream>
 #include <memory>
@@ -63,12 +65,18 @@ Json check_result(const CheckOptions& o) {
   out["images"] = o.images;
   out["nets"] = o.nets;
   out["seed"] = o.seed;
+  out["threads"] = o.threads;
   out["widths"] = o.widths;
   out["eigen"] = o.eigen;
   out["data"] = o.data;
   out["krr_train"] = o.krr_train;
   out["krr_validation"] = o.krr_validation;
   out["krr_test"] = o.krr_test;
+  // The sampled nets' products (Eigen over OpenMP) on o.threads threads: their
+  // blocking, and so their rounding, follow the count. The process ends with
+  // this command, so the counts need no restoring.
+  omp_set_num_threads(o.threads);
+  Eigen::setNbThreads(o.threads);
   const Eigen::MatrixXf first = sets.train.inputs.leftCols(o.images);
   const Eigen::VectorXd mean = first.cast<double>().rowwise().mean();
   std::string csv;
@@ -150,6 +158,9 @@ void add_kernel_check_command(CLI::App& app) {
   cmd->add_option("--krr-test", o->krr_test, "test images (t10k set)")->capture_default_str();
   cmd->add_option("--data", o->data, "directory of the four IDX files")->capture_default_str();
   cmd->add_option("--seed", o->seed, "seed of the sampled nets")->capture_default_str();
+  o->threads = default_threads();
+  add_threads_option(*cmd, o->threads,
+                     "OpenMP threads (the output is reproducible for a given thread count)");
   cmd->add_flag("--json", o->json, "print one JSON object");
   add_out_option(*cmd, o->out, "write PREFIX.csv (width, net, errors) and PREFIX.json (all)");
   cmd->callback([o] {

@@ -70,13 +70,11 @@ void run(const TrainCommandOptions& o) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   Json out = header("train");
   out.update(train_options_json(o.train));
-  out.erase("threads");  // the numbers depend on it only through rounding; it goes with timing
   out["train_subset"] = data.train.inputs.cols();
   out["test_subset"] = data.test.inputs.cols();
   out.update(train_result_json(resolved, result));
   if (!o.out.empty()) {
     Json metadata = out;
-    metadata["threads"] = o.train.threads;
     metadata["seconds"] = seconds;
     write_files(o.out, {{".csv", learning_curve_csv(out["checkpoints"])},
                         {".json", metadata.dump(2) + '\n'}});

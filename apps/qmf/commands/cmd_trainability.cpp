@@ -138,11 +138,10 @@ Grid build_grid(const TrainabilityOptions& o) {
   return g;
 }
 
-// A number as the shortest round-trip text, "inf" as is, empty when absent.
+// A number as the shortest round-trip text, "inf" for an infinite one (null +
+// KEY_infinite), empty when absent (a cell without a mean-field fixed point).
 std::string csv_cell(const Json& object, const char* key) {
-  if (!object.contains(key)) return "";
-  const Json& value = object[key];
-  return value.is_number() ? format_number(value.get<double>()) : value.get<std::string>();
+  return object.contains(key) ? format_number(get_number(object, key)) : "";
 }
 
 std::string cells_csv(const Grid& g, const Json& cells) {
@@ -169,8 +168,9 @@ void run(const TrainabilityOptions& o) {
   Grid grid = build_grid(o);
   // Resolve every cell first, so that bad input fails before any training.
   for (const auto& cell : grid.cells) resolve_train_run(o.train, cell.act, cell.sw2, cell.depth);
+  // The thread count stays in: it changes the training's rounding, so a
+  // resume with another count is refused rather than mixing cells.
   Json shared = train_options_json(o.train);
-  shared.erase("threads");
   const LabelledSets data = load_training_data(o.train);
   std::optional<SweepLog> log;  // on the rank that records (rank 0 under mpirun)
   std::size_t unfinished = 0;   // grid cells not in the log when the sweep started

@@ -32,6 +32,7 @@ struct CheckOptions {
   int krr_test = 2000;
   std::string data = default_data_directory;
   unsigned long seed = 1;
+  int threads = 1;  // OpenMP threads of Eigen's products: their rounding depends on it
   bool json = false;
   std::string out;
 };

@@ -39,6 +39,34 @@ std::vector<int> parse_report_steps(const std::string& text) {
   return steps;
 }
 
+// The STE of a step activation and the mean field of the initialisation.
+// xi_c is infinite on the order-chaos line (chi_c = 1): null + xi_c_infinite,
+// and a net of any depth is then 0 depth scales deep.
+Json initialisation_json(const TrainRun& run) {
+  Json out;
+  const auto& s = run.settings;
+  if (run.phi->is_step()) {
+    out["ste_slope"] = number(s.surrogate.slope, "ste_slope");
+    if (s.surrogate.window) {  // an infinite end as null (unbounded), as simulate
+      auto end = [](double x) { return std::isfinite(x) ? Json(x) : Json(); };
+      out["ste_window"] = {end(s.surrogate.lower()), end(s.surrogate.upper())};
+    } else {
+      out["ste_clip"] = number(s.surrogate.clip, "ste_clip");
+    }
+  }
+  if (!run.mean_field) {
+    out["mean_field"] = "no fixed point: " + run.mean_field_problem;
+    return out;
+  }
+  const auto& mf = *run.mean_field;
+  set_number(out, "q_star", mf.length.q);
+  set_number(out, "c_star", mf.correlation.c);
+  set_number(out, "chi_c", mf.correlation.chi_c);
+  set_number(out, "xi_c", mf.xi_c);
+  set_number(out, "depth_over_xi_c", s.shape.depth / mf.xi_c);
+  return out;
+}
+
 }  // namespace
 
 void add_train_options(CLI::App& cmd, TrainOptions& o) {
@@ -193,6 +221,7 @@ TrainRun resolve_train_run(const TrainOptions& o, const std::string& act, const 
     // The net can still be trained; the report says why it has no q*.
     run.mean_field_problem = e.what();
   }
+  run.initialisation_report = initialisation_json(run);
   return run;
 }
 
@@ -209,25 +238,7 @@ Json train_result_json(const TrainRun& run, const training::TrainingResult& resu
   out["width"] = s.shape.width;
   out["depth"] = s.shape.depth;
   out["lr"] = s.optimizer.learning_rate;
-  if (run.phi->is_step()) {
-    out["ste_slope"] = number(s.surrogate.slope, "ste_slope");
-    if (s.surrogate.window) {  // an infinite end as null (unbounded), as simulate
-      auto end = [](double x) { return std::isfinite(x) ? Json(x) : Json(); };
-      out["ste_window"] = {end(s.surrogate.lower()), end(s.surrogate.upper())};
-    } else {
-      out["ste_clip"] = number(s.surrogate.clip, "ste_clip");
-    }
-  }
-  if (run.mean_field) {
-    const auto& mf = *run.mean_field;
-    out["q_star"] = number(mf.length.q, "q_star");
-    out["c_star"] = number(mf.correlation.c, "c_star");
-    out["chi_c"] = number(mf.correlation.chi_c, "chi_c");
-    out["xi_c"] = number(mf.xi_c, "xi_c");
-    out["depth_over_xi_c"] = number(s.shape.depth / mf.xi_c, "depth_over_xi_c");
-  } else {
-    out["mean_field"] = "no fixed point: " + run.mean_field_problem;
-  }
+  out.update(run.initialisation_report);
   Json checkpoints = Json::array();
   for (const auto& c : result.checkpoints)
     checkpoints.push_back({{"step", c.step},

@@ -70,15 +70,21 @@ struct TrainRun {
   /// critical tanh at sb2 = 0, where q* = 0): `mean_field_problem` says why.
   std::optional<MeanFieldFixedPoint> mean_field;
   std::string mean_field_problem;
+  /// The report's STE (step activations) and mean field (q*, c*, chi_c, xi_c,
+  /// L / xi_c, or why there is none), built here, before any training: a
+  /// value that cannot be written fails then, not after hours of CPU.
+  /// Infinities (xi_c on the order-chaos line) are null + KEY_infinite.
+  Json initialisation_report;
   training::TrainingSettings settings;
 };
 
-/// Throws std::invalid_argument (exit 2) for bad options.
+/// Throws std::invalid_argument (exit 2) for bad options, numerical_error
+/// (exit 3) for a reported value that is NaN (or -inf, or an infinite STE).
 TrainRun resolve_train_run(const TrainOptions& options, const std::string& act,
                            const std::string& sw2, int depth);
 
-/// The run's parameters, mean-field quantities (q*, c*, chi_c, xi_c, L / xi_c)
-/// and measurements; a diverged run has "diverged": true and the step, never NaN.
+/// The run's parameters, STE and mean field (run.initialisation_report) and
+/// measurements; a diverged run has "diverged": true and the step, never NaN.
 Json train_result_json(const TrainRun& run, const training::TrainingResult& result);
 
 }  // namespace qmf::cli
