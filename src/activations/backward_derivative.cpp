@@ -2,7 +2,9 @@
 
 #include <cmath>
 #include <stdexcept>
+#include <string>
 
+#include "numerics/format_number.hpp"
 #include "qmf/kernel/fixed_points.hpp"
 #include "qmf/numerics/gaussian.hpp"
 
@@ -33,7 +35,14 @@ StraightThrough gradient_preserving_surrogate(const Activation& phi, const Initi
   validate_window(lower, upper);
   StraightThrough surrogate{1.0, 1.0, std::pair{lower, upper}};
   const double q_star = stable_length_fixed_point(phi, init, q0).q;
-  surrogate.slope = 1.0 / std::sqrt(init.sw2 * window_probability(surrogate, q_star));
+  const double probability = window_probability(surrogate, q_star);
+  // A window the pre-activations never reach has no slope that preserves the gradient.
+  if (!(probability > 0.0))
+    throw std::invalid_argument(
+        "ste_window: the pre-activations (variance q* = " + detail::format_number(q_star) +
+        ") fall in the window with probability 0 (to double precision); no slope preserves the "
+        "gradient");
+  surrogate.slope = 1.0 / std::sqrt(init.sw2 * probability);
   return surrogate;
 }
 

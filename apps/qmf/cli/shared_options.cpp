@@ -27,7 +27,8 @@ std::string output_prefix_problem(const std::string& prefix) {
   const fs::path directory = path.has_parent_path() ? path.parent_path() : fs::path(".");
   std::error_code error;
   if (!fs::is_directory(directory, error))
-    return "the directory '" + directory.string() + "' of '" + prefix + "' does not exist";
+    return "the directory '" + directory.string() + "' of '" + prefix + "' " +
+           (fs::exists(directory, error) ? "is not a directory" : "does not exist");
   return "";
 }
 
