@@ -172,7 +172,10 @@ WeightSpec parse_weight_spec(const std::string& text) {
         fail(text, "p must lie in (0, 1)");
     } else if (key == "clip" && spec.kind == WeightSpec::Kind::bits) {
       spec.clip = parse_number(text, value);
-      if (!(spec.clip > 0.0 && spec.clip <= 40.0)) fail(text, "clip must lie in (0, 40]");
+      // A clip far below the weights' scale leaves a grid that is all but zero
+      // (E[Q^2] ~ C^2 sw2; clip=1e-160 made the maps fail, blamed on sw2). 1e-4
+      // is below any useful clip (--optimise-clip scans down to 6e-4).
+      if (!(spec.clip >= 1e-4 && spec.clip <= 40.0)) fail(text, "clip must lie in [0.0001, 40]");
     } else {
       fail(text, "unknown option '" + key + "' for " + head);
     }

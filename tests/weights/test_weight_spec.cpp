@@ -185,9 +185,9 @@ TEST_CASE("ternary levels put the requested mass on zero") {
 }
 
 TEST_CASE("bad weight specs are one-line errors naming the spec") {
-  for (const char* bad :
-       {"", "gauss", "bits:1", "bits:2.5", "bits:3,clip=-1", "ternary,p=1", "binary,rounding=up",
-        "gaussian,rounding=nearest", "bits:4,p=0.5", "binary,", "bits:x", "bits:33"}) {
+  for (const char* bad : {"", "gauss", "bits:1", "bits:2.5", "bits:3,clip=-1", "bits:4,clip=1e-200",
+                          "ternary,p=1", "binary,rounding=up", "gaussian,rounding=nearest",
+                          "bits:4,p=0.5", "binary,", "bits:x", "bits:33"}) {
     INFO("spec '" << bad << "'");
     try {
       (void)qmf::parse_weight_spec(bad);
