@@ -34,8 +34,11 @@ double of_unequal_pair(const Activation* phi, double q1, double q2, double c) {
       "the moment");
 }
 
+// phi(x) or phi'(x). A NaN input is refused: a step activation would map it
+// to one of its levels (every threshold comparison is false), silently.
 template <double (Activation::*f)(double) const>
 double of_input(const Activation* phi, double x) {
+  if (std::isnan(x)) throw py::value_error("x must be a number or +-inf (got nan)");
   return checked((phi->*f)(x), "phi");
 }
 

@@ -59,3 +59,14 @@ def test_bad_arguments_raise_value_error():
         phi.mean(np.array([1.0, -1.0]))
     with pytest.raises(ValueError, match=r"^c must lie in \[-1, 1\]"):
         phi.cross_moment(1.0, 1.5)
+
+
+def test_nan_inputs_raise_instead_of_becoming_a_level():
+    # A step activation compares x with its thresholds; NaN fails every
+    # comparison and used to come back as the top level (review of 30 Nov).
+    phi = qmf.activation("quant:16")
+    assert list(phi.value(np.array([-np.inf, np.inf]))) == [-1.0, 1.0]
+    with pytest.raises(ValueError, match=r"^x must be a number or \+-inf \(got nan\)"):
+        phi.value(np.array([0.5, np.nan]))
+    with pytest.raises(ValueError, match="got nan"):
+        qmf.activation("tanh").derivative(np.nan)
