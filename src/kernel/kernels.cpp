@@ -2,9 +2,11 @@
 
 #include <cmath>
 #include <stdexcept>
+#include <string>
 
 #include "kernel/grid_moments.hpp"
 #include "numerics/format_number.hpp"
+#include "qmf/errors.hpp"
 
 namespace qmf {
 
@@ -51,6 +53,12 @@ std::vector<KernelValues> kernels_by_layer(const Activation& phi, const Initiali
       ntk[i] = sw2 * (square - deficit[i]) + sb2 + sw2 * g * ntk[i];
     }
     q = sw2 * square + sb2;
+    // A length map that grows (or shrinks) without bound leaves the doubles:
+    // say so at the layer where it happens rather than return inf or NaN.
+    if (!(std::isfinite(q) && q > 0.0))
+      throw numerical_error("the kernel leaves double precision at layer " + std::to_string(l) +
+                            " (q = " + detail::format_number(q) +
+                            "): the length map over- or underflows");
   }
   std::vector<KernelValues> values;
   values.reserve(t.size());
