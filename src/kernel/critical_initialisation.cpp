@@ -6,6 +6,7 @@
 #include <string>
 
 #include "numerics/format_number.hpp"
+#include "qmf/errors.hpp"
 
 namespace qmf {
 
@@ -39,6 +40,12 @@ CriticalInitialisation critical_initialisation(const Activation& phi, double sb2
   out.weight_noise = out.sw2 * unit_prior.per_example_noise;
   out.k = k;
   out.l_max = k * out.xi;
+  // An infinite L_max is the order-chaos line's (xi = inf); from a finite xi
+  // it is an overflow of k xi, not a depth.
+  if (std::isfinite(out.xi) && !std::isfinite(out.l_max))
+    throw numerical_error(
+        "L_max = k xi overflows the range of double precision (k = " + detail::format_number(k) +
+        ", xi = " + detail::format_number(out.xi) + ")");
   return out;
 }
 
