@@ -1,6 +1,6 @@
 // The Gram-matrix layer (src/simulation/gram_layer.*) against drawing every
-// weight: exact identities, the row-block net against whole-matrix layers, and
-// two-sample tests of the per-layer distributions over many nets.
+// weight: exact identities and the row-block net against whole-matrix layers.
+// The two-sample tests of the distributions are in test_gram_distribution.cpp.
 #include <Eigen/Dense>
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -15,12 +15,14 @@
 #include "simulation/net_inputs.hpp"
 #include "simulation/normal_generator.hpp"
 #include "simulation/random_network.hpp"
+#include "support/ks_test.hpp"
 
 namespace {
 
 using qmf::SimulationSettings;
 using qmf::simulation::GramOptions;
 using qmf::simulation::NetMeasurement;
+using qmf::testing::ks_p_value;
 
 SimulationSettings settings(double sw2, double sb2, int width, int depth) {
   SimulationSettings s;
@@ -36,82 +38,6 @@ Eigen::MatrixXd gaussian(int rows, int cols, std::uint64_t key) {
   qmf::simulation::NormalGenerator(key, 0, 0, qmf::simulation::Stream::inputs)
       .fill(x.data(), x.size());
   return x;
-}
-
-// P(D > d) for the two-sample Kolmogorov-Smirnov statistic of samples of
-// sizes a and b: Kolmogorov's limit with Stephens's finite-sample correction
-// (accurate to a few per cent of p at these sizes, far inside the margins below).
-double ks_p_value(std::vector<double> x, std::vector<double> y) {
-  std::sort(x.begin(), x.end());
-  std::sort(y.begin(), y.end());
-  const double a = static_cast<double>(x.size());
-  const double b = static_cast<double>(y.size());
-  double d = 0.0;
-  std::size_t i = 0, j = 0;
-  while (i < x.size() && j < y.size()) {
-    const double t = std::min(x[i], y[j]);
-    while (i < x.size() && x[i] == t) ++i;
-    while (j < y.size() && y[j] == t) ++j;
-    d = std::max(d, std::fabs(static_cast<double>(i) / a - static_cast<double>(j) / b));
-  }
-  const double n = std::sqrt(a * b / (a + b));
-  const double lambda = (n + 0.12 + 0.11 / n) * d;
-  double p = 0.0;
-  for (int k = 1; k <= 100; ++k)
-    p += 2.0 * ((k % 2) ? 1.0 : -1.0) * std::exp(-2.0 * k * k * lambda * lambda);
-  return std::clamp(p, 0.0, 1.0);
-}
-
-// One setting whose nets both methods simulate.
-struct Case {
-  const char* act;
-  double sw2, sb2;
-  int width;
-};
-
-// The equivalence test: for every case, layer and statistic (q and c at
-// layers 1..L, the gradient at layers 0..L-1), a KS test of the 'nets' values
-// of the weights method against the Gram method's. The family of all
-// comparisons is held at level 1e-3 by Bonferroni (each at 1e-3 / count), so
-// a correct Gram layer fails this test with probability below 1e-3 whatever
-// the dependence between layers. Returns the smallest p-value times count
-// (the Bonferroni-adjusted p-value of the family).
-constexpr double family_wise_level = 1e-3;
-constexpr int nets = 600;
-constexpr int depth = 6;
-const std::vector<Case> cases{{"tanh", 1.5, 0.05, 8},
-                              {"tanh", 1.5, 0.05, 64},
-                              {"quant:16", 1.0116776834086716, 0.0, 8},
-                              {"quant:16", 1.0116776834086716, 0.0, 64},
-                              {"relu", 2.0, 0.1, 8},
-                              {"relu", 2.0, 0.1, 64}};
-constexpr int comparisons_per_case = 3 * depth;
-
-double adjusted_p_value(const Case& c, const GramOptions& gram, bool backward) {
-  const auto phi = qmf::make_activation(c.act);
-  SimulationSettings s = settings(c.sw2, c.sb2, c.width, depth);
-  s.backward = backward;
-  if (phi->is_step()) s.surrogate = qmf::gradient_preserving_surrogate(*phi, s.init, s.q0, 1.0);
-  const qmf::BackwardDerivative g(*phi, s.surrogate);
-  std::vector<NetMeasurement> weights, grams;
-  for (int r = 0; r < nets; ++r) {
-    weights.push_back(qmf::simulation::measure_random_net(*phi, g, s, r));
-    grams.push_back(qmf::simulation::measure_gram_net(*phi, g, s, r, gram));
-  }
-  const int count = comparisons_per_case * static_cast<int>(cases.size());
-  double smallest = 1.0;
-  auto compare = [&](auto value) {
-    std::vector<double> x, y;
-    for (const auto& m : weights) x.push_back(value(m));
-    for (const auto& m : grams) y.push_back(value(m));
-    smallest = std::min(smallest, ks_p_value(x, y));
-  };
-  for (int l = 1; l <= depth; ++l) {
-    compare([l](const NetMeasurement& m) { return m.q[l]; });
-    compare([l](const NetMeasurement& m) { return m.c[l]; });
-    if (backward) compare([l](const NetMeasurement& m) { return m.grad[l - 1]; });
-  }
-  return std::min(1.0, smallest * count);
 }
 
 }  // namespace
@@ -285,41 +211,4 @@ TEST_CASE("auto picks the Gram method unless drawing the weights is cheaper", "[
   s.width = 1000;
   s.method = qmf::SimulationMethod::weights;
   CHECK(qmf::chosen_method(s) == qmf::SimulationMethod::weights);
-}
-
-TEST_CASE("Gram and weight nets have the same per-layer distributions", "[gram]") {
-  // 6 cases x 18 comparisons at family-wise level 1e-3 (Bonferroni).
-  for (const Case& c : cases) {
-    DYNAMIC_SECTION(c.act << " at width " << c.width) {
-      const double p = adjusted_p_value(c, {}, true);
-      INFO("Bonferroni-adjusted smallest KS p-value " << p);
-      CHECK(p > family_wise_level);
-    }
-  }
-}
-
-TEST_CASE("the distribution test rejects a Gram covariance 1 + 1/n too large", "[gram]") {
-  // The same family, the same level: the deliberately wrong layer is caught at
-  // the narrow width, where 1/n is large enough to show over 600 nets.
-  for (const Case& c : {cases[0], cases[2], cases[4]}) {
-    DYNAMIC_SECTION(c.act << " at width " << c.width) {
-      GramOptions wrong;
-      wrong.covariance_scale = 1.0 + 1.0 / c.width;
-      const double p = adjusted_p_value(c, wrong, true);
-      INFO("Bonferroni-adjusted smallest KS p-value " << p);
-      CHECK(p < family_wise_level);
-    }
-  }
-}
-
-TEST_CASE("the distribution test rejects a Gram covariance one layer late", "[gram]") {
-  for (const Case& c : {cases[0], cases[2], cases[4]}) {
-    DYNAMIC_SECTION(c.act << " at width " << c.width) {
-      GramOptions wrong;
-      wrong.previous_layer_covariance = true;
-      const double p = adjusted_p_value(c, wrong, false);
-      INFO("Bonferroni-adjusted smallest KS p-value " << p);
-      CHECK(p < family_wise_level);
-    }
-  }
 }
