@@ -21,10 +21,10 @@ set cbtics 0.1
 # A perceptually ordered scale (dark: chance, bright: learned); the bar's
 # ticks mark chance level.
 set palette defined (0 '#1b0c41', 0.25 '#4a0c6b', 0.5 '#a52c60', 0.75 '#ed6925', 1 '#fcffa4')
-set key at screen 0.45, screen 0.05 center center horizontal maxrows 1 Left reverse samplen 2.5 width 1
+set key at screen 0.45, screen 0.06 center center horizontal maxrows 1 Left reverse samplen 2 width -2
 set lmargin at screen 0.10
 set rmargin at screen 0.80
-set bmargin at screen 0.20
+set bmargin at screen 0.24
 set tmargin at screen 0.90
 set style fill solid 1.0 noborder
 if (ystep > 0) set ytics ystep
