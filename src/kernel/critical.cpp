@@ -150,15 +150,35 @@ StepCriticalPoint maximise_correlation_depth(const Activation& phi, double sb2,
 
 namespace {
 
+// At sb2 = 0 an activation with phi(0) = 0 has the fixed point q = 0 for
+// every sw2, with chi_q = chi_1 = sw2 E[phi'(u)^2] there: the line ends at
+// q* = 0 and sw2 = 1 / E[phi'^2](q -> 0) (at q = 1e-30 the expectation equals
+// its limit phi'(0)^2, or relu's constant 1/2, to rounding). That point is a
+// critical initialisation only if the length map's next order pulls q back to
+// 0: tanh (q' = q - 2q^2 + ...) and elu do, gelu (q' = q + 6q^2/pi) and silu
+// push it away, and relu and linear keep every q. At q = 1e-4 the next order
+// is ~1e-4 relative, far above rounding.
+SmoothCriticalPoint line_end_at_zero_length(const Activation& phi) {
+  const double sw2 = 1.0 / phi.derivative_second_moment(1e-30);
+  constexpr double probe = 1e-4;
+  const double growth = sw2 * phi.second_moment(probe) / probe - 1.0;
+  if (growth > 1e-12)
+    throw numerical_error(
+        "no order-chaos transition on a stable length fixed point for activation " + phi.spec() +
+        " at sb2 = 0: chi_1 = 1 only at q* = 0 (sw2 = " + detail::describe(sw2) +
+        "), which the length map repels (q' > q for small q > 0)");
+  return {sw2, 0.0};
+}
+
 // chi_1 = 1 for the total weight variance (the gradient's slope), in units of it.
 SmoothCriticalPoint total_variance_transition(const Activation& phi, double sb2) {
   const WeightPrior gaussian;
-  if (sb2 == 0.0) {
-    // The line ends at q* -> 0, where sw2 E[phi'(u)^2] -> 1; at q = 1e-30 the
-    // expectation equals its limit phi'(0)^2 (or, for relu, its constant 1/2)
-    // to rounding.
-    return {1.0 / phi.derivative_second_moment(1e-30), 0.0};
-  }
+  // With phi(0) != 0 (sigmoid, softplus) q = 0 is no fixed point even at
+  // sb2 = 0 (q' >= sw2 phi(0)^2): the scan starts where sw2 = q / E[phi^2] is
+  // negligible, chi_1 ~ 0, and searches 30 decades instead of 15.
+  if (sb2 == 0.0 && phi.value(0.0) == 0.0) return line_end_at_zero_length(phi);
+  const double start = sb2 > 0.0 ? sb2 : 1e-12;
+  const int half_decades = sb2 > 0.0 ? 30 : 60;
   auto excess = [&](double log_q) {
     const double q = std::exp(log_q);
     return weight_variance_for_fixed_point(phi, sb2, q, gaussian) *
@@ -171,10 +191,10 @@ SmoothCriticalPoint total_variance_transition(const Activation& phi, double sb2)
   // reaches: it lies on the branch that repels towards the stable q*, and the
   // scan goes on past it.
   std::optional<std::pair<double, double>> unstable;  // (q*, chi_q) of the first such crossing
-  double a = std::log(sb2 * (1.0 + 1e-9));
+  double a = std::log(start * (1.0 + 1e-9));
   double f_a = excess(a);
-  for (int decade = 0; decade < 30; ++decade) {
-    const double b = std::log(sb2) + std::log(10.0) * (decade + 1) * 0.5;
+  for (int step = 0; step < half_decades; ++step) {
+    const double b = std::log(start) + std::log(10.0) * (step + 1) * 0.5;
     const double f_b = excess(b);
     // chi_1 overflowing to NaN (sb2 = 1e300) ends the scan: no sign change
     // to hand the root search (it would fail in Boost's words).

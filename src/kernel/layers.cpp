@@ -91,8 +91,12 @@ double LayerMap::correlation_slope(double q, double c) const {
   return dense_.weights().variance * activation().cross_moment_slope(q, c) / length(q);
 }
 
+// Each input's own weights, shared part and per-example noise, carry its
+// gradient back: chi_1 is the factor on the squared gradient norm, the
+// quantity the order-chaos line sets to 1 (critical.cpp).
 double LayerMap::chi_1(double q) const {
-  return dense_.weights().variance * activation().derivative_second_moment(q);
+  const WeightPrior& w = dense_.weights();
+  return (w.variance + w.per_example_noise) * activation().derivative_second_moment(q);
 }
 
 }  // namespace qmf

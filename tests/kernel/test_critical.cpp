@@ -172,13 +172,34 @@ TEST_CASE("order_chaos_transition at sb2 = 0 ends at sw2 = 1 / phi'(0)^2") {
   const struct {
     const char* spec;
     double sw2;
-  } cases[] = {{"tanh", 1.0}, {"hardtanh", 1.0}, {"erf", pi / 4.0}, {"relu", 2.0}};
+  } cases[] = {{"tanh", 1.0}, {"hardtanh", 1.0}, {"erf", pi / 4.0}, {"relu", 2.0}, {"elu", 1.0}};
   for (const auto& [spec, sw2] : cases) {
     INFO(spec);
     const auto point = order_chaos_transition(*make_activation(spec), 0.0);
     CHECK(point.sw2 == Approx(sw2).epsilon(1e-15));
     CHECK(point.q_star == 0.0);
   }
+}
+
+TEST_CASE("order_chaos_transition at sb2 = 0: q* = 0 only where it attracts and phi(0) = 0") {
+  // gelu and silu: at sw2 = 4 the length map is q + 6q^2/pi (q + 3q^2/4) + ...
+  // near 0, so q* = 0 repels: no critical point, as for small sb2 > 0.
+  for (const char* spec : {"gelu", "silu"}) {
+    INFO(spec);
+    CHECK_THROWS_WITH(order_chaos_transition(*make_activation(spec), 0.0),
+                      Catch::Contains("which the length map repels"));
+  }
+  // sigmoid (phi(0) = 1/2) never reaches q = 0: its line at sb2 = 0 is the
+  // ordinary crossing, q* = 45.62 at sw2 = 103.0, continuous with sb2 > 0
+  // (sb2 = 1e-6 moves it by ~1e-6 relative) and a stable fixed point.
+  const auto sigmoid = make_activation("sigmoid");
+  const auto at_zero = order_chaos_transition(*sigmoid, 0.0);
+  const auto near_zero = order_chaos_transition(*sigmoid, 1e-6);
+  CHECK(at_zero.q_star == Approx(45.62).epsilon(1e-3));
+  CHECK(at_zero.sw2 == Approx(near_zero.sw2).epsilon(1e-5));
+  CHECK(length_map_slope(*sigmoid, {at_zero.sw2, 0.0}, at_zero.q_star) < 1.0);
+  // softplus: chi_1 -> 1 only as q* -> infinity (relu's line at sw2 = 2).
+  CHECK_THROWS_AS(order_chaos_transition(*make_activation("softplus"), 0.0), numerical_error);
 }
 
 TEST_CASE("order_chaos_transition: no line at finite q* for relu and linear; steps rejected") {

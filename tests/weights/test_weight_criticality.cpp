@@ -127,5 +127,8 @@ TEST_CASE("the order-chaos line with quantized weights") {
     // The gradient's slope (shared + per-example variance) is 1 there.
     CHECK((init.sw2 + init.weight_noise) * tanh->derivative_second_moment(point.q_star) ==
           Approx(1.0).epsilon(1e-10));
+    // ... and the maps report that slope as chi_1, not the shared part alone
+    // (0.970 here before 30 Nov, when maps and critical disagreed).
+    CHECK(qmf::chi_1(*tanh, init, point.q_star) == Approx(1.0).epsilon(1e-10));
   }
 }

@@ -122,8 +122,8 @@ void run(const PhaseOptions& o) {
     ProgressBar bar("phase " + phi->spec());
     diagram = phase_diagram(*phi, sw2, sb2, o.threads, std::ref(bar), unit_prior);
   }
-  const auto line =
-      critical_line(*phi, line_sb2(sb2.front(), sb2.back(), o.line_points), o.threads, unit_prior);
+  const auto searched = line_sb2(sb2.front(), sb2.back(), o.line_points);
+  const auto line = critical_line(*phi, searched, o.threads, unit_prior);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
@@ -145,7 +145,7 @@ void run(const PhaseOptions& o) {
     // The title names quantized weights: the axis is then their latent sw2.
     const std::string title =
         weights.kind == WeightSpec::Kind::gaussian ? o.act : o.act + ", weights " + weights.text;
-    auto files = render_phase_figure({diagram, line, title, phi->is_step()});
+    auto files = render_phase_figure({diagram, line, searched, title, phi->is_step()});
     files.insert(files.begin(), {{".csv", phase_csv(diagram)}, {".json", out.dump(2) + "\n"}});
     write_files(o.out, files);
   }

@@ -112,9 +112,20 @@ std::string status_cells(const PhaseDiagram& diagram, PhaseStatus status) {
   return out.str();
 }
 
-std::string line_data(const std::vector<CriticalLinePoint>& line) {
+// The line's points, with a blank line (a break in gnuplot's line) wherever a
+// searched sb2 between two points has none: the line is not drawn across a
+// range where it does not exist (gelu below sb2 ~ 0.17).
+std::string line_data(const std::vector<CriticalLinePoint>& line,
+                      const std::vector<double>& searched) {
   std::ostringstream out;
-  for (const auto& p : line) out << format_number(p.sw2) << ' ' << format_number(p.sb2) << '\n';
+  auto next = searched.begin();
+  for (const auto& p : line) {
+    bool gap = false;
+    for (; next != searched.end() && *next < p.sb2; ++next) gap = true;
+    if (next != searched.end()) ++next;  // p's own sb2
+    if (gap && &p != &line.front()) out << '\n';
+    out << format_number(p.sw2) << ' ' << format_number(p.sb2) << '\n';
+  }
   return out.str();
 }
 
@@ -156,7 +167,7 @@ Figure map_figure(const PhaseFigureInput& in) {
       .number("y_lo", y_lo)
       .number("y_hi", y_hi);
   if (in.line.empty()) return figure;
-  figure.data.emplace_back("line", line_data(in.line));
+  figure.data.emplace_back("line", line_data(in.line, in.line_sb2));
   if (!in.step) return figure;
   const auto best = *std::max_element(in.line.begin(), in.line.end(),
                                       [](const auto& a, const auto& b) { return a.xi_c < b.xi_c; });

@@ -17,6 +17,8 @@ namespace qmf::cli {
 struct PhaseFigureInput {
   const PhaseDiagram& diagram;
   const std::vector<CriticalLinePoint>& line;
+  const std::vector<double>&
+      line_sb2;     // where the line was searched; it has gaps where none was found
   std::string act;  // the spec, for the title
   bool step = false;
 };
