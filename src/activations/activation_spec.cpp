@@ -141,6 +141,8 @@ std::unique_ptr<Activation> make_steps(const std::string& spec, const std::strin
   }
 }
 
+constexpr double max_elu_scale = 100.0;
+
 // leaky_relu[,a=A] (default 0.01, as PyTorch) and elu[,a=A] (default 1): options
 // after a comma, no argument after a colon.
 std::unique_ptr<Activation> make_sloped(const std::string& spec, const std::string& name) {
@@ -152,6 +154,10 @@ std::unique_ptr<Activation> make_sloped(const std::string& spec, const std::stri
       options.count("a") ? parse_number(spec, options.at("a"), "a") : (leaky ? 0.01 : 1.0);
   if (a < 0.0) fail(spec, "a must be non-negative");
   if (leaky) return std::make_unique<detail::LeakyRelu>(a);
+  // elu's closed forms are verified against the generic quadrature up to
+  // a = 100 (3e-13); beyond, q* grows like a^2 and leaves the orthants'
+  // range for a quadrature that takes minutes (review of 30 Nov).
+  if (a > max_elu_scale) fail(spec, "a must be at most 100");
   return std::make_unique<detail::Elu>(a, 1.0, "elu,a=" + detail::format_number(a));
 }
 

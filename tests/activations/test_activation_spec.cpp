@@ -110,6 +110,8 @@ TEST_CASE("malformed specs throw std::invalid_argument") {
   const std::vector<std::string> malformed = {
       // unknown names, arguments where none are allowed
       "", "foo", "Sign", "sign:2", "tanh:1", "relu,A=1", "sign ",
+      // elu's scale beyond its verified range, leaky_relu's negative
+      "elu,a=100.5", "elu,a=-1", "leaky_relu,a=-0.1",
       // N missing, not an integer, or < 2
       "quant", "quant:", "quant:1", "quant:0", "quant:-3", "quant:2.5", "quant:abc", "quant:4x",
       "lloyd:1", "lloyd:", "quant:1e300", "quant:1048577", "lloyd:2000000",
