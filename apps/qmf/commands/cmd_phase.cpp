@@ -143,9 +143,8 @@ void run(const PhaseOptions& o) {
   out["seconds"] = seconds;
   if (!o.out.empty()) {
     // The title names quantized weights: the axis is then their latent sw2.
-    const std::string title =
-        weights.kind == WeightSpec::Kind::gaussian ? o.act : o.act + ", weights " + weights.text;
-    auto files = render_phase_figure({diagram, line, searched, title, phi->is_step()});
+    const std::string named = weights.kind == WeightSpec::Kind::gaussian ? "" : weights.text;
+    auto files = render_phase_figure({diagram, line, searched, o.act, named, phi->is_step()});
     files.insert(files.begin(), {{".csv", phase_csv(diagram)}, {".json", out.dump(2) + "\n"}});
     write_files(o.out, files);
   }

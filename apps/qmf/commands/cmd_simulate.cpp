@@ -163,6 +163,11 @@ Figure simulate_figure(const Json& out, const std::string& act, const std::strin
       .integer("nets", out["nets"].get<long long>());
   for (const char* key : {"sw2", "sb2", "q0", "c0", "ste_slope", "ste_clip"})
     if (out.contains(key)) figure.parameters.number(key, out[key].get<double>());
+  // Quantized weights: the title's second line names them and the variance
+  // the nets see, E[Q^2] sw2 (sw2 is the latent variance).
+  if (out["weights"].get<std::string>() != "gaussian")
+    figure.parameters.text("weights", out["weights"].get<std::string>())
+        .number("sw2_effective", out["sw2_effective"].get<double>());
   if (out.contains("ste_window")) {  // "lo ≤ x ≤ hi", an unbounded end left out
     const auto& w = out["ste_window"];
     figure.parameters.text("ste_window",

@@ -5,6 +5,7 @@
 #
 # Receives (gnuplot -e), besides format and output (style.gp):
 #   act                    the activation, for the title
+#   weights                optional: a quantized weight spec, for the title's second line
 #   xi                     data file of scanlines "sw2 sb2 xi_c" separated by blank
 #                          lines (as `with image` expects), xi_c within [cb_lo, cb_hi]
 #   cb_lo, cb_hi           the colour range (equal when xi_c is constant)
@@ -37,7 +38,9 @@ best = mark_optimum ? \
     sprintf(': largest ξ_c = %.3g at σ@_w^2 = %.3g, σ@_b^2 = %.3g', best_xi, best_sw2, best_sb2) : ''
 best = (step && exists('optimum') && ties > 1) ? \
     sprintf(': largest ξ_c = %.3g, at %d grid points', best_xi, ties) : best
-set label 1 'Phase diagram of '.act.best at screen 0.46,0.965 center
+# Quantized weights on a second line (a long spec ran off both edges).
+weights_line = exists('weights') ? "\nweights ".weights.' (σ@_w^2 is their latent variance)' : ''
+set label 1 'Phase diagram of '.act.best.weights_line at screen 0.46,0.965 center
 set xlabel 'weight variance σ@_w^2'
 set ylabel 'bias variance σ@_b^2'
 set cblabel 'correlation depth scale ξ_c (layers)' offset 1,0

@@ -143,6 +143,7 @@ const PhaseStatus marked_statuses[] = {PhaseStatus::collapsed, PhaseStatus::dive
 Figure phase_figure_base(const PhaseFigureInput& in, const char* script) {
   Figure figure{script, {}, {}};
   figure.parameters.text("act", in.act).integer("step", in.step);
+  if (!in.weights.empty()) figure.parameters.text("weights", in.weights);
   for (const PhaseStatus status : marked_statuses) {
     std::string cells = status_cells(in.diagram, status);
     if (!cells.empty()) figure.data.emplace_back(std::string(to_string(status)), std::move(cells));

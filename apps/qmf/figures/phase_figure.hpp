@@ -17,9 +17,10 @@ namespace qmf::cli {
 struct PhaseFigureInput {
   const PhaseDiagram& diagram;
   const std::vector<CriticalLinePoint>& line;
-  const std::vector<double>&
-      line_sb2;     // where the line was searched; it has gaps where none was found
-  std::string act;  // the spec, for the title
+  // Where the line was searched: it has gaps where no point was found.
+  const std::vector<double>& line_sb2;
+  std::string act;      // the spec, for the title
+  std::string weights;  // a quantized weight spec for the title, empty for Gaussian weights
   bool step = false;
 };
 

@@ -5,6 +5,7 @@
 #
 # Receives (gnuplot -e), besides format and output (style.gp):
 #   act            the activation, for the title
+#   weights        optional: a quantized weight spec, for the title's second line
 #   sweep          data file "x xi_c" ('?' where xi_c has no finite value)
 #   values         the number of finite xi_c in sweep
 #   swept          'sw2' or 'sb2': the variance along the x axis
@@ -21,7 +22,8 @@ load 'phase_status.gp'
 sw2_name = 'σ@_w^2'
 sb2_name = 'σ@_b^2'
 fixed_name = (swept eq 'sw2') ? sb2_name : sw2_name
-set label 1 sprintf('Phase diagram of %s at %s = %g', act, fixed_name, fixed) \
+weights_line = exists('weights') ? "\nweights ".weights.' (σ@_w^2 is their latent variance)' : ''
+set label 1 sprintf('Phase diagram of %s at %s = %g', act, fixed_name, fixed).weights_line \
     at screen 0.5,0.965 center
 set xlabel (swept eq 'sw2') ? 'weight variance '.sw2_name : 'bias variance '.sb2_name
 set ylabel 'correlation depth scale ξ_c (layers)'

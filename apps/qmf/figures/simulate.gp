@@ -8,6 +8,7 @@
 #   act, sw2, sb2, width, q0, c0, depth, nets   the setting, for the title and legend
 #   ste_slope, ste_clip   optional: the straight-through estimator g(x) = s 1{|x| <= tau}
 #   ste_window            optional, instead of ste_clip: the window as text "lo ≤ x ≤ hi"
+#   weights, sw2_effective   optional: the weight spec and E[Q^2] sw2, on a second title line
 load 'style.gp'
 
 title = sprintf('%s,  σ_w^2 = %g,  σ_b^2 = %g,  n = %d,  q^0 = %g,  c^0 = %g', \
@@ -19,6 +20,9 @@ if (exists('ste_window')) {
     title = title.sprintf(',  STE g(x) = %g·1\{|x| ≤ %g\}', ste_slope, ste_clip)
   }
 }
+if (exists('weights')) {
+  title = title."\n".sprintf('weights %s,  E[Q^2] σ_w^2 = %g', weights, sw2_effective)
+}
 
 every = (depth / 50 > 1) ? depth / 50 : 1  # at most ~50 markers per curve
 # One panel: the mean field of the quantity in columns sim..sim+2 as a line,
@@ -28,7 +32,7 @@ panel(sim) = sprintf("plot layers using 1:%d with lines lw 2 lc rgb '#1f77b4', "
         every, sim, sim + 1)
 
 set multiplot title title
-set tmargin at screen 0.9
+set tmargin at screen (exists('weights') ? 0.87 : 0.9)
 set bmargin at screen 0.26
 unset key
 set xlabel 'layer l'
