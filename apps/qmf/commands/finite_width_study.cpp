@@ -1,9 +1,11 @@
 #include "commands/finite_width_study.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 
 #include "cli/limits.hpp"
+#include "cli/output.hpp"
 #include "cli/progress_bar.hpp"
 #include "cli/straight_through.hpp"
 #include "qmf/kernel/fixed_points.hpp"
@@ -34,6 +36,15 @@ SimulationSettings base_settings(const FiniteWidthOptions& o, const Activation& 
         "--c0 needs two different correlations in (-1, 1) (the depth is measured on their "
         "difference)");
   if (o.widths.size() < 3) throw std::invalid_argument("--widths needs at least three widths");
+  // A width listed twice would be the same nets twice, fitted as if independent.
+  for (std::size_t k = 1; k < o.widths.size(); ++k)
+    for (std::size_t j = 0; j < k; ++j)
+      if (o.widths[j] == o.widths[k])
+        throw std::invalid_argument("--widths lists " + format_number(o.widths[k]) + " twice");
+  // The correlation depth is fitted over at least four layers (FIRST + 3 <= LAST).
+  if (s.depth < 3)
+    throw std::invalid_argument("--depth must be at least 3 (got " + std::to_string(s.depth) +
+                                "): the correlation depth is fitted over four layers or more");
   if (o.nets.size() != 1 && o.nets.size() != o.widths.size())
     throw std::invalid_argument("--nets needs one count or one per width (" +
                                 std::to_string(o.widths.size()) + "), got " +
@@ -78,7 +89,9 @@ Study run_study(const FiniteWidthOptions& o) {
   study.theory = length_corrections(*study.phi, s.init, s.q0, s.depth);
   study.xi_c = mean_field_fixed_point(*study.phi, s.init, s.q0).xi_c;
   study.batches = o.batches;
-  study.xi_first = o.xi_layers.empty() ? s.depth / 2 : static_cast<int>(o.xi_layers[0]);
+  // By default the second half of the net, and at least four layers.
+  study.xi_first =
+      o.xi_layers.empty() ? std::min(s.depth / 2, s.depth - 3) : static_cast<int>(o.xi_layers[0]);
   study.xi_last = o.xi_layers.empty() ? s.depth : static_cast<int>(o.xi_layers[1]);
   std::vector<double> mf_difference;
   for (const auto& layer : study.mf) mf_difference.push_back(layer.c[1] - layer.c[0]);
