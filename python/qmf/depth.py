@@ -6,15 +6,64 @@ import numpy as _np
 from ._common import _masked, _qmf, _threads
 
 
+# The rules and messages of `qmf lmax --levels` (apps/qmf/cli/level_list.cpp),
+# checked before anything is allocated; tests/python/test_errors.py holds the
+# two to the same messages.
+_MAX_LEVEL = 1 << 24
+_MAX_VALUES = 100000
+_ALLOWED = "comma-separated integers N >= 2 and ranges a..b, e.g. 2..64,128,256"
+
+
+def _reject(text, why):
+    raise ValueError(f"levels '{text}': {why} (allowed: {_ALLOWED})")
+
+
+def _level(text, item):
+    if not item.isascii() or not (item.isdigit() or (item[:1] == "-" and item[1:].isdigit())):
+        _reject(text, f"'{item}' is not an integer")
+    if not 2 <= int(item) <= _MAX_LEVEL:
+        _reject(text, f"N = {item} is outside 2..{_MAX_LEVEL}")
+    return int(item)
+
+
+def _level_text(n):
+    """An element of a sequence as the CLI would read it: integral numbers as
+    integers, anything else (2.5, True, 'x') as its text, which is rejected."""
+    if isinstance(n, (bool, _np.bool_)):
+        return str(n)
+    if isinstance(n, (int, _np.integer)):
+        return str(int(n))
+    if isinstance(n, (float, _np.floating)) and float(n).is_integer():
+        return str(int(n))
+    return str(n)
+
+
 def _levels(levels):
-    """N values from an int, an iterable of ints, or the CLI's list "2..8,16"."""
+    """N values, distinct and ascending, from an int, a sequence of ints, or the
+    CLI's list "2..8,16"."""
     if isinstance(levels, str):
-        values = []
-        for part in levels.split(","):
-            low, _, high = part.partition("..")
-            values += list(range(int(low), int(high) + 1)) if high else [int(low)]
-        return values
-    return [int(n) for n in _np.atleast_1d(levels)]
+        text = levels
+    else:
+        text = ",".join(_level_text(n) for n in _np.atleast_1d(_np.asarray(levels, dtype=object)))
+    if text == "":
+        _reject(text, "the list is empty")
+    items = text.split(",")
+    for k, item in enumerate(items):
+        if item == "":
+            _reject(text, f"item {k + 1} is empty")
+    values = set()
+    for item in items:
+        low, dots, high = item.partition("..")
+        if not dots:
+            values.add(_level(text, item))
+            continue
+        first, last = _level(text, low), _level(text, high)
+        if last < first:
+            _reject(text, f"the range '{item}' is empty")
+        if last - first >= _MAX_VALUES - len(values):
+            _reject(text, f"more than {_MAX_VALUES} values")
+        values.update(range(first, last + 1))
+    return sorted(values)
 
 
 def lmax(levels, family="uniform", k=6.0, exponents=False, threads=None, weights=None):

@@ -5,6 +5,7 @@
 #include <boost/math/constants/constants.hpp>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include "activations/plackett_kernel.hpp"
 #include "numerics/adaptive_gauss_kronrod.hpp"
@@ -33,6 +34,20 @@ double covariance_adaptive(const detail::PlackettKernel& kernel, double c) {
                               : -detail::adaptive_gauss_kronrod(integrand, theta, 0.0, 1e-13);
   return integral / two_pi;
 }
+
+// sum_kl h_k h_l pdf2(a_k, a_l; c) as c -> -1, where the formula is 0/0: the
+// pair (u1, u2) concentrates on u2 = -u1, so the terms with a_l = -a_k (to
+// rounding: thresholds meant to be symmetric) grow like 1/sqrt(1 - c^2) and
+// the others vanish. Infinite with the sign of those terms' sum, else 0.
+double slope_at_minus_one(const std::vector<double>& a, const std::vector<double>& h) {
+  double opposite = 0.0;
+  for (std::size_t k = 0; k < a.size(); ++k)
+    for (std::size_t l = 0; l < a.size(); ++l)
+      if (std::fabs(a[k] + a[l]) <= 1e-12 * std::max(1.0, std::fabs(a[k])))
+        opposite += h[k] * h[l] * std::exp(-0.5 * a[k] * a[k]);
+  if (opposite == 0.0) return 0.0;
+  return std::copysign(std::numeric_limits<double>::infinity(), opposite);
+}
 }  // namespace
 
 detail::PlackettKernel StepActivation::plackett_kernel(double q) const {
@@ -53,6 +68,7 @@ double StepActivation::cross_moment_deficit(double q, double c) const {
 }
 
 double StepActivation::cross_moment_slope(double q, double c) const {
+  if (c <= -1.0) return slope_at_minus_one(scaled_thresholds(q), jumps_);
   // Plackett's identity: sum_kl h_k h_l pdf2(a_k, a_l; c).
   return plackett_kernel(q).slope(c);
 }

@@ -5,8 +5,10 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <string>
 
 #include "numerics/format_number.hpp"
+#include "qmf/errors.hpp"
 #include "qmf/kernel/layers.hpp"
 
 namespace qmf {
@@ -87,9 +89,18 @@ std::vector<LayerState> iterate_maps(const Activation& phi, const Initialization
 
 std::vector<KernelState> propagate(const LayerMap& map, const KernelState& input, int depth) {
   if (depth < 0) throw std::invalid_argument("depth must be a non-negative integer");
+  input.validate();
   std::vector<KernelState> states{input};
   states.reserve(static_cast<std::size_t>(depth) + 1);
-  for (int l = 1; l <= depth; ++l) states.push_back(map(states.back()));
+  for (int l = 1; l <= depth; ++l) {
+    states.push_back(map(states.back()));
+    const KernelState& s = states.back();
+    for (const double x : {s.q1, s.q2, s.q12, s.gap, s.ntk1, s.ntk2, s.ntk12})
+      if (!std::isfinite(x))
+        throw numerical_error("the kernel leaves double precision at layer " + std::to_string(l) +
+                              " (q1 = " + detail::format_number(s.q1) +
+                              ", q12 = " + detail::format_number(s.q12) + ")");
+  }
   return states;
 }
 

@@ -159,6 +159,20 @@ TEST_CASE("cross_moment_slope is the sum of bivariate densities") {
   }
 }
 
+TEST_CASE("cross_moment_slope at c = -1 is the limit of the densities") {
+  // Thresholds in opposite pairs (a, -a) put density 1/sqrt(1 - c^2) on the
+  // line u2 = -u1: +inf. A threshold with no opposite contributes nothing:
+  // t = 0.5 alone gives 0, and the slope approaches it (review of 30 Nov: NaN).
+  const double inf = std::numeric_limits<double>::infinity();
+  for (const char* spec : {"sign", "lloyd:4", "quant:3", "quant:4"})
+    CHECK(make_activation(spec)->cross_moment_slope(1.0, -1.0) == inf);
+  const auto lone = make_activation("steps:t=0.5,y=0;1");
+  CHECK(lone->cross_moment_slope(1.0, -1.0) == 0.0);
+  CHECK(lone->cross_moment_slope(1.0, -1.0 + 1e-6) < 1e-50);
+  // Opposite jumps of opposite sign: -inf.
+  CHECK(make_activation("steps:t=-1;1,y=0;1;0")->cross_moment_slope(1.0, -1.0) == -inf);
+}
+
 TEST_CASE("Newton's c* is the bracketed root of the correlation map") {
   // The root of g(c) = (1 - c) - (1 - C(c)) by TOMS 748 on a bracket from the
   // scan c = 1 - 2^-k (the previous implementation). Both solve the same

@@ -19,6 +19,21 @@ BAD_INPUT = [
 ]
 
 
+# Level lists: the package reads them as `qmf lmax --levels` does, with its
+# messages, before allocating (a range of 3e9 values once built a Python list).
+BAD_LEVELS = ["2..", "2,,3", "abc", "3.5", "..4", "", "2..3000000000", "2..1000000", "5..3",
+              "2.. 4", " 4", "+4", "1"]
+BAD_INPUT += [(["lmax", "--levels", text], lambda text=text: qmf.lmax(text))
+              for text in BAD_LEVELS]
+BAD_INPUT += [(["lmax", "--levels", "2,2.9"], lambda: qmf.lmax([2, 2.9])),
+              (["lmax", "--levels", "True"], lambda: qmf.lmax([True]))]
+
+
+def test_level_sequences_read_as_the_cli_reads_them():
+    assert qmf.lmax([4.0, 3])["N"].tolist() == [3, 4]
+    assert qmf.lmax("4,2..3,3")["N"].tolist() == [2, 3, 4]
+
+
 @pytest.mark.parametrize("args,call", BAD_INPUT)
 def test_bad_input_is_a_value_error_with_the_cli_message(args, call):
     status, message = failure(*args)
@@ -54,3 +69,17 @@ def test_numerical_failure_is_a_numerical_error_with_the_cli_message(args, call)
         call()
     assert str(raised.value) == message
     assert isinstance(raised.value, ArithmeticError)
+
+
+def test_kernel_states_are_checked():
+    # with_norms used to accept these, and propagate returned NaN states.
+    for q1, q2, c, field in [(-1.0, 2.0, 0.3, "q1"), (float("nan"), 1.0, 0.5, "q1"),
+                             (1.0, 0.0, 0.5, "q2"), (1.0, 2.0, 2.0, "c")]:
+        with pytest.raises(ValueError, match=rf"^{field} must be"):
+            qmf.KernelState.with_norms(q1, q2, c)
+    layer = qmf.LayerMap(qmf.activation("tanh"), qmf.Dense(1.5, 0.05))
+    state = qmf.KernelState.with_norms(1.0, 2.0, 0.3)
+    state.q12 = 5.0  # fields are writable: propagate checks its input
+    with pytest.raises(ValueError, match=r"^q12 must be at most sqrt\(q1 q2\)"):
+        qmf.propagate(layer, state, 3)
+

@@ -40,19 +40,34 @@ std::optional<double> parse_sw2_choice(const std::string& text) {
   return parse_sw2(text);
 }
 
-double critical_sw2(const Activation& phi, double sb2) {
+CriticalChoice critical_point(const Activation& phi, double sb2) {
   require_bounded_critical_search(phi, sb2);
-  return phi.is_step() ? maximise_correlation_depth(phi, sb2).sw2
-                       : order_chaos_transition(phi, sb2).sw2;
+  if (phi.is_step()) {
+    const auto best = maximise_correlation_depth(phi, sb2);
+    return {best.sw2, best.q_star};
+  }
+  const auto line = order_chaos_transition(phi, sb2);
+  return {line.sw2, line.q_star};
 }
+
+double critical_sw2(const Activation& phi, double sb2) { return critical_point(phi, sb2).sw2; }
 
 double resolve_sw2(const std::string& text, const Activation& phi, double sb2) {
   const auto given = parse_sw2_choice(text);
   return given ? *given : critical_sw2(phi, sb2);
 }
 
-double resolve_q0(const std::string& text, const Activation& phi, const Initialization& init) {
+std::optional<CriticalChoice> critical_choice(const std::string& text, const Activation& phi,
+                                              double sb2) {
+  if (parse_sw2_choice(text)) return std::nullopt;
+  return critical_point(phi, sb2);
+}
+
+double resolve_q0(const std::string& text, const Activation& phi, const Initialization& init,
+                  std::optional<double> critical_q_star) {
   if (text != fixed_point_q0_word) return positive_number(text, "--q0", fixed_point_q0_word);
+  // At sb2 = 0 a smooth activation's line ends at q* = 0, no input variance.
+  if (critical_q_star && *critical_q_star > 0.0) return *critical_q_star;
   return stable_length_fixed_point(phi, init, 1.0).q;
 }
 

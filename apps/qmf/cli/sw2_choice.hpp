@@ -22,12 +22,25 @@ double parse_sw2(const std::string& text);
 /// No value for "crit", else parse_sw2(text).
 std::optional<double> parse_sw2_choice(const std::string& text);
 
-/// The critical sigma_w^2 at sb2: the one maximising xi_c for a step
-/// activation, the order-chaos transition chi_1 = 1 for a smooth one.
+/// The critical initialisation at sb2: sigma_w^2 and its length fixed point
+/// q* (the one maximising xi_c for a step activation, the order-chaos
+/// transition chi_1 = 1 for a smooth one).
+struct CriticalChoice {
+  double sw2 = 0.0;
+  double q_star = 0.0;
+};
+CriticalChoice critical_point(const Activation& phi, double sb2);
+
+/// critical_point(phi, sb2).sw2.
 double critical_sw2(const Activation& phi, double sb2);
 
 /// sigma_w^2 from --sw2: the number given, or critical_sw2(phi, sb2) for "crit".
 double resolve_sw2(const std::string& text, const Activation& phi, double sb2);
+
+/// critical_point(phi, sb2) for "crit", nothing for a number (checked as by
+/// parse_sw2).
+std::optional<CriticalChoice> critical_choice(const std::string& text, const Activation& phi,
+                                              double sb2);
 
 /// crit and star solve the maps of Gaussian weights: throws std::invalid_argument
 /// naming --sw2 when `asked` (either word was given) with quantized weights.
@@ -36,10 +49,13 @@ void require_gaussian_weights_for_choices(bool asked, const WeightSpec& weights)
 /// The word that asks for the fixed point q* as the inputs' variance.
 constexpr const char* fixed_point_q0_word = "star";
 
-/// q0 from --q0: a positive finite number, or for "star" the stable fixed
-/// point q* of the length map at init that the iteration from q = 1 reaches
-/// (so the inputs start in the steady state). Throws std::invalid_argument
-/// naming --q0 for other text.
-double resolve_q0(const std::string& text, const Activation& phi, const Initialization& init);
+/// q0 from --q0: a positive finite number, or for "star" a stable fixed point
+/// q* of the length map at init (so the inputs start in the steady state):
+/// `critical_q_star` when it is given and positive (with --sw2 crit, the
+/// branch the critical point lies on, which the iteration from q = 1 need not
+/// reach when a step activation has several), else the one the iteration
+/// from q = 1 reaches. Throws std::invalid_argument naming --q0 for other text.
+double resolve_q0(const std::string& text, const Activation& phi, const Initialization& init,
+                  std::optional<double> critical_q_star = std::nullopt);
 
 }  // namespace qmf::cli

@@ -97,8 +97,7 @@ std::optional<QuasiNetwork> quasi_for(const KernelOptions& o) {
 }
 
 // The kernels on the grid and, with --eigen, the NNGP and NTK spectra.
-void add_kernels(Json& out, const KernelSource& kernels, const KernelOptions& o,
-                 std::span<const double> t) {
+void add_kernels(Json& out, const KernelSource& kernels, std::span<const double> t) {
   const auto values = kernels(t);
   const double unit = 1.0;
   const KernelValues one = kernels(std::span(&unit, 1)).front();
@@ -126,7 +125,7 @@ Json comparison(const Activation& phi, const KernelOptions& o, bool quasi,
   Json out;
   out["weights"] = parse_weight_spec(other.weights).text;
   out["network"] = net ? "quasi" : "gaussian-weights";
-  add_kernels(out, kernels, other, t);
+  add_kernels(out, kernels, t);
   const Json s = kernel_spectra(kernels, other.dim, *other.eigen);
   out["spectra"] = {{"nngp", s["nngp"]}, {"ntk", s["ntk"]}};
   return out;
@@ -163,7 +162,7 @@ Json kernel_result(const KernelOptions& o) {
     out["ste_slope"] = number(derivative.surrogate().slope, "ste_slope");
     out["ste_clip"] = number(derivative.surrogate().clip, "ste_clip");
   }
-  add_kernels(out, kernels, o, t);
+  add_kernels(out, kernels, t);
   if (o.eigen) {
     out["eigen"] = *o.eigen;
     out["spectra"] = kernel_spectra(kernels, o.dim, *o.eigen);

@@ -32,7 +32,8 @@ Json maps_result(const MapsOptions& o) {
   const WeightSpec weights = parse_weight_spec(o.weights);
   const bool critical = o.sw2 == critical_sw2_word;
   require_gaussian_weights_for_choices(critical, weights);
-  const double sw2 = resolve_sw2(o.sw2, *phi, o.sb2);
+  const auto crit = critical_choice(o.sw2, *phi, o.sb2);
+  const double sw2 = crit ? crit->sw2 : parse_sw2(o.sw2);
   validate(Initialization{sw2, o.sb2});
   // --depth iterates both maps: one correlation-map evaluation per layer.
   if (o.depth > 0)
@@ -41,7 +42,7 @@ Json maps_result(const MapsOptions& o) {
   // rounding noise each sees alone (qmf/weights/weight_spec.hpp).
   const WeightPrior prior = weight_prior(weights, sw2);
   const Initialization init{prior.variance, o.sb2, prior.per_example_noise};
-  const double q0 = resolve_q0(o.q0, *phi, init);
+  const double q0 = resolve_q0(o.q0, *phi, init, crit ? std::optional(crit->q_star) : std::nullopt);
   const auto fixed = mean_field_fixed_point(*phi, init, q0);
   Json out = header("maps");
   out["act"] = phi->spec();

@@ -59,8 +59,9 @@ SimulationRun run(const SimulateOptions& o) {
   s.weights = parse_weight_spec(o.weights);
   require_gaussian_weights_for_choices(o.sw2 == critical_sw2_word || o.q0 == fixed_point_q0_word,
                                        s.weights);
-  s.init.sw2 = resolve_sw2(o.sw2, *result.phi, s.init.sb2);
-  s.q0 = resolve_q0(o.q0, *result.phi, s.init);
+  const auto crit = critical_choice(o.sw2, *result.phi, s.init.sb2);
+  s.init.sw2 = crit ? crit->sw2 : parse_sw2(o.sw2);
+  s.q0 = resolve_q0(o.q0, *result.phi, s.init, crit ? std::optional(crit->q_star) : std::nullopt);
   validate(s);
   require_simulation_resources(s);
   // The default STE preserves gradients for the variance each input's

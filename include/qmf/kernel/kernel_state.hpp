@@ -23,9 +23,15 @@ struct KernelState {
   double ntk12 = 0.0;
 
   /// Two inputs of equal second moment q and correlation c (gap = q (1 - c)).
+  /// Throws std::invalid_argument unless q > 0 is finite and c in [-1, 1].
   static KernelState equal_norms(double q, double c);
-  /// Second moments q1, q2 and correlation c.
+  /// Second moments q1, q2 and correlation c, checked as for equal_norms.
   static KernelState with_norms(double q1, double q2, double c);
+
+  /// Throws std::invalid_argument, naming the field and its value, unless
+  /// q1, q2 > 0 are finite, the correlation lies in [-1, 1] (to rounding),
+  /// the gap is finite and non-negative and the NTK entries are finite.
+  void validate() const;
 
   [[nodiscard]] bool has_equal_norms() const { return q1 == q2; }
   /// q12 / sqrt(q1 q2).
