@@ -3,7 +3,7 @@
 
 import numpy as _np
 
-from ._common import _masked, _qmf, _threads
+from ._common import _integer, _masked, _qmf, _threads
 
 
 def _levels(levels):
@@ -14,7 +14,11 @@ def _levels(levels):
             low, _, high = part.partition("..")
             values += list(range(int(low), int(high) + 1)) if high else [int(low)]
         return values
-    return [int(n) for n in _np.atleast_1d(levels)]
+    array = _np.asarray(levels, dtype=object)
+    if array.ndim > 1:
+        raise ValueError(f"levels must be an integer or a 1-D sequence of integers "
+                         f"(got an array of shape {array.shape})")
+    return [_integer("levels", n) for n in array.ravel()]
 
 
 def lmax(levels, family="uniform", k=6.0, exponents=False, threads=None, weights=None):

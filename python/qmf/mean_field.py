@@ -3,7 +3,7 @@
 
 import numpy as _np
 
-from ._common import Activation, _act, _masked, _qmf, _threads
+from ._common import Activation, _act, _integer, _masked, _number, _numbers_1d, _qmf, _threads
 
 
 def activation(spec):
@@ -40,6 +40,11 @@ def _initialisation(act, sw2, sb2, q0, weights="gaussian"):
     """(sw2, q0, choices) with sw2 = "crit" and q0 = "star" resolved as the CLI does
     (for Gaussian weights only, as the CLI)."""
     choices = {"sw2_choice": "given", "q0_choice": "given"}
+    sb2 = _number("sb2", sb2)
+    if not isinstance(sw2, str):
+        sw2 = _number("sw2", sw2)
+    if not isinstance(q0, str):
+        q0 = _number("q0", q0)
     if (isinstance(sw2, str) or isinstance(q0, str)) and weights != "gaussian":
         raise ValueError(f"sw2 crit and q0 star are known for Gaussian weights only "
                          f"(give numbers with weights {weights})")
@@ -101,7 +106,9 @@ def maps(act, sw2, sb2=0.0, q0=1.0, c0=0.5, depth=None, weights="gaussian"):
     collapses, diverges or does not converge.
     """
     sw2, q0, choices = _initialisation(act, sw2, sb2, q0, weights)
-    return _qmf.maps(_act(act), sw2, sb2, q0, c0, depth, weights) | choices
+    depth = None if depth is None else _integer("depth", depth, 0)
+    return _qmf.maps(_act(act), sw2, _number("sb2", sb2), q0, _number("c0", c0), depth,
+                     weights) | choices
 
 
 def iterate_maps(act, sw2, sb2=0.0, q0=1.0, c0=0.5, depth=10, weights="gaussian"):
@@ -111,7 +118,9 @@ def iterate_maps(act, sw2, sb2=0.0, q0=1.0, c0=0.5, depth=10, weights="gaussian"
     q (pre-activation variance), c (correlation of the two inputs). Same
     conventions (and weight specs) as :func:`maps`.
     """
-    return _qmf.iterate_maps(_act(act), sw2, sb2, q0, c0, depth, weights)
+    return _qmf.iterate_maps(_act(act), _number("sw2", sw2), _number("sb2", sb2),
+                             _number("q0", q0), _number("c0", c0), _integer("depth", depth, 0),
+                             weights)
 
 
 def critical(act, sb2=0.0, k=6.0, weights="gaussian"):
@@ -139,7 +148,7 @@ def critical(act, sb2=0.0, k=6.0, weights="gaussian"):
     Raises NumericalError when chi_c has no maximum at finite sigma_w (e.g.
     sign at sb2 > 0) or no transition is found.
     """
-    return _qmf.critical(_act(act), sb2, k, weights)
+    return _qmf.critical(_act(act), _number("sb2", sb2), _number("k", k), weights)
 
 
 def critical_line(act, sb2, threads=None, weights="gaussian"):
@@ -151,8 +160,7 @@ def critical_line(act, sb2, threads=None, weights="gaussian"):
     Returns a dict of NumPy arrays sb2, sw2, xi_c (``inf`` on chi_1 = 1); values
     of sb2 where the library finds no such point are left out.
     """
-    return _qmf.critical_line(_act(act), _np.asarray(sb2, dtype=float).ravel(), _threads(threads),
-                              weights)
+    return _qmf.critical_line(_act(act), _numbers_1d("sb2", sb2), _threads(threads), weights)
 
 
 def phase(act, sw2, sb2, threads=None, weights="gaussian"):
@@ -179,8 +187,8 @@ def phase(act, sw2, sb2, threads=None, weights="gaussian"):
     arrays, masked where the point has no values) and status (strings "ok",
     "multistable", "collapsed", "diverged", "failed").
     """
-    sw2 = _np.asarray(sw2, dtype=float).ravel()
-    sb2 = _np.asarray(sb2, dtype=float).ravel()
+    sw2 = _numbers_1d("sw2", sw2)
+    sb2 = _numbers_1d("sb2", sb2)
     raw = _qmf.phase(_act(act), sw2, sb2, _threads(threads), weights)
     out = {"sw2": sw2, "sb2": sb2}
     for key in ("weights", "sw2_effective_per_sw2", "weight_noise_per_sw2"):
