@@ -34,9 +34,11 @@ Json check_result(const CheckOptions& o) {
     require_integer_range("krr_test", o.krr_test, 1, 10000);
   }
   const Analytic a = analytic_for(o);
-  require_kernel_check_memory({o.depth, *std::max_element(o.widths.begin(), o.widths.end()),
-                               o.images, a.quasi.has_value(), o.krr_train,
-                               o.krr_train > 0 ? o.krr_validation + o.krr_test : 0});
+  const KernelCheckSizes sizes{o.depth,     *std::max_element(o.widths.begin(), o.widths.end()),
+                               o.images,    a.quasi.has_value(),
+                               o.krr_train, o.krr_train > 0 ? o.krr_validation + o.krr_test : 0};
+  require_kernel_check_memory(sizes);
+  require_kernel_check_work(sizes, o.widths, o.nets);
   const long train_needed =
       std::max<long>(o.images, o.krr_train > 0 ? o.krr_train + o.krr_validation : 0);
   const LabelledSets sets =
