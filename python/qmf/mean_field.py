@@ -56,6 +56,9 @@ def _initialisation(act, sw2, sb2, q0, weights="gaussian"):
         if q0 != "star":
             raise ValueError(f"q0: '{q0}' is neither a positive number nor 'star'")
         point = _qmf.maps(_act(act), sw2, sb2, 1.0, 0.5, None, weights)
+        if point["q_star"] == 0.0:  # the marginal collapse, as the CLI's --q0 star
+            raise _qmf.NumericalError("q0 star: the length map falls from q = 1 to its marginal "
+                                      "fixed point q* = 0, which is no starting variance")
         q0, choices["q0_choice"] = point["q_star"], "fixed_point"
     return sw2, q0, choices
 
@@ -95,8 +98,10 @@ def maps(act, sw2, sb2=0.0, q0=1.0, c0=0.5, depth=None, weights="gaussian"):
     dict with the keys of ``qmf maps --json``: act (canonical spec), sw2, sb2,
     weights (canonical spec), sw2_effective (E[Q^2] sw2), weight_noise (nu sw2),
     q0, c0 (the numbers used), sw2_choice ("given" or "critical"), q0_choice
-    ("given" or "fixed_point"), q_star, q_fixed_points (list of dicts q, chi_q, stable: every
-    positive fixed point of the length map found), c_star (stable correlation
+    ("given" or "fixed_point"), q_star, q_fixed_points (list of dicts q, chi_q, stable,
+    marginal: every positive fixed point of the length map found, and q_star),
+    every_q_fixed (the length map is the identity: relu at sw2 = 2, linear at 1, sb2 = 0;
+    the list then holds q0 alone), c_star (stable correlation
     fixed point), chi_q (dq'/dq at q_star), chi_c (dc'/dc at c_star), chi_1
     (sw2 E[phi'(u)^2], ``inf`` for step activations), xi_q, xi_c (depth
     scales -1/ln|chi| in layers; ``inf`` at |chi| = 1); with ``depth`` also
