@@ -12,6 +12,7 @@
 #include "qmf/errors.hpp"
 #include "qmf/kernel/fixed_points.hpp"
 #include "qmf/kernel/maps.hpp"
+#include "qmf/kernel/phase_diagram.hpp"
 
 using namespace qmf;
 
@@ -60,6 +61,12 @@ TEST_CASE("at the order-chaos line's end (sb2 = 0) q* = 0 is a marginal fixed po
     CHECK(fixed.all_length_fixed_points.front().q == 0.0);
     CHECK_FALSE(fixed.every_q_fixed);
   }
+  // A phase diagram's point there says the same (it gave xi_c = 9e15 from chi_c = 1 - 1 ulp).
+  const auto tanh_point = phase_point(*make_activation("tanh"), {1.0, 0.0});
+  CHECK(tanh_point.status == PhaseStatus::ok);
+  CHECK(tanh_point.q_star == 0.0);
+  CHECK(tanh_point.chi_c == 1.0);
+  CHECK(std::isinf(tanh_point.xi_c));
   // Below the slope 1 the collapse is exponential and stays a failure.
   const auto tanh = make_activation("tanh");
   CHECK_THROWS_AS(mean_field_fixed_point(*tanh, {0.9, 0.0}, 1.0), numerical_error);
