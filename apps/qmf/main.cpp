@@ -142,8 +142,12 @@ int main(int argc, char** argv) {
   } catch (const qmf::numerical_error& e) {
     return fail("numerical failure", e.what(), 3);
   } catch (const std::bad_alloc&) {
-    // A problem too large for this machine's memory has no result either.
-    return fail("error", "out of memory", 3);
+    // A problem too large for this machine's memory (or its ulimit) has no
+    // result either: a numerical failure, worded like the others (docs/cli.md).
+    return fail("numerical failure",
+                "out of memory: the computation needs more memory than the process may allocate "
+                "(smaller sizes, or a larger ulimit -v)",
+                3);
   } catch (const std::exception& e) {
     if (is_numerical_failure(e)) return fail("numerical failure", e.what(), 3);
     return fail("error", e.what(), 1);

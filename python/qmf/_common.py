@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Shared by the package's modules: the extension, argument conversions."""
 
+import numbers as _numbers
 import os as _os
 
 import numpy as _np
@@ -21,7 +22,7 @@ def _act(act):
 def _threads(threads):
     if threads is None:
         return max(1, len(_os.sched_getaffinity(0)))
-    return threads
+    return _integer("threads", threads)
 
 
 def _masked(values):
@@ -29,3 +30,41 @@ def _masked(values):
     values = _np.asarray(values, dtype=float)
     missing = _np.isnan(values)
     return _np.ma.masked_array(_np.where(missing, 0.0, values), mask=missing)
+
+
+# Argument checks before the extension sees the arguments: pybind11 would take
+# True for 1.0 and answer a float where an int belongs with a multi-line
+# TypeError listing the whole signature (docs/python.md: one-line ValueError).
+def _number(name, x):
+    """x as a float; ValueError for a bool or anything but a real number."""
+    if isinstance(x, (bool, _np.bool_)) or not isinstance(x, _numbers.Real):
+        raise ValueError(f"{name} must be a number (got {x!r})")
+    return float(x)
+
+
+def _number_or_none(name, x):
+    """None, or x as a float (as _number)."""
+    return None if x is None else _number(name, x)
+
+
+def _integer(name, x, lo=None):
+    """x as an int (>= lo); ValueError for a bool, a non-integer or a smaller value."""
+    if isinstance(x, (bool, _np.bool_)) or not isinstance(x, _numbers.Integral):
+        raise ValueError(f"{name} must be an integer (got {x!r})")
+    if lo is not None and x < lo:
+        raise ValueError(f"{name} must be an integer >= {lo} (got {x!r})")
+    return int(x)
+
+
+def _numbers_1d(name, x):
+    """A scalar or 1-D array-like of real numbers as a 1-D float array; ValueError for
+    more dimensions (which would be flattened silently), bools or non-numbers."""
+    array = _np.asarray(x)
+    if array.ndim > 1:
+        raise ValueError(f"{name} must be a number or a 1-D sequence of numbers "
+                         f"(got an array of shape {array.shape})")
+    if array.dtype == bool or not (_np.issubdtype(array.dtype, _np.integer)
+                                   or _np.issubdtype(array.dtype, _np.floating)):
+        raise ValueError(f"{name} must be a number or a 1-D sequence of numbers "
+                         f"(got {x!r})")
+    return array.astype(float).ravel()

@@ -3,7 +3,7 @@
 
 import numpy as _np
 
-from ._common import _masked, _qmf, _threads
+from ._common import _integer, _masked, _qmf, _threads
 
 
 # The rules and messages of `qmf lmax --levels` (apps/qmf/cli/level_list.cpp),
@@ -26,25 +26,17 @@ def _level(text, item):
     return int(item)
 
 
-def _level_text(n):
-    """An element of a sequence as the CLI would read it: integral numbers as
-    integers, anything else (2.5, True, 'x') as its text, which is rejected."""
-    if isinstance(n, (bool, _np.bool_)):
-        return str(n)
-    if isinstance(n, (int, _np.integer)):
-        return str(int(n))
-    if isinstance(n, (float, _np.floating)) and float(n).is_integer():
-        return str(int(n))
-    return str(n)
-
-
 def _levels(levels):
     """N values, distinct and ascending, from an int, a sequence of ints, or the
     CLI's list "2..8,16"."""
     if isinstance(levels, str):
         text = levels
     else:
-        text = ",".join(_level_text(n) for n in _np.atleast_1d(_np.asarray(levels, dtype=object)))
+        array = _np.asarray(levels, dtype=object)
+        if array.ndim > 1:
+            raise ValueError(f"levels must be an integer or a 1-D sequence of integers "
+                             f"(got an array of shape {array.shape})")
+        text = ",".join(str(_integer("levels", n)) for n in array.ravel())
     if text == "":
         _reject(text, "the list is empty")
     items = text.split(",")

@@ -5,7 +5,7 @@ network of binary weights rounded stochastically for every example
 
 import numpy as _np
 
-from ._common import _act, _qmf
+from ._common import _act, _integer, _number, _qmf
 
 
 def kernel(act, sw2, sb2=0.0, depth=3, t=201, q0=1.0,
@@ -44,10 +44,12 @@ def kernel(act, sw2, sb2=0.0, depth=3, t=201, q0=1.0,
 
     Raises ValueError on bad input (the CLI's message).
     """
-    if isinstance(t, (int, _np.integer)):
+    if isinstance(t, (int, _np.integer)) and not isinstance(t, bool):
         t = _np.array(_qmf.cosine_grid(int(t)))
     t = _np.asarray(t, dtype=float)
-    out = _qmf.kernel(_act(act), sw2, sb2, depth, t.ravel().tolist(), q0, weights, quasi)
+    out = _qmf.kernel(_act(act), _number("sw2", sw2), _number("sb2", sb2),
+                      _integer("depth", depth), t.ravel().tolist(), _number("q0", q0), weights,
+                      quasi)
     return {"t": t, "nngp": out["nngp"].reshape(t.shape), "ntk": out["ntk"].reshape(t.shape),
             "network": out["network"]}
 
@@ -62,4 +64,6 @@ def quasi_states(act, sw2, sb2=0.0, depth=3, t=0.5, q0=1.0,
     ``q - k`` is the rounding noise v of one example; the NNGP of two draws of
     one example (t = 1) is ``k``, the second moment of one draw ``q``.
     """
-    return _qmf.quasi_states(_act(act), sw2, sb2, depth, t, q0, weights, quasi)
+    return _qmf.quasi_states(_act(act), _number("sw2", sw2), _number("sb2", sb2),
+                             _integer("depth", depth), _number("t", t), _number("q0", q0), weights,
+                             quasi)

@@ -3,7 +3,7 @@
 
 import numpy as _np
 
-from ._common import Activation, _act, _masked, _qmf, _threads
+from ._common import Activation, _act, _integer, _masked, _number, _numbers_1d, _qmf, _threads
 
 
 def activation(spec):
@@ -40,6 +40,11 @@ def _initialisation(act, sw2, sb2, q0, weights="gaussian"):
     """(sw2, q0, choices) with sw2 = "crit" and q0 = "star" resolved as the CLI does
     (for Gaussian weights only, as the CLI)."""
     choices = {"sw2_choice": "given", "q0_choice": "given"}
+    sb2 = _number("sb2", sb2)
+    if not isinstance(sw2, str):
+        sw2 = _number("sw2", sw2)
+    if not isinstance(q0, str):
+        q0 = _number("q0", q0)
     if (isinstance(sw2, str) or isinstance(q0, str)) and weights != "gaussian":
         raise ValueError(f"sw2 crit and q0 star are known for Gaussian weights only "
                          f"(give numbers with weights {weights})")
@@ -51,6 +56,9 @@ def _initialisation(act, sw2, sb2, q0, weights="gaussian"):
         if q0 != "star":
             raise ValueError(f"q0: '{q0}' is neither a positive number nor 'star'")
         point = _qmf.maps(_act(act), sw2, sb2, 1.0, 0.5, None, weights)
+        if point["q_star"] == 0.0:  # the marginal collapse, as the CLI's --q0 star
+            raise _qmf.NumericalError("q0 star: the length map falls from q = 1 to its marginal "
+                                      "fixed point q* = 0, which is no starting variance")
         q0, choices["q0_choice"] = point["q_star"], "fixed_point"
     return sw2, q0, choices
 
@@ -90,8 +98,10 @@ def maps(act, sw2, sb2=0.0, q0=1.0, c0=0.5, depth=None, weights="gaussian"):
     dict with the keys of ``qmf maps --json``: act (canonical spec), sw2, sb2,
     weights (canonical spec), sw2_effective (E[Q^2] sw2), weight_noise (nu sw2),
     q0, c0 (the numbers used), sw2_choice ("given" or "critical"), q0_choice
-    ("given" or "fixed_point"), q_star, q_fixed_points (list of dicts q, chi_q, stable: every
-    positive fixed point of the length map found), c_star (stable correlation
+    ("given" or "fixed_point"), q_star, q_fixed_points (list of dicts q, chi_q, stable,
+    marginal: every positive fixed point of the length map found, and q_star),
+    every_q_fixed (the length map is the identity: relu at sw2 = 2, linear at 1, sb2 = 0;
+    the list then holds q0 alone), c_star (stable correlation
     fixed point), chi_q (dq'/dq at q_star), chi_c (dc'/dc at c_star), chi_1
     (sw2 E[phi'(u)^2], ``inf`` for step activations), xi_q, xi_c (depth
     scales -1/ln|chi| in layers; ``inf`` at |chi| = 1); with ``depth`` also
@@ -101,7 +111,9 @@ def maps(act, sw2, sb2=0.0, q0=1.0, c0=0.5, depth=None, weights="gaussian"):
     collapses, diverges or does not converge.
     """
     sw2, q0, choices = _initialisation(act, sw2, sb2, q0, weights)
-    return _qmf.maps(_act(act), sw2, sb2, q0, c0, depth, weights) | choices
+    depth = None if depth is None else _integer("depth", depth, 0)
+    return _qmf.maps(_act(act), sw2, _number("sb2", sb2), q0, _number("c0", c0), depth,
+                     weights) | choices
 
 
 def iterate_maps(act, sw2, sb2=0.0, q0=1.0, c0=0.5, depth=10, weights="gaussian"):
@@ -111,7 +123,9 @@ def iterate_maps(act, sw2, sb2=0.0, q0=1.0, c0=0.5, depth=10, weights="gaussian"
     q (pre-activation variance), c (correlation of the two inputs). Same
     conventions (and weight specs) as :func:`maps`.
     """
-    return _qmf.iterate_maps(_act(act), sw2, sb2, q0, c0, depth, weights)
+    return _qmf.iterate_maps(_act(act), _number("sw2", sw2), _number("sb2", sb2),
+                             _number("q0", q0), _number("c0", c0), _integer("depth", depth, 0),
+                             weights)
 
 
 def critical(act, sb2=0.0, k=6.0, weights="gaussian"):
@@ -139,7 +153,7 @@ def critical(act, sb2=0.0, k=6.0, weights="gaussian"):
     Raises NumericalError when chi_c has no maximum at finite sigma_w (e.g.
     sign at sb2 > 0) or no transition is found.
     """
-    return _qmf.critical(_act(act), sb2, k, weights)
+    return _qmf.critical(_act(act), _number("sb2", sb2), _number("k", k), weights)
 
 
 def critical_line(act, sb2, threads=None, weights="gaussian"):
@@ -151,8 +165,7 @@ def critical_line(act, sb2, threads=None, weights="gaussian"):
     Returns a dict of NumPy arrays sb2, sw2, xi_c (``inf`` on chi_1 = 1); values
     of sb2 where the library finds no such point are left out.
     """
-    return _qmf.critical_line(_act(act), _np.asarray(sb2, dtype=float).ravel(), _threads(threads),
-                              weights)
+    return _qmf.critical_line(_act(act), _numbers_1d("sb2", sb2), _threads(threads), weights)
 
 
 def phase(act, sw2, sb2, threads=None, weights="gaussian"):
@@ -179,8 +192,8 @@ def phase(act, sw2, sb2, threads=None, weights="gaussian"):
     arrays, masked where the point has no values) and status (strings "ok",
     "multistable", "collapsed", "diverged", "failed").
     """
-    sw2 = _np.asarray(sw2, dtype=float).ravel()
-    sb2 = _np.asarray(sb2, dtype=float).ravel()
+    sw2 = _numbers_1d("sw2", sw2)
+    sb2 = _numbers_1d("sb2", sb2)
     raw = _qmf.phase(_act(act), sw2, sb2, _threads(threads), weights)
     out = {"sw2": sw2, "sb2": sb2}
     for key in ("weights", "sw2_effective_per_sw2", "weight_noise_per_sw2"):

@@ -3,7 +3,7 @@
 
 import numpy as _np
 
-from ._common import _act, _qmf, _threads
+from ._common import _act, _integer, _number, _number_or_none, _numbers_1d, _qmf, _threads
 from .mean_field import _initialisation
 
 
@@ -73,10 +73,13 @@ def simulate(act, sw2, sb2, width, depth, q0=1.0, c0=0.5, nets=16, seed=1, threa
     """
     scalar = _np.ndim(c0) == 0
     sw2, q0, choices = _initialisation(act, sw2, sb2, q0, weights)
-    out = _qmf.simulate(_act(act), sw2, sb2, width, depth, q0,
-                        [float(c) for c in _np.atleast_1d(c0)], nets, seed, _threads(threads),
-                        backward, ste_slope, ste_clip,
-                        None if ste_window is None else tuple(map(float, ste_window)), weights,
+    out = _qmf.simulate(_act(act), sw2, _number("sb2", sb2), _integer("width", width),
+                        _integer("depth", depth), q0, _numbers_1d("c0", c0).tolist(),
+                        _integer("nets", nets), _integer("seed", seed, 0), _threads(threads),
+                        backward, _number_or_none("ste_slope", ste_slope),
+                        _number_or_none("ste_clip", ste_clip),
+                        None if ste_window is None else tuple(
+                            _number("ste_window", end) for end in ste_window), weights,
                         method)
     if scalar:
         for key in ("c_sim", "c_se", "c_mf"):

@@ -151,9 +151,11 @@ py::dict maps_result(const ActivationPtr& phi, double sw2, double sb2, double q0
     point["q"] = checked(p.q, "q");
     point["chi_q"] = checked(p.chi_q, "chi_q");
     point["stable"] = p.stable;
+    point["marginal"] = p.marginal;
     points.append(point);
   }
   out["q_fixed_points"] = points;
+  out["every_q_fixed"] = fixed.every_q_fixed;
   out["c_star"] = checked(fixed.correlation.c, "c_star");
   out["chi_q"] = checked(fixed.length.chi_q, "chi_q");
   out["chi_c"] = checked(fixed.correlation.chi_c, "chi_c");

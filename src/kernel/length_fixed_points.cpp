@@ -4,6 +4,7 @@
 #include <boost/math/tools/roots.hpp>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include "kernel/correlation_descent.hpp"
 #include "kernel/describe.hpp"
@@ -19,6 +20,28 @@ namespace {
 using detail::describe;
 
 constexpr int scan_points_per_decade = 24;
+
+// |chi_q| this close to 1 is marginal: a depth scale beyond 1e12 layers, and
+// the rounding of a slope that is 1 in exact arithmetic (relu at sw2 = 2).
+constexpr double marginal_slope_tolerance = 1e-12;
+
+LengthFixedPoint fixed_point_with_slope(double q, double slope) {
+  const bool marginal = std::fabs(std::fabs(slope) - 1.0) <= marginal_slope_tolerance;
+  return {q, slope, std::fabs(slope) < 1.0 && !marginal, marginal};
+}
+
+// At sb2 = 0 an activation with phi(0) = 0 fixes q = 0, with slope
+// sw2 phi'(0)^2 there (E[phi(u)^2] = phi'(0)^2 q + O(q^2); the limit taken at
+// q = 1e-30, as the order-chaos line's end in critical.cpp). Where that slope
+// is 1 a collapse to q = 0 is no failure but the marginal approach of the
+// line's end (tanh: q' = q - 2 q^2 + ..., q_l ~ 1 / (2 l)).
+std::optional<LengthFixedPoint> marginal_zero(const Activation& phi, const Initialization& init) {
+  if (init.sb2 != 0.0 || init.weight_noise != 0.0 || phi.is_step() || phi.value(0.0) != 0.0)
+    return std::nullopt;
+  const double slope = init.sw2 * phi.derivative_second_moment(1e-30);
+  if (!(std::fabs(slope - 1.0) <= marginal_slope_tolerance)) return std::nullopt;
+  return LengthFixedPoint{0.0, 1.0, false, true};
+}
 
 template <class F>
 double bracketed_root(F&& f, double lo, double hi, double f_lo, double f_hi) {
@@ -74,12 +97,13 @@ LengthFixedPoint nearest_in_flow_direction(const Activation& phi, const Initiali
   } else if (gap0 < 0.0) {
     for (const auto& p : points)
       if (p.q < q0) target = &p;
-    if (!target)
+    if (!target) {
+      if (const auto zero = marginal_zero(phi, init)) return *zero;
       throw numerical_error("the length map collapses to q = 0 from q0 = " + describe(q0) +
                             ": no positive fixed point below it");
+    }
   } else {
-    const double slope = length_map_slope(phi, init, q0);
-    return {q0, slope, std::fabs(slope) < 1.0};
+    return fixed_point_with_slope(q0, length_map_slope(phi, init, q0));
   }
   if (std::isnan(target->chi_q))
     throw numerical_error("the length map has no finite slope at its fixed point q = " +
@@ -113,8 +137,10 @@ LengthFixedPoint follow_length_iteration(const Activation& phi, const Initializa
     if (!(q <= hi))
       throw numerical_error("the length map diverges from q0 = " + describe(q0) + " (q = " +
                             describe(q) + " after " + std::to_string(layer) + " layers)");
-    if (!(q >= lo))
+    if (!(q >= lo)) {
+      if (const auto zero = marginal_zero(phi, init)) return *zero;
       throw numerical_error("the length map collapses to q = 0 from q0 = " + describe(q0));
+    }
     for (const auto& p : points)
       if (p.stable && std::fabs(q - p.q) <= settled * p.q) return p;
   }
@@ -132,8 +158,7 @@ std::vector<LengthFixedPoint> scan_fixed_points(const Activation& phi, const Ini
   auto gap = [&](double q) { return length_map(phi, init, q) - q; };
   std::vector<LengthFixedPoint> points;
   auto record = [&](double q) {
-    const double slope = length_map_slope(phi, init, q);
-    points.push_back({q, slope, std::fabs(slope) < 1.0});
+    points.push_back(fixed_point_with_slope(q, length_map_slope(phi, init, q)));
   };
   double q_prev = node(0);
   double g_prev = gap_at(0);
@@ -244,21 +269,46 @@ LengthFixedPoint stable_length_fixed_point(const Activation& phi, const Initiali
   return follow_length_iteration(phi, init, q0, points);
 }
 
+// Whether the length map is the identity (linear at sw2 = 1, relu at sw2 = 2,
+// sb2 = 0): its gap is exactly 0 at both ends of the search range and at q = 1
+// (a map linear in q, the only kind that vanishes on a run of scan nodes).
+bool fixes_every_q(const Activation& phi, const Initialization& init) {
+  if (init.sb2 != 0.0) return false;
+  const auto [lo, hi] = length_search_range(phi, init);
+  const double nodes[] = {lo, 1.0, hi};
+  return std::all_of(std::begin(nodes), std::end(nodes),
+                     [&](double q) { return length_map(phi, init, q) == q; });
+}
+
 MeanFieldFixedPoint mean_field_fixed_point(const Activation& phi, const Initialization& init,
                                            double q0) {
+  validate(init);
   MeanFieldFixedPoint result;
-  result.all_length_fixed_points = length_fixed_points(phi, init);
-  result.length = stable_length_fixed_point(phi, init, q0, result.all_length_fixed_points);
-  // A marginal map (linear at sw2 = 1, relu at sw2 = 2, sb2 = 0) fixes every
-  // q: the scan lists the run once, at its start, and q0 itself belongs in
-  // the list too.
   auto& all = result.all_length_fixed_points;
+  result.every_q_fixed = fixes_every_q(phi, init);
+  if (result.every_q_fixed) {
+    // Not the scan's run of zero gaps from its floor: the net keeps q0.
+    if (!std::isfinite(q0) || !(q0 > 0.0))
+      throw std::invalid_argument("--q0 must be a positive finite number");
+    result.length = fixed_point_with_slope(q0, length_map_slope(phi, init, q0));
+  } else {
+    all = length_fixed_points(phi, init);
+    result.length = stable_length_fixed_point(phi, init, q0, all);
+  }
   if (!fixed_point_at(all, result.length.q))
     all.insert(std::upper_bound(all.begin(), all.end(), result.length.q,
                                 [](double q, const LengthFixedPoint& p) { return q < p.q; }),
                result.length);
-  result.correlation = detail::fast_correlation_fixed_point(phi, init, result.length.q);
-  result.chi_1 = chi_1(phi, init, result.length.q);
+  if (result.length.q == 0.0) {
+    // The marginal collapse: in the limit q -> 0 the net is linear and the
+    // correlation map the identity; c = 1 is the fixed point of the
+    // order-chaos line (chi_c = chi_1 = 1), as critical reports it.
+    result.correlation = {1.0, 1.0, 0.0};
+    result.chi_1 = 1.0;
+  } else {
+    result.correlation = detail::fast_correlation_fixed_point(phi, init, result.length.q);
+    result.chi_1 = chi_1(phi, init, result.length.q);
+  }
   result.xi_q = depth_scale(result.length.chi_q);
   result.xi_c = depth_scale(result.correlation.chi_c);
   return result;

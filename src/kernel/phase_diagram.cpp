@@ -3,6 +3,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <limits>
 #include <stdexcept>
 
 #include "kernel/correlation_descent.hpp"
@@ -64,13 +65,21 @@ PhasePoint complete_phase_point(const Activation& phi, const Initialization& ini
       point.status = runaway_status(phi, init, q0);
       return point;
     }
+    point.status = stable_count > 1 ? PhaseStatus::multistable : PhaseStatus::ok;
+    if (length.q == 0.0) {
+      // The marginal collapse at the order-chaos line's end (fixed_points.hpp):
+      // c* = 1 with chi_c = chi_1 = 1, as mean_field_fixed_point reports it.
+      point.q_star = 0.0;
+      point.c_star = point.chi_c = point.chi_1 = 1.0;
+      point.xi_c = std::numeric_limits<double>::infinity();
+      return point;
+    }
     const auto correlation = solve_correlation(phi, init, length.q);
     point.q_star = length.q;
     point.c_star = correlation.c;
     point.chi_c = correlation.chi_c;
     point.chi_1 = chi_1(phi, init, length.q);
     point.xi_c = depth_scale(correlation.chi_c);
-    point.status = stable_count > 1 ? PhaseStatus::multistable : PhaseStatus::ok;
   } catch (const numerical_error&) {
     point.status = PhaseStatus::failed;
   }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Checks how qmf runs gnuplot, beyond the cases of run_cli_cases.sh (which can
 # neither set the environment nor send signals):
+# - without gnuplot on PATH `qmf figures` fails with exit 1 and one stderr line;
 # - a missing figure script is an installation problem: exit 2, one line on
 #   stderr naming the script, no --out files, nothing computed;
 # - SIGTERM or SIGINT during a render stops gnuplot and removes the temporary
@@ -33,6 +34,18 @@ status=$?
 [[ $(wc -l <"$work/stderr") -eq 1 ]] || fail "missing script: stderr is not one line"
 grep -q "lmax.gp" "$work/stderr" || fail "missing script: stderr does not name lmax.gp"
 [[ -z $(ls -A "$work/out") ]] || fail "missing script: left files: $(ls "$work/out")"
+
+# No gnuplot on PATH: `qmf figures` fails with exit status 1 and one line on
+# stderr that names the figure and carries the child's reason (it printed two:
+# the child's and its own).
+mkdir "$work/nognuplot" "$work/out-nognuplot"
+(cd "$work/out-nognuplot" && PATH="$work/nognuplot" "$qmf" figures . --only lmax) \
+  >/dev/null 2>"$work/stderr"
+status=$?
+[[ $status -eq 1 ]] || fail "no gnuplot: exit status $status, expected 1"
+[[ $(wc -l <"$work/stderr") -eq 1 ]] || fail "no gnuplot: stderr is not one line: $(cat "$work/stderr")"
+grep -q "^qmf: error: figure lmax failed with exit status 1: gnuplot not found" "$work/stderr" ||
+  fail "no gnuplot: stderr lacks the figure and the reason: $(cat "$work/stderr")"
 
 # The stand-in gnuplot.
 mkdir "$work/bin"

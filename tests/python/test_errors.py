@@ -25,12 +25,12 @@ BAD_LEVELS = ["2..", "2,,3", "abc", "3.5", "..4", "", "2..3000000000", "2..10000
               "2.. 4", " 4", "+4", "1"]
 BAD_INPUT += [(["lmax", "--levels", text], lambda text=text: qmf.lmax(text))
               for text in BAD_LEVELS]
-BAD_INPUT += [(["lmax", "--levels", "2,2.9"], lambda: qmf.lmax([2, 2.9])),
-              (["lmax", "--levels", "True"], lambda: qmf.lmax([True]))]
+BAD_INPUT += [(["lmax", "--levels", "2,1"], lambda: qmf.lmax([2, 1])),
+              (["lmax", "--levels", "2,20000000"], lambda: qmf.lmax([2, 20000000]))]
 
 
 def test_level_sequences_read_as_the_cli_reads_them():
-    assert qmf.lmax([4.0, 3])["N"].tolist() == [3, 4]
+    assert qmf.lmax([4, 3])["N"].tolist() == [3, 4]
     assert qmf.lmax("4,2..3,3")["N"].tolist() == [2, 3, 4]
 
 

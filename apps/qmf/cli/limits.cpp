@@ -85,4 +85,39 @@ void require_kernel_check_memory(const KernelCheckSizes& k) {
                               "--krr-train, --krr-validation and --krr-test");
 }
 
+// The products of one sampled net (src/kernel/empirical_kernel.cpp) on N
+// images: forward W x through the layers (784 n, then n^2 per hidden layer),
+// backward W^T delta, and per layer two N x N Grams over its rows (n, or 784
+// at the input) for the NTK, one more for the NNGP; stochastic binary weights
+// run the net twice. Then the four Grams' eigenvalues, ~(4/3) N^3 each. The
+// ridge regression factors K + lambda I (m^3 / 3) for five ridges and the
+// refit, for both kernels.
+void require_kernel_check_work(const KernelCheckSizes& k, const std::vector<int>& widths,
+                               int nets) {
+  const double images = k.images, pixels = 784.0, hidden = std::max(k.depth - 2, 0);
+  double work = 4.0 * (4.0 / 3.0) * images * images * images;
+  for (const int width : widths) {
+    const double n = width;
+    const double products = images * (pixels * n + 2.0 * hidden * n * n + 2.0 * n) +
+                            images * images * (2.0 * k.depth * n + pixels);
+    work += (k.quasi ? 2.0 : 1.0) * nets * products;
+  }
+  char amount[32];
+  if (work > kernel_check_work_limit) {
+    std::snprintf(amount, sizeof amount, "%.3g", work);
+    throw std::invalid_argument(
+        "--widths, --nets, --depth and --images ask for " + std::string(amount) +
+        " multiply-adds (the sampled nets' layers and Gram matrices, the eigenvalues); the limit "
+        "is 3e11 (a few minutes)");
+  }
+  const double m = static_cast<double>(k.krr_train);
+  const double ridge_work = 2.0 * 6.0 * m * m * m / 3.0;
+  if (ridge_work > kernel_check_work_limit) {
+    std::snprintf(amount, sizeof amount, "%.3g", ridge_work);
+    throw std::invalid_argument("--krr-train asks for " + std::string(amount) +
+                                " multiply-adds (twelve Cholesky factorisations of its Gram "
+                                "matrix); the limit is 3e11 (a few minutes)");
+  }
+}
+
 }  // namespace qmf::cli

@@ -1,6 +1,8 @@
 // The program's resource policy: limits the library leaves to its callers.
 #pragma once
 
+#include <vector>
+
 #include "qmf/simulation/simulate.hpp"
 #include "qmf/training/trainer.hpp"
 
@@ -38,5 +40,17 @@ struct KernelCheckSizes {
 /// of one sampled net, or the kernel ridge regression, would keep more than
 /// qmf::memory_limit_bytes alive.
 void require_kernel_check_memory(const KernelCheckSizes& sizes);
+
+/// The most multiply-adds kernel-check may ask for, for its sampled nets
+/// (with the Gram eigenvalues) and for its ridge regression each: ~0.6 ns
+/// each in Eigen's products on one core (width 1024 on 1000 images, one net:
+/// 1.4e10 in 8 s), so a few minutes, as simulation_weight_draw_limit.
+constexpr double kernel_check_work_limit = 3e11;
+
+/// Throws std::invalid_argument naming the options and the limit when the
+/// sampled nets of every width in `widths` (`nets` each) or the ridge
+/// regression ask for more than kernel_check_work_limit multiply-adds.
+void require_kernel_check_work(const KernelCheckSizes& sizes, const std::vector<int>& widths,
+                               int nets);
 
 }  // namespace qmf::cli

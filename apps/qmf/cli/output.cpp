@@ -83,7 +83,8 @@ std::string format_number(double x) {
 }
 
 std::string readable_number(double x) {
-  if (std::isnan(x) || std::isinf(x)) return format_number(x);
+  if (std::isnan(x)) return "-";
+  if (std::isinf(x)) return format_number(x);
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.6g", x);
   return buffer;
@@ -140,8 +141,8 @@ std::string key_value_table(const Json& object) {
   for (const auto& [key, value] : object.items()) {
     if (value.is_array() || value.is_object() || is_infinity_flag(key)) continue;
     out << key << std::string(width + 2 - key.size(), ' ');
-    if (value.is_number_float() || (value.is_null() && object.contains(key + infinite_suffix)))
-      out << readable_number(get_number(object, key));
+    if (value.is_number_float() || value.is_null())
+      out << readable_number(get_number(object, key));  // null: inf with its flag, else "-"
     else if (value.is_string())
       out << value.get<std::string>();
     else

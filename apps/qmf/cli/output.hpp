@@ -47,8 +47,9 @@ Json header(const std::string& command);
 /// +inf (docs/output_format.md), empty for NaN (CSV cells): for tables and CSV.
 std::string format_number(double x);
 
-/// Six significant digits ("%.6g"), "inf" for +inf, empty for NaN: for the
-/// human-readable tables; JSON and CSV keep format_number's full precision.
+/// Six significant digits ("%.6g"), "inf" for +inf, "-" for NaN (a value that
+/// does not exist): for the human-readable tables; JSON and CSV keep
+/// format_number's full precision.
 std::string readable_number(double x);
 
 /// Writes PREFIX + suffix for every (suffix, content) pair, each first to a
@@ -62,7 +63,8 @@ void write_files(const std::string& prefix,
                  const std::vector<std::pair<std::string, std::string>>& files,
                  const std::vector<std::string>& optional = {});
 
-/// A readable two-column table "name  value" for the non-JSON output.
+/// A readable two-column table "name  value" for the non-JSON output: numbers
+/// as readable_number writes them, "-" for null (a value that does not exist).
 std::string key_value_table(const Json& object);
 
 }  // namespace qmf::cli

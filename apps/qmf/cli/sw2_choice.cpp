@@ -68,7 +68,12 @@ double resolve_q0(const std::string& text, const Activation& phi, const Initiali
   if (text != fixed_point_q0_word) return positive_number(text, "--q0", fixed_point_q0_word);
   // At sb2 = 0 a smooth activation's line ends at q* = 0, no input variance.
   if (critical_q_star && *critical_q_star > 0.0) return *critical_q_star;
-  return stable_length_fixed_point(phi, init, 1.0).q;
+  const double q_star = stable_length_fixed_point(phi, init, 1.0).q;
+  if (q_star == 0.0)  // the marginal collapse (qmf/kernel/fixed_points.hpp)
+    throw numerical_error(
+        "--q0 star: the length map falls from q = 1 to its marginal fixed point "
+        "q* = 0, which is no starting variance");
+  return q_star;
 }
 
 void require_gaussian_weights_for_choices(bool asked, const WeightSpec& weights) {

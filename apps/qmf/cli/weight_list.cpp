@@ -17,7 +17,10 @@ std::vector<WeightSpec> weight_spec_list(const std::vector<std::string>& specs,
   };
   for (const auto& text : specs) add(parse_weight_spec(text));
   if (bits.empty()) return list;
-  const auto widths = parse_level_list(bits, "--bits");
+  // The bound of bits:B in the weight specs, named here as --bits's own.
+  const auto widths = parse_integer_list(
+      bits, "--bits",
+      {2, 32, "B", "comma-separated bit widths 2 <= B <= 32 and ranges a..b, e.g. 2,4,8"});
   for (const auto& rounding :
        split_comma_list(roundings, "--rounding", "nearest, stochastic, stochastic-per-example")) {
     for (const int b : widths)

@@ -6,15 +6,19 @@
 // again (rather than calling into the subcommands) keeps each figure exactly
 // the documented command line, with its own output rules and exit status.
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <system_error>
+#include <utility>
 
 #include "cli/child_process.hpp"
 #include "cli/comma_list.hpp"
@@ -57,22 +61,67 @@ struct FiguresOptions {
   bool list = false;
 };
 
+// The child's stderr, kept in a temporary file while it runs, so that a
+// failed figure is reported in one line (docs/cli.md), the child's message
+// inside the parent's. Removed with this object.
+class ChildErrors {
+ public:
+  ChildErrors() {
+    std::string name = (std::filesystem::temp_directory_path() / "qmf-figure.XXXXXX").string();
+    const int fd = ::mkstemp(name.data());
+    if (fd < 0) throw std::runtime_error("cannot create a temporary file in " + name);
+    ::close(fd);
+    path_ = name;
+  }
+  ~ChildErrors() { std::remove(path_.c_str()); }
+  ChildErrors(const ChildErrors&) = delete;
+  ChildErrors& operator=(const ChildErrors&) = delete;
+  [[nodiscard]] const std::string& path() const { return path_; }
+  [[nodiscard]] std::string text() const {
+    std::ifstream in(path_);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  }
+
+ private:
+  std::string path_;
+};
+
+// The last line of a child's stderr without "qmf: error: " ("numerical
+// failure: " stays: it says what kind of failure it was).
+std::string child_message(const std::string& text) {
+  std::string line = text.substr(0, text.find_last_not_of('\n') + 1);
+  line = line.substr(line.find_last_of('\n') + 1);
+  for (const std::string prefix : {"qmf: error: ", "qmf: "})
+    if (line.rfind(prefix, 0) == 0) return line.substr(prefix.size());
+  return line.empty() ? "no message" : line;
+}
+
 // Runs this executable with `args`, stdout discarded (the files are the
-// output); stderr passes through for progress bars and errors. Returns the
-// exit status. SIGINT, SIGTERM or SIGHUP meanwhile reach the child too (which
-// stops its gnuplot and removes its temporary files), and then end this process.
-int run_self(const std::vector<std::string>& args) {
+// output) and stderr kept. Returns the exit status and the child's message.
+// SIGINT, SIGTERM or SIGHUP meanwhile reach the child too (which stops its
+// gnuplot and removes its temporary files), and then end this process.
+// (The child's stderr is no terminal, so it draws no progress bar: the
+// NAME ... lines on stdout show the progress.)
+std::pair<int, std::string> run_self(const std::vector<std::string>& args) {
   std::vector<std::string> argv = {"/proc/self/exe"};
   argv.insert(argv.end(), args.begin(), args.end());
   const InterruptGuard interrupts;
+  std::optional<ChildErrors> errors(std::in_place);
   int status = 0;
   try {
-    status = run_child(argv, {"", "/dev/null", ""});
+    status = run_child(argv, {"", "/dev/null", errors->path()});
   } catch (const std::system_error&) {
     throw std::runtime_error("cannot run /proc/self/exe");
   }
+  const std::string text = errors->text();
+  errors.reset();  // the file goes before an interrupt ends this process
   if (interrupts.interrupted()) interrupts.end_process();
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+  if (code == 0) {
+    std::cerr << text;  // nothing, by the contract a successful run keeps
+    return {0, ""};
+  }
+  return {code, child_message(text)};
 }
 
 // The recipes --only names (all without --only), in the order of `recipes`.
@@ -124,11 +173,11 @@ void run(const FiguresOptions& o) {
     args.insert(args.end(), {"--out", (std::filesystem::path(o.directory) / recipe.name).string()});
     std::cout << recipe.name << " ... " << std::flush;
     const auto start = std::chrono::steady_clock::now();
-    const int status = run_self(args);
+    const auto [status, message] = run_self(args);
     if (status != 0) {
       std::cout << "failed\n";
       throw std::runtime_error("figure " + std::string(recipe.name) + " failed with exit status " +
-                               std::to_string(status));
+                               std::to_string(status) + ": " + message);
     }
     const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
     std::cout << "done (" << took.count() << " s)\n";

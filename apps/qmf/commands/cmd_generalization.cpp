@@ -127,25 +127,32 @@ constexpr const char* csv_columns[] = {
     "gap", "train_loss",    "test_loss", "loss_gap", "sharpness",      "sharpness_error",
     "sw2", "sw2_effective", "grid_nu",   "diverged", "seconds"};
 
-std::string rows_csv(const Json& rows) {
-  std::ostringstream csv;
-  for (const char* column : csv_columns) csv << (column == csv_columns[0] ? "" : ",") << column;
-  csv << '\n';
+// The rows as CSV (',', full precision, empty cells, quoted specs) or as the
+// readable table (' ', six digits, "-" for a missing value).
+std::string rows_table(const Json& rows, bool csv) {
+  const char separator = csv ? ',' : ' ';
+  std::ostringstream table;
+  for (const char* column : csv_columns)
+    table << (column == csv_columns[0] ? "" : std::string(1, separator)) << column;
+  table << '\n';
   for (const auto& row : rows) {
     for (const char* column : csv_columns) {
-      if (column != csv_columns[0]) csv << ',';
+      if (column != csv_columns[0]) table << separator;
       const Json* value = row.contains(column) ? &row[column] : nullptr;
-      if (value == nullptr || value->is_null()) continue;
-      if (value->is_boolean())
-        csv << (value->get<bool>() ? 1 : 0);
+      if (value == nullptr || value->is_null())
+        table << (csv ? "" : "-");
+      else if (value->is_boolean())
+        table << (value->get<bool>() ? 1 : 0);
       else if (value->is_number())
-        csv << format_number(value->get<double>());
-      else  // the weight spec holds commas
-        csv << '"' << value->get<std::string>() << '"';
+        table << (csv ? format_number : readable_number)(value->get<double>());
+      else if (csv)  // the weight spec holds commas
+        table << '"' << value->get<std::string>() << '"';
+      else
+        table << value->get<std::string>();
     }
-    csv << '\n';
+    table << '\n';
   }
-  return csv.str();
+  return table.str();
 }
 
 // One data block per (N, depth) curve: bits, gap, sharpness, its error, label.
@@ -250,12 +257,12 @@ void run(const GeneralizationOptions& o) {
   out["depths"] = o.depths;
   out["cells"] = rows;
   auto files = render(o, cells, rows, weights.size());
-  files.insert(files.begin(), {{".csv", rows_csv(rows)}, {".json", out.dump(2) + '\n'}});
+  files.insert(files.begin(), {{".csv", rows_table(rows, true)}, {".json", out.dump(2) + '\n'}});
   write_files(o.out, files);
   if (o.json)
     std::cout << out.dump(2) << '\n';
   else
-    std::cout << rows_csv(rows);
+    std::cout << rows_table(rows, false);
 }
 
 }  // namespace

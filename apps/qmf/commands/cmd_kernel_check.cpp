@@ -34,9 +34,11 @@ Json check_result(const CheckOptions& o) {
     require_integer_range("krr_test", o.krr_test, 1, 10000);
   }
   const Analytic a = analytic_for(o);
-  require_kernel_check_memory({o.depth, *std::max_element(o.widths.begin(), o.widths.end()),
-                               o.images, a.quasi.has_value(), o.krr_train,
-                               o.krr_train > 0 ? o.krr_validation + o.krr_test : 0});
+  const KernelCheckSizes sizes{o.depth,     *std::max_element(o.widths.begin(), o.widths.end()),
+                               o.images,    a.quasi.has_value(),
+                               o.krr_train, o.krr_train > 0 ? o.krr_validation + o.krr_test : 0};
+  require_kernel_check_memory(sizes);
+  require_kernel_check_work(sizes, o.widths, o.nets);
   const long train_needed =
       std::max<long>(o.images, o.krr_train > 0 ? o.krr_train + o.krr_validation : 0);
   const LabelledSets sets =
@@ -79,9 +81,7 @@ Json check_result(const CheckOptions& o) {
   Eigen::setNbThreads(o.threads);
   const Eigen::MatrixXf first = sets.train.inputs.leftCols(o.images);
   const Eigen::VectorXd mean = first.cast<double>().rowwise().mean();
-  std::string csv;
-  out["gram"] = gram_check(o, a, sphere_images(first, mean), csv);
-  out["csv"] = csv;
+  out["gram"] = gram_check(o, a, sphere_images(first, mean));
   if (o.krr_train > 0) {
     const Eigen::MatrixXf& pixels = sets.train.inputs;
     const Eigen::VectorXd train_mean = pixels.leftCols(o.krr_train).cast<double>().rowwise().mean();
@@ -101,27 +101,27 @@ Json check_result(const CheckOptions& o) {
 
 void print(const Json& out) {
   Json shown = out;
-  shown.erase("csv");
   shown.erase("gram");
   shown.erase("krr");
-  std::cout << key_value_table(shown) << out["csv"].get<std::string>();
+  std::cout << key_value_table(shown) << error_table(out["gram"], ' ', readable_number);
   for (const char* fit : {"nngp_fit", "ntk_fit"})
     if (!out["gram"][fit].is_null())
-      std::cout << fit << ": exponent " << format_number(out["gram"][fit]["exponent"].get<double>())
-                << " +- " << format_number(out["gram"][fit]["exponent_stderr"].get<double>())
-                << '\n';
+      std::cout << fit << ": exponent "
+                << readable_number(out["gram"][fit]["exponent"].get<double>()) << " +- "
+                << readable_number(out["gram"][fit]["exponent_stderr"].get<double>()) << '\n';
   for (const auto& [name, values] : out["gram"]["eigenvalues"].items()) {
     std::cout << name << ':';
-    for (const auto& v : values) std::cout << ' ' << format_number(v.get<double>());
+    for (const auto& v : values) std::cout << ' ' << readable_number(v.get<double>());
     std::cout << '\n';
   }
   if (!out.contains("krr")) return;
   for (const char* kernel : {"nngp", "ntk"}) {
     const Json& r = out["krr"][kernel];
-    std::cout << "krr " << kernel << ": ridge " << format_number(r["relative_ridge"].get<double>())
-              << " x mean diag, train " << format_number(r["train_accuracy"].get<double>())
-              << ", test " << format_number(r["test_accuracy"].get<double>()) << ", gap "
-              << format_number(r["gap"].get<double>()) << '\n';
+    std::cout << "krr " << kernel << ": ridge "
+              << readable_number(r["relative_ridge"].get<double>()) << " x mean diag, train "
+              << readable_number(r["train_accuracy"].get<double>()) << ", test "
+              << readable_number(r["test_accuracy"].get<double>()) << ", gap "
+              << readable_number(r["gap"].get<double>()) << '\n';
   }
 }
 
@@ -166,7 +166,8 @@ void add_kernel_check_command(CLI::App& app) {
   cmd->callback([o] {
     const Json out = check_result(*o);
     if (!o->out.empty())
-      write_files(o->out, {{".csv", out["csv"].get<std::string>()}, {".json", out.dump(2) + '\n'}});
+      write_files(o->out, {{".csv", error_table(out["gram"], ',', format_number)},
+                           {".json", out.dump(2) + '\n'}});
     if (o->json)
       std::cout << out.dump(2) << '\n';
     else

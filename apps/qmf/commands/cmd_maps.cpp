@@ -58,9 +58,12 @@ Json maps_result(const MapsOptions& o) {
   out["q_star"] = number(fixed.length.q, "q_star");
   Json points = Json::array();
   for (const auto& p : fixed.all_length_fixed_points)
-    points.push_back(
-        {{"q", number(p.q, "q")}, {"chi_q", number(p.chi_q, "chi_q")}, {"stable", p.stable}});
+    points.push_back({{"q", number(p.q, "q")},
+                      {"chi_q", number(p.chi_q, "chi_q")},
+                      {"stable", p.stable},
+                      {"marginal", p.marginal}});
   out["q_fixed_points"] = points;
+  out["every_q_fixed"] = fixed.every_q_fixed;
   out["c_star"] = number(fixed.correlation.c, "c_star");
   // 1 - c* = 2 sin^2(theta*/2) from the angle, which keeps its digits where
   // c_star has rounded to 1 (docs/output_format.md).
@@ -90,11 +93,23 @@ void print(const Json& out, bool as_json) {
     return;
   }
   std::cout << key_value_table(out);
-  std::cout << "fixed points of the length map:\n";
-  for (const auto& p : out["q_fixed_points"])
+  if (out["every_q_fixed"].get<bool>())
+    std::cout << "fixed points of the length map: every q > 0 (the map is the identity), "
+                 "marginal (chi_q = 1); the net keeps q0\n";
+  else
+    std::cout << "fixed points of the length map:\n";
+  for (const auto& p : out["q_fixed_points"]) {
+    const bool marginal = p["marginal"].get<bool>();
     std::cout << "  q = " << readable_number(p["q"].get<double>())
               << "  chi_q = " << readable_number(p["chi_q"].get<double>())
-              << (p["stable"].get<bool>() ? "  stable" : "  unstable") << '\n';
+              << (marginal                  ? "  marginal"
+                  : p["stable"].get<bool>() ? "  stable"
+                                            : "  unstable")
+              << '\n';
+  }
+  if (out["q_star"].get<double>() == 0.0)
+    std::cout << "q* = 0 is marginal: q falls algebraically (tanh: q_l ~ 1/(2l)), not at a rate "
+                 "1/xi_q, and at q = 0 every c is a fixed point (c_l freezes near c0)\n";
   if (out.contains("layers")) {
     std::cout << "layer  q  c\n";
     for (const auto& s : out["layers"])

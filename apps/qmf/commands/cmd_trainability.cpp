@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -138,30 +139,32 @@ Grid build_grid(const TrainabilityOptions& o) {
   return g;
 }
 
-// A number as the shortest round-trip text, "inf" for an infinite one (null +
-// KEY_infinite), empty when absent (a cell without a mean-field fixed point).
-std::string csv_cell(const Json& object, const char* key) {
-  return object.contains(key) ? format_number(get_number(object, key)) : "";
-}
-
-std::string cells_csv(const Grid& g, const Json& cells) {
-  std::ostringstream csv;
-  csv << (g.by_levels ? "N" : "sw2")
-      << ",depth,test_accuracy,train_accuracy,diverged,diverged_step,sw2_used,xi_c,depth_over_xi_c,"
-         "seconds\n";
+// The cells as CSV (',', the shortest round-trip numbers, empty cells) or as
+// the readable table (' ', six digits, "-"): a value that does not exist (a
+// diverged run's accuracies, a cell without a mean-field fixed point) is NaN
+// to the writer, "inf" an infinite one (null + KEY_infinite).
+std::string cells_table(const Grid& g, const Json& cells, bool csv) {
+  const auto write = csv ? format_number : readable_number;
+  const std::string s = csv ? "," : " ";
+  constexpr double missing = std::numeric_limits<double>::quiet_NaN();
+  const auto field = [&](const Json& c, const char* key) {
+    return write(c.contains(key) ? get_number(c, key) : missing);
+  };
+  std::ostringstream table;
+  table << (g.by_levels ? "N" : "sw2") << s << "depth" << s << "test_accuracy" << s
+        << "train_accuracy" << s << "diverged" << s << "diverged_step" << s << "sw2_used" << s
+        << "xi_c" << s << "depth_over_xi_c" << s << "seconds\n";
   for (const auto& c : cells) {
     const bool diverged = c["diverged"].get<bool>();
     const auto& last = c["checkpoints"];
-    csv << format_number(c["y"].get<double>()) << ',' << c["depth"].get<int>() << ','
-        << (diverged ? "" : format_number(c["test_accuracy"].get<double>())) << ','
-        << (diverged || last.empty() ? ""
-                                     : format_number(last.back()["train_accuracy"].get<double>()))
-        << ',' << (diverged ? 1 : 0) << ',' << (diverged ? c["diverged_step"].dump() : "") << ','
-        << format_number(c["sw2"].get<double>()) << ',' << csv_cell(c, "xi_c") << ','
-        << csv_cell(c, "depth_over_xi_c") << ',' << format_number(c["seconds"].get<double>())
-        << '\n';
+    table << write(c["y"].get<double>()) << s << c["depth"].get<int>() << s
+          << write(diverged ? missing : c["test_accuracy"].get<double>()) << s
+          << write(diverged || last.empty() ? missing : last.back()["train_accuracy"].get<double>())
+          << s << (diverged ? 1 : 0) << s << (diverged ? c["diverged_step"].dump() : write(missing))
+          << s << write(c["sw2"].get<double>()) << s << field(c, "xi_c") << s
+          << field(c, "depth_over_xi_c") << s << write(c["seconds"].get<double>()) << '\n';
   }
-  return csv.str();
+  return table.str();
 }
 
 void run(const TrainabilityOptions& o) {
@@ -231,12 +234,13 @@ void run(const TrainabilityOptions& o) {
   out["xi_curve"] = grid.plot.xi_curve;
   out["cells"] = grid.plot.cells;
   auto files = render_trainability_figure(grid.plot);
-  files.insert(files.begin(), {{".csv", cells_csv(grid, cells)}, {".json", out.dump(2) + '\n'}});
+  files.insert(files.begin(),
+               {{".csv", cells_table(grid, cells, true)}, {".json", out.dump(2) + '\n'}});
   write_files(o.out, files);
   if (o.json)
     std::cout << out.dump(2) << '\n';
   else
-    std::cout << cells_csv(grid, cells);
+    std::cout << cells_table(grid, cells, false);
 }
 
 }  // namespace

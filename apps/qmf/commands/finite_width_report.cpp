@@ -155,7 +155,7 @@ std::string length_residual_rows(const Study& st, int l) {
 
 std::string study_text(const Study& st, const Json& out) {
   // Six digits, and "-" where there is no value, as in the fit table below.
-  const auto cell = [](double x) { return std::isfinite(x) ? readable_number(x) : "-"; };
+  const auto cell = readable_number;
   std::ostringstream text;
   Json summary = out;
   summary.erase("layers");

@@ -57,9 +57,13 @@ Analytic analytic_for(const CheckOptions& o);
 
 /// Relative Frobenius errors of sampled nets' Grams on the images x (columns)
 /// per width and net, the fits of ln error against ln width, and leading
-/// eigenvalues at the largest width; csv receives the error table.
-Json gram_check(const CheckOptions& o, const Analytic& a, const Eigen::MatrixXd& x,
-                std::string& csv);
+/// eigenvalues at the largest width.
+Json gram_check(const CheckOptions& o, const Analytic& a, const Eigen::MatrixXd& x);
+
+/// gram_check's errors as a table "width net nngp_error ntk_error": the CSV
+/// file with separator ',' and format_number, the readable table with ' '
+/// and readable_number.
+std::string error_table(const Json& gram, char separator, std::string (*write)(double));
 
 /// Images centred by a mean image and put on the sphere |x|^2 / d = q0.
 Eigen::MatrixXd sphere_images(const Eigen::MatrixXf& pixels, const Eigen::VectorXd& mean);

@@ -68,8 +68,7 @@ Analytic analytic_for(const CheckOptions& o) {
   return a;
 }
 
-Json gram_check(const CheckOptions& o, const Analytic& a, const Eigen::MatrixXd& x,
-                std::string& csv) {
+Json gram_check(const CheckOptions& o, const Analytic& a, const Eigen::MatrixXd& x) {
   // For binary weights every empirical entry, the diagonal too, pairs two
   // independent rounding draws (qmf/kernel/empirical_kernel.hpp): the quasi
   // network's kernels as they are.
@@ -78,8 +77,6 @@ Json gram_check(const CheckOptions& o, const Analytic& a, const Eigen::MatrixXd&
   Json rows = Json::array();
   std::vector<double> w_all, nngp_all, ntk_all;
   EmpiricalGram widest;
-  std::ostringstream table;
-  table << "width,net,nngp_error,ntk_error\n";
   for (const int width : o.widths)
     for (int net = 0; net < o.nets; ++net) {
       const std::uint64_t seed =
@@ -95,11 +92,8 @@ Json gram_check(const CheckOptions& o, const Analytic& a, const Eigen::MatrixXd&
                       {"net", net},
                       {"nngp_error", number(e_nngp, "nngp error")},
                       {"ntk_error", number(e_ntk, "ntk error")}});
-      table << width << ',' << net << ',' << format_number(e_nngp) << ',' << format_number(e_ntk)
-            << '\n';
       if (width == o.widths.back() && net == 0) widest = std::move(g);
     }
-  csv = table.str();
   Json out;
   out["errors"] = rows;
   out["nngp_fit"] = fit_json(w_all, nngp_all);
@@ -112,6 +106,16 @@ Json gram_check(const CheckOptions& o, const Analytic& a, const Eigen::MatrixXd&
   out["eigenvalues_at_width"] = o.widths.back();
   out["eigenvalues"] = eig;
   return out;
+}
+
+std::string error_table(const Json& gram, char separator, std::string (*write)(double)) {
+  std::ostringstream table;
+  table << "width" << separator << "net" << separator << "nngp_error" << separator << "ntk_error\n";
+  for (const auto& row : gram["errors"])
+    table << row["width"].get<int>() << separator << row["net"].get<int>() << separator
+          << write(row["nngp_error"].get<double>()) << separator
+          << write(row["ntk_error"].get<double>()) << '\n';
+  return table.str();
 }
 
 }  // namespace qmf::cli

@@ -40,7 +40,7 @@ std::string rows_csv(const Json& rows) {
 std::string lmax_readable(const Json& out) {
   std::ostringstream text;
   text << "family " << out["family"].get<std::string>()
-       << ", L_max = k xi_max with k = " << format_number(out["k"].get<double>()) << "\n";
+       << ", L_max = k xi_max with k = " << readable_number(out["k"].get<double>()) << "\n";
   for (const auto& [key, value] : out["rows"].front().items()) text << key << "  ";
   text << '\n';
   for (const auto& row : out["rows"]) {
@@ -64,7 +64,7 @@ std::string lmax_readable(const Json& out) {
   if (out.contains("weight_clip_rows")) text << clip_table(out, "weight_clip_rows");
   if (out.contains("n_min"))
     text << "n_min " << out["n_min"].get<int>()
-         << " (smallest N with L_max >= " << format_number(out["depth"].get<double>()) << ")\n";
+         << " (smallest N with L_max >= " << readable_number(out["depth"].get<double>()) << ")\n";
   if (out.contains("fixed_quantizer")) text << biased_depth_table(out);
   if (out.contains("weight_fixed_quantizer")) text << biased_weight_table(out);
   if (out.contains("weight_n_min")) text << weight_n_min_table(out);

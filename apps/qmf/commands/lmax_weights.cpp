@@ -125,7 +125,7 @@ void add_weight_n_min(Json& out, const std::vector<WeightSpec>& specs, double de
 
 std::string weight_n_min_table(const Json& out) {
   std::ostringstream text;
-  const std::string depth = format_number(out["depth"].get<double>());
+  const std::string depth = readable_number(out["depth"].get<double>());
   const bool biased = out["sb2"].get<double>() > 0.0;
   text << "\nn_min with quantized weights (smallest N with L >= " << depth << "):\n";
   for (const auto& row : out["weight_n_min"]) {

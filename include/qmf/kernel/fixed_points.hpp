@@ -9,8 +9,9 @@ namespace qmf {
 
 struct LengthFixedPoint {
   double q = 0.0;
-  double chi_q = 0.0;   // slope of the length map there
-  bool stable = false;  // |chi_q| < 1
+  double chi_q = 0.0;     // slope of the length map there
+  bool stable = false;    // |chi_q| < 1, not marginal
+  bool marginal = false;  // |chi_q| = 1 to 1e-12: no exponential approach either way
 };
 
 /// Every positive fixed point of the length map that a scan resolves, in
@@ -21,7 +22,10 @@ std::vector<LengthFixedPoint> length_fixed_points(const Activation& phi,
 
 /// The fixed point the length map converges to from q0. Throws
 /// numerical_error if the iteration collapses to q = 0, diverges, or lands on
-/// a fixed point it cannot converge to.
+/// a fixed point it cannot converge to. One collapse is an answer: at sb2 = 0
+/// an activation with phi(0) = 0 and sw2 phi'(0)^2 = 1 (the end of the
+/// order-chaos line, tanh at sw2 = 1) approaches q = 0 algebraically (tanh:
+/// q_l ~ 1 / (2 l)) on a marginal fixed point, returned as {0, 1, false, true}.
 LengthFixedPoint stable_length_fixed_point(const Activation& phi, const Initialization& init,
                                            double q0);
 /// The same, choosing among `points`, the result of length_fixed_points(phi,
@@ -45,10 +49,16 @@ struct CorrelationFixedPoint {
 CorrelationFixedPoint stable_correlation_fixed_point(const Activation& phi,
                                                      const Initialization& init, double q_star);
 
-/// Everything `qmf maps` reports about the fixed points.
+/// Everything `qmf maps` reports about the fixed points. Where the length map
+/// is the identity (every_q_fixed: sb2 = 0 with relu at sw2 = 2, linear at 1)
+/// every q is a marginal fixed point: the list holds q0 alone, which is `length`.
+/// At length.q = 0 (the marginal collapse above) the correlation map becomes
+/// the identity too: c = 1 with chi_c = chi_1 = 1, marginal, is reported, while
+/// every other c is as fixed (c_l freezes near c0).
 struct MeanFieldFixedPoint {
   LengthFixedPoint length;
   std::vector<LengthFixedPoint> all_length_fixed_points;
+  bool every_q_fixed = false;
   CorrelationFixedPoint correlation;
   double chi_1 = 0.0;
   double xi_q = 0.0;
