@@ -67,7 +67,7 @@ void validate_start(double q0, double c0, int depth) {
 }
 
 std::vector<LayerState> iterate_maps(const Activation& phi, const Initialization& init, double q0,
-                                     double c0, int depth) {
+                                     double c0, int depth, const Interrupt& interrupt) {
   validate(init);
   validate_start(q0, c0, depth);
   const LayerMap map = layer(phi, init);
@@ -76,6 +76,7 @@ std::vector<LayerState> iterate_maps(const Activation& phi, const Initialization
   LayerState state{0, q0, c0};
   layers.push_back(state);
   for (int l = 1; l <= depth; ++l) {
+    interrupt.poll();
     // Both inputs share the variance q, so c' = 1 - (1 - c') is taken from
     // the complement, accurate when c is close to 1.
     const double complement = map.correlation_complement(state.q, state.c);
@@ -85,11 +86,15 @@ std::vector<LayerState> iterate_maps(const Activation& phi, const Initialization
   return layers;
 }
 
-std::vector<KernelState> propagate(const LayerMap& map, const KernelState& input, int depth) {
+std::vector<KernelState> propagate(const LayerMap& map, const KernelState& input, int depth,
+                                   const Interrupt& interrupt) {
   if (depth < 0) throw std::invalid_argument("depth must be a non-negative integer");
   std::vector<KernelState> states{input};
   states.reserve(static_cast<std::size_t>(depth) + 1);
-  for (int l = 1; l <= depth; ++l) states.push_back(map(states.back()));
+  for (int l = 1; l <= depth; ++l) {
+    interrupt.poll();
+    states.push_back(map(states.back()));
+  }
   return states;
 }
 
