@@ -15,6 +15,7 @@
 #include "qmf/depth/biased_quantizer_depth.hpp"
 #include "qmf/depth/quantizer_depth.hpp"
 #include "qmf/errors.hpp"
+#include "qmf/interrupt.hpp"
 #include "qmf/kernel/critical.hpp"
 #include "qmf/kernel/critical_initialisation.hpp"
 #include "qmf/kernel/critical_line.hpp"

@@ -26,7 +26,9 @@ Conventions, everywhere:
   :class:`NumericalError`, a subclass of ``ArithmeticError``.
 * Long computations (phase, critical_line, lmax, simulate, critical) release the
   GIL; those that run in parallel take ``threads`` (default: the CPUs this
-  process may use). Their results do not depend on it.
+  process may use). Their results do not depend on it. Ctrl-C stops phase,
+  critical_line, lmax*, simulate, maps with depth, iterate_maps, propagate,
+  kernel and quasi_states with KeyboardInterrupt (docs/python.md).
 """
 
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "bindings.hpp"
+#include "interruptible.hpp"
 #include "qmf/depth/biased_quantizer_depth.hpp"
 #include "qmf/depth/quantizer_depth.hpp"
 #include "qmf/weights/clip_supremum.hpp"
@@ -25,16 +26,19 @@ QuantizerFamily family_named(const std::string& family) {
   throw std::invalid_argument("family must be 'uniform' or 'lloyd' (got '" + family + "')");
 }
 
-// solve(N) for every N on `threads` OpenMP threads; the first failure (in
-// the order of `levels`) is rethrown after the loop.
+// solve(N) for every N on `threads` OpenMP threads, polling `interrupt`
+// before each; the first failure (in the order of `levels`) is rethrown after
+// the loop.
 template <class Solve>
-auto per_level(const std::vector<int>& levels, int threads, Solve solve) {
+auto per_level(const std::vector<int>& levels, int threads, const Interrupt& interrupt,
+               Solve solve) {
   std::vector<decltype(solve(0))> out(levels.size());
   std::vector<std::exception_ptr> errors(levels.size());
   const long n = static_cast<long>(levels.size());
 #pragma omp parallel for schedule(dynamic) num_threads(threads)
   for (long i = 0; i < n; ++i) {
     try {
+      interrupt.poll();
       out[i] = solve(levels[i]);
     } catch (...) {
       errors[i] = std::current_exception();
@@ -46,8 +50,9 @@ auto per_level(const std::vector<int>& levels, int threads, Solve solve) {
 }
 
 std::vector<DepthOptimum> optima(QuantizerFamily family, const std::vector<int>& levels,
-                                 int threads) {
-  return per_level(levels, threads, [family](int n) { return depth_optimum(family, n); });
+                                 int threads, const Interrupt& interrupt) {
+  return per_level(levels, threads, interrupt,
+                   [family](int n) { return depth_optimum(family, n); });
 }
 
 py::array_t<double> column(const std::vector<double>& values) {
@@ -65,14 +70,15 @@ py::dict lmax_result(const std::vector<int>& levels, const std::string& family_n
   const bool lloyd = family == QuantizerFamily::lloyd_max;
   std::vector<DepthOptimum> rows, uniform;
   std::vector<double> exponent(levels.size(), std::nan(""));
-  {
-    py::gil_scoped_release release;
-    rows = optima(family, levels, threads);
-    if (lloyd) uniform = optima(QuantizerFamily::uniform, levels, threads);
+  interruptible([&](const Interrupt& interrupt) {
+    rows = optima(family, levels, threads, interrupt);
+    if (lloyd) uniform = optima(QuantizerFamily::uniform, levels, threads, interrupt);
     if (exponents)
-      for (std::size_t i = 0; i < levels.size(); ++i)
+      for (std::size_t i = 0; i < levels.size(); ++i) {
+        interrupt.poll();
         if (levels[i] >= 4) exponent[i] = local_exponent(family, levels[i]);
-  }
+      }
+  });
   const std::size_t n = levels.size();
   std::vector<double> dtilde(n), one_minus(n), chi(n), xi(n), depth(n), sw2(n), slope(n), ratio(n);
   for (std::size_t i = 0; i < n; ++i) {
@@ -114,12 +120,11 @@ py::dict lmax_biased_result(const std::vector<int>& levels, double sb2, double k
   const std::size_t n = levels.size();
   std::vector<FixedQuantizerOptimum> fixed;
   std::vector<DepthOptimum> unbiased;
-  {
-    py::gil_scoped_release release;
-    fixed = per_level(levels, threads,
+  interruptible([&](const Interrupt& interrupt) {
+    fixed = per_level(levels, threads, interrupt,
                       [sb2](int level) { return fixed_quantizer_optimum(level, sb2); });
-    unbiased = optima(QuantizerFamily::uniform, levels, threads);
-  }
+    unbiased = optima(QuantizerFamily::uniform, levels, threads, interrupt);
+  });
   std::vector<double> sw2(n), q(n), c(n), chi(n), xi(n), depth(n), sup(n), depth_sup(n);
   for (std::size_t i = 0; i < n; ++i) {
     sw2[i] = checked(fixed[i].sw2, "sw2");
@@ -152,11 +157,8 @@ py::dict lmax_weights_result(const std::vector<int>& levels, const std::string& 
   if (levels.empty()) throw std::invalid_argument("levels must list at least one N");
   const QuantizerFamily family = family_named(family_name);
   const WeightSpec weights = parse_weight_spec(weights_spec);
-  std::vector<DepthOptimum> gaussian;
-  {
-    py::gil_scoped_release release;
-    gaussian = optima(family, levels, threads);
-  }
+  const auto gaussian = interruptible(
+      [&](const Interrupt& interrupt) { return optima(family, levels, threads, interrupt); });
   std::vector<WeightDepthOptimum> rows;
   for (const auto& optimum : gaussian) rows.push_back(weight_depth_optimum(optimum, weights));
   std::vector<double> depth(rows.size());
@@ -190,13 +192,11 @@ py::dict lmax_biased_weights_result(const std::vector<int>& levels, double sb2, 
     throw std::invalid_argument("sb2 must be a positive finite number");
   const WeightSpec weights = parse_weight_spec(weights_spec);
   const std::size_t n = levels.size();
-  std::vector<WeightFixedQuantizerOptimum> rows;
-  {
-    py::gil_scoped_release release;
-    rows = per_level(levels, threads, [&](int level) {
+  const auto rows = interruptible([&](const Interrupt& interrupt) {
+    return per_level(levels, threads, interrupt, [&](int level) {
       return weight_fixed_quantizer_optimum(level, sb2, weights);
     });
-  }
+  });
   std::vector<double> sw2(n), q(n), c(n), chi(n), xi(n), depth(n);
   for (std::size_t i = 0; i < n; ++i) {
     sw2[i] = checked(rows[i].point.sw2, "sw2");
@@ -239,14 +239,12 @@ py::dict lmax_clip_result(const std::vector<int>& levels, const std::string& fam
   if (sb2 > 0.0 && family != QuantizerFamily::uniform)
     throw std::invalid_argument("sb2 > 0 is implemented for family 'uniform' only");
   const WeightSpec weights = parse_weight_spec(weights_spec);
-  std::vector<ClipSupremum> rows;
-  {
-    py::gil_scoped_release release;
-    rows = per_level(levels, threads, [&](int n) {
+  const auto rows = interruptible([&](const Interrupt& interrupt) {
+    return per_level(levels, threads, interrupt, [&](int n) {
       return sb2 > 0.0 ? fixed_quantizer_clip_supremum(n, sb2, weights)
                        : clip_supremum(depth_optimum(family, n), weights);
     });
-  }
+  });
   const std::size_t n = rows.size(), m = std::size(clip_path);
   std::vector<double> clip(n), depth(n);
   py::array_t<double> path_chi({n, m}), path_depth({n, m}), path_sw2({n, m}), path_r({n, m});

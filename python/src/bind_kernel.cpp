@@ -10,6 +10,7 @@
 #include <string>
 
 #include "bindings.hpp"
+#include "interruptible.hpp"
 #include "qmf/kernel/critical_initialisation.hpp"
 #include "qmf/kernel/critical_line.hpp"
 #include "qmf/kernel/fixed_points.hpp"
@@ -109,8 +110,8 @@ void bind_layers(py::module_& m) {
       [](const BoundLayerMap& l, const KernelState& input, int depth) {
         // Every layer's state, and its copy held by a Python object.
         require_memory_within_limit((depth + 1.0) * (2 * sizeof(KernelState) + 64.0), "depth");
-        py::gil_scoped_release release;
-        return propagate(l.map, input, depth);
+        return interruptible(
+            [&](const Interrupt& interrupt) { return propagate(l.map, input, depth, interrupt); });
       },
       py::arg("layer_map"), py::arg("state"), py::arg("depth"));
 }
@@ -164,7 +165,10 @@ py::dict maps_result(const ActivationPtr& phi, double sw2, double sb2, double q0
   out["xi_c"] = checked(fixed.xi_c, "xi_c");
   if (depth) {
     py::list layers;
-    for (const auto& s : iterate_maps(*phi, init, q0, c0, *depth)) {
+    const auto states = interruptible([&](const Interrupt& interrupt) {
+      return iterate_maps(*phi, init, q0, c0, *depth, interrupt);
+    });
+    for (const auto& s : states) {
       py::dict layer;
       layer["l"] = s.layer;
       layer["q"] = checked(s.q, "q");
@@ -181,7 +185,9 @@ py::dict iterate_result(const ActivationPtr& phi, double sw2, double sb2, double
                         int depth, const std::string& weights) {
   const auto init = weighted_initialization(parse_weight_spec(weights), sw2, sb2);
   require_memory_within_limit((depth + 1.0) * (sizeof(LayerState) + 3 * sizeof(double)), "depth");
-  const auto states = iterate_maps(*phi, init, q0, c0, depth);
+  const auto states = interruptible([&](const Interrupt& interrupt) {
+    return iterate_maps(*phi, init, q0, c0, depth, interrupt);
+  });
   py::dict out;
   out["l"] = column(states, &LayerState::layer, "l");
   out["q"] = column(states, &LayerState::q, "q");
@@ -240,11 +246,9 @@ py::dict phase_result(const ActivationPtr& phi, const std::vector<double>& sw2,
   require_memory_within_limit(points * (sizeof(PhasePoint) + 5 * sizeof(double) + 64.0),
                               "sw2 and sb2 (a " + std::to_string(sb2.size()) + " x " +
                                   std::to_string(sw2.size()) + " grid)");
-  PhaseDiagram diagram;
-  {
-    py::gil_scoped_release release;
-    diagram = phase_diagram(*phi, sw2, sb2, threads, {}, unit_prior);
-  }
+  const PhaseDiagram diagram = interruptible([&](const Interrupt& interrupt) {
+    return phase_diagram(*phi, sw2, sb2, threads, {}, unit_prior, interrupt);
+  });
   const std::vector<py::ssize_t> shape{static_cast<py::ssize_t>(sb2.size()),
                                        static_cast<py::ssize_t>(sw2.size())};
   py::array_t<double> q_star(shape), c_star(shape), chi_c(shape), chi_1(shape), xi_c(shape);
@@ -276,11 +280,9 @@ py::dict critical_line_result(const ActivationPtr& phi, const std::vector<double
                               const std::string& weights) {
   validate_threads(threads);
   const WeightPrior unit_prior = weight_prior(parse_weight_spec(weights), 1.0);
-  std::vector<CriticalLinePoint> line;
-  {
-    py::gil_scoped_release release;
-    line = critical_line(*phi, sb2, threads, unit_prior);
-  }
+  const auto line = interruptible([&](const Interrupt& interrupt) {
+    return critical_line(*phi, sb2, threads, unit_prior, interrupt);
+  });
   py::dict out;
   out["sb2"] = column(line, &CriticalLinePoint::sb2, "sb2");
   out["sw2"] = column(line, &CriticalLinePoint::sw2, "sw2");

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "bindings.hpp"
+#include "interruptible.hpp"
 #include "qmf/kernel/kernels.hpp"
 #include "qmf/numerics/memory_limit.hpp"
 #include "qmf/weights/quasi_network.hpp"
@@ -34,12 +35,10 @@ py::dict kernel_result(const ActivationPtr& phi, double sw2, double sb2, int dep
                        const std::string& quasi) {
   const Initialization init{sw2, sb2};
   const std::optional<QuasiNetwork> net = quasi_for(weights, quasi);
-  std::vector<KernelValues> values;
-  {
-    py::gil_scoped_release release;
-    values = net ? quasi_kernel_on_grid(*phi, init, q0, t, depth, *net)
-                 : kernel_on_grid(*phi, init, q0, t, depth, DerivativeKernel(*phi));
-  }
+  const auto values = interruptible([&](const Interrupt& interrupt) {
+    return net ? quasi_kernel_on_grid(*phi, init, q0, t, depth, *net, interrupt)
+               : kernel_on_grid(*phi, init, q0, t, depth, DerivativeKernel(*phi), interrupt);
+  });
   py::dict out;
   out["network"] = net ? "quasi" : "gaussian-weights";
   out["nngp"] = column(values, &KernelValues::nngp, "nngp");
@@ -52,7 +51,9 @@ py::dict quasi_states_result(const ActivationPtr& phi, double sw2, double sb2, i
   const std::optional<QuasiNetwork> net = quasi_for(weights, quasi);
   if (!net) throw std::invalid_argument("weights must have rounding=stochastic-per-example");
   require_memory_within_limit(depth * (sizeof(QuasiState) + 4.0 * sizeof(double)), "depth");
-  const auto states = quasi_states(*phi, {sw2, sb2}, q0, t, depth, *net);
+  const auto states = interruptible([&](const Interrupt& interrupt) {
+    return quasi_states(*phi, {sw2, sb2}, q0, t, depth, *net, interrupt);
+  });
   py::dict out;
   out["q"] = column(states, &QuasiState::q, "q");
   out["k"] = column(states, &QuasiState::k, "k");

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "bindings.hpp"
+#include "interruptible.hpp"
 #include "qmf/activations/backward_derivative.hpp"
 #include "qmf/numerics/memory_limit.hpp"
 #include "qmf/simulation/simulate.hpp"
@@ -79,11 +80,11 @@ py::dict simulate_result(const std::shared_ptr<Activation>& phi, double sw2, dou
   s.surrogate = surrogate_for(*phi, each_input, s.q0, ste_slope, ste_clip, ste_window);
   std::vector<PredictedLayer> predicted;
   std::vector<SimulatedLayer> simulated;
-  {
-    py::gil_scoped_release release;
+  interruptible([&](const Interrupt& interrupt) {
+    s.interrupt = interrupt;
     predicted = predict_layers(*phi, s);
     simulated = simulate_networks(*phi, s);
-  }
+  });
   const auto layers = static_cast<py::ssize_t>(depth + 1);
   const auto pairs = static_cast<py::ssize_t>(c0.size());
   py::array_t<int> l(layers);

@@ -33,13 +33,17 @@ std::optional<CriticalLinePoint> line_point(const Activation& phi, double sb2,
 }  // namespace
 
 std::vector<CriticalLinePoint> critical_line(const Activation& phi, const std::vector<double>& sb2,
-                                             int threads, const WeightPrior& unit_prior) {
+                                             int threads, const WeightPrior& unit_prior,
+                                             const Interrupt& interrupt) {
   const int n = static_cast<int>(sb2.size());
   std::vector<std::optional<CriticalLinePoint>> found(sb2.size());
   detail::FirstException failure;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(std::max(1, threads))
   for (int j = 0; j < n; ++j)
-    failure.capture([&] { found[j] = line_point(phi, sb2[j], unit_prior); });
+    failure.capture([&] {
+      interrupt.poll();
+      found[j] = line_point(phi, sb2[j], unit_prior);
+    });
   failure.rethrow();
   std::vector<CriticalLinePoint> line;
   for (const auto& p : found)

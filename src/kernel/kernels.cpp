@@ -28,7 +28,8 @@ void check_inputs(const Initialization& init, double q0, int depth) {
 // its angle is taken without rounding 1 - c (docs/kernels.md).
 std::vector<KernelValues> kernels_by_layer(const Activation& phi, const Initialization& init,
                                            double q0, std::span<const double> t, int depth,
-                                           const DerivativeKernel& derivative) {
+                                           const DerivativeKernel& derivative,
+                                           const Interrupt& interrupt) {
   const double sw2 = init.sw2, sb2 = init.sb2;
   double q = sw2 * q0 + sb2;
   std::vector<double> gap, ntk, angle(t.size());
@@ -43,6 +44,7 @@ std::vector<KernelValues> kernels_by_layer(const Activation& phi, const Initiali
   const bool series_slopes =
       derivative.kind() == DerivativeKind::true_derivative && phi.has_fast_hermite_series();
   for (int l = 2; l <= depth; ++l) {
+    interrupt.poll();
     for (std::size_t i = 0; i < t.size(); ++i) angle[i] = detail::pair_angle(gap[i], q);
     const auto [deficit, slope] = detail::pair_moments(phi, q, angle, points, series_slopes);
     const double square = phi.second_moment(q);
@@ -70,12 +72,13 @@ std::vector<KernelValues> kernels_by_layer(const Activation& phi, const Initiali
 
 std::vector<KernelValues> kernel_on_grid(const Activation& phi, const Initialization& init,
                                          double q0, std::span<const double> t_values, int depth,
-                                         const DerivativeKernel& derivative) {
+                                         const DerivativeKernel& derivative,
+                                         const Interrupt& interrupt) {
   check_inputs(init, q0, depth);
   for (const double t : t_values)
     if (!(t >= -1.0 && t <= 1.0))
       throw std::invalid_argument("t must lie in [-1, 1] (got " + detail::format_number(t) + ")");
-  return kernels_by_layer(phi, init, q0, t_values, depth, derivative);
+  return kernels_by_layer(phi, init, q0, t_values, depth, derivative, interrupt);
 }
 
 KernelValues kernel_on_diagonal(const Activation& phi, const Initialization& init, double q0,

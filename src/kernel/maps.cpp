@@ -69,7 +69,7 @@ void validate_start(double q0, double c0, int depth) {
 }
 
 std::vector<LayerState> iterate_maps(const Activation& phi, const Initialization& init, double q0,
-                                     double c0, int depth) {
+                                     double c0, int depth, const Interrupt& interrupt) {
   validate(init);
   validate_start(q0, c0, depth);
   const LayerMap map = layer(phi, init);
@@ -78,6 +78,7 @@ std::vector<LayerState> iterate_maps(const Activation& phi, const Initialization
   LayerState state{0, q0, c0};
   layers.push_back(state);
   for (int l = 1; l <= depth; ++l) {
+    interrupt.poll();
     // Both inputs share the variance q, so c' = 1 - (1 - c') is taken from
     // the complement, accurate when c is close to 1.
     const double complement = map.correlation_complement(state.q, state.c);
@@ -87,12 +88,14 @@ std::vector<LayerState> iterate_maps(const Activation& phi, const Initialization
   return layers;
 }
 
-std::vector<KernelState> propagate(const LayerMap& map, const KernelState& input, int depth) {
+std::vector<KernelState> propagate(const LayerMap& map, const KernelState& input, int depth,
+                                   const Interrupt& interrupt) {
   if (depth < 0) throw std::invalid_argument("depth must be a non-negative integer");
   input.validate();
   std::vector<KernelState> states{input};
   states.reserve(static_cast<std::size_t>(depth) + 1);
   for (int l = 1; l <= depth; ++l) {
+    interrupt.poll();
     states.push_back(map(states.back()));
     const KernelState& s = states.back();
     for (const double x : {s.q1, s.q2, s.q12, s.gap, s.ntk1, s.ntk2, s.ntk12})

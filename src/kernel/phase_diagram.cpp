@@ -111,11 +111,13 @@ std::vector<Initialization> grid_points(const std::vector<double>& sw2,
   return inits;
 }
 
-// points[k] = point_at(inits[k]) on `threads` OpenMP threads.
+// points[k] = point_at(inits[k]) on `threads` OpenMP threads, polling
+// `interrupt` before each point.
 template <class PointAt>
 PhaseDiagram compute_grid(const std::vector<double>& sw2, const std::vector<double>& sb2,
                           const std::vector<Initialization>& inits, int threads,
-                          const ProgressCallback& progress, PointAt point_at) {
+                          const ProgressCallback& progress, const Interrupt& interrupt,
+                          PointAt point_at) {
   PhaseDiagram diagram{sw2, sb2, std::vector<PhasePoint>(inits.size())};
   const int total = static_cast<int>(inits.size());
   int finished = 0;
@@ -124,6 +126,7 @@ PhaseDiagram compute_grid(const std::vector<double>& sw2, const std::vector<doub
 #pragma omp parallel for schedule(dynamic, 4) num_threads(std::max(1, threads))
   for (int k = 0; k < total; ++k) {
     failure.capture([&] {
+      interrupt.poll();
       diagram.points[k] = point_at(inits[k]);
       int done = 0;
 #pragma omp atomic capture
@@ -142,20 +145,22 @@ PhaseDiagram detail::phase_diagram_point_by_point(const Activation& phi,
                                                   const std::vector<double>& sb2, int threads,
                                                   const ProgressCallback& progress,
                                                   const WeightPrior& unit_prior) {
-  return compute_grid(sw2, sb2, grid_points(sw2, sb2, unit_prior), threads, progress,
+  return compute_grid(sw2, sb2, grid_points(sw2, sb2, unit_prior), threads, progress, {},
                       [&](const Initialization& init) { return phase_point(phi, init); });
 }
 
 PhaseDiagram phase_diagram(const Activation& phi, const std::vector<double>& sw2,
                            const std::vector<double>& sb2, int threads,
-                           const ProgressCallback& progress, const WeightPrior& unit_prior) {
+                           const ProgressCallback& progress, const WeightPrior& unit_prior,
+                           const Interrupt& interrupt) {
   const auto inits = grid_points(sw2, sb2, unit_prior);
   const detail::LengthScan lengths(phi, inits, threads);
-  return compute_grid(sw2, sb2, inits, threads, progress, [&](const Initialization& init) {
-    return complete_phase_point(
-        phi, init, 1.0, [&] { return lengths.fixed_points(init); },
-        detail::fast_correlation_fixed_point);
-  });
+  return compute_grid(sw2, sb2, inits, threads, progress, interrupt,
+                      [&](const Initialization& init) {
+                        return complete_phase_point(
+                            phi, init, 1.0, [&] { return lengths.fixed_points(init); },
+                            detail::fast_correlation_fixed_point);
+                      });
 }
 
 std::vector<double> linear_grid(double a, double b, int n) {

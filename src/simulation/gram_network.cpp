@@ -52,10 +52,16 @@ class GramNet {
   NetMeasurement run() {
     ws_.inputs = input_pre_activations(s_, net_);
     absorb_layer(0, ws_.inputs);
-    for (int l = 1; l <= s_.depth; ++l) forward(l);
+    for (int l = 1; l <= s_.depth; ++l) {
+      s_.interrupt.poll();
+      forward(l);
+    }
     if (!s_.backward) return std::move(result_);
     unit_ = start_backward(s_, net_, m_, ws_.output_direction, result_);
-    for (int j = s_.depth; j >= 0; --j) backward(j);
+    for (int j = s_.depth; j >= 0; --j) {
+      s_.interrupt.poll();
+      backward(j);
+    }
     return std::move(result_);
   }
 

@@ -15,7 +15,7 @@ std::vector<PredictedLayer> predict_layers(const Activation& phi,
   const Initialization init = mean_field_initialization(settings);
   std::vector<PredictedLayer> layers(depth + 1);
   for (const double c0 : settings.c0) {
-    const auto states = iterate_maps(phi, init, settings.q0, c0, depth);
+    const auto states = iterate_maps(phi, init, settings.q0, c0, depth, settings.interrupt);
     for (int l = 0; l <= depth; ++l) {
       layers[l].layer = l;
       layers[l].q = states[l].q;

@@ -22,6 +22,7 @@ NetMeasurement measure_random_net(const Activation& phi, const BackwardDerivativ
   const auto weights = shared_weight_draws(s.weights, static_cast<int>(h[0].cols()));
   Eigen::MatrixXd x;
   for (int l = 1; l <= depth; ++l) {
+    s.interrupt.poll();
     x = activate(phi, h[l - 1]);
     DenseLayer(s.seed, net, l, s.init.sw2, s.init.sb2, s.width, weights).forward(x, h[l]);
     record_forward_statistics(h[l], l, m);
@@ -31,6 +32,7 @@ NetMeasurement measure_random_net(const Activation& phi, const BackwardDerivativ
   Eigen::MatrixXd delta, back;
   const double unit = start_backward(s, net, h[depth].cols(), delta, m);
   for (int l = depth; l >= 1; --l) {
+    s.interrupt.poll();
     DenseLayer(s.seed, net, l, s.init.sw2, s.init.sb2, s.width, weights).backward(delta, back);
     step_backward(g, back, h[l - 1], l, unit, delta, m);
   }

@@ -39,7 +39,7 @@ struct GridStates {
 // `trace`, when given, receives the first cosine's state at every layer.
 GridStates propagate(const Activation& phi, const Initialization& init, double q0,
                      std::span<const double> t, int depth, const QuasiNetwork& net,
-                     std::vector<QuasiState>* trace = nullptr) {
+                     const Interrupt& interrupt, std::vector<QuasiState>* trace = nullptr) {
   const double sw2 = init.sw2, sb2 = init.sb2;
   const double a = net.weights.variance, s = net.weights.covariance;
   GridStates g{sw2 * a * q0 + sb2, sw2 * s * q0 + sb2, {}, {}};
@@ -54,6 +54,7 @@ GridStates propagate(const Activation& phi, const Initialization& init, double q
   std::vector<double> angle(t.size());
   int points = 64;  // Chebyshev points, passed from layer to layer
   for (int l = 2; l <= depth; ++l) {
+    interrupt.poll();
     // v = q - K > 0 keeps every pair's correlation K12 / q below 1.
     for (std::size_t i = 0; i < angle.size(); ++i)
       angle[i] = std::acos(std::clamp(g.k12[i] / g.q, -1.0, 1.0));
@@ -95,19 +96,21 @@ QuasiNetwork quasi_network(const WeightSpec& spec, QuasiVariance variance) {
 
 std::vector<KernelValues> quasi_kernel_on_grid(const Activation& phi, const Initialization& init,
                                                double q0, std::span<const double> t_values,
-                                               int depth, const QuasiNetwork& net) {
+                                               int depth, const QuasiNetwork& net,
+                                               const Interrupt& interrupt) {
   check_inputs(init, q0, depth, t_values, net);
-  const GridStates g = propagate(phi, init, q0, t_values, depth, net);
+  const GridStates g = propagate(phi, init, q0, t_values, depth, net, interrupt);
   std::vector<KernelValues> values;
   for (std::size_t i = 0; i < t_values.size(); ++i) values.push_back({g.k12[i], g.ntk12[i]});
   return values;
 }
 
 std::vector<QuasiState> quasi_states(const Activation& phi, const Initialization& init, double q0,
-                                     double t, int depth, const QuasiNetwork& net) {
+                                     double t, int depth, const QuasiNetwork& net,
+                                     const Interrupt& interrupt) {
   check_inputs(init, q0, depth, std::span(&t, 1), net);
   std::vector<QuasiState> states;
-  propagate(phi, init, q0, std::span(&t, 1), depth, net, &states);
+  propagate(phi, init, q0, std::span(&t, 1), depth, net, interrupt, &states);
   return states;
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "qmf/activations/activation.hpp"
+#include "qmf/interrupt.hpp"
 #include "qmf/kernel/layers.hpp"
 
 namespace qmf {
@@ -20,7 +21,9 @@ struct CriticalLinePoint {
 /// The line at each sb2 where the library finds it; values of sb2 without one
 /// (a numerical_error) are left out. OpenMP over sb2 on `threads` threads.
 /// sw2 is latent for the weight prior per unit of it (qmf/kernel/critical.hpp).
+/// `interrupt` is polled before every sb2 (qmf/interrupt.hpp).
 std::vector<CriticalLinePoint> critical_line(const Activation& phi, const std::vector<double>& sb2,
-                                             int threads, const WeightPrior& unit_prior = {});
+                                             int threads, const WeightPrior& unit_prior = {},
+                                             const Interrupt& interrupt = {});
 
 }  // namespace qmf

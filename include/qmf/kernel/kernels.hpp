@@ -12,6 +12,7 @@
 #include <span>
 #include <vector>
 
+#include "qmf/interrupt.hpp"
 #include "qmf/kernel/derivative_kernel.hpp"
 #include "qmf/kernel/maps.hpp"
 
@@ -24,9 +25,11 @@ struct KernelValues {
 
 /// Sigma^L and Theta^L at depth L = depth >= 1 for every t in [-1, 1].
 /// Throws std::invalid_argument naming the field (sw2, sb2, q0, depth, t).
+/// Polls `interrupt` at every layer (qmf/interrupt.hpp).
 std::vector<KernelValues> kernel_on_grid(const Activation& phi, const Initialization& init,
                                          double q0, std::span<const double> t_values, int depth,
-                                         const DerivativeKernel& derivative);
+                                         const DerivativeKernel& derivative,
+                                         const Interrupt& interrupt = {});
 
 /// The same at t = 1 alone: the normalisers Sigma^L(1), Theta^L(1).
 KernelValues kernel_on_diagonal(const Activation& phi, const Initialization& init, double q0,

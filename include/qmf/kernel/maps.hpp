@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "qmf/activations/activation.hpp"
+#include "qmf/interrupt.hpp"
 #include "qmf/kernel/layers.hpp"
 
 namespace qmf {
@@ -53,12 +54,15 @@ struct LayerState {
 /// finite and c0 lies in [-1, 1].
 void validate_start(double q0, double c0, int depth);
 
-/// Iterates both maps from (q0, c0): layers 0..depth.
+/// Iterates both maps from (q0, c0): layers 0..depth, polling `interrupt`
+/// at every layer (qmf/interrupt.hpp).
 std::vector<LayerState> iterate_maps(const Activation& phi, const Initialization& init, double q0,
-                                     double c0, int depth);
+                                     double c0, int depth, const Interrupt& interrupt = {});
 
 /// The full kernel state (unequal norms, NTK) of layers 0..depth, each layer
-/// the same map: states[0] = input, states[l] = map(states[l - 1]).
-std::vector<KernelState> propagate(const LayerMap& map, const KernelState& input, int depth);
+/// the same map: states[0] = input, states[l] = map(states[l - 1]); polls
+/// `interrupt` at every layer.
+std::vector<KernelState> propagate(const LayerMap& map, const KernelState& input, int depth,
+                                   const Interrupt& interrupt = {});
 
 }  // namespace qmf

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "qmf/interrupt.hpp"
 #include "qmf/kernel/maps.hpp"
 
 namespace qmf {
@@ -55,10 +56,11 @@ using ProgressCallback = std::function<void(int finished, int total)>;
 /// does not depend on the thread count. The grid's sw2 is latent: a point
 /// sees the weight prior per unit of it times sw2 (quantized weights,
 /// qmf/weights/weight_spec.hpp), so PhasePoint::init.sw2 is the shared part.
+/// `interrupt` is polled before every point (qmf/interrupt.hpp).
 PhaseDiagram phase_diagram(const Activation& phi, const std::vector<double>& sw2,
                            const std::vector<double>& sb2, int threads,
                            const ProgressCallback& progress = {},
-                           const WeightPrior& unit_prior = {});
+                           const WeightPrior& unit_prior = {}, const Interrupt& interrupt = {});
 
 /// n evenly spaced values from a to b, both included (n = 1 gives {a}).
 std::vector<double> linear_grid(double a, double b, int n);

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "qmf/activations/backward_derivative.hpp"
+#include "qmf/interrupt.hpp"
 #include "qmf/kernel/maps.hpp"
 #include "qmf/weights/weight_spec.hpp"
 
@@ -49,6 +50,9 @@ struct SimulationSettings {
   /// How the latent weights are rounded (gaussian: not at all). Quantized
   /// weights are drawn on the weights path (simulation/dense_layer).
   WeightSpec weights;
+  /// Polled at every layer of every net, forward and backward, and of the
+  /// mean-field prediction (qmf/interrupt.hpp); it never changes the result.
+  Interrupt interrupt;
 };
 
 /// The method simulate_networks uses: settings.method unless automatic, then

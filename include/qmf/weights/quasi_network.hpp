@@ -66,13 +66,15 @@ struct QuasiState {
 /// NNGP K12^L (KernelValues::nngp) and NTK Theta^L of the quasi network at
 /// depth L = depth >= 1 for every t in [-1, 1] (init.sw2 is the latent
 /// weights' sw2, init.weight_noise must be 0). Throws std::invalid_argument
-/// naming the field.
+/// naming the field. Polls `interrupt` at every layer (qmf/interrupt.hpp).
 std::vector<KernelValues> quasi_kernel_on_grid(const Activation& phi, const Initialization& init,
                                                double q0, std::span<const double> t_values,
-                                               int depth, const QuasiNetwork& net);
+                                               int depth, const QuasiNetwork& net,
+                                               const Interrupt& interrupt = {});
 
-/// The full states of layers 1..depth at one cosine t.
+/// The full states of layers 1..depth at one cosine t; polls `interrupt` at every layer.
 std::vector<QuasiState> quasi_states(const Activation& phi, const Initialization& init, double q0,
-                                     double t, int depth, const QuasiNetwork& net);
+                                     double t, int depth, const QuasiNetwork& net,
+                                     const Interrupt& interrupt = {});
 
 }  // namespace qmf
