@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Checks the qmf command-line contract (../shared/docs/cli.md) case by case.
-# Usage: run_cli_cases.sh QMF_BINARY CASE_DIR
+# Usage: run_cli_cases.sh QMF_BINARY CASE_DIR|CASE_FILE
 #
-# Every CASE_DIR/*_cases file holds one case per line (blank lines and lines
+# Every CASE_DIR/*_cases file (or the one CASE_FILE) holds one case per line (blank lines and lines
 # starting with # are skipped), fields separated by TABs:
 #   EXIT_STATUS  STDERR_TEXT  ARGUMENTS  [JSON_CHECK]
 # EXIT_STATUS   the status qmf must exit with (0 ok, 2 bad input, 3 numerical failure).
@@ -32,7 +32,7 @@
 set -uo pipefail
 
 if [[ $# -ne 2 ]]; then
-  echo "usage: $0 QMF_BINARY CASE_DIR" >&2
+  echo "usage: $0 QMF_BINARY CASE_DIR|CASE_FILE" >&2
   exit 2
 fi
 qmf=$(realpath "$1")
@@ -197,7 +197,7 @@ run_case() {
 }
 
 shopt -s nullglob
-case_files=("$case_dir"/*_cases)
+if [[ -f $case_dir ]]; then case_files=("$case_dir"); else case_files=("$case_dir"/*_cases); fi
 if [[ ${#case_files[@]} -eq 0 ]]; then
   echo "no *_cases files in $case_dir" >&2
   exit 2
