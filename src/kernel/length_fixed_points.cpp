@@ -149,9 +149,18 @@ LengthFixedPoint follow_length_iteration(const Activation& phi, const Initializa
                         " layers (it cycles or converges too slowly)");
 }
 
+// A gap length_map(q) - q at the level of the map's own rounding (a few eps
+// q): its sign says nothing. softplus at sw2 = 2 has the gap 1.92 / sqrt(q) >
+// 0 at every q, below rounding from q ~ 5e10 on, where the scan found eleven
+// "fixed points" (review of 30 Nov).
+bool within_rounding(double gap, double q) {
+  return std::fabs(gap) <= 16.0 * std::numeric_limits<double>::epsilon() * q;
+}
+
 // The fixed points along increasing scan nodes node(0) = lo < ... <
 // node(intervals) = hi, where gap_at(i) is the gap length_map - q at node i:
-// a root in every interval where the gap changes sign.
+// a root in every interval where the gap changes sign, unless it is rounding
+// at both ends.
 template <class Node, class GapAt>
 std::vector<LengthFixedPoint> scan_fixed_points(const Activation& phi, const Initialization& init,
                                                 int intervals, Node node, GapAt gap_at) {
@@ -173,9 +182,11 @@ std::vector<LengthFixedPoint> scan_fixed_points(const Activation& phi, const Ini
                             describe(init.sw2) + ", sb2 = " + describe(init.sb2) + ")");
     if (g == 0.0) {
       // A run of exact zeros (relu or linear exactly at sw2 = 2 or 1 with
-      // sb2 = 0: every q is fixed) is reported once, at its start.
-      if (g_prev != 0.0) record(q);
-    } else if (g_prev != 0.0 && (g_prev < 0.0) != (g < 0.0)) {
+      // sb2 = 0: every q is fixed) is reported once, at its start; a zero
+      // after a gap of rounding size is rounding too.
+      if (g_prev != 0.0 && !within_rounding(g_prev, q_prev)) record(q);
+    } else if (g_prev != 0.0 && (g_prev < 0.0) != (g < 0.0) &&
+               (!within_rounding(g_prev, q_prev) || !within_rounding(g, q))) {
       record(bracketed_root(gap, q_prev, q, g_prev, g));
     }
     q_prev = q;
