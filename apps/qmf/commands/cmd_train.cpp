@@ -46,10 +46,11 @@ void print_table(const Json& out) {
   Json summary = out;
   summary.erase("checkpoints");
   std::cout << key_value_table(summary)
-            << "\n   step  train_loss  train_acc   test_loss   test_acc\n";
+            << "\n   step   train_loss    train_acc    test_loss     test_acc\n";
+  // Six significant digits, as every table (docs/cli.md).
   for (const auto& c : out["checkpoints"]) {
     char row[96];
-    std::snprintf(row, sizeof row, "%7d %11.5g %10.4f %11.5g %10.4f\n", c["step"].get<int>(),
+    std::snprintf(row, sizeof row, "%7d %12.6g %12.6g %12.6g %12.6g\n", c["step"].get<int>(),
                   c["train_loss"].get<double>(), c["train_accuracy"].get<double>(),
                   c["test_loss"].get<double>(), c["test_accuracy"].get<double>());
     std::cout << row;

@@ -1,6 +1,7 @@
 #include "commands/lmax_output.hpp"
 
 #include <sstream>
+#include <utility>
 
 #include "commands/lmax_bias.hpp"
 #include "commands/lmax_clip.hpp"
@@ -41,14 +42,18 @@ std::string lmax_readable(const Json& out) {
   std::ostringstream text;
   text << "family " << out["family"].get<std::string>()
        << ", L_max = k xi_max with k = " << readable_number(out["k"].get<double>()) << "\n";
-  for (const auto& [key, value] : out["rows"].front().items()) text << key << "  ";
+  // Columns two spaces apart, none after the last.
+  const char* gap = "";
+  for (const auto& [key, value] : out["rows"].front().items())
+    text << std::exchange(gap, "  ") << key;
   text << '\n';
   for (const auto& row : out["rows"]) {
+    gap = "";
     for (const auto& [key, value] : row.items())
-      text << (value.is_null()           ? "-"
+      text << std::exchange(gap, "  ")
+           << (value.is_null()           ? "-"
                : value.is_number_float() ? readable_number(value.get<double>())
-                                         : cell(value))
-           << "  ";
+                                         : cell(value));
     text << '\n';
   }
   for (const char* fit : {"fit", "dtilde_fit"}) {
