@@ -6,8 +6,9 @@ lists, huge and tiny numbers. Every run must
 - end with exit status 0, 2 or 3 (never 1, a signal or a hang),
 - write exactly one line on stderr when it fails (2 or 3), none when it succeeds,
 - print one parseable JSON object with --json, without NaN or Infinity, with
-  no number hidden in a string ("inf", "nan") and with infinities only in the
-  documented form: null plus "<key>_infinite": true (docs/output_format.md).
+  no number hidden in a string ("nan", "-inf") and with infinities only in the
+  documented form: the original contract's string "inf" plus
+  "<key>_infinite": true (docs/output_format.md).
 
 Usage: fuzz_cli.py QMF_BINARY [--long] [--seed S] [--count N] [--jobs J]
 The default run (1000 cheap vectors, the issue's reproductions among them) takes
@@ -195,10 +196,11 @@ def find_non_finite(value, path="$"):
             where = f"{path}.{key}"
             if key.endswith("_infinite"):
                 base = key[: -len("_infinite")]
-                if item is not True or base not in value or value[base] is not None:
-                    problems.append(f"{where}: an _infinite flag without a null {base}")
+                if item is not True or base not in value or value[base] != "inf":
+                    problems.append(f"{where}: an _infinite flag without \"inf\" in {base}")
             elif isinstance(item, str) and item.strip().lower() in (
-                    "inf", "-inf", "+inf", "nan", "infinity", "-infinity"):
+                    "inf", "-inf", "+inf", "nan", "infinity", "-infinity") and not (
+                    item == "inf" and value.get(key + "_infinite") is True):
                 problems.append(f"{where}: a non-finite number as the string {item!r}")
             problems += find_non_finite(item, where)
     elif isinstance(value, list):

@@ -4,7 +4,7 @@
 # as an uninterrupted sweep (the timing column aside); a resume with another
 # --threads is refused (the count changes the training's rounding); a sweep
 # across relu's critical point (xi_c = inf at sw2 = 2) stops and resumes to
-# the end.
+# the end, also from a file that spells the infinity as earlier versions did.
 # Usage: trainability_resume.sh QMF_BINARY
 set -euo pipefail
 qmf=$(realpath "$1")
@@ -40,4 +40,11 @@ relu=(trainability --act relu --sw2 1.5:2.5:3 --depths 2:2:1 --width 16 --report
 "$qmf" "${relu[@]}" --max-cells 2 > /dev/null
 "$qmf" "${relu[@]}" > /dev/null
 grep -q '^2,2,.*,inf,0,' relu.csv || { echo "FAIL: relu at sw2 = 2: $(cat relu.csv)"; exit 1; }
+# A file of an earlier version spelled that infinity null + xi_c_infinite: it
+# still resumes to the same row.
+grep -q '"xi_c":"inf"' relu.jsonl || { echo "FAIL: no \"inf\" in relu.jsonl"; exit 1; }
+sed -i 's/"xi_c":"inf"/"xi_c":null/' relu.jsonl
+rm relu.csv
+"$qmf" "${relu[@]}" > /dev/null
+grep -q '^2,2,.*,inf,0,' relu.csv || { echo "FAIL: old spelling: $(cat relu.csv)"; exit 1; }
 echo "resume: ok"

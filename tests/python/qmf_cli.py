@@ -16,7 +16,7 @@ def run(*args):
 
 def json_of(*args):
     """The JSON object `qmf ARGS --json` prints, with its representation of an
-    infinite result (docs/output_format.md: null beside "KEY_infinite": true)
+    infinite result (docs/output_format.md: "inf" beside "KEY_infinite": true)
     turned into the package's float('inf')."""
     status, stdout, stderr = run(*args, "--json")
     assert status == 0, stderr

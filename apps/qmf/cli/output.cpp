@@ -21,6 +21,9 @@ namespace qmf::cli {
 
 namespace {
 const std::string infinite_suffix = "_infinite";
+// The original contract's spelling of +inf in JSON (chi_1 of a step
+// activation), which float() and numpy read back as infinity.
+const std::string infinite_text = "inf";
 
 // Blocks the stop signals for its lifetime; pending ones are delivered when it
 // ends (with their default action: the process stops then).
@@ -55,7 +58,7 @@ Json nullable_number(double x, const std::string& what) {
 
 void set_number(Json& object, const std::string& key, double x) {
   if (x == std::numeric_limits<double>::infinity()) {
-    object[key] = nullptr;
+    object[key] = infinite_text;
     object[key + infinite_suffix] = true;
     return;
   }
@@ -64,11 +67,13 @@ void set_number(Json& object, const std::string& key, double x) {
 
 double get_number(const Json& object, const std::string& key) {
   const auto& value = object.at(key);
-  if (!value.is_null()) return value.get<double>();
+  if (value.is_number()) return value.get<double>();
+  // Files written before the contract's spelling came back held null + flag.
   const auto flag = object.find(key + infinite_suffix);
-  return flag != object.end() && flag->is_boolean() && flag->get<bool>()
-             ? std::numeric_limits<double>::infinity()
-             : std::numeric_limits<double>::quiet_NaN();
+  const bool infinite = (value.is_string() && value.get<std::string>() == infinite_text) ||
+                        (flag != object.end() && flag->is_boolean() && flag->get<bool>());
+  return infinite ? std::numeric_limits<double>::infinity()
+                  : std::numeric_limits<double>::quiet_NaN();
 }
 
 Json header(const std::string& command) { return {{"version", QMF_VERSION}, {"command", command}}; }

@@ -32,12 +32,13 @@ Json number(double x, const std::string& what);
 
 /// object[key] = x for a quantity that can legitimately be +inf (chi_1 of a
 /// step activation, a depth scale at |chi| = 1): finite x as a JSON number,
-/// +inf as null together with key + "_infinite": true (docs/output_format.md).
+/// +inf as the string "inf" together with key + "_infinite": true
+/// (docs/output_format.md).
 /// NaN and -inf throw numerical_error naming `key`.
 void set_number(Json& object, const std::string& key, double x);
 
-/// object[key] read back as a double: +inf where set_number wrote null and
-/// the flag, NaN for any other null.
+/// object[key] read back as a double: +inf where set_number wrote "inf" (or,
+/// in files of earlier versions, null and the flag), NaN for any other null.
 double get_number(const Json& object, const std::string& key);
 
 /// {"version": ..., "command": ...}: the start of every JSON object.

@@ -46,7 +46,7 @@ Json critical_result(const CriticalOptions& o) {
   // At sigma_b = 0 the best chi_c is the paper's chi_max(N): named as such too.
   if (point.is_unbiased_optimum(o.sb2)) {
     out["chi_max"] = out["chi_c"];
-    out["xi_max"] = out["xi_c"];
+    set_number(out, "xi_max", point.xi);
   }
   if (point.step) out["degenerate"] = point.degenerate;
   out["sw2_effective"] = number(point.sw2_effective, "sw2_effective");

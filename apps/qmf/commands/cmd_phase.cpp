@@ -49,7 +49,7 @@ std::string phase_csv(const PhaseDiagram& diagram) {
 }
 
 // The grid in --json: one object per point, the CSV's columns as fields
-// (values null where the status has none; chi_1 = inf as null + chi_1_infinite).
+// (values null where the status has none; chi_1 = inf as "inf" + chi_1_infinite).
 Json grid_json(const PhaseDiagram& diagram) {
   Json points = Json::array();
   for (const auto& p : diagram.points) {

@@ -142,7 +142,7 @@ Grid build_grid(const TrainabilityOptions& o) {
 // The cells as CSV (',', the shortest round-trip numbers, empty cells) or as
 // the readable table (' ', six digits, "-"): a value that does not exist (a
 // diverged run's accuracies, a cell without a mean-field fixed point) is NaN
-// to the writer, "inf" an infinite one (null + KEY_infinite).
+// to the writer, "inf" an infinite one ("inf" or, in older files, null + KEY_infinite).
 std::string cells_table(const Grid& g, const Json& cells, bool csv) {
   const auto write = csv ? format_number : readable_number;
   const std::string s = csv ? "," : " ";

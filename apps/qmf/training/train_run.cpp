@@ -40,7 +40,7 @@ std::vector<int> parse_report_steps(const std::string& text) {
 }
 
 // The STE of a step activation and the mean field of the initialisation.
-// xi_c is infinite on the order-chaos line (chi_c = 1): null + xi_c_infinite,
+// xi_c is infinite on the order-chaos line (chi_c = 1): "inf" + xi_c_infinite,
 // and a net of any depth is then 0 depth scales deep.
 Json initialisation_json(const TrainRun& run) {
   Json out;

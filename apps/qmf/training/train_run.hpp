@@ -73,7 +73,7 @@ struct TrainRun {
   /// The report's STE (step activations) and mean field (q*, c*, chi_c, xi_c,
   /// L / xi_c, or why there is none), built here, before any training: a
   /// value that cannot be written fails then, not after hours of CPU.
-  /// Infinities (xi_c on the order-chaos line) are null + KEY_infinite.
+  /// Infinities (xi_c on the order-chaos line) are "inf" + KEY_infinite.
   Json initialisation_report;
   training::TrainingSettings settings;
 };
