@@ -143,6 +143,33 @@ TEST_CASE("the NTK of a deep relu net follows the arc-cosine recursion") {
   }
 }
 
+TEST_CASE("series route: a layer of tanh, gelu, ... against the 2-D quadrature to 1e-11") {
+  // Activations with a fast Hermite series take a layer's pair integrals
+  // from it; QuadratureOnly (kinks declared, so no series) integrates the
+  // same phi in two dimensions, an independent route. Both promise ~1e-12;
+  // the complement and the slope are compared relative to themselves, also
+  // where 1 - c is 1e-12 and the deficit as small. At q = 100 the series is
+  // not certified and the layer falls back to the quadrature.
+  for (const char* spec : {"tanh", "sigmoid", "gelu", "silu", "softplus"}) {
+    const auto phi = qmf::make_activation(spec);
+    const QuadratureOnly reference(*phi);
+    const Dense dense({1.7, 0.0}, 0.05);
+    const LayerMap map(*phi, dense), slow(reference, dense);
+    for (const double q : {0.05, 1.3, 12.0, 100.0})
+      for (const double c : {-0.6, 0.7, 1.0 - 1e-12}) {
+        INFO(spec << ", q = " << q << ", c = " << c);
+        CHECK(map.correlation_complement(q, c) ==
+              Approx(slow.correlation_complement(q, c)).epsilon(1e-11));
+        CHECK(map.correlation_slope(q, c) == Approx(slow.correlation_slope(q, c)).epsilon(1e-11));
+        const KernelState in{q, q, q * c, q * (1.0 - c), 0.7, 0.7, 0.7 * c};
+        const KernelState fast = map(in), quadrature = slow(in);
+        CHECK(fast.gap == Approx(quadrature.gap).epsilon(1e-11));
+        CHECK(fast.q12 == Approx(quadrature.q12).epsilon(1e-11).margin(1e-13 * fast.q1));
+        CHECK(fast.ntk12 == Approx(quadrature.ntk12).epsilon(1e-11).margin(1e-13 * fast.ntk1));
+      }
+  }
+}
+
 TEST_CASE("per-example weight noise enters the variances but not the covariance") {
   // A linear layer's maps are exact: q' = (sw2 + nu) q + sb2, q12' = sw2 q12 + sb2.
   const auto phi = qmf::make_activation("linear");
