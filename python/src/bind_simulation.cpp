@@ -50,7 +50,8 @@ SimulationMethod parse_method(const std::string& name) {
   if (name == "auto") return SimulationMethod::automatic;
   if (name == "gram") return SimulationMethod::gram;
   if (name == "weights") return SimulationMethod::weights;
-  throw std::invalid_argument("method '" + name + "': expected auto, gram or weights");
+  if (name == "cells") return SimulationMethod::cells;
+  throw std::invalid_argument("method '" + name + "': expected auto, gram, weights or cells");
 }
 
 py::dict simulate_result(const std::shared_ptr<Activation>& phi, double sw2, double sb2, int width,
@@ -72,7 +73,7 @@ py::dict simulate_result(const std::shared_ptr<Activation>& phi, double sw2, dou
   s.weights = parse_weight_spec(weights);
   s.method = parse_method(method);
   validate(s);
-  require_memory_within_limit(simulation_memory_bytes(s), "width, depth, nets and threads");
+  require_memory_within_limit(simulation_memory_bytes(*phi, s), "width, depth, nets and threads");
   // The default STE preserves gradients for the variance each input's weights
   // have, E[Q^2] sw2 with quantized weights (as in `qmf simulate`).
   const Initialization mean_field = mean_field_initialization(s);
@@ -114,7 +115,7 @@ py::dict simulate_result(const std::shared_ptr<Activation>& phi, double sw2, dou
   out["weights"] = s.weights.text;
   out["sw2_effective"] = checked(mean_field.sw2 + mean_field.weight_noise, "sw2_effective");
   out["weight_noise"] = checked(mean_field.weight_noise, "weight_noise");
-  out["method"] = method_name(chosen_method(s));
+  out["method"] = method_name(chosen_method(*phi, s));
   if (phi->is_step()) {
     out["ste_slope"] = checked(s.surrogate.slope, "ste_slope");
     if (s.surrogate.window)

@@ -55,7 +55,8 @@ enum class Stream : std::uint64_t {
   rounding = 7,       // the uniforms of stochastic weight rounding (simulation/dense_layer)
   gram_forward = 8,   // a Gram layer's pre-activations (gram_layer.hpp)
   gram_backward = 9,  // a Gram layer's W^T D given its forward pass
-  chain = 10          // the one-dimensional length chain (finite_width.hpp)
+  chain = 10,         // the one-dimensional length chain (finite_width.hpp)
+  cell_backward = 11  // a layer's cell sums of the backward draws (cell_network.hpp)
 };
 
 /// Whether the point (x, y) of layer `layer`'s wedge lies under the density,

@@ -9,6 +9,7 @@
 #include "parallel/first_exception.hpp"
 #include "qmf/errors.hpp"
 #include "qmf/simulation/simulate.hpp"
+#include "simulation/cell_network.hpp"
 #include "simulation/gram_network.hpp"
 #include "simulation/random_network.hpp"
 
@@ -64,6 +65,19 @@ void require_living(const std::vector<simulation::NetMeasurement>& nets, std::si
               "(all units of the layer below were 0 after phi; a wider net or sb2 > 0 avoids it)");
 }
 
+// At least this many rows per cell on average: the backward pass then draws
+// a few numbers per cell instead of two per row, and a cell's Wishart part
+// has most of its rows.
+constexpr double rows_per_cell = 16.0;
+
+bool cells_are_few(const Activation& phi, const SimulationSettings& s) {
+  try {
+    return simulation::cell_count(phi, s) * rows_per_cell <= s.width;
+  } catch (const std::invalid_argument&) {
+    return false;  // more cells than the method allows
+  }
+}
+
 }  // namespace
 
 void validate(const SimulationSettings& s) {
@@ -71,9 +85,11 @@ void validate(const SimulationSettings& s) {
   require(s.init.weight_noise == 0.0,
           "weight noise must be 0 in a simulation's init: per-example noise comes from its "
           "weight spec");
-  require(s.method != SimulationMethod::gram || s.weights.kind == WeightSpec::Kind::gaussian,
-          "method gram draws Gaussian weights exactly; quantized weights (" + s.weights.text +
-              ") need method weights");
+  for (const auto method : {SimulationMethod::gram, SimulationMethod::cells})
+    require(s.method != method || s.weights.kind == WeightSpec::Kind::gaussian,
+            std::string("method ") + method_name(method) +
+                " draws Gaussian weights exactly; quantized weights (" + s.weights.text +
+                ") need method weights");
   require(s.width >= 2, "width must be at least 2 (two inputs need two dimensions)");
   require(static_cast<std::size_t>(s.width) > s.c0.size(),
           "width must exceed the number of input pairs");
@@ -88,10 +104,14 @@ void validate(const SimulationSettings& s) {
 // (twice with the backward pass); the Gram layer costs about three draws
 // (forward, its recomputation, backward) and m multiply-adds in each of a
 // handful of n x m by m x m products.
-SimulationMethod chosen_method(const SimulationSettings& s) {
+SimulationMethod chosen_method(const Activation& phi, const SimulationSettings& s) {
   // Quantized weights are not Gaussian: only drawing them is exact.
   if (s.weights.kind != WeightSpec::Kind::gaussian) return SimulationMethod::weights;
   if (s.method != SimulationMethod::automatic) return s.method;
+  // The cell sums replace the Gram method's two draws per unit, input and
+  // layer on the way down by a few per cell; worth it once the cells are few
+  // against the rows (each then holds many).
+  if (phi.is_step() && s.backward && cells_are_few(phi, s)) return SimulationMethod::cells;
   const double m = static_cast<double>(s.c0.size()) + 1.0;
   // Draws and multiply-adds per unit, input and layer: a weight per input
   // (twice with the backward pass) against the Gram layer's draws (one
@@ -107,6 +127,8 @@ const char* method_name(SimulationMethod method) {
       return "gram";
     case SimulationMethod::weights:
       return "weights";
+    case SimulationMethod::cells:
+      return "cells";
     case SimulationMethod::automatic:
       break;
   }
@@ -116,11 +138,19 @@ const char* method_name(SimulationMethod method) {
 // The doubles a net of these settings keeps alive per thread: its
 // pre-activations at every layer (the backward pass needs them) and a few
 // n x m work matrices; and the measurements of every net.
-double simulation_memory_bytes(const SimulationSettings& s) {
+double simulation_memory_bytes(const Activation& phi, const SimulationSettings& s) {
   const double columns = static_cast<double>(s.c0.size()) + 1.0;
-  const double per_thread = chosen_method(s) == SimulationMethod::gram
-                                ? simulation::gram_net_doubles(s)
-                                : (s.depth + 4.0) * s.width * columns;
+  double per_thread = (s.depth + 4.0) * s.width * columns;
+  switch (chosen_method(phi, s)) {
+    case SimulationMethod::gram:
+      per_thread = simulation::gram_net_doubles(s);
+      break;
+    case SimulationMethod::cells:
+      per_thread = simulation::cell_net_doubles(phi, s);
+      break;
+    default:
+      break;
+  }
   const double per_net = (s.depth + 1.0) * (columns + 2.0);
   return 8.0 * (s.threads * per_thread + s.nets * per_net);
 }
@@ -130,7 +160,9 @@ std::vector<SimulatedLayer> simulate_networks(const Activation& phi,
                                               const SimulationProgress& progress) {
   validate(settings);
   const BackwardDerivative g(phi, settings.surrogate);
-  const bool gram = chosen_method(settings) == SimulationMethod::gram;
+  const SimulationMethod method = chosen_method(phi, settings);
+  if (method == SimulationMethod::cells)
+    static_cast<void>(simulation::cell_count(phi, settings));  // a smooth phi: invalid_argument
   std::vector<simulation::NetMeasurement> nets(settings.nets);
   int finished = 0;
   detail::FirstException failure;
@@ -140,8 +172,16 @@ std::vector<SimulatedLayer> simulate_networks(const Activation& phi,
 #pragma omp for schedule(dynamic, 1)
     for (int r = 0; r < settings.nets; ++r) {
       failure.capture([&] {
-        nets[r] = gram ? simulation::measure_gram_net(phi, g, settings, r, {}, &workspace)
-                       : simulation::measure_random_net(phi, g, settings, r);
+        switch (method) {
+          case SimulationMethod::gram:
+            nets[r] = simulation::measure_gram_net(phi, g, settings, r, {}, &workspace);
+            break;
+          case SimulationMethod::cells:
+            nets[r] = simulation::measure_cell_net(phi, g, settings, r);
+            break;
+          default:
+            nets[r] = simulation::measure_random_net(phi, g, settings, r);
+        }
 #pragma omp critical(qmf_simulation_progress)
         {
           ++finished;

@@ -186,29 +186,44 @@ TEST_CASE("the Gram method keeps four n x m matrices a thread, whatever the dept
   // Width 10^6, one pair, 2 threads: the inputs, the output direction and the
   // two matrices one backward pass hands to the next (64 MB a thread), the
   // layers being drawn again; the weights method keeps every layer.
+  const auto tanh = qmf::make_activation("tanh");
   SimulationSettings s = settings(1.0, 0.0, 1'000'000, 100);
   s.threads = 2;
   s.nets = 16;
   const double per_net = 8.0 * (100 + 1) * 4;  // the measurements of a net
-  CHECK(qmf::simulation_memory_bytes(s) == Approx(8.0 * 4 * 2e6 * 2 + 16 * per_net));
+  CHECK(qmf::simulation_memory_bytes(*tanh, s) == Approx(8.0 * 4 * 2e6 * 2 + 16 * per_net));
   s.backward = false;  // no output direction
-  CHECK(qmf::simulation_memory_bytes(s) == Approx(8.0 * 2e6 * 2 + 16 * per_net));
+  CHECK(qmf::simulation_memory_bytes(*tanh, s) == Approx(8.0 * 2e6 * 2 + 16 * per_net));
   s.backward = true;
   s.method = qmf::SimulationMethod::weights;
-  CHECK(qmf::simulation_memory_bytes(s) > 8.0 * 100 * 2e6 * 2);
+  CHECK(qmf::simulation_memory_bytes(*tanh, s) > 8.0 * 100 * 2e6 * 2);
 }
 
 TEST_CASE("auto picks the Gram method unless drawing the weights is cheaper", "[gram]") {
+  const auto tanh = qmf::make_activation("tanh");
   SimulationSettings s = settings(1.0, 0.0, 1000, 3);
-  CHECK(qmf::chosen_method(s) == qmf::SimulationMethod::gram);
+  CHECK(qmf::chosen_method(*tanh, s) == qmf::SimulationMethod::gram);
   s.width = 4;
-  CHECK(qmf::chosen_method(s) == qmf::SimulationMethod::weights);
+  CHECK(qmf::chosen_method(*tanh, s) == qmf::SimulationMethod::weights);
   // One pair with the backward pass: 3 + 6 m = 15 against 2n.
   s.width = 7;
-  CHECK(qmf::chosen_method(s) == qmf::SimulationMethod::weights);
+  CHECK(qmf::chosen_method(*tanh, s) == qmf::SimulationMethod::weights);
   s.width = 8;
-  CHECK(qmf::chosen_method(s) == qmf::SimulationMethod::gram);
+  CHECK(qmf::chosen_method(*tanh, s) == qmf::SimulationMethod::gram);
   s.width = 1000;
   s.method = qmf::SimulationMethod::weights;
-  CHECK(qmf::chosen_method(s) == qmf::SimulationMethod::weights);
+  CHECK(qmf::chosen_method(*tanh, s) == qmf::SimulationMethod::weights);
+}
+
+TEST_CASE("auto picks the cell sums for a step activation with 16 rows per cell", "[gram]") {
+  // quant:16 with the box STE [-1, 1]: 15 thresholds and 2 window ends, 18
+  // intervals, 324 cells for one pair; 16 x 324 = 5184 rows.
+  const auto quant = qmf::make_activation("quant:16");
+  SimulationSettings s = settings(1.0, 0.0, 5184, 3);
+  CHECK(qmf::chosen_method(*quant, s) == qmf::SimulationMethod::cells);
+  s.width = 5183;
+  CHECK(qmf::chosen_method(*quant, s) == qmf::SimulationMethod::gram);
+  s.width = 5184;
+  s.backward = false;  // the forward pass alone gains nothing from cells
+  CHECK(qmf::chosen_method(*quant, s) == qmf::SimulationMethod::gram);
 }

@@ -252,7 +252,8 @@ TEST_CASE("bad simulation settings name the offending field", "[simulate]") {
   s = good;
   s.width = 100000000;
   s.method = qmf::SimulationMethod::weights;
-  CHECK(qmf::simulation_memory_bytes(s) == Approx(8.0 * 6 * 1e8 * 2 * 2).epsilon(1e-6));
+  CHECK(qmf::simulation_memory_bytes(*qmf::make_activation("tanh"), s) ==
+        Approx(8.0 * 6 * 1e8 * 2 * 2).epsilon(1e-6));
 }
 
 TEST_CASE("a net that overflows double precision is reported, not averaged", "[simulate]") {

@@ -9,8 +9,8 @@
 
 namespace qmf::cli {
 
-void require_simulation_resources(const SimulationSettings& settings) {
-  require_memory_within_limit(simulation_memory_bytes(settings),
+void require_simulation_resources(const Activation& phi, const SimulationSettings& settings) {
+  require_memory_within_limit(simulation_memory_bytes(phi, settings),
                               "--width, --depth, --nets and --threads");
   char amount[32];
   // Drawing the weights, every layer of every net draws its width^2 weights,
@@ -20,7 +20,8 @@ void require_simulation_resources(const SimulationSettings& settings) {
   // draws), a few ns each.
   const double layers = static_cast<double>(settings.nets) * settings.depth;
   const double width = settings.width;
-  if (chosen_method(settings) == SimulationMethod::gram) {
+  const SimulationMethod method = chosen_method(phi, settings);
+  if (method == SimulationMethod::gram || method == SimulationMethod::cells) {
     const double draws = (settings.backward ? 3.0 : 1.0) * layers * width *
                          (static_cast<double>(settings.c0.size()) + 1.0);
     if (draws > simulation_gram_draw_limit) {

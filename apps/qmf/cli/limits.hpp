@@ -18,7 +18,7 @@ constexpr double simulation_gram_draw_limit = 5e10;
 /// Throws std::invalid_argument naming the options and the limit when the
 /// settings need more memory (qmf::memory_limit_bytes) or more weight draws
 /// than these limits.
-void require_simulation_resources(const SimulationSettings& settings);
+void require_simulation_resources(const Activation& phi, const SimulationSettings& settings);
 
 /// Throws std::invalid_argument naming --width, --depth and --batch when
 /// training with these settings (on this many training and test examples)

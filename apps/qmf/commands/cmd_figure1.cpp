@@ -134,10 +134,10 @@ Figure figure1_figure(const std::vector<Curve>& curves, double sigma_w_critical,
 
 void run(const Figure1Options& o) {
   validate(o.settings);
-  require_simulation_resources(o.settings);
+  const auto phi = make_activation(o.act);
+  require_simulation_resources(*phi, o.settings);
   if (o.marker_every < 1) throw std::invalid_argument("--marker-every must be at least 1");
   if (o.offsets.empty()) throw std::invalid_argument("--offsets needs at least one value");
-  const auto phi = make_activation(o.act);
   if (!phi->is_step()) throw std::invalid_argument("--act: figure1 needs a step activation");
   figure_script("figure1.gp");  // an incomplete installation fails before the simulation
   const auto start = std::chrono::steady_clock::now();
@@ -186,7 +186,7 @@ void run(const Figure1Options& o) {
   meta["depth"] = o.settings.depth;
   meta["nets"] = o.settings.nets;
   meta["seed"] = o.settings.seed;
-  meta["method"] = method_name(chosen_method(o.settings));
+  meta["method"] = method_name(chosen_method(*phi, o.settings));
   meta["marker_every"] = o.marker_every;
   add_agreement(meta, agreement(curves));
   meta["threads"] = o.settings.threads;

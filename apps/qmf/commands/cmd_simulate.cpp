@@ -63,7 +63,7 @@ SimulationRun run(const SimulateOptions& o) {
   s.init.sw2 = crit ? crit->sw2 : parse_sw2(o.sw2);
   s.q0 = resolve_q0(o.q0, *result.phi, s.init, crit ? std::optional(crit->q_star) : std::nullopt);
   validate(s);
-  require_simulation_resources(s);
+  require_simulation_resources(*result.phi, s);
   // The default STE preserves gradients for the variance each input's
   // weights have, E[Q^2] sw2 with quantized weights.
   const Initialization mean_field = mean_field_initialization(s);
@@ -98,7 +98,7 @@ Json result_json(const SimulationRun& r, const SimulateOptions& o) {
   out["c0"] = s.c0.front();
   out["nets"] = s.nets;
   out["seed"] = s.seed;
-  out["method"] = method_name(chosen_method(s));
+  out["method"] = method_name(chosen_method(*r.phi, s));
   if (r.phi->is_step()) {
     out["ste_slope"] = number(s.surrogate.slope, "ste_slope");
     if (s.surrogate.window) {  // an infinite end as null (unbounded)

@@ -74,7 +74,7 @@ Json study_json(const Study& st, const std::vector<double>& widths) {
   for (const auto& r : st.runs) nets.push_back(r.nets);
   out["nets"] = nets;  // per width
   out["seed"] = s.seed;
-  out["method"] = method_name(chosen_method(s));
+  out["method"] = method_name(chosen_method(*st.phi, s));
   if (st.phi->is_step()) {
     out["ste_slope"] = number(s.surrogate.slope, "ste_slope");
     out["ste_clip"] = number(s.surrogate.clip, "ste_clip");

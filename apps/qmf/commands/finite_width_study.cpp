@@ -73,7 +73,7 @@ SimulationSettings base_settings(const FiniteWidthOptions& o, const Activation& 
     }
     if (o.batches < 1 || o.batches > s.nets / 2)
       throw std::invalid_argument("--batches must be from 1 to nets / 2 (two nets per batch)");
-    require_simulation_resources(s);
+    require_simulation_resources(phi, s);
   }
   return s;
 }

@@ -27,8 +27,11 @@ namespace qmf {
 /// How a layer is drawn. `weights` draws every weight (O(n^2 m) per layer);
 /// `gram` draws the layer's output directly from its Gram matrix, exact in
 /// distribution for Gaussian weights and biases (O(n m^2); docs/gram_simulation.md);
-/// `automatic` picks the cheaper one (chosen_method).
-enum class SimulationMethod { automatic, gram, weights };
+/// `cells` draws the forward pass as `gram` does and the backward pass from
+/// per-cell sums, exact for step activations with Gaussian weights (O(n m)
+/// forward, O(cells) backward per layer); `automatic` picks the cheapest
+/// (chosen_method).
+enum class SimulationMethod { automatic, gram, weights, cells };
 
 struct SimulationSettings {
   /// sw2 is the latent weights' variance; init.weight_noise must be 0: the
@@ -55,11 +58,13 @@ struct SimulationSettings {
   Interrupt interrupt;
 };
 
-/// The method simulate_networks uses: settings.method unless automatic, then
-/// gram whenever it costs fewer operations than drawing the weights.
-SimulationMethod chosen_method(const SimulationSettings& settings);
+/// The method simulate_networks uses for phi: settings.method unless
+/// automatic, then cells for a step activation with the backward pass when its
+/// cells are few against the width, else gram whenever it costs fewer
+/// operations than drawing the weights.
+SimulationMethod chosen_method(const Activation& phi, const SimulationSettings& settings);
 
-/// "gram", "weights" or "auto".
+/// "gram", "weights", "cells" or "auto".
 const char* method_name(SimulationMethod method);
 
 /// Throws std::invalid_argument naming the offending field (width, depth,
@@ -68,7 +73,7 @@ void validate(const SimulationSettings& settings);
 
 /// The memory (bytes) simulate_networks keeps alive for these settings, for
 /// callers that cap it.
-double simulation_memory_bytes(const SimulationSettings& settings);
+double simulation_memory_bytes(const Activation& phi, const SimulationSettings& settings);
 
 /// Mean and standard error over nets.
 struct Estimate {
