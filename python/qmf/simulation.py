@@ -58,7 +58,9 @@ def simulate(act, sw2, sb2, width, depth, q0=1.0, c0=0.5, nets=16, seed=1, threa
         rounds every weight afresh for each input.
     method : str
         "gram" draws each layer from its Gram matrix (O(width), Gaussian weights only),
-        "weights" draws every weight (O(width^2)), "auto" the cheaper (as ``--method``).
+        "cells" the Gram forward pass kept as per-cell sums and the backward pass drawn
+        from them (step activations, Gaussian weights), "weights" draws every weight
+        (O(width^2)), "auto" the cheapest (as ``--method``).
 
     Returns
     -------

@@ -3,8 +3,9 @@
 //  1. whole nets (forward and backward) at n = 1000, one input pair (m = 2),
 //     one thread, CPU time: --method gram against --method weights (target >= 100x);
 //  2. width 10^6, depth 100, one pair, 16 nets, forward and backward, on 2
-//     threads, wall time (target <= 10 s), beside the time of one normal draw
-//     times the draws the run makes (the floor of any exact simulation);
+//     threads, wall time (target <= 10 s), by the Gram method and by the cell
+//     sums, beside the time of one normal draw times the draws each run makes
+//     (the floor of any exact simulation);
 //  3. PyTorch (python3-torch, if installed) drawing the weights of a net of the
 //     same shape, per layer, at the widths it can hold, beside Gram's.
 // Timings are reported, not asserted.
@@ -96,24 +97,29 @@ int main(int argc, char** argv) {
       "ratio %.0f (target >= 100)\n",
       t_weights, t_gram, t_weights / t_gram);
 
-  // 2. n = 10^6, depth 100, 16 nets, 2 threads.
+  // 2. n = 10^6, depth 100, 16 nets, 2 threads: the Gram method and the cell
+  // sums (the default for a step activation at this width), one after the other.
   const double draw_ns = nanoseconds_per_draw();
-  auto wide = settings(1'000'000, 100, 16, qmf::SimulationMethod::gram);
-  wide.threads = 2;
-  // Per unit and input: one forward draw per layer, and on the way down, at
-  // layer j, H^(j-1) drawn again and the backward draws of layer j: three per
-  // layer (the top pass draws H^L as well, one layer in a hundred: not counted).
-  const double draws = 3.0 * wide.depth * wide.nets * static_cast<double>(wide.width) * 2.0;
-  const std::string load = load_average();
-  const double cpu_start = qmf::bench::cpu_seconds();
-  const double t_wide = wall_seconds([&] { (void)qmf::simulate_networks(*phi, wide); });
-  const double t_wide_cpu = qmf::bench::cpu_seconds() - cpu_start;
-  std::printf(
-      "n = 1e6, depth 100, 16 nets, fwd+bwd, 2 threads: %.2f s wall (target "
-      "<= 10 s), %.2f s CPU, load before: %s\n"
-      "  %.3g normal draws at %.2f ns each = %.2f s on one core, %.2f s on two\n",
-      t_wide, t_wide_cpu, load.c_str(), draws, draw_ns, draws * draw_ns * 1e-9,
-      draws * draw_ns * 1e-9 / 2.0);
+  for (const auto method : {qmf::SimulationMethod::gram, qmf::SimulationMethod::cells}) {
+    auto wide = settings(1'000'000, 100, 16, method);
+    wide.threads = 2;
+    // Per unit and input and layer: the Gram method draws once forward and,
+    // on the way down at layer j, H^(j-1) again and the backward draws of
+    // layer j (the top pass's H^L, one layer in a hundred, not counted); the
+    // cell sums draw once forward and a few numbers per cell going down.
+    const double per_unit = method == qmf::SimulationMethod::gram ? 3.0 : 1.0;
+    const double draws = per_unit * wide.depth * wide.nets * static_cast<double>(wide.width) * 2.0;
+    const std::string load = load_average();
+    const double cpu_start = qmf::bench::cpu_seconds();
+    const double t_wide = wall_seconds([&] { (void)qmf::simulate_networks(*phi, wide); });
+    const double t_wide_cpu = qmf::bench::cpu_seconds() - cpu_start;
+    std::printf(
+        "n = 1e6, depth 100, 16 nets, fwd+bwd, 2 threads, method %s: %.2f s wall (target "
+        "<= 10 s), %.2f s CPU, load before: %s\n"
+        "  %.3g normal draws at %.2f ns each = %.2f s on one core, %.2f s on two\n",
+        qmf::method_name(method), t_wide, t_wide_cpu, load.c_str(), draws, draw_ns,
+        draws * draw_ns * 1e-9, draws * draw_ns * 1e-9 / 2.0);
+  }
 
   // 3. PyTorch drawing the weights, per layer, against Gram per layer.
   if (argc > 1) {

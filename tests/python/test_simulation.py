@@ -93,3 +93,17 @@ def test_simulate_rejects_a_bad_method_or_weights():
         qmf.simulate("tanh", 1.5, 0.0, width=8, depth=2, nets=2, weights="binary", method="gram")
     with pytest.raises(ValueError, match="Gaussian weights only"):
         qmf.simulate("quant:4", "crit", 0.0, width=8, depth=2, nets=2, weights="binary")
+
+
+def test_simulate_method_cells_equals_cli():
+    # The cell sums from Python and from the program: the same nets to rounding;
+    # a smooth activation has no cells (ValueError, as the CLI's exit 2).
+    cli = json_of("simulate", "--act", "quant:4", "--sw2", 1.8, "--sb2", 0.05, "--width", 600,
+                  "--depth", 3, "--nets", 4, "--seed", 5, "--method", "cells")
+    ours = qmf.simulate("quant:4", 1.8, 0.05, width=600, depth=3, nets=4, seed=5, method="cells")
+    assert ours["method"] == cli["method"] == "cells"
+    for key in COLUMNS:
+        for value, layer in zip(ours[key], cli["layers"]):
+            assert math.isclose(value, layer[key], rel_tol=1e-13), key
+    with pytest.raises(ValueError, match="method cells needs a step activation"):
+        qmf.simulate("tanh", 1.5, 0.05, width=100, depth=2, method="cells")
