@@ -220,8 +220,8 @@ py::dict critical_result(const ActivationPtr& phi, double sb2, double k,
         std::isnan(point.dtilde) ? py::object(py::none()) : py::float_(point.dtilde);
   out["c_star"] = checked(point.c_star, "c_star");
   out["chi_c"] = checked(point.chi, "chi_c");
-  out["xi_c"] = point.xi;                // inf on the line with Gaussian weights
-  if (point.is_unbiased_optimum(sb2)) {  // the paper's names at sigma_b = 0, as in the CLI
+  out["xi_c"] = point.xi;  // inf on the line with Gaussian weights
+  if (point.step) {        // the contract's names for the best chi_c, as in the CLI
     out["chi_max"] = out["chi_c"];
     out["xi_max"] = out["xi_c"];
   }

@@ -43,8 +43,9 @@ Json critical_result(const CriticalOptions& o) {
   out["c_star"] = number(point.c_star, "c_star");
   out["chi_c"] = number(point.chi, "chi_c");
   set_number(out, "xi_c", point.xi);
-  // At sigma_b = 0 the best chi_c is the paper's chi_max(N): named as such too.
-  if (point.is_unbiased_optimum(o.sb2)) {
+  // A step activation's best chi_c under the contract's names too (at sigma_b
+  // = 0 the paper's chi_max(N); at sigma_b > 0 the best at that sigma_b).
+  if (point.step) {
     out["chi_max"] = out["chi_c"];
     set_number(out, "xi_max", point.xi);
   }

@@ -94,10 +94,8 @@ void add_weight_n_min(Json& out, const std::vector<WeightSpec>& specs, double de
     if (depth < sup)
       n_min = smallest_levels([&](int n) { return unbiased(n) >= depth; }, 2, max_listed_levels);
     const auto [n, at_n] = n_min_json(n_min, unbiased, "L_max");
-    Json row = {{"weights", spec.text},
-                {"n_min", n},
-                {"L_max_at_n_min", at_n},
-                {"L_max_sup", r > 0.0 ? number(sup, "L_max_sup") : Json()}};
+    Json row = {{"weights", spec.text}, {"n_min", n}, {"L_max_at_n_min", at_n}};
+    set_number(row, "L_max_sup", sup);  // infinite without per-example noise (r = 0)
     if (sb2 > 0.0) {
       if (r == 0.0) {  // a rescaling of sigma_w^2: the Gaussian-weight answer
         row["n_min_fixed_quantizer"] = out["n_min_fixed_quantizer"];
@@ -133,8 +131,7 @@ std::string weight_n_min_table(const Json& out) {
     if (!row["n_min"].is_null())
       text << row["n_min"].get<int>() << " (L_max "
            << readable_number(row["L_max_at_n_min"].get<double>()) << ")";
-    else if (!row["L_max_sup"].is_null() &&
-             row["L_max_sup"].get<double>() <= out["depth"].get<double>())
+    else if (get_number(row, "L_max_sup") <= out["depth"].get<double>())
       text << "none (L_max < " << readable_number(row["L_max_sup"].get<double>())
            << " = k / ln(1 + r) for every N)";
     else

@@ -31,7 +31,6 @@ struct CriticalInitialisation {
 
   /// True where chi and xi are the sigma_b = 0 optimum of theory.md section 3
   /// (chi_max, xi_max); elsewhere they are chi_c and xi_c at the chosen sigma_w.
-  [[nodiscard]] bool is_unbiased_optimum(double sb2) const { return step && sb2 == 0.0; }
 };
 
 /// Throws std::invalid_argument naming "k" unless k is positive and finite, and
