@@ -137,9 +137,9 @@ def critical(act, sb2=0.0, k=6.0, weights="gaussian"):
     threshold spacing in units of sqrt(q_star); None without two central
     thresholds), c_star, chi_c (the slope at c_star there), xi_c = -1/ln chi_c
     (layers), degenerate (True when chi_c does not depend on sw2), k and
-    L_max = k xi_c (layers; k ~ 6), the trainable depth. At sb2 = 0 the same
-    values are also under the paper's names chi_max and xi_max (theory.md
-    section 3); at sb2 > 0 those keys are absent.
+    L_max = k xi_c (layers; k ~ 6), the trainable depth. The same values are
+    also under the names chi_max and xi_max (the CLI contract's; at sb2 = 0 the
+    paper's chi_max(N) of theory.md section 3).
 
     Smooth activations: the order-chaos line chi_1 = 1 (of the effective weight
     variance); the dict has act, sb2, sw2_crit, q_star, c_star, chi_c, xi_c, k

@@ -99,11 +99,13 @@ def test_maps_at_crit_and_star_equals_cli(act, sb2):
     assert close(ours, {k: v for k, v in cli.items() if k not in HEADER + NOT_IN_PACKAGE})
 
 
-def test_critical_names_chi_max_only_at_zero_bias():
+def test_critical_names_chi_max_for_step_activations():
     unbiased = qmf.critical("quant:16")
     assert unbiased["chi_max"] == unbiased["chi_c"] and unbiased["xi_max"] == unbiased["xi_c"]
     biased = qmf.critical("quant:16", sb2=0.1, k=3)
-    assert "chi_max" not in biased and biased["L_max"] == 3 * biased["xi_c"]
+    assert biased["chi_max"] == biased["chi_c"] < unbiased["chi_max"]
+    assert biased["L_max"] == 3 * biased["xi_c"]
+    assert "chi_max" not in qmf.critical("tanh", sb2=0.1)
     assert qmf.critical("tanh")["L_max"] == math.inf
     with pytest.raises(ValueError):
         qmf.maps("quant:4", "critical")
