@@ -153,6 +153,12 @@ double HermiteSeries::deficit(double c) const {
   return d * sum;
 }
 
+double HermiteSeries::cross(double c) const {
+  double sum = 0.0;  // Horner from the highest term
+  for (std::size_t n = squares_.size(); n-- > 0;) sum = sum * c + squares_[n];
+  return sum;
+}
+
 double HermiteSeries::slope(double c) const {
   double power = 1.0;
   double sum = 0.0;

@@ -23,6 +23,9 @@ class HermiteSeries {
   [[nodiscard]] bool certified() const { return certified_; }
   /// E[phi^2] - E[phi(u1) phi(u2)] = sum_{n >= 1} a_n^2 (1 - c^n), c in [0, 1].
   [[nodiscard]] double deficit(double c) const;
+  /// E[phi(u1) phi(u2)] = sum_n a_n^2 c^n, c in [-1, 1]: relative accuracy as
+  /// c -> 0, where E[phi^2] - deficit(c) would keep only an absolute one.
+  [[nodiscard]] double cross(double c) const;
   /// d/dc E[phi(u1) phi(u2)] = sum_{n >= 1} n a_n^2 c^(n-1), c in [0, 1].
   [[nodiscard]] double slope(double c) const;
 

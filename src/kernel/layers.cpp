@@ -78,7 +78,7 @@ KernelState Elementwise::operator()(const KernelState& pre) const {
   const auto series = pre.has_equal_norms() ? fast_series(phi_, pre.q1) : std::nullopt;
   if (series) {
     post.gap = series->deficit(c);
-    post.q12 = post.q1 - post.gap;
+    post.q12 = series->cross(c);
     post.ntk12 = series->slope(c) / pre.q1 * pre.ntk12;
     return post;
   }
@@ -101,7 +101,8 @@ double LayerMap::length_slope(double q) const {
 }
 
 double LayerMap::covariance(double q, double c) const {
-  return dense_.off_diagonal(activation().cross_moment(q, c));
+  const auto series = fast_series(activation(), q);
+  return dense_.off_diagonal(series ? series->cross(c) : activation().cross_moment(q, c));
 }
 
 double LayerMap::correlation_complement(double q, double c) const {

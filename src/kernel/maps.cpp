@@ -79,10 +79,15 @@ std::vector<LayerState> iterate_maps(const Activation& phi, const Initialization
   layers.push_back(state);
   for (int l = 1; l <= depth; ++l) {
     interrupt.poll();
-    // Both inputs share the variance q, so c' = 1 - (1 - c') is taken from
-    // the complement, accurate when c is close to 1.
-    const double complement = map.correlation_complement(state.q, state.c);
-    state = {l, map.length(state.q), 1.0 - complement};
+    // Both inputs share the variance q. Near c = 1, c' = 1 - (1 - c') is
+    // taken from the complement, accurate there; near c = 0 (the chaotic
+    // phase of an odd phi at sb2 = 0, where c decays to 0) from the
+    // covariance, whose relative accuracy does not stop at ~1e-14 of q.
+    const double next_q = map.length(state.q);
+    const double next_c = std::fabs(state.c) <= 0.5
+                              ? map.covariance(state.q, state.c) / next_q
+                              : 1.0 - map.correlation_complement(state.q, state.c);
+    state = {l, next_q, next_c};
     layers.push_back(state);
   }
   return layers;

@@ -8,9 +8,11 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "qmf/activations/activation.hpp"
+#include "qmf/kernel/fixed_points.hpp"
 #include "qmf/kernel/maps.hpp"
 #include "support/mean_field_test_support.hpp"
 
@@ -241,6 +243,24 @@ TEST_CASE("iterate_maps follows the maps layer by layer") {
       CHECK(layers[l].q == Approx(length_map(*phi, init, prev.q)).epsilon(1e-15));
       CHECK(layers[l].c == testing::approx_abs(correlation_map(*phi, init, prev.q, prev.c), 1e-13));
     }
+  }
+}
+
+TEST_CASE("iterate_maps: c^l decays to 0 geometrically, without a rounding floor") {
+  // Chaotic phase of an odd phi at sb2 = 0: c* = 0 and c^l ~ chi_c^l. Taken
+  // from the complement, c^l froze near 1e-14 (tanh) or fell to exactly 0
+  // (erf); from the covariance the ratio of successive layers stays chi_c to
+  // rounding however small c^l gets (erf: 4e-29 at layer 800).
+  for (const auto& [spec, sw2, depth] :
+       {std::tuple{"erf", 2.0, 800}, std::tuple{"tanh", 1.5, 1800}}) {
+    INFO(spec);
+    const auto phi = make_activation(spec);
+    const Initialization init{sw2, 0.0};
+    const auto layers = iterate_maps(*phi, init, 1.0, 0.5, depth);
+    const double chi_c = mean_field_fixed_point(*phi, init, 1.0).correlation.chi_c;
+    CHECK(layers.back().c < 1e-15);
+    CHECK(layers.back().c > 0.0);
+    CHECK(layers.back().c / layers[depth - 1].c == Approx(chi_c).epsilon(1e-10));
   }
 }
 
