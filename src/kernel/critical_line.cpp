@@ -20,10 +20,10 @@ std::optional<CriticalLinePoint> line_point(const Activation& phi, double sb2,
   try {
     if (phi.is_step()) {
       const auto best = maximise_correlation_depth(phi, sb2, unit_prior, interrupt);
-      return CriticalLinePoint{sb2, best.sw2, best.xi_max};
+      return CriticalLinePoint{sb2, best.sw2, best.xi_max, best.q_star};
     }
     const auto transition = order_chaos_transition(phi, sb2, unit_prior);
-    return CriticalLinePoint{sb2, transition.sw2, transition.xi_c};
+    return CriticalLinePoint{sb2, transition.sw2, transition.xi_c, transition.q_star};
   } catch (const numerical_error&) {
     return std::nullopt;
   } catch (const std::domain_error&) {
