@@ -231,7 +231,12 @@ Figure sweep_figure(const PhaseFigureInput& in) {
       .number("x_lo", x_lo)
       .number("x_hi", x_hi);
   // At a single sigma_b^2 the critical line is a single sigma_w^2.
-  if (along_sw2 && !in.line.empty()) figure.parameters.number("critical", in.line.front().sw2);
+  if (along_sw2 && !in.line.empty()) {
+    figure.parameters.number("critical", in.line.front().sw2);
+    if (!reaches_line_branch(in.line.front(), in.line_from_q0.front()))
+      figure.parameters.number("critical_q_star", in.line.front().q_star)
+          .text("critical_from_q0", fate_from_q0(in.line_from_q0.front()));
+  }
   return figure;
 }
 
