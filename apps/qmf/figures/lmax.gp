@@ -124,8 +124,8 @@ exact = "with points pt 7 ps 1.4*point_unit lc rgb '#1f77b4' title '".exact_titl
 # The quantized-weight curves (per-example noise r > 0): 1 - chi_max(N, b) =
 # (1 - chi_max(N) + r) / (1 + r) at sigma_b = 0, levelling off at r / (1 + r);
 # dashed, in the same colour, the fixed quantizer with these weights at sb2.
-weight_colours = "#9467bd #8c564b #e377c2 #17becf #bcbd22 #7f7f7f"
-weight_colour(i) = word(weight_colours, (i - 1) % 6 + 1)
+weight_colours = "#9467bd #8c564b #e377c2 #17becf #bcbd22 #7f7f7f #393b79 #637939 #843c39"
+weight_colour(i) = word(weight_colours, (i - 1) % 9 + 1)
 weight_elements = ''
 do for [i = 1:weight_curves] {
   weight_elements = weight_elements.sprintf( \

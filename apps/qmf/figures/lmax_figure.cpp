@@ -1,6 +1,8 @@
 #include "figures/lmax_figure.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -29,8 +31,21 @@ std::string rows_table(const Json& result) {
 }
 
 // The key's name of a weight spec: the canonical text without its rounding,
-// which the curves' grouping says.
-std::string spec_name(const std::string& spec) { return spec.substr(0, spec.find(",rounding=")); }
+// which the curves' grouping says, and with its numbers at four significant
+// digits (ternary's p = 1/3 would run out of the panel).
+std::string spec_name(const std::string& spec) {
+  static const std::regex number(R"(=([-+]?[0-9.]+(?:e[-+]?[0-9]+)?))");
+  const std::string text = spec.substr(0, spec.find(",rounding="));
+  std::string out;
+  auto last = text.cbegin();
+  for (std::sregex_iterator it(text.begin(), text.end(), number), end; it != end; ++it) {
+    char digits[32];
+    std::snprintf(digits, sizeof digits, "=%.4g", std::stod((*it)[1].str()));
+    out.append(last, (*it)[0].first).append(digits);
+    last = (*it)[0].second;
+  }
+  return out.append(last, text.cend());
+}
 
 // The quantized-weight curves: per spec with per-example noise (r > 0) a
 // block "N+1 1-chi" of the sigma_b = 0 rows (`weights`) and, at sb2 > 0, one
