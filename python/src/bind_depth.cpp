@@ -121,8 +121,9 @@ py::dict lmax_biased_result(const std::vector<int>& levels, double sb2, double k
   std::vector<FixedQuantizerOptimum> fixed;
   std::vector<DepthOptimum> unbiased;
   interruptible([&](const Interrupt& interrupt) {
-    fixed = per_level(levels, threads, interrupt,
-                      [sb2](int level) { return fixed_quantizer_optimum(level, sb2); });
+    fixed = per_level(levels, threads, interrupt, [&](int level) {
+      return fixed_quantizer_optimum(level, sb2, {}, interrupt);
+    });
     unbiased = optima(QuantizerFamily::uniform, levels, threads, interrupt);
   });
   std::vector<double> sw2(n), q(n), c(n), chi(n), xi(n), depth(n), sup(n), depth_sup(n);
@@ -194,7 +195,7 @@ py::dict lmax_biased_weights_result(const std::vector<int>& levels, double sb2, 
   const std::size_t n = levels.size();
   const auto rows = interruptible([&](const Interrupt& interrupt) {
     return per_level(levels, threads, interrupt, [&](int level) {
-      return weight_fixed_quantizer_optimum(level, sb2, weights);
+      return weight_fixed_quantizer_optimum(level, sb2, weights, interrupt);
     });
   });
   std::vector<double> sw2(n), q(n), c(n), chi(n), xi(n), depth(n);

@@ -10,10 +10,10 @@
 
 namespace qmf {
 
-FixedQuantizerOptimum fixed_quantizer_optimum(int levels, double sb2,
-                                              const WeightPrior& unit_prior) {
+FixedQuantizerOptimum fixed_quantizer_optimum(int levels, double sb2, const WeightPrior& unit_prior,
+                                              const Interrupt& interrupt) {
   const auto phi = make_uniform_quantizer(levels);
-  const auto point = maximise_correlation_depth(*phi, sb2, unit_prior);
+  const auto point = maximise_correlation_depth(*phi, sb2, unit_prior, interrupt);
   return {levels, sb2, point.sw2, point.q_star, point.c_star, point.chi_max, point.xi_max};
 }
 

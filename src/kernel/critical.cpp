@@ -76,7 +76,8 @@ double refine_zero_mean_maximiser(const Activation& phi, double log_q) {
 }  // namespace
 
 StepCriticalPoint maximise_correlation_depth(const Activation& phi, double sb2,
-                                             const WeightPrior& unit_prior) {
+                                             const WeightPrior& unit_prior,
+                                             const Interrupt& interrupt) {
   require_activation_kind(phi, true, "chi_c maximisation needs a step activation");
   validate_prior(unit_prior, sb2);
   auto init_at = [&](double q) {
@@ -88,6 +89,7 @@ StepCriticalPoint maximise_correlation_depth(const Activation& phi, double sb2,
   const double lo = std::log(sb2 + 1e-10);
   const double hi = std::log(1e10 * (1.0 + sb2));
   auto chi_at = [&](double log_q) {
+    interrupt.poll();
     const double q = std::exp(log_q);
     const Initialization init = init_at(q);
     // Near q = sb2 the weights vanish and c* rounds to 1, where a step

@@ -12,15 +12,18 @@ namespace qmf {
 
 namespace {
 
+// `interrupt` stops a step activation's search too (an interrupted is no
+// numerical_error: it reaches the caller).
 std::optional<CriticalLinePoint> line_point(const Activation& phi, double sb2,
-                                            const WeightPrior& unit_prior) {
+                                            const WeightPrior& unit_prior,
+                                            const Interrupt& interrupt) {
   try {
     if (phi.is_step()) {
-      const auto best = maximise_correlation_depth(phi, sb2, unit_prior);
-      return CriticalLinePoint{sb2, best.sw2, best.xi_max};
+      const auto best = maximise_correlation_depth(phi, sb2, unit_prior, interrupt);
+      return CriticalLinePoint{sb2, best.sw2, best.xi_max, best.q_star};
     }
     const auto transition = order_chaos_transition(phi, sb2, unit_prior);
-    return CriticalLinePoint{sb2, transition.sw2, transition.xi_c};
+    return CriticalLinePoint{sb2, transition.sw2, transition.xi_c, transition.q_star};
   } catch (const numerical_error&) {
     return std::nullopt;
   } catch (const std::domain_error&) {
@@ -42,7 +45,7 @@ std::vector<CriticalLinePoint> critical_line(const Activation& phi, const std::v
   for (int j = 0; j < n; ++j)
     failure.capture([&] {
       interrupt.poll();
-      found[j] = line_point(phi, sb2[j], unit_prior);
+      found[j] = line_point(phi, sb2[j], unit_prior, interrupt);
     });
   failure.rethrow();
   std::vector<CriticalLinePoint> line;

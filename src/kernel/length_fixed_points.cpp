@@ -215,7 +215,7 @@ std::vector<LengthFixedPoint> length_fixed_points(const Activation& phi,
 }
 
 detail::LengthScan::LengthScan(const Activation& phi, const std::vector<Initialization>& inits,
-                               int threads)
+                               int threads, const Interrupt& interrupt)
     : phi_(phi) {
   double lo = std::numeric_limits<double>::infinity();
   double hi = 0.0;
@@ -238,7 +238,10 @@ detail::LengthScan::LengthScan(const Activation& phi, const std::vector<Initiali
   detail::FirstException failure;
 #pragma omp parallel for schedule(static) num_threads(std::max(1, threads))
   for (int j = 0; j < nodes; ++j)
-    failure.capture([&] { second_moments_[j] = phi.second_moment(node(j)); });
+    failure.capture([&] {
+      interrupt.poll();
+      second_moments_[j] = phi.second_moment(node(j));
+    });
   failure.rethrow();
 }
 

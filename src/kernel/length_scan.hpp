@@ -9,6 +9,7 @@
 #include <cmath>
 #include <vector>
 
+#include "qmf/interrupt.hpp"
 #include "qmf/kernel/fixed_points.hpp"
 
 namespace qmf::detail {
@@ -16,8 +17,10 @@ namespace qmf::detail {
 class LengthScan {
  public:
   /// Tabulates E[phi^2] over the union of the search ranges of `inits`, on
-  /// `threads` OpenMP threads.
-  LengthScan(const Activation& phi, const std::vector<Initialization>& inits, int threads);
+  /// `threads` OpenMP threads, polling `interrupt` before every node (a
+  /// quantizer with 10^5 levels takes about a second for the table).
+  LengthScan(const Activation& phi, const std::vector<Initialization>& inits, int threads,
+             const Interrupt& interrupt = {});
 
   /// length_fixed_points(phi, init) for an init inside the tabulated range:
   /// the same brackets refined the same way, scanned at the table's nodes

@@ -154,7 +154,7 @@ PhaseDiagram phase_diagram(const Activation& phi, const std::vector<double>& sw2
                            const ProgressCallback& progress, const WeightPrior& unit_prior,
                            const Interrupt& interrupt) {
   const auto inits = grid_points(sw2, sb2, unit_prior);
-  const detail::LengthScan lengths(phi, inits, threads);
+  const detail::LengthScan lengths(phi, inits, threads, interrupt);
   return compute_grid(sw2, sb2, inits, threads, progress, interrupt,
                       [&](const Initialization& init) {
                         return complete_phase_point(

@@ -21,17 +21,26 @@ WindowSums window_sums(std::span<const double> d, int first, int last) {
   return s;
 }
 
+DecayGap gap_of(const WindowSums& s) {
+  if (!(s.late > 0.0)) return DecayGap::not_positive;
+  return s.early > s.late ? DecayGap::none : DecayGap::not_decaying;
+}
+
 // The late half is the early one moved by `shift` layers (one more than
 // half for an odd window).
 double length_from(const WindowSums& s, int first, int last) {
   const int shift = last - first + 1 - (last - first + 1) / 2;
-  return s.early > s.late && s.late > 0.0 ? shift / std::log(s.early / s.late) : std::nan("");
+  return gap_of(s) == DecayGap::none ? shift / std::log(s.early / s.late) : std::nan("");
 }
 
 }  // namespace
 
 double decay_length(std::span<const double> d, int first, int last) {
   return length_from(window_sums(d, first, last), first, last);
+}
+
+DecayGap decay_gap(std::span<const double> d, int first, int last) {
+  return gap_of(window_sums(d, first, last));
 }
 
 DepthRatio correlation_depth_ratio(std::span<const double> mf,
@@ -55,7 +64,10 @@ DepthRatio correlation_depth_ratio(std::span<const double> mf,
   }
   DepthRatio out;
   out.xi_mf = decay_length(mf, first, last);
-  out.xi_sim = length_from({total.early / nets, total.late / nets}, first, last);
+  const WindowSums pooled{total.early / nets, total.late / nets};
+  out.xi_sim = length_from(pooled, first, last);
+  out.sim_gap = gap_of(pooled);
+  out.mf_gap = decay_gap(mf, first, last);
   out.ratio = out.xi_sim / out.xi_mf;
   out.ratio_se = std::nan("");
   if (count < 2) return out;

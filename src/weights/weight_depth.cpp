@@ -22,10 +22,11 @@ WeightDepthOptimum weight_depth_optimum(const DepthOptimum& gaussian, const Weig
 }
 
 WeightFixedQuantizerOptimum weight_fixed_quantizer_optimum(int levels, double sb2,
-                                                           const WeightSpec& weights) {
+                                                           const WeightSpec& weights,
+                                                           const Interrupt& interrupt) {
   const WeightPrior unit = weight_prior(weights, 1.0);
   WeightFixedQuantizerOptimum optimum;
-  optimum.point = fixed_quantizer_optimum(levels, sb2, unit);
+  optimum.point = fixed_quantizer_optimum(levels, sb2, unit, interrupt);
   optimum.noise_ratio = unit.per_example_noise / unit.variance;
   optimum.sw2_effective = optimum.point.sw2 * (unit.variance + unit.per_example_noise);
   optimum.weight_noise = optimum.point.sw2 * unit.per_example_noise;

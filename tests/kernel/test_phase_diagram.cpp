@@ -38,6 +38,14 @@ TEST_CASE("critical_line follows order_chaos_transition and maximise_correlation
   const auto steps = qmf::critical_line(*quant, {0.05}, 1);
   REQUIRE(steps.size() == 1);
   CHECK(steps[0].sw2 == qmf::maximise_correlation_depth(*quant, 0.05).sw2);
+  // The line carries its q*, which the grid's start q0 = 1 need not reach.
+  CHECK(line[1].q_star == qmf::order_chaos_transition(*erf, 0.1).q_star);
+  CHECK(steps[0].q_star == qmf::maximise_correlation_depth(*quant, 0.05).q_star);
+  const auto branches = qmf::make_activation("steps:t=-2:2,y=-3:0:3");
+  const auto best = qmf::critical_line(*branches, {0.0}, 1);
+  REQUIRE(best.size() == 1);
+  CHECK(best[0].q_star == Approx(10.68).epsilon(1e-3));
+  CHECK(qmf::phase_point(*branches, {best[0].sw2, 0.0}, 1.0).status == qmf::PhaseStatus::collapsed);
 }
 
 TEST_CASE("phase points carry a status instead of NaN") {

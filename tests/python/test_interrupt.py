@@ -28,6 +28,10 @@ CALLS = {
     "quasi_states": "qmf.quasi_states('sign', 1.0, 0.1, depth=10**7, weights=BINARY)",
     "lmax": "qmf.lmax(range(2, 10**5), threads=1)",
     "lmax_biased": "qmf.lmax_biased(range(3, 2000), 0.1, threads=1)",
+    # One step each (seconds): the search over sigma_w^2 of a single N, and
+    # the E[phi^2] table of a phase diagram whose sb2 spans 300 decades.
+    "lmax_biased_one_n": "qmf.lmax_biased([10000], 0.1, threads=1)",
+    "phase_table": "qmf.phase('quant:100000', np.array([1.0]), np.array([0.0, 1e300]), threads=1)",
     "lmax_clip": "qmf.lmax_clip(range(2, 10**5), 'bits:2,rounding=stochastic-per-example', "
                  "threads=1)",
 }

@@ -31,6 +31,27 @@ TEST_CASE("the decay length is exact for an exponential, odd and even windows",
   CHECK_THROWS_AS(qmf::decay_length(d, 0, 300), std::invalid_argument);
 }
 
+TEST_CASE("a missing decay length says why", "[correlation_depth]") {
+  using qmf::DecayGap;
+  const auto d = exponential(20, 0.4, 8.0);
+  CHECK(qmf::decay_gap(d, 0, 19) == DecayGap::none);
+  // The transient of quant:16's mean-field d near the input (finite_width.md):
+  // it grows over layers 0..3 before it decays.
+  const std::vector<double> rising{0.4, 0.41, 0.42, 0.42}, crossing{0.4, 0.1, -0.1, 0.05};
+  CHECK(qmf::decay_gap(rising, 0, 3) == DecayGap::not_decaying);
+  CHECK(std::isnan(qmf::decay_length(rising, 0, 3)));
+  CHECK(qmf::decay_gap(crossing, 0, 3) == DecayGap::not_positive);
+  CHECK(qmf::decay_gap(std::vector<double>(4, 0.0), 0, 3) == DecayGap::not_positive);
+  CHECK_THROWS_AS(qmf::decay_gap(d, 5, 5), std::invalid_argument);
+  // The ratio carries the gap of each side.
+  const auto r = qmf::correlation_depth_ratio(rising, {crossing}, std::vector<int>{4}, 0, 3);
+  CHECK(r.mf_gap == DecayGap::not_decaying);
+  CHECK(r.sim_gap == DecayGap::not_positive);
+  const auto fine = qmf::correlation_depth_ratio(d, {d}, std::vector<int>{4}, 0, 19);
+  CHECK(fine.mf_gap == DecayGap::none);
+  CHECK(fine.sim_gap == DecayGap::none);
+}
+
 TEST_CASE("the bootstrap standard error of the ratio matches its spread over data sets",
           "[correlation_depth]") {
   // 32 batches of 4 nets, each batch's d the mean field's 0.8 exp(-l / 40)

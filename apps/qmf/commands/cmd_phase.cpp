@@ -75,11 +75,14 @@ Json range_json(const std::vector<double>& values) {
   return {{"from", values.front()}, {"to", values.back()}, {"n", values.size()}};
 }
 
-Json line_json(const std::vector<CriticalLinePoint>& line) {
+Json line_json(const std::vector<CriticalLinePoint>& line, const std::vector<PhasePoint>& from_q0) {
   Json points = Json::array();
-  for (const auto& p : line) {
+  for (std::size_t k = 0; k < line.size(); ++k) {
+    const auto& p = line[k];
     Json point = {{"sb2", p.sb2}, {"sw2", p.sw2}};
     set_number(point, "xi_c", p.xi_c);
+    point["q_star"] = p.q_star;
+    point["from_q0"] = reaches_line_branch(p, from_q0[k]);
     points.push_back(point);
   }
   return points;
@@ -124,6 +127,12 @@ void run(const PhaseOptions& o) {
   }
   const auto searched = line_sb2(sb2.front(), sb2.back(), o.line_points);
   const auto line = critical_line(*phi, searched, o.threads, unit_prior);
+  // The grid starts the length map from q0 = 1; with several stable q* a
+  // line point may lie on another branch than the one it reaches.
+  std::vector<PhasePoint> from_q0;
+  for (const auto& p : line)
+    from_q0.push_back(phase_point(
+        *phi, {p.sw2 * unit_prior.variance, p.sb2, p.sw2 * unit_prior.per_example_noise}, 1.0));
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
@@ -139,12 +148,13 @@ void run(const PhaseOptions& o) {
   std::map<std::string, int> counts;
   for (const auto& p : diagram.points) ++counts[std::string(to_string(p.status))];
   out["status_counts"] = counts;
-  out[phi->is_step() ? "best_sw2_line" : "order_chaos_line"] = line_json(line);
+  out[phi->is_step() ? "best_sw2_line" : "order_chaos_line"] = line_json(line, from_q0);
   out["seconds"] = seconds;
   if (!o.out.empty()) {
     // The title names quantized weights: the axis is then their latent sw2.
     const std::string named = weights.kind == WeightSpec::Kind::gaussian ? "" : weights.text;
-    auto files = render_phase_figure({diagram, line, searched, o.act, named, phi->is_step()});
+    auto files =
+        render_phase_figure({diagram, line, from_q0, searched, o.act, named, phi->is_step()});
     files.insert(files.begin(), {{".csv", phase_csv(diagram)}, {".json", out.dump(2) + "\n"}});
     write_files(o.out, files);
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <sstream>
+#include <utility>
 
 #include "cli/simulation_method.hpp"
 
@@ -52,7 +53,45 @@ Json layer_json(const Study& st, const std::vector<double>& widths, int l) {
   return out;
 }
 
+// Why the decay length of d over the window is missing, or "" when it is not.
+// Noise is a reason for the nets' d only.
+std::string gap_reason(DecayGap gap, bool simulated, const std::string& window) {
+  const std::string d = simulated ? "the nets' mean d" : "the mean-field d";
+  switch (gap) {
+    case DecayGap::none:
+      return "";
+    case DecayGap::not_positive:
+      return d + " sums to zero or less over the later half of layers " + window +
+             (simulated ? " (noise: more nets)" : " (the pairs' correlations meet)");
+    case DecayGap::not_decaying:
+      return d + " = c_b - c_a does not decay over layers " + window +
+             (simulated ? " (it grows or stays flat, or noise hides the decay)"
+                        : " (it grows or stays flat: the transient before the asymptotic "
+                          "decay; a deeper net or a later --xi-layers window)");
+  }
+  return "";
+}
+
 }  // namespace
+
+std::string missing_depth_reason(const Study& st, const WidthRun& r) {
+  const std::string window = std::to_string(st.xi_first) + ".." + std::to_string(st.xi_last);
+  std::vector<std::string> clauses;
+  const auto add = [&](const char* field, const std::string& why) {
+    if (!why.empty()) clauses.push_back(std::string(field) + ": " + why);
+  };
+  add("xi_sim", gap_reason(r.depth.sim_gap, true, window));
+  add("xi_mf", gap_reason(r.depth.mf_gap, false, window));
+  if (std::isnan(r.depth.ratio)) add("ratio", "needs both xi_sim and xi_mf");
+  if (std::isnan(r.depth.ratio_se))
+    add("ratio_se", st.batches < 2 ? "one batch (--batches G >= 2 for a bootstrap error)"
+                    : std::isnan(r.depth.ratio)
+                        ? "no ratio"
+                        : "more than 1 % of the bootstrap resamples have no decay length");
+  std::string text;
+  for (const auto& clause : clauses) text += (text.empty() ? "" : "; ") + clause;
+  return text;
+}
 
 const char* const fit_header =
     "l,q_mf,a_q,a_q_se,a_q_chain,a_q_chain_se,a_q_theory,var_v_chain,var_v_theory,a_c,a_c_se,"
@@ -89,7 +128,8 @@ Json study_json(const Study& st, const std::vector<double>& widths) {
                     {"xi_sim", nullable_number(r.depth.xi_sim, "xi_sim")},
                     {"xi_mf", nullable_number(r.depth.xi_mf, "xi_mf")},
                     {"ratio", nullable_number(r.depth.ratio, "ratio")},
-                    {"ratio_se", nullable_number(r.depth.ratio_se, "ratio_se")}});
+                    {"ratio_se", nullable_number(r.depth.ratio_se, "ratio_se")},
+                    {"reason", missing_depth_reason(st, r)}});
   out["widths"] = runs;
   const int reached = width_reaching(st, 0.9);
   out["width_90"] = reached > 0 ? Json(reached) : Json(nullptr);
@@ -164,6 +204,19 @@ std::string study_text(const Study& st, const Json& out) {
   for (const auto& r : st.runs)
     text << r.n << ' ' << cell(r.depth.xi_sim) << ' ' << cell(r.depth.xi_mf) << ' '
          << cell(r.depth.ratio) << ' ' << cell(r.depth.ratio_se) << '\n';
+  // Why a '-' above, once for the widths that share a reason.
+  std::vector<std::pair<std::string, std::string>> reasons;  // reason, widths
+  for (const auto& r : st.runs) {
+    const std::string why = missing_depth_reason(st, r);
+    if (why.empty()) continue;
+    const auto same = std::find_if(reasons.begin(), reasons.end(),
+                                   [&](const auto& entry) { return entry.first == why; });
+    if (same == reasons.end())
+      reasons.emplace_back(why, std::to_string(r.n));
+    else
+      same->second += ", " + std::to_string(r.n);
+  }
+  for (const auto& [why, widths] : reasons) text << "- at n = " << widths << ": " << why << '\n';
   std::string header = fit_header;
   std::replace(header.begin(), header.end(), ',', ' ');
   text << '\n' << header << fit_rows(out["layers"], ' ', "-", readable_number);

@@ -14,6 +14,10 @@ namespace qmf::cli {
 /// every layer.
 Json study_json(const Study& study, const std::vector<double>& widths);
 
+/// Why any of a width's xi_sim, xi_mf, ratio and ratio_se is missing, one
+/// clause per field ("field: why", joined by "; "), or "" when none is.
+std::string missing_depth_reason(const Study& study, const WidthRun& run);
+
 /// The columns of fit_rows.
 extern const char* const fit_header;
 

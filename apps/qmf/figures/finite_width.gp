@@ -16,6 +16,7 @@
 #   nets     text: '64 nets per width', or '16384 to 8 nets per width'
 #   chi2_last  chi^2 per degree of freedom of the last layer's fit
 #   depth_points  the lines of depths (0 when no width had a fitted depth)
+#   depth_note    optional: why not (the mean-field d has no decay length on the window)
 load 'style.gp'
 
 set multiplot layout 2,2 title sprintf('%s,  σ_w^2 = %.6g,  σ_b^2 = %g,  L = %d,  %s', \
@@ -65,7 +66,10 @@ if (depth_points > 0) {
           lc rgb '#1f77b4' title 'no bootstrap error', \
       0.9 with lines dt 2 lw 2 lc rgb '#d62728' title '90 %'
 } else {
-  set label 1 'no width resolved the correlation depth' at graph 0.5, 0.5 center
+  note = exists('depth_note') ? "\n".depth_note : ''
+  set style textbox opaque noborder
+  set label 1 'no width resolved the correlation depth'.note at graph 0.5, 0.5 center front \
+      boxed font sprintf(',%g', 0.8*font_size)
   unset key
   unset logscale x
   set format x '%g'

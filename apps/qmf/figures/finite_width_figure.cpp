@@ -27,6 +27,11 @@ Figure finite_width_figure(const Study& st, const Json& out) {
       .integer("depth", st.settings.depth)
       .integer("count", static_cast<long long>(st.runs.size()))
       .integer("depth_points", depth_points);
+  // Without a mean-field decay length no width has a ratio: the panel says why.
+  if (st.runs.front().depth.mf_gap != DecayGap::none)
+    figure.parameters.text("depth_note",
+                           "the mean-field d = c_b − c_a has no\ndecay length on layers " +
+                               std::to_string(st.xi_first) + "–" + std::to_string(st.xi_last));
   const Json& deepest = out["layers"].back()["q"]["chi2_per_dof"];
   figure.parameters.number("chi2_last", deepest.is_number() ? deepest.get<double>() : NAN);
   std::string widths;

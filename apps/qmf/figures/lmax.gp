@@ -14,9 +14,17 @@
 #   dtilde_fit_intercept, dtilde_fit_slope   optional: fit of ln D~_opt
 #   sb2         optional: sigma_b^2 > 0 of the fixed quantizer's 1 - chi_c (fourth column),
 #               drawn beside the sigma_b = 0 points
+#   weight_curves      the number of quantized-weight specs with per-example noise (0 without)
+#   weights     with weight_curves > 0: data file of blocks "N+1 1-chi_max" (gnuplot's index),
+#               one per such spec at sigma_b = 0
+#   weights_sb2 with sb2 and weight_curves > 0: the same for the fixed quantizer, "N+1 1-chi_c"
+#   weight_name_i, weight_r_i  the spec (without its rounding) and its noise ratio r, i = 1..
+#   noiseless_weights  optional: the specs without per-example noise (r = 0), which only
+#               rescale sigma_w^2 and lie on the Gaussian-weight points
 load 'style.gp'
 
 set datafile missing '?'
+if (!exists('weight_curves')) { weight_curves = 0 }
 stats rows using 1:2 nooutput
 x_lo = STATS_min_x
 x_hi = STATS_max_x
@@ -26,12 +34,26 @@ if (exists('sb2')) {
   stats rows using 1:4 nooutput
   y_hi = (STATS_max_y > y_hi) ? STATS_max_y : y_hi
 }
+do for [file in (exists('weights_sb2') ? 'weights weights_sb2' : (weight_curves > 0 ? 'weights' : ''))] {
+  stats value(file) using 1:2 nooutput
+  y_lo = (STATS_min_y < y_lo) ? STATS_min_y : y_lo
+  y_hi = (STATS_max_y > y_hi) ? STATS_max_y : y_hi
+}
 
 set multiplot
 family_name = (family eq 'lloyd') ? 'Lloyd–Max' : 'uniform'
 bias_text = exists('sb2') ? sprintf('σ_b^2 = 0 and %g', sb2) : 'σ_b = 0'
 set label 1 'Depth–quantization trade-off, '.family_name.' N-level activation, '.bias_text \
     at screen 0.5,0.965 center
+# Quantized weights: a second title line says what r is, and that weights
+# without per-example noise need no curve of their own.
+quantized = weight_curves > 0 || exists('noiseless_weights')
+noise_text = 'r: per-example weight noise / shared variance'
+noise_text = noise_text.(exists('noiseless_weights') ? \
+    '; r = 0 ('.noiseless_weights.'): on the Gaussian-weight points' : '')
+if (quantized) {
+  set label 2 noise_text at screen 0.5,0.915 center font sprintf(',%g', 0.75*font_size)
+}
 set logscale xy
 set grid
 set tics out nomirror
@@ -40,7 +62,7 @@ key_font = sprintf(",%g", 0.82*font_size)
 # samplen 2.5: a shorter sample shows the dash-dot reference curves as solid lines.
 set key bottom left Left reverse width -6 samplen 2.5 spacing 1.1 font key_font
 set bmargin at screen 0.12
-set tmargin at screen 0.91
+set tmargin at screen (quantized ? 0.88 : 0.91)
 # N + 1: a little beyond the data on both sides, in powers of ten.
 set xrange [x_lo/1.3 : x_hi*1.3]
 if (x_hi / x_lo >= 10) {
@@ -93,7 +115,33 @@ if (reference eq 'asymptotic' && family ne 'lloyd') {
 # open points hairline-thin).
 # With sb2 the sigma_b = 0 points are also the supremum over (sigma_w^2, D) at sb2.
 exact_title = exists('sb2') ? 'σ_b = 0 (joint sup. at σ_b^2 > 0)' : 'exact (qmf)'
+# With quantized weights the Gaussian ones say so, the joint supremum briefly.
+exact_title = quantized ? 'Gaussian: '.(exists('sb2') ? 'σ_b = 0 (joint sup.)' : exact_title) : exact_title
+# Quantized weights add key lines, which a smaller font keeps within the panel.
+small_key_font = sprintf(",%g", 0.72*font_size)
+if (quantized) { set key font small_key_font }
 exact = "with points pt 7 ps 1.4*point_unit lc rgb '#1f77b4' title '".exact_title."'"
+# The quantized-weight curves (per-example noise r > 0): 1 - chi_max(N, b) =
+# (1 - chi_max(N) + r) / (1 + r) at sigma_b = 0, levelling off at r / (1 + r);
+# dashed, in the same colour, the fixed quantizer with these weights at sb2.
+weight_colours = "#9467bd #8c564b #e377c2 #17becf #bcbd22 #7f7f7f #393b79 #637939 #843c39"
+weight_colour(i) = word(weight_colours, (i - 1) % 9 + 1)
+weight_elements = ''
+do for [i = 1:weight_curves] {
+  weight_elements = weight_elements.sprintf( \
+      ", weights index %d using 1:2 with linespoints pt 9 ps 1.1*point_unit lw 2 lc rgb '%s' title '%s'", \
+      i - 1, weight_colour(i), \
+      sprintf('%s, r = %.2g', value(sprintf('weight_name_%d', i)), value(sprintf('weight_r_%d', i))))
+  if (exists('weights_sb2')) {
+    weight_elements = weight_elements.sprintf( \
+        ", weights_sb2 index %d using 1:2 with linespoints dt 2 pt 8 ps 1.1*point_unit lw 2 lc rgb '%s' notitle", \
+        i - 1, weight_colour(i))
+  }
+}
+if (weight_curves > 0 && exists('sb2')) {
+  weight_elements = weight_elements. \
+      ", keyentry with linespoints dt 2 pt 8 lw 2 lc rgb '#555555' title 'dashed: these weights, quant:N fixed'"
+}
 
 # Left: 1 - chi_max over whole decades, and on the right-hand axis the
 # trainable depth L_max = k xi_max = -k / ln(chi_max) it implies. gnuplot
@@ -101,9 +149,17 @@ exact = "with points pt 7 ps 1.4*point_unit lc rgb '#1f77b4' title '".exact_titl
 # placed by hand at y = 1 - exp(-k / L) on a copy of the left axis.
 set lmargin at screen 0.115
 set rmargin at screen 0.41
+data_lo = y_lo
 y_lo = 10.0**floor(log10(y_lo/3))
 y_hi = 10.0**ceil(log10(y_hi*3))
 y_hi = (y_hi > 1) ? 1.0 : y_hi
+# Room below the data for the key (bottom left, about 5 % of the plot's
+# height per line), so that the lowest point stays above it wherever it lies.
+key_lines = (reference ne 'none') + exists('fit_slope') + 1 + exists('sb2') + weight_curves + \
+    (weight_curves > 0 && exists('sb2'))
+key_share = 0.05*key_lines + 0.05
+y_lo_key = 10.0**floor((log10(data_lo) - key_share*log10(y_hi)) / (1 - key_share))
+y_lo = (y_lo_key < y_lo) ? y_lo_key : y_lo
 set yrange [y_lo:y_hi]
 set y2range [y_lo:y_hi]
 set logscale y2
@@ -130,10 +186,10 @@ eval 'set y2tics out nomirror ('.tics.')'
 set ylabel '1 - χ_{max}'
 set y2label sprintf('L_{max} = %g ξ_{max} (layers)', k)
 if (exists('sb2')) {
-  biased = sprintf("rows using 1:4 with points pt 5 ps 1.2*point_unit lc rgb '#ff7f0e' title 'quant:N fixed, σ_b^2 = %g'", sb2)
-  eval 'plot '.left_refs."rows using 1:2 ".exact.", ".biased
+  biased = sprintf("rows using 1:4 with points pt 5 ps 1.2*point_unit lc rgb '#ff7f0e' title '%squant:N fixed, σ_b^2 = %g'", quantized ? 'Gaussian: ' : '', sb2)
+  eval 'plot '.left_refs."rows using 1:2 ".exact.", ".biased.weight_elements
 } else {
-  eval 'plot '.left_refs."rows using 1:2 ".exact
+  eval 'plot '.left_refs."rows using 1:2 ".exact.weight_elements
 }
 
 # Right: the optimal threshold spacing in units of sqrt(q*).
@@ -141,9 +197,12 @@ unset y2label
 unset y2tics
 set autoscale y
 unset label 1
+unset label 2
 set lmargin at screen 0.66
 set rmargin at screen 0.96
 set ylabel 'optimal spacing D̃_{opt} = D / √q^*'
-exact = "with points pt 7 ps 1.4*point_unit lc rgb '#1f77b4' title '".(exists('sb2') ? 'σ_b = 0' : 'exact (qmf)')."'"
+# At sigma_b = 0 quantized weights keep the Gaussian maximiser, and so D~_opt.
+exact = "with points pt 7 ps 1.4*point_unit lc rgb '#1f77b4' title '".(exists('sb2') ? 'σ_b = 0' : 'exact (qmf)'). \
+    (quantized ? ', every weight spec' : '')."'"
 eval 'plot '.right_refs."rows using 1:3 ".exact
 unset multiplot

@@ -13,16 +13,22 @@
 #   x_lo, x_hi, y_lo, y_hi the extent of the grid cells
 #   collapsed, diverged, failed, multistable
 #                          optional data files "x y dx dy" of cell rectangles
-#   line                   optional data file "sw2 sb2" of the critical line
+#   line                   optional data file "sw2 sb2 reached" of the critical line
+#                          (reached: 1 where the grid's start q0 = 1 leads to the line's q*)
 #   step                   1: the line is the largest xi_c at each sb2 (step activations),
 #                          0: the order-chaos line chi_1 = 1
-#   optimum, best_xi, best_sw2, best_sb2
+#   optimum, best_xi, best_sw2, best_sb2, best_q_star
 #                          for step activations with a line: the point of largest xi_c
+#   best_from_q0           optional: the optimum lies on another q* than the grid's start
+#                          q0 = 1 leads to, which does this there ("q collapses to 0")
 load 'style.gp'
 load 'phase_status.gp'
+off_branch = 0  # 1: part of the line lies on another q* than the grid reaches from q0 = 1
 if (exists('line')) {
   stats line using 1 nooutput  # before the ranges are set, which it would apply
   line_points = STATS_records
+  stats line using 3 nooutput
+  off_branch = STATS_min < 1
 }
 
 # Grid cells that tie with the optimum (sign at sigma_b^2 = 0 has the same xi_c
@@ -40,7 +46,16 @@ best = (step && exists('optimum') && ties > 1) ? \
     sprintf(': largest ξ_c = %.3g, at %d grid points', best_xi, ties) : best
 # Quantized weights on a second line (a long spec ran off both edges).
 weights_line = exists('weights') ? "\nweights ".weights.' (σ@_w^2 is their latent variance)' : ''
-set label 1 'Phase diagram of '.act.best.weights_line at screen 0.46,0.965 center
+# A line (or its optimum) on another branch than the grid's colours beneath:
+# a title line of its own says which.
+branch_line = off_branch ? \
+    "\ndashed: the line's q^* is not the one the grid reaches from its start q_0 = 1" : ''
+branch_line = (mark_optimum && exists('best_from_q0')) ? \
+    sprintf("\nthe optimum is on the q^* = %.3g branch; from q_0 = 1, where the grid starts, %s", \
+    best_q_star, best_from_q0) : branch_line
+title_lines = 1 + exists('weights') + (branch_line ne '')
+set label 1 'Phase diagram of '.act.best.weights_line.branch_line \
+    at screen 0.46,(title_lines > 2 ? 0.95 : 0.965) center
 set xlabel 'weight variance σ@_w^2'
 set ylabel 'bias variance σ@_b^2'
 set cblabel 'correlation depth scale ξ_c (layers)' offset 1,0
@@ -90,10 +105,12 @@ set colorbox user origin graph 1.03,0 size graph 0.04,1
 set lmargin at screen 0.12
 set rmargin at screen 0.80
 set bmargin at screen 0.13
-set tmargin at screen 0.80
+# A longer title, and the dashed line's key entry, push the key and the plot down.
+lower = (title_lines > 2) ? 2 : (title_lines > 1 && off_branch)
+set tmargin at screen (lower == 2 ? 0.73 : (lower ? 0.76 : 0.80))
 # The key sits between the title and the plot, so it never hides the map
 # or the line (which leaves through the top edge).
-set key at screen 0.46,0.87 center center horizontal maxcols 2 samplen 1.5 width -2
+set key at screen 0.46,(lower == 2 ? 0.81 : (lower ? 0.84 : 0.87)) center center horizontal maxcols 2 samplen 1.5 width -2
 set palette defined (0 '#440154', 1 '#3b528b', 2 '#21918c', 3 '#5ec962', 4 '#fde725')
 # The extent of the cells, so that the heat map fills the plot exactly (an
 # svg image is not clipped at the border).
@@ -115,8 +132,17 @@ if (exists('line') && !(step && exists('optimum') && line_points == 1)) {
   # A line found at a single sigma_b^2 (relu: only at sigma_b^2 = 0) is a point.
   line_style = (line_points > 1) ? 'lines lw 3' : 'points pt 7 ps 2*point_unit'
   line_title = step ? 'largest ξ_c at each σ@_b^2' : 'order–chaos line χ_1 = 1'
-  elements = elements.sprintf(", line using 1:2 with %s lc rgb '#ff3030' title '%s'", \
-      line_style, line_title)
+  # Where the line's q* is not the one the grid reaches from q0 = 1 it is
+  # dashed: the colours beneath belong to another branch.
+  if (off_branch && line_points > 1) {
+    elements = elements. \
+        ", line using 1:2 with lines lw 3 dt (4,3) lc rgb '#ff3030' notitle". \
+        ", line using 1:($3 > 0 ? $2 : 1/0) with lines lw 3 lc rgb '#ff3030' title '".line_title."'". \
+        ", keyentry with lines lw 3 dt (4,3) lc rgb '#ff3030' title 'dashed: another q^* branch'"
+  } else {
+    elements = elements.sprintf(", line using 1:2 with %s lc rgb '#ff3030' title '%s'", \
+        line_style, line_title)
+  }
 }
 if (mark_optimum) {
   elements = elements. \

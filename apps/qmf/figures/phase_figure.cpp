@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <sstream>
 #include <utility>
 #include <vector>
@@ -112,21 +113,43 @@ std::string status_cells(const PhaseDiagram& diagram, PhaseStatus status) {
   return out.str();
 }
 
-// The line's points, with a blank line (a break in gnuplot's line) wherever a
-// searched sb2 between two points has none: the line is not drawn across a
-// range where it does not exist (gelu below sb2 ~ 0.17).
-std::string line_data(const std::vector<CriticalLinePoint>& line,
-                      const std::vector<double>& searched) {
+// The line's points "sw2 sb2 reached" (reached: 1 where the grid's start q0
+// = 1 leads to the line's q*), with a blank line (a break in gnuplot's line)
+// wherever a searched sb2 between two points has none: the line is not drawn
+// across a range where it does not exist (gelu below sb2 ~ 0.17).
+std::string line_data(const PhaseFigureInput& in) {
   std::ostringstream out;
-  auto next = searched.begin();
-  for (const auto& p : line) {
+  auto next = in.line_sb2.begin();
+  for (std::size_t k = 0; k < in.line.size(); ++k) {
+    const auto& p = in.line[k];
     bool gap = false;
-    for (; next != searched.end() && *next < p.sb2; ++next) gap = true;
-    if (next != searched.end()) ++next;  // p's own sb2
-    if (gap && &p != &line.front()) out << '\n';
-    out << format_number(p.sw2) << ' ' << format_number(p.sb2) << '\n';
+    for (; next != in.line_sb2.end() && *next < p.sb2; ++next) gap = true;
+    if (next != in.line_sb2.end()) ++next;  // p's own sb2
+    if (gap && k > 0) out << '\n';
+    out << format_number(p.sw2) << ' ' << format_number(p.sb2) << ' '
+        << reaches_line_branch(p, in.line_from_q0[k]) << '\n';
   }
   return out.str();
+}
+
+// What the length map does from q0 = 1 at a point off the line's branch, for
+// the figure's title (gnuplot's enhanced text): "q collapses to 0", or "q
+// settles at q^* = 0.53".
+std::string fate_from_q0(const PhasePoint& from_q0) {
+  switch (from_q0.status) {
+    case PhaseStatus::collapsed:
+      return "q collapses to 0";
+    case PhaseStatus::diverged:
+      return "q diverges";
+    case PhaseStatus::failed:
+      return "the length map finds no fixed point";
+    case PhaseStatus::ok:
+    case PhaseStatus::multistable:
+      break;
+  }
+  char text[64];
+  std::snprintf(text, sizeof text, "q settles at q^* = %.3g", from_q0.q_star);
+  return text;
 }
 
 // The extent of the cells around the grid points: {first - half step, last + half step}.
@@ -168,15 +191,20 @@ Figure map_figure(const PhaseFigureInput& in) {
       .number("y_lo", y_lo)
       .number("y_hi", y_hi);
   if (in.line.empty()) return figure;
-  figure.data.emplace_back("line", line_data(in.line, in.line_sb2));
+  figure.data.emplace_back("line", line_data(in));
   if (!in.step) return figure;
-  const auto best = *std::max_element(in.line.begin(), in.line.end(),
-                                      [](const auto& a, const auto& b) { return a.xi_c < b.xi_c; });
+  const auto best = std::max_element(in.line.begin(), in.line.end(),
+                                     [](const auto& a, const auto& b) { return a.xi_c < b.xi_c; });
   figure.data.emplace_back("optimum",
-                           format_number(best.sw2) + ' ' + format_number(best.sb2) + '\n');
-  figure.parameters.number("best_xi", best.xi_c)
-      .number("best_sw2", best.sw2)
-      .number("best_sb2", best.sb2);
+                           format_number(best->sw2) + ' ' + format_number(best->sb2) + '\n');
+  figure.parameters.number("best_xi", best->xi_c)
+      .number("best_sw2", best->sw2)
+      .number("best_sb2", best->sb2)
+      .number("best_q_star", best->q_star);
+  // The grid's colours there belong to another branch: the title says so.
+  const auto& from_q0 = in.line_from_q0[static_cast<std::size_t>(best - in.line.begin())];
+  if (!reaches_line_branch(*best, from_q0))
+    figure.parameters.text("best_from_q0", fate_from_q0(from_q0));
   return figure;
 }
 
@@ -203,11 +231,22 @@ Figure sweep_figure(const PhaseFigureInput& in) {
       .number("x_lo", x_lo)
       .number("x_hi", x_hi);
   // At a single sigma_b^2 the critical line is a single sigma_w^2.
-  if (along_sw2 && !in.line.empty()) figure.parameters.number("critical", in.line.front().sw2);
+  if (along_sw2 && !in.line.empty()) {
+    figure.parameters.number("critical", in.line.front().sw2);
+    if (!reaches_line_branch(in.line.front(), in.line_from_q0.front()))
+      figure.parameters.number("critical_q_star", in.line.front().q_star)
+          .text("critical_from_q0", fate_from_q0(in.line_from_q0.front()));
+  }
   return figure;
 }
 
 }  // namespace
+
+bool reaches_line_branch(const CriticalLinePoint& point, const PhasePoint& from_q0) {
+  return from_q0.has_values() &&
+         std::fabs(from_q0.q_star - point.q_star) <=
+             1e-6 * std::max(std::fabs(point.q_star), std::fabs(from_q0.q_star));
+}
 
 const char* phase_figure_script(std::size_t sw2_count, std::size_t sb2_count) {
   return sw2_count == 1 || sb2_count == 1 ? "phase_sweep.gp" : "phase.gp";

@@ -17,12 +17,19 @@ namespace qmf::cli {
 struct PhaseFigureInput {
   const PhaseDiagram& diagram;
   const std::vector<CriticalLinePoint>& line;
+  // At each line point, the phase point the grid's start q0 = 1 leads to
+  // (phase_point): another branch than the line's where several q* are stable.
+  const std::vector<PhasePoint>& line_from_q0;
   // Where the line was searched: it has gaps where no point was found.
   const std::vector<double>& line_sb2;
   std::string act;      // the spec, for the title
   std::string weights;  // a quantized weight spec for the title, empty for Gaussian weights
   bool step = false;
 };
+
+/// Whether the length map from q0 (`from_q0`, the phase point there) reaches
+/// the line point's fixed point q*, to 1e-6 relative.
+bool reaches_line_branch(const CriticalLinePoint& point, const PhasePoint& from_q0);
 
 /// The figure script for a grid of sw2_count x sb2_count points: the heat map
 /// (phase.gp), or xi_c against the one variance that varies (phase_sweep.gp).

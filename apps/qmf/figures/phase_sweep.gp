@@ -14,6 +14,10 @@
 #   collapsed, diverged, failed, multistable
 #                  optional data files "sw2 sb2 dsw2 dsb2" of cell rectangles
 #   critical       optional: the sigma_w^2 of the critical line at the fixed sigma_b^2
+#   critical_q_star, critical_from_q0
+#                  optional: the critical point lies on the q* = critical_q_star branch, not
+#                  the one the sweep's start q0 = 1 leads to, which does this there
+#                  ("q collapses to 0")
 #   step           1: critical is the largest xi_c (step activations),
 #                  0: the order-chaos transition chi_1 = 1
 load 'style.gp'
@@ -23,15 +27,22 @@ sw2_name = 'σ@_w^2'
 sb2_name = 'σ@_b^2'
 fixed_name = (swept eq 'sw2') ? sb2_name : sw2_name
 weights_line = exists('weights') ? "\nweights ".weights.' (σ@_w^2 is their latent variance)' : ''
-set label 1 sprintf('Phase diagram of %s at %s = %g', act, fixed_name, fixed).weights_line \
-    at screen 0.5,0.965 center
+# A critical point on another branch than the sweep's start q0 = 1 reaches:
+# dashed, and a title line says where it lies.
+off_branch = exists('critical_from_q0')
+branch_line = off_branch ? sprintf("\nthe marked σ@_w^2 is on the q^* = %.3g branch; from q_0 = 1, where the sweep starts, %s", \
+    critical_q_star, critical_from_q0) : ''
+set label 1 sprintf('Phase diagram of %s at %s = %g', act, fixed_name, fixed).weights_line.branch_line \
+    at screen 0.5,(exists('weights') && off_branch ? 0.95 : 0.965) center
 set xlabel (swept eq 'sw2') ? 'weight variance '.sw2_name : 'bias variance '.sb2_name
 set ylabel 'correlation depth scale ξ_c (layers)'
 set lmargin at screen 0.12
 set rmargin at screen 0.95
 set bmargin at screen 0.13
-set tmargin at screen 0.80
-set key at screen 0.5,0.87 center center horizontal maxcols 2 samplen 1.5 width -2
+# A longer title pushes the key and the plot down.
+lower = exists('weights') + off_branch
+set tmargin at screen (lower == 2 ? 0.73 : (lower ? 0.76 : 0.80))
+set key at screen 0.5,(lower == 2 ? 0.81 : (lower ? 0.84 : 0.87)) center center horizontal maxcols 2 samplen 1.5 width -2
 set xrange [x_lo:x_hi]
 set grid
 set tics out nomirror
@@ -66,10 +77,11 @@ do for [s in status_names] {
   }
 }
 if (exists('critical') && swept eq 'sw2') {
-  set arrow 1 from first critical, graph 0 to first critical, graph 1 nohead \
-      lw 3 lc rgb '#ff3030' front
-  elements = elements.sprintf(", keyentry with lines lw 3 lc rgb '#ff3030' title '%s'", \
-      step ? 'largest ξ_c at this σ@_b^2' : 'order–chaos transition χ_1 = 1')
+  critical_dash = off_branch ? 'dt (4,3)' : 'dt solid'
+  eval 'set arrow 1 from first critical, graph 0 to first critical, graph 1 nohead front '. \
+      "lw 3 lc rgb '#ff3030' ".critical_dash
+  elements = elements.sprintf(", keyentry with lines lw 3 %s lc rgb '#ff3030' title '%s'", \
+      critical_dash, step ? 'largest ξ_c at this σ@_b^2' : 'order–chaos transition χ_1 = 1')
 }
 if (values > 0) { elements = elements.', sweep using 1:2 with '.xi_style.' notitle' }
 eval 'plot '.elements

@@ -12,6 +12,7 @@
 #pragma once
 
 #include "qmf/depth/quantizer_depth.hpp"
+#include "qmf/interrupt.hpp"
 #include "qmf/kernel/layers.hpp"
 
 namespace qmf {
@@ -32,8 +33,10 @@ struct FixedQuantizerOptimum {
 /// finite maximiser exists (quant:2 = sign at sb2 > 0). With a weight prior
 /// per unit of sigma_w^2 (quantized weights, qmf/kernel/critical.hpp) the
 /// search runs over the latent sigma_w^2 of the noisy maps, and sw2 is latent.
+/// `interrupt` is polled throughout the search (maximise_correlation_depth).
 FixedQuantizerOptimum fixed_quantizer_optimum(int levels, double sb2,
-                                              const WeightPrior& unit_prior = {});
+                                              const WeightPrior& unit_prior = {},
+                                              const Interrupt& interrupt = {});
 
 /// (b) One point of the ray along which chi_c(c*) approaches its supremum
 /// over (sigma_w^2, D) at sb2 > 0: the spacing at D~_opt sqrt(q*), the bias

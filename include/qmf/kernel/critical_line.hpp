@@ -16,6 +16,10 @@ struct CriticalLinePoint {
   double sb2 = 0.0;
   double sw2 = 0.0;
   double xi_c = 0.0;  // at the point: +inf on the chi_1 = 1 line, xi_max for steps
+  // The length fixed point the line's xi_c belongs to. With several stable
+  // fixed points (step activations with several levels' branches) it need not
+  // be the one the length map reaches from a given q0.
+  double q_star = 0.0;
 };
 
 /// The line at each sb2 where the library finds it; values of sb2 without one

@@ -23,11 +23,22 @@ namespace qmf {
 /// window has at least two layers.
 double decay_length(std::span<const double> d, int first, int last);
 
+/// Why decay_length is NaN (none where it is not): the window's later half
+/// sums to zero or less (d has fallen into the noise, or changed sign), or to
+/// no less than the earlier half (d grows or stays flat over the window, as
+/// in the transient near the input before the asymptotic decay).
+enum class DecayGap { none, not_positive, not_decaying };
+
+/// The DecayGap of decay_length(d, first, last); throws as it does.
+DecayGap decay_gap(std::span<const double> d, int first, int last);
+
 struct DepthRatio {
-  double xi_sim = 0.0;    // decay length of the nets' mean d
-  double xi_mf = 0.0;     // decay length of the mean-field d on the same layers
-  double ratio = 0.0;     // xi_sim / xi_mf
-  double ratio_se = 0.0;  // bootstrap standard error; NaN with one batch or unresolved
+  double xi_sim = 0.0;                // decay length of the nets' mean d
+  double xi_mf = 0.0;                 // decay length of the mean-field d on the same layers
+  double ratio = 0.0;                 // xi_sim / xi_mf
+  double ratio_se = 0.0;              // bootstrap standard error; NaN with one batch or unresolved
+  DecayGap sim_gap = DecayGap::none;  // why xi_sim is NaN
+  DecayGap mf_gap = DecayGap::none;   // why xi_mf is NaN
 };
 
 /// batches[g][l] is the mean of d at layer l over the sizes[g] nets of batch g.

@@ -49,7 +49,9 @@ struct WeightFixedQuantizerOptimum {
   double weight_noise = 0.0;    // nu sw2
 };
 
+/// `interrupt` is polled throughout the search (fixed_quantizer_optimum).
 WeightFixedQuantizerOptimum weight_fixed_quantizer_optimum(int levels, double sb2,
-                                                           const WeightSpec& weights);
+                                                           const WeightSpec& weights,
+                                                           const Interrupt& interrupt = {});
 
 }  // namespace qmf
