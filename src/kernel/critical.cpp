@@ -111,9 +111,11 @@ ScanWindow weight_part_window(const Activation& phi, double sb2) {
   }
   const double decades10 = 10.0 * std::log(10.0);
   ScanWindow window{2.0 * std::log(smallest) - decades10, log_top + decades10, 0};
-  // Steps of at most 0.144 in ln(q* - sb2) (the hills of chi_c are O(1)
-  // wide there), at least 160 intervals, at most 2000 (thresholds spread
-  // over 30 decades of scale).
+  // Steps of at most 0.144 in ln(q* - sb2), several per hill of chi_c
+  // (quant:16 at sb2 = 1e4..1e8: 0.923 at the top, 0.89 at sw2 x 0.9 and
+  // x 1.1, below the far hill's 0.64 only beyond x 0.5 and x 2), 160
+  // intervals at least; at most 2000, which a 0.144 step reaches only for
+  // thresholds spread over ~100 decades.
   window.intervals =
       std::clamp(static_cast<int>(std::ceil((window.hi - window.lo) / 0.144)), 160, 2000);
   return window;
