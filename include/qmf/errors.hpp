@@ -12,4 +12,12 @@ class numerical_error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// The length map iterated from q0 falls to q = 0 (sb2 = 0 and no positive
+/// fixed point below q0): the signal dies. A numerical_error for callers that
+/// need q*, an answer (q* = 0) for those that can go on without it.
+class length_collapse : public numerical_error {
+ public:
+  using numerical_error::numerical_error;
+};
+
 }  // namespace qmf

@@ -31,15 +31,16 @@ def activation(spec):
 
 
 def _critical_sw2(act, sb2):
-    """sigma_w^2 of ``critical(act, sb2)``: sw2_opt (steps) or sw2_crit (smooth)."""
+    """(sigma_w^2, q*) of ``critical(act, sb2)``: sw2_opt (steps) or sw2_crit (smooth)."""
     point = critical(act, sb2)
-    return point["sw2_opt"] if "sw2_opt" in point else point["sw2_crit"]
+    return point["sw2_opt"] if "sw2_opt" in point else point["sw2_crit"], point["q_star"]
 
 
 def _initialisation(act, sw2, sb2, q0, weights="gaussian"):
     """(sw2, q0, choices) with sw2 = "crit" and q0 = "star" resolved as the CLI does
     (for Gaussian weights only, as the CLI)."""
     choices = {"sw2_choice": "given", "q0_choice": "given"}
+    critical_q_star = None
     sb2 = _number("sb2", sb2)
     if not isinstance(sw2, str):
         sw2 = _number("sw2", sw2)
@@ -51,15 +52,19 @@ def _initialisation(act, sw2, sb2, q0, weights="gaussian"):
     if isinstance(sw2, str):
         if sw2 != "crit":
             raise ValueError(f"sw2: '{sw2}' is neither a positive number nor 'crit'")
-        sw2, choices["sw2_choice"] = _critical_sw2(act, sb2), "critical"
+        (sw2, critical_q_star), choices["sw2_choice"] = _critical_sw2(act, sb2), "critical"
     if isinstance(q0, str):
         if q0 != "star":
             raise ValueError(f"q0: '{q0}' is neither a positive number nor 'star'")
-        point = _qmf.maps(_act(act), sw2, sb2, 1.0, 0.5, None, weights)
-        if point["q_star"] == 0.0:  # the marginal collapse, as the CLI's --q0 star
-            raise _qmf.NumericalError("q0 star: the length map falls from q = 1 to its marginal "
-                                      "fixed point q* = 0, which is no starting variance")
-        q0, choices["q0_choice"] = point["q_star"], "fixed_point"
+        if critical_q_star:  # > 0: the critical point's own fixed point, as the CLI's --q0 star
+            q0 = critical_q_star  # (q = 1 may fall elsewhere: multi-branch steps collapse)
+        else:  # at sb2 = 0 a smooth activation's line ends at q* = 0: start from q = 1
+            q0 = _qmf.maps(_act(act), sw2, sb2, 1.0, 0.5, None, weights)["q_star"]
+            if q0 == 0.0:  # the marginal collapse, as the CLI's --q0 star
+                raise _qmf.NumericalError("q0 star: the length map falls from q = 1 to its "
+                                          "marginal fixed point q* = 0, which is no starting "
+                                          "variance")
+        choices["q0_choice"] = "fixed_point"
     return sw2, q0, choices
 
 
@@ -80,7 +85,8 @@ def maps(act, sw2, sb2=0.0, q0=1.0, c0=0.5, depth=None, weights="gaussian"):
         Bias variance sigma_b^2 (>= 0).
     q0 : float or "star"
         Start of the length iteration: the fixed point reached from q0 is
-        q_star; "star": that fixed point reached from q = 1.
+        q_star; "star": that fixed point reached from q = 1, or with sw2 "crit"
+        the critical point's own q* (as ``--q0 star`` on the command line).
     c0 : float
         Initial correlation of the layer iteration (used with ``depth``).
     depth : int or None

@@ -44,7 +44,8 @@ def simulate(act, sw2, sb2, width, depth, q0=1.0, c0=0.5, nets=16, seed=1, threa
         them); "crit": the critical one at sb2 (:func:`critical`, Gaussian weights only).
     q0 : float or "star"
         Variance of the layer-0 pre-activations; "star": the stable fixed point
-        q* of the length map (reached from q = 1), the steady state.
+        q* of the length map (reached from q = 1; with sw2 "crit", the critical
+        point's own q*, as ``--q0 star``), the steady state.
     c0 : float or sequence of floats
         Correlation of each input pair (all pairs share their first input).
     nets : int

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "numerics/format_number.hpp"
+#include "qmf/errors.hpp"
 #include "qmf/kernel/fixed_points.hpp"
 #include "qmf/numerics/gaussian.hpp"
 
@@ -15,6 +16,12 @@ double gradient_preserving_slope(double sw2, double q_star, double clip) {
 }
 
 double window_probability(const StraightThrough& surrogate, double q) {
+  // u = 0 almost surely: inside, on an end (half of a vanishing normal), or outside.
+  if (q == 0.0) {
+    const double lower = surrogate.lower(), upper = surrogate.upper();
+    if (lower < 0.0 && upper > 0.0) return 1.0;
+    return (lower == 0.0 || upper == 0.0) ? 0.5 : 0.0;
+  }
   const double root = std::sqrt(q);
   return normal_interval(surrogate.lower() / root, surrogate.upper() / root);
 }
@@ -24,9 +31,17 @@ void validate_window(double lower, double upper) {
     throw std::invalid_argument("ste_window must be lo:hi with lo < hi (infinite ends allowed)");
 }
 
+double reached_length(const Activation& phi, const Initialization& init, double q0) {
+  try {
+    return stable_length_fixed_point(phi, init, q0).q;
+  } catch (const length_collapse&) {
+    return 0.0;
+  }
+}
+
 StraightThrough gradient_preserving_surrogate(const Activation& phi, const Initialization& init,
                                               double q0, double clip) {
-  const double q_star = stable_length_fixed_point(phi, init, q0).q;
+  const double q_star = reached_length(phi, init, q0);
   return {gradient_preserving_slope(init.sw2, q_star, clip), clip};
 }
 
@@ -34,7 +49,7 @@ StraightThrough gradient_preserving_surrogate(const Activation& phi, const Initi
                                               double q0, double lower, double upper) {
   validate_window(lower, upper);
   StraightThrough surrogate{1.0, 1.0, std::pair{lower, upper}};
-  const double q_star = stable_length_fixed_point(phi, init, q0).q;
+  const double q_star = reached_length(phi, init, q0);
   const double probability = window_probability(surrogate, q_star);
   // A window the pre-activations never reach has no slope that preserves the gradient.
   if (!(probability > 0.0))

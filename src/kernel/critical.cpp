@@ -13,6 +13,7 @@
 #include "kernel/correlation_descent.hpp"
 #include "kernel/describe.hpp"
 #include "numerics/root_finding.hpp"
+#include "qmf/activations/step_activation.hpp"
 #include "qmf/errors.hpp"
 #include "qmf/kernel/fixed_points.hpp"
 
@@ -73,6 +74,53 @@ double refine_zero_mean_maximiser(const Activation& phi, double log_q) {
   return log_q;  // no sign change nearby: keep the maximiser found
 }
 
+// The scan of maximise_correlation_depth runs over x = ln(q* - sb2), the
+// weights' part of the fixed point, on a window set by the activation's own
+// scale and by sb2: scaling thresholds, levels and sigma_b together leaves
+// sigma_w^2 and chi_c unchanged and scales q*, so a window fixed in q misses
+// small or large quantizers (review 30 Nov b, C), and at large sb2 / t^2 the
+// good maximum sits at q* - sb2 ~ t sqrt(sb2), a sliver of ln q* above ln sb2
+// but decades wide in ln(q* - sb2). The levels need no scale of their own:
+// they enter only through sw2 = (q* - sb2) / E[phi^2], which the scan does not
+// fix. Below 1e-10 t_min^2 the pre-activations cross no nonzero threshold
+// (phi looks like a constant or like sign), above 1e10 (t_max^2 + sb2) they
+// cross them all as sign does: chi_c is flat outside.
+struct ScanWindow {
+  double lo = 0.0;
+  double hi = 0.0;
+  int intervals = 0;
+};
+
+ScanWindow weight_part_window(const Activation& phi, double sb2) {
+  double smallest = std::numeric_limits<double>::infinity();
+  double largest = 0.0;
+  if (const auto* step = dynamic_cast<const StepActivation*>(&phi))
+    for (const double t : step->thresholds())
+      if (t != 0.0) {
+        smallest = std::min(smallest, std::fabs(t));
+        largest = std::max(largest, std::fabs(t));
+      }
+  if (largest == 0.0) smallest = largest = 1.0;  // sign: no threshold scale
+  const double log_largest2 = 2.0 * std::log(largest);
+  // ln(t_max^2 + sb2) without overflowing either term.
+  double log_top = log_largest2;
+  if (sb2 > 0.0) {
+    const double log_sb2 = std::log(sb2);
+    log_top =
+        std::max(log_largest2, log_sb2) + std::log1p(std::exp(-std::fabs(log_largest2 - log_sb2)));
+  }
+  const double decades10 = 10.0 * std::log(10.0);
+  ScanWindow window{2.0 * std::log(smallest) - decades10, log_top + decades10, 0};
+  // Steps of at most 0.144 in ln(q* - sb2), several per hill of chi_c
+  // (quant:16 at sb2 = 1e4..1e8: 0.923 at the top, 0.89 at sw2 x 0.9 and
+  // x 1.1, below the far hill's 0.64 only beyond x 0.5 and x 2), 160
+  // intervals at least; at most 2000, which a 0.144 step reaches only for
+  // thresholds spread over ~100 decades.
+  window.intervals =
+      std::clamp(static_cast<int>(std::ceil((window.hi - window.lo) / 0.144)), 160, 2000);
+  return window;
+}
+
 }  // namespace
 
 StepCriticalPoint maximise_correlation_depth(const Activation& phi, double sb2,
@@ -83,28 +131,26 @@ StepCriticalPoint maximise_correlation_depth(const Activation& phi, double sb2,
   auto init_at = [&](double q) {
     return scaled(unit_prior, weight_variance_for_fixed_point(phi, sb2, q, unit_prior), sb2);
   };
-  // Search log q over a range wide enough to hold every threshold scale: the
-  // objective is flat outside, where phi(sqrt(q) z) looks like sign or like a
-  // constant.
-  const double lo = std::log(sb2 + 1e-10);
-  const double hi = std::log(1e10 * (1.0 + sb2));
-  auto chi_at = [&](double log_q) {
+  const ScanWindow window = weight_part_window(phi, sb2);
+  auto chi_at = [&](double log_weight_part) {
     interrupt.poll();
-    const double q = std::exp(log_q);
-    const Initialization init = init_at(q);
+    const double q = sb2 + std::exp(log_weight_part);
     // Near q = sb2 the weights vanish and c* rounds to 1, where a step
     // activation's slope is infinite: no depth scale there, not a maximum.
     // The same holds where c* is too close to 1 for Newton's method to settle
     // (quant:4 at sb2 = 0.1 meets it at the low end of the scan): the point
     // cannot be the maximiser, which is solved again below, without this guard.
+    if (!(q > sb2 && std::isfinite(q))) return 0.0;
     try {
-      const double chi = stable_correlation_fixed_point(phi, init, q).chi_c;
+      const double chi = stable_correlation_fixed_point(phi, init_at(q), q).chi_c;
       return std::isfinite(chi) ? chi : 0.0;
     } catch (const numerical_error&) {
       return 0.0;
     }
   };
-  constexpr int grid = 160;
+  const double lo = window.lo;
+  const double hi = window.hi;
+  const int grid = window.intervals;
   std::vector<double> values(grid + 1);
   int best = 0;
   for (int i = 0; i <= grid; ++i) {
@@ -113,10 +159,10 @@ StepCriticalPoint maximise_correlation_depth(const Activation& phi, double sb2,
   }
   const auto [min_it, max_it] = std::minmax_element(values.begin(), values.end());
   StepCriticalPoint result;
-  double log_q = 0.0;
+  double log_weight_part = 0.0;
   if (*max_it - *min_it <= 1e-13 * *max_it) {
     result.degenerate = true;
-    log_q = std::log(1.0 + sb2);
+    log_weight_part = 0.0;  // q* = 1 + sb2
   } else if (best == 0 || best == grid) {
     // E.g. sign with sb2 > 0: the bias matters less as sigma_w grows, and
     // chi_c rises towards its sb2 = 0 value without reaching it.
@@ -129,16 +175,18 @@ StepCriticalPoint maximise_correlation_depth(const Activation& phi, double sb2,
     const double a = lo + (hi - lo) * std::max(best - 1, 0) / grid;
     const double b = lo + (hi - lo) * std::min(best + 1, grid) / grid;
     boost::uintmax_t iterations = 200;
-    log_q = boost::math::tools::brent_find_minima([&](double x) { return -chi_at(x); }, a, b,
-                                                  std::numeric_limits<double>::digits, iterations)
-                .first;
+    log_weight_part =
+        boost::math::tools::brent_find_minima([&](double x) { return -chi_at(x); }, a, b,
+                                              std::numeric_limits<double>::digits, iterations)
+            .first;
   }
   auto correlation_at = [&](double q) {
     return stable_correlation_fixed_point(phi, init_at(q), q);
   };
-  if (!result.degenerate && sb2 == 0.0 && correlation_at(std::exp(log_q)).c == 0.0)
-    log_q = refine_zero_mean_maximiser(phi, log_q);
-  result.q_star = std::exp(log_q);
+  // At sb2 = 0 the weight part is q* itself.
+  result.q_star = sb2 + std::exp(log_weight_part);
+  if (!result.degenerate && sb2 == 0.0 && correlation_at(result.q_star).c == 0.0)
+    result.q_star = std::exp(refine_zero_mean_maximiser(phi, log_weight_part));
   result.sw2 = weight_variance_for_fixed_point(phi, sb2, result.q_star, unit_prior);
   const Initialization init = init_at(result.q_star);
   const auto correlation = correlation_at(result.q_star);

@@ -99,7 +99,7 @@ LengthFixedPoint nearest_in_flow_direction(const Activation& phi, const Initiali
       if (p.q < q0) target = &p;
     if (!target) {
       if (const auto zero = marginal_zero(phi, init)) return *zero;
-      throw numerical_error("the length map collapses to q = 0 from q0 = " + describe(q0) +
+      throw length_collapse("the length map collapses to q = 0 from q0 = " + describe(q0) +
                             ": no positive fixed point below it");
     }
   } else {
@@ -139,7 +139,7 @@ LengthFixedPoint follow_length_iteration(const Activation& phi, const Initializa
                             describe(q) + " after " + std::to_string(layer) + " layers)");
     if (!(q >= lo)) {
       if (const auto zero = marginal_zero(phi, init)) return *zero;
-      throw numerical_error("the length map collapses to q = 0 from q0 = " + describe(q0));
+      throw length_collapse("the length map collapses to q = 0 from q0 = " + describe(q0));
     }
     for (const auto& p : points)
       if (p.stable && std::fabs(q - p.q) <= settled * p.q) return p;

@@ -115,6 +115,48 @@ TEST_CASE("maximise_correlation_depth: sign with sb2 > 0 has no finite maximiser
   CHECK_THROWS_AS(maximise_correlation_depth(*make_activation("sign"), 0.1), qmf::numerical_error);
 }
 
+TEST_CASE(
+    "maximise_correlation_depth finds the largest chi_c at any sb2 / A^2 (review 30 Nov b, C)") {
+  // At sb2 = 1000 quant:16's best q* lies ~4 % above sb2, where a scan fixed
+  // in ln q* saw nothing and climbed the far, sign-like hill (sw2 1.4e7,
+  // chi_c 0.6367). The reviewer's own code (exact bivariate density of the 15
+  // thresholds, deficit integral) gives chi_c = 0.904711595470486 at
+  // sw2 = 39.8107: the maximum can only be larger. An independent route, the
+  // mean field iterated from q0 = 1 on a log grid of sw2 (quant:16 has one
+  // length fixed point), must find nothing larger than chi_max (margin 1e-12,
+  // chi_c's accuracy).
+  const auto phi = make_activation("quant:16");
+  const auto best = maximise_correlation_depth(*phi, 1000.0);
+  INFO("sw2 = " << best.sw2 << ", q* = " << best.q_star << ", chi_max = " << best.chi_max);
+  CHECK(best.chi_max > 0.904711595470486);
+  for (int k = 0; k <= 40; ++k) {
+    const double sw2 = std::pow(10.0, -1.0 + 9.0 * k / 40.0);
+    INFO("sw2 = " << sw2);
+    CHECK(mean_field_fixed_point(*phi, {sw2, 1000.0}, 1.0).correlation.chi_c <
+          best.chi_max + 1e-12);
+  }
+  // Scaling thresholds, levels and sigma_b by A leaves sw2 and chi_c
+  // unchanged and scales q* by A^2: quant:16,A=0.01 at sb2 = 0.05 is quant:16
+  // at sb2 = 500 (wrong before: sw2 3.6e6, chi_c 0.6367). Both answers come
+  // from scans on the same window relative to the thresholds, so they agree to
+  // Brent's location error in chi_c (1e-12) and to ~1e-7 in sw2 (chi_c is
+  // flat at its top).
+  const auto unit = maximise_correlation_depth(*phi, 500.0);
+  const auto small = maximise_correlation_depth(*make_activation("quant:16,A=0.01"), 0.05);
+  CHECK(small.chi_max == Approx(unit.chi_max).epsilon(1e-12));
+  CHECK(small.sw2 == Approx(unit.sw2).epsilon(1e-6));
+  CHECK(small.q_star == Approx(1e-4 * unit.q_star).epsilon(1e-6));
+  CHECK(unit.chi_max > 0.919);  // the reviewer's maps scan: 0.91975 at sw2 31.6
+  // At sb2 = 0 the answer is scale-free: sw2 = 1.0116776785249908 for every A
+  // (A = 1e-5 and 1e6 fell outside a window fixed in q and exited 3). The
+  // zero-mean refinement pins the maximiser to rounding: 1e-12.
+  for (const char* spec : {"quant:16,A=1e-5", "quant:16,A=1e6", "quant:16"}) {
+    INFO(spec);
+    CHECK(maximise_correlation_depth(*make_activation(spec), 0.0).sw2 ==
+          Approx(1.0116776785249908).epsilon(1e-12));
+  }
+}
+
 TEST_CASE("maximise_correlation_depth rejects smooth activations and bad sb2") {
   CHECK_THROWS_AS(maximise_correlation_depth(*make_activation("tanh"), 0.05),
                   std::invalid_argument);

@@ -90,9 +90,11 @@ def test_kernel_state_unequal_norms_reaches_the_equal_norm_fixed_point():
     assert np.isfinite(last.ntk12) and last.ntk12 > 0
 
 
-@pytest.mark.parametrize("act,sb2", [("quant:16", 0.0), ("quant:8", 0.1), ("tanh", 0.05)])
+@pytest.mark.parametrize("act,sb2", [("quant:16", 0.0), ("quant:8", 0.1), ("tanh", 0.05),
+                                     ("steps:t=-2:2,y=-3:0:3", 0.0), ("quant:3,D=4", 0.0)])
 def test_maps_at_crit_and_star_equals_cli(act, sb2):
-    # sw2 = "crit" and q0 = "star" as `qmf maps --sw2 crit --q0 star` resolves them.
+    # sw2 = "crit" and q0 = "star" as `qmf maps --sw2 crit --q0 star` resolves them: the
+    # critical point's own q* (the two multi-branch steps collapse from q = 1 there).
     cli = json_of("maps", "--act", act, "--sw2", "crit", "--sb2", sb2, "--q0", "star")
     ours = qmf.maps(act, "crit", sb2, q0="star")
     assert ours["sw2_choice"] == "critical" and ours["q0_choice"] == "fixed_point"

@@ -39,11 +39,13 @@ def test_simulate_several_pairs_and_theory():
     assert np.all(np.abs(ours["c_sim"] - ours["c_mf"]) <= 5 * ours["c_se"] + 2.0 / 64)
 
 
-def test_simulate_at_crit_and_star_equals_cli():
-    # --sw2 crit --q0 star: the numbers used are reported and agree with the CLI.
-    cli = json_of("simulate", "--act", "quant:16", "--sw2", "crit", "--q0", "star", "--width", 16,
+@pytest.mark.parametrize("act", ["quant:16", "steps:t=-2:2,y=-3:0:3"])
+def test_simulate_at_crit_and_star_equals_cli(act):
+    # --sw2 crit --q0 star: the numbers used are reported and agree with the CLI. The
+    # multi-branch step starts on the critical point's own q* = 10.68 (q = 1 collapses there).
+    cli = json_of("simulate", "--act", act, "--sw2", "crit", "--q0", "star", "--width", 16,
                   "--depth", 2, "--nets", 2, "--threads", 1)
-    ours = qmf.simulate("quant:16", "crit", 0.0, width=16, depth=2, q0="star", nets=2, threads=1)
+    ours = qmf.simulate(act, "crit", 0.0, width=16, depth=2, q0="star", nets=2, threads=1)
     for key in ("sw2", "q0"):
         assert math.isclose(ours[key], cli[key], rel_tol=1e-13), key
     assert ours["sw2_choice"] == cli["sw2_choice"] == "critical"

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <random>
+#include <stdexcept>
 
 #include "qmf/activations/backward_derivative.hpp"
 #include "qmf/kernel/derivative_kernel.hpp"
@@ -125,4 +126,27 @@ TEST_CASE("malformed windows are rejected", "[ste_window]") {
                   std::invalid_argument);
   CHECK_THROWS_AS(qmf::gradient_preserving_surrogate(*phi, {1.0, 0.0}, 1.0, 0.5, 0.5),
                   std::invalid_argument);
+}
+
+TEST_CASE("the default slope where the length map collapses is the limit q* -> 0", "[ste_window]") {
+  // quant:3 at sw2 = 0.25, sb2 = 0: the zero level swallows small inputs and
+  // q falls from 1 to 0 (review 30 Nov b, D). There every pre-activation lies
+  // at 0: P(box) = 1, s = 1/sigma_w = 2 exactly; a window around 0 likewise,
+  // one ending at 0 holds half of a vanishing normal (s = 1/sqrt(sw2 / 2)),
+  // and one away from 0 none (no slope preserves the gradient: bad input).
+  const auto phi = qmf::make_activation("quant:3");
+  const qmf::Initialization init{0.25, 0.0};
+  CHECK(qmf::reached_length(*phi, init, 1.0) == 0.0);
+  CHECK(qmf::gradient_preserving_surrogate(*phi, init, 1.0, 1.0).slope == 2.0);
+  CHECK(qmf::gradient_preserving_surrogate(*phi, init, 1.0, -0.5, inf).slope == 2.0);
+  CHECK(qmf::gradient_preserving_surrogate(*phi, init, 1.0, 0.0, 1.0).slope ==
+        Approx(std::sqrt(8.0)).epsilon(1e-15));
+  CHECK_THROWS_AS(qmf::gradient_preserving_surrogate(*phi, init, 1.0, 0.5, 1.0),
+                  std::invalid_argument);
+  // Where the map settles, the slope is the one at its q* (quant:3 at sw2 = 2).
+  const qmf::Initialization settled{2.0, 0.0};
+  const double q_star = qmf::reached_length(*phi, settled, 1.0);
+  CHECK(q_star > 0.0);
+  CHECK(qmf::gradient_preserving_surrogate(*phi, settled, 1.0, 1.0).slope ==
+        qmf::gradient_preserving_slope(2.0, q_star, 1.0));
 }

@@ -39,6 +39,10 @@ std::vector<double> parse_grid_range(const std::string& text, const std::string&
   if (n < 1 || (n == 1 && a != b))
     throw fail("empty range: n must be at least 2 (or 1 with A = B)");
   if (n > 100000) throw fail("n is limited to 100000");
+  // One rule for every range option: increasing (or constant). A decreasing
+  // range would be the same grid backwards, which the sweeps' cells, resumes
+  // and figures (cell extents, curves) all take in increasing order.
+  if (b < a) throw fail("decreasing range: give the ends in increasing order, A <= B");
   return linear_grid(a, b, static_cast<int>(n));
 }
 

@@ -17,6 +17,7 @@
 #include "cli/simulation_method.hpp"
 #include "commands/commands.hpp"
 #include "figures/figure.hpp"
+#include "qmf/activations/backward_derivative.hpp"
 #include "qmf/kernel/critical.hpp"
 #include "qmf/simulation/simulate.hpp"
 
@@ -29,6 +30,7 @@ struct Figure1Options {
   SimulationSettings settings;
   std::vector<double> offsets{-0.2, -0.1, 0.0, 0.1, 0.2};  // added to the critical sigma_w
   int marker_every = 5;
+  bool q0_given = false;  // --q0 on the command line
   bool json = false;
   std::string out;
 };
@@ -132,7 +134,19 @@ Figure figure1_figure(const std::vector<Curve>& curves, double sigma_w_critical,
   return figure;
 }
 
-void run(const Figure1Options& o) {
+// The inputs' variance: --q0, or by default 1 unless the length map at the
+// critical sigma_w collapses from there (a multi-branch step activation whose
+// critical q* lies on a branch q = 1 does not reach: every simulated net
+// would die): then the critical point's own q*, as simulate's --q0 star.
+const char* choose_q0(Figure1Options& o, const Activation& phi, const StepCriticalPoint& critical) {
+  if (o.q0_given) return "given";
+  if (reached_length(phi, {critical.sw2, o.settings.init.sb2}, o.settings.q0) > 0.0)
+    return "default";
+  o.settings.q0 = critical.q_star;
+  return "critical_fixed_point";
+}
+
+void run(Figure1Options o) {
   validate(o.settings);
   const auto phi = make_activation(o.act);
   require_simulation_resources(*phi, o.settings);
@@ -141,8 +155,9 @@ void run(const Figure1Options& o) {
   if (!phi->is_step()) throw std::invalid_argument("--act: figure1 needs a step activation");
   figure_script("figure1.gp");  // an incomplete installation fails before the simulation
   const auto start = std::chrono::steady_clock::now();
-  const double sigma_w_critical =
-      std::sqrt(maximise_correlation_depth(*phi, o.settings.init.sb2).sw2);
+  const StepCriticalPoint critical = maximise_correlation_depth(*phi, o.settings.init.sb2);
+  const double sigma_w_critical = std::sqrt(critical.sw2);
+  const char* q0_choice = choose_q0(o, *phi, critical);
   std::vector<Curve> curves;
   for (std::size_t i = 0; i < o.offsets.size(); ++i) {
     Curve curve;
@@ -182,6 +197,7 @@ void run(const Figure1Options& o) {
   meta["offsets"] = o.offsets;
   meta["c0"] = o.settings.c0;
   meta["q0"] = o.settings.q0;
+  meta["q0_choice"] = q0_choice;
   meta["width"] = o.settings.width;
   meta["depth"] = o.settings.depth;
   meta["nets"] = o.settings.nets;
@@ -230,7 +246,9 @@ void add_figure1_command(CLI::App& app) {
   cmd->add_option("--depth", o->settings.depth, "depth L")->capture_default_str();
   cmd->add_option("--nets", o->settings.nets, "independent nets per sigma_w")
       ->capture_default_str();
-  cmd->add_option("--q0", o->settings.q0, "pre-activation variance of the inputs")
+  cmd->add_option("--q0", o->settings.q0,
+                  "pre-activation variance of the inputs (default 1, or the critical point's q* "
+                  "where the length map collapses from 1)")
       ->capture_default_str();
   add_seed_option(*cmd, o->settings.seed, "random seed of the first sigma_w (+1 for each next)");
   add_threads_option(*cmd, o->settings.threads,
@@ -239,7 +257,10 @@ void add_figure1_command(CLI::App& app) {
   cmd->add_option("--marker-every", o->marker_every, "plot every k-th simulated layer")
       ->capture_default_str();
   cmd->add_flag("--json", o->json, "print the metadata as one JSON object");
-  cmd->callback([o] { run(*o); });
+  cmd->callback([o, cmd] {
+    o->q0_given = cmd->count("--q0") > 0;
+    run(*o);
+  });
 }
 
 }  // namespace qmf::cli

@@ -3,6 +3,7 @@
 // at the critical effective sigma_w^2, measured for train and test accuracy,
 // their gap, the losses and the sharpness; cells go to PREFIX.jsonl as they
 // finish (the trainability sweep's SweepLog), so a stopped sweep resumes.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <iostream>
@@ -80,6 +81,11 @@ std::vector<WeightsItem> parse_bits(const GeneralizationOptions& o) {
       items.push_back({parse_weight_spec("bits:" + item + rounding).text, b, double(b), item});
     }
   }
+  // In increasing bits, float last, whatever order they were typed in: the
+  // figure joins a curve's points in this order (review 30 Nov b, G).
+  std::stable_sort(items.begin(), items.end(), [](const WeightsItem& a, const WeightsItem& b) {
+    return a.position < b.position;
+  });
   return items;
 }
 

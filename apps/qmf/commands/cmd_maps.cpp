@@ -134,7 +134,7 @@ void add_maps_command(CLI::App& app) {
   cmd->add_option("--sb2", options->sb2, "bias variance sigma_b^2")->capture_default_str();
   cmd->add_option("--q0", options->q0,
                   "initial pre-activation variance, or star for the stable fixed point q* of "
-                  "the length map (reached from q = 1)")
+                  "the length map (reached from q = 1; with --sw2 crit the critical point's q*)")
       ->capture_default_str();
   cmd->add_option("--c0", options->c0, "initial correlation for the layer iteration")
       ->capture_default_str();

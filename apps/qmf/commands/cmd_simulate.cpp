@@ -227,7 +227,8 @@ void add_simulate_command(CLI::App& app) {
   cmd->add_option("--depth", o->settings.depth, "number of layers L")->required();
   cmd->add_option("--q0", o->q0,
                   "pre-activation variance of the inputs, or star for the stable fixed point q* "
-                  "of the length map (reached from q = 1)")
+                  "of the length map (reached from q = 1; with --sw2 crit the critical point's "
+                  "q*)")
       ->capture_default_str();
   cmd->add_option("--c0", o->c0, "correlation of the two inputs")->capture_default_str();
   cmd->add_option("--weights", o->weights,

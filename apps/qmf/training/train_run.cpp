@@ -8,6 +8,7 @@
 #include "cli/shared_options.hpp"
 #include "cli/straight_through.hpp"
 #include "cli/sw2_choice.hpp"
+#include "qmf/activations/backward_derivative.hpp"
 #include "qmf/errors.hpp"
 #include "qmf/kernel/maps.hpp"
 #include "qmf/weights/weight_spec.hpp"
@@ -53,6 +54,10 @@ Json initialisation_json(const TrainRun& run) {
     } else {
       out["ste_clip"] = number(s.surrogate.clip, "ste_clip");
     }
+    if (run.ste_slope_at_collapse)
+      out["ste_slope_rule"] =
+          "gradient-preserving at q* = 0: the length map collapses from q0 = 1, so every "
+          "pre-activation ends inside the STE window";
   }
   if (!run.mean_field) {
     out["mean_field"] = "no fixed point: " + run.mean_field_problem;
@@ -213,8 +218,12 @@ TrainRun resolve_train_run(const TrainOptions& o, const std::string& act, const 
   training::validate(s);
   require_training_memory(s, o.train_subset, o.test_subset);
   // Standardised inputs have mean squared entry ~1 (dataset.hpp): q^0 = 1.
+  // Where the map collapses from q0 = 1 the default slope preserves the
+  // gradient at q* = 0 (1 / sigma_w for the box) instead of refusing the run.
   s.surrogate =
       straight_through_for(*run.phi, effective, 1.0, o.ste_slope, o.ste_clip, o.ste_window);
+  run.ste_slope_at_collapse =
+      run.phi->is_step() && !o.ste_slope && reached_length(*run.phi, effective, 1.0) == 0.0;
   try {
     run.mean_field = mean_field_fixed_point(*run.phi, effective, 1.0);
   } catch (const numerical_error& e) {

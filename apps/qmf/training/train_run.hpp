@@ -70,6 +70,9 @@ struct TrainRun {
   /// critical tanh at sb2 = 0, where q* = 0): `mean_field_problem` says why.
   std::optional<MeanFieldFixedPoint> mean_field;
   std::string mean_field_problem;
+  /// The default STE slope was taken at q* = 0 (the length map collapses
+  /// from q0 = 1): s = 1 / sigma_w, said in the report.
+  bool ste_slope_at_collapse = false;
   /// The report's STE (step activations) and mean field (q*, c*, chi_c, xi_c,
   /// L / xi_c, or why there is none), built here, before any training: a
   /// value that cannot be written fails then, not after hours of CPU.
