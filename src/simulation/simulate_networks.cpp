@@ -53,16 +53,30 @@ void require_finite(const SimulatedLayer& layer, bool backward, double q0) {
 // sb2 = 0 at a small width: all units of the layer below were negative) has
 // no correlation there (0/0), and none at any layer above. That is the
 // net's fate, not a loss of precision: name it.
-void require_living(const std::vector<simulation::NetMeasurement>& nets, std::size_t pairs) {
+// Where the mean field itself collapses (q -> 0 from q0: quant:3 at sw2 =
+// 0.25, its zero level swallowing small inputs), every net dies sooner or
+// later, whatever its width: the message says so instead of suggesting one.
+void require_living(const Activation& phi, const SimulationSettings& s,
+                    const std::vector<simulation::NetMeasurement>& nets) {
+  const std::size_t pairs = s.c0.size();
   const std::size_t layers = nets.front().q.size();
   for (std::size_t l = 0; l < layers; ++l)
     for (std::size_t r = 0; r < nets.size(); ++r)
       for (std::size_t p = 0; p < pairs; ++p)
-        if (std::isnan(nets[r].c[l * pairs + p]) && std::isfinite(nets[r].q[l]))
+        if (std::isnan(nets[r].c[l * pairs + p]) && std::isfinite(nets[r].q[l])) {
+          bool collapses = false;
+          try {
+            collapses = reached_length(phi, mean_field_initialization(s), s.q0) == 0.0;
+          } catch (const numerical_error&) {
+          }
           throw numerical_error(
               "net " + std::to_string(r) + " dies at layer " + std::to_string(l) +
               ": every pre-activation of an input is exactly 0, so its correlation is undefined "
-              "(all units of the layer below were 0 after phi; a wider net or sb2 > 0 avoids it)");
+              "(all units of the layer below were 0 after phi; " +
+              (collapses ? "the mean field collapses too, q -> 0 from q0 at this sw2 and sb2, so "
+                           "no width avoids it: a larger sw2 or sb2 > 0 does)"
+                         : "a wider net or sb2 > 0 avoids it)"));
+        }
 }
 
 // At least this many rows per cell on average: the backward pass then draws
@@ -193,7 +207,7 @@ std::vector<SimulatedLayer> simulate_networks(const Activation& phi,
   failure.rethrow();
 
   const std::size_t pairs = settings.c0.size();
-  require_living(nets, pairs);
+  require_living(phi, settings, nets);
   std::vector<SimulatedLayer> layers(settings.depth + 1);
   for (int l = 0; l <= settings.depth; ++l) {
     auto& layer = layers[l];
