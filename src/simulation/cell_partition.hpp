@@ -27,20 +27,28 @@ class CellPartition {
   /// (there phi or g may take its value from either side, so such a row is
   /// kept on its own).
   void classify(const double* x, int* k, std::size_t n) const;
+  /// The same by the grid alone (classify's route without AVX-512).
+  void classify_scalar(const double* x, int* k, std::size_t n) const;
 
   /// phi, g and a point of interval k (its middle, or the finite end's
   /// neighbour for the two unbounded ones), the origin of its cell sums.
   [[nodiscard]] double phi(int k) const { return phi_[k]; }
   [[nodiscard]] double g(int k) const { return g_[k]; }
   [[nodiscard]] double centre(int k) const { return centre_[k]; }
+  [[nodiscard]] const double* centres() const { return centre_.data(); }
 
  private:
+  void build_grid();
   [[nodiscard]] int walk(double x, int k) const;
 
-  std::vector<double> breaks_;        // sorted, distinct, finite
-  std::vector<double> left_, right_;  // interval k is [left_[k], right_[k]), ends +-inf
+  struct GridCell {
+    double split;  // the breakpoint inside the cell, +inf if none
+    int base;      // the interval at the cell's left end
+    bool walk;     // two breakpoints, or one next to an end: search instead
+  };
+  std::vector<double> breaks_;  // sorted, distinct, finite
   std::vector<double> phi_, g_, centre_;
-  std::vector<int> guess_;  // interval at the left end of each cell of a fine grid
+  std::vector<GridCell> grid_;
   double grid_start_ = 0.0, grid_scale_ = 1.0, grid_last_ = 0.0;
   int columns_ = 0;
   int cells_ = 0;

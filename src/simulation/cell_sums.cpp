@@ -25,11 +25,52 @@ void CellSums::absorb(const ConstRows& h) {
   // The row loop is the method's cost: compiled for the usual one pair and
   // two pairs with the column count known.
   if (m_ == 2)
-    absorb_rows<2>(h);
+    absorb_pairs(h);
   else if (m_ == 3)
     absorb_rows<3>(h);
   else
     absorb_rows<0>(h);
+}
+
+// absorb_rows<2> written out, every pointer in a local: the loop is the
+// method's cost at one pair, and the compiler reloaded members after the
+// rare calls.
+void CellSums::absorb_pairs(const ConstRows& h) {
+  const auto rows = static_cast<std::size_t>(h.rows());
+  intervals_.resize(2 * rows);
+  int* k0 = intervals_.data();
+  int* k1 = k0 + rows;
+  const double* x0 = h.col(0).data();
+  const double* x1 = h.col(1).data();
+  cells_.classify(x0, k0, rows);
+  cells_.classify(x1, k1, rows);
+  const double* centre = cells_.centres();
+  const int intervals = cells_.intervals();
+  const double kept = kept_;
+  double* sums = sums_.data();
+  double* kept_rows = kept_rows_.data();
+  for (std::size_t r = 0; r < rows; ++r) {
+    const int a = k0[r], b = k1[r];
+    if ((a | b) < 0) [[unlikely]] {
+      lone_rows_.insert(lone_rows_.end(), {x0[r], x1[r]});
+      continue;
+    }
+    const auto cell = static_cast<std::size_t>(a + intervals * b);
+    double* s = sums + cell * 6;
+    const double n = s[0];
+    if (n < kept) [[unlikely]] {
+      double* row = kept_rows + (cell * kept_ + static_cast<std::size_t>(n)) * 2;
+      row[0] = x0[r];
+      row[1] = x1[r];
+    }
+    const double d0 = x0[r] - centre[a], d1 = x1[r] - centre[b];
+    s[0] = n + 1.0;
+    s[1] += d0;
+    s[2] += d1;
+    s[3] += d0 * d0;
+    s[4] += d0 * d1;
+    s[5] += d1 * d1;
+  }
 }
 
 template <int M>

@@ -44,6 +44,7 @@ class CellSums {
   [[nodiscard]] int stride() const { return 1 + m_ + m_ * (m_ + 1) / 2; }
   template <int M>  // 0: m_ columns
   void absorb_rows(const ConstRows& h);
+  void absorb_pairs(const ConstRows& h);
   const CellPartition& cells_;
   const Activation& phi_;
   const BackwardDerivative& g_;

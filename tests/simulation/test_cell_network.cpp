@@ -5,10 +5,13 @@
 #include <boost/math/distributions/chi_squared.hpp>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <random>
 #include <vector>
 
+#include "qmf/activations/step_activation.hpp"
 #include "qmf/simulation/simulate.hpp"
 #include "simulation/cell_network.hpp"
+#include "simulation/cell_partition.hpp"
 #include "simulation/chi_square.hpp"
 #include "simulation/gram_network.hpp"
 #include "support/ks_test.hpp"
@@ -217,4 +220,37 @@ TEST_CASE("a cell's Wishart route has the moments of its rows' draws", "[cells]"
     for (int c = 0; c < 3; ++c) within(sum_tt(a, c), sq_tt(a, c), 2.0 * group.moments(a, c));
   for (int a = 0; a < 2; ++a)
     for (int c = 0; c < 2; ++c) within(sum_s(a, c), sq_s(a, c), a == c ? 40.0 : 0.0);
+}
+
+TEST_CASE("cell intervals: the counting, grid and brute-force routes agree", "[cells]") {
+  // Breakpoints of quant:16 and the STE window [-1, 1]; values on, next to
+  // (one ulp either side) and between them, far out, and random ones. The
+  // interval is the number of breakpoints at or below x, -1 on one.
+  const auto phi = qmf::make_activation("quant:16");
+  const qmf::StraightThrough box{1.0, 1.0};
+  const qmf::simulation::CellPartition cells(*phi, box, 2);
+  std::vector<double> breaks = dynamic_cast<const qmf::StepActivation&>(*phi).thresholds();
+  breaks.push_back(-1.0);
+  breaks.push_back(1.0);
+  std::vector<double> x{0.0, -0.0, 1e300, -1e300, 3.0, -3.0};
+  for (const double b : breaks)
+    for (const double y : {b, std::nextafter(b, -10.0), std::nextafter(b, 10.0), b + 1e-7})
+      x.push_back(y);
+  std::mt19937_64 engine(3);
+  std::normal_distribution<double> normal(0.0, 0.6);
+  for (int i = 0; i < 997; ++i) x.push_back(normal(engine));
+  std::vector<int> fast(x.size()), grid(x.size());
+  cells.classify(x.data(), fast.data(), x.size());
+  cells.classify_scalar(x.data(), grid.data(), x.size());
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    int below = 0;
+    bool on = false;
+    for (const double b : breaks) {
+      below += x[i] >= b ? 1 : 0;
+      on = on || x[i] == b;
+    }
+    INFO("x = " << x[i]);
+    CHECK(fast[i] == (on ? -1 : below));
+    CHECK(grid[i] == fast[i]);
+  }
 }
