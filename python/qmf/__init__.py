@@ -38,6 +38,8 @@ from .kernels import kernel, quasi_states
 from .mean_field import activation, critical, critical_line, iterate_maps, maps, phase
 from .simulation import propagate, simulate
 
+__version__ = _qmf.__version__
+
 Dense = _qmf.Dense
 KernelState = _qmf.KernelState
 LayerMap = _qmf.LayerMap

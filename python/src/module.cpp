@@ -39,6 +39,7 @@ void validate_threads(int threads) {
 PYBIND11_MODULE(_qmf, m) {
   namespace py = pybind11;
   m.doc() = "The qmf C++ library (use the documented package `qmf` instead)";
+  m.attr("__version__") = QMF_VERSION;  // the project's, as the CLI's "version"
   // A well-posed question without a numerical answer: the CLI's exit 3.
   static py::exception<qmf::numerical_error> numerical_error(m, "NumericalError",
                                                              PyExc_ArithmeticError);

@@ -78,6 +78,16 @@ void CellPartition::build_grid() {
   grid_scale_ = grid_cells / (hi - lo + 2.0 * margin);
   grid_last_ = std::nextafter(static_cast<double>(grid_cells), 0.0);
   const double inf = std::numeric_limits<double>::infinity();
+  const double span = hi - lo + 2.0 * margin;
+  if (!std::isfinite(span)) {
+    // Breakpoints near the ends of the doubles (steps:t=1e308): no grid, every
+    // value walked (correct, slower; such a partition is a test of limits).
+    grid_start_ = 0.0;
+    grid_scale_ = 0.0;
+    grid_.assign(1, GridCell{inf, 0, true});
+    grid_last_ = 0.0;
+    return;
+  }
   grid_.assign(grid_cells, GridCell{inf, 0, false});
   int k = 0;
   for (int j = 0; j < grid_cells; ++j) {

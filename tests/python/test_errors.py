@@ -3,7 +3,7 @@ of the flag); numerical failure raises qmf.NumericalError with the CLI's exit-3 
 import pytest
 
 import qmf
-from qmf_cli import failure
+from qmf_cli import failure, json_of
 
 BAD_INPUT = [
     (["maps", "--act", "foo", "--sw2", 1], lambda: qmf.maps("foo", 1.0)),
@@ -83,3 +83,8 @@ def test_kernel_states_are_checked():
     with pytest.raises(ValueError, match=r"^q12 must be at most sqrt\(q1 q2\)"):
         qmf.propagate(layer, state, 3)
 
+
+
+def test_version_is_the_programs():
+    # Numbers saved from a notebook carry the version that made them, as the CLI's JSON does.
+    assert qmf.__version__ == json_of("maps", "--act", "sign", "--sw2", 1)["version"]

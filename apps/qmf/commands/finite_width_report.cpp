@@ -131,9 +131,10 @@ Json study_json(const Study& st, const std::vector<double>& widths) {
                     {"ratio_se", nullable_number(r.depth.ratio_se, "ratio_se")},
                     {"reason", missing_depth_reason(st, r)}});
   out["widths"] = runs;
-  const int reached = width_reaching(st, 0.9);
+  // With one batch no ratio has an error: a width reaching 0.9, or a crossing,
+  // of noisy ratios is no finding (a ratio of 52 from a 6-layer window is noise).
+  const int reached = st.batches >= 2 ? width_reaching(st, 0.9) : 0;
   out["width_90"] = reached > 0 ? Json(reached) : Json(nullptr);
-  // With one batch no ratio has an error: a crossing of noisy ratios is no finding.
   const double crossing = st.batches >= 2 ? crossing_width(st, 0.9, 0.0) : std::nan("");
   out["width_90_interpolated"] = nullable_number(crossing, "width_90");
   out["width_90_range"] = {nullable_number(crossing_width(st, 0.9, 2.0), "width_90"),
