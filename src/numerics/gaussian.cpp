@@ -31,7 +31,10 @@ double lower_orthant(double h, double k, double rho) {
                               : (k - rho * h) / (h * root);
   const double a_k = k == 0.0 ? std::copysign(std::numeric_limits<double>::infinity(), h)
                               : (h - rho * k) / (k * root);
-  const bool same_side = h * k > 0.0 || (h * k == 0.0 && h + k >= 0.0);
+  // By signs, not by h k > 0: h = k = -1e-200 has h k = 0 in doubles, which
+  // put the pair on opposite sides (steps:t=0;1e-300 got E[phi phi] wrong).
+  const bool same_side =
+      (h > 0.0 && k > 0.0) || (h < 0.0 && k < 0.0) || ((h == 0.0 || k == 0.0) && h + k >= 0.0);
   const double beta = same_side ? 0.0 : 0.5;
   return 0.5 * (normal_cdf(h) + normal_cdf(k)) - owens_t(h, a_h) - owens_t(k, a_k) - beta;
 }

@@ -57,6 +57,11 @@ TEST_CASE("Orthant probabilities in closed form") {
     // Sheppard's formula for the quadrant.
     CHECK(bivariate_normal_upper(0.0, 0.0, rho) ==
           Approx(0.25 + std::asin(rho) / (2 * pi)).epsilon(1e-15));
+    // Thresholds whose product underflows are still on the same side of 0
+    // (1e-200: h k = 0 in doubles); the quadrant's value to rounding.
+    for (const double t : {1e-200, -1e-200, 1e-300})
+      CHECK(bivariate_normal_upper(t, t, rho) ==
+            Approx(0.25 + std::asin(rho) / (2 * pi)).epsilon(1e-15));
   }
   for (double a : {-1.0, 0.0, 2.0}) {
     for (double b : {-0.5, 0.0, 1.5}) {
