@@ -215,15 +215,15 @@ TEST_CASE("auto picks the Gram method unless drawing the weights is cheaper", "[
   CHECK(qmf::chosen_method(*tanh, s) == qmf::SimulationMethod::weights);
 }
 
-TEST_CASE("auto picks the cell sums for a step activation with 16 rows per cell", "[gram]") {
+TEST_CASE("auto picks the cell sums for a step activation with 160 rows per cell", "[gram]") {
   // quant:16 with the box STE [-1, 1]: 15 thresholds and 2 window ends, 18
-  // intervals, 324 cells for one pair; 16 x 324 = 5184 rows.
+  // intervals, 324 cells for one pair; 160 x 324 = 51840 rows.
   const auto quant = qmf::make_activation("quant:16");
-  SimulationSettings s = settings(1.0, 0.0, 5184, 3);
+  SimulationSettings s = settings(1.0, 0.0, 51840, 3);
   CHECK(qmf::chosen_method(*quant, s) == qmf::SimulationMethod::cells);
-  s.width = 5183;
+  s.width = 51839;
   CHECK(qmf::chosen_method(*quant, s) == qmf::SimulationMethod::gram);
-  s.width = 5184;
+  s.width = 51840;
   s.backward = false;  // the forward pass alone gains nothing from cells
   CHECK(qmf::chosen_method(*quant, s) == qmf::SimulationMethod::gram);
 }
