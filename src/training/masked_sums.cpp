@@ -9,6 +9,11 @@ namespace qmf::training::rounding {
 namespace {
 
 // out[i] += a up[i]: a product with 1 or 0, exact, so the ISA does not matter.
+// The products stay: written as selects (up ? x : 0, or partial + x where
+// up), the dot product below was miscompiled by GCC 12.2 at -O3 for AVX-512
+// and AVX2 (wrong sums for double; tests/training/test_fused_rounding.cpp
+// caught it). The fused pass's masked additions give the same bits for
+// finite inputs (a move down adds 0 x = +-0 here, nothing there).
 template <class Scalar>
 inline void add_scaled(const float* up, Eigen::Index length, Scalar a, Scalar* out) {
   for (Eigen::Index i = 0; i < length; ++i) out[i] += a * static_cast<Scalar>(up[i]);

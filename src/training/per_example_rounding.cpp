@@ -11,9 +11,11 @@
 // are read as sixteen 32-bit words (word j = bits 32 (j mod 2) of hash j/2),
 // and weight l < 16 takes the low 16 bits of word l, weight 16 + l the high
 // 16 bits. Up when u < P >> 32; on a tie u = P >> 32 (probability 2^-16)
-// when the low 32 bits of mix(mix(key ^ tie_salt) ^ (s + r)) are below the low
-// 32 bits of P. Four uniforms per hash (the shared rounding's 32-bit uniforms
-// take two) and integer comparisons: the hash is most of the cost.
+// when the low 32 bits of mix(mix(key ^ per_example_tie_salt) ^ (s + r)) are
+// below the low 32 bits of P. Four uniforms per hash (the shared rounding's
+// 32-bit uniforms take two) and integer comparisons: the hash is most of the
+// cost. With AVX-512, matrices whose columns hold whole groups of 32 take the
+// fused pass (fused_rounding_avx512.cpp): the same moves and sums.
 #include <omp.h>
 
 #include <algorithm>
@@ -22,6 +24,7 @@
 
 #include "qmf/training/weight_quantizer.hpp"
 #include "training/elementwise.hpp"
+#include "training/fused_rounding_avx512.hpp"
 #include "training/masked_sums.hpp"
 #include "training/per_example_draws_avx2.hpp"
 #include "training/rounding_bits.hpp"
@@ -38,7 +41,6 @@ namespace {
 using Hashes = std::uint64_t __attribute__((vector_size(64)));
 using Words = std::uint32_t __attribute__((vector_size(64)));
 constexpr Eigen::Index group = 32;
-constexpr std::uint64_t tie_salt = 0x6a09e667f3bcc909ULL;
 
 // high[r], low[r] = the two halves of P = floor(f 2^48) for the block's m
 // weights; high is 0 from m to the end of the last group (never up). Both
@@ -102,7 +104,7 @@ QMF_QAT_CLONES_BUT_AVX2 bool draw_up_moves(const std::uint32_t* high, float* up,
 QMF_QAT_CLONES void resolve_ties(const std::uint32_t* high, const std::uint32_t* low, float* up,
                                  Eigen::Index m, std::uint64_t key, std::uint64_t base,
                                  std::uint64_t start) {
-  const std::uint64_t tie_key = mix(key ^ tie_salt);
+  const std::uint64_t tie_key = mix(key ^ per_example_tie_salt);
   for (Eigen::Index r = 0; r < m; r += group) {
     Words halves[2];
     group_uniforms(key, base, r, halves);
@@ -136,6 +138,7 @@ void WeightQuantizer::add_rounding_products(const Matrix<Scalar>& w, int fan_in,
   const Eigen::Index size = w.size();
   const Eigen::Index batch = in.cols();
   const auto spacing = static_cast<Scalar>(g.step);
+  const bool fused = runs_avx512_rounding() && fusable(w.rows());
   // Each thread takes a contiguous range of examples and goes through the
   // weights block by block: a block's thresholds are computed once per thread
   // and serve all its examples while in cache. Every output element is summed
@@ -159,6 +162,11 @@ void WeightQuantizer::add_rounding_products(const Matrix<Scalar>& w, int fan_in,
       for (Eigen::Index e = first; e < last; ++e) {
         const std::uint64_t key = mix(example_draw(draw, e));
         const auto base = static_cast<std::uint64_t>(start / 4);
+        if (fused) {
+          add_fused_rounding_sums_avx512(high, low, start, m, w.rows(), key, base, spacing,
+                                         in.col(e).data(), transposed, out.col(e).data());
+          continue;
+        }
         const bool tie = runs_avx2_rounding() ? draw_up_moves_avx2(high, up, m, key, base)
                                               : draw_up_moves(high, up, m, key, base);
         if (tie) resolve_ties(high, low, up, m, key, base, static_cast<std::uint64_t>(start));

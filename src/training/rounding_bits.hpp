@@ -30,6 +30,10 @@ inline std::uint64_t mix(std::uint64_t x) {
   return x;
 }
 
+// Per-example rounding's ties (per_example_rounding.cpp) take their 32 more
+// bits from a second hash keyed mix(key ^ per_example_tie_salt).
+constexpr std::uint64_t per_example_tie_salt = 0x6a09e667f3bcc909ULL;
+
 // 32 random bits per weight, uniform u in [0, 1) on a grid of 2^-32, one hash
 // serving two weights. The weights are taken in blocks of quantizer_block (the
 // last block shorter); in a block of m weights starting at s, weight s + r

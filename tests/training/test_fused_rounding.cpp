@@ -1,0 +1,99 @@
+// The fused AVX-512 pass of per-example rounding (draws and sums in one)
+// against the moves drawn weight by weight from the layout stated in
+// src/training/per_example_rounding.cpp and summed by add_masked_sums: the
+// same bits, forward and transposed, float and double, on matrices whose
+// columns cross the uniform blocks, with ties. Skipped (passing) on a CPU
+// without AVX-512, where the fused pass never runs.
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <cstring>
+#include <random>
+#include <vector>
+
+#include "qmf/training/weight_quantizer.hpp"
+#include "training/fused_rounding_avx512.hpp"
+#include "training/masked_sums.hpp"
+#include "training/rounding_bits.hpp"
+
+using namespace qmf::training;
+using namespace qmf::training::rounding;
+
+namespace {
+
+// Whether weight r of the block starting at `start` moves up under `key`,
+// its threshold P = high 2^32 + low: the layout, weight by weight.
+bool moves_up(std::uint64_t key, Eigen::Index start, Eigen::Index r, std::uint32_t high,
+              std::uint32_t low, long& ties) {
+  const Eigen::Index group = r / 32, lane = r % 32, word = lane % 16;
+  const std::uint64_t hash =
+      mix(key ^ static_cast<std::uint64_t>(start / 4 + 8 * group + word / 2));
+  const auto bits = static_cast<std::uint32_t>(hash >> (32 * (word % 2)));
+  const std::uint32_t u = lane < 16 ? bits & 0xffffu : bits >> 16;
+  if (u != high) return u < high;
+  ++ties;
+  const std::uint64_t tie_key = mix(key ^ per_example_tie_salt);
+  return static_cast<std::uint32_t>(mix(tie_key ^ static_cast<std::uint64_t>(start + r))) < low;
+}
+
+// Both routes over every block of a rows x columns matrix for `keys` examples;
+// the number of outputs that differ in any bit.
+template <class Scalar>
+long differing_outputs(Eigen::Index rows, Eigen::Index columns, bool transposed, int keys,
+                       long& ties) {
+  std::mt19937_64 random(rows * 7919 + columns);
+  std::uniform_int_distribution<std::uint32_t> word;
+  std::normal_distribution<double> normal;
+  const Eigen::Index size = rows * columns;
+  std::vector<std::uint32_t> high(static_cast<std::size_t>(size));
+  std::vector<std::uint32_t> low(high.size());
+  // 16-bit thresholds as the fraction f 2^16 gives them; some at 0 and 2^16 - 1.
+  for (std::size_t k = 0; k < high.size(); ++k) {
+    high[k] = k % 97 == 0 ? 0 : k % 89 == 0 ? 0xffffu : word(random) >> 16;
+    low[k] = word(random);
+  }
+  const Eigen::Index in_size = transposed ? rows : columns;
+  const Eigen::Index out_size = transposed ? columns : rows;
+  long differing = 0;
+  for (int e = 0; e < keys; ++e) {
+    const std::uint64_t key = mix(static_cast<std::uint64_t>(e) + 12345);
+    std::vector<Scalar> in(static_cast<std::size_t>(in_size));
+    std::vector<Scalar> fused(static_cast<std::size_t>(out_size));
+    for (auto& x : in) x = static_cast<Scalar>(normal(random));
+    for (auto& x : fused) x = static_cast<Scalar>(normal(random));
+    std::vector<Scalar> direct = fused;
+    const auto spacing = static_cast<Scalar>(0.37);
+    for (Eigen::Index start = 0; start < size; start += quantizer_block) {
+      const Eigen::Index m = std::min(quantizer_block, size - start);
+      std::vector<float> up(static_cast<std::size_t>(m));
+      for (Eigen::Index r = 0; r < m; ++r) {
+        const auto k = static_cast<std::size_t>(start + r);
+        up[static_cast<std::size_t>(r)] = moves_up(key, start, r, high[k], low[k], ties) ? 1 : 0;
+      }
+      add_masked_sums(up.data(), start, m, rows, spacing, in.data(), transposed, direct.data());
+      add_fused_rounding_sums_avx512(high.data() + start, low.data() + start, start, m, rows, key,
+                                     static_cast<std::uint64_t>(start / 4), spacing, in.data(),
+                                     transposed, fused.data());
+    }
+    for (Eigen::Index i = 0; i < out_size; ++i)
+      differing += std::memcmp(&fused[i], &direct[i], sizeof(Scalar)) != 0 ? 1 : 0;
+  }
+  return differing;
+}
+
+}  // namespace
+
+TEST_CASE("the fused AVX-512 pass gives the bits of the moves drawn one by one and summed") {
+  if (!runs_avx512_rounding()) return;
+  // 96 x 50: 4800 weights, blocks of 2048 end inside columns; 32 x 70 and
+  // 64 x 64: blocks end on column boundaries. 200 keys: ~1.5e7 draws in all,
+  // about 230 ties at probability 2^-16.
+  long ties = 0;
+  for (const auto& [rows, columns] : {std::pair{96, 50}, {32, 70}, {64, 64}})
+    for (const bool transposed : {false, true}) {
+      INFO(rows << " x " << columns << (transposed ? ", transposed" : ""));
+      CHECK(differing_outputs<float>(rows, columns, transposed, 200, ties) == 0);
+      CHECK(differing_outputs<double>(rows, columns, transposed, 200, ties) == 0);
+    }
+  CHECK(ties > 50);
+}
