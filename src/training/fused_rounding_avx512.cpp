@@ -39,22 +39,26 @@ QMF_AVX512 __m512i mix8(__m512i x) {
 
 // The group's ties (u = high, probability 2^-16 each) from 32 more bits: the
 // rule of resolve_ties. Rare, so kept out of line.
+template <class Scalar>
 [[gnu::noinline]] std::uint32_t resolve_group_ties(std::uint32_t moves, std::uint32_t ties,
-                                                   const std::uint32_t* low, Eigen::Index r,
-                                                   std::uint64_t tie_key, std::uint64_t start) {
+                                                   const Scalar* latent, const LayerGrid& g,
+                                                   Eigen::Index r, std::uint64_t tie_key,
+                                                   std::uint64_t start) {
   for (int l = 0; l < 32; ++l) {
     if ((ties >> l & 1u) == 0) continue;
     const auto i = static_cast<std::uint64_t>(r + l);
     const auto bits = static_cast<std::uint32_t>(mix(tie_key ^ (start + i)));
-    moves = bits < low[i] ? moves | 1u << l : moves & ~(1u << l);
+    const bool up = bits < tie_threshold(static_cast<double>(latent[i]), g);
+    moves = up ? moves | 1u << l : moves & ~(1u << l);
   }
   return moves;
 }
 
 // Bit l: whether weight r + l of the block moves up.
-QMF_AVX512 std::uint32_t group_moves(const std::uint32_t* high, const std::uint32_t* low,
-                                     Eigen::Index r, __m512i hashes, std::uint64_t tie_key,
-                                     std::uint64_t start) {
+template <class Scalar>
+QMF_AVX512 std::uint32_t group_moves(const std::uint32_t* high, const Scalar* latent,
+                                     const LayerGrid& g, Eigen::Index r, __m512i hashes,
+                                     std::uint64_t tie_key, std::uint64_t start) {
   const __m512i first = _mm512_and_si512(hashes, _mm512_set1_epi32(0xffff));
   const __m512i second = _mm512_srli_epi32(hashes, 16);
   const __m512i limit_first = _mm512_loadu_si512(high + r);
@@ -66,7 +70,7 @@ QMF_AVX512 std::uint32_t group_moves(const std::uint32_t* high, const std::uint3
       _mm512_cmpeq_epu32_mask(first, limit_first) |
       static_cast<std::uint32_t>(_mm512_cmpeq_epu32_mask(second, limit_second)) << 16;
   if (ties != 0) [[unlikely]]
-    return resolve_group_ties(moves, ties, low, r, tie_key, start);
+    return resolve_group_ties(moves, ties, latent, g, r, tie_key, start);
   return moves;
 }
 
@@ -141,9 +145,9 @@ bool runs_avx512_rounding() {
 
 template <class Scalar>
 [[QMF_AVX512_TARGET]] void add_fused_rounding_sums_avx512(
-    const std::uint32_t* high, const std::uint32_t* low, Eigen::Index start, Eigen::Index m,
-    Eigen::Index rows, std::uint64_t key, std::uint64_t base, Scalar spacing, const Scalar* in,
-    bool transposed, Scalar* out) {
+    const std::uint32_t* high, const Scalar* latent, LayerGrid g, Eigen::Index start,
+    Eigen::Index m, Eigen::Index rows, std::uint64_t key, std::uint64_t base, Scalar spacing,
+    const Scalar* in, bool transposed, Scalar* out) {
   const __m512i keys = splat(key), lanes = _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7);
   const std::uint64_t tie_key = mix(key ^ per_example_tie_salt);
   const auto first = static_cast<std::uint64_t>(start);
@@ -154,7 +158,7 @@ template <class Scalar>
   for (Eigen::Index r = 0; r < m; r += 32) {
     const __m512i index = _mm512_add_epi64(splat(base + static_cast<std::uint64_t>(r / 4)), lanes);
     const std::uint32_t moves =
-        group_moves(high, low, r, mix8(_mm512_xor_si512(keys, index)), tie_key, first);
+        group_moves(high, latent, g, r, mix8(_mm512_xor_si512(keys, index)), tie_key, first);
     if (transposed) {
       add_where(sums, in + i, moves & 0xffffu);
       add_where(sums, in + i + 16, moves >> 16);
@@ -176,11 +180,11 @@ template <class Scalar>
   }
 }
 
-template void add_fused_rounding_sums_avx512(const std::uint32_t*, const std::uint32_t*,
+template void add_fused_rounding_sums_avx512(const std::uint32_t*, const float*, LayerGrid,
                                              Eigen::Index, Eigen::Index, Eigen::Index,
                                              std::uint64_t, std::uint64_t, float, const float*,
                                              bool, float*);
-template void add_fused_rounding_sums_avx512(const std::uint32_t*, const std::uint32_t*,
+template void add_fused_rounding_sums_avx512(const std::uint32_t*, const double*, LayerGrid,
                                              Eigen::Index, Eigen::Index, Eigen::Index,
                                              std::uint64_t, std::uint64_t, double, const double*,
                                              bool, double*);

@@ -9,6 +9,8 @@
 #include <Eigen/Core>
 #include <cstdint>
 
+#include "training/rounding_bits.hpp"
+
 namespace qmf::training::rounding {
 
 /// True where the CPU has AVX-512 (x86-64-v4) and the build keeps its copies
@@ -22,12 +24,13 @@ inline bool fusable(Eigen::Index rows) { return rows % 32 == 0; }
 /// The products of one example over the weights [start, start + m) of a
 /// column-major matrix with `rows` rows (fusable(rows), start a multiple of
 /// 32): out[i] += spacing up_ij in[j] (transposed: out[j] += spacing
-/// sum_i up_ij in[i]), the moves up drawn from high, low, key and base as in
-/// per_example_rounding.cpp. Needs a CPU with AVX-512.
+/// sum_i up_ij in[i]), the moves up drawn from high (the block's thresholds'
+/// top bits), key and base as in per_example_rounding.cpp, a tie from the
+/// block's latent weights and their grid g. Needs a CPU with AVX-512.
 template <class Scalar>
 [[gnu::target("avx512f,avx512dq,avx512bw,avx512vl")]] void add_fused_rounding_sums_avx512(
-    const std::uint32_t* high, const std::uint32_t* low, Eigen::Index start, Eigen::Index m,
-    Eigen::Index rows, std::uint64_t key, std::uint64_t base, Scalar spacing, const Scalar* in,
-    bool transposed, Scalar* out);
+    const std::uint32_t* high, const Scalar* latent, LayerGrid g, Eigen::Index start,
+    Eigen::Index m, Eigen::Index rows, std::uint64_t key, std::uint64_t base, Scalar spacing,
+    const Scalar* in, bool transposed, Scalar* out);
 
 }  // namespace qmf::training::rounding

@@ -39,24 +39,17 @@ namespace qmf::training::rounding {
   return _mm256_testz_si256(ties, ties) == 0;
 }
 
-// f = fraction(w) 2^16, high = int(floor(f)), low = int(floor((f - floor(f))
-// 2^32) - 2^31) + 2^31: thresholds()' operations (whole() is floor for the
-// t >= 0 here, NaN included).
+// f = fraction(w) 2^16, high = int(floor(f)): threshold_top()'s operations
+// (whole() is floor for the t >= 0 here, NaN included).
 template <class Scalar>
 [[gnu::target("avx2")]] Eigen::Index thresholds_avx2(const Scalar* latent, std::uint32_t* high,
-                                                     std::uint32_t* low, Eigen::Index m,
-                                                     LayerGrid g) {
+                                                     Eigen::Index m, LayerGrid g) {
   const Eigen::Index n = m / 4 * 4;
   for (Eigen::Index r = 0; r < n; r += 4) {
     const __m256d t = avx2::position(avx2::load4(latent + r), g);
     const __m256d f = _mm256_mul_pd(_mm256_sub_pd(t, _mm256_floor_pd(t)), _mm256_set1_pd(0x1p16));
     const __m256d top = _mm256_floor_pd(f);
     _mm_storeu_si128(reinterpret_cast<__m128i*>(high + r), _mm256_cvttpd_epi32(top));
-    const __m256d rest =
-        _mm256_floor_pd(_mm256_mul_pd(_mm256_sub_pd(f, top), _mm256_set1_pd(0x1p32)));
-    const __m128i shifted = _mm256_cvttpd_epi32(_mm256_sub_pd(rest, _mm256_set1_pd(0x1p31)));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(low + r),
-                     _mm_add_epi32(shifted, _mm_set1_epi32(static_cast<int>(0x80000000u))));
   }
   return n;
 }
@@ -73,9 +66,8 @@ template <class Scalar>
   return n;
 }
 
-#define QMF_PER_EXAMPLE_AVX2_INSTANCES(Scalar)                                         \
-  template Eigen::Index thresholds_avx2(const Scalar*, std::uint32_t*, std::uint32_t*, \
-                                        Eigen::Index, LayerGrid);                      \
+#define QMF_PER_EXAMPLE_AVX2_INSTANCES(Scalar)                                                   \
+  template Eigen::Index thresholds_avx2(const Scalar*, std::uint32_t*, Eigen::Index, LayerGrid); \
   template Eigen::Index round_down_avx2(const Scalar*, Scalar*, Eigen::Index, LayerGrid);
 QMF_PER_EXAMPLE_AVX2_INSTANCES(float)
 QMF_PER_EXAMPLE_AVX2_INSTANCES(double)

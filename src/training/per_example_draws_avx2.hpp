@@ -23,8 +23,7 @@ namespace qmf::training::rounding {
 /// (returned; the caller does the rest): the same values, whole() as a floor.
 template <class Scalar>
 [[gnu::target("avx2")]] Eigen::Index thresholds_avx2(const Scalar* latent, std::uint32_t* high,
-                                                     std::uint32_t* low, Eigen::Index m,
-                                                     LayerGrid g);
+                                                     Eigen::Index m, LayerGrid g);
 
 /// out = L(latent) (LayerGrid::below) for weights [0, n), n = count rounded
 /// down to a multiple of 4 (returned).

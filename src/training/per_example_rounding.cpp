@@ -42,22 +42,15 @@ using Hashes = std::uint64_t __attribute__((vector_size(64)));
 using Words = std::uint32_t __attribute__((vector_size(64)));
 constexpr Eigen::Index group = 32;
 
-// high[r], low[r] = the two halves of P = floor(f 2^48) for the block's m
-// weights; high is 0 from m to the end of the last group (never up). Both
-// from f 2^16 (exact) with signed 32-bit conversions, which every instruction
-// set has for vectors: low shifted by 2^31 into their range.
+// high[r] = the top 16 bits of P = floor(f 2^48) (rounding_bits.hpp) for
+// the block's m weights; 0 from m to the end of the last group (never up).
 // Weights [from, m) (the AVX2 copy does those before `from`).
 template <class Scalar>
-QMF_QAT_CLONES_BUT_AVX2 void thresholds(const Scalar* latent, std::uint32_t* high,
-                                        std::uint32_t* low, Eigen::Index m, LayerGrid g,
-                                        Eigen::Index from) {
-  for (Eigen::Index r = from; r < m; ++r) {
-    const double f = g.fraction(static_cast<double>(latent[r])) * 0x1p16;
-    const double top = LayerGrid::whole(f);
-    high[r] = static_cast<std::uint32_t>(static_cast<std::int32_t>(top));
-    const double rest = LayerGrid::whole((f - top) * 0x1p32);  // floor: the conversion truncates
-    low[r] = static_cast<std::uint32_t>(static_cast<std::int32_t>(rest - 0x1p31)) + 0x80000000u;
-  }
+QMF_QAT_CLONES_BUT_AVX2 void thresholds(const Scalar* latent, std::uint32_t* high, Eigen::Index m,
+                                        LayerGrid g, Eigen::Index from) {
+  for (Eigen::Index r = from; r < m; ++r)
+    high[r] = static_cast<std::uint32_t>(
+        static_cast<std::int32_t>(threshold_top(static_cast<double>(latent[r]), g)));
   for (Eigen::Index r = m; r % group != 0; ++r) high[r] = 0;
 }
 
@@ -101,8 +94,9 @@ QMF_QAT_CLONES_BUT_AVX2 bool draw_up_moves(const std::uint32_t* high, float* up,
 
 // The ties' moves from 32 more bits each (rare: the block's uniforms are
 // drawn again to find them).
-QMF_QAT_CLONES void resolve_ties(const std::uint32_t* high, const std::uint32_t* low, float* up,
-                                 Eigen::Index m, std::uint64_t key, std::uint64_t base,
+template <class Scalar>
+QMF_QAT_CLONES void resolve_ties(const std::uint32_t* high, const Scalar* latent, LayerGrid g,
+                                 float* up, Eigen::Index m, std::uint64_t key, std::uint64_t base,
                                  std::uint64_t start) {
   const std::uint64_t tie_key = mix(key ^ per_example_tie_salt);
   for (Eigen::Index r = 0; r < m; r += group) {
@@ -117,7 +111,7 @@ QMF_QAT_CLONES void resolve_ties(const std::uint32_t* high, const std::uint32_t*
       if (halves[k / 16][k % 16] != high[i]) continue;
       const auto bits =
           static_cast<std::uint32_t>(mix(tie_key ^ (start + static_cast<std::uint64_t>(i))));
-      up[i] = bits < low[i] ? 1.0f : 0.0f;
+      up[i] = bits < tie_threshold(static_cast<double>(latent[i]), g) ? 1.0f : 0.0f;
     }
   }
 }
@@ -152,24 +146,25 @@ void WeightQuantizer::add_rounding_products(const Matrix<Scalar>& w, int fan_in,
     const Eigen::Index first = batch * thread / threads;
     const Eigen::Index last = batch * (thread + 1) / threads;
     alignas(64) std::uint32_t high[quantizer_block];
-    alignas(64) std::uint32_t low[quantizer_block];
     alignas(64) float up[quantizer_block];
     for (Eigen::Index start = 0; start < size && first < last; start += quantizer_block) {
       const Eigen::Index m = std::min(quantizer_block, size - start);
       const Eigen::Index done =
-          runs_avx2_rounding() ? thresholds_avx2(w.data() + start, high, low, m, g) : 0;
-      thresholds(w.data() + start, high, low, m, g, done);
+          runs_avx2_rounding() ? thresholds_avx2(w.data() + start, high, m, g) : 0;
+      thresholds(w.data() + start, high, m, g, done);
       for (Eigen::Index e = first; e < last; ++e) {
         const std::uint64_t key = mix(example_draw(draw, e));
         const auto base = static_cast<std::uint64_t>(start / 4);
         if (fused) {
-          add_fused_rounding_sums_avx512(high, low, start, m, w.rows(), key, base, spacing,
-                                         in.col(e).data(), transposed, out.col(e).data());
+          add_fused_rounding_sums_avx512(high, w.data() + start, g, start, m, w.rows(), key, base,
+                                         spacing, in.col(e).data(), transposed, out.col(e).data());
           continue;
         }
         const bool tie = runs_avx2_rounding() ? draw_up_moves_avx2(high, up, m, key, base)
                                               : draw_up_moves(high, up, m, key, base);
-        if (tie) resolve_ties(high, low, up, m, key, base, static_cast<std::uint64_t>(start));
+        if (tie)
+          resolve_ties(high, w.data() + start, g, up, m, key, base,
+                       static_cast<std::uint64_t>(start));
         add_masked_sums(up, start, m, w.rows(), spacing, in.col(e).data(), transposed,
                         out.col(e).data());
       }

@@ -139,6 +139,20 @@ inline void round_stochastic_pairs(const Scalar* latent, Scalar* out, Eigen::Ind
         static_cast<double>(latent[m - 1]), unit_interval(mix(key ^ (base + half)) & low_bits)));
 }
 
+// Per-example rounding's threshold of weight w is P = floor(f 2^48), f =
+// g.fraction(w): its top 16 bits are compared with every example's uniform,
+// its low 32 bits only on a tie (probability 2^-16), so they are computed
+// there. From f 2^16 (exact) with signed 32-bit conversions, which every
+// instruction set has for vectors: the low bits shifted by 2^31 into range.
+inline double threshold_top(double w, const LayerGrid& g) {
+  return LayerGrid::whole(g.fraction(w) * 0x1p16);
+}
+inline std::uint32_t tie_threshold(double w, const LayerGrid& g) {
+  const double f = g.fraction(w) * 0x1p16;
+  const double rest = LayerGrid::whole((f - LayerGrid::whole(f)) * 0x1p32);
+  return static_cast<std::uint32_t>(static_cast<std::int32_t>(rest - 0x1p31)) + 0x80000000u;
+}
+
 // The grid of a layer whose weights have standard deviation sigma.
 inline LayerGrid layer_grid(double sigma, double top, double spacing, double cells) {
   return {1.0 / (sigma * spacing), top / spacing, cells, -sigma * top, sigma * spacing};

@@ -22,18 +22,19 @@ using namespace qmf::training::rounding;
 namespace {
 
 // Whether weight r of the block starting at `start` moves up under `key`,
-// its threshold P = high 2^32 + low: the layout, weight by weight.
-bool moves_up(std::uint64_t key, Eigen::Index start, Eigen::Index r, std::uint32_t high,
-              std::uint32_t low, long& ties) {
+// its fraction of its cell being f: the layout, weight by weight.
+bool moves_up(std::uint64_t key, Eigen::Index start, Eigen::Index r, double f, long& ties) {
   const Eigen::Index group = r / 32, lane = r % 32, word = lane % 16;
   const std::uint64_t hash =
       mix(key ^ static_cast<std::uint64_t>(start / 4 + 8 * group + word / 2));
   const auto bits = static_cast<std::uint32_t>(hash >> (32 * (word % 2)));
   const std::uint32_t u = lane < 16 ? bits & 0xffffu : bits >> 16;
-  if (u != high) return u < high;
+  const auto p = static_cast<std::uint64_t>(std::ldexp(f, 48));
+  if (u != p >> 32) return u < p >> 32;
   ++ties;
   const std::uint64_t tie_key = mix(key ^ per_example_tie_salt);
-  return static_cast<std::uint32_t>(mix(tie_key ^ static_cast<std::uint64_t>(start + r))) < low;
+  return static_cast<std::uint32_t>(mix(tie_key ^ static_cast<std::uint64_t>(start + r))) <
+         static_cast<std::uint32_t>(p);
 }
 
 // Both routes over every block of a rows x columns matrix for `keys` examples;
@@ -41,16 +42,18 @@ bool moves_up(std::uint64_t key, Eigen::Index start, Eigen::Index r, std::uint32
 template <class Scalar>
 long differing_outputs(Eigen::Index rows, Eigen::Index columns, bool transposed, int keys,
                        long& ties) {
-  std::mt19937_64 random(rows * 7919 + columns);
-  std::uniform_int_distribution<std::uint32_t> word;
+  std::mt19937_64 random(static_cast<std::uint64_t>(rows * 7919 + columns));
   std::normal_distribution<double> normal;
   const Eigen::Index size = rows * columns;
-  std::vector<std::uint32_t> high(static_cast<std::size_t>(size));
-  std::vector<std::uint32_t> low(high.size());
-  // 16-bit thresholds as the fraction f 2^16 gives them; some at 0 and 2^16 - 1.
-  for (std::size_t k = 0; k < high.size(); ++k) {
-    high[k] = k % 97 == 0 ? 0 : k % 89 == 0 ? 0xffffu : word(random) >> 16;
-    low[k] = word(random);
+  // bits:4 at clip 2 (the grid of layer_grid with sigma 1): 15 cells over
+  // [-2, 2], weights beyond it clipped (fraction 0).
+  const LayerGrid g = layer_grid(1.0, 2.0, 4.0 / 15.0, 15.0);
+  std::vector<Scalar> latent(static_cast<std::size_t>(size));
+  std::vector<std::uint32_t> high(latent.size());
+  for (std::size_t k = 0; k < latent.size(); ++k) {
+    latent[k] = static_cast<Scalar>(normal(random));
+    const double t = std::clamp(static_cast<double>(latent[k]) * g.scale + g.offset, 0.0, g.cells);
+    high[k] = static_cast<std::uint32_t>(std::ldexp(t - std::floor(t), 16));
   }
   const Eigen::Index in_size = transposed ? rows : columns;
   const Eigen::Index out_size = transposed ? columns : rows;
@@ -68,11 +71,13 @@ long differing_outputs(Eigen::Index rows, Eigen::Index columns, bool transposed,
       std::vector<float> up(static_cast<std::size_t>(m));
       for (Eigen::Index r = 0; r < m; ++r) {
         const auto k = static_cast<std::size_t>(start + r);
-        up[static_cast<std::size_t>(r)] = moves_up(key, start, r, high[k], low[k], ties) ? 1 : 0;
+        const double t =
+            std::clamp(static_cast<double>(latent[k]) * g.scale + g.offset, 0.0, g.cells);
+        up[static_cast<std::size_t>(r)] = moves_up(key, start, r, t - std::floor(t), ties) ? 1 : 0;
       }
       add_masked_sums(up.data(), start, m, rows, spacing, in.data(), transposed, direct.data());
-      add_fused_rounding_sums_avx512(high.data() + start, low.data() + start, start, m, rows, key,
-                                     static_cast<std::uint64_t>(start / 4), spacing, in.data(),
+      add_fused_rounding_sums_avx512(high.data() + start, latent.data() + start, g, start, m, rows,
+                                     key, static_cast<std::uint64_t>(start / 4), spacing, in.data(),
                                      transposed, fused.data());
     }
     for (Eigen::Index i = 0; i < out_size; ++i)
