@@ -5,11 +5,11 @@ network of binary weights rounded stochastically for every example
 
 import numpy as _np
 
-from ._common import _act, _integer, _number, _qmf
+from ._common import _act, _integer, _number, _number_or_none, _qmf
 
 
 def kernel(act, sw2, sb2=0.0, depth=3, t=201, q0=1.0,
-           weights="gaussian", quasi="exact"):
+           weights="gaussian", quasi="exact", derivative="true", ste_slope=None, ste_clip=None):
     """The NNGP and NTK at depth L of a net on two inputs of equal squared norm
     per unit ``q0`` and cosine ``t`` (``qmf kernel``'s ``kernels``).
 
@@ -33,9 +33,22 @@ def kernel(act, sw2, sb2=0.0, depth=3, t=201, q0=1.0,
     quasi : str
         The quasi network's variance: ``"exact"`` (the per-example rounding
         map's) or ``"composed"``.
+    derivative : str
+        The derivative kernel E[g(u1) g(u2)] of the NTK with Gaussian weights
+        (``--derivative``): ``"true"`` (g = phi', zero for step activations)
+        or ``"ste"`` (step activations: the straight-through estimator
+        g(x) = ste_slope * 1{|x| <= ste_clip}). The quasi network takes
+        ``"true"`` only: its smoothed psi' is finite.
+    ste_slope, ste_clip : float or None
+        With ``derivative="ste"`` only. ste_clip defaults to 1, ste_slope to
+        the gradient-preserving 1 / (sigma_w sqrt(erf(ste_clip / sqrt(2 q*))))
+        at the fixed point q* the length map reaches from sw2 q0 + sb2 (as
+        ``qmf kernel --ste-slope``).
 
-    Returns a dict: ``t``, ``nngp``, ``ntk`` (arrays of t's shape) and
-    ``network`` (``"gaussian-weights"`` or ``"quasi"``)::
+    Returns a dict: ``t``, ``nngp``, ``ntk`` (arrays of t's shape),
+    ``network`` (``"gaussian-weights"`` or ``"quasi"``), ``derivative``
+    (``"true"`` or ``"ste"``) and, with ``"ste"``, the ``ste_slope`` and
+    ``ste_clip`` used::
 
         >>> k = qmf.kernel("sign", 1.0, 0.05, depth=3, t=[0.0, 0.5, 1.0],
         ...                weights="binary,rounding=stochastic-per-example")
@@ -49,9 +62,10 @@ def kernel(act, sw2, sb2=0.0, depth=3, t=201, q0=1.0,
     t = _np.asarray(t, dtype=float)
     out = _qmf.kernel(_act(act), _number("sw2", sw2), _number("sb2", sb2),
                       _integer("depth", depth), t.ravel().tolist(), _number("q0", q0), weights,
-                      quasi)
-    return {"t": t, "nngp": out["nngp"].reshape(t.shape), "ntk": out["ntk"].reshape(t.shape),
-            "network": out["network"]}
+                      quasi, derivative, _number_or_none("ste_slope", ste_slope),
+                      _number_or_none("ste_clip", ste_clip))
+    return out | {"t": t, "nngp": out["nngp"].reshape(t.shape),
+                  "ntk": out["ntk"].reshape(t.shape)}
 
 
 def quasi_states(act, sw2, sb2=0.0, depth=3, t=0.5, q0=1.0,

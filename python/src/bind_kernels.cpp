@@ -6,6 +6,8 @@
 #include <pybind11/stl.h>
 
 #include <optional>
+#include <stdexcept>
+#include <string>
 
 #include "bindings.hpp"
 #include "interruptible.hpp"
@@ -30,19 +32,40 @@ std::optional<QuasiNetwork> quasi_for(const std::string& weights, const std::str
   return std::nullopt;
 }
 
+// The derivative kernel asked for, as `qmf kernel --derivative`; the quasi
+// network's NTK has its own (the smoothed psi'), as in the CLI.
+DerivativeKernel derivative_for(const Activation& phi, const Initialization& init, double q0,
+                                const std::optional<QuasiNetwork>& net,
+                                const std::string& derivative, std::optional<double> ste_slope,
+                                std::optional<double> ste_clip) {
+  const DerivativeKind kind = parse_derivative_kind(derivative);
+  if (net && kind != DerivativeKind::true_derivative)
+    throw std::invalid_argument("derivative must be true for the quasi network (got '" +
+                                derivative + "'): its smoothed psi' is finite");
+  return requested_derivative_kernel(phi, kind, init, q0, ste_slope, ste_clip);
+}
+
 py::dict kernel_result(const ActivationPtr& phi, double sw2, double sb2, int depth,
                        const std::vector<double>& t, double q0, const std::string& weights,
-                       const std::string& quasi) {
+                       const std::string& quasi, const std::string& derivative_kind,
+                       std::optional<double> ste_slope, std::optional<double> ste_clip) {
   const Initialization init{sw2, sb2};
   const std::optional<QuasiNetwork> net = quasi_for(weights, quasi);
+  const DerivativeKernel derivative =
+      derivative_for(*phi, init, q0, net, derivative_kind, ste_slope, ste_clip);
   const auto values = interruptible([&](const Interrupt& interrupt) {
     return net ? quasi_kernel_on_grid(*phi, init, q0, t, depth, *net, interrupt)
-               : kernel_on_grid(*phi, init, q0, t, depth, DerivativeKernel(*phi), interrupt);
+               : kernel_on_grid(*phi, init, q0, t, depth, derivative, interrupt);
   });
   py::dict out;
   out["network"] = net ? "quasi" : "gaussian-weights";
   out["nngp"] = column(values, &KernelValues::nngp, "nngp");
   out["ntk"] = column(values, &KernelValues::ntk, "ntk");
+  out["derivative"] = to_string(derivative.kind());
+  if (derivative.kind() == DerivativeKind::straight_through) {
+    out["ste_slope"] = checked(derivative.surrogate().slope, "ste_slope");
+    out["ste_clip"] = checked(derivative.surrogate().clip, "ste_clip");
+  }
   return out;
 }
 
@@ -67,7 +90,8 @@ py::dict quasi_states_result(const ActivationPtr& phi, double sw2, double sb2, i
 
 void bind_kernels(py::module_& m) {
   m.def("kernel", &kernel_result, py::arg("act"), py::arg("sw2"), py::arg("sb2"), py::arg("depth"),
-        py::arg("t"), py::arg("q0"), py::arg("weights"), py::arg("quasi"));
+        py::arg("t"), py::arg("q0"), py::arg("weights"), py::arg("quasi"), py::arg("derivative"),
+        py::arg("ste_slope"), py::arg("ste_clip"));
   m.def("quasi_states", &quasi_states_result, py::arg("act"), py::arg("sw2"), py::arg("sb2"),
         py::arg("depth"), py::arg("t"), py::arg("q0"), py::arg("weights"), py::arg("quasi"));
   // The CLI's --t-points grid, so that both print the same cosines to the bit.

@@ -79,4 +79,26 @@ double DerivativeKernel::cross_moment(double q1, double q2, double c) const {
                                    surrogate_.lower() / r2, surrogate_.upper() / r2, c);
 }
 
+DerivativeKernel requested_derivative_kernel(const Activation& phi, DerivativeKind kind,
+                                             const Initialization& init, double q0,
+                                             std::optional<double> ste_slope,
+                                             std::optional<double> ste_clip) {
+  if (kind == DerivativeKind::true_derivative) {
+    if (ste_slope || ste_clip)
+      throw std::invalid_argument(std::string(ste_slope ? "ste_slope" : "ste_clip") +
+                                  " applies to derivative ste only");
+    return DerivativeKernel(phi);
+  }
+  const double clip = ste_clip.value_or(1.0);
+  if (!(std::isfinite(clip) && clip > 0.0))
+    throw std::invalid_argument("ste_clip must be a positive finite number (got " +
+                                detail::format_number(clip) + ")");
+  // A smooth phi is refused by the constructor, naming the rule, before its
+  // length map is searched for a slope.
+  if (!phi.is_step()) return DerivativeKernel(phi, {1.0, clip});
+  if (ste_slope) return DerivativeKernel(phi, {*ste_slope, clip});
+  return DerivativeKernel(phi,
+                          gradient_preserving_surrogate(phi, init, init.sw2 * q0 + init.sb2, clip));
+}
+
 }  // namespace qmf

@@ -8,6 +8,7 @@
 // probability, exact with the orthant engine of qmf/numerics/gaussian.hpp.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "qmf/activations/activation.hpp"
@@ -51,5 +52,16 @@ class DerivativeKernel {
   DerivativeKind kind_;
   StraightThrough surrogate_;
 };
+
+/// The derivative kernel of `qmf kernel --derivative` and qmf.kernel(derivative=...):
+/// true: phi', with ste_slope and ste_clip left empty; ste (step activations):
+/// the box STE of clip ste_clip (default 1) and slope ste_slope, by default the
+/// gradient-preserving one, as in qmf simulate, at the fixed point the length
+/// map reaches from the first layer's variance sw2 q0 + sb2. Throws
+/// std::invalid_argument naming the field.
+DerivativeKernel requested_derivative_kernel(const Activation& phi, DerivativeKind kind,
+                                             const Initialization& init, double q0,
+                                             std::optional<double> ste_slope,
+                                             std::optional<double> ste_clip);
 
 }  // namespace qmf
