@@ -47,10 +47,13 @@ def _number_or_none(name, x):
     return None if x is None else _number(name, x)
 
 
-def _integer(name, x, lo=None):
-    """x as an int (>= lo); ValueError for a bool, a non-integer or a smaller value."""
+def _integer(name, x, lo=None, hi=None):
+    """x as an int (>= lo, and with hi in [lo, hi] as the CLI's ranges); ValueError for
+    a bool, a non-integer or a value out of range."""
     if isinstance(x, (bool, _np.bool_)) or not isinstance(x, _numbers.Integral):
         raise ValueError(f"{name} must be an integer (got {x!r})")
+    if hi is not None and not lo <= x <= hi:
+        raise ValueError(f"{name} must be an integer in [{lo}, {hi}] (got {x!r})")
     if lo is not None and x < lo:
         raise ValueError(f"{name} must be an integer >= {lo} (got {x!r})")
     return int(x)

@@ -68,6 +68,46 @@ def kernel(act, sw2, sb2=0.0, depth=3, t=201, q0=1.0,
                   "ntk": out["ntk"].reshape(t.shape)}
 
 
+def kernel_spectrum(act, sw2, sb2=0.0, depth=3, dim=784, degrees=20, q0=1.0,
+                    weights="gaussian", quasi="exact", derivative="true", ste_slope=None,
+                    ste_clip=None):
+    """Mercer spectra on the sphere S^(dim-1) of the NNGP and NTK of :func:`kernel`'s
+    net, each normalised by its value at t = 1, beside Gaussian and Laplace kernels
+    of matched bandwidth (``qmf kernel --eigen DEGREES --dim DIM --json``'s ``spectra``).
+
+    The arguments before ``dim`` and after ``degrees`` are :func:`kernel`'s.
+
+    Parameters
+    ----------
+    dim : int
+        Dimension d of the inputs, on the unit sphere S^(d-1) (3 <= d <= 100000).
+    degrees : int
+        Eigenvalues of degrees 0..degrees (1 <= degrees <= 1000, ``--eigen``).
+
+    Returns
+    -------
+    dict: network, derivative (and ste_slope, ste_clip with "ste") as in
+    :func:`kernel`; matched_value_at_half (rho = NNGP(1/2) / NNGP(1), which the
+    references match: exp(-1/(2 l^2)) = rho, exp(-1/l) = rho); nngp, ntk,
+    gaussian, laplace (the last two None when rho is outside (0, 1)), each a
+    dict: eigenvalues and floors (arrays over degrees 0..degrees; an eigenvalue
+    below its floor is rounding), nodes (the quadrature's), relative_change and
+    absolute_change (on the last doubling of the nodes), exponential and power
+    (dicts slope, r2 of ln lambda_k against k and against ln k over the resolved
+    degrees k >= 1, or None with fewer than three) with fit_degrees and
+    fit_last_degree when fitted; the references also have bandwidth (l).
+
+    Raises ValueError on bad input (the CLI's message, ``degrees`` for ``--eigen``).
+    """
+    return _qmf.kernel_spectrum(_act(act), _number("sw2", sw2), _number("sb2", sb2),
+                                _integer("depth", depth),
+                                _integer("dim", dim, 3, 100000),
+                                _integer("degrees", degrees, 1, 1000), _number("q0", q0),
+                                weights, quasi, derivative,
+                                _number_or_none("ste_slope", ste_slope),
+                                _number_or_none("ste_clip", ste_clip))
+
+
 def quasi_states(act, sw2, sb2=0.0, depth=3, t=0.5, q0=1.0,
                  weights="binary,rounding=stochastic-per-example", quasi="exact"):
     """The quasi network's state at layers 1..depth for one cosine ``t``:
