@@ -168,8 +168,13 @@ def critical_line(act, sb2, threads=None, weights="gaussian"):
     quantized ``weights`` (a spec as in :func:`maps`) the latent sw2 of
     :func:`critical` with those weights.
 
-    Returns a dict of NumPy arrays sb2, sw2, xi_c (``inf`` on chi_1 = 1); values
-    of sb2 where the library finds no such point are left out.
+    Returns a dict of NumPy arrays (the fields of ``qmf phase --json``'s
+    ``order_chaos_line`` or ``best_sw2_line``) sb2, sw2, xi_c (``inf`` on
+    chi_1 = 1), q_star (the length fixed point the point's xi_c belongs to)
+    and from_q0 (bool: whether the length map from q = 1, where :func:`phase`
+    starts, reaches that q_star; a step activation with several stable fixed
+    points may have it on another branch). Values of sb2 where the library
+    finds no such point are left out.
     """
     return _qmf.critical_line(_act(act), _numbers_1d("sb2", sb2), _threads(threads), weights)
 
