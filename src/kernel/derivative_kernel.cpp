@@ -62,6 +62,8 @@ DerivativeKernel::DerivativeKernel(const Activation& phi, StraightThrough surrog
   if (surrogate.window) validate_window(surrogate.lower(), surrogate.upper());
 }
 
+// The true derivative of a step activation is zero almost everywhere: the
+// Activation's phi' moments take the jumps' deltas instead (chi_1 = +inf).
 double DerivativeKernel::second_moment(double q) const {
   if (kind_ == DerivativeKind::true_derivative)
     return phi_.is_step() ? 0.0 : phi_.derivative_second_moment(q);
@@ -69,7 +71,8 @@ double DerivativeKernel::second_moment(double q) const {
 }
 
 double DerivativeKernel::cross_moment(double q1, double q2, double c) const {
-  if (kind_ == DerivativeKind::true_derivative) return phi_.derivative_cross_moment(q1, q2, c);
+  if (kind_ == DerivativeKind::true_derivative)
+    return phi_.is_step() ? 0.0 : phi_.derivative_cross_moment(q1, q2, c);
   const double s2 = surrogate_.slope * surrogate_.slope;
   if (!surrogate_.window)
     return s2 * bivariate_normal_rectangle(surrogate_.clip / std::sqrt(q1),

@@ -2,7 +2,8 @@
 // (u1, u2) the Gaussian pre-activations of two inputs.
 //
 // "true" uses g = phi': zero almost everywhere for a step activation, so its
-// NTK keeps only the last layer's parameters. "ste" uses the straight-through
+// NTK keeps only the last layer's parameters (Activation's phi' moments take
+// the jumps' deltas instead, which make chi_1 infinite). "ste" uses the straight-through
 // surrogate g(x) = s 1{|x| <= tau} (or 1{lo <= x <= hi}) of qmf simulate (step activations only),
 // whose derivative kernel is s^2 times a bivariate normal rectangle
 // probability, exact with the orthant engine of qmf/numerics/gaussian.hpp.
