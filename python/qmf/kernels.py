@@ -5,7 +5,7 @@ network of binary weights rounded stochastically for every example
 
 import numpy as _np
 
-from ._common import _act, _integer, _number, _number_or_none, _qmf
+from ._common import _act, _integer, _number, _number_or_none, _numbers_array, _qmf, _text
 
 
 def kernel(act, sw2, sb2=0.0, depth=3, t=201, q0=1.0,
@@ -59,10 +59,11 @@ def kernel(act, sw2, sb2=0.0, depth=3, t=201, q0=1.0,
     """
     if isinstance(t, (int, _np.integer)) and not isinstance(t, bool):
         t = _np.array(_qmf.cosine_grid(int(t)))
-    t = _np.asarray(t, dtype=float)
+    t = _numbers_array("t", t, "an integer or an array of cosines")
     out = _qmf.kernel(_act(act), _number("sw2", sw2), _number("sb2", sb2),
-                      _integer("depth", depth), t.ravel().tolist(), _number("q0", q0), weights,
-                      quasi, derivative, _number_or_none("ste_slope", ste_slope),
+                      _integer("depth", depth), t.ravel().tolist(), _number("q0", q0),
+                      _text("weights", weights), _text("quasi", quasi),
+                      _text("derivative", derivative), _number_or_none("ste_slope", ste_slope),
                       _number_or_none("ste_clip", ste_clip))
     return out | {"t": t, "nngp": out["nngp"].reshape(t.shape),
                   "ntk": out["ntk"].reshape(t.shape)}
@@ -103,7 +104,8 @@ def kernel_spectrum(act, sw2, sb2=0.0, depth=3, dim=784, degrees=20, q0=1.0,
                                 _integer("depth", depth),
                                 _integer("dim", dim, 3, 100000),
                                 _integer("degrees", degrees, 1, 1000), _number("q0", q0),
-                                weights, quasi, derivative,
+                                _text("weights", weights), _text("quasi", quasi),
+                                _text("derivative", derivative),
                                 _number_or_none("ste_slope", ste_slope),
                                 _number_or_none("ste_clip", ste_clip))
 
@@ -119,5 +121,5 @@ def quasi_states(act, sw2, sb2=0.0, depth=3, t=0.5, q0=1.0,
     one example (t = 1) is ``k``, the second moment of one draw ``q``.
     """
     return _qmf.quasi_states(_act(act), _number("sw2", sw2), _number("sb2", sb2),
-                             _integer("depth", depth), _number("t", t), _number("q0", q0), weights,
-                             quasi)
+                             _integer("depth", depth), _number("t", t), _number("q0", q0),
+                             _text("weights", weights), _text("quasi", quasi))

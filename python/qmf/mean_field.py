@@ -3,7 +3,8 @@
 
 import numpy as _np
 
-from ._common import Activation, _act, _integer, _masked, _number, _numbers_1d, _qmf, _threads
+from ._common import (Activation, _act, _integer, _masked, _number, _numbers_1d, _qmf, _text,
+                      _threads)
 
 
 def activation(spec):
@@ -116,6 +117,7 @@ def maps(act, sw2, sb2=0.0, q0=1.0, c0=0.5, depth=None, weights="gaussian"):
     Raises ValueError for bad input, NumericalError when the length map
     collapses, diverges or does not converge.
     """
+    weights = _text("weights", weights)
     sw2, q0, choices = _initialisation(act, sw2, sb2, q0, weights)
     depth = None if depth is None else _integer("depth", depth, 0)
     return _qmf.maps(_act(act), sw2, _number("sb2", sb2), q0, _number("c0", c0), depth,
@@ -131,7 +133,7 @@ def iterate_maps(act, sw2, sb2=0.0, q0=1.0, c0=0.5, depth=10, weights="gaussian"
     """
     return _qmf.iterate_maps(_act(act), _number("sw2", sw2), _number("sb2", sb2),
                              _number("q0", q0), _number("c0", c0), _integer("depth", depth, 0),
-                             weights)
+                             _text("weights", weights))
 
 
 def critical(act, sb2=0.0, k=6.0, weights="gaussian"):
@@ -159,7 +161,8 @@ def critical(act, sb2=0.0, k=6.0, weights="gaussian"):
     Raises NumericalError when chi_c has no maximum at finite sigma_w (e.g.
     sign at sb2 > 0) or no transition is found.
     """
-    return _qmf.critical(_act(act), _number("sb2", sb2), _number("k", k), weights)
+    return _qmf.critical(_act(act), _number("sb2", sb2), _number("k", k),
+                         _text("weights", weights))
 
 
 def critical_line(act, sb2, threads=None, weights="gaussian"):
@@ -176,7 +179,8 @@ def critical_line(act, sb2, threads=None, weights="gaussian"):
     points may have it on another branch). Values of sb2 where the library
     finds no such point are left out.
     """
-    return _qmf.critical_line(_act(act), _numbers_1d("sb2", sb2), _threads(threads), weights)
+    return _qmf.critical_line(_act(act), _numbers_1d("sb2", sb2), _threads(threads),
+                              _text("weights", weights))
 
 
 def phase(act, sw2, sb2, threads=None, weights="gaussian"):
@@ -205,7 +209,7 @@ def phase(act, sw2, sb2, threads=None, weights="gaussian"):
     """
     sw2 = _numbers_1d("sw2", sw2)
     sb2 = _numbers_1d("sb2", sb2)
-    raw = _qmf.phase(_act(act), sw2, sb2, _threads(threads), weights)
+    raw = _qmf.phase(_act(act), sw2, sb2, _threads(threads), _text("weights", weights))
     out = {"sw2": sw2, "sb2": sb2}
     for key in ("weights", "sw2_effective_per_sw2", "weight_noise_per_sw2"):
         out[key] = raw[key]
