@@ -34,7 +34,7 @@ Conventions, everywhere:
 
 from ._common import Activation, _qmf
 from .depth import lmax, lmax_biased, lmax_clip
-from .kernels import kernel, quasi_states
+from .kernels import kernel, kernel_spectrum, quasi_states
 from .mean_field import activation, critical, critical_line, iterate_maps, maps, phase
 from .simulation import propagate, simulate
 
@@ -49,5 +49,5 @@ __all__ = [
     "Activation", "Dense", "KernelState", "LayerMap", "NumericalError",
     "activation", "maps", "iterate_maps", "critical", "critical_line", "phase",
     "lmax", "lmax_biased", "lmax_clip", "propagate", "simulate",
-    "kernel", "quasi_states",
+    "kernel", "kernel_spectrum", "quasi_states",
 ]

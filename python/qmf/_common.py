@@ -15,8 +15,10 @@ Activation = _qmf.Activation
 
 
 def _act(act):
-    """An Activation from a spec string or an Activation."""
-    return act if isinstance(act, Activation) else _qmf.activation(act)
+    """An Activation from a spec string or an Activation; ValueError for anything else."""
+    if isinstance(act, Activation):
+        return act
+    return _qmf.activation(_text("act", act, "a spec string or a qmf.Activation"))
 
 
 def _threads(threads):
@@ -42,15 +44,38 @@ def _number(name, x):
     return float(x)
 
 
+def _text(name, x, what="a string"):
+    """x unchanged when it is a str; ValueError naming the argument otherwise."""
+    if not isinstance(x, str):
+        raise ValueError(f"{name} must be {what} (got {x!r})")
+    return x
+
+
+def _text_or_none(name, x):
+    """None, or x as a str (as _text)."""
+    return None if x is None else _text(name, x)
+
+
+def _flag(name, x):
+    """x as a bool; ValueError for anything but True or False (1, "yes" and 2.5
+    are not taken for True)."""
+    if not isinstance(x, (bool, _np.bool_)):
+        raise ValueError(f"{name} must be True or False (got {x!r})")
+    return bool(x)
+
+
 def _number_or_none(name, x):
     """None, or x as a float (as _number)."""
     return None if x is None else _number(name, x)
 
 
-def _integer(name, x, lo=None):
-    """x as an int (>= lo); ValueError for a bool, a non-integer or a smaller value."""
+def _integer(name, x, lo=None, hi=None):
+    """x as an int (>= lo, and with hi in [lo, hi] as the CLI's ranges); ValueError for
+    a bool, a non-integer or a value out of range."""
     if isinstance(x, (bool, _np.bool_)) or not isinstance(x, _numbers.Integral):
         raise ValueError(f"{name} must be an integer (got {x!r})")
+    if hi is not None and not lo <= x <= hi:
+        raise ValueError(f"{name} must be an integer in [{lo}, {hi}] (got {x!r})")
     if lo is not None and x < lo:
         raise ValueError(f"{name} must be an integer >= {lo} (got {x!r})")
     return int(x)
@@ -63,8 +88,17 @@ def _numbers_1d(name, x):
     if array.ndim > 1:
         raise ValueError(f"{name} must be a number or a 1-D sequence of numbers "
                          f"(got an array of shape {array.shape})")
+    return _numbers_array(name, x, "a number or a 1-D sequence of numbers").ravel()
+
+
+def _numbers_array(name, x, what="a number or an array of numbers"):
+    """A scalar or array-like of real numbers, any shape, as a float array; ValueError
+    for bools or non-numbers (strings, None, ragged lists)."""
+    try:
+        array = _np.asarray(x)
+    except ValueError:  # ragged nesting
+        array = _np.asarray(x, dtype=object)
     if array.dtype == bool or not (_np.issubdtype(array.dtype, _np.integer)
                                    or _np.issubdtype(array.dtype, _np.floating)):
-        raise ValueError(f"{name} must be a number or a 1-D sequence of numbers "
-                         f"(got {x!r})")
-    return array.astype(float).ravel()
+        raise ValueError(f"{name} must be {what} (got {x!r})")
+    return array.astype(float)

@@ -3,7 +3,7 @@
 
 import numpy as _np
 
-from ._common import _integer, _masked, _qmf, _threads
+from ._common import _flag, _integer, _masked, _number, _qmf, _text, _text_or_none, _threads
 
 
 # The rules and messages of `qmf lmax --levels` (apps/qmf/cli/level_list.cpp),
@@ -95,6 +95,8 @@ def lmax(levels, family="uniform", k=6.0, exponents=False, threads=None, weights
     local_exponent (with exponents; masked for N < 4). ``pandas.DataFrame(d)``
     makes the table.
     """
+    family, k = _text("family", family), _number("k", k)
+    exponents, weights = _flag("exponents", exponents), _text_or_none("weights", weights)
     if weights is not None:
         if exponents:
             raise ValueError("exponents: not with weights (the weight table has no local exponents)")
@@ -131,6 +133,7 @@ def lmax_biased(levels, sb2, k=6.0, threads=None, weights=None):
 
     Returns a dict of NumPy columns N, sw2, q_star, c_star, chi_c, xi, L, chi_sup, L_sup.
     """
+    sb2, k, weights = _number("sb2", sb2), _number("k", k), _text_or_none("weights", weights)
     if weights is not None:
         return _qmf.lmax_biased_weights(_levels(levels), sb2, k, weights, _threads(threads))
     return _qmf.lmax_biased(_levels(levels), sb2, k, _threads(threads))
@@ -164,5 +167,6 @@ def lmax_clip(levels, weights, sb2=0.0, family="uniform", k=6.0, threads=None):
     path_clip = [1, 0.1, 0.01]: path_noise_ratio, path_sw2 (latent; masked
     for N = 2 at sb2 = 0), path_chi_c and path_L, each an N x 3 array.
     """
-    raw = _qmf.lmax_clip(_levels(levels), family, k, weights, sb2, _threads(threads))
+    raw = _qmf.lmax_clip(_levels(levels), _text("family", family), _number("k", k),
+                         _text("weights", weights), _number("sb2", sb2), _threads(threads))
     return raw | {key: _masked(raw[key]) for key in ("clip", "path_sw2")}

@@ -5,11 +5,11 @@ network of binary weights rounded stochastically for every example
 
 import numpy as _np
 
-from ._common import _act, _integer, _number, _qmf
+from ._common import _act, _integer, _number, _number_or_none, _numbers_array, _qmf, _text
 
 
 def kernel(act, sw2, sb2=0.0, depth=3, t=201, q0=1.0,
-           weights="gaussian", quasi="exact"):
+           weights="gaussian", quasi="exact", derivative="true", ste_slope=None, ste_clip=None):
     """The NNGP and NTK at depth L of a net on two inputs of equal squared norm
     per unit ``q0`` and cosine ``t`` (``qmf kernel``'s ``kernels``).
 
@@ -33,9 +33,22 @@ def kernel(act, sw2, sb2=0.0, depth=3, t=201, q0=1.0,
     quasi : str
         The quasi network's variance: ``"exact"`` (the per-example rounding
         map's) or ``"composed"``.
+    derivative : str
+        The derivative kernel E[g(u1) g(u2)] of the NTK with Gaussian weights
+        (``--derivative``): ``"true"`` (g = phi', zero for step activations)
+        or ``"ste"`` (step activations: the straight-through estimator
+        g(x) = ste_slope * 1{|x| <= ste_clip}). The quasi network takes
+        ``"true"`` only: its smoothed psi' is finite.
+    ste_slope, ste_clip : float or None
+        With ``derivative="ste"`` only. ste_clip defaults to 1, ste_slope to
+        the gradient-preserving 1 / (sigma_w sqrt(erf(ste_clip / sqrt(2 q*))))
+        at the fixed point q* the length map reaches from sw2 q0 + sb2 (as
+        ``qmf kernel --ste-slope``).
 
-    Returns a dict: ``t``, ``nngp``, ``ntk`` (arrays of t's shape) and
-    ``network`` (``"gaussian-weights"`` or ``"quasi"``)::
+    Returns a dict: ``t``, ``nngp``, ``ntk`` (arrays of t's shape),
+    ``network`` (``"gaussian-weights"`` or ``"quasi"``), ``derivative``
+    (``"true"`` or ``"ste"``) and, with ``"ste"``, the ``ste_slope`` and
+    ``ste_clip`` used::
 
         >>> k = qmf.kernel("sign", 1.0, 0.05, depth=3, t=[0.0, 0.5, 1.0],
         ...                weights="binary,rounding=stochastic-per-example")
@@ -46,12 +59,55 @@ def kernel(act, sw2, sb2=0.0, depth=3, t=201, q0=1.0,
     """
     if isinstance(t, (int, _np.integer)) and not isinstance(t, bool):
         t = _np.array(_qmf.cosine_grid(int(t)))
-    t = _np.asarray(t, dtype=float)
+    t = _numbers_array("t", t, "an integer or an array of cosines")
     out = _qmf.kernel(_act(act), _number("sw2", sw2), _number("sb2", sb2),
-                      _integer("depth", depth), t.ravel().tolist(), _number("q0", q0), weights,
-                      quasi)
-    return {"t": t, "nngp": out["nngp"].reshape(t.shape), "ntk": out["ntk"].reshape(t.shape),
-            "network": out["network"]}
+                      _integer("depth", depth), t.ravel().tolist(), _number("q0", q0),
+                      _text("weights", weights), _text("quasi", quasi),
+                      _text("derivative", derivative), _number_or_none("ste_slope", ste_slope),
+                      _number_or_none("ste_clip", ste_clip))
+    return out | {"t": t, "nngp": out["nngp"].reshape(t.shape),
+                  "ntk": out["ntk"].reshape(t.shape)}
+
+
+def kernel_spectrum(act, sw2, sb2=0.0, depth=3, dim=784, degrees=20, q0=1.0,
+                    weights="gaussian", quasi="exact", derivative="true", ste_slope=None,
+                    ste_clip=None):
+    """Mercer spectra on the sphere S^(dim-1) of the NNGP and NTK of :func:`kernel`'s
+    net, each normalised by its value at t = 1, beside Gaussian and Laplace kernels
+    of matched bandwidth (``qmf kernel --eigen DEGREES --dim DIM --json``'s ``spectra``).
+
+    The arguments before ``dim`` and after ``degrees`` are :func:`kernel`'s.
+
+    Parameters
+    ----------
+    dim : int
+        Dimension d of the inputs, on the unit sphere S^(d-1) (3 <= d <= 100000).
+    degrees : int
+        Eigenvalues of degrees 0..degrees (1 <= degrees <= 1000, ``--eigen``).
+
+    Returns
+    -------
+    dict: network, derivative (and ste_slope, ste_clip with "ste") as in
+    :func:`kernel`; matched_value_at_half (rho = NNGP(1/2) / NNGP(1), which the
+    references match: exp(-1/(2 l^2)) = rho, exp(-1/l) = rho); nngp, ntk,
+    gaussian, laplace (the last two None when rho is outside (0, 1)), each a
+    dict: eigenvalues and floors (arrays over degrees 0..degrees; an eigenvalue
+    below its floor is rounding), nodes (the quadrature's), relative_change and
+    absolute_change (on the last doubling of the nodes), exponential and power
+    (dicts slope, r2 of ln lambda_k against k and against ln k over the resolved
+    degrees k >= 1, or None with fewer than three) with fit_degrees and
+    fit_last_degree when fitted; the references also have bandwidth (l).
+
+    Raises ValueError on bad input (the CLI's message, ``degrees`` for ``--eigen``).
+    """
+    return _qmf.kernel_spectrum(_act(act), _number("sw2", sw2), _number("sb2", sb2),
+                                _integer("depth", depth),
+                                _integer("dim", dim, 3, 100000),
+                                _integer("degrees", degrees, 1, 1000), _number("q0", q0),
+                                _text("weights", weights), _text("quasi", quasi),
+                                _text("derivative", derivative),
+                                _number_or_none("ste_slope", ste_slope),
+                                _number_or_none("ste_clip", ste_clip))
 
 
 def quasi_states(act, sw2, sb2=0.0, depth=3, t=0.5, q0=1.0,
@@ -65,5 +121,5 @@ def quasi_states(act, sw2, sb2=0.0, depth=3, t=0.5, q0=1.0,
     one example (t = 1) is ``k``, the second moment of one draw ``q``.
     """
     return _qmf.quasi_states(_act(act), _number("sw2", sw2), _number("sb2", sb2),
-                             _integer("depth", depth), _number("t", t), _number("q0", q0), weights,
-                             quasi)
+                             _integer("depth", depth), _number("t", t), _number("q0", q0),
+                             _text("weights", weights), _text("quasi", quasi))

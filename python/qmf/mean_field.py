@@ -3,7 +3,8 @@
 
 import numpy as _np
 
-from ._common import Activation, _act, _integer, _masked, _number, _numbers_1d, _qmf, _threads
+from ._common import (Activation, _act, _integer, _masked, _number, _numbers_1d, _qmf, _text,
+                      _threads)
 
 
 def activation(spec):
@@ -116,6 +117,7 @@ def maps(act, sw2, sb2=0.0, q0=1.0, c0=0.5, depth=None, weights="gaussian"):
     Raises ValueError for bad input, NumericalError when the length map
     collapses, diverges or does not converge.
     """
+    weights = _text("weights", weights)
     sw2, q0, choices = _initialisation(act, sw2, sb2, q0, weights)
     depth = None if depth is None else _integer("depth", depth, 0)
     return _qmf.maps(_act(act), sw2, _number("sb2", sb2), q0, _number("c0", c0), depth,
@@ -131,7 +133,7 @@ def iterate_maps(act, sw2, sb2=0.0, q0=1.0, c0=0.5, depth=10, weights="gaussian"
     """
     return _qmf.iterate_maps(_act(act), _number("sw2", sw2), _number("sb2", sb2),
                              _number("q0", q0), _number("c0", c0), _integer("depth", depth, 0),
-                             weights)
+                             _text("weights", weights))
 
 
 def critical(act, sb2=0.0, k=6.0, weights="gaussian"):
@@ -159,7 +161,8 @@ def critical(act, sb2=0.0, k=6.0, weights="gaussian"):
     Raises NumericalError when chi_c has no maximum at finite sigma_w (e.g.
     sign at sb2 > 0) or no transition is found.
     """
-    return _qmf.critical(_act(act), _number("sb2", sb2), _number("k", k), weights)
+    return _qmf.critical(_act(act), _number("sb2", sb2), _number("k", k),
+                         _text("weights", weights))
 
 
 def critical_line(act, sb2, threads=None, weights="gaussian"):
@@ -168,10 +171,16 @@ def critical_line(act, sb2, threads=None, weights="gaussian"):
     quantized ``weights`` (a spec as in :func:`maps`) the latent sw2 of
     :func:`critical` with those weights.
 
-    Returns a dict of NumPy arrays sb2, sw2, xi_c (``inf`` on chi_1 = 1); values
-    of sb2 where the library finds no such point are left out.
+    Returns a dict of NumPy arrays (the fields of ``qmf phase --json``'s
+    ``order_chaos_line`` or ``best_sw2_line``) sb2, sw2, xi_c (``inf`` on
+    chi_1 = 1), q_star (the length fixed point the point's xi_c belongs to)
+    and from_q0 (bool: whether the length map from q = 1, where :func:`phase`
+    starts, reaches that q_star; a step activation with several stable fixed
+    points may have it on another branch). Values of sb2 where the library
+    finds no such point are left out.
     """
-    return _qmf.critical_line(_act(act), _numbers_1d("sb2", sb2), _threads(threads), weights)
+    return _qmf.critical_line(_act(act), _numbers_1d("sb2", sb2), _threads(threads),
+                              _text("weights", weights))
 
 
 def phase(act, sw2, sb2, threads=None, weights="gaussian"):
@@ -200,7 +209,7 @@ def phase(act, sw2, sb2, threads=None, weights="gaussian"):
     """
     sw2 = _numbers_1d("sw2", sw2)
     sb2 = _numbers_1d("sb2", sb2)
-    raw = _qmf.phase(_act(act), sw2, sb2, _threads(threads), weights)
+    raw = _qmf.phase(_act(act), sw2, sb2, _threads(threads), _text("weights", weights))
     out = {"sw2": sw2, "sb2": sb2}
     for key in ("weights", "sw2_effective_per_sw2", "weight_noise_per_sw2"):
         out[key] = raw[key]

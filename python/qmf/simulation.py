@@ -3,7 +3,8 @@
 
 import numpy as _np
 
-from ._common import _act, _integer, _number, _number_or_none, _numbers_1d, _qmf, _threads
+from ._common import (_act, _flag, _integer, _number, _number_or_none, _numbers_1d, _qmf, _text,
+                      _threads)
 from .mean_field import _initialisation
 
 
@@ -18,7 +19,20 @@ def propagate(layer_map, state, depth):
         >>> states = qmf.propagate(layer, qmf.KernelState.with_norms(1.0, 2.0, 0.3), 20)
         >>> states[-1].correlation
     """
-    return _qmf.propagate(layer_map, state, depth)
+    if not isinstance(layer_map, _qmf.LayerMap):
+        raise ValueError(f"layer_map must be a qmf.LayerMap (got {layer_map!r})")
+    if not isinstance(state, _qmf.KernelState):
+        raise ValueError(f"state must be a qmf.KernelState (got {state!r})")
+    return _qmf.propagate(layer_map, state, _integer("depth", depth, 0))
+
+
+def _window(ste_window):
+    """None, or (lo, hi) as two floats; ValueError naming ste_window otherwise."""
+    if ste_window is None:
+        return None
+    if not (isinstance(ste_window, (tuple, list)) and len(ste_window) == 2):
+        raise ValueError(f"ste_window must be a pair (lo, hi) of numbers (got {ste_window!r})")
+    return tuple(_number("ste_window", end) for end in ste_window)
 
 
 def simulate(act, sw2, sb2, width, depth, q0=1.0, c0=0.5, nets=16, seed=1, threads=None,
@@ -75,15 +89,15 @@ def simulate(act, sw2, sb2, width, depth, q0=1.0, c0=0.5, nets=16, seed=1, threa
     *_se its standard error, *_mf the mean-field prediction.
     """
     scalar = _np.ndim(c0) == 0
+    weights = _text("weights", weights)
     sw2, q0, choices = _initialisation(act, sw2, sb2, q0, weights)
     out = _qmf.simulate(_act(act), sw2, _number("sb2", sb2), _integer("width", width),
                         _integer("depth", depth), q0, _numbers_1d("c0", c0).tolist(),
                         _integer("nets", nets), _integer("seed", seed, 0), _threads(threads),
-                        backward, _number_or_none("ste_slope", ste_slope),
+                        _flag("backward", backward), _number_or_none("ste_slope", ste_slope),
                         _number_or_none("ste_clip", ste_clip),
-                        None if ste_window is None else tuple(
-                            _number("ste_window", end) for end in ste_window), weights,
-                        method)
+                        _window(ste_window), weights,
+                        _text("method", method))
     if scalar:
         for key in ("c_sim", "c_se", "c_mf"):
             out[key] = out[key][:, 0]

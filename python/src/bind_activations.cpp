@@ -58,7 +58,7 @@ void bind_activations(py::module_& m) {
       .def("__repr__", [](const Activation& phi) { return "qmf.activation('" + phi.spec() + "')"; })
       .def("value", py::vectorize(of_input<&Activation::value>), py::arg("x"), "phi(x)")
       .def("derivative", py::vectorize(of_input<&Activation::derivative>), py::arg("x"),
-           "phi'(x) (0 almost everywhere for step activations)")
+           "phi'(x) pointwise (0 away from the jumps of a step activation)")
       .def("mean", py::vectorize(of_variance<&Activation::mean>), py::arg("q"),
            "E[phi(u)], u ~ N(0, q), q > 0")
       .def("second_moment", py::vectorize(of_variance<&Activation::second_moment>), py::arg("q"),
@@ -67,7 +67,8 @@ void bind_activations(py::module_& m) {
            py::arg("q"), "d/dq E[phi(u)^2]")
       .def("derivative_second_moment",
            py::vectorize(of_variance<&Activation::derivative_second_moment>), py::arg("q"),
-           "E[phi'(u)^2]; inf for step activations")
+           "E[phi'(u)^2]; inf for step activations, whose phi' is the sum of\n"
+           "deltas at the jumps (chi_1 = sw2 E[phi'^2] = inf, as the CLI reports)")
       .def("input_moment", py::vectorize(of_variance<&Activation::input_moment>), py::arg("q"),
            "E[u phi(u)] = q E[phi'(u)] (Stein's lemma)")
       .def("cross_moment", py::vectorize(of_pair<&Activation::cross_moment>), py::arg("q"),
@@ -85,7 +86,10 @@ void bind_activations(py::module_& m) {
       .def("derivative_cross_moment",
            py::vectorize(of_unequal_pair<&Activation::derivative_cross_moment>), py::arg("q1"),
            py::arg("q2"), py::arg("c"),
-           "E[phi'(u1) phi'(u2)] (the NTK's derivative kernel; 0 for step activations)");
+           "E[phi'(u1) phi'(u2)], by Price's theorem d/dc E[phi(u1) phi(u2)] / sqrt(q1 q2).\n"
+           "Step activations: phi' as the deltas at the jumps, as derivative_second_moment;\n"
+           "finite for |c| < 1, inf at c = 1 with q1 = q2. (The NTK with derivative=\"true\"\n"
+           "takes phi' = 0 almost everywhere instead: qmf.kernel.)");
 
   m.def(
       "activation",

@@ -280,13 +280,25 @@ py::dict critical_line_result(const ActivationPtr& phi, const std::vector<double
                               const std::string& weights) {
   validate_threads(threads);
   const WeightPrior unit_prior = weight_prior(parse_weight_spec(weights), 1.0);
-  const auto line = interruptible([&](const Interrupt& interrupt) {
-    return critical_line(*phi, sb2, threads, unit_prior, interrupt);
+  // As `qmf phase`: whether the length map from q0 = 1 (the grid's start)
+  // reaches each point's q*, which with several stable q* it need not.
+  std::vector<CriticalLinePoint> line;
+  std::vector<bool> reached;
+  interruptible([&](const Interrupt& interrupt) {
+    line = critical_line(*phi, sb2, threads, unit_prior, interrupt);
+    for (const auto& p : line) {
+      interrupt.poll();
+      reached.push_back(reaches_line_branch(p, phase_point_on_line(*phi, p, unit_prior)));
+    }
   });
   py::dict out;
   out["sb2"] = column(line, &CriticalLinePoint::sb2, "sb2");
   out["sw2"] = column(line, &CriticalLinePoint::sw2, "sw2");
   out["xi_c"] = column(line, &CriticalLinePoint::xi_c, "xi_c");
+  out["q_star"] = column(line, &CriticalLinePoint::q_star, "q_star");
+  py::array_t<bool> from_q0(static_cast<py::ssize_t>(reached.size()));
+  for (std::size_t k = 0; k < reached.size(); ++k) from_q0.mutable_at(k) = reached[k];
+  out["from_q0"] = from_q0;
   return out;
 }
 

@@ -1,6 +1,7 @@
 #include "qmf/kernel/critical_line.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <optional>
 #include <stdexcept>
 
@@ -52,6 +53,19 @@ std::vector<CriticalLinePoint> critical_line(const Activation& phi, const std::v
   for (const auto& p : found)
     if (p) line.push_back(*p);
   return line;
+}
+
+PhasePoint phase_point_on_line(const Activation& phi, const CriticalLinePoint& point,
+                               const WeightPrior& unit_prior, double q0) {
+  return phase_point(
+      phi, {point.sw2 * unit_prior.variance, point.sb2, point.sw2 * unit_prior.per_example_noise},
+      q0);
+}
+
+bool reaches_line_branch(const CriticalLinePoint& point, const PhasePoint& from_q0) {
+  return from_q0.has_values() &&
+         std::fabs(from_q0.q_star - point.q_star) <=
+             1e-6 * std::max(std::fabs(point.q_star), std::fabs(from_q0.q_star));
 }
 
 }  // namespace qmf

@@ -62,6 +62,8 @@ DerivativeKernel::DerivativeKernel(const Activation& phi, StraightThrough surrog
   if (surrogate.window) validate_window(surrogate.lower(), surrogate.upper());
 }
 
+// The true derivative of a step activation is zero almost everywhere: the
+// Activation's phi' moments take the jumps' deltas instead (chi_1 = +inf).
 double DerivativeKernel::second_moment(double q) const {
   if (kind_ == DerivativeKind::true_derivative)
     return phi_.is_step() ? 0.0 : phi_.derivative_second_moment(q);
@@ -69,7 +71,8 @@ double DerivativeKernel::second_moment(double q) const {
 }
 
 double DerivativeKernel::cross_moment(double q1, double q2, double c) const {
-  if (kind_ == DerivativeKind::true_derivative) return phi_.derivative_cross_moment(q1, q2, c);
+  if (kind_ == DerivativeKind::true_derivative)
+    return phi_.is_step() ? 0.0 : phi_.derivative_cross_moment(q1, q2, c);
   const double s2 = surrogate_.slope * surrogate_.slope;
   if (!surrogate_.window)
     return s2 * bivariate_normal_rectangle(surrogate_.clip / std::sqrt(q1),
@@ -77,6 +80,28 @@ double DerivativeKernel::cross_moment(double q1, double q2, double c) const {
   const double r1 = std::sqrt(q1), r2 = std::sqrt(q2);
   return s2 * bivariate_normal_box(surrogate_.lower() / r1, surrogate_.upper() / r1,
                                    surrogate_.lower() / r2, surrogate_.upper() / r2, c);
+}
+
+DerivativeKernel requested_derivative_kernel(const Activation& phi, DerivativeKind kind,
+                                             const Initialization& init, double q0,
+                                             std::optional<double> ste_slope,
+                                             std::optional<double> ste_clip) {
+  if (kind == DerivativeKind::true_derivative) {
+    if (ste_slope || ste_clip)
+      throw std::invalid_argument(std::string(ste_slope ? "ste_slope" : "ste_clip") +
+                                  " applies to derivative ste only");
+    return DerivativeKernel(phi);
+  }
+  const double clip = ste_clip.value_or(1.0);
+  if (!(std::isfinite(clip) && clip > 0.0))
+    throw std::invalid_argument("ste_clip must be a positive finite number (got " +
+                                detail::format_number(clip) + ")");
+  // A smooth phi is refused by the constructor, naming the rule, before its
+  // length map is searched for a slope.
+  if (!phi.is_step()) return DerivativeKernel(phi, {1.0, clip});
+  if (ste_slope) return DerivativeKernel(phi, {*ste_slope, clip});
+  return DerivativeKernel(phi,
+                          gradient_preserving_surrogate(phi, init, init.sw2 * q0 + init.sb2, clip));
 }
 
 }  // namespace qmf

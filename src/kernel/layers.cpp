@@ -7,6 +7,7 @@
 
 #include "activations/hermite_series.hpp"
 #include "numerics/format_number.hpp"
+#include "qmf/kernel/derivative_kernel.hpp"
 
 namespace qmf {
 
@@ -16,13 +17,6 @@ void require(bool ok, const std::string& field, const std::string& rule, double 
   if (!ok)
     throw std::invalid_argument(field + " must be " + rule + " (got " +
                                 detail::format_number(value) + ")");
-}
-
-// E[phi'(u)^2] for the NTK: the true derivative, zero almost everywhere for a
-// step activation (whose chi_1 is nevertheless reported as +inf, the slope of
-// the correlation map at c = 1).
-double derivative_second_moment_for_ntk(const Activation& phi, double q) {
-  return phi.is_step() ? 0.0 : phi.derivative_second_moment(q);
 }
 
 // A smooth activation whose Hermite series converges fast (tanh, gelu, ...)
@@ -72,8 +66,12 @@ KernelState Elementwise::operator()(const KernelState& pre) const {
   KernelState post;
   post.q1 = phi_.second_moment(pre.q1);
   post.q2 = pre.has_equal_norms() ? post.q1 : phi_.second_moment(pre.q2);
-  post.ntk1 = derivative_second_moment_for_ntk(phi_, pre.q1) * pre.ntk1;
-  post.ntk2 = derivative_second_moment_for_ntk(phi_, pre.q2) * pre.ntk2;
+  // The NTK's factors: the true derivative, zero almost everywhere for a step
+  // activation (whose chi_1 is nevertheless +inf, the slope of the
+  // correlation map at c = 1, as its phi' moments take the jumps' deltas).
+  const DerivativeKernel derivative(phi_);
+  post.ntk1 = derivative.second_moment(pre.q1) * pre.ntk1;
+  post.ntk2 = derivative.second_moment(pre.q2) * pre.ntk2;
   const double c = pre.correlation();
   const auto series = pre.has_equal_norms() ? fast_series(phi_, pre.q1) : std::nullopt;
   if (series) {
@@ -89,7 +87,7 @@ KernelState Elementwise::operator()(const KernelState& pre) const {
     post.q12 = phi_.cross_moment_unequal(pre.q1, pre.q2, c);
     post.gap = 0.5 * (post.q1 + post.q2) - post.q12;
   }
-  post.ntk12 = phi_.derivative_cross_moment(pre.q1, pre.q2, c) * pre.ntk12;
+  post.ntk12 = derivative.cross_moment(pre.q1, pre.q2, c) * pre.ntk12;
   return post;
 }
 

@@ -29,6 +29,31 @@ WRONG = [
     ("threads must be an integer (got 1.5)", lambda: qmf.phase("tanh", [1.0], [0.1], threads=1.5)),
     ("depth must be an integer (got 3.5)", lambda: qmf.kernel("relu", 2.0, depth=3.5)),
     ("levels must be an integer (got 2.5)", lambda: qmf.lmax([2.5, 4])),
+    # Strings, flags and objects: pybind11 answered these with its signature dump too.
+    ("act must be a spec string or a qmf.Activation (got 2.5)", lambda: qmf.critical(2.5)),
+    ("weights must be a string (got None)", lambda: qmf.maps("tanh", 1.5, weights=None)),
+    ("weights must be a string (got 1)", lambda: qmf.phase("tanh", [1.0], [0.1], weights=1)),
+    ("derivative must be a string (got True)",
+     lambda: qmf.kernel("sign", 1.0, derivative=True)),
+    ("quasi must be a string (got None)", lambda: qmf.kernel_spectrum("sign", 1.0, quasi=None)),
+    ("t must be an integer or an array of cosines (got 'x')",
+     lambda: qmf.kernel("sign", 1.0, t="x")),
+    ("k must be a number (got '6')", lambda: qmf.lmax([2, 3], k="6")),
+    ("exponents must be True or False (got 1)", lambda: qmf.lmax([2, 3], exponents=1)),
+    ("sb2 must be a number (got [0.1])", lambda: qmf.lmax_biased([4], [0.1])),
+    ("family must be a string (got None)",
+     lambda: qmf.lmax_clip([4], "bits:2,rounding=stochastic-per-example", family=None)),
+    ("backward must be True or False (got 'no')",
+     lambda: qmf.simulate("sign", 1.0, 0.1, width=10, depth=2, backward="no")),
+    ("method must be a string (got None)",
+     lambda: qmf.simulate("sign", 1.0, 0.1, width=10, depth=2, method=None)),
+    ("ste_window must be a pair (lo, hi) of numbers (got 2.5)",
+     lambda: qmf.simulate("sign", 1.0, 0.1, width=10, depth=2, ste_window=2.5)),
+    ("depth must be an integer (got [3])", lambda: qmf.propagate(
+        qmf.LayerMap(qmf.activation("tanh"), qmf.Dense(1.5)), qmf.KernelState.equal_norms(1, 0.5),
+        [3])),
+    ("state must be a qmf.KernelState (got 0.5)", lambda: qmf.propagate(
+        qmf.LayerMap(qmf.activation("tanh"), qmf.Dense(1.5)), 0.5, 3)),
 ]
 
 

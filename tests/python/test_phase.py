@@ -41,3 +41,37 @@ def test_critical_line_equals_the_cli_line():
     ours = qmf.critical_line("tanh", [p["sb2"] for p in line], threads=2)
     assert np.allclose(ours["sw2"], [p["sw2"] for p in line], rtol=1e-13, atol=0)
     assert list(ours["xi_c"]) == [math.inf] * len(line)
+    assert np.allclose(ours["q_star"], [p["q_star"] for p in line], rtol=1e-13, atol=0)
+    assert list(ours["from_q0"]) == [p["from_q0"] for p in line]
+    # On chi_1 = 1: q* is the length map's fixed point and sw2 E[phi'(u)^2] = 1 there
+    # (the root searches stop at 1e-12 or better; 1e-10 leaves room).
+    phi = qmf.activation("tanh")
+    positive = ours["sb2"] > 0  # at sb2 = 0 the line ends at q* = 0
+    q, sw2, sb2 = ours["q_star"][positive], ours["sw2"][positive], ours["sb2"][positive]
+    assert np.allclose(sw2 * phi.second_moment(q) + sb2, q, rtol=1e-10, atol=0)
+    assert np.allclose(sw2 * phi.derivative_second_moment(q), 1.0, rtol=1e-10, atol=0)
+
+
+def test_critical_line_of_a_multistable_step_activation_equals_the_cli_line():
+    # Two stable length fixed points: up to sb2 ~ 0.08 the best sw2's q* is a branch that
+    # q = 1 does not reach (docs/cli.md, qmf phase), where from_q0 is false.
+    act = "steps:t=-2:2,y=-3:0:3"
+    cli = json_of("phase", "--act", act, "--sw2", "0.5:3:2", "--sb2", "0:0.2:2",
+                  "--line-points", 6, "--threads", 1)
+    line = cli["best_sw2_line"]
+    ours = qmf.critical_line(act, [p["sb2"] for p in line], threads=2)
+    for key in ("sw2", "xi_c", "q_star"):
+        assert np.allclose(ours[key], [p[key] for p in line], rtol=1e-13, atol=0), key
+    assert ours["from_q0"].dtype == bool
+    assert list(ours["from_q0"]) == [p["from_q0"] for p in line]
+    assert not ours["from_q0"][0] and ours["from_q0"][-1]
+    # Independently: q* is a fixed point of the length map, and qmf.maps from q0 = 1
+    # lands on it exactly where from_q0 says so (elsewhere q collapses to 0 or another q*).
+    phi = qmf.activation(act)
+    for sw2, sb2, q, reached in zip(ours["sw2"], ours["sb2"], ours["q_star"], ours["from_q0"]):
+        assert math.isclose(sw2 * phi.second_moment(q) + sb2, q, rel_tol=1e-10)
+        try:
+            from_one = qmf.maps(act, sw2, sb2, q0=1.0)["q_star"]
+        except qmf.NumericalError:  # the collapse to q = 0
+            from_one = 0.0
+        assert math.isclose(from_one, q, rel_tol=1e-6) == reached

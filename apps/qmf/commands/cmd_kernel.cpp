@@ -1,7 +1,6 @@
 // qmf kernel: the NNGP and NTK of a deep net on a grid of input cosines, and
 // optionally their Mercer spectra on the sphere S^(d-1) with decay fits beside
 // Gaussian and Laplace kernels of matched bandwidth (docs/kernels.md).
-#include <cmath>
 #include <cstdio>
 #include <functional>
 #include <iostream>
@@ -44,23 +43,9 @@ struct KernelOptions {
   std::string out;
 };
 
-// The derivative kernel asked for; the STE slope defaults, as in qmf simulate,
-// to the one that preserves gradient norms at the fixed point reached from the
-// first layer's variance sw2 q0 + sb2.
 DerivativeKernel derivative_for(const Activation& phi, const KernelOptions& o) {
-  if (parse_derivative_kind(o.derivative) == DerivativeKind::true_derivative) {
-    if (o.ste_slope || o.ste_clip)
-      throw std::invalid_argument(std::string(o.ste_slope ? "--ste-slope" : "--ste-clip") +
-                                  " applies to --derivative ste only");
-    return DerivativeKernel(phi);
-  }
-  const double clip = o.ste_clip.value_or(1.0);
-  if (!(std::isfinite(clip) && clip > 0.0))
-    throw std::invalid_argument("ste_clip must be a positive finite number");
-  if (!phi.is_step()) return DerivativeKernel(phi, {1.0, clip});  // throws, naming the rule
-  if (o.ste_slope) return DerivativeKernel(phi, {*o.ste_slope, clip});
-  const double q1 = o.init.sw2 * o.q0 + o.init.sb2;
-  return DerivativeKernel(phi, gradient_preserving_surrogate(phi, o.init, q1, clip));
+  return requested_derivative_kernel(phi, parse_derivative_kind(o.derivative), o.init, o.q0,
+                                     o.ste_slope, o.ste_clip);
 }
 
 // The kernels of the net asked for on any cosines: Gaussian weights with the

@@ -130,9 +130,7 @@ void run(const PhaseOptions& o) {
   // The grid starts the length map from q0 = 1; with several stable q* a
   // line point may lie on another branch than the one it reaches.
   std::vector<PhasePoint> from_q0;
-  for (const auto& p : line)
-    from_q0.push_back(phase_point(
-        *phi, {p.sw2 * unit_prior.variance, p.sb2, p.sw2 * unit_prior.per_example_noise}, 1.0));
+  for (const auto& p : line) from_q0.push_back(phase_point_on_line(*phi, p, unit_prior));
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 

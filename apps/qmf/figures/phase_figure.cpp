@@ -242,12 +242,6 @@ Figure sweep_figure(const PhaseFigureInput& in) {
 
 }  // namespace
 
-bool reaches_line_branch(const CriticalLinePoint& point, const PhasePoint& from_q0) {
-  return from_q0.has_values() &&
-         std::fabs(from_q0.q_star - point.q_star) <=
-             1e-6 * std::max(std::fabs(point.q_star), std::fabs(from_q0.q_star));
-}
-
 const char* phase_figure_script(std::size_t sw2_count, std::size_t sb2_count) {
   return sw2_count == 1 || sb2_count == 1 ? "phase_sweep.gp" : "phase.gp";
 }

@@ -27,10 +27,6 @@ struct PhaseFigureInput {
   bool step = false;
 };
 
-/// Whether the length map from q0 (`from_q0`, the phase point there) reaches
-/// the line point's fixed point q*, to 1e-6 relative.
-bool reaches_line_branch(const CriticalLinePoint& point, const PhasePoint& from_q0);
-
 /// The figure script for a grid of sw2_count x sb2_count points: the heat map
 /// (phase.gp), or xi_c against the one variance that varies (phase_sweep.gp).
 const char* phase_figure_script(std::size_t sw2_count, std::size_t sb2_count);

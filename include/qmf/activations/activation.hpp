@@ -69,8 +69,12 @@ class Activation {
   /// std::invalid_argument otherwise; every built-in family overrides it.
   [[nodiscard]] virtual double cross_moment_unequal(double q1, double q2, double c) const;
   /// E[phi'(u1) phi'(u2)] for the same pair: the derivative kernel of the
-  /// neural tangent kernel. Zero for step activations (phi' = 0 almost
-  /// everywhere). The default serves q1 == q2 through cross_moment_slope / q.
+  /// neural tangent kernel. For step activations phi' is the sum of deltas at
+  /// the jumps, as in derivative_second_moment (+inf): Price's theorem's
+  /// d/dc E[phi(u1) phi(u2)] / sqrt(q1 q2), finite for |c| < 1. (The NTK with
+  /// the true derivative takes phi' = 0 almost everywhere instead:
+  /// qmf/kernel/derivative_kernel.hpp.) The default serves q1 == q2 through
+  /// cross_moment_slope / q.
   [[nodiscard]] virtual double derivative_cross_moment(double q1, double q2, double c) const;
 
   /// E[u phi(u)] = q E[phi'(u)] (Stein's lemma), u ~ N(0, q): at c = 0 the

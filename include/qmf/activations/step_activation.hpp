@@ -38,10 +38,9 @@ class StepActivation final : public Activation {
   [[nodiscard]] double cross_moment_deficit(double q, double c) const override;
   [[nodiscard]] double cross_moment_slope(double q, double c) const override;
   [[nodiscard]] double cross_moment_unequal(double q1, double q2, double c) const override;
-  [[nodiscard]] double derivative_cross_moment(double /*q1*/, double /*q2*/,
-                                               double /*c*/) const override {
-    return 0.0;
-  }
+  /// phi' as the deltas at the jumps: finite for |c| < 1, infinite at c = 1
+  /// with equal variances, like derivative_second_moment.
+  [[nodiscard]] double derivative_cross_moment(double q1, double q2, double c) const override;
   [[nodiscard]] double input_moment(double q) const override;
   [[nodiscard]] double stein_log_slope(double q) const override;
   /// No jump brings a level closer to zero going away from x = 0.

@@ -9,6 +9,7 @@
 #include "qmf/activations/activation.hpp"
 #include "qmf/interrupt.hpp"
 #include "qmf/kernel/layers.hpp"
+#include "qmf/kernel/phase_diagram.hpp"
 
 namespace qmf {
 
@@ -29,5 +30,15 @@ struct CriticalLinePoint {
 std::vector<CriticalLinePoint> critical_line(const Activation& phi, const std::vector<double>& sb2,
                                              int threads, const WeightPrior& unit_prior = {},
                                              const Interrupt& interrupt = {});
+
+/// The phase point (the fixed point reached from q0, qmf/kernel/phase_diagram.hpp)
+/// at the line point's latent sw2 and sb2: with several stable q* it may lie
+/// on another branch than the line's.
+PhasePoint phase_point_on_line(const Activation& phi, const CriticalLinePoint& point,
+                               const WeightPrior& unit_prior = {}, double q0 = 1.0);
+
+/// Whether the length map from q0 (`from_q0`, the phase point there) reaches
+/// the line point's fixed point q*, to 1e-6 relative.
+bool reaches_line_branch(const CriticalLinePoint& point, const PhasePoint& from_q0);
 
 }  // namespace qmf

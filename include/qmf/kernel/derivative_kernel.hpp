@@ -2,12 +2,14 @@
 // (u1, u2) the Gaussian pre-activations of two inputs.
 //
 // "true" uses g = phi': zero almost everywhere for a step activation, so its
-// NTK keeps only the last layer's parameters. "ste" uses the straight-through
+// NTK keeps only the last layer's parameters (Activation's phi' moments take
+// the jumps' deltas instead, which make chi_1 infinite). "ste" uses the straight-through
 // surrogate g(x) = s 1{|x| <= tau} (or 1{lo <= x <= hi}) of qmf simulate (step activations only),
 // whose derivative kernel is s^2 times a bivariate normal rectangle
 // probability, exact with the orthant engine of qmf/numerics/gaussian.hpp.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "qmf/activations/activation.hpp"
@@ -51,5 +53,16 @@ class DerivativeKernel {
   DerivativeKind kind_;
   StraightThrough surrogate_;
 };
+
+/// The derivative kernel of `qmf kernel --derivative` and qmf.kernel(derivative=...):
+/// true: phi', with ste_slope and ste_clip left empty; ste (step activations):
+/// the box STE of clip ste_clip (default 1) and slope ste_slope, by default the
+/// gradient-preserving one, as in qmf simulate, at the fixed point the length
+/// map reaches from the first layer's variance sw2 q0 + sb2. Throws
+/// std::invalid_argument naming the field.
+DerivativeKernel requested_derivative_kernel(const Activation& phi, DerivativeKind kind,
+                                             const Initialization& init, double q0,
+                                             std::optional<double> ste_slope,
+                                             std::optional<double> ste_clip);
 
 }  // namespace qmf
