@@ -53,7 +53,10 @@ StepActivation::StepActivation(std::vector<double> thresholds, std::vector<doubl
     if (!std::isfinite(y)) throw std::invalid_argument("levels must be finite");
   for (std::size_t k = 1; k < thresholds_.size(); ++k)
     if (!(thresholds_[k - 1] < thresholds_[k]))
-      throw std::invalid_argument("thresholds must be strictly increasing");
+      throw std::invalid_argument(
+          "thresholds must be strictly increasing (t" + std::to_string(k + 1) + " = " +
+          detail::format_number(thresholds_[k]) + " follows t" + std::to_string(k) + " = " +
+          detail::format_number(thresholds_[k - 1]) + ")");
   jumps_.resize(thresholds_.size());
   for (std::size_t k = 0; k < thresholds_.size(); ++k) jumps_[k] = levels_[k + 1] - levels_[k];
   // A constant phi maps every pair of inputs to the same output: no signal
