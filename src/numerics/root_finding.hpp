@@ -27,9 +27,11 @@ double bracketed_root(F&& f, double lo, double hi, double f_lo, double f_hi,
   // TOMS 748 multiplies values of f (its interpolations), which overflow
   // from |f| ~ 1e154 on: the length map's gap at q ~ 1e159 (quant:16,A=1e80)
   // gave a NaN end of the bracket. Its steps depend on f only through ratios
-  // and signs, so f in units of its larger end value finds the same root.
+  // and signs, so f scaled to the order of 1 finds the same root; scaled by a
+  // power of two, which rounds nothing, it takes bit for bit the same steps
+  // wherever the unscaled f did not overflow.
   const double unit = std::max(std::fabs(f_lo), std::fabs(f_hi));
-  const double scale = std::isfinite(unit) ? 1.0 / unit : 1.0;
+  const double scale = std::isfinite(unit) ? std::ldexp(1.0, -std::ilogb(unit)) : 1.0;
   auto scaled = [&f, scale](double x) { return scale * f(x); };
   constexpr std::uintmax_t max_iterations = 200;
   std::uintmax_t iterations = max_iterations;
