@@ -27,7 +27,7 @@ namespace {
   fail(spec, why +
                  " (allowed: sign, tanh, erf, relu, hardtanh, linear, gelu, silu, sigmoid, "
                  "softplus, selu, leaky_relu[,a=..], elu[,a=..], quant:N[,D=..,A=..], "
-                 "steps:t=T1:T2..,y=Y0:Y1.., lloyd:N[,S=..]; N may be given as "
+                 "qrelu:N[,A=..], steps:t=T1:T2..,y=Y0:Y1.., lloyd:N[,S=..]; N may be given as "
                  "Bbit for 2^B levels)");
 }
 
@@ -147,6 +147,14 @@ std::unique_ptr<Activation> make_quantizer(const std::string& spec, const std::s
   return make_uniform_quantizer(n, amplitude, parse_scale(spec, options, "D", 0.0));
 }
 
+std::unique_ptr<Activation> make_relu_quantizer(const std::string& spec,
+                                                const std::string& argument,
+                                                const std::vector<std::string>& parts) {
+  const int n = parse_level_count(spec, argument);
+  const auto options = parse_options(spec, parts, {"A"});
+  return make_quantized_relu(n, parse_scale(spec, options, "A", 1.0));
+}
+
 std::unique_ptr<Activation> make_lloyd(const std::string& spec, const std::string& argument,
                                        const std::vector<std::string>& parts) {
   const int n = parse_level_count(spec, argument);
@@ -207,6 +215,7 @@ std::unique_ptr<Activation> make_activation(const std::string& spec) {
   if (name == "steps") return make_steps(spec, rest);
   const auto parts = split(rest, ',');
   if (name == "quant") return make_quantizer(spec, parts.front(), parts);
+  if (name == "qrelu") return make_relu_quantizer(spec, parts.front(), parts);
   if (name == "lloyd") return make_lloyd(spec, parts.front(), parts);
   static const std::set<std::string> plain = {"sign",     "tanh",     "erf",  "relu",
                                               "hardtanh", "linear",   "gelu", "silu",

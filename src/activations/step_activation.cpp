@@ -237,4 +237,19 @@ std::unique_ptr<StepActivation> make_uniform_quantizer(int levels, double amplit
   return std::make_unique<StepActivation>(std::move(t), std::move(y), name);
 }
 
+std::unique_ptr<StepActivation> make_quantized_relu(int levels, double amplitude) {
+  if (levels < 2) throw std::invalid_argument("qrelu:N needs N >= 2 levels");
+  if (!(amplitude > 0.0) || !std::isfinite(amplitude))
+    throw std::invalid_argument("qrelu:N amplitude A must be positive and finite");
+  const double spacing = amplitude / (levels - 1);
+  std::vector<double> y(static_cast<std::size_t>(levels));
+  std::vector<double> t(static_cast<std::size_t>(levels - 1));
+  // The top level is A itself, not (N-1) times the rounded spacing.
+  for (int m = 0; m < levels; ++m) y[m] = amplitude * m / (levels - 1);
+  for (int k = 1; k < levels; ++k) t[k - 1] = spacing * (k - 0.5);
+  return std::make_unique<StepActivation>(
+      std::move(t), std::move(y),
+      "qrelu:" + std::to_string(levels) + ",A=" + detail::format_number(amplitude));
+}
+
 }  // namespace qmf
