@@ -276,6 +276,14 @@ LengthFixedPoint stable_length_fixed_point(const Activation& phi, const Initiali
   return follow_length_iteration(phi, init, q0, points);
 }
 
+double reached_length(const Activation& phi, const Initialization& init, double q0) {
+  try {
+    return stable_length_fixed_point(phi, init, q0).q;
+  } catch (const length_collapse&) {
+    return 0.0;
+  }
+}
+
 // Whether the length map is the identity (linear at sw2 = 1, relu at sw2 = 2,
 // sb2 = 0): its gap is exactly 0 at both ends of the search range and at q = 1
 // (a map linear in q, the only kind that vanishes on a run of scan nodes).
