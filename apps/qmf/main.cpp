@@ -8,6 +8,7 @@
 
 #include "cli/output.hpp"
 #include "cli/shared_options.hpp"
+#include "cli/value_names.hpp"
 #include "commands/commands.hpp"
 #include "qmf/errors.hpp"
 #include "qmf_version.hpp"
@@ -123,6 +124,7 @@ int main(int argc, char** argv) {
   qmf::cli::add_finite_width_command(app);
   qmf::cli::add_generalization_command(app);
   qmf::cli::require_decimal_numbers(app);
+  qmf::cli::name_option_values(app);
   json_requested = std::any_of(argv + 1, argv + argc,
                                [](const char* word) { return std::string(word) == "--json"; });
   try {

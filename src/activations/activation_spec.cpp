@@ -19,12 +19,28 @@ namespace qmf {
 namespace {
 
 [[noreturn]] void fail(const std::string& spec, const std::string& why) {
-  throw std::invalid_argument(
-      "activation '" + spec + "': " + why +
-      " (allowed: sign, tanh, erf, relu, hardtanh, linear, gelu, silu, sigmoid, softplus, "
-      "selu, leaky_relu[,a=..], elu[,a=..], quant:N[,D=..,A=..], steps:t=T1:T2..,y=Y0:Y1.., "
-      "lloyd:N[,S=..]; N may be given as Bbit for 2^B levels)");
+  throw std::invalid_argument("activation '" + spec + "': " + why);
 }
+
+// For a spec that names no family or misuses one: the whole grammar.
+[[noreturn]] void fail_with_grammar(const std::string& spec, const std::string& why) {
+  fail(spec, why +
+                 " (allowed: sign, tanh, erf, relu, hardtanh, linear, gelu, silu, sigmoid, "
+                 "softplus, selu, leaky_relu[,a=..], elu[,a=..], quant:N[,D=..,A=..], "
+                 "qrelu:N[,A=..], steps:t=T1:T2..,y=Y0:Y1.., lloyd:N[,S=..]; N may be given as "
+                 "Bbit for 2^B levels)");
+}
+
+// The numbers of a spec lie within [-1e100, 1e100], and the scales A, D, S and
+// every nonzero level at least 1e-100 from 0: then the squares of the levels,
+// the products of jumps the correlation sums add up ((2^20)^2 of them at most)
+// and q* = sw2 E[phi^2] + sb2 at moderate sw2 are normal doubles. Beyond, the
+// maps overflowed or underflowed and said something unrelated ("levels must be
+// finite" for quant:16,A=1e308; "sw2 = 1 puts every fixed point below the
+// range of double precision" for A = 1e-200).
+constexpr double max_magnitude = 1e100;
+constexpr double min_magnitude = 1e-100;
+const std::string magnitude_range = "[1e-100, 1e100]";
 
 std::vector<std::string> split(const std::string& text, char separator) {
   std::vector<std::string> parts;
@@ -37,6 +53,7 @@ std::vector<std::string> split(const std::string& text, char separator) {
   }
 }
 
+// `what` names the field in messages: "A", "threshold t2", "N".
 double parse_number(const std::string& spec, const std::string& text, const std::string& what) {
   if (text.empty()) fail(spec, what + " is empty");
   // from_chars, unlike strtod, takes no leading spaces, hex or locale.
@@ -44,7 +61,18 @@ double parse_number(const std::string& spec, const std::string& text, const std:
   const char* last = text.data() + text.size();
   const auto [end, error] = std::from_chars(text.data(), last, x);
   if (end != last || error != std::errc() || !std::isfinite(x))
-    fail(spec, what + " '" + text + "' is not a finite number");
+    fail(spec, what + " = " + text + " is not a finite decimal number");
+  return x;
+}
+
+// A scale of the family (A, D, S): the option's value, or `fallback` when absent.
+double parse_scale(const std::string& spec, const std::map<std::string, std::string>& options,
+                   const std::string& key, double fallback) {
+  const auto found = options.find(key);
+  if (found == options.end()) return fallback;
+  const double x = parse_number(spec, found->second, key);
+  if (!(x >= min_magnitude && x <= max_magnitude))
+    fail(spec, key + " = " + found->second + " must lie in " + magnitude_range);
   return x;
 }
 
@@ -56,28 +84,38 @@ int parse_level_count(const std::string& spec, const std::string& text) {
   const std::string bit_suffix = "bit";
   if (text.size() > bit_suffix.size() &&
       text.compare(text.size() - bit_suffix.size(), bit_suffix.size(), bit_suffix) == 0) {
-    const double bits =
-        parse_number(spec, text.substr(0, text.size() - bit_suffix.size()), "the number of bits");
+    const std::string digits = text.substr(0, text.size() - bit_suffix.size());
+    const double bits = parse_number(spec, digits, "the number of bits B");
     if (bits != std::floor(bits) || bits < 1 || bits > 20)
-      fail(spec, "the number of bits must be an integer from 1 to 20");
+      fail(spec, "the number of bits B = " + digits + " (in '" + text +
+                     "') must be an integer from 1 to 20");
     return 1 << static_cast<int>(bits);
   }
   const double n = parse_number(spec, text, "the number of levels N");
   if (n != std::floor(n) || n < 2 || n > max_levels)
-    fail(spec, "N must be an integer from 2 to " + std::to_string(max_levels));
+    fail(spec, "N = " + text + " must be an integer from 2 to " + std::to_string(max_levels));
   return static_cast<int>(n);
 }
 
 // Items separated by ':' (no shell quoting needed) or ';' (the original
-// syntax), not both in one list.
-std::vector<double> parse_list(const std::string& spec, const std::string& text,
-                               const std::string& what) {
+// syntax), not both in one list; each named `letter` with its index from
+// `first` (t1, t2, ... and y0, y1, ... as in docs/cli.md).
+std::vector<double> parse_list(const std::string& spec, const std::string& text, char letter,
+                               int first, const std::string& what) {
   const bool colons = text.find(':') != std::string::npos;
   if (colons && text.find(';') != std::string::npos)
     fail(spec, "a list separates its items by ':' or by ';', not both");
   std::vector<double> values;
-  for (const std::string& item : split(text, colons ? ':' : ';'))
-    values.push_back(parse_number(spec, item, what));
+  for (const std::string& item : split(text, colons ? ':' : ';')) {
+    const std::string name =
+        what + ' ' + letter + std::to_string(first + static_cast<int>(values.size()));
+    const double x = parse_number(spec, item, name);
+    if (std::fabs(x) > max_magnitude)
+      fail(spec, name + " = " + item + " must lie in [-1e100, 1e100]");
+    if (letter == 'y' && x != 0.0 && std::fabs(x) < min_magnitude)
+      fail(spec, name + " = " + item + " must be 0 or of magnitude in " + magnitude_range);
+    values.push_back(x);
+  }
   return values;
 }
 
@@ -85,15 +123,16 @@ std::vector<double> parse_list(const std::string& spec, const std::string& text,
 std::map<std::string, std::string> parse_options(const std::string& spec,
                                                  const std::vector<std::string>& parts,
                                                  const std::vector<std::string>& allowed) {
+  std::string known_keys;
+  for (const auto& key : allowed) known_keys += (known_keys.empty() ? "" : ", ") + key;
   std::map<std::string, std::string> options;
   for (std::size_t i = 1; i < parts.size(); ++i) {
     const std::size_t eq = parts[i].find('=');
     if (eq == std::string::npos)
       fail(spec, "option '" + parts[i] + "' is not of the form key=value");
     const std::string key = parts[i].substr(0, eq);
-    bool known = false;
-    for (const auto& a : allowed) known = known || a == key;
-    if (!known) fail(spec, "unknown option '" + key + "'");
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
+      fail(spec, "unknown option '" + key + "' (allowed: " + known_keys + ")");
     if (!options.emplace(key, parts[i].substr(eq + 1)).second)
       fail(spec, "option '" + key + "' given twice");
   }
@@ -104,11 +143,16 @@ std::unique_ptr<Activation> make_quantizer(const std::string& spec, const std::s
                                            const std::vector<std::string>& parts) {
   const int n = parse_level_count(spec, argument);
   const auto options = parse_options(spec, parts, {"A", "D"});
-  const double amplitude = options.count("A") ? parse_number(spec, options.at("A"), "A") : 1.0;
-  const double spacing = options.count("D") ? parse_number(spec, options.at("D"), "D") : 0.0;
-  if (amplitude <= 0.0) fail(spec, "A must be positive");
-  if (options.count("D") && spacing <= 0.0) fail(spec, "D must be positive");
-  return make_uniform_quantizer(n, amplitude, spacing);
+  const double amplitude = parse_scale(spec, options, "A", 1.0);
+  return make_uniform_quantizer(n, amplitude, parse_scale(spec, options, "D", 0.0));
+}
+
+std::unique_ptr<Activation> make_relu_quantizer(const std::string& spec,
+                                                const std::string& argument,
+                                                const std::vector<std::string>& parts) {
+  const int n = parse_level_count(spec, argument);
+  const auto options = parse_options(spec, parts, {"A"});
+  return make_quantized_relu(n, parse_scale(spec, options, "A", 1.0));
 }
 
 std::unique_ptr<Activation> make_lloyd(const std::string& spec, const std::string& argument,
@@ -124,16 +168,14 @@ std::unique_ptr<Activation> make_lloyd(const std::string& spec, const std::strin
                    " (its correlation integrals cost O(N^2) per point; `lmax --family lloyd` "
                    "reaches larger N by its own route)");
   const auto options = parse_options(spec, parts, {"S"});
-  const double scale = options.count("S") ? parse_number(spec, options.at("S"), "S") : 1.0;
-  if (scale <= 0.0) fail(spec, "S must be positive");
-  return make_lloyd_max_activation(n, scale);
+  return make_lloyd_max_activation(n, parse_scale(spec, options, "S", 1.0));
 }
 
 std::unique_ptr<Activation> make_steps(const std::string& spec, const std::string& body) {
   const auto options = parse_options(spec, split("steps," + body, ','), {"t", "y"});
   if (!options.count("t") || !options.count("y")) fail(spec, "steps needs both t=... and y=...");
-  auto thresholds = parse_list(spec, options.at("t"), "threshold");
-  auto levels = parse_list(spec, options.at("y"), "level");
+  auto thresholds = parse_list(spec, options.at("t"), 't', 1, "threshold");
+  auto levels = parse_list(spec, options.at("y"), 'y', 0, "level");
   try {
     return std::make_unique<StepActivation>(std::move(thresholds), std::move(levels), spec);
   } catch (const std::invalid_argument& e) {
@@ -150,14 +192,16 @@ std::unique_ptr<Activation> make_sloped(const std::string& spec, const std::stri
     fail(spec, "'" + name + "' takes options after a comma (" + name + ",a=..)");
   const auto options = parse_options(spec, split(spec, ','), {"a"});
   const bool leaky = name == "leaky_relu";
-  const double a =
-      options.count("a") ? parse_number(spec, options.at("a"), "a") : (leaky ? 0.01 : 1.0);
-  if (a < 0.0) fail(spec, "a must be non-negative");
-  if (leaky) return std::make_unique<detail::LeakyRelu>(a);
   // elu's closed forms are verified against the generic quadrature up to
   // a = 100 (3e-13); beyond, q* grows like a^2 and leaves the orthants'
   // range for a quadrature that takes minutes (review of 30 Nov).
-  if (a > max_elu_scale) fail(spec, "a must be at most 100");
+  const double max_a = leaky ? max_magnitude : max_elu_scale;
+  const double a =
+      options.count("a") ? parse_number(spec, options.at("a"), "a") : (leaky ? 0.01 : 1.0);
+  if (!(a >= 0.0 && a <= max_a))
+    fail(spec, "a = " + options.at("a") + " must lie in " +
+                   (leaky ? "[0, 1e100]" : "[0, 100] (where the closed forms are verified)"));
+  if (leaky) return std::make_unique<detail::LeakyRelu>(a);
   return std::make_unique<detail::Elu>(a, 1.0, "elu,a=" + detail::format_number(a));
 }
 
@@ -171,12 +215,13 @@ std::unique_ptr<Activation> make_activation(const std::string& spec) {
   if (name == "steps") return make_steps(spec, rest);
   const auto parts = split(rest, ',');
   if (name == "quant") return make_quantizer(spec, parts.front(), parts);
+  if (name == "qrelu") return make_relu_quantizer(spec, parts.front(), parts);
   if (name == "lloyd") return make_lloyd(spec, parts.front(), parts);
   static const std::set<std::string> plain = {"sign",     "tanh",     "erf",  "relu",
                                               "hardtanh", "linear",   "gelu", "silu",
                                               "sigmoid",  "softplus", "selu"};
-  if (plain.count(name) == 0) fail(spec, "unknown activation '" + name + "'");
-  if (spec != name) fail(spec, "'" + name + "' takes no arguments");
+  if (plain.count(name) == 0) fail_with_grammar(spec, "unknown activation '" + name + "'");
+  if (spec != name) fail_with_grammar(spec, "'" + name + "' takes no arguments");
   if (name == "sign")
     return std::make_unique<StepActivation>(std::vector<double>{0.0},
                                             std::vector<double>{-1.0, 1.0}, "sign");
@@ -191,7 +236,7 @@ std::unique_ptr<Activation> make_activation(const std::string& spec) {
   if (name == "softplus") return std::make_unique<detail::Softplus>();
   if (name == "selu")
     return std::make_unique<detail::Elu>(detail::selu_alpha, detail::selu_scale, "selu");
-  fail(spec, "unknown activation");
+  fail_with_grammar(spec, "unknown activation");
 }
 
 }  // namespace qmf

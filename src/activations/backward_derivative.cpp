@@ -5,7 +5,6 @@
 #include <string>
 
 #include "numerics/format_number.hpp"
-#include "qmf/errors.hpp"
 #include "qmf/kernel/fixed_points.hpp"
 #include "qmf/numerics/gaussian.hpp"
 
@@ -29,14 +28,6 @@ double window_probability(const StraightThrough& surrogate, double q) {
 void validate_window(double lower, double upper) {
   if (!(lower < upper))
     throw std::invalid_argument("ste_window must be lo:hi with lo < hi (infinite ends allowed)");
-}
-
-double reached_length(const Activation& phi, const Initialization& init, double q0) {
-  try {
-    return stable_length_fixed_point(phi, init, q0).q;
-  } catch (const length_collapse&) {
-    return 0.0;
-  }
 }
 
 StraightThrough gradient_preserving_surrogate(const Activation& phi, const Initialization& init,

@@ -53,7 +53,10 @@ StepActivation::StepActivation(std::vector<double> thresholds, std::vector<doubl
     if (!std::isfinite(y)) throw std::invalid_argument("levels must be finite");
   for (std::size_t k = 1; k < thresholds_.size(); ++k)
     if (!(thresholds_[k - 1] < thresholds_[k]))
-      throw std::invalid_argument("thresholds must be strictly increasing");
+      throw std::invalid_argument(
+          "thresholds must be strictly increasing (t" + std::to_string(k + 1) + " = " +
+          detail::format_number(thresholds_[k]) + " follows t" + std::to_string(k) + " = " +
+          detail::format_number(thresholds_[k - 1]) + ")");
   jumps_.resize(thresholds_.size());
   for (std::size_t k = 0; k < thresholds_.size(); ++k) jumps_[k] = levels_[k + 1] - levels_[k];
   // A constant phi maps every pair of inputs to the same output: no signal
@@ -232,6 +235,21 @@ std::unique_ptr<StepActivation> make_uniform_quantizer(int levels, double amplit
                            ",A=" + detail::format_number(amplitude) +
                            ",D=" + detail::format_number(spacing);
   return std::make_unique<StepActivation>(std::move(t), std::move(y), name);
+}
+
+std::unique_ptr<StepActivation> make_quantized_relu(int levels, double amplitude) {
+  if (levels < 2) throw std::invalid_argument("qrelu:N needs N >= 2 levels");
+  if (!(amplitude > 0.0) || !std::isfinite(amplitude))
+    throw std::invalid_argument("qrelu:N amplitude A must be positive and finite");
+  const double spacing = amplitude / (levels - 1);
+  std::vector<double> y(static_cast<std::size_t>(levels));
+  std::vector<double> t(static_cast<std::size_t>(levels - 1));
+  // The top level is A itself, not (N-1) times the rounded spacing.
+  for (int m = 0; m < levels; ++m) y[m] = amplitude * m / (levels - 1);
+  for (int k = 1; k < levels; ++k) t[k - 1] = spacing * (k - 0.5);
+  return std::make_unique<StepActivation>(
+      std::move(t), std::move(y),
+      "qrelu:" + std::to_string(levels) + ",A=" + detail::format_number(amplitude));
 }
 
 }  // namespace qmf

@@ -1,7 +1,6 @@
 // The length map's fixed points: the scan for all of them, the one the
 // iteration from q0 reaches, and the assembly of every fixed-point quantity.
 #include <algorithm>
-#include <boost/math/tools/roots.hpp>
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -9,6 +8,7 @@
 #include "kernel/correlation_descent.hpp"
 #include "kernel/describe.hpp"
 #include "kernel/length_scan.hpp"
+#include "numerics/root_finding.hpp"
 #include "parallel/first_exception.hpp"
 #include "qmf/errors.hpp"
 #include "qmf/kernel/fixed_points.hpp"
@@ -43,15 +43,8 @@ std::optional<LengthFixedPoint> marginal_zero(const Activation& phi, const Initi
   return LengthFixedPoint{0.0, 1.0, false, true};
 }
 
-template <class F>
-double bracketed_root(F&& f, double lo, double hi, double f_lo, double f_hi) {
-  boost::uintmax_t max_iterations = 200;
-  const auto bracket = boost::math::tools::toms748_solve(
-      f, lo, hi, f_lo, f_hi, boost::math::tools::eps_tolerance<double>(52), max_iterations);
-  return 0.5 * (bracket.first + bracket.second);
-}
-
-// and, for bounded phi, below sw2 sup|phi|^2 + sb2.
+// The q scanned for fixed points: from sb2 (q' >= sb2; 1e-12 at sb2 = 0) and,
+// for bounded phi, up to sw2 sup|phi|^2 + sb2.
 std::pair<double, double> length_search_range(const Activation& phi, const Initialization& init) {
   const double bound = phi.bound();
   // For bounded phi the map cannot exceed sw2 sup|phi|^2 + sb2; 1e-12 above
@@ -187,7 +180,7 @@ std::vector<LengthFixedPoint> scan_fixed_points(const Activation& phi, const Ini
       if (g_prev != 0.0 && !within_rounding(g_prev, q_prev)) record(q);
     } else if (g_prev != 0.0 && (g_prev < 0.0) != (g < 0.0) &&
                (!within_rounding(g_prev, q_prev) || !within_rounding(g, q))) {
-      record(bracketed_root(gap, q_prev, q, g_prev, g));
+      record(detail::bracketed_root(gap, q_prev, q, g_prev, g, "the length map's fixed point"));
     }
     q_prev = q;
     g_prev = g;
@@ -281,6 +274,14 @@ LengthFixedPoint stable_length_fixed_point(const Activation& phi, const Initiali
   if (const auto* p = fixed_point_at(points, q0)) return *p;
   if (phi.second_moment_grows()) return nearest_in_flow_direction(phi, init, q0, points);
   return follow_length_iteration(phi, init, q0, points);
+}
+
+double reached_length(const Activation& phi, const Initialization& init, double q0) {
+  try {
+    return stable_length_fixed_point(phi, init, q0).q;
+  } catch (const length_collapse&) {
+    return 0.0;
+  }
 }
 
 // Whether the length map is the identity (linear at sw2 = 1, relu at sw2 = 2,

@@ -4,7 +4,9 @@
 // exceptions or a silently returned unconverged bracket.
 #pragma once
 
+#include <algorithm>
 #include <boost/math/tools/roots.hpp>
+#include <cmath>
 #include <cstdint>
 #include <string>
 
@@ -22,10 +24,20 @@ double bracketed_root(F&& f, double lo, double hi, double f_lo, double f_hi,
   if (f_hi == 0.0) return hi;
   if ((f_lo < 0.0) == (f_hi < 0.0) || !(f_lo == f_lo) || !(f_hi == f_hi))
     throw numerical_error(what + ": the interval does not bracket a root");
+  // TOMS 748 multiplies values of f (its interpolations), which overflow
+  // from |f| ~ 1e154 on: the length map's gap at q ~ 1e159 (quant:16,A=1e80)
+  // gave a NaN end of the bracket. Its steps depend on f only through ratios
+  // and signs, so f scaled to the order of 1 finds the same root; scaled by a
+  // power of two, which rounds nothing, it takes bit for bit the same steps
+  // wherever the unscaled f did not overflow.
+  const double unit = std::max(std::fabs(f_lo), std::fabs(f_hi));
+  const double scale = std::isfinite(unit) ? std::ldexp(1.0, -std::ilogb(unit)) : 1.0;
+  auto scaled = [&f, scale](double x) { return scale * f(x); };
   constexpr std::uintmax_t max_iterations = 200;
   std::uintmax_t iterations = max_iterations;
   const auto bracket = boost::math::tools::toms748_solve(
-      f, lo, hi, f_lo, f_hi, boost::math::tools::eps_tolerance<double>(bits), iterations);
+      scaled, lo, hi, scale * f_lo, scale * f_hi, boost::math::tools::eps_tolerance<double>(bits),
+      iterations);
   // TOMS 748 converges in a few dozen steps on any bracket of doubles; using
   // them all means the function is not continuous there (or is NaN).
   if (iterations >= max_iterations)

@@ -8,6 +8,7 @@
 #include "numerics/format_number.hpp"
 #include "parallel/first_exception.hpp"
 #include "qmf/errors.hpp"
+#include "qmf/kernel/fixed_points.hpp"
 #include "qmf/simulation/simulate.hpp"
 #include "simulation/cell_network.hpp"
 #include "simulation/gram_network.hpp"

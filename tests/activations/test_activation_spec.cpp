@@ -13,6 +13,7 @@
 #include "qmf/activations/backward_derivative.hpp"
 #include "qmf/activations/lloyd_max.hpp"
 #include "qmf/activations/step_activation.hpp"
+#include "qmf/kernel/fixed_points.hpp"
 #include "qmf/numerics/gaussian.hpp"
 #include "support/mean_field_test_support.hpp"
 
@@ -140,6 +141,51 @@ TEST_CASE("malformed specs throw std::invalid_argument") {
     INFO("spec '" << spec << "'");
     CHECK_THROWS_AS(make_activation(spec), std::invalid_argument);
   }
+}
+
+TEST_CASE("numbers beyond their range: one line naming the field, the value and the range") {
+  // Each used to fail far from its cause: quant:16,A=1e308 as "quantizer
+  // spacing D must be positive and finite", steps thresholds of 1e308 as a
+  // length map that "cycles", A = 1e-200 as sw2 putting q* below the doubles.
+  struct Case {
+    std::string spec;
+    std::string reason;  // what the message must hold after "activation '<spec>': "
+  };
+  const std::vector<Case> cases = {
+      {"quant:16,A=1e308", "A = 1e308 must lie in [1e-100, 1e100]"},
+      {"quant:16,A=1e-200", "A = 1e-200 must lie in [1e-100, 1e100]"},
+      {"quant:16,D=1e308", "D = 1e308 must lie in [1e-100, 1e100]"},
+      {"quant:16,A=-1", "A = -1 must lie in [1e-100, 1e100]"},
+      {"lloyd:16,S=1e150", "S = 1e150 must lie in [1e-100, 1e100]"},
+      {"qrelu:16,A=1e101", "A = 1e101 must lie in [1e-100, 1e100]"},
+      {"steps:t=-1e308:1e308,y=0:1:2", "threshold t1 = -1e308 must lie in [-1e100, 1e100]"},
+      {"steps:t=0:2e100,y=0:1:2", "threshold t2 = 2e100 must lie in [-1e100, 1e100]"},
+      {"steps:t=0,y=-1e308:1e308", "level y0 = -1e308 must lie in [-1e100, 1e100]"},
+      {"steps:t=0,y=0:1e-300", "level y1 = 1e-300 must be 0 or of magnitude in [1e-100, 1e100]"},
+      {"steps:t=0,y=0:1e400", "level y1 = 1e400 is not a finite decimal number"},
+      {"steps:t=1:0,y=0:1:2", "thresholds must be strictly increasing (t2 = 0 follows t1 = 1)"},
+      {"quant:1e308", "N = 1e308 must be an integer from 2 to 1048576"},
+      {"quant:21bit", "the number of bits B = 21 (in '21bit') must be an integer from 1 to 20"},
+      {"elu,a=1e308", "a = 1e308 must lie in [0, 100]"},
+      {"leaky_relu,a=1e308", "a = 1e308 must lie in [0, 1e100]"},
+      {"quant:16,X=1", "unknown option 'X' (allowed: A, D)"}};
+  for (const auto& [spec, reason] : cases) {
+    INFO("spec '" << spec << "'");
+    const std::string message = testing::spec_error(spec);
+    CHECK(message.rfind("activation '" + spec + "': " + reason, 0) == 0);
+    CHECK(message.find('\n') == std::string::npos);
+    // The list of every family is for a name qmf does not know, not for a bad value.
+    CHECK(message.find("allowed: sign") == std::string::npos);
+  }
+  // The extremes of the ranges are accepted and give finite fixed points (at
+  // A = 1e100 q* ~ 1e199, whose root search overflowed before).
+  for (const std::string spec : {"quant:16,A=1e100", "quant:16,A=1e-100,D=1e-100",
+                                 "lloyd:4,S=1e100", "steps:t=-1e100:1e100,y=-1e100:1e-100:1e100"}) {
+    INFO(spec);
+    CHECK_NOTHROW(make_activation(spec));
+  }
+  CHECK(std::isfinite(
+      stable_length_fixed_point(*make_activation("quant:16,A=1e100"), {1.0, 0.1}, 1.0).q));
 }
 
 // The batch evaluation the trainer's forward pass uses: the threshold count

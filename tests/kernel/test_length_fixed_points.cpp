@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "qmf/activations/activation.hpp"
+#include "qmf/activations/step_activation.hpp"
 #include "qmf/errors.hpp"
 #include "qmf/kernel/fixed_points.hpp"
 #include "qmf/kernel/maps.hpp"
@@ -95,6 +96,29 @@ TEST_CASE("the stable q* is where iterating the length map goes") {
     const auto fixed = stable_length_fixed_point(*phi, init, 1.0);
     CHECK(fixed.stable);
     CHECK(iterate_length_map(*phi, init, 1.0, 300) == Approx(fixed.q).epsilon(1e-10));
+  }
+}
+
+TEST_CASE("fixed points near 1e160: a quantizer scaled by 2^266 scales them by 2^532") {
+  // phi_A(x) = A phi_1(x / A) for quant:N,A (D = 2A/(N-1) scales with A), so
+  // with sb2 scaled by A^2 every fixed point is A^2 times quant:16's. A power
+  // of two scales every threshold, level and quadrature argument exactly; the
+  // roots, to 52 bits of their brackets, agree to 1e-13. The gaps there,
+  // ~1e157, overflowed the root finder's products (a NaN q*, reported as a
+  // divergence of quant:16,A=1e80).
+  const double a = std::ldexp(1.0, 266);
+  const auto unit = make_uniform_quantizer(16);
+  const auto scaled = make_uniform_quantizer(16, a);
+  for (const Initialization& init : {Initialization{2.5, 0.05}, Initialization{1.0, 0.1}}) {
+    INFO("sw2 = " << init.sw2 << ", sb2 = " << init.sb2);
+    const auto expected = length_fixed_points(*unit, init);
+    const auto found = length_fixed_points(*scaled, {init.sw2, init.sb2 * a * a});
+    REQUIRE(!expected.empty());
+    REQUIRE(found.size() == expected.size());
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      CHECK(found[i].q / (a * a) == Approx(expected[i].q).epsilon(1e-13));
+      CHECK(found[i].chi_q == Approx(expected[i].chi_q).epsilon(1e-12));
+    }
   }
 }
 

@@ -10,6 +10,7 @@
 
 #include "qmf/activations/backward_derivative.hpp"
 #include "qmf/kernel/derivative_kernel.hpp"
+#include "qmf/kernel/fixed_points.hpp"
 #include "qmf/kernel/maps.hpp"
 #include "qmf/numerics/gaussian.hpp"
 #include "qmf/numerics/gaussian_expectation.hpp"

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdint>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,7 @@ inline std::vector<std::string> all_activation_specs() {
           "steps:t=-1;0.5,y=1.5;-2;0.25",
           "lloyd:4",
           "lloyd:8,S=0.5",
+          "qrelu:4,A=2",
           "tanh",
           "erf",
           "relu",
@@ -130,6 +132,16 @@ inline double monte_carlo_tolerance(const Estimate& e) { return 5.0 * e.standard
 /// above m. This one compares with the absolute tolerance m only.
 inline Approx approx_abs(double expected, double tolerance) {
   return Approx(expected).epsilon(0.0).margin(tolerance);
+}
+
+/// The message with which make_activation(spec) rejects `spec`, "" if it does not.
+inline std::string spec_error(const std::string& spec) {
+  try {
+    (void)make_activation(spec);
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  return "";
 }
 
 /// phi as the step activation a test knows it to be (fails the test otherwise).

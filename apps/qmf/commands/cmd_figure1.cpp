@@ -19,6 +19,7 @@
 #include "figures/figure.hpp"
 #include "qmf/activations/backward_derivative.hpp"
 #include "qmf/kernel/critical.hpp"
+#include "qmf/kernel/fixed_points.hpp"
 #include "qmf/simulation/simulate.hpp"
 
 namespace qmf::cli {

@@ -1,6 +1,7 @@
 // qmf train: one fully connected net trained on an IDX data set (default
 // Fashion-MNIST), measured at given step counts, beside the mean-field
 // quantities of its initialisation.
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <memory>
@@ -71,8 +72,12 @@ void run(const TrainCommandOptions& o) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   Json out = header("train");
   out.update(train_options_json(o.train));
+  // The subsets as used, not as asked for: the data may hold fewer examples,
+  // and the train loss is measured on at most the training examples there
+  // are (training::train takes min(eval_subset, training examples)).
   out["train_subset"] = data.train.inputs.cols();
   out["test_subset"] = data.test.inputs.cols();
+  out["eval_subset"] = std::min<long>(o.train.eval_subset, data.train.inputs.cols());
   out.update(train_result_json(resolved, result));
   if (!o.out.empty()) {
     Json metadata = out;

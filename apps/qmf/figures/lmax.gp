@@ -21,6 +21,9 @@
 #   weight_name_i, weight_r_i  the spec (without its rounding) and its noise ratio r, i = 1..
 #   noiseless_weights  optional: the specs without per-example noise (r = 0), which only
 #               rescale sigma_w^2 and lie on the Gaussian-weight points
+#   clip_rows   optional (--optimise-clip): data file "N+1 1-chi_sup", the supremum over
+#               (sigma_w^2, clip) of every bits:B spec and N at sigma_b = 0
+#   clip_rows_sb2  optional (--optimise-clip with sb2): the same for the fixed quantizer
 load 'style.gp'
 
 set datafile missing '?'
@@ -34,7 +37,9 @@ if (exists('sb2')) {
   stats rows using 1:4 nooutput
   y_hi = (STATS_max_y > y_hi) ? STATS_max_y : y_hi
 }
-do for [file in (exists('weights_sb2') ? 'weights weights_sb2' : (weight_curves > 0 ? 'weights' : ''))] {
+weight_files = (exists('weights_sb2') ? 'weights weights_sb2' : (weight_curves > 0 ? 'weights' : '')). \
+    (exists('clip_rows') ? ' clip_rows' : '').(exists('clip_rows_sb2') ? ' clip_rows_sb2' : '')
+do for [file in weight_files] {
   stats value(file) using 1:2 nooutput
   y_lo = (STATS_min_y < y_lo) ? STATS_min_y : y_lo
   y_hi = (STATS_max_y > y_hi) ? STATS_max_y : y_hi
@@ -142,6 +147,16 @@ if (weight_curves > 0 && exists('sb2')) {
   weight_elements = weight_elements. \
       ", keyentry with linespoints dt 2 pt 8 lw 2 lc rgb '#555555' title 'dashed: these weights, quant:N fixed'"
 }
+# The supremum over (sigma_w^2, clip) (--optimise-clip): open rings around
+# the Gaussian-weight points, where every spec's supremum lies.
+if (exists('clip_rows')) {
+  weight_elements = weight_elements. \
+      ", clip_rows using 1:2 with points pt 6 ps 2.2*point_unit lw 1.5 lc rgb '#000000' title 'sup over (σ_w^2, clip), every spec'"
+}
+if (exists('clip_rows_sb2')) {
+  weight_elements = weight_elements. \
+      ", clip_rows_sb2 using 1:2 with points pt 4 ps 2.0*point_unit lw 1.5 lc rgb '#000000' title 'the same, quant:N fixed'"
+}
 
 # Left: 1 - chi_max over whole decades, and on the right-hand axis the
 # trainable depth L_max = k xi_max = -k / ln(chi_max) it implies. gnuplot
@@ -156,7 +171,7 @@ y_hi = (y_hi > 1) ? 1.0 : y_hi
 # Room below the data for the key (bottom left, about 5 % of the plot's
 # height per line), so that the lowest point stays above it wherever it lies.
 key_lines = (reference ne 'none') + exists('fit_slope') + 1 + exists('sb2') + weight_curves + \
-    (weight_curves > 0 && exists('sb2'))
+    (weight_curves > 0 && exists('sb2')) + exists('clip_rows') + exists('clip_rows_sb2')
 key_share = 0.05*key_lines + 0.05
 y_lo_key = 10.0**floor((log10(data_lo) - key_share*log10(y_hi)) / (1 - key_share))
 y_lo = (y_lo_key < y_lo) ? y_lo_key : y_lo

@@ -95,11 +95,29 @@ void add_weight_curves(const Json& result, Figure& figure) {
   if (biased) figure.data.emplace_back("weights_sb2", biased_blocks.str());
 }
 
+// --optimise-clip: "N+1 1-chi_sup" of every (spec, N), at sigma_b = 0
+// (`clip_rows`) and for the fixed quantizer at sb2 (`clip_rows_sb2`). One
+// series for all specs: each supremum is the Gaussian-weight value (docs/cli.md,
+// "The clip"), so the points ring the Gaussian ones, and a spec that fell
+// short would stand apart.
+void add_clip_suprema(const Json& result, Figure& figure) {
+  for (const auto& [key, file] : {std::pair{"weight_clip_rows", "clip_rows"},
+                                  std::pair{"weight_fixed_quantizer_clip_rows", "clip_rows_sb2"}}) {
+    if (!result.contains(key)) continue;
+    std::ostringstream rows;
+    for (const auto& row : result[key])
+      rows << row["N"].get<int>() + 1 << ' ' << format_number(1.0 - row["chi_sup"].get<double>())
+           << '\n';
+    figure.data.emplace_back(file, rows.str());
+  }
+}
+
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> render_lmax_figure(const Json& result) {
   Figure figure{"lmax.gp", {{"rows", rows_table(result)}}, {}};
   add_weight_curves(result, figure);
+  add_clip_suprema(result, figure);
   auto& p = figure.parameters;
   if (result.contains("fixed_quantizer")) p.number("sb2", result["sb2"].get<double>());
   p.text("family", result["family"].get<std::string>()).number("k", result.value("k", 6.0));

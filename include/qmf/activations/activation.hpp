@@ -121,10 +121,11 @@ class Activation {
 
 /// Parses an activation spec (see docs/cli.md): sign, tanh, erf, relu,
 /// hardtanh, linear, gelu, silu, sigmoid, softplus, selu, leaky_relu[,a=..],
-/// elu[,a=..], quant:N[,D=..][,A=..], steps:t=..:..,y=..:.. (or ';' between
-/// the items), lloyd:N[,S=..]; N may be written Bbit for 2^B levels.
-/// Throws std::invalid_argument with a one-line reason, starting with the field
-/// name "activation", on malformed input.
+/// elu[,a=..], quant:N[,D=..][,A=..], qrelu:N[,A=..], steps:t=..:..,y=..:..
+/// (or ';' between the items), lloyd:N[,S=..]; N may be written Bbit for 2^B
+/// levels. Throws std::invalid_argument with a one-line reason, starting with
+/// the field name "activation", on malformed input or a number outside its
+/// range (the reason names the field, the value and the range).
 std::unique_ptr<Activation> make_activation(const std::string& spec);
 
 }  // namespace qmf

@@ -38,13 +38,7 @@ void validate_window(double lower, double upper);
 /// preserves gradient norms: s = 1 / (sigma_w sqrt(erf(tau / sqrt(2 q*)))).
 double gradient_preserving_slope(double sw2, double q_star, double clip);
 
-/// The variance the pre-activations settle on from q0: the stable length fixed
-/// point, or 0 where the length map collapses (a step activation at sb2 = 0
-/// whose zero level swallows small inputs, quant:3 at sw2 = 0.25). Throws
-/// numerical_error when the map neither settles nor collapses.
-double reached_length(const Activation& phi, const Initialization& init, double q0);
-
-/// The STE with that slope at reached_length(phi, init, q0). Where the map
+/// The STE with that slope at reached_length(phi, init, q0) (fixed_points.hpp). Where the map
 /// collapses (q* = 0) every pre-activation lies in the box: s = 1 / sigma_w.
 StraightThrough gradient_preserving_surrogate(const Activation& phi, const Initialization& init,
                                               double q0, double clip);

@@ -90,4 +90,9 @@ class StepActivation final : public Activation {
 std::unique_ptr<StepActivation> make_uniform_quantizer(int levels, double amplitude = 1.0,
                                                        double spacing = 0.0);
 
+/// The quantized ReLU (qrelu:N,A=a): N levels A m/(N-1), m = 0..N-1, with
+/// the thresholds halfway between them, A (k - 1/2)/(N-1), k = 1..N-1: ReLU
+/// rounded to the nearest level and clipped at A (0 below the first threshold).
+std::unique_ptr<StepActivation> make_quantized_relu(int levels, double amplitude = 1.0);
+
 }  // namespace qmf

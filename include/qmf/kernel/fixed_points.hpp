@@ -33,6 +33,12 @@ LengthFixedPoint stable_length_fixed_point(const Activation& phi, const Initiali
 LengthFixedPoint stable_length_fixed_point(const Activation& phi, const Initialization& init,
                                            double q0, const std::vector<LengthFixedPoint>& points);
 
+/// The variance the pre-activations settle on from q0: the stable length fixed
+/// point, or 0 where the length map collapses (a step activation at sb2 = 0
+/// whose zero level swallows small inputs, quant:3 at sw2 = 0.25). Throws
+/// numerical_error when the map neither settles nor collapses.
+double reached_length(const Activation& phi, const Initialization& init, double q0);
+
 struct CorrelationFixedPoint {
   double c = 1.0;  // the nearest double: 1 when 1 - c* < 1.1e-16
   double chi_c = 0.0;
