@@ -8,6 +8,7 @@
 #include "kernel/correlation_descent.hpp"
 #include "kernel/describe.hpp"
 #include "kernel/length_scan.hpp"
+#include "numerics/format_number.hpp"
 #include "numerics/root_finding.hpp"
 #include "parallel/first_exception.hpp"
 #include "qmf/errors.hpp"
@@ -262,6 +263,17 @@ std::vector<LengthFixedPoint> detail::LengthScan::fixed_points(const Initializat
   return scan_fixed_points(phi_, init, inner + 1, node_at, gap_at);
 }
 
+namespace {
+
+// The library names the field, not a command-line flag.
+void require_start_length(double q0) {
+  if (!std::isfinite(q0) || !(q0 > 0.0))
+    throw std::invalid_argument("q0 must be a positive finite number (got " +
+                                detail::format_number(q0) + ")");
+}
+
+}  // namespace
+
 LengthFixedPoint stable_length_fixed_point(const Activation& phi, const Initialization& init,
                                            double q0) {
   return stable_length_fixed_point(phi, init, q0, length_fixed_points(phi, init));
@@ -269,8 +281,7 @@ LengthFixedPoint stable_length_fixed_point(const Activation& phi, const Initiali
 
 LengthFixedPoint stable_length_fixed_point(const Activation& phi, const Initialization& init,
                                            double q0, const std::vector<LengthFixedPoint>& points) {
-  if (!std::isfinite(q0) || !(q0 > 0.0))
-    throw std::invalid_argument("--q0 must be a positive finite number");
+  require_start_length(q0);
   if (const auto* p = fixed_point_at(points, q0)) return *p;
   if (phi.second_moment_grows()) return nearest_in_flow_direction(phi, init, q0, points);
   return follow_length_iteration(phi, init, q0, points);
@@ -303,8 +314,7 @@ MeanFieldFixedPoint mean_field_fixed_point(const Activation& phi, const Initiali
   result.every_q_fixed = fixes_every_q(phi, init);
   if (result.every_q_fixed) {
     // Not the scan's run of zero gaps from its floor: the net keeps q0.
-    if (!std::isfinite(q0) || !(q0 > 0.0))
-      throw std::invalid_argument("--q0 must be a positive finite number");
+    require_start_length(q0);
     result.length = fixed_point_with_slope(q0, length_map_slope(phi, init, q0));
   } else {
     all = length_fixed_points(phi, init);
