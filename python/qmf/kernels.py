@@ -6,6 +6,14 @@ network of binary weights rounded stochastically for every example
 import numpy as _np
 
 from ._common import _act, _integer, _number, _number_or_none, _numbers_array, _qmf, _text
+from .mean_field import _initialisation
+
+
+def _weight_variance(act, sw2, sb2, weights):
+    """(sw2, sw2_choice): a number as given, or "crit": the critical sigma_w^2 at
+    sb2 (Gaussian weights), as ``qmf kernel --sw2 crit``."""
+    sw2, _, choices = _initialisation(act, sw2, sb2, 1.0, _text("weights", weights))
+    return sw2, choices["sw2_choice"]
 
 
 def kernel(act, sw2, sb2=0.0, depth=3, t=201, q0=1.0,
@@ -16,9 +24,12 @@ def kernel(act, sw2, sb2=0.0, depth=3, t=201, q0=1.0,
     Parameters
     ----------
     act : str or Activation
-    sw2, sb2 : float
-        Weight and bias variances (for binary weights: of the latent
-        Gaussian weights whose clipped values theta are rounded).
+    sw2 : float or "crit"
+        Weight variance (for binary weights: of the latent Gaussian weights
+        whose clipped values theta are rounded); "crit": the critical one at
+        sb2, as :func:`critical` finds it (Gaussian weights; ``--sw2 crit``).
+    sb2 : float
+        Bias variance.
     depth : int
         Number of dense layers L >= 1.
     t : int or array_like
@@ -46,7 +57,8 @@ def kernel(act, sw2, sb2=0.0, depth=3, t=201, q0=1.0,
         ``qmf kernel --ste-slope``).
 
     Returns a dict: ``t``, ``nngp``, ``ntk`` (arrays of t's shape),
-    ``network`` (``"gaussian-weights"`` or ``"quasi"``), ``derivative``
+    ``network`` (``"gaussian-weights"`` or ``"quasi"``), ``sw2`` and
+    ``sw2_choice`` (``"given"`` or ``"critical"``), ``derivative``
     (``"true"`` or ``"ste"``) and, with ``"ste"``, the ``ste_slope`` and
     ``ste_clip`` used::
 
@@ -60,13 +72,14 @@ def kernel(act, sw2, sb2=0.0, depth=3, t=201, q0=1.0,
     if isinstance(t, (int, _np.integer)) and not isinstance(t, bool):
         t = _np.array(_qmf.cosine_grid(int(t)))
     t = _numbers_array("t", t, "an integer or an array of cosines")
-    out = _qmf.kernel(_act(act), _number("sw2", sw2), _number("sb2", sb2),
+    sw2, sw2_choice = _weight_variance(act, sw2, sb2, weights)
+    out = _qmf.kernel(_act(act), sw2, _number("sb2", sb2),
                       _integer("depth", depth), t.ravel().tolist(), _number("q0", q0),
                       _text("weights", weights), _text("quasi", quasi),
                       _text("derivative", derivative), _number_or_none("ste_slope", ste_slope),
                       _number_or_none("ste_clip", ste_clip))
     return out | {"t": t, "nngp": out["nngp"].reshape(t.shape),
-                  "ntk": out["ntk"].reshape(t.shape)}
+                  "ntk": out["ntk"].reshape(t.shape), "sw2": sw2, "sw2_choice": sw2_choice}
 
 
 def kernel_spectrum(act, sw2, sb2=0.0, depth=3, dim=784, degrees=20, q0=1.0,
@@ -87,7 +100,7 @@ def kernel_spectrum(act, sw2, sb2=0.0, depth=3, dim=784, degrees=20, q0=1.0,
 
     Returns
     -------
-    dict: network, derivative (and ste_slope, ste_clip with "ste") as in
+    dict: network, sw2, sw2_choice, derivative (and ste_slope, ste_clip with "ste") as in
     :func:`kernel`; matched_value_at_half (rho = NNGP(1/2) / NNGP(1), which the
     references match: exp(-1/(2 l^2)) = rho, exp(-1/l) = rho); nngp, ntk,
     gaussian, laplace (the last two None when rho is outside (0, 1)), each a
@@ -100,14 +113,16 @@ def kernel_spectrum(act, sw2, sb2=0.0, depth=3, dim=784, degrees=20, q0=1.0,
 
     Raises ValueError on bad input (the CLI's message, ``degrees`` for ``--eigen``).
     """
-    return _qmf.kernel_spectrum(_act(act), _number("sw2", sw2), _number("sb2", sb2),
+    sw2, sw2_choice = _weight_variance(act, sw2, sb2, weights)
+    return _qmf.kernel_spectrum(_act(act), sw2, _number("sb2", sb2),
                                 _integer("depth", depth),
                                 _integer("dim", dim, 3, 100000),
                                 _integer("degrees", degrees, 1, 1000), _number("q0", q0),
                                 _text("weights", weights), _text("quasi", quasi),
                                 _text("derivative", derivative),
                                 _number_or_none("ste_slope", ste_slope),
-                                _number_or_none("ste_clip", ste_clip))
+                                _number_or_none("ste_clip", ste_clip)) | {
+                                    "sw2": sw2, "sw2_choice": sw2_choice}
 
 
 def quasi_states(act, sw2, sb2=0.0, depth=3, t=0.5, q0=1.0,

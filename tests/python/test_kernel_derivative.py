@@ -102,3 +102,18 @@ def test_ste_needs_a_step_activation():
         qmf.kernel("tanh", 1.0, derivative="ste")
     with pytest.raises(ValueError, match="ste_slope must be a number"):
         qmf.kernel("sign", 1.0, derivative="ste", ste_slope="2")
+
+
+@pytest.mark.parametrize("act,sb2", [("tanh", 0.05), ("quant:16", 0.0)])
+def test_critical_weight_variance_is_the_cli_s(act, sb2):
+    # sw2="crit": the sigma_w^2 of qmf.critical at sb2, as `qmf kernel --sw2 crit`.
+    cli = json_of("kernel", "--act", act, "--sw2", "crit", "--sb2", sb2, "--depth", 3,
+                  "--t-points", 5)
+    ours = qmf.kernel(act, "crit", sb2, depth=3, t=5)
+    point = qmf.critical(act, sb2)
+    assert ours["sw2"] == cli["sw2"] == point.get("sw2_opt", point.get("sw2_crit"))
+    assert ours["sw2_choice"] == cli["sw2_choice"] == "critical"
+    np.testing.assert_allclose(ours["ntk"], [row["ntk"] for row in cli["kernels"]], rtol=1e-13)
+    spectrum = qmf.kernel_spectrum(act, "crit", sb2, depth=3, dim=10, degrees=4)
+    assert spectrum["sw2"] == ours["sw2"] and spectrum["sw2_choice"] == "critical"
+    assert qmf.kernel(act, 1.5, sb2, depth=3, t=5)["sw2_choice"] == "given"
