@@ -32,6 +32,7 @@ Conventions, everywhere:
 """
 
 
+from . import _classes  # noqa: F401 (checks the classes' arguments)
 from ._common import Activation, _qmf
 from .depth import lmax, lmax_biased, lmax_clip
 from .kernels import kernel, kernel_spectrum, quasi_states

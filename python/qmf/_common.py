@@ -69,15 +69,19 @@ def _number_or_none(name, x):
     return None if x is None else _number(name, x)
 
 
-def _integer(name, x, lo=None, hi=None):
+def _integer(name, x, lo=None, hi=None, limit=2**31 - 1):
     """x as an int (>= lo, and with hi in [lo, hi] as the CLI's ranges); ValueError for
-    a bool, a non-integer or a value out of range."""
+    a bool, a non-integer or a value out of range. `limit` is the largest magnitude
+    the extension's parameter holds (a C int; 2**64 - 1 for seed), beyond which
+    pybind11 would answer with its multi-line TypeError."""
     if isinstance(x, (bool, _np.bool_)) or not isinstance(x, _numbers.Integral):
         raise ValueError(f"{name} must be an integer (got {x!r})")
     if hi is not None and not lo <= x <= hi:
         raise ValueError(f"{name} must be an integer in [{lo}, {hi}] (got {x!r})")
     if lo is not None and x < lo:
         raise ValueError(f"{name} must be an integer >= {lo} (got {x!r})")
+    if abs(x) > limit:
+        raise ValueError(f"{name} must be an integer of magnitude at most {limit} (got {x!r})")
     return int(x)
 
 

@@ -93,7 +93,7 @@ def simulate(act, sw2, sb2, width, depth, q0=1.0, c0=0.5, nets=16, seed=1, threa
     sw2, q0, choices = _initialisation(act, sw2, sb2, q0, weights)
     out = _qmf.simulate(_act(act), sw2, _number("sb2", sb2), _integer("width", width),
                         _integer("depth", depth), q0, _numbers_1d("c0", c0).tolist(),
-                        _integer("nets", nets), _integer("seed", seed, 0), _threads(threads),
+                        _integer("nets", nets), _integer("seed", seed, 0, limit=2**64 - 1), _threads(threads),
                         _flag("backward", backward), _number_or_none("ste_slope", ste_slope),
                         _number_or_none("ste_clip", ste_clip),
                         _window(ste_window), weights,

@@ -1,11 +1,19 @@
 """Arguments of the wrong type or shape raise a one-line ValueError naming the
 argument (docs/python.md), before the extension sees them: pybind11 itself
 would take True for 1.0, flatten a 2-D grid, and answer a float where an int
-belongs (or a negative seed) with a multi-line TypeError listing the signature."""
+belongs (or a negative seed) with a multi-line TypeError listing the signature.
+The classes' methods (Activation, Dense, LayerMap, KernelState) check theirs
+alike (python/qmf/_classes.py)."""
+import inspect
+
 import numpy as np
 import pytest
 
 import qmf
+
+TANH = qmf.activation("tanh")
+LAYER = qmf.LayerMap(TANH, qmf.Dense(1.5, 0.1))
+STATE = qmf.KernelState.equal_norms(1.0, 0.5)
 
 WRONG = [
     ("sw2 must be a number (got True)", lambda: qmf.maps("tanh", True)),
@@ -29,6 +37,11 @@ WRONG = [
     ("threads must be an integer (got 1.5)", lambda: qmf.phase("tanh", [1.0], [0.1], threads=1.5)),
     ("depth must be an integer (got 3.5)", lambda: qmf.kernel("relu", 2.0, depth=3.5)),
     ("levels must be an integer (got 2.5)", lambda: qmf.lmax([2.5, 4])),
+    # Beyond what the extension's C int (seed: uint64) holds: pybind11's TypeError before.
+    ("depth must be an integer of magnitude at most 2147483647 (got 1099511627776)",
+     lambda: qmf.kernel("relu", 2.0, depth=2**40)),
+    ("seed must be an integer of magnitude at most 18446744073709551615 (got 18446744073709551616)",
+     lambda: qmf.simulate("tanh", 1.5, 0.1, width=10, depth=2, seed=2**64)),
     # Strings, flags and objects: pybind11 answered these with its signature dump too.
     ("act must be a spec string or a qmf.Activation (got 2.5)", lambda: qmf.critical(2.5)),
     ("weights must be a string (got None)", lambda: qmf.maps("tanh", 1.5, weights=None)),
@@ -54,6 +67,27 @@ WRONG = [
         [3])),
     ("state must be a qmf.KernelState (got 0.5)", lambda: qmf.propagate(
         qmf.LayerMap(qmf.activation("tanh"), qmf.Dense(1.5)), 0.5, 3)),
+    # The classes' methods, fields and constructors.
+    ("x must be a number or an array of numbers (got 'a')", lambda: TANH.value("a")),
+    ("x must be a number or an array of numbers (got True)", lambda: TANH.derivative(True)),
+    ("q must be a number or an array of numbers (got None)", lambda: TANH.second_moment(None)),
+    ("c must be a number or an array of numbers (got '0.5')",
+     lambda: TANH.cross_moment(1.0, c="0.5")),
+    ("q2 must be a number or an array of numbers (got [1, 'a'])",
+     lambda: TANH.derivative_cross_moment(1.0, [1, "a"], 0.5)),
+    ("sw2 must be a number (got '1.5')", lambda: qmf.Dense("1.5")),
+    ("noise must be a number (got True)", lambda: qmf.Dense(1.5, noise=True)),
+    ("state must be a qmf.KernelState (got 1.0)", lambda: qmf.Dense(1.5)(1.0)),
+    ("act must be a spec string or a qmf.Activation (got 2)",
+     lambda: qmf.LayerMap(2, qmf.Dense(1.5))),
+    ("dense must be a qmf.Dense (got 1.5)", lambda: qmf.LayerMap(TANH, 1.5)),
+    ("state must be a qmf.KernelState (got None)", lambda: LAYER(None)),
+    ("q must be a number or an array of numbers (got 'q')", lambda: LAYER.length("q")),
+    ("c must be a number or an array of numbers (got False)",
+     lambda: LAYER.correlation_slope(1.0, False)),
+    ("c must be a number (got [0.5])", lambda: qmf.KernelState.equal_norms(1.0, [0.5])),
+    ("q1 must be a number (got None)", lambda: qmf.KernelState.with_norms(None, 1.0, 0.5)),
+    ("q12 must be a number (got True)", lambda: setattr(qmf.KernelState(), "q12", True)),
 ]
 
 
@@ -71,3 +105,29 @@ def test_numpy_scalars_and_integral_types_still_pass():
     grid = qmf.phase("tanh", np.array([1, 2]), 0.1)
     assert grid["q_star"].shape == (1, 2)
     assert list(qmf.lmax(np.arange(2, 5))["N"]) == [2, 3, 4]
+
+
+def test_the_classes_take_what_they_took():
+    # Floats stay floats, lists and arrays broadcast, NumPy scalars and ints pass.
+    assert isinstance(TANH.value(0.5), float)
+    assert TANH.value(np.float64(0.5)) == TANH.value(0.5) == np.tanh(0.5)
+    assert TANH.cross_moment([1, 2], np.array([[0.1], [0.2]])).shape == (2, 2)
+    assert qmf.Dense(1, 0).sw2 == 1.0
+    state = qmf.KernelState()
+    state.q1 = np.int64(3)
+    assert state.q1 == 3.0
+    by_spec = qmf.LayerMap("tanh", qmf.Dense(1.5, 0.1))  # a spec string, as in the functions
+    assert by_spec.length(1.0) == LAYER.length(1.0)
+    assert LAYER(STATE).q1 == LAYER.length(1.0)
+
+
+def test_wrong_count_stays_pythons_type_error():
+    with pytest.raises(TypeError, match="missing a required argument: 'x'"):
+        TANH.value()
+    with pytest.raises(TypeError, match="too many positional arguments"):
+        qmf.KernelState.equal_norms(1.0, 0.5, 0.1)
+
+
+def test_help_shows_the_parameters():
+    assert str(inspect.signature(qmf.Dense.__init__)) == \
+        "(self, /, sw2, sb2=0.0, noise=0.0)"
