@@ -127,8 +127,8 @@ Grid build_grid(const TrainabilityOptions& o) {
       g.cells.push_back(g.by_levels ? Cell{"quant:" + std::to_string(static_cast<int>(y)),
                                            critical_sw2_word, depth, y}
                                     : Cell{*o.act, format_number(y), depth, y});
-  g.plot.half_width = g.depths.size() > 1 ? 0.5 * (g.depths[1] - g.depths[0]) : 0.5;
-  g.plot.half_height = g.by_levels ? 0.5 : g.ys.size() > 1 ? 0.5 * (g.ys[1] - g.ys[0]) : 0.05;
+  g.plot.half_width = half_step({g.depths.begin(), g.depths.end()});
+  g.plot.half_height = g.by_levels ? 0.5 : half_step(g.ys, 0.05);
   if (g.by_levels) g.plot.y_tic_step = 1.0;
   g.plot.ylabel = g.by_levels ? "levels N (quant:N at its critical σ_w^2)" : "σ_w^2";
   std::ostringstream title;

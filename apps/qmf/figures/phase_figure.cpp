@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "cli/grid_range.hpp"
 #include "cli/output.hpp"
 #include "figures/figure.hpp"
 
@@ -56,12 +57,6 @@ std::string heat_map_data(const PhaseDiagram& diagram, const ColourRange& range)
     out << '\n';
   }
   return out.str();
-}
-
-// Half the spacing of a grid axis: the half-width of its cells (0.5 for a
-// single value, or a range that repeats one value, A:A:n).
-double half_step(const std::vector<double>& axis) {
-  return axis.size() > 1 && axis[1] > axis[0] ? 0.5 * (axis[1] - axis[0]) : 0.5;
 }
 
 // Rectangles of grid cells, in cell indices (both ends included).
