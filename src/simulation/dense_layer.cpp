@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "simulation/per_example_rows.hpp"
+
 namespace qmf::simulation {
 
 // The rows of one layer's weights in units of sqrt(sw2 / n), row by row:
@@ -18,13 +20,12 @@ class DenseLayer::WeightRows {
         normals_(layer.seed_, layer.net_, layer.layer_, Stream::weights),
         uniforms_(layer.seed_, layer.net_, layer.layer_, Stream::rounding),
         row_(layer.width_),
-        uniform_(rounding_.is_identity() || rounding_.rounding() == Rounding::nearest ||
-                         draws_.patterns
-                     ? 0
-                     : layer.width_),
-        fraction_(per_example() && !draws_.patterns ? layer.width_ : 0),
+        uniform_(!rounding_.is_identity() && rounding_.rounding() == Rounding::stochastic
+                     ? layer.width_
+                     : 0),
         bits_(draws_.patterns ? draws_.patterns->words(layer.width_) : 0),
-        inputs_(draws_.patterns ? draws_.inputs : 0, Eigen::VectorXd(layer.width_)) {
+        inputs_(per_example() ? draws_.inputs + draws_.inputs % 2 : 0,
+                Eigen::VectorXd(layer.width_)) {
     for (auto& row : inputs_) input_rows_.push_back(row.data());
   }
 
@@ -48,11 +49,19 @@ class DenseLayer::WeightRows {
     }
     normals_.fill(w, n);
     if (rounding_.is_identity()) return;
+    if (per_example()) {
+      // Without a table: every input's rounding by definition, its uniforms
+      // hashed from one key per row (simulation/per_example_rows.hpp).
+      std::uint64_t key = 0;
+      uniforms_.fill_bits(&key, 1);
+      round_per_example(rounding_, w, n, key, input_rows_.data(),
+                        static_cast<int>(input_rows_.size() / 2));
+      return;
+    }
     // A local copy: the stores to w could alias the members of rounding_,
     // which would be reloaded for every weight and stop vectorisation.
     const WeightRounding round = rounding_;
     const double* uniform = uniform_.data();
-    double* fraction = fraction_.data();
     switch (round.rounding()) {
       case Rounding::nearest:  // grids too fine for a table
         for (Eigen::Index j = 0; j < n; ++j) w[j] = round.nearest(w[j]);
@@ -61,30 +70,13 @@ class DenseLayer::WeightRows {
         uniforms_.fill_uniform(uniform_.data(), n);
         for (Eigen::Index j = 0; j < n; ++j) w[j] = round.stochastic(w[j], uniform[j]);
         return;
-      case Rounding::stochastic_per_example:  // without a table: the level below, P(up)
-        for (Eigen::Index j = 0; j < n; ++j) {
-          const double t = round.position(w[j]);
-          const double k = WeightRounding::whole(t);
-          w[j] = round.level(k);
-          fraction[j] = t - k;
-        }
+      case Rounding::stochastic_per_example:  // above
         return;
     }
   }
 
   const Eigen::VectorXd& for_input(Eigen::Index input) {
-    if (draws_.patterns) return inputs_[input];
-    if (!per_example()) return row_;
-    // Each input's rounding by definition: up with probability fraction[j],
-    // a select on doubles that the vectoriser turns into a compare and a mask.
-    const Eigen::Index n = row_.size();
-    double* u = uniform_.data();
-    const double* lower = row_.data();
-    const double* fraction = fraction_.data();
-    const double step = rounding_.spacing();
-    uniforms_.fill_uniform(u, n);
-    for (Eigen::Index j = 0; j < n; ++j) u[j] = lower[j] + (u[j] < fraction[j] ? step : 0.0);
-    return uniform_;
+    return per_example() ? inputs_[input] : row_;
   }
 
  private:
@@ -99,11 +91,10 @@ class DenseLayer::WeightRows {
   RoundingPatternSampler::FillWords residual_words_ = [this](std::uint64_t* out, long count) {
     uniforms_.fill_bits(out, count);
   };
-  Eigen::VectorXd row_;       // the latent row, then its rounded (or, per example, lower) levels
-  Eigen::VectorXd uniform_;   // uniforms; per example without a table, the input's row
-  Eigen::VectorXd fraction_;  // per example without a table: P(rounding up)
-  // Per example: the sampler's random words, every input's row.
-  std::vector<std::uint64_t> bits_;
+  Eigen::VectorXd row_;              // the latent row, then (unless per example) its rounded levels
+  Eigen::VectorXd uniform_;          // shared stochastic rounding's uniforms
+  std::vector<std::uint64_t> bits_;  // the pattern sampler's random words
+  // Per example: every input's row.
   std::vector<Eigen::VectorXd> inputs_;
   std::vector<double*> input_rows_;
 };
@@ -121,23 +112,19 @@ std::optional<LevelSampler> level_sampler(const WeightSpec& weights) {
   return LevelSampler(d);
 }
 
-// Per-example rounding through the table of (cell, pattern) where its slow
-// draws (linear entries and residual, ~40 ns each with their branch: 4 % of
-// the weights cost about one normal draw) are at most 4 % of the weights:
-// 0.93 % for fine grids at m = 2 (none up to bits:13, whole tables), 1.9 %
-// at m = 3, 3.8 % at m = 4. With more inputs the blocks grow and so do the
-// slow draws (bits:16 at m = 5: 7.6 %, bits:8 at m = 8: 60 %; all of them
-// from m = 11, where no whole table fits), and rounding each input by
-// definition (a uniform per weight and input, ~2.7 normal draws per weight
-// at m = 2) is cheaper.
-constexpr double max_table_slow = 0.04;
-
+// Per-example rounding through the table of (cell, pattern) where it is
+// whole (coarse grids and few inputs; bits:13 the finest at m = 2); elsewhere
+// each input is rounded by definition with hashed uniforms
+// (per_example_rows.hpp). In bench_weights at m = 2 whole tables cost
+// 0.95-1.35x the simulation with Gaussian weights, hashed rounding 1.33x on
+// any grid (the block tables it replaced: 1.46-1.48x at bits:14 and bits:16;
+// at three and four inputs 1.5-1.6x against their 1.6-2.4x).
 std::optional<RoundingPatternSampler> pattern_sampler(const WeightSpec& weights, int inputs) {
   if (weights.kind == WeightSpec::Kind::gaussian ||
       weights.rounding != Rounding::stochastic_per_example)
     return std::nullopt;
   const RoundingPatterns d = rounding_patterns(weights, inputs);
-  if (d.slow() > max_table_slow) return std::nullopt;
+  if (!d.blocks.empty()) return std::nullopt;
   return RoundingPatternSampler(d);
 }
 
@@ -180,10 +167,12 @@ DenseLayer::DenseLayer(std::uint64_t seed, int net, int layer, double sw2, doubl
       width_(width),
       weights_(weights ? std::move(weights) : gaussian_draws) {}
 
-// A rounding-pattern table holds one bit per input: it must be built for as
-// many inputs as the layer sees.
+// Per-example rounding draws a row for each input (a rounding-pattern table
+// holds one bit per input): the draws must be made for as many inputs as the
+// layer sees.
 void DenseLayer::require_inputs(Eigen::Index columns) const {
-  if (weights_->patterns && columns != weights_->inputs)
+  if (weights_->rounding.rounding() == Rounding::stochastic_per_example &&
+      !weights_->rounding.is_identity() && columns != weights_->inputs)
     throw std::logic_error("DenseLayer: weights drawn for " + std::to_string(weights_->inputs) +
                            " inputs applied to " + std::to_string(columns));
 }

@@ -9,26 +9,13 @@
 #include <cmath>
 #include <cstdint>
 
+#include "numerics/mix64.hpp"
 #include "qmf/training/weight_quantizer.hpp"
 
 namespace qmf::training::rounding {
 
-// SplitMix64's finaliser: a bijective mix of (key, index) into 64 uniform bits,
-// so element i of draw k is random and independent of the loop's schedule.
-// Also lane by lane on a vector of 64-bit integers (per_example_rounding.cpp;
-// in place: a 64-byte vector returned by value has no ABI without AVX-512).
-template <class Bits>
-inline void mix_in_place(Bits& x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  x = x ^ (x >> 31);
-}
-
-inline std::uint64_t mix(std::uint64_t x) {
-  mix_in_place(x);
-  return x;
-}
+using detail::mix;  // numerics/mix64.hpp: SplitMix64's finaliser
+using detail::mix_in_place;
 
 // Per-example rounding's ties (per_example_rounding.cpp) take their 32 more
 // bits from a second hash keyed mix(key ^ per_example_tie_salt).

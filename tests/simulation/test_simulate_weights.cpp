@@ -71,11 +71,12 @@ TEST_CASE("quantized-weight nets agree with the maps at width 512", "[simulate]"
        "bits:2,rounding=stochastic"},
       {"tanh", "binary,rounding=stochastic-per-example", 1.0, 0.05, "binary"},
       {"sign", "bits:3,rounding=stochastic-per-example", 1.5, 0.05, "bits:3,rounding=stochastic"},
-      // A fine grid, drawn from a block table with its residual (clipped
-      // hard: E[Q^2] = 0.78, which Gaussian weights with the same sw2 miss).
+      // A fine grid, each input rounded by definition with hashed uniforms
+      // (clipped hard: E[Q^2] = 0.78, which Gaussian weights with the same
+      // sw2 miss).
       {"quant:16", "bits:14,clip=1.5,rounding=stochastic-per-example", 1.6, 0.05, "gaussian"},
-      // Fifteen inputs: too many patterns for the table, each input rounded
-      // by definition (dense_layer.cpp).
+      // Fifteen inputs: too many patterns for a whole table, each input
+      // rounded by definition (dense_layer.cpp), eight hashes per weight.
       {"tanh", "binary,rounding=stochastic-per-example", 1.0, 0.05, "binary", true},
   };
   for (const Case& c : all) {
@@ -112,10 +113,13 @@ TEST_CASE("quantized-weight nets agree with the maps at width 512", "[simulate]"
   }
 }
 
-TEST_CASE("per-example rounding takes the table only where its residual is rare", "[simulate]") {
+TEST_CASE("per-example rounding takes the table only where it is whole", "[simulate]") {
   using qmf::simulation::WeightDraws;
   const auto spec = [](const char* text) { return qmf::parse_weight_spec(text); };
   CHECK(WeightDraws(spec("bits:12,rounding=stochastic-per-example"), 2).patterns);
+  CHECK(WeightDraws(spec("bits:13,rounding=stochastic-per-example"), 2).patterns);
+  CHECK_FALSE(WeightDraws(spec("bits:14,rounding=stochastic-per-example"), 2).patterns);
+  CHECK_FALSE(WeightDraws(spec("bits:12,rounding=stochastic-per-example"), 4).patterns);
   CHECK(WeightDraws(spec("bits:4,rounding=stochastic-per-example"), 5).patterns);
   CHECK(WeightDraws(spec("bits:8,rounding=stochastic-per-example"), 7).patterns);  // whole
   CHECK_FALSE(WeightDraws(spec("bits:8,rounding=stochastic-per-example"), 8).patterns);

@@ -1,0 +1,62 @@
+#include "simulation/per_example_rows.hpp"
+
+#include <bit>
+
+#include "numerics/mix64.hpp"
+
+// AVX-512 (vpmullq, 8 lanes) and AVX2 (4 lanes, the 64-bit products emulated)
+// copies beside the baseline, picked when the library loads. The loop below is
+// written so that both vectorise: no branch, no floating-point comparison to
+// if-convert, no conversion between doubles and 64-bit integers (AVX2 has
+// none); floor and the threshold come from the bits of t + 2^52.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define QMF_ROW_CLONES [[gnu::target_clones("arch=x86-64-v4", "avx2", "default")]]
+#else
+#define QMF_ROW_CLONES
+#endif
+
+namespace qmf::simulation {
+
+namespace {
+
+constexpr double two_52 = 0x1.0p52;
+
+inline std::uint64_t bits_of(double x) { return std::bit_cast<std::uint64_t>(x); }
+inline double from_bits(std::uint64_t x) { return std::bit_cast<double>(x); }
+
+// x where `on`, else +0.0, by masking its bits.
+inline double where(bool on, std::uint64_t x_bits) {
+  return from_bits((0 - static_cast<std::uint64_t>(on)) & x_bits);
+}
+
+// Inputs 2p and 2p + 1, from the hashes of pair p.
+QMF_ROW_CLONES void round_pair(const WeightRounding rounding, const double* latent, long n,
+                               std::uint64_t key, long p, double* first, double* second) {
+  const std::uint64_t spacing = bits_of(rounding.spacing());
+  const std::uint64_t one = bits_of(1.0);
+  const auto offset = static_cast<std::uint64_t>(p) * static_cast<std::uint64_t>(n);
+  for (long j = 0; j < n; ++j) {
+    const double t = rounding.position(latent[j]);                  // in [0, steps], steps < 2^33
+    const double nearest = (t + two_52) - two_52;                   // t rounded to an integer
+    const double below = t - nearest;                               // exact, in [-1/2, 1/2]
+    const double borrow = where((bits_of(below) >> 63) != 0, one);  // 1 where t < nearest
+    const double lower = rounding.level(nearest - borrow);          // level(floor t)
+    // round(f 2^32) for the fraction f = t - floor t, an integer in [0, 2^32].
+    const auto threshold =
+        static_cast<std::int64_t>(bits_of(two_52 + (below + borrow) * 0x1.0p32) - bits_of(two_52));
+    std::uint64_t bits = key ^ (offset + static_cast<std::uint64_t>(j));
+    detail::mix_in_place(bits);
+    first[j] = lower + where(static_cast<std::int64_t>(bits & 0xffffffffULL) < threshold, spacing);
+    second[j] = lower + where(static_cast<std::int64_t>(bits >> 32) < threshold, spacing);
+  }
+}
+
+}  // namespace
+
+void round_per_example(const WeightRounding& rounding, const double* latent, long n,
+                       std::uint64_t key, double* const* rows, int pairs) {
+  for (int p = 0; p < pairs; ++p)
+    round_pair(rounding, latent, n, key, p, rows[2 * p], rows[2 * p + 1]);
+}
+
+}  // namespace qmf::simulation
