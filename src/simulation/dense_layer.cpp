@@ -23,7 +23,7 @@ class DenseLayer::WeightRows {
         uniform_(!rounding_.is_identity() && rounding_.rounding() == Rounding::stochastic
                      ? layer.width_
                      : 0),
-        bits_(draws_.patterns ? draws_.patterns->words(layer.width_) : 0),
+        bits_(draws_.patterns ? RoundingPatternSampler::words(layer.width_) : 0),
         inputs_(per_example() ? draws_.inputs + draws_.inputs % 2 : 0,
                 Eigen::VectorXd(layer.width_)) {
     for (auto& row : inputs_) input_rows_.push_back(row.data());
@@ -40,11 +40,9 @@ class DenseLayer::WeightRows {
     }
     if (draws_.patterns) {
       // Each weight's cell and the inputs that round up, 32 random bits per
-      // weight (and a cell offset on fine grids): every input's row at once.
-      // The rare residual draws take their words from the rounding stream,
-      // in row order.
+      // weight: every input's row at once.
       normals_.fill_bits(bits_.data(), static_cast<long>(bits_.size()));
-      draws_.patterns->sample(bits_.data(), input_rows_.data(), n, residual_words_);
+      draws_.patterns->sample(bits_.data(), input_rows_.data(), n);
       return;
     }
     normals_.fill(w, n);
@@ -86,11 +84,8 @@ class DenseLayer::WeightRows {
 
   const WeightDraws& draws_;
   const WeightRounding& rounding_;
-  NormalGenerator normals_;   // the weights' stream: normals, or the samplers' random bits
-  NormalGenerator uniforms_;  // shared stochastic rounding's uniforms; per example, residual words
-  RoundingPatternSampler::FillWords residual_words_ = [this](std::uint64_t* out, long count) {
-    uniforms_.fill_bits(out, count);
-  };
+  NormalGenerator normals_;          // the weights' stream: normals, or the samplers' random bits
+  NormalGenerator uniforms_;         // shared stochastic rounding's uniforms; per example, row keys
   Eigen::VectorXd row_;              // the latent row, then (unless per example) its rounded levels
   Eigen::VectorXd uniform_;          // shared stochastic rounding's uniforms
   std::vector<std::uint64_t> bits_;  // the pattern sampler's random words
@@ -123,9 +118,8 @@ std::optional<RoundingPatternSampler> pattern_sampler(const WeightSpec& weights,
   if (weights.kind == WeightSpec::Kind::gaussian ||
       weights.rounding != Rounding::stochastic_per_example)
     return std::nullopt;
-  const RoundingPatterns d = rounding_patterns(weights, inputs);
-  if (!d.blocks.empty()) return std::nullopt;
-  return RoundingPatternSampler(d);
+  if (!fits_whole_table(weights, inputs)) return std::nullopt;
+  return RoundingPatternSampler(rounding_patterns(weights, inputs));
 }
 
 const auto gaussian_draws = std::make_shared<const WeightDraws>(WeightSpec{}, 1);

@@ -12,11 +12,11 @@
 // qmf/weights/weight_rounding.hpp). Rounding afresh for every input
 // (stochastic-per-example) draws, for each weight, its cell and which of the
 // m inputs round up from their exact joint law, through another alias table
-// (weights/pattern_sampler.hpp): whole on coarse grids (32 random bits per
-// weight), in blocks of cells on fine grids or with many inputs (32 bits per
-// weight, 64 for blocks of more than 2^8 cells), plus rare slow draws (the
-// linear parts of the blocks and a residual drawn by rejection) whose words
-// come from the rounding stream. Either way the backward pass meets every
+// (weights/pattern_sampler.hpp, 32 random bits per weight), where that table
+// is whole (coarse grids, few inputs). Finer grids and more inputs round a
+// latent normal for each input by definition, with 32-bit uniforms hashed
+// from one key per row, drawn from the rounding stream
+// (simulation/per_example_rows.hpp). Either way the backward pass meets every
 // input's own weights again.
 #pragma once
 

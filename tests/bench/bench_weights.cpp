@@ -6,8 +6,8 @@
 // - mean_field_fixed_point (what `qmf maps` computes) with per-example weight
 //   noise against the same maps without it: goal <= 2.
 // Exits 1 when a goal is missed. Per-example rounding runs on whole tables
-// (binary to bits:13 at two inputs) and on block tables with slow draws
-// (bits:14 and bits:16 here; weights/rounding_patterns.hpp).
+// (binary to bits:13 at two inputs) and, on finer grids, by definition with
+// hashed uniforms (bits:14 and bits:16 here; simulation/per_example_rows.hpp).
 #include <cstdio>
 #include <string>
 #include <utility>

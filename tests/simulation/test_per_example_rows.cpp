@@ -6,7 +6,12 @@
 //   and above them, the clipped tails, random latent weights, 1 to 5 inputs;
 // - each input rounds up with probability f, unbiased, and inputs are
 //   independent (pairs sharing a hash and pairs from different hashes),
-//   within 5 standard errors of 40 000 keys.
+//   within 5 standard errors of 40 000 keys;
+// - latent normals rounded so follow the exact joint law of (cell, pattern)
+//   (weights/rounding_patterns.hpp) on whole-table and finer grids, 2 to 15
+//   inputs: Pearson's chi-square on the classes of weights/pattern_law.hpp,
+//   family-wise level 1e-3 (Bonferroni over 10 grids x 2 tests); every
+//   second input made a copy of the one before is rejected.
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdint>
@@ -16,12 +21,13 @@
 #include "numerics/mix64.hpp"
 #include "qmf/weights/weight_rounding.hpp"
 #include "simulation/per_example_rows.hpp"
+#include "weights/pattern_law.hpp"
 
 namespace {
 
 using qmf::WeightRounding;
 
-WeightRounding per_example(const char* spec) {
+WeightRounding rounding_of(const char* spec) {
   return WeightRounding(
       qmf::parse_weight_spec(std::string(spec) + ",rounding=stochastic-per-example"));
 }
@@ -55,7 +61,7 @@ TEST_CASE("hashed per-example rounding follows its rule bit for bit") {
   std::mt19937_64 random(11);
   std::normal_distribution<double> normal;
   for (const char* spec : {"binary", "ternary", "bits:4", "bits:14,clip=1.5", "bits:16"}) {
-    const WeightRounding r = per_example(spec);
+    const WeightRounding r = rounding_of(spec);
     std::vector<double> z;
     // Grid points and their neighbours (f = 0 exactly, f just below 1 and
     // just above 0), the clip edges and beyond, then random latent weights.
@@ -80,7 +86,7 @@ TEST_CASE("hashed per-example rounding follows its rule bit for bit") {
 }
 
 TEST_CASE("hashed per-example rounding is unbiased and independent across inputs") {
-  const WeightRounding r = per_example("bits:8");
+  const WeightRounding r = rounding_of("bits:8");
   // A latent weight at fraction f ~ 0.3 of its cell, three inputs: 0 and 1
   // share a hash, 2 takes the next pair's.
   const double z = r.level(100.3);
@@ -110,4 +116,42 @@ TEST_CASE("hashed per-example rounding is unbiased and independent across inputs
   within(both02, f * f);
   // E Q = the latent weight: the mean's SE is spacing sqrt(f (1 - f) / draws).
   CHECK(std::fabs(mean / draws - z) < 5 * r.spacing() * std::sqrt(f * (1 - f) / draws));
+}
+
+TEST_CASE("latent normals rounded with hashed uniforms follow the joint law") {
+  using namespace qmf::test;
+  constexpr double level = 1e-3 / (10 * 2);
+  constexpr long draws = 200000;
+  std::vector<Grid> grids(std::begin(whole), std::begin(whole) + 4);
+  grids.insert(grids.end(), std::begin(fine), std::end(fine));
+  qmf::simulation::NormalGenerator normals(3, 0, 1, qmf::simulation::Stream::weights);
+  std::vector<double> z(draws);
+  for (const Grid& g : grids) {
+    const auto d = lattice(g);
+    const Classes classes{d};
+    const auto law = class_law(classes, exact_law(d), true);
+    normals.fill(z.data(), draws);
+    std::uint64_t key = 0;
+    normals.fill_bits(&key, 1);
+    const int pairs = (g.inputs + 1) / 2;
+    Rows rows(2 * pairs, draws);
+    qmf::simulation::round_per_example(WeightRounding(per_example(g.spec)), z.data(), draws, key,
+                                       rows.pointers.data(), pairs);
+    long off_grid = 0, unknown = 0;
+    const auto test =
+        test_counts(classify(classes, rows.values, off_grid), law, draws, level, unknown);
+    INFO(g.spec << ", m = " << g.inputs << ": chi-square " << test.statistic << ", threshold "
+                << test.threshold);
+    CHECK(off_grid == 0);
+    CHECK(unknown == 0);
+    CHECK(test.accepts());
+
+    // Every second input a copy of the one before: the same marginals,
+    // another joint law.
+    for (int e = 1; e < g.inputs; e += 2) rows.values[e] = rows.values[e - 1];
+    const auto rejected =
+        test_counts(classify(classes, rows.values, off_grid), law, draws, level, unknown);
+    INFO("copied inputs: chi-square " << rejected.statistic);
+    CHECK_FALSE(rejected.accepts());
+  }
 }

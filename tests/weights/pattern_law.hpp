@@ -3,11 +3,12 @@
 // test_pattern_sampler.cpp.
 //
 // What the inputs see is classed by (lowest level index i, which inputs sit
-// one above it), i then grouped (in 40 ranges, or 10 beyond m = 2, by i mod 8
-// and by the eighth of its block it lies in): entries (c, all up) and
-// (c + 1, all down) look alike. Laws are given per (cell, pattern with k
-// ones) on a range of cells that may include a block table's virtual cells
-// below 0 and beyond the top, whose levels clamp to the grid's edges.
+// one above it), i then grouped (in 40 ranges, or 10 beyond m = 2, and by
+// i mod 8): entries (c, all up) and (c + 1, all down) look alike. Laws are
+// given per (cell, pattern with k ones) on the grid's cells. The law of a
+// grid too fine for a whole table (`fine`, rounded by definition in the
+// simulation) is described by its lattice alone: a RoundingPatterns without
+// entries.
 #pragma once
 
 #include <algorithm>
@@ -30,20 +31,23 @@ struct Grid {
   const char* spec;
   int inputs;
 };
-// Whole tables (up to bits:13 at m = 2, 32762 entries), then block tables:
-// narrow draws (bits:14 to bits:16 at m = 2), wide draws (bits:16 at m = 5:
-// blocks of 2^11 cells), coarse blocks (bits:8 at m = 8) and all residual
-// (binary at m = 15).
+// Whole tables (up to bits:13 at m = 2, 32762 entries), then grids too fine
+// or with too many inputs for one.
 inline const Grid whole[] = {{"binary", 2},        {"binary", 3},        {"ternary,p=0.6", 4},
                              {"bits:2", 2},        {"bits:3,clip=2", 3}, {"bits:4", 2},
                              {"bits:8,clip=4", 3}, {"bits:12,clip=2", 2}};
-inline const Grid blocks[] = {{"bits:14", 2}, {"bits:15,clip=2", 2}, {"bits:16", 2},
-                              {"bits:16", 5}, {"bits:8", 8},         {"binary", 15}};
+inline const Grid fine[] = {{"bits:14", 2}, {"bits:15,clip=2", 2}, {"bits:16", 2},
+                            {"bits:16", 5}, {"bits:8", 8},         {"binary", 15}};
 inline qmf::WeightSpec per_example(const char* spec) {
   return qmf::parse_weight_spec(std::string(spec) + ",rounding=stochastic-per-example");
 }
 inline qmf::RoundingPatterns table(const Grid& g) {
   return qmf::rounding_patterns(per_example(g.spec), g.inputs);
+}
+// The grid's lattice, without the table's entries.
+inline qmf::RoundingPatterns lattice(const Grid& g) {
+  const auto grid = per_example(g.spec).grid();
+  return {g.inputs, -grid.top, grid.spacing, grid.cells, {}};
 }
 
 // A law on cells [first, first + count): by_ones[(c - first) * (m + 1) + k],
@@ -54,22 +58,10 @@ struct CellLaw {
   std::vector<double> by_ones;
 };
 
-// The cells a table's law lives on: the grid's, or a block table's virtual
-// grid (its blocks, from cell -1 on).
-inline CellLaw cells_of(const qmf::RoundingPatterns& d) {
-  CellLaw law{0, d.cells, {}};
-  if (!d.blocks.empty())
-    law = {d.blocks.front().first_cell,
-           d.blocks.back().first_cell + d.blocks.back().span - d.blocks.front().first_cell,
-           {}};
-  law.by_ones.assign(static_cast<std::size_t>(law.count) * (d.inputs + 1), 0.0);
-  return law;
-}
-
 // The exact law on the table's cells.
 inline CellLaw exact_law(const qmf::RoundingPatterns& d) {
   const int m = d.inputs;
-  CellLaw law = cells_of(d);
+  CellLaw law{0, d.cells, std::vector<double>(static_cast<std::size_t>(d.cells) * (m + 1))};
   for (std::int64_t c = 0; c < law.count; ++c)
     for (int k = 0; k <= m; ++k)
       law.by_ones[c * (m + 1) + k] = qmf::pattern_probability(
@@ -77,48 +69,17 @@ inline CellLaw exact_law(const qmf::RoundingPatterns& d) {
   return law;
 }
 
-// What a block table's entries put on its cells: uniform offsets spread an
-// entry evenly over its span, rising ones as (2 c + 1) / span^2 from its
-// first cell, falling ones from its last. The tails (beyond the cells) are
-// left out.
-inline CellLaw table_part(const qmf::RoundingPatterns& d) {
-  const int m = d.inputs;
-  CellLaw law = cells_of(d);
-  for (const auto& e : d.entries) {
-    const int k = std::popcount(e.pattern);
-    // by_ones holds one pattern's probability; C(m, k) patterns have k ones.
-    double binomial = 1.0;
-    for (int j = 0; j < k; ++j) binomial = binomial * (m - j) / (j + 1);
-    const auto span = static_cast<double>(e.span);
-    for (std::int64_t c = 0; c < e.span; ++c) {
-      const std::int64_t at = e.first_cell + c - law.first;
-      if (at < 0 || at >= law.count) continue;
-      double share = 1.0 / span;
-      if (e.offset == qmf::PatternEntry::Offset::rising)
-        share = (2.0 * static_cast<double>(c) + 1.0) / (span * span);
-      if (e.offset == qmf::PatternEntry::Offset::falling)
-        share = (2.0 * static_cast<double>(e.span - 1 - c) + 1.0) / (span * span);
-      law.by_ones[at * (m + 1) + k] += e.probability * share / binomial;
-    }
-  }
-  return law;
-}
-
 // Classes of what the inputs see. Patterns of m <= 5 inputs are told apart;
 // with more, only the count of inputs above the lowest level.
 struct Classes {
   const qmf::RoundingPatterns& d;
-  std::int64_t span;  // the blocks' cells
   [[nodiscard]] std::uint64_t shape(std::uint64_t pattern) const {
     return d.inputs <= 5 ? pattern : static_cast<std::uint64_t>(std::popcount(pattern));
   }
   [[nodiscard]] std::uint64_t key(std::int64_t lowest, std::uint64_t pattern) const {
     const std::int64_t ranges = d.inputs <= 2 ? 40 : 10;
     const std::int64_t range = lowest * ranges / (d.cells + 1);
-    // i mod 8, and the eighth of its block for blocks of 64 cells or more.
-    const std::int64_t eighth = span >= 64 ? (lowest % span) * 8 / span : 0;
-    return (static_cast<std::uint64_t>((range * 8 + eighth) * 8 + lowest % 8) << 32) |
-           shape(pattern);
+    return (static_cast<std::uint64_t>(range * 8 + lowest % 8) << 32) | shape(pattern);
   }
 };
 
@@ -152,27 +113,17 @@ inline std::unordered_map<std::uint64_t, double> class_law(const Classes& classe
   return law;
 }
 
-// Counts per class of `draws` draws of `d`'s sampler, with the
-// simulation's random words; off_grid counts copies off the grid or more
-// than a cell apart.
-inline std::unordered_map<std::uint64_t, long> sample_classes(const Classes& classes,
-                                                              const qmf::RoundingPatterns& d,
-                                                              long draws, long& off_grid) {
-  const qmf::RoundingPatternSampler sampler(d);
-  qmf::simulation::NormalGenerator words(7, 0, 1, qmf::simulation::Stream::weights);
-  qmf::simulation::NormalGenerator slow(7, 0, 1, qmf::simulation::Stream::rounding);
-  std::vector<std::uint64_t> bits(static_cast<std::size_t>(sampler.words(draws)));
-  words.fill_bits(bits.data(), static_cast<long>(bits.size()));
+// Counts per class of what the inputs see, rows[e][i] input e's level of
+// weight i (rows beyond d.inputs ignored); off_grid counts copies off the
+// grid or more than a cell apart.
+inline std::unordered_map<std::uint64_t, long> classify(
+    const Classes& classes, const std::vector<std::vector<double>>& rows, long& off_grid) {
+  const auto& d = classes.d;
   const int m = d.inputs;
-  std::vector<std::vector<double>> rows(m, std::vector<double>(draws));
-  std::vector<double*> row_pointers;
-  for (auto& row : rows) row_pointers.push_back(row.data());
-  sampler.sample(bits.data(), row_pointers.data(), draws,
-                 [&](std::uint64_t* out, long count) { slow.fill_bits(out, count); });
   std::unordered_map<std::uint64_t, long> counts;
   std::vector<std::int64_t> index(m);
   off_grid = 0;
-  for (long i = 0; i < draws; ++i) {
+  for (std::size_t i = 0; i < rows[0].size(); ++i) {
     for (int e = 0; e < m; ++e) {
       const double k = (rows[e][i] - d.lowest) / d.spacing;
       off_grid += std::fabs(k - std::round(k)) > 1e-6;
@@ -187,6 +138,29 @@ inline std::unordered_map<std::uint64_t, long> sample_classes(const Classes& cla
     ++counts[classes.key(lowest, pattern)];
   }
   return counts;
+}
+
+// Rows of `count` weights for `rows` inputs, and pointers to them.
+struct Rows {
+  std::vector<std::vector<double>> values;
+  std::vector<double*> pointers;
+  Rows(int rows, long count) : values(rows, std::vector<double>(count)) {
+    for (auto& row : values) pointers.push_back(row.data());
+  }
+};
+
+// Counts per class of `draws` draws of `d`'s sampler, with the simulation's
+// random words.
+inline std::unordered_map<std::uint64_t, long> sample_classes(const Classes& classes,
+                                                              const qmf::RoundingPatterns& d,
+                                                              long draws, long& off_grid) {
+  const qmf::RoundingPatternSampler sampler(d);
+  qmf::simulation::NormalGenerator words(7, 0, 1, qmf::simulation::Stream::weights);
+  std::vector<std::uint64_t> bits(static_cast<std::size_t>(sampler.words(draws)));
+  words.fill_bits(bits.data(), static_cast<long>(bits.size()));
+  Rows rows(d.inputs, draws);
+  sampler.sample(bits.data(), rows.pointers.data(), draws);
+  return classify(classes, rows.values, off_grid);
 }
 
 // The chi-square of counts against a class law (normalised).
@@ -206,13 +180,6 @@ inline qmf::test::ChiSquare test_counts(const std::unordered_map<std::uint64_t, 
     unknown -= n.back();
   }
   return qmf::test::chi_square(n, p, draws, level);
-}
-
-// The block span of a block table (1 for whole tables).
-inline std::int64_t span_of(const qmf::RoundingPatterns& d) {
-  std::int64_t span = 1;
-  for (const auto& e : d.entries) span = std::max(span, e.span);
-  return span;
 }
 
 }  // namespace qmf::test

@@ -1,25 +1,21 @@
 // Per-example stochastic rounding for m inputs at once: the joint law of
-// (cell, rounding pattern) (weights/rounding_patterns.hpp), whole and in
-// blocks (its draws: test_pattern_sampler.cpp):
+// (cell, rounding pattern) (weights/rounding_patterns.hpp) and its whole
+// tables (their draws: test_pattern_sampler.cpp):
 // - whole tables sum to 1, every input's marginal is the exact stochastic-
 //   rounding level distribution (level_distribution: closed-form tent
 //   integrals), and E[Q_1^2], E[Q_1 Q_2] are weight_moments' variance and
 //   covariance, to 1e-12;
 // - each pattern probability agrees with adaptive Gauss-Kronrod (another
 //   quadrature of the same integral) to 1e-12 relative;
-// - block tables split the law exactly: on every cell (virtual cells
-//   included) the table's entries (flat, and linear with offsets rising as
-//   2 c + 1) lie below the exact pattern probabilities, and each block's
-//   residual is what
-//   is left (Gauss-Legendre per cell, to 1e-12), on the simulation's block
-//   tables and on coarse blocks (bits:5 at m = 2 and 3 in 8 blocks),
-//   where the linear part and its tilt are large;
+// - a table is whole where it fits and refused where it does not;
 // - latent normals rounded by WeightRounding once per input (the definition)
-//   follow the exact law: Pearson's chi-square on the classes of
-//   weights/pattern_law.hpp (bins with expected count >= 5, the rest pooled),
-//   rejection at a family-wise level of 1e-3 (Bonferroni over 12 tests).
+//   follow the exact law, on whole and on finer grids: Pearson's chi-square
+//   on the classes of weights/pattern_law.hpp (bins with expected count >= 5,
+//   the rest pooled), rejection at a family-wise level of 1e-3 (Bonferroni
+//   over 12 tests).
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -47,7 +43,6 @@ TEST_CASE("whole tables have the exact marginals and pair moments") {
     const auto moments = qmf::weight_moments(per_example(g.spec));
     const int m = g.inputs;
     REQUIRE(d.inputs == m);
-    REQUIRE(d.blocks.empty());
     REQUIRE(d.entries.size() == static_cast<std::size_t>(d.cells << m) + 2);
     double total = 0.0, square = 0.0, product = 0.0;
     // marginal[e][k]: P(input e sees level k).
@@ -55,7 +50,6 @@ TEST_CASE("whole tables have the exact marginals and pair moments") {
     for (const auto& entry : d.entries) {
       const double p = entry.probability;
       CHECK(p >= 0.0);
-      CHECK(entry.span == 1);
       const auto index = [&](int e) { return entry.first_cell + ((entry.pattern >> e) & 1u); };
       const auto level = [&](int e) {
         return d.lowest + d.spacing * static_cast<double>(index(e));
@@ -100,68 +94,22 @@ TEST_CASE("pattern probabilities agree with adaptive Gauss-Kronrod") {
   }
 }
 
-TEST_CASE("coarse grids are tabulated whole, fine grids and many inputs in blocks") {
-  CHECK(table({"binary", 14}).blocks.empty());  // 2^14 + 2 entries
-  CHECK(table({"bits:8", 7}).blocks.empty());   // 254 x 128 + 2
-  CHECK(table({"bits:13", 2}).blocks.empty());  // 8190 x 4 + 2
-  CHECK_FALSE(table({"bits:8", 8}).blocks.empty());
-  CHECK_FALSE(table({"bits:14", 2}).blocks.empty());
-  // bits:14 to bits:32 at m = 2: 256 blocks of 2^(b - 8) cells of the
-  // virtual grid (cells + 2 = 2^b), 256 flat and 256 linear parts, and the
-  // two tails.
-  for (const char* spec : {"bits:14", "bits:16", "bits:32"}) {
-    const auto d = table({spec, 2});
-    CHECK(d.blocks.size() == 256);
-    CHECK(d.entries.size() == 2 + 256 * 4 + 256 * 4);
-
-    CHECK(span_of(d) == (d.cells + 2) / 256);
-    INFO(spec << ": residual " << d.residual());
-    CHECK(d.residual() < 4e-5);
+TEST_CASE("a table is whole where it fits, and refused where it does not") {
+  const auto fits = [](const Grid& g) {
+    return qmf::fits_whole_table(per_example(g.spec), g.inputs);
+  };
+  CHECK(fits({"binary", 14}));  // 2^14 + 2 entries
+  CHECK(fits({"bits:8", 7}));   // 254 x 128 + 2
+  CHECK(fits({"bits:13", 2}));  // 8190 x 4 + 2
+  CHECK(table({"bits:13", 2}).entries.size() == 8190 * 4 + 2);
+  for (const Grid& g : fine) {
+    INFO(g.spec << ", m = " << g.inputs);
+    CHECK_FALSE(fits(g));
+    CHECK_THROWS_AS(table(g), std::invalid_argument);
   }
-  // Too many inputs for patterns in the table: all residual but the tails.
-  CHECK(table({"binary", 15}).entries.size() == 2);
-  CHECK(table({"bits:4", 40}).entries.size() == 2);
-  CHECK(qmf::rounding_patterns(qmf::parse_weight_spec("gaussian"), 2).entries.empty());
-}
-
-TEST_CASE("block tables split the law into table entries and a nonnegative residual") {
-  std::vector<qmf::RoundingPatterns> tables;
-  for (const Grid& g : blocks)
-    if (g.inputs <= 12) tables.push_back(table(g));  // not the all-residual table
-  // Coarse blocks, where the linear part and the tilt are large.
-  tables.push_back(qmf::rounding_patterns_in_blocks(per_example("bits:5"), 2, 8));
-  tables.push_back(qmf::rounding_patterns_in_blocks(per_example("bits:5"), 3, 8));
-  for (const auto& d : tables) {
-    const auto exact = exact_law(d);
-    const auto part = table_part(d);
-    const int m = d.inputs;
-    double total = d.residual();
-    for (const auto& e : d.entries) {
-      CHECK(e.probability >= 0.0);
-      total += e.probability;
-    }
-    INFO("m = " << m << ", " << d.cells << " cells: total " << total);
-    CHECK(std::fabs(total - 1.0) <= 1e-12);
-    long above = 0;
-    for (std::size_t i = 0; i < exact.by_ones.size(); ++i)
-      above += part.by_ones[i] > exact.by_ones[i] * (1.0 + 1e-12) + 1e-300;
-    CHECK(above == 0);
-    // Each block's residual: its cells' exact law minus the table's part.
-    double worst = 0.0;
-    for (const auto& b : d.blocks) {
-      double left = 0.0;
-      for (std::int64_t c = b.first_cell; c < b.first_cell + b.span; ++c)
-        for (int k = 0; k <= m; ++k) {
-          double binomial = 1.0;
-          for (int j = 0; j < k; ++j) binomial = binomial * (m - j) / (j + 1);
-          const std::size_t at = (c - exact.first) * (m + 1) + k;
-          left += binomial * (exact.by_ones[at] - part.by_ones[at]);
-        }
-      worst = std::max(worst, std::fabs(left - b.probability));
-    }
-    INFO("largest residual error " << worst);
-    CHECK(worst <= 1e-12);
-  }
+  const auto gaussian = qmf::parse_weight_spec("gaussian");
+  CHECK_FALSE(qmf::fits_whole_table(gaussian, 2));
+  CHECK(qmf::rounding_patterns(gaussian, 2).entries.empty());
 }
 
 TEST_CASE("latent normals rounded per input follow the joint law") {
@@ -169,13 +117,13 @@ TEST_CASE("latent normals rounded per input follow the joint law") {
   constexpr long draws = 200000;
   qmf::test::LatentWeights latent(15);
   std::vector<Grid> grids(std::begin(whole), std::end(whole));
-  grids.insert(grids.end(), std::begin(blocks), std::begin(blocks) + 4);
+  grids.insert(grids.end(), std::begin(fine), std::begin(fine) + 4);
   for (const Grid& g : grids) {
     const auto spec =
         qmf::parse_weight_spec(std::string(g.spec) + ",rounding=stochastic-per-example");
     const qmf::WeightRounding round(spec);
-    const auto d = table(g);
-    const Classes classes{d, span_of(d)};
+    const auto d = lattice(g);
+    const Classes classes{d};
     std::unordered_map<std::uint64_t, long> counts;
     std::vector<std::int64_t> index(g.inputs);
     for (long i = 0; i < draws; ++i) {
