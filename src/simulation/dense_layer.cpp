@@ -108,12 +108,9 @@ std::optional<LevelSampler> level_sampler(const WeightSpec& weights) {
 }
 
 // Per-example rounding through the table of (cell, pattern) where it is
-// whole (coarse grids and few inputs; bits:13 the finest at m = 2); elsewhere
-// each input is rounded by definition with hashed uniforms
-// (per_example_rows.hpp). In bench_weights at m = 2 whole tables cost
-// 0.95-1.35x the simulation with Gaussian weights, hashed rounding 1.33x on
-// any grid (the block tables it replaced: 1.46-1.48x at bits:14 and bits:16;
-// at three and four inputs 1.5-1.6x against their 1.6-2.4x).
+// whole and small (fits_whole_table, weights/rounding_patterns.hpp);
+// elsewhere each input is rounded by definition with hashed uniforms
+// (per_example_rows.hpp), which costs less there.
 std::optional<RoundingPatternSampler> pattern_sampler(const WeightSpec& weights, int inputs) {
   if (weights.kind == WeightSpec::Kind::gaussian ||
       weights.rounding != Rounding::stochastic_per_example)

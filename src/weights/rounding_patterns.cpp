@@ -40,8 +40,10 @@ double pattern_probability(double a, double spacing, int ones, int inputs) {
 }
 
 bool fits_whole_table(const WeightSpec& spec, int inputs) {
-  if (spec.kind == WeightSpec::Kind::gaussian || inputs < 1 || inputs >= 62) return false;
-  return (spec.grid().cells << inputs) + 2 <= static_cast<std::int64_t>(max_whole_entries);
+  if (spec.kind == WeightSpec::Kind::gaussian || inputs < 1 || inputs > max_whole_inputs)
+    return false;
+  const std::int64_t entries = (spec.grid().cells << inputs) + 2;
+  return entries * (8 * inputs + 12) <= static_cast<std::int64_t>(max_whole_bytes);
 }
 
 RoundingPatterns rounding_patterns(const WeightSpec& spec, int inputs) {

@@ -12,9 +12,8 @@
 // and the clipped tails put Phi(lowest) on "every input at the lowest level"
 // and 1 - Phi(top) on "every input at the top level".
 //
-// Coarse grids with few inputs (cells x 2^m + 2 <= max_whole_entries)
-// tabulate this law whole, one entry per (cell, pattern), drawn by
-// RoundingPatternSampler (weights/pattern_sampler.hpp). Finer grids and more
+// Coarse grids with few inputs (fits_whole_table) tabulate this law whole, one entry per (cell,
+// pattern), drawn by RoundingPatternSampler (weights/pattern_sampler.hpp). Finer grids and more
 // inputs round each input by definition with hashed uniforms
 // (simulation/per_example_rows.hpp): cheaper than this law split on blocks of
 // cells with slow draws for its curvature, which qmf used to draw
@@ -28,11 +27,15 @@
 
 namespace qmf {
 
-/// Entries of a whole table: 32768 (binary up to m = 14 inputs, bits:4 up to
-/// 11, bits:8 up to 7, bits:10 up to 5, bits:13 up to 2). Per weight, whole
-/// tables cost 0.95 normal draws (bits:8, in L1) to 1.23 (bits:12, 16 378
-/// entries) and 1.35-1.5 (bits:13, 32 762).
-constexpr std::size_t max_whole_entries = 32768;
+/// Where a whole table is drawn: at most 5 inputs and 512 KiB of table
+/// (entries x (8 m + 12) bytes: the m levels and the alias column): up to
+/// bits:12 at m = 2, bits:10 at m = 3, bits:8 at m = 4 and 5. Beyond, rounding
+/// by definition with hashed uniforms costs less (the simulation at m = 2:
+/// 1.35x Gaussian weights on any grid, bits:12's table 1.2x, bits:13's, of
+/// 900 KiB, 1.4-1.47x; at m = 6 to 8 hashing matches the smallest tables and
+/// beats the rest, 1.7-1.9x against up to 2.7x; docs/benchmarks.md).
+constexpr int max_whole_inputs = 5;
+constexpr std::size_t max_whole_bytes = std::size_t{1} << 19;
 
 /// An outcome of the table: input e sees grid level first_cell + bit e of
 /// `pattern`.

@@ -117,13 +117,12 @@ TEST_CASE("per-example rounding takes the table only where it is whole", "[simul
   using qmf::simulation::WeightDraws;
   const auto spec = [](const char* text) { return qmf::parse_weight_spec(text); };
   CHECK(WeightDraws(spec("bits:12,rounding=stochastic-per-example"), 2).patterns);
-  CHECK(WeightDraws(spec("bits:13,rounding=stochastic-per-example"), 2).patterns);
+  CHECK_FALSE(WeightDraws(spec("bits:13,rounding=stochastic-per-example"), 2).patterns);
   CHECK_FALSE(WeightDraws(spec("bits:14,rounding=stochastic-per-example"), 2).patterns);
+  CHECK(WeightDraws(spec("bits:8,rounding=stochastic-per-example"), 4).patterns);
   CHECK_FALSE(WeightDraws(spec("bits:12,rounding=stochastic-per-example"), 4).patterns);
-  CHECK(WeightDraws(spec("bits:4,rounding=stochastic-per-example"), 5).patterns);
-  CHECK(WeightDraws(spec("bits:8,rounding=stochastic-per-example"), 7).patterns);  // whole
-  CHECK_FALSE(WeightDraws(spec("bits:8,rounding=stochastic-per-example"), 8).patterns);
-  CHECK(WeightDraws(spec("binary,rounding=stochastic-per-example"), 14).patterns);
+  CHECK(WeightDraws(spec("binary,rounding=stochastic-per-example"), 5).patterns);
+  CHECK_FALSE(WeightDraws(spec("binary,rounding=stochastic-per-example"), 6).patterns);
   CHECK_FALSE(WeightDraws(spec("binary,rounding=stochastic-per-example"), 15).patterns);
 }
 

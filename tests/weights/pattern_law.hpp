@@ -31,7 +31,7 @@ struct Grid {
   const char* spec;
   int inputs;
 };
-// Whole tables (up to bits:13 at m = 2, 32762 entries), then grids too fine
+// Whole tables (up to bits:12 at m = 2, 16378 entries), then grids too fine
 // or with too many inputs for one.
 inline const Grid whole[] = {{"binary", 2},        {"binary", 3},        {"ternary,p=0.6", 4},
                              {"bits:2", 2},        {"bits:3,clip=2", 3}, {"bits:4", 2},

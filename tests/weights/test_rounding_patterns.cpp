@@ -98,10 +98,14 @@ TEST_CASE("a table is whole where it fits, and refused where it does not") {
   const auto fits = [](const Grid& g) {
     return qmf::fits_whole_table(per_example(g.spec), g.inputs);
   };
-  CHECK(fits({"binary", 14}));  // 2^14 + 2 entries
-  CHECK(fits({"bits:8", 7}));   // 254 x 128 + 2
-  CHECK(fits({"bits:13", 2}));  // 8190 x 4 + 2
-  CHECK(table({"bits:13", 2}).entries.size() == 8190 * 4 + 2);
+  // At most 5 inputs and 512 KiB: entries x (8 m + 12) bytes.
+  CHECK(fits({"binary", 5}));   // 34 entries
+  CHECK(fits({"bits:8", 5}));   // 254 x 32 + 2 = 8130: 423 KB
+  CHECK(fits({"bits:12", 2}));  // 4094 x 4 + 2 = 16378: 459 KB
+  CHECK(table({"bits:12", 2}).entries.size() == 4094 * 4 + 2);
+  CHECK_FALSE(fits({"binary", 6}));
+  CHECK_FALSE(fits({"bits:13", 2}));  // 917 KB
+  CHECK_FALSE(fits({"bits:10", 4}));  // 720 KB
   for (const Grid& g : fine) {
     INFO(g.spec << ", m = " << g.inputs);
     CHECK_FALSE(fits(g));
