@@ -1,6 +1,7 @@
 #include "qmf/simulation/finite_width.hpp"
 
 #include <Eigen/Dense>
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <stdexcept>
@@ -154,16 +155,23 @@ InverseWidthFit fit_inverse_width(std::span<const double> widths, std::span<cons
   const auto count = static_cast<Eigen::Index>(widths.size());
   if (count < 3 || y.size() != widths.size() || se.size() != widths.size())
     throw std::invalid_argument("widths: a 1/n fit needs at least three widths");
+  // Exact values at every width (se = 0 throughout: the length chain of an
+  // activation whose phi^2 is constant, e.g. sign) are fitted with equal
+  // weights, and the fit has no error.
+  const bool exact = std::all_of(se.begin(), se.end(), [](double e) { return e == 0.0; });
   Eigen::MatrixXd x(count, 2);
   Eigen::VectorXd b(count);
   for (Eigen::Index i = 0; i < count; ++i) {
-    if (!(se[i] > 0.0)) throw std::invalid_argument("se: a 1/n fit needs positive errors");
+    if (!exact && !(se[i] > 0.0))
+      throw std::invalid_argument("se: a 1/n fit needs positive errors, or zero at every width");
+    const double weight = exact ? 1.0 : 1.0 / se[i];
     const double inverse = 1.0 / widths[i];
-    x.row(i) << inverse / se[i], inverse * inverse / se[i];
-    b[i] = y[i] / se[i];
+    x.row(i) << inverse * weight, inverse * inverse * weight;
+    b[i] = y[i] * weight;
   }
   const Eigen::Matrix2d normal = x.transpose() * x;
   const Eigen::Vector2d coefficients = normal.ldlt().solve(x.transpose() * b);
+  if (exact) return {coefficients[0], 0.0, coefficients[1], 0.0};
   const Eigen::Matrix2d covariance = normal.inverse();
   const double chi2 = (x * coefficients - b).squaredNorm();
   return {coefficients[0], std::sqrt(covariance(0, 0)), coefficients[1],

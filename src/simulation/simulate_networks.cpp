@@ -33,6 +33,12 @@ void require(bool ok, const std::string& message) {
   if (!ok) throw std::invalid_argument(message);
 }
 
+numerical_error precision_lost(std::size_t layer) {
+  return numerical_error("the simulated nets leave double precision at layer " +
+                         std::to_string(layer) +
+                         " (signal or gradient over- or underflows; try a smaller sw2 or depth)");
+}
+
 // A net whose signal or gradient leaves double precision has no statistics
 // to report: say where, rather than print inf or NaN. The gradient counts
 // when the backward pass ran (otherwise it is NaN: not measured).
@@ -44,16 +50,16 @@ void require_finite(const SimulatedLayer& layer, bool backward, double q0) {
     throw numerical_error("the simulated inputs leave double precision (q0 = " +
                           detail::format_number(q0) + ": their squares over- or underflow)");
   if (backward) finite = finite && std::isfinite(layer.grad.mean) && std::isfinite(layer.grad.se);
-  if (!finite)
-    throw numerical_error("the simulated nets leave double precision at layer " +
-                          std::to_string(layer.layer) +
-                          " (signal or gradient over- or underflows; try a smaller sw2 or depth)");
+  if (!finite) throw precision_lost(layer.layer);
 }
 
 // A net in which every pre-activation of an input is exactly 0 (relu with
 // sb2 = 0 at a small width: all units of the layer below were negative) has
 // no correlation there (0/0), and none at any layer above. That is the
-// net's fate, not a loss of precision: name it.
+// net's fate, not a loss of precision: name it. A layer whose q, or q^2,
+// is not finite (q above ~1e154: the Gram and cell methods' q1 q2
+// overflows) before that is a loss of precision, and the layers above it
+// are its debris (relu maps NaN to 0: they look dead).
 // Where the mean field itself collapses (q -> 0 from q0: quant:3 at sw2 =
 // 0.25, its zero level swallowing small inputs), every net dies sooner or
 // later, whatever its width: the message says so instead of suggesting one.
@@ -64,7 +70,9 @@ void require_living(const Activation& phi, const SimulationSettings& s,
   for (std::size_t l = 0; l < layers; ++l)
     for (std::size_t r = 0; r < nets.size(); ++r)
       for (std::size_t p = 0; p < pairs; ++p)
-        if (std::isnan(nets[r].c[l * pairs + p]) && std::isfinite(nets[r].q[l])) {
+        if (std::isnan(nets[r].c[l * pairs + p])) {
+          for (std::size_t below = 0; below <= l; ++below)
+            if (!std::isfinite(nets[r].q[below] * nets[r].q[below])) throw precision_lost(below);
           bool collapses = false;
           try {
             collapses = reached_length(phi, mean_field_initialization(s), s.q0) == 0.0;

@@ -22,6 +22,18 @@ TEST_CASE("the 1/n fit recovers a/n + b/n^2", "[finite_width]") {
   CHECK(fit.b == Approx(-5.0).epsilon(1e-8));
   CHECK(fit.chi2_per_dof < 1e-12);
   CHECK_THROWS_AS(qmf::fit_inverse_width(std::vector<double>{1, 2}, y, se), std::invalid_argument);
+
+  // Exact values (se = 0 at every width, as the length chain of sign): the
+  // same fit with equal weights and no error; se = 0 at one width only is refused.
+  const std::vector<double> none(n.size(), 0.0);
+  const auto exact = qmf::fit_inverse_width(n, y, none);
+  CHECK(exact.a == Approx(3.0).epsilon(1e-10));
+  CHECK(exact.b == Approx(-5.0).epsilon(1e-8));
+  CHECK(exact.a_se == 0.0);
+  CHECK(exact.chi2_per_dof == 0.0);
+  auto one = se;
+  one[2] = 0.0;
+  CHECK_THROWS_AS(qmf::fit_inverse_width(n, y, one), std::invalid_argument);
 }
 
 TEST_CASE("the perturbative length corrections match the length chain", "[finite_width]") {

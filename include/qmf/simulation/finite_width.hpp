@@ -53,7 +53,9 @@ struct InverseWidthFit {
   double b = 0.0;
   double chi2_per_dof = 0.0;
 };
-/// Needs at least three widths and positive se (std::invalid_argument otherwise).
+/// Needs at least three widths and positive se (std::invalid_argument
+/// otherwise), or se = 0 at every width: exact values, fitted with equal
+/// weights, a_se = chi2_per_dof = 0.
 InverseWidthFit fit_inverse_width(std::span<const double> widths, std::span<const double> y,
                                   std::span<const double> se);
 
