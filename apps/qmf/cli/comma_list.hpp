@@ -4,6 +4,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -23,5 +24,17 @@ CLI::Option* add_number_list_option(CLI::App& command, const std::string& name,
 /// The same for a list of integers (std::from_chars: "64", not "64.0").
 CLI::Option* add_integer_list_option(CLI::App& command, const std::string& name,
                                      std::vector<int>& values, const std::string& description);
+
+/// Throws std::invalid_argument ("--widths lists 64 twice") where a list has
+/// an item twice: the same nets or cells twice, counted or drawn as if they
+/// were two. `text(item)` names an item. (Lists of levels N are merged
+/// instead: level_list.hpp.)
+template <class Item, class Text>
+void require_distinct(const std::vector<Item>& items, const std::string& option, Text text) {
+  for (std::size_t k = 1; k < items.size(); ++k)
+    for (std::size_t j = 0; j < k; ++j)
+      if (items[j] == items[k])
+        throw std::invalid_argument(option + " lists " + text(items[k]) + " twice");
+}
 
 }  // namespace qmf::cli

@@ -153,6 +153,10 @@ void run(Figure1Options o) {
   require_simulation_resources(*phi, o.settings);
   if (o.marker_every < 1) throw std::invalid_argument("--marker-every must be at least 1");
   if (o.offsets.empty()) throw std::invalid_argument("--offsets needs at least one value");
+  // A curve or panel twice would be the same nets drawn twice (review K, 5).
+  const auto text = [](double x) { return format_number(x); };
+  require_distinct(o.offsets, "--offsets", text);
+  require_distinct(o.settings.c0, "--c0", text);
   if (!phi->is_step()) throw std::invalid_argument("--act: figure1 needs a step activation");
   figure_script("figure1.gp");  // an incomplete installation fails before the simulation
   const auto start = std::chrono::steady_clock::now();

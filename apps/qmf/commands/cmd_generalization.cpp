@@ -81,6 +81,13 @@ std::vector<WeightsItem> parse_bits(const GeneralizationOptions& o) {
       items.push_back({parse_weight_spec("bits:" + item + rounding).text, b, double(b), item});
     }
   }
+  // A column twice would be the same cells twice in the table (review K, 5).
+  std::vector<std::string> specs;
+  for (const auto& item : items) specs.push_back(item.spec);
+  require_distinct(specs, "--bits", [&](const std::string& spec) {
+    return std::find_if(items.begin(), items.end(), [&](const auto& i) { return i.spec == spec; })
+        ->label;
+  });
   // In increasing bits, float last, whatever order they were typed in: the
   // figure joins a curve's points in this order (review 30 Nov b, G).
   std::stable_sort(items.begin(), items.end(), [](const WeightsItem& a, const WeightsItem& b) {
@@ -99,6 +106,7 @@ std::vector<int> parse_depths(const std::string& text) {
       throw std::invalid_argument("--depths: '" + item + "' (allowed: whole numbers 1..1000)");
     depths.push_back(d);
   }
+  require_distinct(depths, "--depths", [](int d) { return std::to_string(d); });
   return depths;
 }
 

@@ -29,6 +29,8 @@ Json check_result(const CheckOptions& o) {
   require_integer_range("krr_train", o.krr_train, 0, 20000);
   if (o.widths.empty()) throw std::invalid_argument("widths must list at least one width");
   for (const int w : o.widths) require_integer_range("widths", w, 1, 8192);
+  // The same nets twice would count twice in the 1/n fits (review K, 4).
+  require_distinct(o.widths, "--widths", [](int w) { return std::to_string(w); });
   if (o.krr_train > 0) {
     require_integer_range("krr_validation", o.krr_validation, 1, 20000);
     require_integer_range("krr_test", o.krr_test, 1, 10000);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <functional>
 
+#include "cli/comma_list.hpp"
 #include "cli/limits.hpp"
 #include "cli/output.hpp"
 #include "cli/progress_bar.hpp"
@@ -37,10 +38,7 @@ SimulationSettings base_settings(const FiniteWidthOptions& o, const Activation& 
         "difference)");
   if (o.widths.size() < 3) throw std::invalid_argument("--widths needs at least three widths");
   // A width listed twice would be the same nets twice, fitted as if independent.
-  for (std::size_t k = 1; k < o.widths.size(); ++k)
-    for (std::size_t j = 0; j < k; ++j)
-      if (o.widths[j] == o.widths[k])
-        throw std::invalid_argument("--widths lists " + format_number(o.widths[k]) + " twice");
+  require_distinct(o.widths, "--widths", [](double w) { return format_number(w); });
   // The correlation depth is fitted over at least four layers (FIRST + 3 <= LAST).
   if (s.depth < 3)
     throw std::invalid_argument("--depth must be at least 3 (got " + std::to_string(s.depth) +
