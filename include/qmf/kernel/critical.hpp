@@ -17,6 +17,13 @@
 
 namespace qmf {
 
+/// The largest sb2 the search takes. The maximiser's q* = sb2 + a weight part
+/// of order t sqrt(sb2) (t a threshold): at sb2 = 1e20 the weight part is
+/// resolved to ~1e-6 relative, at 1e30 to ~10 % (chi_c then came out 0.915
+/// where its sb2 -> inf limit is 0.9228), and beyond ~1e40 it rounds away and
+/// the search found no maximum (review K, 2).
+inline constexpr double max_search_sb2 = 1e20;
+
 struct StepCriticalPoint {
   double sw2 = 0.0;  // latent: the layer sees sw2 times the unit prior
   double q_star = 0.0;
@@ -32,6 +39,7 @@ struct StepCriticalPoint {
 /// has no maximum at finite sigma_w (it rises towards the edge of the search),
 /// or if the maximiser is not a stable fixed point of the length map.
 /// With per-example weight noise chi_c is the slope at the noisy map's c* < 1.
+/// sb2 must lie in [0, max_search_sb2] (std::invalid_argument otherwise).
 /// `interrupt` is polled before every evaluation of chi_c (qmf/interrupt.hpp):
 /// for quant:N at N ~ 1000 the search is ~200 of them in about a second.
 StepCriticalPoint maximise_correlation_depth(const Activation& phi, double sb2,
