@@ -101,8 +101,12 @@ Curve correlation_curve(const CurveRequest& request, const CmapOptions& o) {
   }
   curve.c_star = stable_correlation_fixed_point(phi, curve.init, curve.q_star).c;
   curve.c_in = correlation_samples(o.points);
+  // At the marginal q* = 0 (tanh at sw2 = 1, sb2 = 0) the map at q is 0/0:
+  // its limit q -> 0 is the identity (as qmf maps says), drawn as such.
   for (double c : curve.c_in)
-    curve.one_minus_c_out.push_back(correlation_map_complement(phi, curve.init, curve.q_star, c));
+    curve.one_minus_c_out.push_back(
+        curve.q_star == 0.0 ? 1.0 - c
+                            : correlation_map_complement(phi, curve.init, curve.q_star, c));
   return curve;
 }
 
@@ -156,6 +160,9 @@ Json sw2_echo(const std::vector<std::string>& sw2) {
   return list;
 }
 
+constexpr const char* identity_note =
+    "q* = 0: the correlation map is its q -> 0 limit, the identity";
+
 Json curves_json(const std::vector<Curve>& curves, const CmapOptions& o) {
   Json out = header("cmap");
   out["act"] = o.acts;
@@ -172,6 +179,8 @@ Json curves_json(const std::vector<Curve>& curves, const CmapOptions& o) {
                     {"q_star", number(k.q_star, "q_star")},
                     {"c_star", number(k.c_star, "c_star")},
                     {"points", k.c_in.size()}});
+  for (std::size_t i = 0; i < curves.size(); ++i)
+    if (curves[i].q_star == 0.0) list[i]["note"] = identity_note;
   out["curves"] = list;
   return out;
 }
@@ -201,7 +210,7 @@ void run(const CmapOptions& o) {
   for (const auto& k : curves)
     std::cout << k.act << "  sw2 = " << readable_number(k.init.sw2)
               << "  q* = " << readable_number(k.q_star) << "  c* = " << readable_number(k.c_star)
-              << '\n';
+              << (k.q_star == 0.0 ? std::string("  (") + identity_note + ")" : "") << '\n';
 }
 
 }  // namespace
