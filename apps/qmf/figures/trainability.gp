@@ -6,7 +6,8 @@
 # output (style.gp): cells (columns: depth, y,
 # test accuracy, half cell width, half cell height, diverged 0/1), curves
 # (columns: y, 4 xi, 6 xi, 9 xi), ylabel, title, xmin, xmax, ymin, ymax, ystep
-# (tic spacing on y, 0 for gnuplot's choice).
+# and xstep (tic spacing, 0 for gnuplot's choice), diverged_key and key4, key6,
+# key9 (the key entries, empty for what is not drawn).
 
 load 'style.gp'
 set title title
@@ -28,10 +29,11 @@ set bmargin at screen 0.24
 set tmargin at screen 0.90
 set style fill solid 1.0 noborder
 if (ystep > 0) set ytics ystep
+if (xstep > 0) set xtics xstep
 
 plot cells using 1:2:4:5:3 with boxxyerror lc palette notitle, \
      cells using 1:($6 > 0 ? $2 : NaN) with points pt 2 ps 1.5*point_unit lc rgb '#9e9e9e' \
-       title 'diverged (at chance)', \
-     curves using 2:1 with lines lw 3 dt 1 lc rgb '#00b0f0' title 'L = 4 ξ', \
-     curves using 3:1 with lines lw 3 dt 2 lc rgb '#00b0f0' title 'L = 6 ξ', \
-     curves using 4:1 with lines lw 3 dt 3 lc rgb '#00b0f0' title 'L = 9 ξ'
+       title diverged_key, \
+     curves using 2:1 with lines lw 3 dt 1 lc rgb '#00b0f0' title key4, \
+     curves using 3:1 with lines lw 3 dt 2 lc rgb '#00b0f0' title key6, \
+     curves using 4:1 with lines lw 3 dt 3 lc rgb '#00b0f0' title key9

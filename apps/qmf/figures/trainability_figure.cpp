@@ -1,6 +1,7 @@
 #include "figures/trainability_figure.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <sstream>
 
 #include "figures/figure.hpp"
@@ -45,9 +46,27 @@ std::vector<std::pair<std::string, std::string>> render_trainability_figure(
     ymin = std::min(ymin, cell["y"].get<double>() - p.half_height);
     ymax = std::max(ymax, cell["y"].get<double>() + p.half_height);
   }
+  // Key entries only for what is drawn: a diverged cell, a k xi curve
+  // reaching into the depth range (review K, 13).
+  bool diverged = false;
+  for (const auto& cell : p.cells) diverged = diverged || cell["diverged"].get<bool>();
+  const auto key = [&](double k) {
+    for (const auto& row : p.xi_curve)
+      if (const double depth = k * row["xi"].get<double>(); depth >= xmin && depth <= xmax)
+        return "L = " + format_number(k) + " ξ";
+    return std::string();
+  };
+  // Depths are whole: tics one grid step apart (gnuplot would put some
+  // between them).
+  const double depth_step = 2.0 * p.half_width;
   Figure figure{
       "trainability.gp", {{"cells", cells_table(p)}, {"curves", curves_table(p.xi_curve)}}, {}};
   figure.parameters.text("title", p.title)
+      .text("diverged_key", diverged ? "diverged (at chance)" : "")
+      .text("key4", key(4.0))
+      .text("key6", key(6.0))
+      .text("key9", key(9.0))
+      .number("xstep", depth_step == std::floor(depth_step) ? depth_step : 0.0)
       .text("ylabel", p.ylabel)
       .number("xmin", xmin)
       .number("xmax", xmax)
