@@ -130,9 +130,8 @@ StepCriticalPoint maximise_correlation_depth(const Activation& phi, double sb2,
   validate_prior(unit_prior, sb2);
   if (sb2 > max_search_sb2) {
     std::ostringstream message;
-    message << "sb2 must be at most " << max_search_sb2
-            << " to maximise chi_c over sigma_w (got " << sb2
-            << "): beyond, q* = sb2 + its weight part loses the weight part to rounding";
+    message << "sb2 must be at most " << max_search_sb2 << " to maximise chi_c over sigma_w (got "
+            << sb2 << "): beyond, q* = sb2 + its weight part loses the weight part to rounding";
     throw std::invalid_argument(message.str());
   }
   auto init_at = [&](double q) {
