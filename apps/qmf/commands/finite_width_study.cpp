@@ -81,6 +81,7 @@ SimulationSettings base_settings(const FiniteWidthOptions& o, const Activation& 
 Study run_study(const FiniteWidthOptions& o) {
   Study study;
   study.phi = make_activation(o.act);
+  study.act = o.act;
   study.settings = base_settings(o, *study.phi);
   const auto& s = study.settings;
   study.mf = predict_layers(*study.phi, s);

@@ -40,6 +40,7 @@ struct WidthRun {
 
 struct Study {
   std::unique_ptr<Activation> phi;
+  std::string act;  // the spec as typed: figure titles, as in simulate's
   SimulationSettings settings;
   std::vector<PredictedLayer> mf;
   std::vector<LengthCorrection> theory;

@@ -27,7 +27,8 @@ set style fill transparent solid 0.25 noborder
 key_font = sprintf(',%g', 0.6*font_size)
 set key inside bottom left vertical samplen 1.5 spacing 0.9 font key_font
 set xlabel 'layer l'
-set offsets 0, 0, graph 0.05, graph 0.05
+# Room below the curves for the key, which would cover them otherwise.
+set offsets 0, 0, graph 0.05, graph 0.3
 
 set ylabel 'a_q^l  (q_{sim}^l − q^l ≈ a_q^l / n)'
 plot fits using 1:($3 - $4):($3 + $4) with filledcurves lc rgb '#1f77b4' notitle, \
@@ -42,6 +43,7 @@ plot fits using 1:($10 - $11):($10 + $11) with filledcurves lc rgb '#2ca02c' not
     fits using 1:12 with lines lw 2 lc rgb '#9467bd' \
         title 'a_{grad}^l ± SE  (grad_{sim}^l / grad^l − 1)'
 
+set offsets 0, 0, graph 0.05, graph 0.05
 set xlabel 'width n'
 set logscale x 2
 set format x '2^{%L}'

@@ -21,7 +21,7 @@ Figure finite_width_figure(const Study& st, const Json& out) {
                  {"fits", std::string("# ") + fit_header + fit_rows(out["layers"], ' ', "NaN")},
                  {"depths", depths.str()}},
                 {}};
-  figure.parameters.text("act", out["act"].get<std::string>())
+  figure.parameters.text("act", st.act)
       .number("sw2", st.settings.init.sw2)
       .number("sb2", st.settings.init.sb2)
       .integer("depth", st.settings.depth)
