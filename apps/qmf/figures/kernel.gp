@@ -46,7 +46,10 @@ unset label 1
 set lmargin at screen 0.62
 set rmargin at screen 0.97
 set logscale xy
+# x fixed to the degrees computed: plain autoscale ran on to the next decade
+# (degrees to 200 on an axis to 1000).
 set autoscale x
+set autoscale xfix
 set autoscale y
 # The smallest resolved eigenvalue stays off the bottom frame.
 set offsets 0, 0, graph 0.02, graph 0.02
