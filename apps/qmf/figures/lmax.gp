@@ -188,9 +188,13 @@ do for [d = 0:15] {
 stride = (decades + 6) / 7  # at most seven labels
 tics = ''
 shown = 0
+# Near L = k the decades bunch up (1 - exp(-k/L) -> 1): a label closer than
+# 0.4 decades of the left axis to the next one would overlap it, so the top
+# one (L = 1 at k = 6) is left out.
+apart(d) = log10(one_minus_exp(k / 10.0**d)) - log10(one_minus_exp(k / 10.0**(d + 1))) >= 0.4
 do for [d = 0:15] {
   y = one_minus_exp(k / 10.0**d)
-  if (y >= y_lo && y <= y_hi) {
+  if (y >= y_lo && y <= y_hi && apart(d)) {
     if (shown % stride == 0) {
       tics = tics.sprintf("%s'10^{%d}' %.17g", (tics eq '') ? '' : ', ', d, y)
     }
