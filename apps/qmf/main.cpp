@@ -73,6 +73,11 @@ std::string explain(const CLI::App& app, const CLI::ParseError& error) {
       message = name + ": '" + rest.substr(std::min(rest.size(), name.size() + 3)) + "' is not " +
                 expected_value(*option);
   }
+  // "--sw2: At Most 1 required but received 2": an option given twice.
+  const std::string twice = ": At Most 1 required but received ";
+  if (const auto at = message.find(twice); at != std::string::npos)
+    message = message.substr(0, at) + " is given " + message.substr(at + twice.size()) +
+              " times; it takes one value";
   return message + " (see qmf " + sub.get_name() + " --help)";
 }
 
