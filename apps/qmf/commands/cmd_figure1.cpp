@@ -46,7 +46,9 @@ struct Curve {
 // (curve, pair, layer >= 1) whose simulated correlation varies between nets.
 // Where all nets agree (se = 0: a narrow net of a coarse step activation can
 // repeat the same correlation), a z-score would be infinite or undefined, so
-// those points are only counted.
+// those points are only counted. So are spreads at the level of rounding
+// (--c0 1: every net has c = 1 up to ~1e-16; review K, 14).
+constexpr double rounding_spread = 1e-12;
 struct Agreement {
   double max_abs_z = 0.0;
   int points_with_spread = 0;
@@ -60,7 +62,7 @@ Agreement agreement(const std::vector<Curve>& curves) {
     for (std::size_t l = 1; l < curve.simulated.size(); ++l)
       for (std::size_t p = 0; p < curve.predicted[l].c.size(); ++p) {
         const auto& e = curve.simulated[l].c[p];
-        if (!(e.se > 0.0)) {
+        if (!(e.se > rounding_spread)) {
           ++a.points_without_spread;
           continue;
         }
