@@ -87,12 +87,15 @@ def _integer(name, x, lo=None, hi=None, limit=2**31 - 1):
 
 def _numbers_1d(name, x):
     """A scalar or 1-D array-like of real numbers as a 1-D float array; ValueError for
-    more dimensions (which would be flattened silently), bools or non-numbers."""
+    more dimensions (which would be flattened silently), bools, non-numbers or none."""
     array = _np.asarray(x)
     if array.ndim > 1:
         raise ValueError(f"{name} must be a number or a 1-D sequence of numbers "
                          f"(got an array of shape {array.shape})")
-    return _numbers_array(name, x, "a number or a 1-D sequence of numbers").ravel()
+    values = _numbers_array(name, x, "a number or a 1-D sequence of numbers").ravel()
+    if values.size == 0:  # as the CLI's comma lists: an empty grid is bad input
+        raise ValueError(f"{name} must hold at least one number (got an empty sequence)")
+    return values
 
 
 def _numbers_array(name, x, what="a number or an array of numbers"):

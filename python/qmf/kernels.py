@@ -72,6 +72,8 @@ def kernel(act, sw2, sb2=0.0, depth=3, t=201, q0=1.0,
     if isinstance(t, (int, _np.integer)) and not isinstance(t, bool):
         t = _np.array(_qmf.cosine_grid(int(t)))
     t = _numbers_array("t", t, "an integer or an array of cosines")
+    if t.size == 0:
+        raise ValueError("t must hold at least one cosine (got an empty array)")
     sw2, sw2_choice = _weight_variance(act, sw2, sb2, weights)
     out = _qmf.kernel(_act(act), sw2, _number("sb2", sb2),
                       _integer("depth", depth), t.ravel().tolist(), _number("q0", q0),

@@ -67,6 +67,13 @@ WRONG = [
         [3])),
     ("state must be a qmf.KernelState (got 0.5)", lambda: qmf.propagate(
         qmf.LayerMap(qmf.activation("tanh"), qmf.Dense(1.5)), 0.5, 3)),
+    # Empty grids, as the CLI's empty comma lists (critical_line and kernel returned empty
+    # arrays, phase raised: review K 14).
+    ("sb2 must hold at least one number (got an empty sequence)",
+     lambda: qmf.critical_line("tanh", [])),
+    ("sw2 must hold at least one number (got an empty sequence)",
+     lambda: qmf.phase("tanh", [], [0.0])),
+    ("t must hold at least one cosine (got an empty array)", lambda: qmf.kernel("tanh", 1.0, t=[])),
     # The classes' methods, fields and constructors.
     ("x must be a number or an array of numbers (got 'a')", lambda: TANH.value("a")),
     ("x must be a number or an array of numbers (got True)", lambda: TANH.derivative(True)),
