@@ -14,6 +14,7 @@
 #include "cli/limits.hpp"
 #include "cli/output.hpp"
 #include "cli/shared_options.hpp"
+#include "cli/sw2_choice.hpp"
 #include "commands/commands.hpp"
 #include "commands/kernel_check.hpp"
 
@@ -136,7 +137,10 @@ void add_kernel_check_command(CLI::App& app) {
                          "empirical NNGP/NTK of finite nets on Fashion-MNIST against the analytic "
                          "kernels, and kernel ridge regression");
   cmd->add_option("--act", o->act, "activation spec (relu, erf, sign, ...)")->required();
-  cmd->add_option("--sw2", o->init.sw2, "weight variance sigma_w^2")->required();
+  cmd->add_option("--sw2", o->sw2,
+                  "weight variance sigma_w^2, or crit for the critical one at --sb2 (as in "
+                  "qmf kernel; Gaussian weights)")
+      ->required();
   cmd->add_option("--sb2", o->init.sb2, "bias variance sigma_b^2")->capture_default_str();
   cmd->add_option("--depth", o->depth, "number of dense layers L (the last is the scalar readout)")
       ->capture_default_str();
@@ -166,7 +170,13 @@ void add_kernel_check_command(CLI::App& app) {
   cmd->add_flag("--json", o->json, "print one JSON object");
   add_out_option(*cmd, o->out, "write PREFIX.csv (width, net, errors) and PREFIX.json (all)");
   cmd->callback([o] {
-    const Json out = check_result(*o);
+    parse_sw2_choice(o->sw2);  // a malformed --sw2 fails before the activation is built
+    const bool critical = o->sw2 == critical_sw2_word;
+    require_gaussian_weights_for_choices(critical, parse_weight_spec(o->weights));
+    CheckOptions resolved = *o;
+    resolved.init.sw2 = resolve_sw2(o->sw2, *make_activation(o->act), o->init.sb2);
+    Json out = check_result(resolved);
+    out["sw2_choice"] = critical ? "critical" : "given";
     if (!o->out.empty())
       write_files(o->out, {{".csv", error_table(out["gram"], ',', format_number)},
                            {".json", out.dump(2) + '\n'}});

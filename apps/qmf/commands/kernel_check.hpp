@@ -19,6 +19,7 @@ namespace qmf::cli {
 
 struct CheckOptions {
   std::string act;
+  std::string sw2;  // a number or "crit", resolved into init.sw2
   Initialization init;
   int depth = 3;
   std::vector<int> widths{64, 256, 1024};
