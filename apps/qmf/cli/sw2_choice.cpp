@@ -84,4 +84,12 @@ void require_gaussian_weights_for_choices(bool asked, const WeightSpec& weights)
         weights.text + ")");
 }
 
+ResolvedSw2 resolve_kernel_sw2(const std::string& text, const std::string& act, double sb2,
+                               const std::string& weights) {
+  parse_sw2_choice(text);  // a malformed --sw2 fails before the activation is built
+  const bool critical = text == critical_sw2_word;
+  require_gaussian_weights_for_choices(critical, parse_weight_spec(weights));
+  return {resolve_sw2(text, *make_activation(act), sb2), critical};
+}
+
 }  // namespace qmf::cli

@@ -46,6 +46,15 @@ std::optional<CriticalChoice> critical_choice(const std::string& text, const Act
 /// naming --sw2 when `asked` (either word was given) with quantized weights.
 void require_gaussian_weights_for_choices(bool asked, const WeightSpec& weights);
 
+/// --sw2 of the kernel commands (kernel, kernel-check): checked before the
+/// activation is built, crit refused with quantized weights, then resolved.
+struct ResolvedSw2 {
+  double sw2 = 0.0;
+  bool critical = false;  // "crit" was given
+};
+ResolvedSw2 resolve_kernel_sw2(const std::string& text, const std::string& act, double sb2,
+                               const std::string& weights);
+
 /// The word that asks for the fixed point q* as the inputs' variance.
 constexpr const char* fixed_point_q0_word = "star";
 

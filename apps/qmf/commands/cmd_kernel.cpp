@@ -243,13 +243,11 @@ void add_kernel_command(CLI::App& app) {
                  "figure PREFIX.png, .svg, .pdf");
   cmd->callback([o] {
     if (!o->out.empty() && o->eigen) figure_script("kernel.gp");  // fail before computing
-    parse_sw2_choice(o->sw2);  // a malformed --sw2 fails before the activation is built
-    const bool critical = o->sw2 == critical_sw2_word;
-    require_gaussian_weights_for_choices(critical, parse_weight_spec(o->weights));
+    const ResolvedSw2 sw2 = resolve_kernel_sw2(o->sw2, o->act, o->init.sb2, o->weights);
     KernelOptions resolved = *o;
-    resolved.init.sw2 = resolve_sw2(o->sw2, *make_activation(o->act), o->init.sb2);
+    resolved.init.sw2 = sw2.sw2;
     Json out = kernel_result(resolved);
-    out["sw2_choice"] = critical ? "critical" : "given";
+    out["sw2_choice"] = sw2.critical ? "critical" : "given";
     if (!o->out.empty()) {
       std::vector<std::pair<std::string, std::string>> files = {{".csv", kernels_csv(out)},
                                                                 {".json", out.dump(2) + '\n'}};

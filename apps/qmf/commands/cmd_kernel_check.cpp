@@ -170,13 +170,11 @@ void add_kernel_check_command(CLI::App& app) {
   cmd->add_flag("--json", o->json, "print one JSON object");
   add_out_option(*cmd, o->out, "write PREFIX.csv (width, net, errors) and PREFIX.json (all)");
   cmd->callback([o] {
-    parse_sw2_choice(o->sw2);  // a malformed --sw2 fails before the activation is built
-    const bool critical = o->sw2 == critical_sw2_word;
-    require_gaussian_weights_for_choices(critical, parse_weight_spec(o->weights));
+    const ResolvedSw2 sw2 = resolve_kernel_sw2(o->sw2, o->act, o->init.sb2, o->weights);
     CheckOptions resolved = *o;
-    resolved.init.sw2 = resolve_sw2(o->sw2, *make_activation(o->act), o->init.sb2);
+    resolved.init.sw2 = sw2.sw2;
     Json out = check_result(resolved);
-    out["sw2_choice"] = critical ? "critical" : "given";
+    out["sw2_choice"] = sw2.critical ? "critical" : "given";
     if (!o->out.empty())
       write_files(o->out, {{".csv", error_table(out["gram"], ',', format_number)},
                            {".json", out.dump(2) + '\n'}});
