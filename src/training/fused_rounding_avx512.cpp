@@ -13,11 +13,17 @@
 
 #include <type_traits>
 
+#include "training/fused_rounding.hpp"
 #include "training/rounding_bits.hpp"
 
 // Inlined into the one function compiled for AVX-512 below.
 #define QMF_AVX512_TARGET gnu::target("avx512f,avx512dq,avx512bw,avx512vl")
 #define QMF_AVX512 [[QMF_AVX512_TARGET, gnu::always_inline]] inline
+
+// GCC 12's AVX-512 intrinsics pass _mm512_undefined_*() as the masked-off
+// source and then may warn that it is uninitialised (here since the walk and
+// the ties' rule are shared with the AVX2 pass, which changed the inlining).
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
 namespace qmf::training::rounding {
 
@@ -35,23 +41,6 @@ QMF_AVX512 __m512i mix8(__m512i x) {
   x = _mm512_mullo_epi64(_mm512_xor_si512(x, _mm512_srli_epi64(x, 27)),
                          splat(0x94d049bb133111ebULL));
   return _mm512_xor_si512(x, _mm512_srli_epi64(x, 31));
-}
-
-// The group's ties (u = high, probability 2^-16 each) from 32 more bits: the
-// rule of resolve_ties. Rare, so kept out of line.
-template <class Scalar>
-[[gnu::noinline]] std::uint32_t resolve_group_ties(std::uint32_t moves, std::uint32_t ties,
-                                                   const Scalar* latent, const LayerGrid& g,
-                                                   Eigen::Index r, std::uint64_t tie_key,
-                                                   std::uint64_t start) {
-  for (int l = 0; l < 32; ++l) {
-    if ((ties >> l & 1u) == 0) continue;
-    const auto i = static_cast<std::uint64_t>(r + l);
-    const auto bits = static_cast<std::uint32_t>(mix(tie_key ^ (start + i)));
-    const bool up = bits < tie_threshold(static_cast<double>(latent[i]), g);
-    moves = up ? moves | 1u << l : moves & ~(1u << l);
-  }
-  return moves;
 }
 
 // Bit l: whether weight r + l of the block moves up.
@@ -115,20 +104,14 @@ QMF_AVX512 void add_where(DoublePartials& s, const double* in, std::uint32_t mov
 // The partial sums added up as masked_dot adds them, p[k] += p[k + width]
 // for widths 8, 4, 2, 1: the upper half of the lanes onto the lower half.
 QMF_AVX512 float total(const FloatPartials& s) {
-  const __m256 eight =
+  return fold(
       _mm256_add_ps(_mm512_castps512_ps256(s.lanes),
-                    _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(s.lanes), 1)));
-  const __m128 four = _mm_add_ps(_mm256_castps256_ps128(eight), _mm256_extractf128_ps(eight, 1));
-  const __m128 two = _mm_add_ps(four, _mm_movehl_ps(four, four));
-  return _mm_cvtss_f32(_mm_add_ss(two, _mm_shuffle_ps(two, two, 1)));
+                    _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(s.lanes), 1))));
 }
 
 QMF_AVX512 double total(const DoublePartials& s) {
   const __m512d eight = _mm512_add_pd(s.lanes[0], s.lanes[1]);
-  const __m256d four =
-      _mm256_add_pd(_mm512_castpd512_pd256(eight), _mm512_extractf64x4_pd(eight, 1));
-  const __m128d two = _mm_add_pd(_mm256_castpd256_pd128(four), _mm256_extractf128_pd(four, 1));
-  return _mm_cvtsd_f64(_mm_add_sd(two, _mm_unpackhi_pd(two, two)));
+  return fold(_mm256_add_pd(_mm512_castpd512_pd256(eight), _mm512_extractf64x4_pd(eight, 1)));
 }
 
 }  // namespace
@@ -151,31 +134,24 @@ template <class Scalar>
   const __m512i keys = splat(key), lanes = _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7);
   const std::uint64_t tie_key = mix(key ^ per_example_tie_salt);
   const auto first = static_cast<std::uint64_t>(start);
-  // Column j, row i of the group at r, stepped on rather than divided for.
-  Eigen::Index j = start / rows, i = start - j * rows;
   Partials<Scalar> sums;
   clear(sums);
-  for (Eigen::Index r = 0; r < m; r += 32) {
-    const __m512i index = _mm512_add_epi64(splat(base + static_cast<std::uint64_t>(r / 4)), lanes);
+  for (GroupWalk at(start, m, rows); at.more(); at.next()) {
+    const __m512i index =
+        _mm512_add_epi64(splat(base + static_cast<std::uint64_t>(at.r / 4)), lanes);
     const std::uint32_t moves =
-        group_moves(high, latent, g, r, mix8(_mm512_xor_si512(keys, index)), tie_key, first);
+        group_moves(high, latent, g, at.r, mix8(_mm512_xor_si512(keys, index)), tie_key, first);
     if (transposed) {
-      add_where(sums, in + i, moves & 0xffffu);
-      add_where(sums, in + i + 16, moves >> 16);
+      add_where(sums, in + at.i, moves & 0xffffu);
+      add_where(sums, in + at.i + 16, moves >> 16);
+      if (at.part_ends()) {
+        out[at.j] += spacing * total(sums);
+        clear(sums);
+      }
     } else {
-      const Scalar a = spacing * in[j];
-      add_where(out + i, moves & 0xffffu, a);
-      add_where(out + i + 16, moves >> 16, a);
-    }
-    i += 32;
-    // A transposed column's part ends with the column or with the block.
-    if (transposed && (i == rows || r + 32 == m)) {
-      out[j] += spacing * total(sums);
-      clear(sums);
-    }
-    if (i == rows) {
-      i = 0;
-      ++j;
+      const Scalar a = spacing * in[at.j];
+      add_where(out + at.i, moves & 0xffffu, a);
+      add_where(out + at.i + 16, moves >> 16, a);
     }
   }
 }

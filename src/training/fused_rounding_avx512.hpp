@@ -9,6 +9,7 @@
 #include <Eigen/Core>
 #include <cstdint>
 
+#include "training/fused_rounding.hpp"
 #include "training/rounding_bits.hpp"
 
 namespace qmf::training::rounding {
@@ -16,10 +17,6 @@ namespace qmf::training::rounding {
 /// True where the CPU has AVX-512 (x86-64-v4) and the build keeps its copies
 /// (not -DQMF_QAT_NO_AVX512 or -DQMF_QAT_BASELINE_ONLY).
 bool runs_avx512_rounding();
-
-/// Whether a block of a matrix with `rows` rows can take the fused pass: its
-/// groups of 32 weights must not straddle a column.
-inline bool fusable(Eigen::Index rows) { return rows % 32 == 0; }
 
 /// The products of one example over the weights [start, start + m) of a
 /// column-major matrix with `rows` rows (fusable(rows), start a multiple of

@@ -14,8 +14,9 @@
 // when the low 32 bits of mix(mix(key ^ per_example_tie_salt) ^ (s + r)) are
 // below the low 32 bits of P. Four uniforms per hash (the shared rounding's
 // 32-bit uniforms take two) and integer comparisons: the hash is most of the
-// cost. With AVX-512, matrices whose columns hold whole groups of 32 take the
-// fused pass (fused_rounding_avx512.cpp): the same moves and sums.
+// cost. With AVX-512 or AVX2, matrices whose columns hold whole groups of 32
+// take a fused pass (fused_rounding_avx512.cpp, fused_rounding_avx2.cpp): the
+// same moves and sums.
 #include <omp.h>
 
 #include <algorithm>
@@ -24,6 +25,7 @@
 
 #include "qmf/training/weight_quantizer.hpp"
 #include "training/elementwise.hpp"
+#include "training/fused_rounding_avx2.hpp"
 #include "training/fused_rounding_avx512.hpp"
 #include "training/masked_sums.hpp"
 #include "training/per_example_draws_avx2.hpp"
@@ -116,6 +118,16 @@ QMF_QAT_CLONES void resolve_ties(const std::uint32_t* high, const Scalar* latent
   }
 }
 
+// The fused pass of the CPU's widest vectors, where the matrix's columns
+// hold whole groups of 32; none otherwise.
+template <class Scalar>
+FusedPass<Scalar> fused_pass(Eigen::Index rows) {
+  if (!fusable(rows)) return nullptr;
+  if (runs_avx512_rounding()) return &add_fused_rounding_sums_avx512<Scalar>;
+  if (runs_avx2_rounding()) return &add_fused_rounding_sums_avx2<Scalar>;
+  return nullptr;
+}
+
 }  // namespace
 
 std::uint64_t WeightQuantizer::example_draw(std::uint64_t draw, Eigen::Index example) {
@@ -132,7 +144,7 @@ void WeightQuantizer::add_rounding_products(const Matrix<Scalar>& w, int fan_in,
   const Eigen::Index size = w.size();
   const Eigen::Index batch = in.cols();
   const auto spacing = static_cast<Scalar>(g.step);
-  const bool fused = runs_avx512_rounding() && fusable(w.rows());
+  const FusedPass<Scalar> fused = fused_pass<Scalar>(w.rows());
   // Each thread takes a contiguous range of examples and goes through the
   // weights block by block: a block's thresholds are computed once per thread
   // and serve all its examples while in cache. Every output element is summed
@@ -155,9 +167,9 @@ void WeightQuantizer::add_rounding_products(const Matrix<Scalar>& w, int fan_in,
       for (Eigen::Index e = first; e < last; ++e) {
         const std::uint64_t key = mix(example_draw(draw, e));
         const auto base = static_cast<std::uint64_t>(start / 4);
-        if (fused) {
-          add_fused_rounding_sums_avx512(high, w.data() + start, g, start, m, w.rows(), key, base,
-                                         spacing, in.col(e).data(), transposed, out.col(e).data());
+        if (fused != nullptr) {
+          fused(high, w.data() + start, g, start, m, w.rows(), key, base, spacing, in.col(e).data(),
+                transposed, out.col(e).data());
           continue;
         }
         const bool tie = runs_avx2_rounding() ? draw_up_moves_avx2(high, up, m, key, base)

@@ -1,9 +1,9 @@
-// The fused AVX-512 pass of per-example rounding (draws and sums in one)
-// against the moves drawn weight by weight from the layout stated in
-// src/training/per_example_rounding.cpp and summed by add_masked_sums: the
+// The fused passes of per-example rounding (draws and sums in one; AVX-512
+// and AVX2) against the moves drawn weight by weight from the layout stated
+// in src/training/per_example_rounding.cpp and summed by add_masked_sums: the
 // same bits, forward and transposed, float and double, on matrices whose
-// columns cross the uniform blocks, with ties. Skipped (passing) on a CPU
-// without AVX-512, where the fused pass never runs.
+// columns cross the uniform blocks, with ties. Each pass is skipped (passing)
+// on a CPU without its instructions, where it never runs.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "qmf/training/weight_quantizer.hpp"
+#include "training/fused_rounding_avx2.hpp"
 #include "training/fused_rounding_avx512.hpp"
 #include "training/masked_sums.hpp"
 #include "training/rounding_bits.hpp"
@@ -37,11 +38,11 @@ bool moves_up(std::uint64_t key, Eigen::Index start, Eigen::Index r, double f, l
          static_cast<std::uint32_t>(p);
 }
 
-// Both routes over every block of a rows x columns matrix for `keys` examples;
-// the number of outputs that differ in any bit.
+// Both routes, the fused one by `pass`, over every block of a rows x columns
+// matrix for `keys` examples; the number of outputs that differ in any bit.
 template <class Scalar>
-long differing_outputs(Eigen::Index rows, Eigen::Index columns, bool transposed, int keys,
-                       long& ties) {
+long differing_outputs(FusedPass<Scalar> pass, Eigen::Index rows, Eigen::Index columns,
+                       bool transposed, int keys, long& ties) {
   std::mt19937_64 random(static_cast<std::uint64_t>(rows * 7919 + columns));
   std::normal_distribution<double> normal;
   const Eigen::Index size = rows * columns;
@@ -76,9 +77,8 @@ long differing_outputs(Eigen::Index rows, Eigen::Index columns, bool transposed,
         up[static_cast<std::size_t>(r)] = moves_up(key, start, r, t - std::floor(t), ties) ? 1 : 0;
       }
       add_masked_sums(up.data(), start, m, rows, spacing, in.data(), transposed, direct.data());
-      add_fused_rounding_sums_avx512(high.data() + start, latent.data() + start, g, start, m, rows,
-                                     key, static_cast<std::uint64_t>(start / 4), spacing, in.data(),
-                                     transposed, fused.data());
+      pass(high.data() + start, latent.data() + start, g, start, m, rows, key,
+           static_cast<std::uint64_t>(start / 4), spacing, in.data(), transposed, fused.data());
     }
     for (Eigen::Index i = 0; i < out_size; ++i)
       differing += std::memcmp(&fused[i], &direct[i], sizeof(Scalar)) != 0 ? 1 : 0;
@@ -86,10 +86,8 @@ long differing_outputs(Eigen::Index rows, Eigen::Index columns, bool transposed,
   return differing;
 }
 
-}  // namespace
-
-TEST_CASE("the fused AVX-512 pass gives the bits of the moves drawn one by one and summed") {
-  if (!runs_avx512_rounding()) return;
+// The fused pass for float and for double against the unfused route.
+void check_against_unfused(FusedPass<float> for_float, FusedPass<double> for_double) {
   // 96 x 50: 4800 weights, blocks of 2048 end inside columns; 32 x 70 and
   // 64 x 64: blocks end on column boundaries. 200 keys: ~1.5e7 draws in all,
   // about 230 ties at probability 2^-16.
@@ -97,8 +95,24 @@ TEST_CASE("the fused AVX-512 pass gives the bits of the moves drawn one by one a
   for (const auto& [rows, columns] : {std::pair{96, 50}, {32, 70}, {64, 64}})
     for (const bool transposed : {false, true}) {
       INFO(rows << " x " << columns << (transposed ? ", transposed" : ""));
-      CHECK(differing_outputs<float>(rows, columns, transposed, 200, ties) == 0);
-      CHECK(differing_outputs<double>(rows, columns, transposed, 200, ties) == 0);
+      CHECK(differing_outputs(for_float, rows, columns, transposed, 200, ties) == 0);
+      CHECK(differing_outputs(for_double, rows, columns, transposed, 200, ties) == 0);
     }
   CHECK(ties > 50);
+}
+
+}  // namespace
+
+TEST_CASE("the fused AVX-512 pass gives the bits of the moves drawn one by one and summed") {
+  if (!runs_avx512_rounding()) return;
+  check_against_unfused(&add_fused_rounding_sums_avx512<float>,
+                        &add_fused_rounding_sums_avx512<double>);
+}
+
+// Called directly: the library runs it only without AVX-512 (or under
+// valgrind, which hides AVX-512).
+TEST_CASE("the fused AVX2 pass gives the bits of the moves drawn one by one and summed") {
+  if (__builtin_cpu_supports("avx2") == 0) return;
+  check_against_unfused(&add_fused_rounding_sums_avx2<float>,
+                        &add_fused_rounding_sums_avx2<double>);
 }
