@@ -300,7 +300,7 @@ void add_generalization_command(CLI::App& app) {
   cmd->add_option("--rounding", o->rounding,
                   "nearest, stochastic (redrawn every forward pass, shared by the batch), or "
                   "stochastic-per-example (each example its own rounding; 2.3-2.7x the float step "
-                  "with AVX-512, 4.5-4.8x with AVX2 alone)")
+                  "with AVX-512, 3.0-4.3x with AVX2 alone)")
       ->check(CLI::IsMember({"nearest", "stochastic", "stochastic-per-example"}))
       ->capture_default_str();
   cmd->add_option("--depths", o->depths, "depths L, e.g. 3 or 2,6")->capture_default_str();

@@ -137,7 +137,7 @@ void add_weights_option(CLI::App& cmd, TrainOptions& o) {
                  "bits:B[,clip=C], each with [,rounding=nearest|stochastic|stochastic-per-example] "
                  "(quantization-aware training: latent float weights, straight-through gradient; "
                  "per example: each example its own rounding, 2.3-2.7x the float step's time "
-                 "with AVX-512, 4.5-4.8x with AVX2 alone)")
+                 "with AVX-512, 3.0-4.3x with AVX2 alone)")
       ->capture_default_str();
 }
 
