@@ -6,7 +6,10 @@
 // in[i] where up, lane k taking the rows k mod 16 of the column's part in
 // the block, then added up in masked_dot's tree order. A move down adds
 // nothing, where add_masked_sums adds 0 x: the same bits unless x is infinite
-// or NaN (there NaN; the pass's L x part carries such a value either way).
+// or NaN (there NaN; the pass's L x part carries such a value either way), or
+// a forward output is exactly -0 and 0 x is +0 (add_masked_sums gives +0,
+// this pass keeps -0; the AVX2 pass adds 0 x and matches). Either sign of
+// zero is the same sum.
 #include "training/fused_rounding_avx512.hpp"
 
 #include <immintrin.h>

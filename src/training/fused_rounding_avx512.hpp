@@ -3,7 +3,8 @@
 // straight into mask registers and are applied by masked additions, instead
 // of being stored as 0/1 floats and read back by add_masked_sums. The same
 // draws (ties included) and the same sums in the same order, so the same
-// bits as draw_up_moves + resolve_ties + add_masked_sums for finite inputs.
+// bits as draw_up_moves + resolve_ties + add_masked_sums for finite inputs
+// (but for the sign of an output that is exactly zero: the .cpp says when).
 #pragma once
 
 #include <Eigen/Core>
