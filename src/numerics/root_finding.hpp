@@ -30,8 +30,12 @@ double bracketed_root(F&& f, double lo, double hi, double f_lo, double f_hi,
   // and signs, so f scaled to the order of 1 finds the same root; scaled by a
   // power of two, which rounds nothing, it takes bit for bit the same steps
   // wherever the unscaled f did not overflow.
+  // The exponent stops at 2^1000: below 2^-1022 (subnormal f, the gap of
+  // quant:16 near q* = 4e-308 at sw2 = 1e-305) 2^-ilogb overflowed to inf and
+  // every scaled value was inf or NaN (review K, 7).
   const double unit = std::max(std::fabs(f_lo), std::fabs(f_hi));
-  const double scale = std::isfinite(unit) ? std::ldexp(1.0, -std::ilogb(unit)) : 1.0;
+  const double scale =
+      std::isfinite(unit) ? std::ldexp(1.0, std::min(-std::ilogb(unit), 1000)) : 1.0;
   auto scaled = [&f, scale](double x) { return scale * f(x); };
   constexpr std::uintmax_t max_iterations = 200;
   std::uintmax_t iterations = max_iterations;
