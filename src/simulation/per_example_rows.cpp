@@ -3,6 +3,7 @@
 #include <bit>
 
 #include "numerics/mix64.hpp"
+#include "simulation/per_example_rows_avx512.hpp"
 
 // AVX-512 (vpmullq, 8 lanes) and AVX2 (4 lanes, the 64-bit products emulated)
 // copies beside the baseline, picked when the library loads. The loop below is
@@ -29,13 +30,14 @@ inline double where(bool on, std::uint64_t x_bits) {
   return from_bits((0 - static_cast<std::uint64_t>(on)) & x_bits);
 }
 
-// Inputs 2p and 2p + 1, from the hashes of pair p.
-QMF_ROW_CLONES void round_pair(const WeightRounding rounding, const double* latent, long n,
-                               std::uint64_t key, long p, double* first, double* second) {
+// first[j] and second[j] for j in [begin, end), from the hashes of
+// key ^ (offset + j).
+QMF_ROW_CLONES void round_pair(const WeightRounding rounding, const double* latent, long begin,
+                               long end, std::uint64_t key, std::uint64_t offset, double* first,
+                               double* second) {
   const std::uint64_t spacing = bits_of(rounding.spacing());
   const std::uint64_t one = bits_of(1.0);
-  const auto offset = static_cast<std::uint64_t>(p) * static_cast<std::uint64_t>(n);
-  for (long j = 0; j < n; ++j) {
+  for (long j = begin; j < end; ++j) {
     const double t = rounding.position(latent[j]);                  // in [0, steps], steps < 2^33
     const double nearest = (t + two_52) - two_52;                   // t rounded to an integer
     const double below = t - nearest;                               // exact, in [-1/2, 1/2]
@@ -55,8 +57,22 @@ QMF_ROW_CLONES void round_pair(const WeightRounding rounding, const double* late
 
 void round_per_example(const WeightRounding& rounding, const double* latent, long n,
                        std::uint64_t key, double* const* rows, int pairs) {
+  // The whole groups of 8 with AVX-512 intrinsics where the CPU has them.
+  const long groups = runs_avx512_rows() ? n - n % 8 : 0;
+  for (int p = 0; p < pairs; ++p) {
+    const auto offset = static_cast<std::uint64_t>(p) * static_cast<std::uint64_t>(n);
+    if (groups > 0)
+      round_pair_avx512(rounding, latent, groups, key, offset, rows[2 * p], rows[2 * p + 1]);
+    round_pair(rounding, latent, groups, n, key, offset, rows[2 * p], rows[2 * p + 1]);
+  }
+}
+
+void round_per_example_portable(const WeightRounding& rounding, const double* latent, long n,
+                                std::uint64_t key, double* const* rows, int pairs) {
   for (int p = 0; p < pairs; ++p)
-    round_pair(rounding, latent, n, key, p, rows[2 * p], rows[2 * p + 1]);
+    round_pair(rounding, latent, 0, n, key,
+               static_cast<std::uint64_t>(p) * static_cast<std::uint64_t>(n), rows[2 * p],
+               rows[2 * p + 1]);
 }
 
 }  // namespace qmf::simulation

@@ -19,8 +19,14 @@
 namespace qmf::simulation {
 
 /// rows[k][0, n) for k < 2 pairs from latent[0, n), in the latent's units
-/// (an odd number of inputs leaves the last row unused).
+/// (an odd number of inputs leaves the last row unused). With AVX-512 the
+/// whole groups of 8 take per_example_rows_avx512.hpp's copy: the same bits.
 void round_per_example(const WeightRounding& rounding, const double* latent, long n,
                        std::uint64_t key, double* const* rows, int pairs);
+
+/// The same rows from the portable loop alone (whichever of its target
+/// clones the CPU takes), for the tests to compare the two.
+void round_per_example_portable(const WeightRounding& rounding, const double* latent, long n,
+                                std::uint64_t key, double* const* rows, int pairs);
 
 }  // namespace qmf::simulation

@@ -16,6 +16,7 @@
 
 #include <type_traits>
 
+#include "numerics/mix64_avx512.hpp"
 #include "training/fused_rounding.hpp"
 #include "training/rounding_bits.hpp"
 
@@ -32,19 +33,8 @@ namespace qmf::training::rounding {
 
 namespace {
 
-QMF_AVX512 __m512i splat(std::uint64_t value) {
-  return _mm512_set1_epi64(static_cast<long long>(value));
-}
-
-// rounding_bits.hpp's mix() on eight 64-bit lanes (AVX-512DQ multiplies them).
-QMF_AVX512 __m512i mix8(__m512i x) {
-  x = _mm512_add_epi64(x, splat(0x9e3779b97f4a7c15ULL));
-  x = _mm512_mullo_epi64(_mm512_xor_si512(x, _mm512_srli_epi64(x, 30)),
-                         splat(0xbf58476d1ce4e5b9ULL));
-  x = _mm512_mullo_epi64(_mm512_xor_si512(x, _mm512_srli_epi64(x, 27)),
-                         splat(0x94d049bb133111ebULL));
-  return _mm512_xor_si512(x, _mm512_srli_epi64(x, 31));
-}
+using detail::mix8;
+using detail::splat;
 
 // Bit l: whether weight r + l of the block moves up.
 template <class Scalar>

@@ -39,6 +39,10 @@ class WeightRounding {
   /// The level at grid index k (a whole number in [0, steps]).
   [[nodiscard]] double level(double k) const { return lowest_ + spacing_ * k; }
   [[nodiscard]] double spacing() const { return spacing_; }
+  /// The grid's constants, for vectorised copies of position() and level().
+  [[nodiscard]] double lowest() const { return lowest_; }
+  [[nodiscard]] double inverse_spacing() const { return inverse_spacing_; }
+  [[nodiscard]] std::int64_t steps() const { return steps_; }
 
   [[nodiscard]] double nearest(double z) const {
     if (is_identity()) return z;
