@@ -10,8 +10,8 @@
 namespace qmf::simulation {
 
 // The rows of one layer's weights in units of sqrt(sw2 / n), row by row:
-// next() draws row i, for_input(k) returns the weights input k sees (the same
-// row for every input unless rounding is per example).
+// next() draws row i, products() and add_to() apply the weights each input
+// sees (the same row for every input unless rounding is per example).
 class DenseLayer::WeightRows {
  public:
   explicit WeightRows(const DenseLayer& layer)
@@ -25,7 +25,9 @@ class DenseLayer::WeightRows {
                      : 0),
         bits_(draws_.patterns ? RoundingPatternSampler::words(layer.width_) : 0),
         inputs_(per_example() ? draws_.inputs + draws_.inputs % 2 : 0,
-                Eigen::VectorXd(layer.width_)) {
+                Eigen::VectorXd(layer.width_)),
+        hashed_(per_example() && !draws_.patterns),
+        padding_(hashed_ && draws_.inputs % 2 != 0 ? layer.width_ : 0) {
     for (auto& row : inputs_) input_rows_.push_back(row.data());
   }
 
@@ -47,13 +49,10 @@ class DenseLayer::WeightRows {
     }
     normals_.fill(w, n);
     if (rounding_.is_identity()) return;
-    if (per_example()) {
+    if (hashed_) {
       // Without a table: every input's rounding by definition, its uniforms
-      // hashed from one key per row (simulation/per_example_rows.hpp).
-      std::uint64_t key = 0;
-      uniforms_.fill_bits(&key, 1);
-      round_per_example(rounding_, w, n, key, input_rows_.data(),
-                        static_cast<int>(input_rows_.size() / 2));
+      // hashed from one key per row, applied in products() and add_to().
+      uniforms_.fill_bits(&key_, 1);
       return;
     }
     // A local copy: the stores to w could alias the members of rounding_,
@@ -73,13 +72,40 @@ class DenseLayer::WeightRows {
     }
   }
 
-  const Eigen::VectorXd& for_input(Eigen::Index input) {
-    return per_example() ? inputs_[input] : row_;
+  /// products[k] = w_k . x.col(k), w_k the row input k sees.
+  void products(const Eigen::MatrixXd& x, double* products) {
+    if (!hashed_) {
+      for (Eigen::Index k = 0; k < x.cols(); ++k) products[k] = for_input(k).dot(x.col(k));
+      return;
+    }
+    inputs_of_pairs_.clear();  // keeps its capacity: no allocation per row
+    for (Eigen::Index k = 0; k < x.cols(); ++k) inputs_of_pairs_.push_back(x.col(k).data());
+    if (padding_.size() > 0) inputs_of_pairs_.push_back(padding_.data());  // product dropped
+    dot_per_example(rounding_, row_.data(), row_.size(), key_, inputs_of_pairs_.data(), products,
+                    input_rows_.data(), pairs());
+  }
+
+  /// a.col(k) += scales[k] w_k.
+  void add_to(const double* scales, Eigen::MatrixXd& a) {
+    if (!hashed_) {
+      for (Eigen::Index k = 0; k < a.cols(); ++k) a.col(k) += scales[k] * for_input(k);
+      return;
+    }
+    outputs_of_pairs_.clear();
+    for (Eigen::Index k = 0; k < a.cols(); ++k) outputs_of_pairs_.push_back(a.col(k).data());
+    if (padding_.size() > 0) outputs_of_pairs_.push_back(padding_.data());  // gains 0 w: stays 0
+    add_per_example(rounding_, row_.data(), row_.size(), key_, scales, outputs_of_pairs_.data(),
+                    input_rows_.data(), pairs());
   }
 
  private:
   [[nodiscard]] bool per_example() const {
     return !rounding_.is_identity() && rounding_.rounding() == Rounding::stochastic_per_example;
+  }
+  [[nodiscard]] int pairs() const { return static_cast<int>(input_rows_.size() / 2); }
+
+  const Eigen::VectorXd& for_input(Eigen::Index input) const {
+    return per_example() ? inputs_[input] : row_;
   }
 
   const WeightDraws& draws_;
@@ -89,9 +115,16 @@ class DenseLayer::WeightRows {
   Eigen::VectorXd row_;              // the latent row, then (unless per example) its rounded levels
   Eigen::VectorXd uniform_;          // shared stochastic rounding's uniforms
   std::vector<std::uint64_t> bits_;  // the pattern sampler's random words
-  // Per example: every input's row.
+  // Per example: every input's row (hashed: a workspace).
   std::vector<Eigen::VectorXd> inputs_;
   std::vector<double*> input_rows_;
+  // Per example without a table (simulation/per_example_rows.hpp): the row's
+  // key, and zeros standing in for the input that pads an odd count to pairs.
+  bool hashed_;
+  std::uint64_t key_ = 0;
+  Eigen::VectorXd padding_;
+  std::vector<const double*> inputs_of_pairs_;
+  std::vector<double*> outputs_of_pairs_;
 };
 
 namespace {
@@ -108,14 +141,14 @@ std::optional<LevelSampler> level_sampler(const WeightSpec& weights) {
 }
 
 // Per-example rounding through the table of (cell, pattern) where it is
-// whole and small (fits_whole_table, weights/rounding_patterns.hpp);
+// small (simulation_draws_table, weights/rounding_patterns.hpp);
 // elsewhere each input is rounded by definition with hashed uniforms
 // (per_example_rows.hpp), which costs less there.
 std::optional<RoundingPatternSampler> pattern_sampler(const WeightSpec& weights, int inputs) {
   if (weights.kind == WeightSpec::Kind::gaussian ||
       weights.rounding != Rounding::stochastic_per_example)
     return std::nullopt;
-  if (!fits_whole_table(weights, inputs)) return std::nullopt;
+  if (!simulation_draws_table(weights, inputs)) return std::nullopt;
   return RoundingPatternSampler(rounding_patterns(weights, inputs));
 }
 
@@ -173,12 +206,13 @@ void DenseLayer::forward(const Eigen::MatrixXd& x, Eigen::MatrixXd& h) const {
   WeightRows rows(*this);
   NormalGenerator biases(seed_, net_, layer_, Stream::biases);
   h.resize(width_, x.cols());
+  std::vector<double> products(x.cols() + 1);  // + 1: an odd count's padding
   for (int i = 0; i < width_; ++i) {
     rows.next();
     const double bias = bias_scale_ * biases();
+    rows.products(x, products.data());
     // Scale once per output instead of once per weight.
-    for (Eigen::Index k = 0; k < x.cols(); ++k)
-      h(i, k) = weight_scale_ * rows.for_input(k).dot(x.col(k)) + bias;
+    for (Eigen::Index k = 0; k < x.cols(); ++k) h(i, k) = weight_scale_ * products[k] + bias;
   }
 }
 
@@ -186,10 +220,11 @@ void DenseLayer::backward(const Eigen::MatrixXd& d, Eigen::MatrixXd& a) const {
   require_inputs(d.cols());
   WeightRows rows(*this);
   a.setZero(width_, d.cols());
+  std::vector<double> scales(d.cols() + 1, 0.0);  // + 1: an odd count's padding
   for (int i = 0; i < width_; ++i) {
     rows.next();
-    for (Eigen::Index k = 0; k < d.cols(); ++k)
-      a.col(k) += (weight_scale_ * d(i, k)) * rows.for_input(k);
+    for (Eigen::Index k = 0; k < d.cols(); ++k) scales[k] = weight_scale_ * d(i, k);
+    rows.add_to(scales.data(), a);
   }
 }
 

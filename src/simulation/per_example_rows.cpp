@@ -1,5 +1,6 @@
 #include "simulation/per_example_rows.hpp"
 
+#include <array>
 #include <bit>
 
 #include "numerics/mix64.hpp"
@@ -53,26 +54,81 @@ QMF_ROW_CLONES void round_pair(const WeightRounding rounding, const double* late
   }
 }
 
+// Partial sums by j mod 8, folded in one fixed order, so that the AVX-512
+// pass and the portable loop give the same bits.
+using Lanes = std::array<double, 8>;
+
+// sums[j mod 8] += w[j] x[j] for j in [begin, end), begin a multiple of 8;
+// the lanes in locals so that the loop over a group vectorises.
+QMF_ROW_CLONES void add_products(const double* w, const double* x, long begin, long end,
+                                 Lanes& sums) {
+  Lanes s = sums;
+  long j = begin;
+  for (; j + 8 <= end; j += 8)
+    for (std::size_t l = 0; l < 8; ++l) s[l] += w[j + l] * x[j + l];
+  for (std::size_t l = 0; j < end; ++j, ++l) s[l] += w[j] * x[j];
+  sums = s;
+}
+
+// out[j] += scale w[j] for j in [begin, end).
+QMF_ROW_CLONES void add_scaled(const double* w, double scale, long begin, long end, double* out) {
+  for (long j = begin; j < end; ++j) out[j] += scale * w[j];
+}
+
+double fold(const Lanes& s) {
+  return ((s[0] + s[4]) + (s[2] + s[6])) + ((s[1] + s[5]) + (s[3] + s[7]));
+}
+
+// The part of a row of n weights that the AVX-512 copy takes.
+long avx512_part(long n, RowCopy copy) {
+  return copy == RowCopy::fastest && runs_avx512_rows() ? n - n % 8 : 0;
+}
+
+std::uint64_t offset_of(int pair, long n) {
+  return static_cast<std::uint64_t>(pair) * static_cast<std::uint64_t>(n);
+}
+
 }  // namespace
 
 void round_per_example(const WeightRounding& rounding, const double* latent, long n,
-                       std::uint64_t key, double* const* rows, int pairs) {
-  // The whole groups of 8 with AVX-512 intrinsics where the CPU has them.
-  const long groups = runs_avx512_rows() ? n - n % 8 : 0;
+                       std::uint64_t key, double* const* rows, int pairs, RowCopy copy) {
+  const long groups = avx512_part(n, copy);
   for (int p = 0; p < pairs; ++p) {
-    const auto offset = static_cast<std::uint64_t>(p) * static_cast<std::uint64_t>(n);
     if (groups > 0)
-      round_pair_avx512(rounding, latent, groups, key, offset, rows[2 * p], rows[2 * p + 1]);
-    round_pair(rounding, latent, groups, n, key, offset, rows[2 * p], rows[2 * p + 1]);
+      round_pair_avx512(rounding, latent, groups, key, offset_of(p, n), rows[2 * p],
+                        rows[2 * p + 1]);
+    round_pair(rounding, latent, groups, n, key, offset_of(p, n), rows[2 * p], rows[2 * p + 1]);
   }
 }
 
-void round_per_example_portable(const WeightRounding& rounding, const double* latent, long n,
-                                std::uint64_t key, double* const* rows, int pairs) {
-  for (int p = 0; p < pairs; ++p)
-    round_pair(rounding, latent, 0, n, key,
-               static_cast<std::uint64_t>(p) * static_cast<std::uint64_t>(n), rows[2 * p],
-               rows[2 * p + 1]);
+void dot_per_example(const WeightRounding& rounding, const double* latent, long n,
+                     std::uint64_t key, const double* const* inputs, double* products,
+                     double* const* rows, int pairs, RowCopy copy) {
+  const long groups = avx512_part(n, copy);
+  for (int p = 0; p < pairs; ++p) {
+    Lanes first{}, second{};
+    if (groups > 0)
+      dot_pair_avx512(rounding, latent, groups, key, offset_of(p, n), inputs[2 * p],
+                      inputs[2 * p + 1], first.data(), second.data());
+    round_pair(rounding, latent, groups, n, key, offset_of(p, n), rows[2 * p], rows[2 * p + 1]);
+    add_products(rows[2 * p], inputs[2 * p], groups, n, first);
+    add_products(rows[2 * p + 1], inputs[2 * p + 1], groups, n, second);
+    products[2 * p] = fold(first);
+    products[2 * p + 1] = fold(second);
+  }
+}
+
+void add_per_example(const WeightRounding& rounding, const double* latent, long n,
+                     std::uint64_t key, const double* scales, double* const* outputs,
+                     double* const* rows, int pairs, RowCopy copy) {
+  const long groups = avx512_part(n, copy);
+  for (int p = 0; p < pairs; ++p) {
+    if (groups > 0)
+      add_pair_avx512(rounding, latent, groups, key, offset_of(p, n), scales[2 * p],
+                      scales[2 * p + 1], outputs[2 * p], outputs[2 * p + 1]);
+    round_pair(rounding, latent, groups, n, key, offset_of(p, n), rows[2 * p], rows[2 * p + 1]);
+    for (int e = 2 * p; e < 2 * p + 2; ++e) add_scaled(rows[e], scales[e], groups, n, outputs[e]);
+  }
 }
 
 }  // namespace qmf::simulation

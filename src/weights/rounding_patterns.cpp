@@ -39,11 +39,24 @@ double pattern_probability(double a, double spacing, int ones, int inputs) {
   return sum;
 }
 
-bool fits_whole_table(const WeightSpec& spec, int inputs) {
-  if (spec.kind == WeightSpec::Kind::gaussian || inputs < 1 || inputs > max_whole_inputs)
-    return false;
+namespace {
+
+// Whether the whole table for `inputs` inputs has at most `inputs_cap` inputs
+// and `bytes_cap` bytes.
+bool table_within(const WeightSpec& spec, int inputs, int inputs_cap, std::size_t bytes_cap) {
+  if (spec.kind == WeightSpec::Kind::gaussian || inputs < 1 || inputs > inputs_cap) return false;
   const std::int64_t entries = (spec.grid().cells << inputs) + 2;
-  return entries * (8 * inputs + 12) <= static_cast<std::int64_t>(max_whole_bytes);
+  return entries * (8 * inputs + 12) <= static_cast<std::int64_t>(bytes_cap);
+}
+
+}  // namespace
+
+bool fits_whole_table(const WeightSpec& spec, int inputs) {
+  return table_within(spec, inputs, max_whole_inputs, max_whole_bytes);
+}
+
+bool simulation_draws_table(const WeightSpec& spec, int inputs) {
+  return table_within(spec, inputs, max_drawn_inputs, max_drawn_bytes);
 }
 
 RoundingPatterns rounding_patterns(const WeightSpec& spec, int inputs) {

@@ -34,18 +34,18 @@ WeightRounding rounding_of(const char* spec) {
       qmf::parse_weight_spec(std::string(spec) + ",rounding=stochastic-per-example"));
 }
 
-using RowsFunction = void (*)(const WeightRounding&, const double*, long, std::uint64_t,
-                              double* const*, int);
+using qmf::simulation::RowCopy;
 
 // The rows of `inputs` inputs (padded to pairs, as the caller must).
 std::vector<std::vector<double>> rows_of(const WeightRounding& r, const std::vector<double>& z,
                                          std::uint64_t key, int inputs,
-                                         RowsFunction round = qmf::simulation::round_per_example) {
+                                         RowCopy copy = RowCopy::fastest) {
   const int pairs = (inputs + 1) / 2;
   std::vector<std::vector<double>> rows(2 * pairs, std::vector<double>(z.size()));
   std::vector<double*> pointers;
   for (auto& row : rows) pointers.push_back(row.data());
-  round(r, z.data(), static_cast<long>(z.size()), key, pointers.data(), pairs);
+  qmf::simulation::round_per_example(r, z.data(), static_cast<long>(z.size()), key, pointers.data(),
+                                     pairs, copy);
   return rows;
 }
 
@@ -62,13 +62,12 @@ double expected(const WeightRounding& r, double z, std::uint64_t key, long n, lo
 
 }  // namespace
 
-// Both copies: round_per_example takes the AVX-512 one for whole groups of 8
-// where the CPU has it (this test's 322 weights leave a tail of 2 for the
-// portable loop), round_per_example_portable the portable loop throughout.
+// Both copies: the fastest takes the AVX-512 pass for whole groups of 8 where
+// the CPU has it (this test's 322 weights leave a tail of 2 for the portable
+// loop), the portable one the portable loop throughout.
 TEST_CASE("hashed per-example rounding follows its rule bit for bit") {
   INFO("AVX-512 copy " << (qmf::simulation::runs_avx512_rows() ? "run" : "not run: no AVX-512"));
-  for (const RowsFunction round :
-       {qmf::simulation::round_per_example, qmf::simulation::round_per_example_portable}) {
+  for (const RowCopy copy : {RowCopy::fastest, RowCopy::portable}) {
     std::mt19937_64 random(11);
     std::normal_distribution<double> normal;
     for (const char* spec : {"binary", "ternary", "bits:4", "bits:14,clip=1.5", "bits:16"}) {
@@ -85,13 +84,13 @@ TEST_CASE("hashed per-example rounding follows its rule bit for bit") {
       const auto n = static_cast<long>(z.size());
       for (int inputs = 1; inputs <= 5; ++inputs) {
         const std::uint64_t key = random();
-        const auto rows = rows_of(r, z, key, inputs, round);
+        const auto rows = rows_of(r, z, key, inputs, copy);
         int mismatches = 0;
         for (int e = 0; e < inputs; ++e)
           for (long j = 0; j < n; ++j)
             if (rows[e][j] != expected(r, z[j], key, n, j, e)) ++mismatches;
         INFO(spec << ", " << inputs << " inputs, "
-                  << (round == qmf::simulation::round_per_example ? "dispatched" : "portable"));
+                  << (copy == RowCopy::fastest ? "fastest copy" : "portable copy"));
         CHECK(mismatches == 0);
       }
     }

@@ -113,16 +113,17 @@ TEST_CASE("quantized-weight nets agree with the maps at width 512", "[simulate]"
   }
 }
 
-TEST_CASE("per-example rounding takes the table only where it is whole", "[simulate]") {
+TEST_CASE("per-example rounding takes the table only where it is small", "[simulate]") {
   using qmf::simulation::WeightDraws;
   const auto spec = [](const char* text) { return qmf::parse_weight_spec(text); };
-  CHECK(WeightDraws(spec("bits:12,rounding=stochastic-per-example"), 2).patterns);
-  CHECK_FALSE(WeightDraws(spec("bits:13,rounding=stochastic-per-example"), 2).patterns);
+  // At most 2 inputs and 32 KiB (simulation_draws_table).
+  CHECK(WeightDraws(spec("bits:8,rounding=stochastic-per-example"), 2).patterns);
+  CHECK(WeightDraws(spec("binary,rounding=stochastic-per-example"), 2).patterns);
+  CHECK_FALSE(WeightDraws(spec("bits:9,rounding=stochastic-per-example"), 2).patterns);
+  CHECK_FALSE(WeightDraws(spec("bits:12,rounding=stochastic-per-example"), 2).patterns);
   CHECK_FALSE(WeightDraws(spec("bits:14,rounding=stochastic-per-example"), 2).patterns);
-  CHECK(WeightDraws(spec("bits:8,rounding=stochastic-per-example"), 4).patterns);
-  CHECK_FALSE(WeightDraws(spec("bits:12,rounding=stochastic-per-example"), 4).patterns);
-  CHECK(WeightDraws(spec("binary,rounding=stochastic-per-example"), 5).patterns);
-  CHECK_FALSE(WeightDraws(spec("binary,rounding=stochastic-per-example"), 6).patterns);
+  CHECK_FALSE(WeightDraws(spec("binary,rounding=stochastic-per-example"), 3).patterns);
+  CHECK_FALSE(WeightDraws(spec("bits:8,rounding=stochastic-per-example"), 4).patterns);
   CHECK_FALSE(WeightDraws(spec("binary,rounding=stochastic-per-example"), 15).patterns);
 }
 

@@ -94,7 +94,7 @@ TEST_CASE("pattern probabilities agree with adaptive Gauss-Kronrod") {
   }
 }
 
-TEST_CASE("a table is whole where it fits, and refused where it does not") {
+TEST_CASE("a table is whole where it fits, refused where it does not, drawn where small") {
   const auto fits = [](const Grid& g) {
     return qmf::fits_whole_table(per_example(g.spec), g.inputs);
   };
@@ -111,8 +111,17 @@ TEST_CASE("a table is whole where it fits, and refused where it does not") {
     CHECK_FALSE(fits(g));
     CHECK_THROWS_AS(table(g), std::invalid_argument);
   }
+  // The simulation draws from the smaller ones: at most 2 inputs and 32 KiB.
+  const auto drawn = [](const Grid& g) {
+    return qmf::simulation_draws_table(per_example(g.spec), g.inputs);
+  };
+  CHECK(drawn({"binary", 2}));
+  CHECK(drawn({"bits:8", 2}));        // 254 x 4 + 2 = 1018 entries: 28 KB
+  CHECK_FALSE(drawn({"bits:9", 2}));  // 57 KB
+  CHECK_FALSE(drawn({"binary", 3}));
   const auto gaussian = qmf::parse_weight_spec("gaussian");
   CHECK_FALSE(qmf::fits_whole_table(gaussian, 2));
+  CHECK_FALSE(qmf::simulation_draws_table(gaussian, 2));
   CHECK(qmf::rounding_patterns(gaussian, 2).entries.empty());
 }
 
