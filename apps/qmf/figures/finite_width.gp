@@ -27,6 +27,7 @@ set style fill transparent solid 0.25 noborder
 key_font = sprintf(',%g', 0.6*font_size)
 set key inside bottom left vertical samplen 1.5 spacing 0.9 font key_font
 set xlabel 'layer l'
+if (depth <= 12) set xtics 1  # whole layers, not 0.5 steps
 # Room below the curves for the key, which would cover them otherwise.
 set offsets 0, 0, graph 0.05, graph 0.3
 
@@ -44,6 +45,7 @@ plot fits using 1:($10 - $11):($10 + $11) with filledcurves lc rgb '#2ca02c' not
         title 'a_{grad}^l ± SE  (grad_{sim}^l / grad^l − 1)'
 
 set offsets 0, 0, graph 0.05, graph 0.05
+set xtics autofreq
 set xlabel 'width n'
 set logscale x 2
 set format x '2^{%L}'
@@ -72,9 +74,15 @@ if (depth_points > 0) {
   set style textbox opaque noborder
   set label 1 'no width resolved the correlation depth'.note at graph 0.5, 0.5 center front \
       boxed font sprintf(',%g', 0.8*font_size)
+  # A text panel: axes without data would suggest a scale that was never measured.
   unset key
   unset logscale x
-  set format x '%g'
+  unset border
+  unset grid
+  unset xtics
+  unset ytics
+  unset xlabel
+  unset ylabel
   plot [0:1] [0:1] NaN notitle
 }
 unset multiplot
