@@ -16,6 +16,7 @@
 #   nets     text: '64 nets per width', or '16384 to 8 nets per width'
 #   chi2_last  chi^2 per degree of freedom of the last layer's fit
 #   depth_points  the lines of depths (0 when no width had a fitted depth)
+#   unbootstrapped  how many of them have no standard error (keyed only then)
 #   depth_note    optional: why not (the mean-field d has no decay length on the window)
 load 'style.gp'
 
@@ -65,9 +66,11 @@ if (depth_points > 0) {
   set offsets 0, 0, graph 0.3, 0  # room above the data for the key
   plot depths using 1:2 with lines lw 2 lc rgb '#1f77b4' notitle, \
       depths using 1:($3 > 0 ? $2 : 1/0):3 with yerrorbars pt 7 ps 0.8*point_unit lw 2 \
-          lc rgb '#1f77b4' title 'correlation depth reached ± SE', \
+          lc rgb '#1f77b4' \
+          title (depth_points > unbootstrapped ? 'correlation depth reached ± SE' : ''), \
       depths using 1:($3 > 0 ? 1/0 : $2) with points pt 6 ps 0.8*point_unit lw 2 \
-          lc rgb '#1f77b4' title 'no bootstrap error', \
+          lc rgb '#1f77b4' \
+          title (unbootstrapped > 0 ? 'correlation depth reached, no bootstrap error' : ''), \
       0.9 with lines dt 2 lw 2 lc rgb '#d62728' title '90 %'
 } else {
   note = exists('depth_note') ? "\n".depth_note : ''

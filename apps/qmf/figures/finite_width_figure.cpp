@@ -10,11 +10,13 @@ namespace qmf::cli {
 Figure finite_width_figure(const Study& st, const Json& out) {
   std::ostringstream depths;
   long long depth_points = 0;
+  long long unbootstrapped = 0;  // ratios without a bootstrap error (an open circle)
   for (const auto& r : st.runs)
     if (std::isfinite(r.depth.ratio)) {
       const double se = std::isfinite(r.depth.ratio_se) ? r.depth.ratio_se : 0.0;
       depths << r.n << ' ' << format_number(r.depth.ratio) << ' ' << format_number(se) << '\n';
       ++depth_points;
+      if (se == 0.0) ++unbootstrapped;
     }
   Figure figure{"finite_width.gp",
                 {{"residuals", length_residual_rows(st, st.settings.depth)},
@@ -26,7 +28,8 @@ Figure finite_width_figure(const Study& st, const Json& out) {
       .number("sb2", st.settings.init.sb2)
       .integer("depth", st.settings.depth)
       .integer("count", static_cast<long long>(st.runs.size()))
-      .integer("depth_points", depth_points);
+      .integer("depth_points", depth_points)
+      .integer("unbootstrapped", unbootstrapped);
   // Without a mean-field decay length no width has a ratio: the panel says why.
   if (st.runs.front().depth.mf_gap != DecayGap::none)
     figure.parameters.text("depth_note",
@@ -35,7 +38,10 @@ Figure finite_width_figure(const Study& st, const Json& out) {
   const Json& deepest = out["layers"].back()["q"]["chi2_per_dof"];
   figure.parameters.number("chi2_last", deepest.is_number() ? deepest.get<double>() : NAN);
   std::string widths;
-  for (const auto& r : st.runs) widths += (widths.empty() ? "" : " ") + std::to_string(r.n);
+  for (const auto& r : st.runs) {  // (not "" or " " + to_string: GCC 12 warns, -Wrestrict)
+    if (!widths.empty()) widths += ' ';
+    widths += std::to_string(r.n);
+  }
   figure.parameters.text("widths", widths);
   // "64 nets per width", or "16384 to 8 nets per width" (first and last width's).
   const int first = st.runs.front().nets, last = st.runs.back().nets;
