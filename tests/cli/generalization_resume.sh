@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # A generalization sweep stopped after k cells (--max-cells), with a cut-short
 # last line as a kill mid-write leaves it, resumes to the uninterrupted
-# sweep's table (bitwise: every cell is seeded; the timing column aside), and a
-# trainability file is refused as another sweep's.
-# Usage: generalization_resume.sh QMF_BINARY
+# sweep's table (bitwise: every cell is seeded; the timing column aside), a
+# trainability file is refused as another sweep's, and so is mpirun without MPI.
+# Usage: generalization_resume.sh QMF_BINARY MPI_BUILT(true|false)
 set -euo pipefail
 qmf=$(realpath "$1")
 work=$(mktemp -d)
@@ -32,4 +32,14 @@ if "$qmf" "${sweep[@]}" --out other 2> refused.txt; then
   exit 1
 fi
 grep -q "other shared arguments" refused.txt || { echo "FAIL: $(cat refused.txt)"; exit 1; }
+# Launched by mpirun with several ranks, a qmf built without MPI refuses
+# (each rank would run the whole sweep into one file); with MPI, the cells are
+# shared out (trainability_mpi.sh covers that side).
+if [[ $2 != true ]]; then
+  status=0
+  OMPI_COMM_WORLD_SIZE=2 "$qmf" "${sweep[@]}" --out ranks > /dev/null 2> ranks.txt || status=$?
+  [[ $status -eq 2 ]] || { echo "FAIL: mpirun without MPI: $status"; exit 1; }
+  grep -q "built without MPI" ranks.txt || { echo "FAIL: $(cat ranks.txt)"; exit 1; }
+  [[ ! -e ranks.jsonl ]] || { echo "FAIL: the refused run left ranks.jsonl"; exit 1; }
+fi
 echo "resume: ok"

@@ -4,7 +4,9 @@
 # as an uninterrupted sweep (the timing column aside); a resume with another
 # --threads is refused (the count changes the training's rounding); a sweep
 # across relu's critical point (xi_c = inf at sw2 = 2) stops and resumes to
-# the end, also from a file that spells the infinity as earlier versions did.
+# the end, also from a file that spells the infinity as earlier versions did;
+# a second run on a PREFIX in use and a PREFIX that cannot be written are
+# refused before any training.
 # Usage: trainability_resume.sh QMF_BINARY
 set -euo pipefail
 qmf=$(realpath "$1")
@@ -47,4 +49,22 @@ sed -i 's/"xi_c":"inf"/"xi_c":null/' relu.jsonl
 rm relu.csv
 "$qmf" "${relu[@]}" > /dev/null
 grep -q '^2,2,.*,inf,0,' relu.csv || { echo "FAIL: old spelling: $(cat relu.csv)"; exit 1; }
+# A second run on a PREFIX in use is refused at once (exit 2, one line): its
+# lines would interleave with the first run's. The first is then stopped.
+busy=(trainability --levels 3 --depths 8:8:1 --width 256 --report 100000 --train-subset 300
+  --test-subset 100 --eval-subset 100 --threads 1 --out busy)
+"$qmf" "${busy[@]}" > /dev/null 2>&1 &
+first=$!
+for _ in $(seq 600); do [[ -e busy.jsonl ]] && break; sleep 0.1; done
+status=0
+timeout 30 "$qmf" "${busy[@]}" > /dev/null 2> busy.txt || status=$?  # not refused: trains
+kill "$first"
+wait "$first" || true
+[[ $status -eq 2 && $(wc -l < busy.txt) -eq 1 ]] || { echo "FAIL: concurrent: $status"; exit 1; }
+grep -q "busy.jsonl is in use by another qmf run" busy.txt || { echo "FAIL: $(cat busy.txt)"; exit 1; }
+# A PREFIX no file can be created under fails before any training, exit 2.
+status=0
+"$qmf" "${sweep[@]}" --out /proc/qmf-sweep > /dev/null 2> proc.txt || status=$?
+[[ $status -eq 2 ]] || { echo "FAIL: /proc: $status"; exit 1; }
+grep -q "cannot be written" proc.txt || { echo "FAIL: $(cat proc.txt)"; exit 1; }
 echo "resume: ok"

@@ -1,8 +1,13 @@
 #include "cli/shared_options.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <string>
 #include <system_error>
@@ -29,6 +34,19 @@ std::string output_prefix_problem(const std::string& prefix) {
   if (!fs::is_directory(directory, error))
     return "the directory '" + directory.string() + "' of '" + prefix + "' " +
            (fs::exists(directory, error) ? "is not a directory" : "does not exist");
+  // Known before any computation, not after it: a directory where a file
+  // goes, or a directory no file can be created in (read-only, /proc, ...;
+  // permission bits alone do not tell, root ignores them).
+  for (const char* extension : {".csv", ".json", ".jsonl", ".png", ".svg", ".pdf"})
+    if (fs::is_directory(prefix + extension, error))
+      return "'" + prefix + extension + "' is a directory";
+  std::string probe = (directory / ".qmf-write-test-XXXXXX").string();
+  const int fd = ::mkstemp(probe.data());
+  if (fd < 0)
+    return "the directory '" + directory.string() + "' of '" + prefix + "' cannot be written (" +
+           std::strerror(errno) + ")";
+  ::close(fd);
+  ::unlink(probe.c_str());
   return "";
 }
 

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "cli/comma_list.hpp"
@@ -18,6 +19,7 @@
 #include "cli/sw2_choice.hpp"
 #include "commands/commands.hpp"
 #include "figures/figure.hpp"
+#include "training/mpi_sweep.hpp"
 #include "training/sweep_log.hpp"
 #include "training/train_run.hpp"
 
@@ -231,17 +233,25 @@ void run(const GeneralizationOptions& o) {
   for (const auto& cell : cells) resolve(cell);
   Json shared = train_options_json(o.train);  // threads included: see cmd_trainability.cpp
   shared["sweep"] = "generalization";
-  SweepLog log(o.out + ".jsonl", shared);
   const LabelledSets data = load_training_data(o.train);
-  int trained = 0;
-  for (std::size_t i = 0; i < cells.size(); ++i) {
+  // Serially, or over mpirun's ranks as trainability's cells (mpi_sweep.hpp):
+  // the results file is held on the rank that records.
+  std::optional<SweepLog> log;
+  std::size_t unfinished = 0;  // cells not in the log when the sweep started
+  std::size_t trained = 0;
+  SweepCells sweep;
+  sweep.plan = [&] {
+    log.emplace(o.out + ".jsonl", shared);
+    std::vector<std::size_t> todo;
+    for (std::size_t i = 0; i < cells.size(); ++i)
+      if (log->find(cells[i].key()) == nullptr) todo.push_back(i);
+    unfinished = todo.size();
+    if (o.max_cells > 0 && todo.size() > static_cast<std::size_t>(o.max_cells))
+      todo.resize(static_cast<std::size_t>(o.max_cells));
+    return todo;
+  };
+  sweep.train = [&](std::size_t i) {
     const Cell& cell = cells[i];
-    if (log.find(cell.key()) != nullptr) continue;
-    if (o.max_cells > 0 && trained == o.max_cells) {
-      std::cout << "stopped after " << trained << " new cells (" << log.size() << " of "
-                << cells.size() << " done); rerun the same command to continue\n";
-      return;
-    }
     const TrainRun resolved = resolve(cell);
     const auto start = std::chrono::steady_clock::now();
     training::TrainingResult result;
@@ -257,11 +267,21 @@ void run(const GeneralizationOptions& o) {
     line.update(train_result_json(resolved, result));
     line["seconds"] =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    log.append(line);
+    return line;
+  };
+  sweep.record = [&](const Json& line) {
+    log->append(line);
     ++trained;
+  };
+  if (!run_sweep_cells(sweep)) return;  // a worker rank: rank 0 writes the results
+  if (trained < unfinished) {
+    std::cout << "stopped after " << trained << " new cells ("
+              << cells.size() - unfinished + trained << " of " << cells.size()
+              << " done); rerun the same command to continue\n";
+    return;
   }
   Json rows = Json::array();
-  for (const auto& cell : cells) rows.push_back(summary(*log.find(cell.key()), cell));
+  for (const auto& cell : cells) rows.push_back(summary(*log->find(cell.key()), cell));
   Json out = header("generalization");
   out.update(shared);
   out.erase("sweep");

@@ -1,12 +1,11 @@
 #include "training/sweep_log.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 namespace qmf::cli {
@@ -42,11 +41,39 @@ void write_line(int fd, const std::string& line, const std::string& path) {
 
 SweepLog::SweepLog(std::string path, Json shared)
     : path_(std::move(path)), shared_(std::move(shared)) {
-  std::ifstream in(path_, std::ios::binary);
-  if (!in) return;
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  const std::string text = bytes.str();
+  created_ = ::access(path_.c_str(), F_OK) != 0;
+  fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0)
+    throw std::invalid_argument("--out: cannot write " + path_ + " (" + std::strerror(errno) + ")");
+  try {
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0)
+      throw std::invalid_argument(
+          "--out: " + path_ +
+          (errno == EWOULDBLOCK ? " is in use by another qmf run; wait for it or use another --out"
+                                : std::string(" cannot be locked (") + std::strerror(errno) + ")"));
+    read();
+  } catch (...) {
+    if (created_) ::unlink(path_.c_str());
+    ::close(fd_);
+    throw;
+  }
+}
+
+SweepLog::~SweepLog() {
+  if (created_ && complete_bytes_ == 0) ::unlink(path_.c_str());  // while still locked
+  ::close(fd_);
+}
+
+void SweepLog::read() {
+  std::string text;
+  char buffer[1 << 16];
+  for (ssize_t got; (got = ::read(fd_, buffer, sizeof buffer)) != 0;) {
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0)
+      throw std::invalid_argument("--out: cannot read " + path_ + " (" + std::strerror(errno) +
+                                  ")");
+    text.append(buffer, static_cast<std::size_t>(got));
+  }
   std::size_t start = 0;
   int line_number = 0;
   for (std::size_t end; (end = text.find('\n', start)) != std::string::npos; start = end + 1) {
@@ -54,10 +81,10 @@ SweepLog::SweepLog(std::string path, Json shared)
     const Json line = Json::parse(text.substr(start, end - start), nullptr, false);
     if (!line.is_object())
       throw std::invalid_argument("--out: " + path_ + " line " + std::to_string(line_number) +
-                                  " is not a JSON object (not a qmf trainability file?)");
+                                  " is not a JSON object (not a qmf sweep file?)");
     if (line_number == 1) {
       if (!line.contains(shared_member))
-        throw std::invalid_argument("--out: " + path_ + " is not a qmf trainability file");
+        throw std::invalid_argument("--out: " + path_ + " is not a qmf sweep file");
       const std::string difference = first_difference(line[shared_member], shared_);
       if (!difference.empty())
         throw std::invalid_argument("--out: " + path_ + " was made with other shared arguments (" +
@@ -76,21 +103,13 @@ const Json* SweepLog::find(const Json& key) const {
 }
 
 void SweepLog::append(const Json& cell) {
-  const int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT, 0644);
-  if (fd < 0) throw std::runtime_error("cannot open " + path_ + ": " + std::strerror(errno));
-  try {
-    if (::ftruncate(fd, complete_bytes_) != 0 || ::lseek(fd, complete_bytes_, SEEK_SET) < 0)
-      throw std::runtime_error("cannot truncate " + path_ + ": " + std::strerror(errno));
-    std::string text;
-    if (complete_bytes_ == 0) text = Json{{shared_member, shared_}}.dump() + '\n';
-    text += cell.dump() + '\n';
-    write_line(fd, text, path_);
-    complete_bytes_ += static_cast<long>(text.size());
-  } catch (...) {
-    ::close(fd);
-    throw;
-  }
-  ::close(fd);
+  if (::ftruncate(fd_, complete_bytes_) != 0 || ::lseek(fd_, complete_bytes_, SEEK_SET) < 0)
+    throw std::runtime_error("cannot truncate " + path_ + ": " + std::strerror(errno));
+  std::string text;
+  if (complete_bytes_ == 0) text = Json{{shared_member, shared_}}.dump() + '\n';
+  text += cell.dump() + '\n';
+  write_line(fd_, text, path_);
+  complete_bytes_ += static_cast<long>(text.size());
   cells_[cell.at("key").dump()] = cell;
 }
 

@@ -2,6 +2,9 @@
 // every cell shares, then one JSON line per finished cell. Each line is
 // written by one write() and fsync()ed, so a killed sweep leaves whole lines
 // and at most one partial last line, which a rerun drops before appending.
+// The file is opened (created if need be) and locked (flock) for the whole
+// run, so an unwritable PREFIX fails before any training, and a second run on
+// the same PREFIX is refused instead of interleaving its lines with ours.
 #pragma once
 
 #include <map>
@@ -13,10 +16,15 @@ namespace qmf::cli {
 
 class SweepLog {
  public:
-  /// Reads `path` if it exists (nothing is written before the first append).
-  /// Throws std::invalid_argument if the file was made with other shared
-  /// arguments or holds a line that is not a JSON object.
+  /// Opens and locks `path`, creating it if need be, and reads its cells.
+  /// Throws std::invalid_argument (naming --out) if it cannot be written, is
+  /// locked by another run, was made with other shared arguments or holds a
+  /// line that is not a JSON object.
   SweepLog(std::string path, Json shared);
+  /// Releases the lock; a file this run created and never wrote to is removed.
+  ~SweepLog();
+  SweepLog(const SweepLog&) = delete;
+  SweepLog& operator=(const SweepLog&) = delete;
 
   /// The finished cell with this key, or nullptr.
   [[nodiscard]] const Json* find(const Json& key) const;
@@ -25,8 +33,12 @@ class SweepLog {
   [[nodiscard]] std::size_t size() const { return cells_.size(); }
 
  private:
+  void read();
+
   std::string path_;
   Json shared_;
+  int fd_ = -1;
+  bool created_ = false;               // by this run: removed again if left empty
   std::map<std::string, Json> cells_;  // by key.dump()
   long complete_bytes_ = 0;            // up to the end of the last whole line
 };
