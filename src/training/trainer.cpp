@@ -133,6 +133,7 @@ TrainingResult run(const Activation& phi, const TrainingSettings& s, const Datas
   long epoch = -1;
   auto report = s.report_steps.begin();
   TrainingResult result;
+  const double too_high = diverged_loss(s.shape.classes);
   for (int step = 1; step <= last; ++step) {
     const long batch_index = (step - 1) % batches_per_epoch;
     if ((step - 1) / batches_per_epoch != epoch) {
@@ -145,7 +146,7 @@ TrainingResult run(const Activation& phi, const TrainingSettings& s, const Datas
       labels[static_cast<std::size_t>(k)] = train.labels[static_cast<std::size_t>(example)];
     }
     const BatchLoss loss = softmax_cross_entropy(net.forward(x), labels.data(), &logit_gradient);
-    if (!std::isfinite(loss.loss) || !logit_gradient.allFinite()) {
+    if (!(loss.loss <= too_high) || !logit_gradient.allFinite()) {  // NaN fails <= too
       result.diverged = true;
       result.diverged_step = step;
       break;
@@ -166,7 +167,7 @@ TrainingResult run(const Activation& phi, const TrainingSettings& s, const Datas
       net.quantize_weights();  // train and test measured on the same drawn net
       const Measurement on_train = measure(net, train, s.train_evaluation_examples);
       const Measurement on_test = measure(net, test, test.inputs.cols());
-      if (!std::isfinite(on_train.loss) || !std::isfinite(on_test.loss)) {
+      if (!(on_train.loss <= too_high) || !(on_test.loss <= too_high)) {
         result.diverged = true;
         result.diverged_step = step;
         break;

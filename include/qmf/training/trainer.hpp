@@ -7,6 +7,7 @@
 // matrix products the same way every time).
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -61,10 +62,18 @@ struct Sharpness {
   int draws = 0;
 };
 
+/// The mean cross-entropy above which a run has diverged: 100 times chance's
+/// ln(classes) (230 for ten). Step activations bound the hidden layers, so
+/// their loss can grow without ever overflowing; a run at 300x chance (or
+/// 10^29x) is no trained net, and a sweep must draw it as diverged, not as
+/// an untrainable cell.
+inline double diverged_loss(int classes) { return 100 * std::log(static_cast<double>(classes)); }
+
 struct TrainingResult {
   std::vector<Checkpoint> checkpoints;  // those reached before any divergence
-  /// The loss of a training batch left the floating-point range (or a
-  /// measurement did): training stopped at `diverged_step`.
+  /// The loss of a training batch (or of a measurement) exceeded
+  /// diverged_loss(classes) or left the floating-point range: training stopped at
+  /// `diverged_step`.
   bool diverged = false;
   int diverged_step = 0;
   /// When asked for and the run did not diverge.
