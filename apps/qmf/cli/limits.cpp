@@ -49,7 +49,7 @@ void require_simulation_resources(const Activation& phi, const SimulationSetting
 // activations of a batch (or of the 250 examples measured at a time,
 // trainer.cpp's measurement_chunk); and the images as floats.
 void require_training_memory(const training::TrainingSettings& s, long train_examples,
-                             long test_examples) {
+                             long test_examples, double limit) {
   const auto& shape = s.shape;
   const double n = shape.width;
   const double parameters = shape.inputs * n + std::max(shape.depth - 1, 0) * n * n +
@@ -61,8 +61,15 @@ void require_training_memory(const training::TrainingSettings& s, long train_exa
   const double activations = (2.0 * shape.depth + 2.0) * n * columns;
   const double scalar = s.precision == training::Precision::float64 ? 8.0 : 4.0;
   const double images = 4.0 * shape.inputs * static_cast<double>(train_examples + test_examples);
-  require_memory_within_limit(scalar * (copies * parameters + activations) + images,
-                              "--width, --depth and --batch");
+  // The values too: in a sweep the deepest cell need not be the one refused.
+  const double bytes = scalar * (copies * parameters + activations) + images;
+  try {
+    require_memory_within_limit(bytes, "--width, --depth and --batch", limit);
+  } catch (const std::invalid_argument& refused) {
+    throw std::invalid_argument(
+        std::string(refused.what()) + " (--max-memory; at --width " + std::to_string(shape.width) +
+        ", --depth " + std::to_string(shape.depth) + ", --batch " + std::to_string(s.batch) + ")");
+  }
 }
 
 // What one sampled net of kernel-check keeps alive (src/kernel/empirical_kernel.cpp,

@@ -20,11 +20,11 @@ constexpr double simulation_gram_draw_limit = 5e10;
 /// than these limits.
 void require_simulation_resources(const Activation& phi, const SimulationSettings& settings);
 
-/// Throws std::invalid_argument naming --width, --depth and --batch when
-/// training with these settings (on this many training and test examples)
-/// would keep more than qmf::memory_limit_bytes alive.
+/// Throws std::invalid_argument naming --width, --depth and --batch (with
+/// their values) and --max-memory when training with these settings (on this
+/// many training and test examples) would keep more than `limit` bytes alive.
 void require_training_memory(const training::TrainingSettings& settings, long train_examples,
-                             long test_examples);
+                             long test_examples, double limit);
 
 /// The sizes of `qmf kernel-check` that its memory grows with.
 struct KernelCheckSizes {

@@ -224,13 +224,12 @@ void run(const GeneralizationOptions& o) {
     for (const int depth : parse_depths(o.depths))
       for (const auto& w : weights) cells.push_back({n, depth, w});
   }
-  // Resolve every cell first, so that bad input fails before any training.
   const auto resolve = [&](const Cell& cell) {
     TrainOptions train = o.train;
     train.weights = cell.weights.spec;
     return resolve_train_run(train, cell.act(), critical_sw2_word, cell.depth);
   };
-  for (const auto& cell : cells) resolve(cell);
+  resolve_deepest_first(cells, resolve);
   Json shared = train_options_json(o.train);  // threads included: see cmd_trainability.cpp
   shared["sweep"] = "generalization";
   const LabelledSets data = load_training_data(o.train);

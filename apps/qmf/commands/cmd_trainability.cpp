@@ -169,8 +169,9 @@ std::string cells_table(const Grid& g, const Json& cells, bool csv) {
 
 void run(const TrainabilityOptions& o) {
   Grid grid = build_grid(o);
-  // Resolve every cell first, so that bad input fails before any training.
-  for (const auto& cell : grid.cells) resolve_train_run(o.train, cell.act, cell.sw2, cell.depth);
+  resolve_deepest_first(grid.cells, [&](const Cell& cell) {
+    resolve_train_run(o.train, cell.act, cell.sw2, cell.depth);
+  });
   // The thread count stays in: it changes the training's rounding, so a
   // resume with another count is refused rather than mixing cells.
   Json shared = train_options_json(o.train);

@@ -126,6 +126,11 @@ void add_train_options(CLI::App& cmd, TrainOptions& o) {
       ->check(CLI::IsMember({"float32", "float64"}))
       ->capture_default_str();
 
+  cmd.add_option("--max-memory", o.max_memory_gib,
+                 "memory one training run may ask for, in GiB, checked before it starts (the "
+                 "paper's width 2048 at depth 135 needs about 7)")
+      ->check(CLI::Range(0.001, 1e6))
+      ->capture_default_str();
   add_seed_option(cmd, o.seed, "random seed (weights and batch order)");
   add_threads_option(cmd, o.threads,
                      "OpenMP threads (results are reproducible for a given thread count)");
@@ -216,7 +221,8 @@ TrainRun resolve_train_run(const TrainOptions& o, const std::string& act, const 
   s.sharpness_draws = o.sharpness_draws;
   s.sharpness_radius = o.sharpness_radius;
   training::validate(s);
-  require_training_memory(s, o.train_subset, o.test_subset);
+  require_training_memory(s, o.train_subset, o.test_subset,
+                          o.max_memory_gib * 1024.0 * 1024.0 * 1024.0);
   // Standardised inputs have mean squared entry ~1 (dataset.hpp): q^0 = 1.
   // Where the map collapses from q0 = 1 the default slope preserves the
   // gradient at q* = 0 (1 / sigma_w for the box) instead of refusing the run.

@@ -4,10 +4,12 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cli/output.hpp"
 #include "data/idx_reader.hpp"
@@ -38,7 +40,22 @@ struct TrainOptions {
   int threads = 1;
   int sharpness_draws = 0;  // 0: not measured
   double sharpness_radius = 0.05;
+  // What one run may ask for; not a shared argument of a sweep (it changes
+  // nothing computed, so a resume may raise it).
+  double max_memory_gib = 4.0;
 };
+
+/// Resolves every cell of a sweep before any training, so that bad input
+/// fails first; the deepest first, so that a memory refusal names the cell
+/// that needs the most.
+template <class Cell, class Resolve>
+void resolve_deepest_first(const std::vector<Cell>& cells, Resolve resolve) {
+  std::vector<const Cell*> order;
+  for (const Cell& cell : cells) order.push_back(&cell);
+  std::stable_sort(order.begin(), order.end(),
+                   [](const Cell* a, const Cell* b) { return a->depth > b->depth; });
+  for (const Cell* cell : order) resolve(*cell);
+}
 
 /// Registers the options above on `command`.
 void add_train_options(CLI::App& command, TrainOptions& options);

@@ -13,10 +13,11 @@ namespace qmf {
 constexpr double memory_limit_bytes = 4.0 * 1024 * 1024 * 1024;
 
 /// Throws std::invalid_argument "SIZES ask for X GiB of memory; the limit is
-/// 4 GiB" ("asks" when SIZES names one size, without " and ") when `bytes`
-/// exceeds memory_limit_bytes (or is not a number); `sizes` names the options
-/// or fields that set it ("--width, --depth, --nets and --threads" in the
-/// program, "width, depth, nets and threads" in Python).
-void require_memory_within_limit(double bytes, const std::string& sizes);
+/// L GiB" ("asks" when SIZES names one size, without " and ") when `bytes`
+/// exceeds `limit` (or is not a number); `sizes` names the options or fields
+/// that set it ("--width, --depth, --nets and --threads" in the program,
+/// "width, depth, nets and threads" in Python).
+void require_memory_within_limit(double bytes, const std::string& sizes,
+                                 double limit = memory_limit_bytes);
 
 }  // namespace qmf
