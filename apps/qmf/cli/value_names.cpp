@@ -55,6 +55,7 @@ const std::map<std::string, std::string>& value_names() {
       {"--train-subset", "M"},
       {"--test-subset", "M"},
       {"--eval-subset", "M"},
+      {"--max-memory", "GIB"},
       {"--batch", "B"},
       {"--lr", "LR"},
       {"--momentum", "MU"},
