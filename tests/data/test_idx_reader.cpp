@@ -112,16 +112,22 @@ TEST_CASE("a data directory needs agreeing image and label counts") {
   dir.write("train-labels-idx1-ubyte.gz", idx_bytes(0x801, {4}, 4, 1), true);
   dir.write("t10k-images-idx3-ubyte", idx_bytes(0x803, {2, 2, 2}, 8));
   dir.write("t10k-labels-idx1-ubyte", idx_bytes(0x801, {3}, 3, 1));
-  CHECK(failure([&] { read_idx_directory(dir.path(), 100, 100, 10); }).find("has 3 labels but") !=
-        std::string::npos);
+  CHECK(failure([&] {
+          read_idx_directory(dir.path(), 100, 100, 10, 4);
+        }).find("has 3 labels but") != std::string::npos);
   dir.write("t10k-labels-idx1-ubyte", idx_bytes(0x801, {2}, 2, 1));
-  const auto sets = read_idx_directory(dir.path(), 3, 100, 10);
+  const auto sets = read_idx_directory(dir.path(), 3, 100, 10, 4);
   CHECK(sets.train.inputs.cols() == 3);
   CHECK(sets.train.inputs.rows() == 4);
   CHECK(sets.test.labels.size() == 2);
   dir.write("t10k-labels-idx1-ubyte", idx_bytes(0x801, {2}, 2, 10));
-  CHECK(failure([&] { read_idx_directory(dir.path(), 100, 100, 10); }).find("has label 10") !=
+  CHECK(failure([&] { read_idx_directory(dir.path(), 100, 100, 10, 4); }).find("has label 10") !=
         std::string::npos);
+  // 2 x 2 images where the nets take 784 pixels; each problem names --data.
+  dir.write("t10k-labels-idx1-ubyte", idx_bytes(0x801, {2}, 2, 1));
+  const std::string size = failure([&] { read_idx_directory(dir.path(), 100, 100, 10, 784); });
+  CHECK(size.rfind("--data: ", 0) == 0);
+  CHECK(size.find("images of 4 pixels; qmf's nets take 784") != std::string::npos);
 }
 
 TEST_CASE("Debian's Fashion-MNIST files are read whole") {
@@ -129,7 +135,7 @@ TEST_CASE("Debian's Fashion-MNIST files are read whole") {
     WARN("dataset-fashion-mnist not installed: skipped");
     return;
   }
-  const auto sets = read_idx_directory(default_data_directory, 1L << 40, 1L << 40, 10);
+  const auto sets = read_idx_directory(default_data_directory, 1L << 40, 1L << 40, 10, 784);
   CHECK(sets.train.inputs.cols() == 60000);
   CHECK(sets.test.inputs.cols() == 10000);
   CHECK(sets.train.inputs.rows() == 784);

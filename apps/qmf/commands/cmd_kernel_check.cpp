@@ -45,7 +45,7 @@ Json check_result(const CheckOptions& o) {
   const long train_needed =
       std::max<long>(o.images, o.krr_train > 0 ? o.krr_train + o.krr_validation : 0);
   const LabelledSets sets =
-      read_idx_directory(o.data, train_needed, o.krr_train > 0 ? o.krr_test : 1, 10);
+      read_idx_directory(o.data, train_needed, o.krr_train > 0 ? o.krr_test : 1, 10, 784);
   if (sets.train.inputs.cols() < train_needed)
     throw std::invalid_argument("data has " + std::to_string(sets.train.inputs.cols()) +
                                 " training images, fewer than the " + std::to_string(train_needed) +

@@ -141,14 +141,25 @@ std::vector<std::uint8_t> read_idx_labels(const std::string& path) {
 }
 
 LabelledSets read_idx_directory(const std::string& directory, long train_limit, long test_limit,
-                                int classes) {
-  LabelledSets sets{read_set(directory, "train", train_limit, classes),
-                    read_set(directory, "t10k", test_limit, classes)};
-  if (sets.train.inputs.rows() != sets.test.inputs.rows())
-    throw std::invalid_argument("data directory '" + directory + "': training images have " +
-                                std::to_string(sets.train.inputs.rows()) + " pixels, test images " +
-                                std::to_string(sets.test.inputs.rows()));
-  return sets;
+                                int classes, long pixels) {
+  // Every problem with the data names the option it came from.
+  try {
+    LabelledSets sets{read_set(directory, "train", train_limit, classes),
+                      read_set(directory, "t10k", test_limit, classes)};
+    if (sets.train.inputs.rows() != sets.test.inputs.rows())
+      throw std::invalid_argument("data directory '" + directory + "': training images have " +
+                                  std::to_string(sets.train.inputs.rows()) +
+                                  " pixels, test images " +
+                                  std::to_string(sets.test.inputs.rows()));
+    if (sets.train.inputs.rows() != pixels)
+      throw std::invalid_argument("data directory '" + directory + "' holds images of " +
+                                  std::to_string(sets.train.inputs.rows()) +
+                                  " pixels; qmf's nets take " + std::to_string(pixels) +
+                                  " (28 x 28, as MNIST and Fashion-MNIST)");
+    return sets;
+  } catch (const std::invalid_argument& problem) {
+    throw std::invalid_argument(std::string("--data: ") + problem.what());
+  }
 }
 
 }  // namespace qmf::cli

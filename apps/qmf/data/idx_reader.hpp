@@ -36,9 +36,9 @@ struct LabelledSets {
 /// train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte,
 /// each optionally ending in .gz), at most train_limit / test_limit examples of
 /// each set (the first ones), pixels as floats 0..255, one example a column.
-/// Checks that images and labels agree in number, both sets in image size, and
-/// that every label is below `classes`.
+/// Checks that images and labels agree in number, both sets in image size
+/// (`pixels` per image), and that every label is below `classes`.
 LabelledSets read_idx_directory(const std::string& directory, long train_limit, long test_limit,
-                                int classes);
+                                int classes, long pixels);
 
 }  // namespace qmf::cli

@@ -184,7 +184,7 @@ Json train_options_json(const TrainOptions& o) {
 }
 
 LabelledSets load_training_data(const TrainOptions& o) {
-  LabelledSets sets = read_idx_directory(o.data, o.train_subset, o.test_subset, 10);
+  LabelledSets sets = read_idx_directory(o.data, o.train_subset, o.test_subset, 10, 784);
   training::standardise_per_pixel(sets.train, sets.test);
   return sets;
 }
