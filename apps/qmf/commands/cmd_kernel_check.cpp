@@ -28,6 +28,11 @@ Json check_result(const CheckOptions& o) {
   require_integer_range("nets", o.nets, 1, 100);
   require_integer_range("eigen", o.eigen, 1, o.images);
   require_integer_range("krr_train", o.krr_train, 0, 20000);
+  // The images are centred by the training images' mean: one image is zero.
+  if (o.krr_train == 1)
+    throw std::invalid_argument(
+        "--krr-train 1: a single training image, centred by its own mean, is zero (give 0 for no "
+        "regression, or at least 2)");
   if (o.widths.empty()) throw std::invalid_argument("widths must list at least one width");
   for (const int w : o.widths) require_integer_range("widths", w, 1, 8192);
   // The same nets twice would count twice in the 1/n fits (review K, 4).
@@ -149,7 +154,9 @@ void add_kernel_check_command(CLI::App& app) {
   cmd->add_option("--images", o->images, "training images in the Gram matrices")
       ->capture_default_str();
   cmd->add_option("--nets", o->nets, "sampled nets per width")->capture_default_str();
-  cmd->add_option("--eigen", o->eigen, "leading Gram eigenvalues printed")->capture_default_str();
+  CLI::Option* eigen = cmd->add_option("--eigen", o->eigen,
+                                       "leading Gram eigenvalues printed (default: 10, or all "
+                                       "the images' if fewer)");
   cmd->add_option("--weights", o->weights,
                   "gaussian, or binary,rounding=stochastic-per-example (analytic: the quasi "
                   "network; NTK in the latent theta)")
@@ -169,9 +176,11 @@ void add_kernel_check_command(CLI::App& app) {
                      "OpenMP threads (the output is reproducible for a given thread count)");
   cmd->add_flag("--json", o->json, "print one JSON object");
   add_out_option(*cmd, o->out, "write PREFIX.csv (width, net, errors) and PREFIX.json (all)");
-  cmd->callback([o] {
+  cmd->callback([o, eigen] {
     const ResolvedSw2 sw2 = resolve_kernel_sw2(o->sw2, o->act, o->init.sb2, o->weights);
     CheckOptions resolved = *o;
+    // A default the user never gave must not refuse a small --images.
+    if (eigen->count() == 0) resolved.eigen = std::clamp(resolved.images, 1, 10);
     resolved.init.sw2 = sw2.sw2;
     Json out = check_result(resolved);
     out["sw2_choice"] = sw2.critical ? "critical" : "given";
