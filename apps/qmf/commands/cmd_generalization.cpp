@@ -112,11 +112,17 @@ std::vector<int> parse_depths(const std::string& text) {
   return depths;
 }
 
+// The examples the two accuracies were measured on.
+struct Measured {
+  long train = 0;  // the first --eval-subset training examples
+  long test = 0;
+};
+
 // The measurements of a finished cell at its last report, as the CSV and the
 // figure use them; empty members for a diverged cell. The bits and the label
 // come from the cell, not the log: logs written before bits:32 existed hold
 // 32 for float.
-Json summary(const Json& line, const Cell& cell) {
+Json summary(const Json& line, const Cell& cell, Measured on) {
   Json row = {{"N", line["N"]},
               {"depth", line["depth"]},
               {"weights", line["key"]["weights"]},
@@ -131,17 +137,37 @@ Json summary(const Json& line, const Cell& cell) {
   const Json& last = line["checkpoints"].back();
   for (const char* key : {"train_accuracy", "test_accuracy", "train_loss", "test_loss"})
     row[key] = last[key];
-  row["gap"] = last["train_accuracy"].get<double>() - last["test_accuracy"].get<double>();
+  const double train = last["train_accuracy"].get<double>();
+  const double test = last["test_accuracy"].get<double>();
+  row["gap"] = train - test;
+  // The binomial standard error of the two measured accuracies: the
+  // evaluation sets' sampling error only, not the spread over seeds.
+  row["gap_error"] = std::sqrt(train * (1 - train) / static_cast<double>(on.train) +
+                               test * (1 - test) / static_cast<double>(on.test));
   row["loss_gap"] = last["test_loss"].get<double>() - last["train_loss"].get<double>();
   for (const char* key : {"sharpness", "sharpness_error"})
     if (line.contains(key)) row[key] = line[key];
   return row;
 }
 
-constexpr const char* csv_columns[] = {
-    "N",   "depth",         "weights",   "bits",     "train_accuracy", "test_accuracy",
-    "gap", "train_loss",    "test_loss", "loss_gap", "sharpness",      "sharpness_error",
-    "sw2", "sw2_effective", "grid_nu",   "diverged", "seconds"};
+constexpr const char* csv_columns[] = {"N",
+                                       "depth",
+                                       "weights",
+                                       "bits",
+                                       "train_accuracy",
+                                       "test_accuracy",
+                                       "gap",
+                                       "gap_error",
+                                       "train_loss",
+                                       "test_loss",
+                                       "loss_gap",
+                                       "sharpness",
+                                       "sharpness_error",
+                                       "sw2",
+                                       "sw2_effective",
+                                       "grid_nu",
+                                       "diverged",
+                                       "seconds"};
 
 // The rows as CSV (',', full precision, empty cells, quoted specs) or as the
 // readable table (' ', six digits, "-" for a missing value).
@@ -171,7 +197,7 @@ std::string rows_table(const Json& rows, bool csv) {
   return table.str();
 }
 
-// One data block per (N, depth) curve: bits, gap, sharpness, its error, label.
+// One data block per (N, depth) curve: bits, gap, sharpness, their errors.
 std::vector<std::pair<std::string, std::string>> render(const GeneralizationOptions& o,
                                                         const std::vector<Cell>& cells,
                                                         const Json& rows, std::size_t per_curve) {
@@ -198,7 +224,8 @@ std::vector<std::pair<std::string, std::string>> render(const GeneralizationOpti
     // A blank line ends the line before float: it is no point of the b axis.
     if (cells[i].weights.bits.is_null() && i % per_curve != 0) data << '\n';
     data << format_number(cells[i].weights.position) << ' ' << value("gap") << ' '
-         << value("sharpness") << ' ' << value("sharpness_error") << '\n';
+         << value("sharpness") << ' ' << value("sharpness_error") << ' ' << value("gap_error")
+         << '\n';
   }
   Figure figure{"generalization.gp", {{"cells", data.str()}}, {}};
   std::ostringstream title;
@@ -209,7 +236,9 @@ std::vector<std::pair<std::string, std::string>> render(const GeneralizationOpti
       .text("titles", titles)
       .text("tics", tics)
       .text("marks", marks)
-      .integer("curves", static_cast<long long>(rows.size() / per_curve));
+      .integer("curves", static_cast<long long>(rows.size() / per_curve))
+      .integer("has_ternary", std::any_of(cells.begin(), cells.end(),
+                                          [](const Cell& c) { return c.weights.label == "T"; }));
   return render_figure(figure);
 }
 
@@ -280,7 +309,9 @@ void run(const GeneralizationOptions& o) {
     return;
   }
   Json rows = Json::array();
-  for (const auto& cell : cells) rows.push_back(summary(*log->find(cell.key()), cell));
+  const Measured on{std::min<long>(o.train.eval_subset, data.train.inputs.cols()),
+                    data.test.inputs.cols()};
+  for (const auto& cell : cells) rows.push_back(summary(*log->find(cell.key()), cell, on));
   Json out = header("generalization");
   out.update(shared);
   out.erase("sweep");
