@@ -32,6 +32,15 @@ if "$qmf" "${sweep[@]}" --out other 2> refused.txt; then
   exit 1
 fi
 grep -q "other shared arguments" refused.txt || { echo "FAIL: $(cat refused.txt)"; exit 1; }
+# Other spellings of the same arguments resume: an explicit default (--ste-clip 1)
+# and the data directory with a trailing slash; another value is refused.
+before=$(wc -l < whole.jsonl)
+"$qmf" "${sweep[@]}" --ste-clip 1 --data /usr/share/datasets/fashion-mnist/ --out whole > /dev/null
+[[ $(wc -l < whole.jsonl) -eq $before ]] || { echo "FAIL: a respelled resume trained"; exit 1; }
+if "$qmf" "${sweep[@]}" --ste-clip 1.5 --out whole > /dev/null 2>&1; then
+  echo "FAIL: another --ste-clip resumed"
+  exit 1
+fi
 # Launched by mpirun with several ranks, a qmf built without MPI refuses
 # (each rank would run the whole sweep into one file); with MPI, the cells are
 # shared out (trainability_mpi.sh covers that side).

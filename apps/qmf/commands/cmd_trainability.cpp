@@ -181,7 +181,7 @@ void run(const TrainabilityOptions& o) {
   std::size_t trained = 0;
   SweepCells sweep;
   sweep.plan = [&] {
-    log.emplace(o.out + ".jsonl", shared);
+    log.emplace(o.out + ".jsonl", shared, comparable_train_options);
     std::vector<std::size_t> todo;
     for (std::size_t i = 0; i < grid.cells.size(); ++i)
       if (log->find(grid.cells[i].key()) == nullptr) todo.push_back(i);

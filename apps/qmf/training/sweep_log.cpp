@@ -39,8 +39,8 @@ void write_line(int fd, const std::string& line, const std::string& path) {
 
 }  // namespace
 
-SweepLog::SweepLog(std::string path, Json shared)
-    : path_(std::move(path)), shared_(std::move(shared)) {
+SweepLog::SweepLog(std::string path, Json shared, Comparable comparable)
+    : path_(std::move(path)), shared_(std::move(shared)), comparable_(comparable) {
   created_ = ::access(path_.c_str(), F_OK) != 0;
   fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd_ < 0)
@@ -85,7 +85,9 @@ void SweepLog::read() {
     if (line_number == 1) {
       if (!line.contains(shared_member))
         throw std::invalid_argument("--out: " + path_ + " is not a qmf sweep file");
-      const std::string difference = first_difference(line[shared_member], shared_);
+      const std::string difference =
+          comparable_ ? first_difference(comparable_(line[shared_member]), comparable_(shared_))
+                      : first_difference(line[shared_member], shared_);
       if (!difference.empty())
         throw std::invalid_argument("--out: " + path_ + " was made with other shared arguments (" +
                                     difference + "); use another --out or the same arguments");

@@ -16,11 +16,15 @@ namespace qmf::cli {
 
 class SweepLog {
  public:
+  /// The shared arguments as compared: two spellings of the same run (an
+  /// explicit default, another path to the same directory) made equal.
+  using Comparable = Json (*)(Json);
+
   /// Opens and locks `path`, creating it if need be, and reads its cells.
   /// Throws std::invalid_argument (naming --out) if it cannot be written, is
-  /// locked by another run, was made with other shared arguments or holds a
-  /// line that is not a JSON object.
-  SweepLog(std::string path, Json shared);
+  /// locked by another run, was made with other shared arguments (compared
+  /// through `comparable`) or holds a line that is not a JSON object.
+  SweepLog(std::string path, Json shared, Comparable comparable = nullptr);
   /// Releases the lock; a file this run created and never wrote to is removed.
   ~SweepLog();
   SweepLog(const SweepLog&) = delete;
@@ -37,6 +41,7 @@ class SweepLog {
 
   std::string path_;
   Json shared_;
+  Comparable comparable_;
   int fd_ = -1;
   bool created_ = false;               // by this run: removed again if left empty
   std::map<std::string, Json> cells_;  // by key.dump()

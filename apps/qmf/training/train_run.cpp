@@ -1,6 +1,7 @@
 #include "training/train_run.hpp"
 
 #include <cmath>
+#include <filesystem>
 #include <stdexcept>
 
 #include "cli/comma_list.hpp"
@@ -181,6 +182,16 @@ Json train_options_json(const TrainOptions& o) {
     out["sharpness_radius"] = o.sharpness_radius;
   }
   return out;
+}
+
+Json comparable_train_options(Json shared) {
+  if (!shared.contains("ste_clip")) shared["ste_clip"] = 1.0;
+  if (shared.contains("data") && shared["data"].is_string()) {
+    std::error_code error;
+    const auto path = std::filesystem::canonical(shared["data"].get<std::string>(), error);
+    if (!error) shared["data"] = path.string();
+  }
+  return shared;
 }
 
 LabelledSets load_training_data(const TrainOptions& o) {

@@ -57,6 +57,12 @@ void resolve_deepest_first(const std::vector<Cell>& cells, Resolve resolve) {
   for (const Cell* cell : order) resolve(*cell);
 }
 
+/// train_options_json's arguments as a resumed sweep compares them
+/// (SweepLog::Comparable): an absent ste_clip is the default 1, and the data
+/// directory is its canonical path (a trailing slash or another spelling of
+/// the same directory is the same run).
+Json comparable_train_options(Json shared);
+
 /// Registers the options above on `command`.
 void add_train_options(CLI::App& command, TrainOptions& options);
 
