@@ -320,6 +320,7 @@ void run(const GeneralizationOptions& o) {
   out["rounding"] = o.rounding;
   out["depths"] = o.depths;
   out["cells"] = rows;
+  out["seconds"] = total_seconds(rows);
   auto files = render(o, cells, rows, weights.size());
   files.insert(files.begin(), {{".csv", rows_table(rows, true)}, {".json", out.dump(2) + '\n'}});
   write_files(o.out, files);

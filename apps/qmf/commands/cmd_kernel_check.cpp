@@ -6,6 +6,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <chrono>
 #include <iostream>
 #include <memory>
 
@@ -182,8 +183,11 @@ void add_kernel_check_command(CLI::App& app) {
     // A default the user never gave must not refuse a small --images.
     if (eigen->count() == 0) resolved.eigen = std::clamp(resolved.images, 1, 10);
     resolved.init.sw2 = sw2.sw2;
+    const auto start = std::chrono::steady_clock::now();
     Json out = check_result(resolved);
     out["sw2_choice"] = sw2.critical ? "critical" : "given";
+    out["seconds"] =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!o->out.empty())
       write_files(o->out, {{".csv", error_table(out["gram"], ',', format_number)},
                            {".json", out.dump(2) + '\n'}});

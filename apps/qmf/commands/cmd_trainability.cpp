@@ -233,7 +233,10 @@ void run(const TrainabilityOptions& o) {
   if (o.sw2) out["sw2"] = *o.sw2;
   out["depths"] = o.depths;
   out["xi_curve"] = grid.plot.xi_curve;
-  out["cells"] = grid.plot.cells;
+  // Every cell as recorded (its learning curve, the mean field of its
+  // initialisation): the CSV's columns and more.
+  out["cells"] = cells;
+  out["seconds"] = total_seconds(cells);
   auto files = render_trainability_figure(grid.plot);
   files.insert(files.begin(),
                {{".csv", cells_table(grid, cells, true)}, {".json", out.dump(2) + '\n'}});

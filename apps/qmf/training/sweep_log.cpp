@@ -115,4 +115,12 @@ void SweepLog::append(const Json& cell) {
   cells_[cell.at("key").dump()] = cell;
 }
 
+double total_seconds(const Json& cells) {
+  double total = 0.0;
+  for (const auto& cell : cells)
+    if (cell.contains("seconds") && cell["seconds"].is_number())
+      total += cell["seconds"].get<double>();
+  return total;
+}
+
 }  // namespace qmf::cli

@@ -48,4 +48,8 @@ class SweepLog {
   long complete_bytes_ = 0;            // up to the end of the last whole line
 };
 
+/// The training time of a sweep: the sum of its cells' "seconds" (resumed
+/// cells included, as recorded), PREFIX.json's "seconds".
+double total_seconds(const Json& cells);
+
 }  // namespace qmf::cli
