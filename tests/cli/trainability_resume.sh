@@ -49,6 +49,11 @@ sed -i 's/"xi_c":"inf"/"xi_c":null/' relu.jsonl
 rm relu.csv
 "$qmf" "${relu[@]}" > /dev/null
 grep -q '^2,2,.*,inf,0,' relu.csv || { echo "FAIL: old spelling: $(cat relu.csv)"; exit 1; }
+# A stopped sweep over a prefix holding an earlier run's table says the table is stale.
+"$qmf" trainability --levels 3..5 --depths 2:6:3 --width 16 --report 5,10 --train-subset 300 \
+  --test-subset 100 --eval-subset 100 --threads 1 --max-cells 1 --out whole > stale.txt
+grep -q "whole.csv, .json and the figure are still an earlier run's" stale.txt ||
+  { echo "FAIL: stale: $(cat stale.txt)"; exit 1; }
 # A second run on a PREFIX in use is refused at once (exit 2, one line): its
 # lines would interleave with the first run's. The first is then stopped.
 busy=(trainability --levels 3 --depths 8:8:1 --width 256 --report 100000 --train-subset 300

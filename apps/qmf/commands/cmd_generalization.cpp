@@ -303,9 +303,7 @@ void run(const GeneralizationOptions& o) {
   };
   if (!run_sweep_cells(sweep)) return;  // a worker rank: rank 0 writes the results
   if (trained < unfinished) {
-    std::cout << "stopped after " << trained << " new cells ("
-              << cells.size() - unfinished + trained << " of " << cells.size()
-              << " done); rerun the same command to continue\n";
+    std::cout << stopped_message(o.out, trained, cells.size() - unfinished + trained, cells.size());
     return;
   }
   Json rows = Json::array();

@@ -212,9 +212,8 @@ void run(const TrainabilityOptions& o) {
   };
   if (!run_sweep_cells(sweep)) return;  // a worker rank: rank 0 writes the results
   if (trained < unfinished) {
-    std::cout << "stopped after " << trained << " new cells ("
-              << grid.cells.size() - unfinished + trained << " of " << grid.cells.size()
-              << " done); rerun the same command to continue\n";
+    std::cout << stopped_message(o.out, trained, grid.cells.size() - unfinished + trained,
+                                 grid.cells.size());
     return;
   }
   Json cells = Json::array();

@@ -115,6 +115,16 @@ void SweepLog::append(const Json& cell) {
   cells_[cell.at("key").dump()] = cell;
 }
 
+std::string stopped_message(const std::string& prefix, std::size_t trained, std::size_t done,
+                            std::size_t total) {
+  std::string text = "stopped after " + std::to_string(trained) + " new cells (" +
+                     std::to_string(done) + " of " + std::to_string(total) +
+                     " done); rerun the same command to continue";
+  if (::access((prefix + ".csv").c_str(), F_OK) == 0)
+    text += " (" + prefix + ".csv, .json and the figure are still an earlier run's)";
+  return text + '\n';
+}
+
 double total_seconds(const Json& cells) {
   double total = 0.0;
   for (const auto& cell : cells)

@@ -48,6 +48,12 @@ class SweepLog {
   long complete_bytes_ = 0;            // up to the end of the last whole line
 };
 
+/// What a sweep stopped by --max-cells prints: the cells trained now and in
+/// all, and, where PREFIX.csv exists, that it and the figure are an earlier
+/// run's (they are rewritten only when the sweep is complete).
+std::string stopped_message(const std::string& prefix, std::size_t trained, std::size_t done,
+                            std::size_t total);
+
 /// The training time of a sweep: the sum of its cells' "seconds" (resumed
 /// cells included, as recorded), PREFIX.json's "seconds".
 double total_seconds(const Json& cells);
