@@ -6,8 +6,8 @@
 # output (style.gp): cells (columns: depth, y,
 # test accuracy, half cell width, half cell height, diverged 0/1), curves
 # (columns: y, 4 xi, 6 xi, 9 xi), ylabel, title, xmin, xmax, ymin, ymax, ystep
-# and xstep (tic spacing, 0 for gnuplot's choice), diverged_key and key4, key6,
-# key9 (the key entries, empty for what is not drawn).
+# and xstep (tic spacing, 0 for gnuplot's choice), diverged_key, absent_key and
+# key4, key6, key9 (the key entries, empty for what is not drawn).
 
 load 'style.gp'
 set title title
@@ -29,10 +29,15 @@ set bmargin at screen 0.24
 set tmargin at screen 0.90
 set style fill solid 1.0 noborder
 if (ystep > 0) set ytics ystep
-if (xstep > 0) set xtics xstep
+if (xstep > 0) set xtics xmin + xstep / 2, xstep  # on the cells' depths
 
+# Hatched grey behind the cells: what shows through is a row not in the grid.
+absent_colour = '#9e9e9e'
+set object 1 rectangle from graph 0, graph 0 to graph 1, graph 1 behind \
+    fillcolor rgb absent_colour fillstyle pattern 4 noborder
 plot cells using 1:2:4:5:3 with boxxyerror lc palette notitle, \
-     cells using 1:($6 > 0 ? $2 : NaN) with points pt 2 ps 1.5*point_unit lc rgb '#9e9e9e' \
+     NaN with boxes fillstyle pattern 4 lc rgb absent_colour title absent_key, \
+     cells using 1:($6 > 0 ? $2 : NaN) with points pt 2 ps 3*point_unit lw 3 lc rgb '#4daf4a' \
        title diverged_key, \
      curves using 2:1 with lines lw 3 dt 1 lc rgb '#00b0f0' title key4, \
      curves using 3:1 with lines lw 3 dt 2 lc rgb '#00b0f0' title key6, \

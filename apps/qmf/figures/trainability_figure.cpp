@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 #include <sstream>
 
 #include "figures/figure.hpp"
@@ -56,6 +57,13 @@ std::vector<std::pair<std::string, std::string>> render_trainability_figure(
         return "L = " + format_number(k) + " ξ";
     return std::string();
   };
+  // Rows of the range that no cell fills (e.g. N = 7 of --levels 3..6,8)
+  // show the hatched background, keyed, rather than white (near the top of
+  // the colour scale).
+  std::set<double> rows;
+  for (const auto& cell : p.cells) rows.insert(cell["y"].get<double>());
+  const bool absent =
+      (ymax - ymin) / (2.0 * p.half_height) > static_cast<double>(rows.size()) + 0.5;
   // Depths are whole: tics one grid step apart (gnuplot would put some
   // between them).
   const double depth_step = 2.0 * p.half_width;
@@ -63,6 +71,7 @@ std::vector<std::pair<std::string, std::string>> render_trainability_figure(
       "trainability.gp", {{"cells", cells_table(p)}, {"curves", curves_table(p.xi_curve)}}, {}};
   figure.parameters.text("title", p.title)
       .text("diverged_key", diverged ? "diverged (at chance)" : "")
+      .text("absent_key", absent ? "not in the grid" : "")
       .text("key4", key(4.0))
       .text("key6", key(6.0))
       .text("key9", key(9.0))
