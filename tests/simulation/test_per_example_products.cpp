@@ -4,7 +4,8 @@
 //   the documented order from round_per_example's rows;
 // - add_per_example: out_k += s_k w_k, element by element.
 // Row lengths with and without a tail beyond the groups of 8, and a row of
-// fewer than 8 weights; 2 and 4 inputs.
+// fewer than 8 weights; 2, 4 and 10 inputs (the AVX-512 pass takes the
+// pairs four at a time).
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <random>
@@ -40,7 +41,7 @@ TEST_CASE("per-example products match the rounded rows bit for bit") {
   std::mt19937_64 random(7);
   std::normal_distribution<double> normal;
   for (const long n : {5L, 64L, 203L, 1003L}) {
-    for (const int inputs : {2, 4}) {
+    for (const int inputs : {2, 4, 10}) {  // 10: pairs in chunks of 4 and 1
       const int pairs = inputs / 2;
       std::vector<double> latent(static_cast<std::size_t>(n));
       for (auto& z : latent) z = normal(random);
@@ -66,7 +67,8 @@ TEST_CASE("per-example products match the rounded rows bit for bit") {
         CHECK(wrong == 0);
 
         Matrix out = x;  // out_k starts at x_k
-        const std::vector<double> scales = {0.75, -1.5, 2.25, 3.0};
+        const std::vector<double> scales = {0.75, -1.5, 2.25, 3.0,   -0.5,
+                                            1.25, 4.0,  -2.0, 0.125, 5.5};
         auto out_pointers = pointers(out);
         qmf::simulation::add_per_example(r, latent.data(), n, key, scales.data(),
                                          out_pointers.data(), work_pointers.data(), pairs, copy);
