@@ -4,14 +4,21 @@
 #include <bit>
 
 #include "numerics/mix64.hpp"
+#include "simulation/per_example_rows_avx2.hpp"
 #include "simulation/per_example_rows_avx512.hpp"
 
-// AVX-512 (vpmullq, 8 lanes) and AVX2 (4 lanes, the 64-bit products emulated)
-// copies beside the baseline, picked when the library loads. The loop below is
-// written so that both vectorise: no branch, no floating-point comparison to
-// if-convert, no conversion between doubles and 64-bit integers (AVX2 has
-// none); floor and the threshold come from the bits of t + 2^52.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+// The whole groups of 8 of a row go to a copy written with intrinsics
+// (AVX-512 or AVX2, per_example_rows_avx*.hpp) where the CPU has one; the
+// loop below takes the rest, and everything on other CPUs. Its AVX-512
+// (vpmullq, 8 lanes) and AVX2 (4 lanes, the 64-bit products emulated) clones
+// are picked when the library loads. It is written so that both vectorise: no
+// branch, no floating-point comparison to if-convert, no conversion between
+// doubles and 64-bit integers (AVX2 has none); floor and the threshold come
+// from the bits of t + 2^52. -DQMF_NO_AVX512 leaves every AVX-512 copy out,
+// so that an AVX-512 machine runs the AVX2 ones (docs/benchmarks.md).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(QMF_NO_AVX512)
+#define QMF_ROW_CLONES [[gnu::target_clones("avx2", "default")]]
+#elif defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define QMF_ROW_CLONES [[gnu::target_clones("arch=x86-64-v4", "avx2", "default")]]
 #else
 #define QMF_ROW_CLONES
@@ -55,7 +62,7 @@ QMF_ROW_CLONES void round_pair(const WeightRounding rounding, const double* late
 }
 
 // Partial sums by j mod 8, folded in one fixed order, so that the AVX-512
-// pass and the portable loop give the same bits.
+// and AVX2 passes and the portable loop give the same bits.
 using Lanes = std::array<double, 8>;
 
 // sums[j mod 8] += w[j] x[j] for j in [begin, end), begin a multiple of 8;
@@ -79,10 +86,26 @@ double fold(const Lanes& s) {
   return ((s[0] + s[4]) + (s[2] + s[6])) + ((s[1] + s[5]) + (s[3] + s[7]));
 }
 
-// The part of a row of n weights that the AVX-512 copy takes.
-long avx512_part(long n, RowCopy copy) {
-  return copy == RowCopy::fastest && runs_avx512_rows() ? n - n % 8 : 0;
+// A copy written with intrinsics: its three passes (their signatures are
+// the same in both).
+struct VectorCopy {
+  decltype(&round_pair_avx2) round;
+  decltype(&dot_pair_avx2) dot;
+  decltype(&add_pair_avx2) add;
+};
+
+// The copy `copy` asks for where the CPU runs it, or none (the portable loop
+// throughout).
+const VectorCopy* vector_copy(RowCopy copy) {
+  static constexpr VectorCopy avx512{round_pair_avx512, dot_pair_avx512, add_pair_avx512};
+  static constexpr VectorCopy avx2{round_pair_avx2, dot_pair_avx2, add_pair_avx2};
+  if (copy == RowCopy::fastest && runs_avx512_rows()) return &avx512;
+  if (copy != RowCopy::portable && runs_avx2_rows()) return &avx2;
+  return nullptr;
 }
+
+// The part of a row of n weights that a vector copy takes: its whole groups of 8.
+long vector_part(long n, const VectorCopy* vector) { return vector != nullptr ? n - n % 8 : 0; }
 
 std::uint64_t offset_of(int pair, long n) {
   return static_cast<std::uint64_t>(pair) * static_cast<std::uint64_t>(n);
@@ -92,11 +115,11 @@ std::uint64_t offset_of(int pair, long n) {
 
 void round_per_example(const WeightRounding& rounding, const double* latent, long n,
                        std::uint64_t key, double* const* rows, int pairs, RowCopy copy) {
-  const long groups = avx512_part(n, copy);
+  const VectorCopy* vector = vector_copy(copy);
+  const long groups = vector_part(n, vector);
   for (int p = 0; p < pairs; ++p) {
     if (groups > 0)
-      round_pair_avx512(rounding, latent, groups, key, offset_of(p, n), rows[2 * p],
-                        rows[2 * p + 1]);
+      vector->round(rounding, latent, groups, key, offset_of(p, n), rows[2 * p], rows[2 * p + 1]);
     round_pair(rounding, latent, groups, n, key, offset_of(p, n), rows[2 * p], rows[2 * p + 1]);
   }
 }
@@ -104,12 +127,13 @@ void round_per_example(const WeightRounding& rounding, const double* latent, lon
 void dot_per_example(const WeightRounding& rounding, const double* latent, long n,
                      std::uint64_t key, const double* const* inputs, double* products,
                      double* const* rows, int pairs, RowCopy copy) {
-  const long groups = avx512_part(n, copy);
+  const VectorCopy* vector = vector_copy(copy);
+  const long groups = vector_part(n, vector);
   for (int p = 0; p < pairs; ++p) {
     Lanes first{}, second{};
     if (groups > 0)
-      dot_pair_avx512(rounding, latent, groups, key, offset_of(p, n), inputs[2 * p],
-                      inputs[2 * p + 1], first.data(), second.data());
+      vector->dot(rounding, latent, groups, key, offset_of(p, n), inputs[2 * p], inputs[2 * p + 1],
+                  first.data(), second.data());
     round_pair(rounding, latent, groups, n, key, offset_of(p, n), rows[2 * p], rows[2 * p + 1]);
     add_products(rows[2 * p], inputs[2 * p], groups, n, first);
     add_products(rows[2 * p + 1], inputs[2 * p + 1], groups, n, second);
@@ -121,11 +145,12 @@ void dot_per_example(const WeightRounding& rounding, const double* latent, long 
 void add_per_example(const WeightRounding& rounding, const double* latent, long n,
                      std::uint64_t key, const double* scales, double* const* outputs,
                      double* const* rows, int pairs, RowCopy copy) {
-  const long groups = avx512_part(n, copy);
+  const VectorCopy* vector = vector_copy(copy);
+  const long groups = vector_part(n, vector);
   for (int p = 0; p < pairs; ++p) {
     if (groups > 0)
-      add_pair_avx512(rounding, latent, groups, key, offset_of(p, n), scales[2 * p],
-                      scales[2 * p + 1], outputs[2 * p], outputs[2 * p + 1]);
+      vector->add(rounding, latent, groups, key, offset_of(p, n), scales[2 * p], scales[2 * p + 1],
+                  outputs[2 * p], outputs[2 * p + 1]);
     round_pair(rounding, latent, groups, n, key, offset_of(p, n), rows[2 * p], rows[2 * p + 1]);
     for (int e = 2 * p; e < 2 * p + 2; ++e) add_scaled(rows[e], scales[e], groups, n, outputs[e]);
   }

@@ -18,12 +18,13 @@
 
 namespace qmf::simulation {
 
-/// Which copy of the pass runs: the fastest the CPU has (the AVX-512 one,
-/// per_example_rows_avx512.hpp, for the whole groups of 8 where it has
-/// AVX-512; the portable loop elsewhere), or the portable loop throughout
-/// (whichever of its target clones the CPU takes), for the tests to compare
-/// the two. Both give the same bits.
-enum class RowCopy { fastest, portable };
+/// Which copy of the pass runs: the fastest the CPU has (for the whole
+/// groups of 8, the AVX-512 copy, per_example_rows_avx512.hpp, or else the
+/// AVX2 one, per_example_rows_avx2.hpp; the portable loop elsewhere), the
+/// AVX2 copy where the CPU has AVX2 (even with AVX-512), or the portable loop
+/// throughout (whichever of its target clones the CPU takes), for the tests to
+/// compare them. All give the same bits.
+enum class RowCopy { fastest, avx2, portable };
 
 /// rows[k][0, n) for k < 2 pairs: the weights input k sees, from latent[0, n),
 /// in the latent's units (an odd number of inputs leaves the last row unused).

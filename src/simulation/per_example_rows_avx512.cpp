@@ -69,10 +69,15 @@ QMF_ROWS_AVX512 __m512d add_product(__m512d acc, __m512d w, const double* x) {
 
 }  // namespace
 
+// -DQMF_NO_AVX512: never (per_example_rows.cpp).
 bool runs_avx512_rows() {
+#if defined(QMF_NO_AVX512)
+  return false;
+#else
   __builtin_cpu_init();
   static const bool runs = __builtin_cpu_supports("x86-64-v4") != 0;
   return runs;
+#endif
 }
 
 [[QMF_ROWS_AVX512_TARGET]] void round_pair_avx512(const WeightRounding& rounding,

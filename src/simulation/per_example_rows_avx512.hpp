@@ -14,7 +14,7 @@
 
 namespace qmf::simulation {
 
-/// True where the CPU has AVX-512 (x86-64-v4).
+/// True where the CPU has AVX-512 (x86-64-v4), unless built with -DQMF_NO_AVX512.
 bool runs_avx512_rows();
 
 // For j in [0, count), count a multiple of 8: the weights w_first[j] and

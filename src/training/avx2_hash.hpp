@@ -1,13 +1,14 @@
 // Pieces of the copies written by hand for AVX2 (stochastic_rounding_avx2.cpp,
-// per_example_draws_avx2.cpp): rounding_bits.hpp's SplitMix64 mix() on four
-// 64-bit lanes (the same bits as mix() lane by lane), LayerGrid::position on
-// four weights, and four weights loaded as and stored from doubles.
+// per_example_draws_avx2.cpp): the SplitMix64 hash on four 64-bit lanes
+// (numerics/mix64_avx2.hpp), LayerGrid::position on four weights, and four
+// weights loaded as and stored from doubles.
 #pragma once
 
 #include <immintrin.h>
 
 #include <cstdint>
 
+#include "numerics/mix64_avx2.hpp"
 #include "training/rounding_bits.hpp"
 
 // Inlined into functions compiled for AVX2 only.
@@ -15,24 +16,8 @@
 
 namespace qmf::training::rounding::avx2 {
 
-QMF_AVX2 __m256i splat(std::uint64_t value) {
-  return _mm256_set1_epi64x(static_cast<long long>(value));
-}
-
-// x c mod 2^64, lane by lane: AVX2 multiplies 32-bit halves only.
-QMF_AVX2 __m256i multiply(__m256i x, std::uint64_t c) {
-  const __m256i low = splat(c), high = splat(c >> 32);
-  const __m256i cross =
-      _mm256_add_epi64(_mm256_mul_epu32(_mm256_srli_epi64(x, 32), low), _mm256_mul_epu32(x, high));
-  return _mm256_add_epi64(_mm256_mul_epu32(x, low), _mm256_slli_epi64(cross, 32));
-}
-
-QMF_AVX2 __m256i mix(__m256i x) {
-  x = _mm256_add_epi64(x, splat(0x9e3779b97f4a7c15ULL));
-  x = multiply(_mm256_xor_si256(x, _mm256_srli_epi64(x, 30)), 0xbf58476d1ce4e5b9ULL);
-  x = multiply(_mm256_xor_si256(x, _mm256_srli_epi64(x, 27)), 0x94d049bb133111ebULL);
-  return _mm256_xor_si256(x, _mm256_srli_epi64(x, 31));
-}
+using ::qmf::detail::avx2::mix;
+using ::qmf::detail::avx2::splat;
 
 // LayerGrid::position: std::max(x, 0.0) and std::min(x, cells), NaN passed
 // through as they do.

@@ -110,7 +110,7 @@ QMF_AVX512 double total(const DoublePartials& s) {
 }  // namespace
 
 bool runs_avx512_rounding() {
-#if defined(QMF_QAT_BASELINE_ONLY) || defined(QMF_QAT_NO_AVX512)
+#if defined(QMF_QAT_BASELINE_ONLY) || defined(QMF_NO_AVX512)
   return false;
 #else
   __builtin_cpu_init();

@@ -16,7 +16,7 @@
 namespace qmf::training::rounding {
 
 /// True where the CPU has AVX-512 (x86-64-v4) and the build keeps its copies
-/// (not -DQMF_QAT_NO_AVX512 or -DQMF_QAT_BASELINE_ONLY).
+/// (not -DQMF_NO_AVX512 or -DQMF_QAT_BASELINE_ONLY).
 bool runs_avx512_rounding();
 
 /// The products of one example over the weights [start, start + m) of a

@@ -91,7 +91,7 @@ struct LayerGrid {
 // bit for bit. Branch-free (min/max, integer conversion of t >= 0 as floor, a
 // comparison as 0/1): the rounding direction is unpredictable, and a
 // mispredicted branch per weight would cost more than the rest of the loop.
-// -DQMF_QAT_NO_AVX512 leaves the AVX-512 copy out: a build that runs the AVX2
+// -DQMF_NO_AVX512 leaves the AVX-512 copy out: a build that runs the AVX2
 // copy on an AVX-512 machine, to benchmark it (docs/benchmarks.md);
 // -DQMF_QAT_BASELINE_ONLY leaves the AVX2 copy out as well, to test the
 // baseline copy on any machine. Stochastic rounding's AVX2 copy is written by
@@ -99,7 +99,7 @@ struct LayerGrid {
 #if defined(QMF_QAT_BASELINE_ONLY)
 #define QMF_QAT_CLONES
 #define QMF_QAT_CLONES_BUT_AVX2
-#elif defined(QMF_QAT_NO_AVX512)
+#elif defined(QMF_NO_AVX512)
 #define QMF_QAT_CLONES [[gnu::target_clones("avx2", "default")]]
 #define QMF_QAT_CLONES_BUT_AVX2
 #else

@@ -78,7 +78,7 @@ bool runs_avx2_rounding() {
   return false;
 #else
   __builtin_cpu_init();
-#if defined(QMF_QAT_NO_AVX512)
+#if defined(QMF_NO_AVX512)
   static const bool runs = __builtin_cpu_supports("avx2") != 0;
 #else
   static const bool runs =

@@ -19,7 +19,7 @@ template <class Scalar>
                                                          std::uint64_t base, LayerGrid g);
 
 /// True where the CPU has AVX2 and the library has no wider copy for it (no
-/// AVX-512, or a build with -DQMF_QAT_NO_AVX512); false in a build with
+/// AVX-512, or a build with -DQMF_NO_AVX512); false in a build with
 /// -DQMF_QAT_BASELINE_ONLY.
 bool runs_avx2_rounding();
 

@@ -1,5 +1,6 @@
 // The layer's products with per-example rows (simulation/per_example_rows.hpp)
-// bit for bit against the rows themselves, for both copies of the pass:
+// bit for bit against the rows themselves, for each copy of the pass
+// (tests/simulation/row_copies.hpp):
 // - dot_per_example: sum_j w_kj x_kj, summed here by j mod 8 and folded in
 //   the documented order from round_per_example's rows;
 // - add_per_example: out_k += s_k w_k, element by element.
@@ -13,7 +14,7 @@
 
 #include "qmf/weights/weight_rounding.hpp"
 #include "simulation/per_example_rows.hpp"
-#include "simulation/per_example_rows_avx512.hpp"
+#include "simulation/row_copies.hpp"
 
 namespace {
 
@@ -36,7 +37,6 @@ double expected_product(const std::vector<double>& w, const std::vector<double>&
 }  // namespace
 
 TEST_CASE("per-example products match the rounded rows bit for bit") {
-  INFO("AVX-512 copy " << (qmf::simulation::runs_avx512_rows() ? "run" : "not run: no AVX-512"));
   const WeightRounding r(qmf::parse_weight_spec("bits:12,clip=2,rounding=stochastic-per-example"));
   std::mt19937_64 random(7);
   std::normal_distribution<double> normal;
@@ -52,9 +52,8 @@ TEST_CASE("per-example products match the rounded rows bit for bit") {
       auto row_pointers = pointers(rows);
       qmf::simulation::round_per_example(r, latent.data(), n, key, row_pointers.data(), pairs,
                                          RowCopy::portable);
-      for (const RowCopy copy : {RowCopy::fastest, RowCopy::portable}) {
-        INFO("n = " << n << ", " << inputs << " inputs, "
-                    << (copy == RowCopy::fastest ? "fastest copy" : "portable copy"));
+      for (const RowCopy copy : qmf::test::row_copies) {
+        INFO("n = " << n << ", " << inputs << " inputs, " << qmf::test::row_copy_name(copy));
         std::vector<const double*> in;
         for (auto& column : x) in.push_back(column.data());
         std::vector<double> products(inputs);

@@ -2,7 +2,8 @@
 // (simulation/per_example_rows.hpp):
 // - bit for bit the documented rule, written here with std::floor and
 //   std::nearbyint (the library's portable loop takes floor and the
-//   threshold from the bits of t + 2^52, its AVX-512 copy from vrndscalepd):
+//   threshold from the bits of t + 2^52, its AVX-512 and AVX2 copies from
+//   vrndscalepd and vroundpd):
 //   grid points, values just below and above them, the clipped tails,
 //   random latent weights, 1 to 5 inputs, each copy;
 // - each input rounds up with probability f, unbiased, and inputs are
@@ -22,7 +23,7 @@
 #include "numerics/mix64.hpp"
 #include "qmf/weights/weight_rounding.hpp"
 #include "simulation/per_example_rows.hpp"
-#include "simulation/per_example_rows_avx512.hpp"
+#include "simulation/row_copies.hpp"
 #include "weights/pattern_law.hpp"
 
 namespace {
@@ -62,12 +63,12 @@ double expected(const WeightRounding& r, double z, std::uint64_t key, long n, lo
 
 }  // namespace
 
-// Both copies: the fastest takes the AVX-512 pass for whole groups of 8 where
-// the CPU has it (this test's 322 weights leave a tail of 2 for the portable
-// loop), the portable one the portable loop throughout.
+// Each copy: the fastest takes the AVX-512 pass for whole groups of 8 where
+// the CPU has it, else the AVX2 pass, the AVX2 copy the AVX2 pass (this
+// test's 322 weights leave a tail of 2 for the portable loop), the portable
+// one the portable loop throughout.
 TEST_CASE("hashed per-example rounding follows its rule bit for bit") {
-  INFO("AVX-512 copy " << (qmf::simulation::runs_avx512_rows() ? "run" : "not run: no AVX-512"));
-  for (const RowCopy copy : {RowCopy::fastest, RowCopy::portable}) {
+  for (const RowCopy copy : qmf::test::row_copies) {
     std::mt19937_64 random(11);
     std::normal_distribution<double> normal;
     for (const char* spec : {"binary", "ternary", "bits:4", "bits:14,clip=1.5", "bits:16"}) {
@@ -89,8 +90,7 @@ TEST_CASE("hashed per-example rounding follows its rule bit for bit") {
         for (int e = 0; e < inputs; ++e)
           for (long j = 0; j < n; ++j)
             if (rows[e][j] != expected(r, z[j], key, n, j, e)) ++mismatches;
-        INFO(spec << ", " << inputs << " inputs, "
-                  << (copy == RowCopy::fastest ? "fastest copy" : "portable copy"));
+        INFO(spec << ", " << inputs << " inputs, " << qmf::test::row_copy_name(copy));
         CHECK(mismatches == 0);
       }
     }

@@ -108,7 +108,7 @@ TEST_CASE("quantize is its definition, bit for bit") {
 
 // The hand-written AVX2 copy of stochastic rounding, called directly (the
 // library runs it only on CPUs with AVX2 and without AVX-512, or in a build
-// with -DQMF_QAT_NO_AVX512): against the definition on finite latents, and
+// with -DQMF_NO_AVX512): against the definition on finite latents, and
 // against the generic loop (round_stochastic_pairs, compiled here for the
 // baseline) on every input, NaN, infinities and -0 included. Block sizes
 // below, at and above its four-hash steps, odd and even.
