@@ -3,8 +3,9 @@
 // AVX-512 (most laptops): the same rule and the same bits as the portable
 // loop and the AVX-512 copy (per_example_rows_avx512.hpp), four lanes at a
 // time. Its clip is vmaxpd/vminpd and its floor one vroundpd, where GCC's
-// AVX2 clone of the portable loop takes both from the bits of t + 2^52; the
-// hash's 64-bit products are three 32-bit ones each in either.
+// AVX2 clone of the portable loop takes both from the bits of t + 2^52, and
+// two multiplies per 64-bit product of the hash (numerics/mix64_avx2.hpp)
+// where that clone takes three.
 #pragma once
 
 #include <cstdint>
