@@ -250,9 +250,12 @@ TEST_CASE("iterate_maps: c^l decays to 0 geometrically, without a rounding floor
   // Chaotic phase of an odd phi at sb2 = 0: c* = 0 and c^l ~ chi_c^l. Taken
   // from the complement, c^l froze near 1e-14 (tanh) or fell to exactly 0
   // (erf); from the covariance the ratio of successive layers stays chi_c to
-  // rounding however small c^l gets (erf: 4e-29 at layer 800).
+  // rounding however small c^l gets (erf: 4e-29 at layer 800). Steps from
+  // Plackett's integral near c = 0: from Owen's T sum, quant:16's c^l froze
+  // near 2.5e-13.
   for (const auto& [spec, sw2, depth] :
-       {std::tuple{"erf", 2.0, 800}, std::tuple{"tanh", 1.5, 1800}}) {
+       {std::tuple{"erf", 2.0, 800}, std::tuple{"tanh", 1.5, 1800},
+        std::tuple{"quant:16", 0.65, 120}, std::tuple{"sign", 1.0, 80}}) {
     INFO(spec);
     const auto phi = make_activation(spec);
     const Initialization init{sw2, 0.0};

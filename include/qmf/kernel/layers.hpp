@@ -95,7 +95,8 @@ class LayerMap {
   [[nodiscard]] double length(double q) const;
   /// dq'/dq.
   [[nodiscard]] double length_slope(double q) const;
-  /// q12'.
+  /// q12', with relative accuracy as c -> 0 (q12' / q' then decays like
+  /// chi_c^l in the chaotic phase without a floor at ~1e-13).
   [[nodiscard]] double covariance(double q, double c) const;
   /// 1 - c' = gap' / q', without cancellation as c -> 1.
   [[nodiscard]] double correlation_complement(double q, double c) const;
