@@ -23,6 +23,7 @@
 #include "qmf/kernel/empirical_kernel.hpp"
 #include "qmf/kernel/fixed_points.hpp"
 #include "qmf/kernel/kernel_regression.hpp"
+#include "qmf/kernel/kernel_spectra.hpp"
 #include "qmf/kernel/kernel_state.hpp"
 #include "qmf/kernel/kernels.hpp"
 #include "qmf/kernel/layers.hpp"

@@ -11,9 +11,14 @@ trap 'rm -rf "$stage"' EXIT
 meson install -C "$build" --destdir "$stage" --no-rebuild --quiet > /dev/null
 pc=$(find "$stage" -name qmf.pc -print -quit)
 [[ -n "$pc" ]] || { echo "FAIL: no qmf.pc installed"; exit 1; }
-for header in qmf/qmf.hpp qmf/kernel/layers.hpp qmf/activations/smooth_activation.hpp; do
-  [[ -n $(find "$stage" -path "*/include/$header" -print -quit) ]] ||
-    { echo "FAIL: $header not installed"; exit 1; }
+# Every public header of the source tree is installed, and qmf.hpp includes
+# it (include/qmf/meson.build lists them by hand).
+umbrella=$(find "$stage" -path "*/include/qmf/qmf.hpp" -print -quit)
+[[ -n "$umbrella" ]] || { echo "FAIL: qmf/qmf.hpp not installed"; exit 1; }
+for header in $(cd "$source/include/qmf" && find . -name '*.hpp' | sed 's#^\./##' | sort); do
+  [[ -f "$(dirname "$umbrella")/$header" ]] || { echo "FAIL: qmf/$header not installed"; exit 1; }
+  [[ $header == qmf.hpp ]] || grep -q "^#include \"qmf/$header\"" "$umbrella" ||
+    { echo "FAIL: qmf/qmf.hpp does not include qmf/$header"; exit 1; }
 done
 
 # The staged tree is the installed one moved under $stage: qmf's own paths
