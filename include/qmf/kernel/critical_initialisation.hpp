@@ -28,9 +28,6 @@ struct CriticalInitialisation {
   double weight_noise = 0.0;   // sw2 * nu: the per-example part of it
   double k = 0.0;
   double l_max = 0.0;  // k * xi
-
-  /// True where chi and xi are the sigma_b = 0 optimum of theory.md section 3
-  /// (chi_max, xi_max); elsewhere they are chi_c and xi_c at the chosen sigma_w.
 };
 
 /// Throws std::invalid_argument naming "k" unless k is positive and finite, and
