@@ -11,6 +11,7 @@
 
 #include "bindings.hpp"
 #include "interruptible.hpp"
+#include "numerics/format_number.hpp"
 #include "qmf/depth/biased_quantizer_depth.hpp"
 #include "qmf/depth/quantizer_depth.hpp"
 #include "qmf/weights/clip_supremum.hpp"
@@ -19,6 +20,13 @@
 namespace qmf::python {
 
 namespace {
+
+// The depth constant of L_max = k xi.
+void validate_k(double k) {
+  if (!(k > 0.0 && std::isfinite(k)))
+    throw std::invalid_argument("k must be a positive finite number (got " +
+                                detail::format_number(k) + ")");
+}
 
 QuantizerFamily family_named(const std::string& family) {
   if (family == "uniform") return QuantizerFamily::uniform;
@@ -64,7 +72,7 @@ py::array_t<double> column(const std::vector<double>& values) {
 py::dict lmax_result(const std::vector<int>& levels, const std::string& family_name, double k,
                      bool exponents, int threads) {
   validate_threads(threads);
-  if (!(k > 0.0 && std::isfinite(k))) throw std::invalid_argument("k must be positive and finite");
+  validate_k(k);
   if (levels.empty()) throw std::invalid_argument("levels must list at least one N");
   const QuantizerFamily family = family_named(family_name);
   const bool lloyd = family == QuantizerFamily::lloyd_max;
@@ -114,7 +122,7 @@ py::dict lmax_result(const std::vector<int>& levels, const std::string& family_n
 // per N, and the supremum over (sigma_w^2, D), chi_max(N) of sigma_b = 0.
 py::dict lmax_biased_result(const std::vector<int>& levels, double sb2, double k, int threads) {
   validate_threads(threads);
-  if (!(k > 0.0 && std::isfinite(k))) throw std::invalid_argument("k must be positive and finite");
+  validate_k(k);
   if (!(sb2 > 0.0 && std::isfinite(sb2)))
     throw std::invalid_argument("sb2 must be a positive finite number");
   const std::size_t n = levels.size();
@@ -154,7 +162,7 @@ py::dict lmax_biased_result(const std::vector<int>& levels, double sb2, double k
 py::dict lmax_weights_result(const std::vector<int>& levels, const std::string& family_name,
                              double k, const std::string& weights_spec, int threads) {
   validate_threads(threads);
-  if (!(k > 0.0 && std::isfinite(k))) throw std::invalid_argument("k must be positive and finite");
+  validate_k(k);
   if (levels.empty()) throw std::invalid_argument("levels must list at least one N");
   const QuantizerFamily family = family_named(family_name);
   const WeightSpec weights = parse_weight_spec(weights_spec);
@@ -188,7 +196,7 @@ py::dict lmax_weights_result(const std::vector<int>& levels, const std::string& 
 py::dict lmax_biased_weights_result(const std::vector<int>& levels, double sb2, double k,
                                     const std::string& weights_spec, int threads) {
   validate_threads(threads);
-  if (!(k > 0.0 && std::isfinite(k))) throw std::invalid_argument("k must be positive and finite");
+  validate_k(k);
   if (!(sb2 > 0.0 && std::isfinite(sb2)))
     throw std::invalid_argument("sb2 must be a positive finite number");
   const WeightSpec weights = parse_weight_spec(weights_spec);
@@ -232,7 +240,7 @@ py::dict lmax_biased_weights_result(const std::vector<int>& levels, double sb2, 
 py::dict lmax_clip_result(const std::vector<int>& levels, const std::string& family_name, double k,
                           const std::string& weights_spec, double sb2, int threads) {
   validate_threads(threads);
-  if (!(k > 0.0 && std::isfinite(k))) throw std::invalid_argument("k must be positive and finite");
+  validate_k(k);
   if (!(sb2 >= 0.0 && std::isfinite(sb2)))
     throw std::invalid_argument("sb2 must be a non-negative finite number");
   if (levels.empty()) throw std::invalid_argument("levels must list at least one N");

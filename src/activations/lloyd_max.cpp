@@ -109,7 +109,8 @@ double max_abs(const std::vector<double>& v) {
 }  // namespace
 
 ScalarQuantizer lloyd_max_quantizer(int levels) {
-  if (levels < 2) throw std::invalid_argument("lloyd:N needs N >= 2 levels");
+  if (levels < 2)
+    throw std::invalid_argument("N must be >= 2 for lloyd:N (got " + std::to_string(levels) + ")");
   std::vector<double> t = companding_guess(levels);
   // Newton converges quadratically until rounding noise: at large N the
   // Jacobian is a discrete Laplacian (condition ~ N^2), so the last steps
@@ -147,7 +148,8 @@ ScalarQuantizer lloyd_max_quantizer(int levels) {
 
 std::unique_ptr<StepActivation> make_lloyd_max_activation(int levels, double scale) {
   if (!(scale > 0.0) || !std::isfinite(scale))
-    throw std::invalid_argument("lloyd:N scale S must be positive and finite");
+    throw std::invalid_argument("S (the lloyd:N scale) must be a positive finite number (got " +
+                                detail::format_number(scale) + ")");
   auto quantizer = lloyd_max_quantizer(levels);
   for (double& t : quantizer.thresholds) t *= scale;
   for (double& y : quantizer.levels) y *= scale;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <string>
 
 #include "numerics/format_number.hpp"
 #include "qmf/numerics/gaussian.hpp"
@@ -34,6 +35,21 @@ double largest_magnitude(const std::vector<double>& x) {
   double largest = 0.0;
   for (double v : x) largest = std::max(largest, std::fabs(v));
   return largest;
+}
+
+// The factories' arguments; the spec parser (activation_spec.cpp) checks its
+// own first and names the spec.
+void require_levels(int levels, const char* family) {
+  if (levels < 2)
+    throw std::invalid_argument(std::string("N must be >= 2 for ") + family + ":N (got " +
+                                std::to_string(levels) + ")");
+}
+
+void require_positive(double value, const char* field, const char* what) {
+  if (!(value > 0.0) || !std::isfinite(value))
+    throw std::invalid_argument(std::string(field) + " (" + what +
+                                ") must be a positive finite number (got " +
+                                detail::format_number(value) + ")");
 }
 
 }  // namespace
@@ -221,12 +237,10 @@ bool StepActivation::square_grows_outward() const {
 
 std::unique_ptr<StepActivation> make_uniform_quantizer(int levels, double amplitude,
                                                        double spacing) {
-  if (levels < 2) throw std::invalid_argument("quant:N needs N >= 2 levels");
-  if (!(amplitude > 0.0) || !std::isfinite(amplitude))
-    throw std::invalid_argument("quantizer amplitude A must be positive and finite");
+  require_levels(levels, "quant");
+  require_positive(amplitude, "A", "quantizer amplitude");
   if (spacing == 0.0) spacing = 2.0 * amplitude / (levels - 1);
-  if (!(spacing > 0.0) || !std::isfinite(spacing))
-    throw std::invalid_argument("quantizer spacing D must be positive and finite");
+  require_positive(spacing, "D", "quantizer spacing");
   std::vector<double> y(static_cast<std::size_t>(levels));
   std::vector<double> t(static_cast<std::size_t>(levels - 1));
   for (int m = 0; m < levels; ++m) y[m] = -amplitude + 2.0 * amplitude * m / (levels - 1);
@@ -238,9 +252,8 @@ std::unique_ptr<StepActivation> make_uniform_quantizer(int levels, double amplit
 }
 
 std::unique_ptr<StepActivation> make_quantized_relu(int levels, double amplitude) {
-  if (levels < 2) throw std::invalid_argument("qrelu:N needs N >= 2 levels");
-  if (!(amplitude > 0.0) || !std::isfinite(amplitude))
-    throw std::invalid_argument("qrelu:N amplitude A must be positive and finite");
+  require_levels(levels, "qrelu");
+  require_positive(amplitude, "A", "qrelu amplitude");
   const double spacing = amplitude / (levels - 1);
   std::vector<double> y(static_cast<std::size_t>(levels));
   std::vector<double> t(static_cast<std::size_t>(levels - 1));

@@ -4,8 +4,10 @@
 #include <cmath>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "numerics/format_number.hpp"
 #include "numerics/root_finding.hpp"
 #include "qmf/activations/lloyd_max.hpp"
 #include "qmf/errors.hpp"
@@ -18,8 +20,16 @@ namespace {
 
 void require_levels(int levels, int minimum) {
   if (levels < minimum)
-    throw std::invalid_argument("the number of levels N must be >= " + std::to_string(minimum) +
+    throw std::invalid_argument("N (the number of levels) must be >= " + std::to_string(minimum) +
                                 " (got " + std::to_string(levels) + ")");
+}
+
+void require_spacing(double dtilde) {
+  if (!(dtilde > 0.0 && std::isfinite(dtilde)))
+    throw std::invalid_argument(
+        "dtilde (the spacing over sqrt(q)) must be a positive finite "
+        "number (got " +
+        detail::format_number(dtilde) + ")");
 }
 
 // The sums over thresholds t~_k = D~ (k - N/2), k = 1..N-1, that chi and its
@@ -124,6 +134,7 @@ double optimal_uniform_spacing(int levels) {
 
 UniformChi uniform_quantizer_chi(int levels, double dtilde) {
   require_levels(levels, 2);
+  require_spacing(dtilde);
   const auto s = threshold_sums(levels, dtilde);
   const double chi = s.density * s.density / s.count_variance;
   // dS/dD~ = -Q / D~ and, the thresholds being symmetric, dV/dD~ = -2 Q / D~^2,
@@ -135,6 +146,7 @@ UniformChi uniform_quantizer_chi(int levels, double dtilde) {
 
 double uniform_quantizer_one_minus_chi(int levels, double dtilde) {
   require_levels(levels, 2);
+  require_spacing(dtilde);
   const auto s = threshold_sums(levels, dtilde);
   // The MSE is stationary in the gain, so the rounding of S / V costs nothing
   // to first order.
@@ -191,8 +203,11 @@ double uniform_quantizer_critical_sw2(const DepthOptimum& uniform_optimum, doubl
                                       double spacing) {
   const int levels = uniform_optimum.levels;
   require_levels(levels, 3);
-  if (!(amplitude > 0.0 && spacing > 0.0 && std::isfinite(amplitude) && std::isfinite(spacing)))
-    throw std::invalid_argument("amplitude A and spacing D must be positive and finite");
+  for (const auto& [field, value] :
+       {std::pair{"A (amplitude)", amplitude}, {"D (spacing)", spacing}})
+    if (!(value > 0.0 && std::isfinite(value)))
+      throw std::invalid_argument(std::string(field) + " must be a positive finite number (got " +
+                                  detail::format_number(value) + ")");
   // Levels A (2m/(N-1) - 1) make phi = (2A/(N-1)) (count - (N-1)/2); against
   // the A = 1, D = 2/(N-1) default, q* scales by (D (N-1)/2)^2 and E[phi^2] by A^2.
   const double ratio = spacing * (levels - 1) / (2.0 * amplitude);

@@ -9,6 +9,7 @@
 #include "kernel/correlation_descent.hpp"
 #include "kernel/correlation_integrals.hpp"
 #include "kernel/describe.hpp"
+#include "numerics/format_number.hpp"
 #include "qmf/activations/step_activation.hpp"
 #include "qmf/errors.hpp"
 #include "qmf/kernel/fixed_points.hpp"
@@ -132,7 +133,7 @@ double complement_from_deficit(const MapAtLength& map, double deficit) {
 template <class Integrals>
 CorrelationFixedPoint correlation_fixed_point(const Activation& phi, const Initialization& init,
                                               double q_star, Integrals integrals) {
-  const double chi1 = chi_1(phi, init, q_star);
+  const double chi1 = layer_map(phi, init).chi_1(q_star);
   // Per-example weight noise decorrelates identical inputs (1 - C(1) > 0): c = 1
   // is then no fixed point, and c* < 1 is found below whatever chi_1 is.
   // chi_1 within a few roundings above 1 is the order-chaos line itself (where
@@ -205,6 +206,11 @@ CorrelationFixedPoint correlation_fixed_point(const Activation& phi, const Initi
 
 CorrelationFixedPoint stable_correlation_fixed_point(const Activation& phi,
                                                      const Initialization& init, double q_star) {
+  // init is not validated: the searches for the critical point take it to
+  // sw2 = +inf (the sigma_w -> infinity limit of step activations).
+  if (!(q_star >= 0.0))
+    throw std::invalid_argument("q_star must be a non-negative number (got " +
+                                detail::format_number(q_star) + ")");
   return correlation_fixed_point(phi, init, q_star, FreshIntegrals(phi, q_star));
 }
 

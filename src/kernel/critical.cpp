@@ -199,7 +199,7 @@ StepCriticalPoint maximise_correlation_depth(const Activation& phi, double sb2,
   result.c_star = correlation.c;
   result.chi_max = correlation.chi_c;
   result.xi_max = depth_scale(result.chi_max);
-  if (!(std::fabs(length_map_slope(phi, init, result.q_star)) < 1.0))
+  if (!(std::fabs(layer_map(phi, init).length_slope(result.q_star)) < 1.0))
     throw numerical_error("the chi_c-maximising q* is not a stable fixed point of the length map");
   return result;
 }
@@ -259,7 +259,7 @@ SmoothCriticalPoint total_variance_transition(const Activation& phi, double sb2)
       const double q =
           std::exp(detail::bracketed_root(excess, a, b, f_a, f_b, "the order-chaos transition"));
       const double sw2 = weight_variance_for_fixed_point(phi, sb2, q, gaussian);
-      const double chi_q = length_map_slope(phi, {sw2, sb2}, q);
+      const double chi_q = layer_map(phi, Initialization{sw2, sb2}).length_slope(q);
       if (chi_q < 1.0) return {sw2, q};
       if (!unstable) unstable = std::pair{q, chi_q};
     }

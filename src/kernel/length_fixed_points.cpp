@@ -80,7 +80,7 @@ const LengthFixedPoint* fixed_point_at(const std::vector<LengthFixedPoint>& poin
 // the nearest fixed point in the direction of the gap, without overshooting it.
 LengthFixedPoint nearest_in_flow_direction(const Activation& phi, const Initialization& init,
                                            double q0, const std::vector<LengthFixedPoint>& points) {
-  const double gap0 = length_map(phi, init, q0) - q0;
+  const double gap0 = layer_map(phi, init).length(q0) - q0;
   const LengthFixedPoint* target = nullptr;
   if (gap0 > 0.0) {
     for (const auto& p : points)
@@ -97,7 +97,7 @@ LengthFixedPoint nearest_in_flow_direction(const Activation& phi, const Initiali
                             ": no positive fixed point below it");
     }
   } else {
-    return fixed_point_with_slope(q0, length_map_slope(phi, init, q0));
+    return fixed_point_with_slope(q0, layer_map(phi, init).length_slope(q0));
   }
   if (std::isnan(target->chi_q))
     throw numerical_error("the length map has no finite slope at its fixed point q = " +
@@ -127,7 +127,7 @@ LengthFixedPoint follow_length_iteration(const Activation& phi, const Initializa
   const auto [lo, hi] = length_search_range(phi, init);
   double q = q0;
   for (int layer = 1; layer <= max_followed_layers; ++layer) {
-    q = length_map(phi, init, q);
+    q = layer_map(phi, init).length(q);
     if (!(q <= hi))
       throw numerical_error("the length map diverges from q0 = " + describe(q0) + " (q = " +
                             describe(q) + " after " + std::to_string(layer) + " layers)");
@@ -158,10 +158,10 @@ bool within_rounding(double gap, double q) {
 template <class Node, class GapAt>
 std::vector<LengthFixedPoint> scan_fixed_points(const Activation& phi, const Initialization& init,
                                                 int intervals, Node node, GapAt gap_at) {
-  auto gap = [&](double q) { return length_map(phi, init, q) - q; };
+  auto gap = [&](double q) { return layer_map(phi, init).length(q) - q; };
   std::vector<LengthFixedPoint> points;
   auto record = [&](double q) {
-    points.push_back(fixed_point_with_slope(q, length_map_slope(phi, init, q)));
+    points.push_back(fixed_point_with_slope(q, layer_map(phi, init).length_slope(q)));
   };
   double q_prev = node(0);
   double g_prev = gap_at(0);
@@ -205,7 +205,7 @@ std::vector<LengthFixedPoint> length_fixed_points(const Activation& phi,
                : std::exp(std::log(lo) + (std::log(hi) - std::log(lo)) * i / intervals);
   };
   return scan_fixed_points(phi, init, intervals, node,
-                           [&](int i) { return length_map(phi, init, node(i)) - node(i); });
+                           [&](int i) { return layer_map(phi, init).length(node(i)) - node(i); });
 }
 
 detail::LengthScan::LengthScan(const Activation& phi, const std::vector<Initialization>& inits,
@@ -303,7 +303,7 @@ bool fixes_every_q(const Activation& phi, const Initialization& init) {
   const auto [lo, hi] = length_search_range(phi, init);
   const double nodes[] = {lo, 1.0, hi};
   return std::all_of(std::begin(nodes), std::end(nodes),
-                     [&](double q) { return length_map(phi, init, q) == q; });
+                     [&](double q) { return layer_map(phi, init).length(q) == q; });
 }
 
 MeanFieldFixedPoint mean_field_fixed_point(const Activation& phi, const Initialization& init,
@@ -315,7 +315,7 @@ MeanFieldFixedPoint mean_field_fixed_point(const Activation& phi, const Initiali
   if (result.every_q_fixed) {
     // Not the scan's run of zero gaps from its floor: the net keeps q0.
     require_start_length(q0);
-    result.length = fixed_point_with_slope(q0, length_map_slope(phi, init, q0));
+    result.length = fixed_point_with_slope(q0, layer_map(phi, init).length_slope(q0));
   } else {
     all = length_fixed_points(phi, init);
     result.length = stable_length_fixed_point(phi, init, q0, all);
@@ -332,7 +332,7 @@ MeanFieldFixedPoint mean_field_fixed_point(const Activation& phi, const Initiali
     result.chi_1 = 1.0;
   } else {
     result.correlation = detail::fast_correlation_fixed_point(phi, init, result.length.q);
-    result.chi_1 = chi_1(phi, init, result.length.q);
+    result.chi_1 = layer_map(phi, init).chi_1(result.length.q);
   }
   result.xi_q = depth_scale(result.length.chi_q);
   result.xi_c = depth_scale(result.correlation.chi_c);

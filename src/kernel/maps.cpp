@@ -14,43 +14,66 @@
 namespace qmf {
 
 namespace {
-LayerMap layer(const Activation& phi, const Initialization& init) {
+
+void require(bool ok, const char* field, const char* rule, double value) {
+  if (!ok)
+    throw std::invalid_argument(std::string(field) + " must be " + rule + " (got " +
+                                detail::format_number(value) + ")");
+}
+
+// The layer of the maps below, after their arguments are checked.
+LayerMap checked_layer(const Activation& phi, const Initialization& init, double q) {
+  validate(init);
+  require(q >= 0.0, "q", "a non-negative number", q);
+  return layer_map(phi, init);
+}
+
+LayerMap checked_layer(const Activation& phi, const Initialization& init, double q, double c) {
+  validate(init);
+  require(q > 0.0, "q", "a positive number", q);
+  require(c >= -1.0 && c <= 1.0, "c", "in [-1, 1]", c);
+  return layer_map(phi, init);
+}
+
+}  // namespace
+
+LayerMap layer_map(const Activation& phi, const Initialization& init) {
   return {phi, Dense({init.sw2, init.weight_noise}, init.sb2)};
 }
-}  // namespace
 
 void validate(const Initialization& init) {
   Dense({init.sw2, init.weight_noise}, init.sb2).validate();
 }
 
 double length_map(const Activation& phi, const Initialization& init, double q) {
-  return layer(phi, init).length(q);
+  return checked_layer(phi, init, q).length(q);
 }
 
 double length_map_slope(const Activation& phi, const Initialization& init, double q) {
-  return layer(phi, init).length_slope(q);
+  return checked_layer(phi, init, q).length_slope(q);
 }
 
 double covariance_map(const Activation& phi, const Initialization& init, double q, double c) {
-  return layer(phi, init).covariance(q, c);
+  return checked_layer(phi, init, q, c).covariance(q, c);
 }
 
 double correlation_map(const Activation& phi, const Initialization& init, double q, double c) {
-  return covariance_map(phi, init, q, c) / length_map(phi, init, q);
+  const LayerMap map = checked_layer(phi, init, q, c);
+  return map.covariance(q, c) / map.length(q);
 }
 
 double correlation_map_complement(const Activation& phi, const Initialization& init, double q,
                                   double c) {
-  return layer(phi, init).correlation_complement(q, c);
+  return checked_layer(phi, init, q, c).correlation_complement(q, c);
 }
 
 double correlation_map_slope(const Activation& phi, const Initialization& init, double q,
                              double c) {
-  return layer(phi, init).correlation_slope(q, c);
+  return checked_layer(phi, init, q, c).correlation_slope(q, c);
 }
 
 double chi_1(const Activation& phi, const Initialization& init, double q) {
-  return layer(phi, init).chi_1(q);
+  return checked_layer(phi, init, q).chi_1(q);
 }
 
 double depth_scale(double chi) {
@@ -60,7 +83,7 @@ double depth_scale(double chi) {
 }
 
 void validate_start(double q0, double c0, int depth) {
-  if (depth < 0) throw std::invalid_argument("depth must be a non-negative integer");
+  require(depth >= 0, "depth", "a non-negative integer", depth);
   if (!std::isfinite(q0) || !(q0 > 0.0))
     throw std::invalid_argument("q0 must be a positive finite number (got " +
                                 detail::format_number(q0) + ")");
@@ -72,7 +95,7 @@ std::vector<LayerState> iterate_maps(const Activation& phi, const Initialization
                                      double c0, int depth, const Interrupt& interrupt) {
   validate(init);
   validate_start(q0, c0, depth);
-  const LayerMap map = layer(phi, init);
+  const LayerMap map = layer_map(phi, init);
   std::vector<LayerState> layers;
   layers.reserve(static_cast<std::size_t>(depth) + 1);
   LayerState state{0, q0, c0};
@@ -95,7 +118,7 @@ std::vector<LayerState> iterate_maps(const Activation& phi, const Initialization
 
 std::vector<KernelState> propagate(const LayerMap& map, const KernelState& input, int depth,
                                    const Interrupt& interrupt) {
-  if (depth < 0) throw std::invalid_argument("depth must be a non-negative integer");
+  require(depth >= 0, "depth", "a non-negative integer", depth);
   input.validate();
   std::vector<KernelState> states{input};
   states.reserve(static_cast<std::size_t>(depth) + 1);

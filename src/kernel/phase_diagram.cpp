@@ -35,7 +35,7 @@ namespace {
 
 // Which way the length map runs from q0 when it finds no fixed point to settle on.
 PhaseStatus runaway_status(const Activation& phi, const Initialization& init, double q0) {
-  const double gap = length_map(phi, init, q0) - q0;
+  const double gap = layer_map(phi, init).length(q0) - q0;
   if (gap < 0.0) return PhaseStatus::collapsed;
   if (gap > 0.0) return PhaseStatus::diverged;
   return PhaseStatus::failed;
@@ -78,7 +78,7 @@ PhasePoint complete_phase_point(const Activation& phi, const Initialization& ini
     point.q_star = length.q;
     point.c_star = correlation.c;
     point.chi_c = correlation.chi_c;
-    point.chi_1 = chi_1(phi, init, length.q);
+    point.chi_1 = layer_map(phi, init).chi_1(length.q);
     point.xi_c = depth_scale(correlation.chi_c);
   } catch (const numerical_error&) {
     point.status = PhaseStatus::failed;

@@ -34,7 +34,8 @@ double moment(const Activation& phi, double q, int power, int k) {
 // a leading-order prediction needs).
 double curvature(const Activation& phi, const Initialization& init, double q) {
   const double h = 1e-4 * q;
-  return (length_map_slope(phi, init, q + h) - length_map_slope(phi, init, q - h)) / (2.0 * h);
+  return (layer_map(phi, init).length_slope(q + h) - layer_map(phi, init).length_slope(q - h)) /
+         (2.0 * h);
 }
 
 // One estimate of the union of groups of sizes[g] samples with the given
@@ -100,7 +101,7 @@ BatchedSimulation simulate_in_batches(const Activation& phi, const SimulationSet
 std::vector<LengthCorrection> length_corrections(const Activation& phi, const Initialization& init,
                                                  double q0, int depth) {
   std::vector<double> q{q0};
-  for (int l = 0; l < depth; ++l) q.push_back(length_map(phi, init, q.back()));
+  for (int l = 0; l < depth; ++l) q.push_back(layer_map(phi, init).length(q.back()));
   std::vector<LengthCorrection> out(depth + 1);
   if (depth < 1) return out;
   // Layer 1: a coordinate x of a uniform point on the sphere of radius
@@ -114,7 +115,7 @@ std::vector<LengthCorrection> length_corrections(const Activation& phi, const In
   out[1].variance =
       sw2 * sw2 * (moment(phi, q0, 4, 0) - m2 * m2 - 0.5 * covariance_with_u * covariance_with_u);
   for (int l = 1; l < depth; ++l) {
-    const double v1 = length_map_slope(phi, init, q[l]);
+    const double v1 = layer_map(phi, init).length_slope(q[l]);
     const double m = moment(phi, q[l], 2, 0);
     out[l + 1].bias = v1 * out[l].bias + 0.5 * curvature(phi, init, q[l]) * out[l].variance;
     out[l + 1].variance = v1 * v1 * out[l].variance + sw2 * sw2 * (moment(phi, q[l], 4, 0) - m * m);

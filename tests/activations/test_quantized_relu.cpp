@@ -47,7 +47,7 @@ TEST_CASE("qrelu:N,A rounds relu to the nearest of N levels from 0 to A") {
   CHECK(step.levels() == std::vector<double>{0.0, 1.0, 2.0, 3.0});
   CHECK(step.is_uniform_staircase());  // the O(N) correlation sums
   CHECK(phi->bound() == 3.0);
-  for (const auto [x, y] : std::vector<std::pair<double, double>>{
+  for (const auto& [x, y] : std::vector<std::pair<double, double>>{
            {-5.0, 0.0}, {0.0, 0.0}, {0.49, 0.0}, {0.5, 1.0}, {1.6, 2.0}, {2.5, 3.0}, {1e9, 3.0}})
     CHECK(phi->value(x) == y);
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "depth/naive_chi.hpp"
+#include "qmf/activations/lloyd_max.hpp"
 #include "qmf/activations/step_activation.hpp"
 #include "qmf/depth/quantizer_depth.hpp"
 #include "qmf/kernel/critical.hpp"
@@ -239,4 +240,16 @@ TEST_CASE("local exponents approach -2 from above, slowly for the uniform family
   CHECK(uniform_1000 < -1.8);
   CHECK(local_exponent(QuantizerFamily::uniform, 100) > uniform_1000);
   CHECK(local_exponent(QuantizerFamily::lloyd_max, 1000) == Approx(-2.0).epsilon(0).margin(0.02));
+}
+
+TEST_CASE("bad levels and spacings are named with their values") {
+  CHECK_THROWS_WITH(uniform_quantizer_chi(4, -1.0),
+                    "dtilde (the spacing over sqrt(q)) must be a positive finite number (got -1)");
+  CHECK_THROWS_AS(uniform_quantizer_one_minus_chi(4, 0.0), std::invalid_argument);
+  CHECK_THROWS_AS(uniform_quantizer_chi(4, std::nan("")), std::invalid_argument);
+  CHECK_THROWS_WITH(uniform_quantizer_optimum(1), "N (the number of levels) must be >= 2 (got 1)");
+  CHECK_THROWS_WITH(lloyd_max_quantizer(1), "N must be >= 2 for lloyd:N (got 1)");
+  CHECK_THROWS_WITH(make_uniform_quantizer(4, -2.0),
+                    "A (quantizer amplitude) must be a positive finite number (got -2)");
+  CHECK_THROWS_WITH(make_uniform_quantizer(1), "N must be >= 2 for quant:N (got 1)");
 }

@@ -78,7 +78,7 @@ TEST_CASE("relu's NNGP and NTK at depth L follow the arc-cosine closed forms") {
 TEST_CASE("the STE rectangle probability agrees with the Plackett route and Monte Carlo") {
   // Plackett: the same inclusion-exclusion over an independent orthant routine.
   for (const double rho : {-0.999, -0.6, 0.0, 0.3, 0.95, 0.9999})
-    for (const auto [a, b] : {std::pair{0.3, 0.3}, std::pair{1.0, 2.5}, std::pair{4.0, 0.1}}) {
+    for (const auto& [a, b] : {std::pair{0.3, 0.3}, std::pair{1.0, 2.5}, std::pair{4.0, 0.1}}) {
       const double plackett = qmf::bivariate_normal_upper_plackett(-a, -b, rho) -
                               qmf::bivariate_normal_upper_plackett(a, -b, rho) -
                               qmf::bivariate_normal_upper_plackett(-a, b, rho) +
@@ -169,7 +169,7 @@ TEST_CASE("Funk-Hecke: t^j has eigenvalues only in degrees <= j of j's parity") 
 
 TEST_CASE(
     "Funk-Hecke: exp(r t) has the Bessel eigenvalues Gamma(d/2) (2/r)^(d/2-1) I_(k+d/2-1)(r)") {
-  for (const auto [dim, r] : {std::pair{3, 2.0}, std::pair{20, 5.0}, std::pair{784, 400.0}}) {
+  for (const auto& [dim, r] : {std::pair{3, 2.0}, std::pair{20, 5.0}, std::pair{784, 400.0}}) {
     const qmf::DotProductKernel exponential = [r = r](std::span<const double> t) {
       std::vector<double> k;
       for (const double x : t) k.push_back(std::exp(r * x));

@@ -298,6 +298,33 @@ TEST_CASE("iterate_maps: depth 0 and invalid arguments") {
   CHECK_THROWS_AS(iterate_maps(*phi, init, 1.0, 1.5, 3), std::invalid_argument);
   CHECK_THROWS_AS(iterate_maps(*phi, init, 1.0, std::nan(""), 3), std::invalid_argument);
   CHECK_THROWS_AS(iterate_maps(*phi, {-1.0, 0.1}, 1.0, 0.5, 3), std::invalid_argument);
+  CHECK_THROWS_WITH(iterate_maps(*phi, init, 1.0, 0.5, -3),
+                    "depth must be a non-negative integer (got -3)");
+}
+
+TEST_CASE("the maps one at a time name a bad argument and its value") {
+  // They returned NaN or a number for a negative q, a c outside [-1, 1] or
+  // an invalid init; layer_map stays the unchecked route of the solvers.
+  using Catch::Matchers::StartsWith;
+  const auto phi = make_activation("quant:16");
+  const Initialization init{1.5, 0.1};
+  const double nan = std::nan("");
+  CHECK_THROWS_WITH(length_map(*phi, init, -1.0), "q must be a non-negative number (got -1)");
+  CHECK_THROWS_WITH(length_map(*phi, init, nan), StartsWith("q must be"));
+  CHECK_THROWS_WITH(length_map(*phi, {nan, 0.0}, 1.0), StartsWith("sw2 must be"));
+  CHECK_THROWS_WITH(chi_1(*phi, {1.0, -0.5}, 1.0), StartsWith("sb2 must be"));
+  CHECK_THROWS_WITH(correlation_map(*phi, init, -1.0, 0.5), "q must be a positive number (got -1)");
+  CHECK_THROWS_WITH(correlation_map(*phi, init, 1.0, 1.5), "c must be in [-1, 1] (got 1.5)");
+  CHECK_THROWS_WITH(covariance_map(*phi, init, 1.0, nan), StartsWith("c must be"));
+  CHECK_THROWS_WITH(correlation_map_complement(*phi, init, 0.0, 0.5), StartsWith("q must be"));
+  CHECK_THROWS_WITH(correlation_map_slope(*phi, init, 1.0, -2.0), StartsWith("c must be"));
+  CHECK_THROWS_WITH(stable_correlation_fixed_point(*phi, init, -1.0),
+                    "q_star must be a non-negative number (got -1)");
+  // Valid edges pass, and layer_map agrees with the checked maps.
+  CHECK(length_map(*phi, init, 0.0) == layer_map(*phi, init).length(0.0));
+  CHECK(correlation_map_complement(*phi, init, 1.0, 1.0) ==
+        layer_map(*phi, init).correlation_complement(1.0, 1.0));
+  CHECK(std::isfinite(correlation_map(*phi, init, 1.0, -1.0)));
 }
 
 TEST_CASE("depth_scale is -1 / ln|chi|") {

@@ -54,7 +54,8 @@ int clip_searches(const std::vector<WeightSpec>& weights) {
 
 Json lmax_result(const LmaxOptions& o) {
   if (!(o.k > 0.0 && std::isfinite(o.k)))
-    throw std::invalid_argument("--k must be positive and finite");
+    throw std::invalid_argument("--k must be a positive finite number (got " + format_number(o.k) +
+                                ")");
   if (o.has_depth && !(o.depth > 0.0 && std::isfinite(o.depth)))
     throw std::invalid_argument("--depth must be a positive finite number of layers");
   if (!(o.sb2 >= 0.0 && std::isfinite(o.sb2)))

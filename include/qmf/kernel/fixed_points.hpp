@@ -51,7 +51,8 @@ struct CorrelationFixedPoint {
 /// fixed point q_star: c* = 1 when chi_1 <= 1 (ordered phase) and there is no
 /// per-example weight noise (which makes c = 1 no fixed point); otherwise the
 /// unique root in [0, 1) (the map is convex on [0, 1] by Mehler's expansion),
-/// found by Newton's method from c = 0. Throws numerical_error if it fails.
+/// found by Newton's method from c = 0. Throws std::invalid_argument naming
+/// q_star when it is negative or NaN, and numerical_error if Newton fails.
 CorrelationFixedPoint stable_correlation_fixed_point(const Activation& phi,
                                                      const Initialization& init, double q_star);
 

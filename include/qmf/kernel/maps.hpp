@@ -25,6 +25,16 @@ struct Initialization {
 /// unless sw2 > 0 and sb2 >= 0 are finite.
 void validate(const Initialization& init);
 
+/// The layer whose equal-norm components the maps below are: Elementwise(phi)
+/// then Dense(sw2, sb2). Nothing is validated (the solvers' route, called
+/// with inputs they have checked once).
+LayerMap layer_map(const Activation& phi, const Initialization& init);
+
+// The maps one at a time. Each throws std::invalid_argument naming the field
+// and its value unless init is valid, q >= 0 (q > 0 where c is an argument;
+// +inf is let through for the solvers' divergence checks) and c lies in
+// [-1, 1]; NaN never passes.
+
 /// q' = sw2 E[phi(sqrt(q) z)^2] + sb2.
 double length_map(const Activation& phi, const Initialization& init, double q);
 /// dq'/dq.
