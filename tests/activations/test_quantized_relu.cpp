@@ -22,10 +22,17 @@ namespace {
 // "steps:t=..,y=.." of qrelu:N,A from its definition: y_m = A m/(N-1),
 // t_k = A (k - 1/2)/(N-1), each number as the shortest decimal of its double.
 std::string equivalent_steps(int n, double a) {
+  // Appended piece by piece: ":" + a temporary string trips GCC 12's
+  // -Wrestrict (a false positive).
   std::string t, y;
-  for (int k = 1; k < n; ++k)
-    t += (k > 1 ? ":" : "") + detail::format_number(a * (k - 0.5) / (n - 1));
-  for (int m = 0; m < n; ++m) y += (m > 0 ? ":" : "") + detail::format_number(a * m / (n - 1));
+  for (int k = 1; k < n; ++k) {
+    if (k > 1) t += ':';
+    t += detail::format_number(a * (k - 0.5) / (n - 1));
+  }
+  for (int m = 0; m < n; ++m) {
+    if (m > 0) y += ':';
+    y += detail::format_number(a * m / (n - 1));
+  }
   return "steps:t=" + t + ",y=" + y;
 }
 
