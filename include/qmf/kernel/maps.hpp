@@ -32,7 +32,7 @@ LayerMap layer_map(const Activation& phi, const Initialization& init);
 
 // The maps one at a time. Each throws std::invalid_argument naming the field
 // and its value unless init is valid, q >= 0 (q > 0 where c is an argument;
-// +inf is let through for the solvers' divergence checks) and c lies in
+// +inf passes: a bounded phi has a limit there) and c lies in
 // [-1, 1]; NaN never passes.
 
 /// q' = sw2 E[phi(sqrt(q) z)^2] + sb2.
