@@ -27,14 +27,14 @@ Conventions, everywhere:
 * Long computations (phase, critical_line, lmax, simulate, critical) release the
   GIL; those that run in parallel take ``threads`` (default: the CPUs this
   process may use). Their results do not depend on it. Ctrl-C stops phase,
-  critical_line, lmax*, simulate, maps with depth, iterate_maps, propagate,
+  critical_line, lmax*, n_min, simulate, maps with depth, iterate_maps, propagate,
   kernel and quasi_states with KeyboardInterrupt (docs/python.md).
 """
 
 
 from . import _classes  # noqa: F401 (checks the classes' arguments)
 from ._common import Activation, _qmf
-from .depth import lmax, lmax_biased, lmax_clip
+from .depth import lmax, lmax_biased, lmax_clip, n_min
 from .kernels import kernel, kernel_spectrum, quasi_states
 from .mean_field import activation, critical, critical_line, iterate_maps, maps, phase
 from .simulation import propagate, simulate
@@ -49,6 +49,6 @@ NumericalError = _qmf.NumericalError
 __all__ = [
     "Activation", "Dense", "KernelState", "LayerMap", "NumericalError",
     "activation", "maps", "iterate_maps", "critical", "critical_line", "phase",
-    "lmax", "lmax_biased", "lmax_clip", "propagate", "simulate",
+    "lmax", "lmax_biased", "lmax_clip", "n_min", "propagate", "simulate",
     "kernel", "kernel_spectrum", "quasi_states",
 ]

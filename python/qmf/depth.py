@@ -170,3 +170,35 @@ def lmax_clip(levels, weights, sb2=0.0, family="uniform", k=6.0, threads=None):
     raw = _qmf.lmax_clip(_levels(levels), _text("family", family), _number("k", k),
                          _text("weights", weights), _number("sb2", sb2), _threads(threads))
     return raw | {key: _masked(raw[key]) for key in ("clip", "path_sw2")}
+
+
+def n_min(depth, k=6.0, family="uniform", weights=None, sb2=0.0):
+    """The fewest activation levels N whose trainable depth reaches ``depth``
+    layers: the ``n_min`` of ``qmf lmax --depth L`` (sb2 = 0, with ``weights``
+    its ``weight_n_min`` rows) and, at ``sb2`` > 0, its
+    ``n_min_fixed_quantizer`` (quant:N with levels +-1 and default spacing at
+    its best sigma_w^2; uniform family only, N >= 3).
+
+    L grows with N, so the search doubles N and then bisects: about
+    2 log2(n_min) optima are solved. N is searched up to 2^24 at sb2 = 0 and up
+    to 4096 at sb2 > 0, where each N is a search over sigma_w^2.
+
+    Parameters
+    ----------
+    depth : float, > 0
+        The depth L in layers.
+    k : float, > 0
+        L = k xi.
+    family : "uniform" or "lloyd"
+    weights : str or None
+        A weight spec (as ``--weights`` of the CLI); None for Gaussian weights.
+    sb2 : float, >= 0
+
+    Returns a dict: N (int, or None when no searched N reaches the depth), L
+    (the depth N reaches, or None) and L_max_sup, the bound k / ln(1 + r)
+    that per-example rounding noise puts on L_max at sb2 = 0 for every N
+    (inf without it; no N reaches a depth at or above it).
+    """
+    weights = _text_or_none("weights", weights)
+    return _qmf.n_min(_number("depth", depth), _number("k", k), _text("family", family),
+                      "gaussian" if weights is None else weights, _number("sb2", sb2))

@@ -28,12 +28,6 @@ void validate_k(double k) {
                                 detail::format_number(k) + ")");
 }
 
-QuantizerFamily family_named(const std::string& family) {
-  if (family == "uniform") return QuantizerFamily::uniform;
-  if (family == "lloyd") return QuantizerFamily::lloyd_max;
-  throw std::invalid_argument("family must be 'uniform' or 'lloyd' (got '" + family + "')");
-}
-
 // solve(N) for every N on `threads` OpenMP threads, polling `interrupt`
 // before each; the first failure (in the order of `levels`) is rethrown after
 // the loop.

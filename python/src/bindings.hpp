@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "qmf/depth/quantizer_depth.hpp"
+
 namespace qmf::python {
 
 namespace py = pybind11;
@@ -16,6 +18,7 @@ namespace py = pybind11;
 void bind_activations(py::module_& m);
 void bind_kernel(py::module_& m);
 void bind_depth(py::module_& m);
+void bind_minimum_levels(py::module_& m);
 void bind_simulation(py::module_& m);
 void bind_kernels(py::module_& m);
 
@@ -28,6 +31,10 @@ double checked(double x, const std::string& what);
 double valid_variance(double q, const char* field);
 /// c unchanged; throws std::invalid_argument unless c lies in [-1, 1].
 double valid_correlation(double c);
+
+/// The activation family named "uniform" or "lloyd"; throws
+/// std::invalid_argument naming family otherwise.
+QuantizerFamily family_named(const std::string& family);
 
 /// Throws std::invalid_argument "threads must be a positive integer (got n)" unless n >= 1.
 void validate_threads(int threads);

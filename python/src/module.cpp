@@ -28,6 +28,12 @@ double valid_correlation(double c) {
   return c;
 }
 
+QuantizerFamily family_named(const std::string& family) {
+  if (family == "uniform") return QuantizerFamily::uniform;
+  if (family == "lloyd") return QuantizerFamily::lloyd_max;
+  throw std::invalid_argument("family must be 'uniform' or 'lloyd' (got '" + family + "')");
+}
+
 void validate_threads(int threads) {
   if (threads < 1)
     throw std::invalid_argument("threads must be a positive integer (got " +
@@ -68,6 +74,7 @@ PYBIND11_MODULE(_qmf, m) {
   qmf::python::bind_activations(m);
   qmf::python::bind_kernel(m);
   qmf::python::bind_depth(m);
+  qmf::python::bind_minimum_levels(m);
   qmf::python::bind_simulation(m);
   qmf::python::bind_kernels(m);
 }

@@ -5,6 +5,8 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <stdexcept>
+#include <string>
 
 #include "cli/level_list.hpp"
 #include "cli/output.hpp"
@@ -19,6 +21,7 @@
 #include "figures/figure.hpp"
 #include "figures/lmax_figure.hpp"
 #include "qmf/depth/quantizer_depth.hpp"
+#include "qmf/weights/minimum_levels.hpp"
 
 namespace qmf::cli {
 
@@ -73,8 +76,8 @@ Json lmax_result(const LmaxOptions& o) {
     require_bounded_biased_work(levels, 1 + static_cast<int>(weights.size()) +
                                             (o.optimise_clip ? clip_searches(weights) : 0));
   const bool lloyd = o.family == "lloyd";
-  OptimumCache cache(lloyd ? QuantizerFamily::lloyd_max : QuantizerFamily::uniform);
-  OptimumCache uniform(QuantizerFamily::uniform);
+  DepthOptima cache(lloyd ? QuantizerFamily::lloyd_max : QuantizerFamily::uniform);
+  DepthOptima uniform(QuantizerFamily::uniform);
 
   Json out = header("lmax");
   out["family"] = o.family;
@@ -127,17 +130,18 @@ Json lmax_result(const LmaxOptions& o) {
   }
   if (!fit_levels.empty()) add_fits(out, fit_levels, cache);
   if (o.has_depth) {
-    const int n_min = smallest_levels_reaching(o.depth, o.k, cache);
+    const auto n_min = minimum_levels(o.depth, o.k, cache);
+    if (!n_min)
+      throw std::invalid_argument("--depth: no N <= " + std::to_string(max_searched_levels) +
+                                  " reaches L_max >= " + format_number(o.depth));
     out["depth"] = o.depth;
-    out["n_min"] = n_min;
-    out["L_max_at_n_min"] = number(max_trainable_depth(cache.at(n_min), o.k), "L_max");
+    out["n_min"] = n_min->levels;
+    out["L_max_at_n_min"] = number(n_min->depth, "L_max");
   }
   if (o.sb2 > 0.0)
     add_biased_depth(out, levels, o.sb2, o.k,
                      o.has_depth ? std::optional<double>(o.depth) : std::nullopt);
-  if (o.has_depth && !weights.empty())
-    add_weight_n_min(out, weights, o.depth, o.k,
-                     [&](int n) -> const DepthOptimum& { return cache.at(n); });
+  if (o.has_depth && !weights.empty()) add_weight_n_min(out, weights, o.depth, o.k, cache);
   if (o.sb2 > 0.0 && !weights.empty())
     out["weight_fixed_quantizer"] = biased_weight_rows(weights, levels, o.sb2, o.k);
   out["optimise_clip"] = o.optimise_clip;

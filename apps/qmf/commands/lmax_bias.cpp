@@ -2,12 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <sstream>
 #include <stdexcept>
+#include <string>
 
 #include "commands/lmax_rows.hpp"
 #include "qmf/depth/biased_quantizer_depth.hpp"
+#include "qmf/weights/minimum_levels.hpp"
 
 namespace qmf::cli {
 
@@ -16,37 +17,6 @@ namespace {
 // Bias fractions t = sb2 / q* of the ray points reported: a decade apart,
 // enough to show chi_c closing in on the supremum like t.
 constexpr double ray_fractions[] = {0.1, 0.01, 0.001};
-
-// Each N is solved once however often the rows and the --depth search ask.
-class FixedQuantizerCache {
- public:
-  explicit FixedQuantizerCache(double sb2) : sb2_(sb2) {}
-  const FixedQuantizerOptimum& at(int levels) {
-    auto found = cache_.find(levels);
-    if (found == cache_.end())
-      found = cache_.emplace(levels, fixed_quantizer_optimum(levels, sb2_)).first;
-    return found->second;
-  }
-
- private:
-  double sb2_;
-  std::map<int, FixedQuantizerOptimum> cache_;
-};
-
-// Levels up to which --depth searches at sb2 > 0: L grows roughly like N
-// there, and N = 4096 is already ~3000 layers at sb2 = 0.1.
-constexpr int max_searched_levels = 4096;
-
-// The smallest N with k xi(N, sb2) >= depth; quant:2 (sign) does not count:
-// it has no maximum over sigma_w at sb2 > 0.
-int smallest_levels_reaching(double depth, double k, FixedQuantizerCache& cache) {
-  const auto n =
-      smallest_levels([&](int n) { return k * cache.at(n).xi >= depth; }, 3, max_searched_levels);
-  if (!n)
-    throw std::invalid_argument("--depth: no N <= " + std::to_string(max_searched_levels) +
-                                " reaches L >= " + format_number(depth) + " at this --sb2");
-  return *n;
-}
 
 Json ray_json(const DepthOptimum& unbiased, double sb2) {
   Json points = Json::array();
@@ -83,11 +53,10 @@ void add_biased_depth(Json& out, const std::vector<int>& levels, double sb2, dou
       throw std::invalid_argument(
           "--levels: at --sb2 > 0, N = 2 (sign) has no maximum over sigma_w^2 (chi_c rises "
           "towards 2/pi as sigma_w grows); list N >= 3");
-  FixedQuantizerCache cache(sb2);
   Json fixed = Json::array();
   Json rays = Json::array();
   for (int n : levels) {
-    const auto& point = cache.at(n);
+    const auto point = fixed_quantizer_optimum(n, sb2);
     fixed.push_back({{"N", n},
                      {"sw2", number(point.sw2, "sw2")},
                      {"q_star", number(point.q_star, "q_star")},
@@ -106,9 +75,12 @@ void add_biased_depth(Json& out, const std::vector<int>& levels, double sb2, dou
                   {"direction", "sw2 -> inf with D = dtilde_opt sqrt(q*) (t = sb2/q* -> 0)"},
                   {"rows", rays}};
   if (depth) {
-    const int n_min = smallest_levels_reaching(*depth, k, cache);
-    out["n_min_fixed_quantizer"] = n_min;
-    out["L_at_n_min_fixed_quantizer"] = number(k * cache.at(n_min).xi, "L");
+    const auto n_min = fixed_quantizer_minimum_levels(*depth, k, sb2);
+    if (!n_min)
+      throw std::invalid_argument("--depth: no N <= " + std::to_string(max_searched_biased_levels) +
+                                  " reaches L >= " + format_number(*depth) + " at this --sb2");
+    out["n_min_fixed_quantizer"] = n_min->levels;
+    out["L_at_n_min_fixed_quantizer"] = number(n_min->depth, "L");
   }
 }
 

@@ -27,16 +27,10 @@ constexpr double max_level_work = 268435456.0;  // 2^28
 
 }  // namespace
 
-const DepthOptimum& OptimumCache::at(int levels) {
-  auto found = cache_.find(levels);
-  if (found == cache_.end()) found = cache_.emplace(levels, depth_optimum(family_, levels)).first;
-  return found->second;
-}
-
-void add_fits(Json& out, const std::vector<int>& levels, OptimumCache& cache) {
+void add_fits(Json& out, const std::vector<int>& levels, DepthOptima& optima) {
   std::vector<double> x, y, x_spacing, y_spacing;
   for (int n : levels) {
-    const auto& optimum = cache.at(n);
+    const auto& optimum = optima.at(n);
     x.push_back(std::log(n + 1.0));
     y.push_back(std::log(optimum.one_minus_chi_max));
     if (std::isnan(optimum.dtilde_opt)) continue;  // N = 2 has no spacing
@@ -46,31 +40,6 @@ void add_fits(Json& out, const std::vector<int>& levels, OptimumCache& cache) {
   if (x.size() < 3) throw std::invalid_argument("--fit needs at least 3 distinct N");
   out["fit"] = line_fit_json(fit_line(x, y));
   if (x_spacing.size() >= 3) out["dtilde_fit"] = line_fit_json(fit_line(x_spacing, y_spacing));
-}
-
-std::optional<int> smallest_levels(const std::function<bool(int)>& reaches, int first,
-                                   int max_levels) {
-  int lo = first - 1;  // the largest N known not to reach (or below the range)
-  int hi = first;
-  while (!reaches(hi)) {
-    if (hi >= max_levels) return std::nullopt;
-    lo = hi;
-    hi = std::min(2 * hi, max_levels);
-  }
-  while (hi - lo > 1) {
-    const int mid = lo + (hi - lo) / 2;
-    (reaches(mid) ? hi : lo) = mid;
-  }
-  return hi;
-}
-
-int smallest_levels_reaching(double depth, double k, OptimumCache& cache) {
-  const auto n = smallest_levels(
-      [&](int n) { return max_trainable_depth(cache.at(n), k) >= depth; }, 2, max_listed_levels);
-  if (!n)
-    throw std::invalid_argument("--depth: no N <= " + std::to_string(max_listed_levels) +
-                                " reaches L_max >= " + format_number(depth));
-  return *n;
 }
 
 void require_bounded_work(const std::vector<int>& levels, const std::vector<int>& fit_levels) {

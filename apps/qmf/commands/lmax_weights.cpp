@@ -6,7 +6,7 @@
 #include <utility>
 
 #include "cli/level_list.hpp"
-#include "commands/lmax_rows.hpp"
+#include "qmf/weights/minimum_levels.hpp"
 
 namespace qmf::cli {
 
@@ -66,55 +66,32 @@ void require_bounded_weight_depth_search(const std::vector<WeightSpec>& specs) {
 
 namespace {
 
-// Levels searched at sb2 > 0, as for Gaussian weights (lmax_bias.cpp).
-constexpr int max_biased_levels = 4096;
-
-// {n_min, its depth} as JSON, both null where no N reaches the depth.
-std::pair<Json, Json> n_min_json(const std::optional<int>& n_min,
-                                 const std::function<double(int)>& depth_at, const char* what) {
+// {n_min, the depth it reaches} as JSON, both null where no N reaches the depth.
+std::pair<Json, Json> n_min_json(const std::optional<MinimumLevels>& n_min, const char* what) {
   if (!n_min.has_value()) return {Json(), Json()};
-  return {Json(n_min.value()), number(depth_at(n_min.value()), what)};
+  return {Json(n_min->levels), number(n_min->depth, what)};
 }
 
 }  // namespace
 
 void add_weight_n_min(Json& out, const std::vector<WeightSpec>& specs, double depth, double k,
-                      const std::function<const DepthOptimum&(int)>& optimum_at) {
+                      DepthOptima& optima) {
   const double sb2 = out["sb2"].get<double>();
   Json rows = Json::array();
   for (const auto& spec : specs) {
-    const auto unbiased = [&](int n) {
-      return k * weight_depth_optimum(optimum_at(n), spec).xi_max;
-    };
-    // chi_max(N) / (1 + r) < 1 / (1 + r): L_max stays below k / ln(1 + r) for every N.
-    const WeightPrior unit = weight_prior(spec, 1.0);
-    const double r = unit.per_example_noise / unit.variance;
-    const double sup = r > 0.0 ? k / std::log1p(r) : INFINITY;
-    std::optional<int> n_min;
-    if (depth < sup)
-      n_min = smallest_levels([&](int n) { return unbiased(n) >= depth; }, 2, max_listed_levels);
-    const auto [n, at_n] = n_min_json(n_min, unbiased, "L_max");
+    const auto [n, at_n] = n_min_json(minimum_levels(depth, k, optima, spec), "L_max");
     Json row = {{"weights", spec.text}, {"n_min", n}, {"L_max_at_n_min", at_n}};
+    const double sup = weight_depth_supremum(spec, k);
     set_number(row, "L_max_sup", sup);  // infinite without per-example noise (r = 0)
-    if (sb2 > 0.0) {
-      if (r == 0.0) {  // a rescaling of sigma_w^2: the Gaussian-weight answer
-        row["n_min_fixed_quantizer"] = out["n_min_fixed_quantizer"];
-        row["L_at_n_min_fixed_quantizer"] = out["L_at_n_min_fixed_quantizer"];
-      } else {
-        std::map<int, double> cache;
-        const auto biased = [&](int n) {
-          auto found = cache.find(n);
-          if (found == cache.end())
-            found =
-                cache.emplace(n, k * weight_fixed_quantizer_optimum(n, sb2, spec).point.xi).first;
-          return found->second;
-        };
-        const auto [n_fixed, at_n_fixed] = n_min_json(
-            smallest_levels([&](int n) { return biased(n) >= depth; }, 3, max_biased_levels),
-            biased, "L");
-        row["n_min_fixed_quantizer"] = n_fixed;
-        row["L_at_n_min_fixed_quantizer"] = at_n_fixed;
-      }
+    if (sb2 > 0.0 && std::isinf(sup)) {
+      // No per-example noise: a rescaling of sigma_w^2, the Gaussian-weight answer.
+      row["n_min_fixed_quantizer"] = out["n_min_fixed_quantizer"];
+      row["L_at_n_min_fixed_quantizer"] = out["L_at_n_min_fixed_quantizer"];
+    } else if (sb2 > 0.0) {
+      const auto [n_fixed, at_n_fixed] =
+          n_min_json(fixed_quantizer_minimum_levels(depth, k, sb2, spec), "L");
+      row["n_min_fixed_quantizer"] = n_fixed;
+      row["L_at_n_min_fixed_quantizer"] = at_n_fixed;
     }
     rows.push_back(row);
   }
@@ -135,11 +112,11 @@ std::string weight_n_min_table(const Json& out) {
       text << "none (L_max < " << readable_number(row["L_max_sup"].get<double>())
            << " = k / ln(1 + r) for every N)";
     else
-      text << "none up to N = " << max_listed_levels;
+      text << "none up to N = " << max_searched_levels;
     if (biased) {
       text << "; at sb2 = " << readable_number(out["sb2"].get<double>()) << " (fixed quantizer): ";
       if (row["n_min_fixed_quantizer"].is_null())
-        text << "none up to N = " << max_biased_levels;
+        text << "none up to N = " << max_searched_biased_levels;
       else
         text << row["n_min_fixed_quantizer"].get<int>() << " (L "
              << readable_number(row["L_at_n_min_fixed_quantizer"].get<double>()) << ")";

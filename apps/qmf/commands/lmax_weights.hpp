@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/output.hpp"
+#include "qmf/depth/depth_optima.hpp"
 #include "qmf/depth/quantizer_depth.hpp"
 #include "qmf/weights/weight_depth.hpp"
 #include "qmf/weights/weight_spec.hpp"
@@ -34,13 +35,13 @@ constexpr int max_noisy_depth_searches = 2;
 void require_bounded_weight_depth_search(const std::vector<WeightSpec>& specs);
 
 /// Adds out["weight_n_min"], one row per spec: the smallest N whose L_max
-/// with these weights reaches `depth` at sb2 = 0 (n_min, L_max_at_n_min, and
-/// L_max_sup, the supremum over N: k / ln(1 + r), null for r = 0), and at
-/// out["sb2"] > 0 that of the fixed quantizer (n_min_fixed_quantizer,
-/// L_at_n_min_fixed_quantizer; N <= 4096, out["n_min_fixed_quantizer"] for
-/// r = 0). null where no N reaches the depth. optimum_at as for weight_rows.
+/// with these weights reaches `depth` at sb2 = 0 for the family of `optima`
+/// (n_min, L_max_at_n_min, and L_max_sup, the supremum over N: k / ln(1 + r),
+/// null for r = 0), and at out["sb2"] > 0 that of the fixed quantizer
+/// (n_min_fixed_quantizer, L_at_n_min_fixed_quantizer; N <= 4096). null where
+/// no N reaches the depth (qmf/weights/minimum_levels.hpp).
 void add_weight_n_min(Json& out, const std::vector<WeightSpec>& specs, double depth, double k,
-                      const std::function<const DepthOptimum&(int)>& optimum_at);
+                      DepthOptima& optima);
 
 /// The text lines of out["weight_n_min"].
 std::string weight_n_min_table(const Json& out);
