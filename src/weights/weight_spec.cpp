@@ -3,6 +3,7 @@
 #include <boost/math/special_functions/erf.hpp>
 #include <charconv>
 #include <cmath>
+#include <set>
 #include <stdexcept>
 
 #include "numerics/format_number.hpp"
@@ -159,17 +160,23 @@ WeightSpec parse_weight_spec(const std::string& text) {
   } else {
     fail(text, head.empty() ? "the spec is empty" : "unknown weights '" + head + "'");
   }
+  std::set<std::string> given;
   for (std::size_t i = 1; i < parts.size(); ++i) {
     const std::size_t equals = parts[i].find('=');
     if (equals == std::string::npos) fail(text, "'" + parts[i] + "' is not key=value");
     const std::string key = parts[i].substr(0, equals);
     const std::string value = parts[i].substr(equals + 1);
+    // A second clip= or rounding= is a typo more often than an override.
+    if (!given.insert(key).second) fail(text, "option '" + key + "' given twice");
     if (key == "rounding" && spec.kind != WeightSpec::Kind::gaussian) {
       spec.rounding = parse_rounding(text, value);
     } else if (key == "p" && spec.kind == WeightSpec::Kind::ternary) {
       spec.zero_fraction = parse_number(text, value);
-      if (!(spec.zero_fraction > 0.0 && spec.zero_fraction < 1.0))
-        fail(text, "p must lie in (0, 1)");
+      // Levels +-s with P(|z| < s/2) = p: s ~ 2.5 p as p -> 0 and E[Q^2] =
+      // s^2 (1 - p) -> 0 at both ends, underflowing below p ~ 1e-162 (blamed
+      // on sw2). As for the clip, the bounds are far outside any useful p.
+      if (!(spec.zero_fraction >= 1e-4 && spec.zero_fraction <= 1.0 - 1e-4))
+        fail(text, "p must lie in [0.0001, 0.9999]");
     } else if (key == "clip" && spec.kind == WeightSpec::Kind::bits) {
       spec.clip = parse_number(text, value);
       // A clip far below the weights' scale leaves a grid that is all but zero
@@ -180,7 +187,7 @@ WeightSpec parse_weight_spec(const std::string& text) {
       fail(text, "unknown option '" + key + "' for " + head);
     }
   }
-  spec.text = head;
+  spec.text = spec.kind == WeightSpec::Kind::bits ? "bits:" + std::to_string(spec.bits) : head;
   if (spec.kind == WeightSpec::Kind::ternary)
     spec.text += ",p=" + detail::format_number(spec.zero_fraction);
   if (spec.kind == WeightSpec::Kind::bits) spec.text += ",clip=" + detail::format_number(spec.clip);

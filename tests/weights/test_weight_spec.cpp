@@ -185,9 +185,11 @@ TEST_CASE("ternary levels put the requested mass on zero") {
 }
 
 TEST_CASE("bad weight specs are one-line errors naming the spec") {
-  for (const char* bad : {"", "gauss", "bits:1", "bits:2.5", "bits:3,clip=-1", "bits:4,clip=1e-200",
-                          "ternary,p=1", "binary,rounding=up", "gaussian,rounding=nearest",
-                          "bits:4,p=0.5", "binary,", "bits:x", "bits:33"}) {
+  for (const char* bad :
+       {"", "gauss", "bits:1", "bits:2.5", "bits:3,clip=-1", "bits:4,clip=1e-200", "ternary,p=1",
+        "binary,rounding=up", "gaussian,rounding=nearest", "bits:4,p=0.5", "binary,", "bits:x",
+        "bits:33", "bits:4,clip=3,clip=2", "binary,rounding=nearest,rounding=stochastic",
+        "ternary,p=0.5,p=0.2", "ternary,p=1e-170", "ternary,p=0.99999"}) {
     INFO("spec '" << bad << "'");
     try {
       (void)qmf::parse_weight_spec(bad);
@@ -199,4 +201,7 @@ TEST_CASE("bad weight specs are one-line errors naming the spec") {
     }
   }
   CHECK(qmf::parse_weight_spec("bits:4").text == "bits:4,clip=3,rounding=nearest");
+  // The canonical spec spells B in decimal without leading zeros, as the clip.
+  CHECK(qmf::parse_weight_spec("bits:004,clip=03").text == "bits:4,clip=3,rounding=nearest");
+  CHECK(qmf::parse_weight_spec("ternary,p=1e-4").zero_fraction == 1e-4);  // the bound itself
 }
