@@ -87,12 +87,30 @@ std::string decimal_number_problem(const std::string& text) {
 
 bool is_decimal_number(const std::string& text) { return decimal_number_problem(text).empty(); }
 
+std::string decimal_integer_problem(std::string& text) {
+  const std::size_t sign = !text.empty() && (text.front() == '+' || text.front() == '-') ? 1 : 0;
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (text.size() == sign || !std::all_of(text.begin() + sign, text.end(), digit))
+    return "'" + text + "' is not a decimal integer";
+  // Keep the last digit: "000" is 0.
+  const std::size_t first = std::min(text.find_first_not_of('0', sign), text.size() - 1);
+  text.erase(sign, first - sign);
+  return "";
+}
+
 void require_decimal_numbers(CLI::App& app) {
   const CLI::Validator decimal([](const std::string& text) { return decimal_number_problem(text); },
                                "FLOAT");
+  // A transform runs before the option's own checks (a range would call 0b11
+  // out of range) and, without a description, leaves the type name alone.
+  const CLI::Validator integer(decimal_integer_problem, "");
   for (CLI::App* command : app.get_subcommands([](const CLI::App*) { return true; }))
-    for (CLI::Option* option : command->get_options())
-      if (option->get_type_name() == "FLOAT") option->check(decimal);
+    for (CLI::Option* option : command->get_options()) {
+      const std::string type = option->get_type_name();
+      const std::string base = type.substr(0, type.find(':'));
+      if (type == "FLOAT") option->check(decimal);
+      if (base == "INT" || base == "UINT") option->transform(integer);
+    }
 }
 
 namespace {

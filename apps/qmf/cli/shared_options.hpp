@@ -33,9 +33,14 @@ bool is_decimal_number(const std::string& text);
 /// Why `text` is no decimal number (or lies outside the doubles), "" if it is one.
 std::string decimal_number_problem(const std::string& text);
 
+/// "" if `text` is an optional sign and decimal digits, which it then strips
+/// of leading zeros; else why not.
+std::string decimal_integer_problem(std::string& text);
+
 /// Adds the is_decimal_number check to every floating-point option of every
 /// subcommand of `app`: CLI11 reads numbers with strtod, which takes "0x10"
-/// for 16 (issue 15).
+/// for 16 (issue 15); and decimal_integer_problem to every integer option:
+/// CLI11 reads integers with strtoll(text, 0), which takes "010" for 8.
 void require_decimal_numbers(CLI::App& app);
 
 /// Checks for a number option: finite and > 0, or finite and >= 0 (the
