@@ -52,8 +52,10 @@ std::string phase_csv(const PhaseDiagram& diagram) {
 // (values null where the status has none; chi_1 = inf as "inf" + chi_1_infinite).
 Json grid_json(const PhaseDiagram& diagram) {
   Json points = Json::array();
-  for (const auto& p : diagram.points) {
-    Json point = {{"sw2", p.init.sw2}, {"sb2", p.init.sb2}};
+  for (std::size_t k = 0; k < diagram.points.size(); ++k) {
+    const auto& p = diagram.points[k];
+    // The grid's sw2, as in the CSV (p.init.sw2 is the shared part of the weights' variance).
+    Json point = {{"sw2", diagram.sw2[k % diagram.sw2.size()]}, {"sb2", p.init.sb2}};
     const std::pair<const char*, double> values[] = {{"q_star", p.q_star},
                                                      {"c_star", p.c_star},
                                                      {"chi_c", p.chi_c},
