@@ -11,7 +11,7 @@ from .mean_field import _initialisation
 
 def _weight_variance(act, sw2, sb2, weights):
     """(sw2, sw2_choice): a number as given, or "crit": the critical sigma_w^2 at
-    sb2 (Gaussian weights), as ``qmf kernel --sw2 crit``."""
+    sb2 (latent with quantized weights), as ``qmf kernel --sw2 crit``."""
     sw2, _, choices = _initialisation(act, sw2, sb2, 1.0, _text("weights", weights))
     return sw2, choices["sw2_choice"]
 
@@ -27,7 +27,7 @@ def kernel(act, sw2, sb2=0.0, depth=3, t=201, q0=1.0,
     sw2 : float or "crit"
         Weight variance (for binary weights: of the latent Gaussian weights
         whose clipped values theta are rounded); "crit": the critical one at
-        sb2, as :func:`critical` finds it (Gaussian weights; ``--sw2 crit``).
+        sb2, as :func:`critical` finds it with these weights (latent; ``--sw2 crit``).
     sb2 : float
         Bias variance.
     depth : int

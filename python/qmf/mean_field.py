@@ -31,15 +31,16 @@ def activation(spec):
     return _qmf.activation(spec)
 
 
-def _critical_sw2(act, sb2):
-    """(sigma_w^2, q*) of ``critical(act, sb2)``: sw2_opt (steps) or sw2_crit (smooth)."""
-    point = critical(act, sb2)
+def _critical_sw2(act, sb2, weights):
+    """(sigma_w^2, q*) of ``critical(act, sb2, weights=weights)``: sw2_opt (steps) or
+    sw2_crit (smooth), the latent sigma_w^2 with quantized weights."""
+    point = critical(act, sb2, weights=weights)
     return point["sw2_opt"] if "sw2_opt" in point else point["sw2_crit"], point["q_star"]
 
 
 def _initialisation(act, sw2, sb2, q0, weights="gaussian"):
     """(sw2, q0, choices) with sw2 = "crit" and q0 = "star" resolved as the CLI does
-    (for Gaussian weights only, as the CLI)."""
+    (with quantized weights: the latent critical sigma_w^2 and the q* of their maps)."""
     choices = {"sw2_choice": "given", "q0_choice": "given"}
     critical_q_star = None
     sb2 = _number("sb2", sb2)
@@ -47,13 +48,10 @@ def _initialisation(act, sw2, sb2, q0, weights="gaussian"):
         sw2 = _number("sw2", sw2)
     if not isinstance(q0, str):
         q0 = _number("q0", q0)
-    if (isinstance(sw2, str) or isinstance(q0, str)) and weights != "gaussian":
-        raise ValueError(f"sw2 crit and q0 star are known for Gaussian weights only "
-                         f"(give numbers with weights {weights})")
     if isinstance(sw2, str):
         if sw2 != "crit":
             raise ValueError(f"sw2: '{sw2}' is neither a positive number nor 'crit'")
-        (sw2, critical_q_star), choices["sw2_choice"] = _critical_sw2(act, sb2), "critical"
+        (sw2, critical_q_star), choices["sw2_choice"] = _critical_sw2(act, sb2, weights), "critical"
     if isinstance(q0, str):
         if q0 != "star":
             raise ValueError(f"q0: '{q0}' is neither a positive number nor 'star'")
@@ -98,7 +96,8 @@ def maps(act, sw2, sb2=0.0, q0=1.0, c0=0.5, depth=None, weights="gaussian"):
         rounding=nearest|stochastic|stochastic-per-example. sw2 is then the
         latent weights' variance; the maps see E[Q^2] sw2, of which the
         per-example rounding noise nu sw2 is not shared by the two inputs.
-        "crit" and "star" need Gaussian weights (as on the command line).
+        "crit" is then the latent sw2 of critical(act, sb2, weights=...) and
+        "star" the q* of the maps with these weights (as on the command line).
 
     Returns
     -------

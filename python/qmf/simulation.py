@@ -55,7 +55,7 @@ def simulate(act, sw2, sb2, width, depth, q0=1.0, c0=0.5, nets=16, seed=1, threa
     ----------
     sw2 : float or "crit"
         Weight variance sigma_w^2 (of the latent weights when ``weights`` quantizes
-        them); "crit": the critical one at sb2 (:func:`critical`, Gaussian weights only).
+        them); "crit": the critical one at sb2 (:func:`critical` with these weights: latent).
     q0 : float or "star"
         Variance of the layer-0 pre-activations; "star": the stable fixed point
         q* of the length map (reached from q = 1; with sw2 "crit", the critical

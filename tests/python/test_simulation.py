@@ -93,8 +93,6 @@ def test_simulate_rejects_a_bad_method_or_weights():
         qmf.simulate("tanh", 1.5, 0.0, width=8, depth=2, nets=2, weights="bits:0")
     with pytest.raises(ValueError):  # the Gram method needs Gaussian weights
         qmf.simulate("tanh", 1.5, 0.0, width=8, depth=2, nets=2, weights="binary", method="gram")
-    with pytest.raises(ValueError, match="Gaussian weights only"):
-        qmf.simulate("quant:4", "crit", 0.0, width=8, depth=2, nets=2, weights="binary")
 
 
 def test_simulate_method_cells_equals_cli():
@@ -109,3 +107,18 @@ def test_simulate_method_cells_equals_cli():
             assert math.isclose(value, layer[key], rel_tol=1e-13), key
     with pytest.raises(ValueError, match="method cells needs a step activation"):
         qmf.simulate("tanh", 1.5, 0.05, width=100, depth=2, method="cells")
+
+
+def test_crit_and_star_with_quantized_weights_equal_the_cli():
+    # The latent critical sw2 of critical(..., weights) and the q* of the noisy maps
+    # (review N 10: both were refused with weights).
+    weights = "bits:4,rounding=stochastic-per-example"
+    cli = json_of("simulate", "--act", "quant:8", "--sw2", "crit", "--sb2", 0.1, "--q0", "star",
+                  "--weights", weights, "--width", 16, "--depth", 2, "--nets", 2, "--threads", 1)
+    point = qmf.critical("quant:8", 0.1, weights=weights)
+    assert math.isclose(cli["sw2"], point["sw2_opt"], rel_tol=1e-13)
+    assert math.isclose(cli["q0"], point["q_star"], rel_tol=1e-13)
+    ours = qmf.maps("quant:8", "crit", 0.1, q0="star", weights=weights)
+    assert math.isclose(ours["sw2"], cli["sw2"], rel_tol=1e-13)
+    assert math.isclose(ours["q0"], cli["q0"], rel_tol=1e-13)
+    assert math.isclose(ours["q_star"], ours["q0"], rel_tol=1e-12)  # the steady state

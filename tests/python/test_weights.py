@@ -137,6 +137,9 @@ def test_a_bad_spec_is_a_value_error_with_the_cli_message(call):
     assert str(raised.value) == message
 
 
-def test_crit_needs_gaussian_weights():
-    with pytest.raises(ValueError, match=r"^sw2 crit and q0 star are known for Gaussian weights"):
-        qmf.maps("quant:4", "crit", weights="bits:3")
+def test_crit_with_weights_is_the_latent_critical_sw2():
+    # Nearest rounding rescales the Gaussian point: E[Q^2] sw2 is the Gaussian critical sw2.
+    ours = qmf.maps("quant:4", "crit", weights="bits:3")
+    gaussian = qmf.maps("quant:4", "crit")
+    assert math.isclose(ours["sw2_effective"], gaussian["sw2"], rel_tol=1e-12)
+    assert math.isclose(ours["chi_c"], gaussian["chi_c"], rel_tol=1e-12)

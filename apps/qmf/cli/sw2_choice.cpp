@@ -40,27 +40,43 @@ std::optional<double> parse_sw2_choice(const std::string& text) {
   return parse_sw2(text);
 }
 
-CriticalChoice critical_point(const Activation& phi, double sb2) {
+CriticalChoice critical_point(const Activation& phi, double sb2, const WeightSpec& weights) {
   require_bounded_critical_search(phi, sb2);
-  if (phi.is_step()) {
-    const auto best = maximise_correlation_depth(phi, sb2);
+  const WeightPrior unit = weight_prior(weights, 1.0);
+  // Per-example noise at sb2 > 0 moves a step activation's maximiser: the
+  // noise grows with sw2, the bias does not (qmf/weights/weight_depth.hpp).
+  if (phi.is_step() && sb2 > 0.0 && unit.per_example_noise > 0.0) {
+    const auto best = maximise_correlation_depth(phi, sb2, unit);
     return {best.sw2, best.q_star};
   }
-  const auto line = order_chaos_transition(phi, sb2);
-  return {line.sw2, line.q_star};
+  // Otherwise the Gaussian point, its variance each input's E[Q^2] sw2
+  // (for a smooth activation with noise, chi_1 = 1 on that line: theory.md 1.7).
+  CriticalChoice point;
+  if (phi.is_step()) {
+    const auto best = maximise_correlation_depth(phi, sb2);
+    point = {best.sw2, best.q_star};
+  } else {
+    const auto line = order_chaos_transition(phi, sb2);
+    point = {line.sw2, line.q_star};
+  }
+  if (weights.kind != WeightSpec::Kind::gaussian) point.sw2 /= weight_moments(weights).variance;
+  return point;
 }
 
-double critical_sw2(const Activation& phi, double sb2) { return critical_point(phi, sb2).sw2; }
+double critical_sw2(const Activation& phi, double sb2, const WeightSpec& weights) {
+  return critical_point(phi, sb2, weights).sw2;
+}
 
-double resolve_sw2(const std::string& text, const Activation& phi, double sb2) {
+double resolve_sw2(const std::string& text, const Activation& phi, double sb2,
+                   const WeightSpec& weights) {
   const auto given = parse_sw2_choice(text);
-  return given ? *given : critical_sw2(phi, sb2);
+  return given ? *given : critical_sw2(phi, sb2, weights);
 }
 
 std::optional<CriticalChoice> critical_choice(const std::string& text, const Activation& phi,
-                                              double sb2) {
+                                              double sb2, const WeightSpec& weights) {
   if (parse_sw2_choice(text)) return std::nullopt;
-  return critical_point(phi, sb2);
+  return critical_point(phi, sb2, weights);
 }
 
 double resolve_q0(const std::string& text, const Activation& phi, const Initialization& init,
@@ -76,20 +92,11 @@ double resolve_q0(const std::string& text, const Activation& phi, const Initiali
   return q_star;
 }
 
-void require_gaussian_weights_for_choices(bool asked, const WeightSpec& weights) {
-  if (asked && weights.kind != WeightSpec::Kind::gaussian)
-    throw std::invalid_argument(
-        "--sw2 crit and --q0 star are known for Gaussian weights only "
-        "(give numbers with --weights " +
-        weights.text + ")");
-}
-
 ResolvedSw2 resolve_kernel_sw2(const std::string& text, const std::string& act, double sb2,
                                const std::string& weights) {
   parse_sw2_choice(text);  // a malformed --sw2 fails before the activation is built
   const bool critical = text == critical_sw2_word;
-  require_gaussian_weights_for_choices(critical, parse_weight_spec(weights));
-  return {resolve_sw2(text, *make_activation(act), sb2), critical};
+  return {resolve_sw2(text, *make_activation(act), sb2, parse_weight_spec(weights)), critical};
 }
 
 }  // namespace qmf::cli

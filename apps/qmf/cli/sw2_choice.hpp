@@ -22,32 +22,32 @@ double parse_sw2(const std::string& text);
 /// No value for "crit", else parse_sw2(text).
 std::optional<double> parse_sw2_choice(const std::string& text);
 
-/// The critical initialisation at sb2: sigma_w^2 and its length fixed point
-/// q* (the one maximising xi_c for a step activation, the order-chaos
-/// transition chi_1 = 1 for a smooth one).
+/// The critical initialisation at sb2 with these weights: the latent
+/// sigma_w^2 and its length fixed point q* (the one maximising xi_c for a
+/// step activation, the order-chaos transition chi_1 = 1 for a smooth one),
+/// as `qmf critical --weights` finds them. Quantized weights rescale the
+/// Gaussian point by 1 / E[Q^2], except per-example rounding at sb2 > 0 with
+/// a step activation, whose maximiser is searched on the noisy maps.
 struct CriticalChoice {
   double sw2 = 0.0;
   double q_star = 0.0;
 };
-CriticalChoice critical_point(const Activation& phi, double sb2);
+CriticalChoice critical_point(const Activation& phi, double sb2, const WeightSpec& weights = {});
 
-/// critical_point(phi, sb2).sw2.
-double critical_sw2(const Activation& phi, double sb2);
+/// critical_point(phi, sb2, weights).sw2.
+double critical_sw2(const Activation& phi, double sb2, const WeightSpec& weights = {});
 
-/// sigma_w^2 from --sw2: the number given, or critical_sw2(phi, sb2) for "crit".
-double resolve_sw2(const std::string& text, const Activation& phi, double sb2);
+/// sigma_w^2 from --sw2: the number given, or critical_sw2(phi, sb2, weights) for "crit".
+double resolve_sw2(const std::string& text, const Activation& phi, double sb2,
+                   const WeightSpec& weights = {});
 
-/// critical_point(phi, sb2) for "crit", nothing for a number (checked as by
-/// parse_sw2).
+/// critical_point(phi, sb2, weights) for "crit", nothing for a number
+/// (checked as by parse_sw2).
 std::optional<CriticalChoice> critical_choice(const std::string& text, const Activation& phi,
-                                              double sb2);
-
-/// crit and star solve the maps of Gaussian weights: throws std::invalid_argument
-/// naming --sw2 when `asked` (either word was given) with quantized weights.
-void require_gaussian_weights_for_choices(bool asked, const WeightSpec& weights);
+                                              double sb2, const WeightSpec& weights = {});
 
 /// --sw2 of the kernel commands (kernel, kernel-check): checked before the
-/// activation is built, crit refused with quantized weights, then resolved.
+/// activation is built, then resolved (crit with these weights).
 struct ResolvedSw2 {
   double sw2 = 0.0;
   bool critical = false;  // "crit" was given

@@ -211,7 +211,7 @@ void add_kernel_command(CLI::App& app) {
   cmd->add_option("--act", o->act, "activation spec (sign, tanh, quant:16, ...)")->required();
   cmd->add_option("--sw2", o->sw2,
                   "weight variance sigma_w^2, or crit for the critical one at --sb2 (as in "
-                  "qmf critical; Gaussian weights)")
+                  "qmf critical --weights: latent)")
       ->required();
   cmd->add_option("--sb2", o->init.sb2, "bias variance sigma_b^2")->capture_default_str();
   cmd->add_option("--depth", o->depth, "number of dense layers L (at least 1)")

@@ -31,8 +31,7 @@ Json maps_result(const MapsOptions& o) {
   const auto phi = make_activation(o.act);
   const WeightSpec weights = parse_weight_spec(o.weights);
   const bool critical = o.sw2 == critical_sw2_word;
-  require_gaussian_weights_for_choices(critical, weights);
-  const auto crit = critical_choice(o.sw2, *phi, o.sb2);
+  const auto crit = critical_choice(o.sw2, *phi, o.sb2, weights);
   const double sw2 = crit ? crit->sw2 : parse_sw2(o.sw2);
   validate(Initialization{sw2, o.sb2});
   // --depth iterates both maps: one correlation-map evaluation per layer.
@@ -129,7 +128,7 @@ void add_maps_command(CLI::App& app) {
       ->required();
   cmd->add_option("--sw2", options->sw2,
                   "weight variance sigma_w^2, or crit for the critical one at --sb2 (as in "
-                  "qmf critical; Gaussian weights)")
+                  "qmf critical --weights: latent)")
       ->required();
   cmd->add_option("--sb2", options->sb2, "bias variance sigma_b^2")->capture_default_str();
   cmd->add_option("--q0", options->q0,

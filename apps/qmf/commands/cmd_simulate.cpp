@@ -57,11 +57,11 @@ SimulationRun run(const SimulateOptions& o) {
   result.phi = make_activation(o.act);
   auto& s = result.settings;
   s.weights = parse_weight_spec(o.weights);
-  require_gaussian_weights_for_choices(o.sw2 == critical_sw2_word || o.q0 == fixed_point_q0_word,
-                                       s.weights);
-  const auto crit = critical_choice(o.sw2, *result.phi, s.init.sb2);
+  const auto crit = critical_choice(o.sw2, *result.phi, s.init.sb2, s.weights);
   s.init.sw2 = crit ? crit->sw2 : parse_sw2(o.sw2);
-  s.q0 = resolve_q0(o.q0, *result.phi, s.init, crit ? std::optional(crit->q_star) : std::nullopt);
+  // q* of the maps these weights give (the latent sw2 alone is not the inputs' variance).
+  s.q0 = resolve_q0(o.q0, *result.phi, mean_field_initialization(s),
+                    crit ? std::optional(crit->q_star) : std::nullopt);
   validate(s);
   require_simulation_resources(*result.phi, s);
   // The default STE preserves gradients for the variance each input's
@@ -216,7 +216,7 @@ void add_simulate_command(CLI::App& app) {
   cmd->add_option("--act", o->act, "activation spec (sign, tanh, quant:16, ...)")->required();
   cmd->add_option("--sw2", o->sw2,
                   "weight variance sigma_w^2, or crit for the critical one at --sb2 (as in "
-                  "qmf critical)")
+                  "qmf critical --weights: latent)")
       ->required();
   cmd->add_option("--sb2", o->settings.init.sb2, "bias variance sigma_b^2")->capture_default_str();
   cmd->add_option("--width", o->settings.width,

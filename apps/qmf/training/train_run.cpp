@@ -208,10 +208,10 @@ TrainRun resolve_train_run(const TrainOptions& o, const std::string& act, const 
   run.critical = !given;
   auto& s = run.settings;
   s.weights = parse_weight_spec(o.weights);
-  // sw2 is the latent weights' variance; "crit" puts the effective one,
-  // sw2 E[Q^2], at the critical point.
+  // sw2 is the latent weights' variance; "crit" is the critical point of the
+  // maps with these weights (qmf critical --weights).
   const WeightMoments moments = weight_moments(s.weights);
-  s.init = {given ? *given : critical_sw2(*run.phi, o.sb2) / moments.variance, o.sb2};
+  s.init = {given ? *given : critical_sw2(*run.phi, o.sb2, s.weights), o.sb2};
   run.sw2_effective = s.init.sw2 * moments.variance;
   WeightSpec stochastic = s.weights;
   stochastic.rounding = Rounding::stochastic;
@@ -242,7 +242,11 @@ TrainRun resolve_train_run(const TrainOptions& o, const std::string& act, const 
   run.ste_slope_at_collapse =
       run.phi->is_step() && !o.ste_slope && reached_length(*run.phi, effective, 1.0) == 0.0;
   try {
-    run.mean_field = mean_field_fixed_point(*run.phi, effective, 1.0);
+    // The maps of these weights: per-example rounding noise on the diagonal
+    // lowers c* and xi_c (theory.md 1.7); otherwise the same as `effective`.
+    const WeightPrior prior = weight_prior(s.weights, s.init.sw2);
+    run.mean_field =
+        mean_field_fixed_point(*run.phi, {prior.variance, o.sb2, prior.per_example_noise}, 1.0);
   } catch (const numerical_error& e) {
     // The net can still be trained; the report says why it has no q*.
     run.mean_field_problem = e.what();
