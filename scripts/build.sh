@@ -8,6 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 [[ -f build/build.ninja ]] || meson setup build --buildtype=release >&2
+# Regenerate first, so that the targets read below are this checkout's (a build
+# directory configured before the python-module alias would not list it yet).
+ninja -C build build.ninja >&2
 targets=(qmf:executable)
 if meson introspect build --targets | grep -q '"name": "python-module"'; then
   targets+=(python-module)

@@ -104,11 +104,16 @@ void require_decimal_numbers(CLI::App& app) {
   // A transform runs before the option's own checks (a range would call 0b11
   // out of range) and, without a description, leaves the type name alone.
   const CLI::Validator integer(decimal_integer_problem, "");
+  const CLI::Validator decimal_transform(
+      [](const std::string& text) { return decimal_number_problem(text); }, "");
   for (CLI::App* command : app.get_subcommands([](const CLI::App*) { return true; }))
     for (CLI::Option* option : command->get_options()) {
       const std::string type = option->get_type_name();
       const std::string base = type.substr(0, type.find(':'));
       if (type == "FLOAT") option->check(decimal);
+      // A float option with a range of its own (--momentum) has a longer type
+      // name; its range would read "0x0.4p0" as 0.25.
+      if (base == "FLOAT" && type != "FLOAT") option->transform(decimal_transform);
       if (base == "INT" || base == "UINT") option->transform(integer);
     }
 }
