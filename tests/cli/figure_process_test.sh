@@ -6,7 +6,8 @@
 #   stderr naming the script, no --out files, nothing computed;
 # - SIGTERM or SIGINT during a render stops gnuplot and removes the temporary
 #   directory, and qmf ends by that signal; SIGTERM to `qmf figures` reaches its
-#   child qmf and, through it, gnuplot.
+#   child qmf and, through it, gnuplot; a gnuplot that ignores the signal is
+#   killed after a grace period.
 # A stand-in gnuplot on PATH records its process id and sleeps, so that the
 # signal surely arrives mid-render.
 # Usage: figure_process_test.sh QMF_BINARY
@@ -55,6 +56,17 @@ echo $$ >"$GNUPLOT_PID_FILE"
 exec sleep 60
 STANDIN
 chmod +x "$work/bin/gnuplot"
+# One that ignores SIGINT and SIGTERM, as a real gnuplot deadlocked in its own
+# SIGINT handler does (review O 5: qmf then waited forever).
+mkdir "$work/bin-stuck"
+cat >"$work/bin-stuck/gnuplot" <<'STANDIN'
+#!/bin/sh
+trap '' INT TERM
+echo $$ >"$GNUPLOT_PID_FILE"
+exec sleep 60
+STANDIN
+chmod +x "$work/bin-stuck/gnuplot"
+standin=$work/bin
 
 # Waits (up to 20 s) for the stand-in to start; prints its process id.
 wait_for_gnuplot() {
@@ -80,7 +92,7 @@ interrupt() {
   export GNUPLOT_PID_FILE=$work/gnuplot-$name.pid
   # Job control: without it a background job starts with SIGINT ignored.
   set -m
-  (cd "$out" && exec env PATH="$work/bin:$PATH" TMPDIR="$tmp" "$qmf" "$@") \
+  (cd "$out" && exec env PATH="$standin:$PATH" TMPDIR="$tmp" "$qmf" "$@") \
     >/dev/null 2>&1 &
   local qmf_pid=$!
   set +m
@@ -90,9 +102,12 @@ interrupt() {
     kill -KILL "$qmf_pid" 2>/dev/null
     return
   fi
+  local start=$SECONDS
   kill "-$signal" "$qmf_pid"
   wait "$qmf_pid"
   local status=$?
+  # A stuck gnuplot is killed after qmf's grace period of 2 s.
+  ((SECONDS - start <= 10)) || fail "$name: qmf took $((SECONDS - start)) s to stop"
   [[ $status -eq $expected ]] || fail "$name: exit status $status, expected $expected"
   sleep 0.2
   if kill -0 "$gnuplot_pid" 2>/dev/null; then
@@ -108,6 +123,8 @@ interrupt() {
 interrupt lmax-term TERM 143 lmax --levels 2..6 --out t
 interrupt lmax-int INT 130 lmax --levels 2..6 --out t
 interrupt figures-term TERM 143 figures . --only lmax
+standin=$work/bin-stuck
+interrupt lmax-int-stuck INT 130 lmax --levels 2..6 --out t
 
 if [[ $failed -eq 0 ]]; then echo "figure processes: all checks passed"; fi
 exit "$failed"

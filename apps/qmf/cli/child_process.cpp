@@ -26,10 +26,36 @@ static_assert(std::atomic<pid_t>::is_always_lock_free && std::atomic<int>::is_al
 
 struct sigaction previous_actions[std::size(interrupting_signals)];
 
+// The child is told to stop by SIGTERM whatever came: gnuplot catches SIGINT,
+// and its handler can deadlock in malloc (cairo writing the page from inside
+// the handler), while SIGTERM ends it.
 extern "C" void forward_signal(int signal) {
   received_signal.store(signal);
   const pid_t child = running_child.load();
-  if (child > 0) ::kill(child, signal);
+  if (child > 0) ::kill(child, SIGTERM);
+}
+
+// A child told to stop that has not ended after this long is killed.
+constexpr int stop_grace_milliseconds = 2000;
+
+// waitpid for `child`; once a signal has been forwarded, for at most the
+// grace period before SIGKILL. (A signal between the check and the blocking
+// waitpid has sent SIGTERM, which ends gnuplot.)
+int wait_for(pid_t child) {
+  int status = 0;
+  for (;;) {
+    if (received_signal.load() != 0) {
+      for (int waited = 0; waited < stop_grace_milliseconds; waited += 10) {
+        if (::waitpid(child, &status, WNOHANG) == child) return status;
+        ::usleep(10000);
+      }
+      ::kill(child, SIGKILL);
+      while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+      }
+      return status;
+    }
+    if (::waitpid(child, &status, 0) == child || errno != EINTR) return status;
+  }
 }
 
 // posix_spawn_file_actions_t, destroyed on every path.
@@ -94,10 +120,8 @@ int run_child(const std::vector<std::string>& argv, const ChildOptions& options)
   if (error != 0) throw std::system_error(error, std::generic_category(), argv[0]);
   running_child.store(child);
   // A signal that came before the child was known is forwarded now.
-  if (const int signal = received_signal.load(); signal != 0) ::kill(child, signal);
-  int status = 0;
-  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
-  }
+  if (received_signal.load() != 0) ::kill(child, SIGTERM);
+  const int status = wait_for(child);
   running_child.store(0);
   return status;
 }
