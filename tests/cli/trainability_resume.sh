@@ -5,8 +5,8 @@
 # --threads is refused (the count changes the training's rounding); a sweep
 # across relu's critical point (xi_c = inf at sw2 = 2) stops and resumes to
 # the end, also from a file that spells the infinity as earlier versions did;
-# a second run on a PREFIX in use and a PREFIX that cannot be written are
-# refused before any training.
+# a second run on a PREFIX in use, a PREFIX that cannot be written and an
+# edited sweep file are refused before any training.
 # Usage: trainability_resume.sh QMF_BINARY
 set -euo pipefail
 qmf=$(realpath "$1")
@@ -37,6 +37,22 @@ status=0
 "$qmf" "${sweep[@]:0:${#sweep[@]}-2}" --threads 2 --out part > /dev/null 2> refused.txt || status=$?
 [[ $status -eq 2 && $(wc -l < refused.txt) -eq 1 ]] || { echo "FAIL: threads: $status"; exit 1; }
 grep -q "threads: 1 there, 2 here" refused.txt || { echo "FAIL: $(cat refused.txt)"; exit 1; }
+# An edited sweep file is bad input, one line naming it and exit 2 (review O 3, 4: the JSON
+# library's own error with exit 1, and a file without a whole first line was overwritten).
+refused() {  # expected stderr text, then the file's content
+  printf '%s' "$2" > edited.jsonl
+  local status=0
+  "$qmf" "${sweep[@]}" --out edited > /dev/null 2> refused.txt || status=$?
+  [[ $status -eq 2 && $(wc -l < refused.txt) -eq 1 ]] || { echo "FAIL: edited: $status"; exit 1; }
+  grep -q "$1" refused.txt || { echo "FAIL: edited: $(cat refused.txt)"; exit 1; }
+  cmp -s edited.jsonl <(printf '%s' "$2") || { echo "FAIL: edited.jsonl was changed"; exit 1; }
+}
+header=$(head -1 whole.jsonl)
+refused 'has no complete first line' 'my notes'
+refused 'line 2 has no "key" object' "$header"$'\n{}\n'
+# Every cell recorded, one with a text for a number: nothing to train, the table fails.
+refused 'holds a cell qmf cannot read' \
+  "$(sed '2s/"test_accuracy":/"test_accuracy":"abc","was":/' whole.jsonl)"$'\n'
 relu=(trainability --act relu --sw2 1.5:2.5:3 --depths 2:2:1 --width 16 --report 5
   --train-subset 200 --test-subset 100 --eval-subset 100 --threads 1 --out relu)
 "$qmf" "${relu[@]}" --max-cells 2 > /dev/null

@@ -306,26 +306,28 @@ void run(const GeneralizationOptions& o) {
     std::cout << stopped_message(o.out, trained, cells.size() - unfinished + trained, cells.size());
     return;
   }
-  Json rows = Json::array();
-  const Measured on{std::min<long>(o.train.eval_subset, data.train.inputs.cols()),
-                    data.test.inputs.cols()};
-  for (const auto& cell : cells) rows.push_back(summary(*log->find(cell.key()), cell, on));
-  Json out = header("generalization");
-  out.update(shared);
-  out.erase("sweep");
-  out["levels"] = o.levels;
-  out["bits"] = o.bits;
-  out["rounding"] = o.rounding;
-  out["depths"] = o.depths;
-  out["cells"] = rows;
-  out["seconds"] = total_seconds(rows);
-  auto files = render(o, cells, rows, weights.size());
-  files.insert(files.begin(), {{".csv", rows_table(rows, true)}, {".json", out.dump(2) + '\n'}});
-  write_files(o.out, files);
-  if (o.json)
-    std::cout << out.dump(2) << '\n';
-  else
-    std::cout << rows_table(rows, false);
+  finish_from_recorded_cells(o.out + ".jsonl", [&] {
+    Json rows = Json::array();
+    const Measured on{std::min<long>(o.train.eval_subset, data.train.inputs.cols()),
+                      data.test.inputs.cols()};
+    for (const auto& cell : cells) rows.push_back(summary(*log->find(cell.key()), cell, on));
+    Json out = header("generalization");
+    out.update(shared);
+    out.erase("sweep");
+    out["levels"] = o.levels;
+    out["bits"] = o.bits;
+    out["rounding"] = o.rounding;
+    out["depths"] = o.depths;
+    out["cells"] = rows;
+    out["seconds"] = total_seconds(rows);
+    auto files = render(o, cells, rows, weights.size());
+    files.insert(files.begin(), {{".csv", rows_table(rows, true)}, {".json", out.dump(2) + '\n'}});
+    write_files(o.out, files);
+    if (o.json)
+      std::cout << out.dump(2) << '\n';
+    else
+      std::cout << rows_table(rows, false);
+  });
 }
 
 }  // namespace

@@ -216,34 +216,36 @@ void run(const TrainabilityOptions& o) {
                                  grid.cells.size());
     return;
   }
-  Json cells = Json::array();
-  for (const auto& cell : grid.cells) cells.push_back(*log->find(cell.key()));
-  for (const auto& c : cells)
-    grid.plot.cells.push_back({{"depth", c["depth"]},
-                               {"y", c["y"]},
-                               {"test_accuracy", c["test_accuracy"]},
-                               {"diverged", c["diverged"]}});
-  grid.plot.xi_curve = xi_curve(grid, o);
-  Json out = header("trainability");
-  out.update(shared);
-  out["grid"] = grid.by_levels ? "levels" : "sw2";
-  if (o.levels) out["levels"] = *o.levels;
-  if (o.act) out["act"] = *o.act;
-  if (o.sw2) out["sw2"] = *o.sw2;
-  out["depths"] = o.depths;
-  out["xi_curve"] = grid.plot.xi_curve;
-  // Every cell as recorded (its learning curve, the mean field of its
-  // initialisation): the CSV's columns and more.
-  out["cells"] = cells;
-  out["seconds"] = total_seconds(cells);
-  auto files = render_trainability_figure(grid.plot);
-  files.insert(files.begin(),
-               {{".csv", cells_table(grid, cells, true)}, {".json", out.dump(2) + '\n'}});
-  write_files(o.out, files);
-  if (o.json)
-    std::cout << out.dump(2) << '\n';
-  else
-    std::cout << cells_table(grid, cells, false);
+  finish_from_recorded_cells(o.out + ".jsonl", [&] {
+    Json cells = Json::array();
+    for (const auto& cell : grid.cells) cells.push_back(*log->find(cell.key()));
+    for (const auto& c : cells)
+      grid.plot.cells.push_back({{"depth", c["depth"]},
+                                 {"y", c["y"]},
+                                 {"test_accuracy", c["test_accuracy"]},
+                                 {"diverged", c["diverged"]}});
+    grid.plot.xi_curve = xi_curve(grid, o);
+    Json out = header("trainability");
+    out.update(shared);
+    out["grid"] = grid.by_levels ? "levels" : "sw2";
+    if (o.levels) out["levels"] = *o.levels;
+    if (o.act) out["act"] = *o.act;
+    if (o.sw2) out["sw2"] = *o.sw2;
+    out["depths"] = o.depths;
+    out["xi_curve"] = grid.plot.xi_curve;
+    // Every cell as recorded (its learning curve, the mean field of its
+    // initialisation): the CSV's columns and more.
+    out["cells"] = cells;
+    out["seconds"] = total_seconds(cells);
+    auto files = render_trainability_figure(grid.plot);
+    files.insert(files.begin(),
+                 {{".csv", cells_table(grid, cells, true)}, {".json", out.dump(2) + '\n'}});
+    write_files(o.out, files);
+    if (o.json)
+      std::cout << out.dump(2) << '\n';
+    else
+      std::cout << cells_table(grid, cells, false);
+  });
 }
 
 }  // namespace

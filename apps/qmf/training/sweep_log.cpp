@@ -93,9 +93,18 @@ void SweepLog::read() {
                                     difference + "); use another --out or the same arguments");
       continue;
     }
-    cells_[line.at("key").dump()] = line;
+    if (!line.contains("key") || !line["key"].is_object())
+      throw std::invalid_argument("--out: " + path_ + " line " + std::to_string(line_number) +
+                                  " has no \"key\" object (not a cell of a qmf sweep)");
+    cells_[line["key"].dump()] = line;
   }
-  // Bytes after the last newline are a line cut short by a kill: dropped.
+  // Bytes after the last newline are a line cut short by a kill: dropped. The
+  // first line and the first cell are written together, so a file without a
+  // whole first line was not written by a sweep (or lost its first cell to a
+  // kill): kept, not overwritten.
+  if (line_number == 0 && start < text.size())
+    throw std::invalid_argument("--out: " + path_ + " has no complete first line: not a qmf " +
+                                "sweep file (remove it, or use another --out)");
   complete_bytes_ = static_cast<long>(start);
 }
 

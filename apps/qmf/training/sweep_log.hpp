@@ -8,6 +8,7 @@
 #pragma once
 
 #include <map>
+#include <stdexcept>
 #include <string>
 
 #include "cli/output.hpp"
@@ -53,6 +54,20 @@ class SweepLog {
 /// run's (they are rewritten only when the sweep is complete).
 std::string stopped_message(const std::string& prefix, std::size_t trained, std::size_t done,
                             std::size_t total);
+
+/// Runs `finish` (the tables and files of a finished sweep, read from its
+/// recorded cells). A cell that lacks a field or holds one of another type
+/// (an edited PREFIX.jsonl) throws std::invalid_argument naming --out and
+/// `path` instead of the JSON library's internal error.
+template <class Finish>
+void finish_from_recorded_cells(const std::string& path, Finish finish) {
+  try {
+    finish();
+  } catch (const Json::exception& e) {
+    throw std::invalid_argument("--out: " + path + " holds a cell qmf cannot read (" + e.what() +
+                                "); remove its line to train it again, or use another --out");
+  }
+}
 
 /// The training time of a sweep: the sum of its cells' "seconds" (resumed
 /// cells included, as recorded), PREFIX.json's "seconds".
