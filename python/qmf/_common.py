@@ -21,10 +21,15 @@ def _act(act):
     return _qmf.activation(_text("act", act, "a spec string or a qmf.Activation"))
 
 
+_MAX_THREADS = 1024
+
+
 def _threads(threads):
     if threads is None:
         return max(1, len(_os.sched_getaffinity(0)))
-    return _integer("threads", threads)
+    # The program's bound (--threads): far more threads than cores only costs, and
+    # OpenMP crashed the process at 100000.
+    return _integer("threads", threads, 1, _MAX_THREADS)
 
 
 def _masked(values):
@@ -41,7 +46,10 @@ def _number(name, x):
     """x as a float; ValueError for a bool or anything but a real number."""
     if isinstance(x, (bool, _np.bool_)) or not isinstance(x, _numbers.Real):
         raise ValueError(f"{name} must be a number (got {x!r})")
-    return float(x)
+    try:
+        return float(x)
+    except OverflowError:  # an int beyond the doubles, 10**400
+        raise ValueError(f"{name} is outside the range of double precision (got {x!r})") from None
 
 
 def _text(name, x, what="a string"):

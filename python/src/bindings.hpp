@@ -36,7 +36,7 @@ double valid_correlation(double c);
 /// std::invalid_argument naming family otherwise.
 QuantizerFamily family_named(const std::string& family);
 
-/// Throws std::invalid_argument "threads must be a positive integer (got n)" unless n >= 1.
+/// Throws std::invalid_argument "threads must be an integer in [1, 1024] (got n)" otherwise.
 void validate_threads(int threads);
 
 /// One field of every record as a NumPy column, each value checked().

@@ -35,8 +35,9 @@ QuantizerFamily family_named(const std::string& family) {
 }
 
 void validate_threads(int threads) {
-  if (threads < 1)
-    throw std::invalid_argument("threads must be a positive integer (got " +
+  // The program's bound (--threads, apps/qmf/cli/shared_options.hpp).
+  if (threads < 1 || threads > 1024)
+    throw std::invalid_argument("threads must be an integer in [1, 1024] (got " +
                                 std::to_string(threads) + ")");
 }
 

@@ -48,8 +48,16 @@ def test_start_values_are_checked():
         qmf.maps("sign", 1.0, c0=2.0)
     with pytest.raises(ValueError, match=r"^q0 must be a positive finite number"):
         qmf.maps("sign", 1.0, q0=0.0)
-    with pytest.raises(ValueError, match=r"^threads must be a positive integer"):
+    with pytest.raises(ValueError, match=r"^threads must be an integer in \[1, 1024\]"):
         qmf.phase("sign", [1.0], [0.0], threads=0)
+    # Beyond the program's bound (review O 10: threads=100000 crashed the process in OpenMP).
+    for call in (lambda: qmf.simulate("tanh", 1.5, 0, 8, 2, nets=2, threads=100000),
+                 lambda: qmf.lmax([4, 8], threads=10**6)):
+        with pytest.raises(ValueError, match=r"^threads must be an integer in \[1, 1024\]"):
+            call()
+    # An int beyond the doubles is a ValueError naming the argument (it was OverflowError).
+    with pytest.raises(ValueError, match=r"^sw2 is outside the range of double precision"):
+        qmf.maps("tanh", 10**400)
     with pytest.raises(ValueError, match=r"^family must be"):
         qmf.lmax([4], family="lloyd-max")
 
