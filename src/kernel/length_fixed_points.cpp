@@ -225,7 +225,12 @@ detail::LengthScan::LengthScan(const Activation& phi, const std::vector<Initiali
   }
   if (!(lo <= hi)) return;
   log_lo_ = std::log(lo);
-  const int nodes = 1 + static_cast<int>(std::ceil((std::log(hi) - log_lo_) / log_step));
+  // A range that leaves the doubles (relu at sb2 = 1e300: hi = inf) has no
+  // table (the whole double range is ~30000 nodes); each point then searches
+  // on its own and reports its own failure.
+  const double span = std::ceil((std::log(hi) - log_lo_) / log_step);
+  if (!(span >= 0.0 && span <= 65536.0)) return;
+  const int nodes = 1 + static_cast<int>(span);
   second_moments_.resize(static_cast<std::size_t>(nodes));
   // The activation may throw (a user's own): the first exception reaches the
   // caller instead of escaping the parallel region (issue 15).
