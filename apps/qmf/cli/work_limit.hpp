@@ -31,7 +31,8 @@ void require_bounded_work(const Activation& phi, double count, const WorkOverhea
 /// --sw2 crit) costs about 1200 correlation-map evaluations (a scan over
 /// sigma_w, Brent's refinement, each a Newton solve for c*): quant:16384 takes
 /// 11 s, lloyd:256 21 s. Throws std::invalid_argument past max_work_units.
-/// Nothing at sb2 = 0, where the quantizers have their fast route.
+/// At sb2 = 0 (c* = 0) an evaluation is one sum over the K thresholds: the
+/// limit is then 1200 K <= 2 max_work_units (quant:262144, 21 s, passes).
 void require_bounded_critical_search(const Activation& phi, double sb2);
 
 }  // namespace qmf::cli

@@ -16,7 +16,6 @@
 #include "cli/sw2_choice.hpp"
 #include "commands/commands.hpp"
 #include "figures/figure.hpp"
-#include "qmf/kernel/critical.hpp"
 #include "qmf/kernel/fixed_points.hpp"
 
 namespace qmf::cli {
@@ -90,14 +89,11 @@ Curve correlation_curve(const CurveRequest& request, const CmapOptions& o) {
   if (request.sw2) {
     curve.init.sw2 = *request.sw2;
     curve.q_star = stable_length_fixed_point(phi, curve.init, 1.0).q;
-  } else if (curve.step) {
-    const auto best = maximise_correlation_depth(phi, o.sb2);
-    curve.init.sw2 = best.sw2;
-    curve.q_star = best.q_star;
   } else {
-    const auto transition = order_chaos_transition(phi, o.sb2);
-    curve.init.sw2 = transition.sw2;
-    curve.q_star = transition.q_star;
+    // As qmf critical finds it, within its work limit.
+    const auto point = critical_point(phi, o.sb2);
+    curve.init.sw2 = point.sw2;
+    curve.q_star = point.q_star;
   }
   curve.c_star = stable_correlation_fixed_point(phi, curve.init, curve.q_star).c;
   curve.c_in = correlation_samples(o.points);
