@@ -48,6 +48,11 @@ refused() {  # expected stderr text, then the file's content
   cmp -s edited.jsonl <(printf '%s' "$2") || { echo "FAIL: edited.jsonl was changed"; exit 1; }
 }
 header=$(head -1 whole.jsonl)
+# Not a regular file (review O 15: a FIFO blocked the read for ever, /dev/null failed after a cell).
+mkfifo fifo.jsonl
+status=0
+timeout 60 "$qmf" "${sweep[@]}" --out fifo > /dev/null 2> refused.txt || status=$?
+[[ $status -eq 2 ]] && grep -q "not a regular file" refused.txt || { echo "FAIL: fifo: $status"; exit 1; }
 refused 'has no complete first line' 'my notes'
 refused 'line 2 has no "key" object' "$header"$'\n{}\n'
 # Every cell recorded, one with a text for a number: nothing to train, the table fails.

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -46,6 +47,11 @@ SweepLog::SweepLog(std::string path, Json shared, Comparable comparable)
   if (fd_ < 0)
     throw std::invalid_argument("--out: cannot write " + path_ + " (" + std::strerror(errno) + ")");
   try {
+    // A FIFO would block the read below, /dev/null refuse the truncation
+    // after the first cell: refused before any training.
+    struct stat info {};
+    if (::fstat(fd_, &info) != 0 || !S_ISREG(info.st_mode))
+      throw std::invalid_argument("--out: " + path_ + " is not a regular file");
     if (::flock(fd_, LOCK_EX | LOCK_NB) != 0)
       throw std::invalid_argument(
           "--out: " + path_ +
