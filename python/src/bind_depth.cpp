@@ -89,7 +89,7 @@ py::dict lmax_result(const std::vector<int>& levels, const std::string& family_n
     one_minus[i] = checked(r.one_minus_chi_max, "one_minus_chi_max");
     chi[i] = checked(r.chi_max, "chi_max");
     xi[i] = checked(r.xi_max, "xi_max");
-    depth[i] = checked(max_trainable_depth(r, k), "L_max");
+    depth[i] = finite(max_trainable_depth(r, k), "L_max");
     sw2[i] = r.sw2_opt;
     // Secant slope of ln(1 - chi_max) against ln(N + 1) over the listed neighbours.
     slope[i] = i > 0 && i + 1 < n
@@ -135,9 +135,9 @@ py::dict lmax_biased_result(const std::vector<int>& levels, double sb2, double k
     c[i] = checked(fixed[i].c_star, "c_star");
     chi[i] = checked(fixed[i].chi_c, "chi_c");
     xi[i] = checked(fixed[i].xi, "xi");
-    depth[i] = checked(k * fixed[i].xi, "L");
+    depth[i] = finite(k * fixed[i].xi, "L");
     sup[i] = checked(unbiased[i].chi_max, "chi_sup");
-    depth_sup[i] = checked(k * unbiased[i].xi_max, "L_sup");
+    depth_sup[i] = finite(k * unbiased[i].xi_max, "L_sup");
   }
   py::dict out;
   out["N"] = py::array_t<int>(n, levels.data());
@@ -165,7 +165,7 @@ py::dict lmax_weights_result(const std::vector<int>& levels, const std::string& 
   std::vector<WeightDepthOptimum> rows;
   for (const auto& optimum : gaussian) rows.push_back(weight_depth_optimum(optimum, weights));
   std::vector<double> depth(rows.size());
-  for (std::size_t i = 0; i < rows.size(); ++i) depth[i] = checked(k * rows[i].xi_max, "L_max");
+  for (std::size_t i = 0; i < rows.size(); ++i) depth[i] = finite(k * rows[i].xi_max, "L_max");
   py::dict out;
   out["weights"] = weights.text;
   out["N"] = py::array_t<int>(levels.size(), levels.data());
@@ -207,7 +207,7 @@ py::dict lmax_biased_weights_result(const std::vector<int>& levels, double sb2, 
     c[i] = checked(rows[i].point.c_star, "c_star");
     chi[i] = checked(rows[i].point.chi_c, "chi_c");
     xi[i] = checked(rows[i].point.xi, "xi");
-    depth[i] = checked(k * rows[i].point.xi, "L");
+    depth[i] = finite(k * rows[i].point.xi, "L");
   }
   py::dict out;
   out["weights"] = weights.text;
@@ -254,13 +254,13 @@ py::dict lmax_clip_result(const std::vector<int>& levels, const std::string& fam
   py::array_t<bool> matters(n), attained(n);
   for (std::size_t i = 0; i < n; ++i) {
     clip[i] = rows[i].clip;  // NaN unless an attained maximiser
-    depth[i] = checked(k * rows[i].xi, "L_sup");
+    depth[i] = finite(k * rows[i].xi, "L_sup");
     matters.mutable_at(i) = rows[i].clip_matters;
     attained.mutable_at(i) = rows[i].attained;
     for (std::size_t j = 0; j < m; ++j) {
       const ClipPoint& p = rows[i].path[j];
       path_chi.mutable_at(i, j) = checked(p.chi_c, "chi_c");
-      path_depth.mutable_at(i, j) = checked(k * p.xi, "L");
+      path_depth.mutable_at(i, j) = finite(k * p.xi, "L");
       path_sw2.mutable_at(i, j) = p.sw2;  // NaN for N = 2 at sb2 = 0
       path_r.mutable_at(i, j) = checked(p.noise_ratio, "noise_ratio");
     }

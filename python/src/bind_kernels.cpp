@@ -96,8 +96,8 @@ py::dict kernel_result(const ActivationPtr& phi, double sw2, double sb2, int dep
       interruptible([&](const Interrupt& interrupt) { return net.source(interrupt)(t); });
   py::dict out;
   net.describe(out);
-  out["nngp"] = column(values, &KernelValues::nngp, "nngp");
-  out["ntk"] = column(values, &KernelValues::ntk, "ntk");
+  out["nngp"] = column(values, &KernelValues::nngp, "nngp", finite);
+  out["ntk"] = column(values, &KernelValues::ntk, "ntk", finite);
   return out;
 }
 

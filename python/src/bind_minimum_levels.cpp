@@ -35,7 +35,7 @@ py::dict n_min_result(double depth, double k, const std::string& family_name,
   });
   py::dict out;
   out["N"] = found ? py::object(py::int_(found->levels)) : py::object(py::none());
-  out["L"] = found ? py::object(py::float_(checked(found->depth, "L"))) : py::object(py::none());
+  out["L"] = found ? py::object(py::float_(finite(found->depth, "L"))) : py::object(py::none());
   out["L_max_sup"] = weight_depth_supremum(weights, k);
   return out;
 }

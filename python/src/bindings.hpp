@@ -39,13 +39,20 @@ QuantizerFamily family_named(const std::string& family);
 /// Throws std::invalid_argument "threads must be an integer in [1, 1024] (got n)" otherwise.
 void validate_threads(int threads);
 
-/// One field of every record as a NumPy column, each value checked().
+/// x unchanged when it is a finite number; throws qmf::numerical_error naming
+/// `what` for NaN or an overflow to +-inf (the CLI's rule for a value that
+/// has no infinite meaning: a kernel, a depth L = k xi).
+double finite(double x, const std::string& what);
+
+/// One field of every record as a NumPy column, each value passed through
+/// `check` (checked, or finite where an infinity is an overflow).
 template <class Record, class Value>
 py::array_t<Value> column(const std::vector<Record>& records, Value Record::*field,
-                          const std::string& what) {
+                          const std::string& what,
+                          double (*check)(double, const std::string&) = checked) {
   py::array_t<Value> out(static_cast<py::ssize_t>(records.size()));
   for (std::size_t i = 0; i < records.size(); ++i)
-    out.mutable_at(i) = static_cast<Value>(checked(records[i].*field, what));
+    out.mutable_at(i) = static_cast<Value>(check(records[i].*field, what));
   return out;
 }
 

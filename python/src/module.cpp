@@ -15,6 +15,13 @@ double checked(double x, const std::string& what) {
   return x;
 }
 
+double finite(double x, const std::string& what) {
+  if (std::isinf(x))
+    throw numerical_error(what + " overflows the range of double precision (" +
+                          (x > 0 ? "+inf" : "-inf") + ")");
+  return checked(x, what);
+}
+
 double valid_variance(double q, const char* field) {
   if (!(std::isfinite(q) && q > 0.0))
     throw std::invalid_argument(std::string(field) + " must be a positive finite number (got " +

@@ -66,7 +66,15 @@ NUMERICAL = [
     (["critical", "--act", "sign", "--sb2", 0.1], lambda: qmf.critical("sign", sb2=0.1)),
     (["maps", "--act", "relu", "--sw2", 3, "--sb2", 0.1], lambda: qmf.maps("relu", 3.0, 0.1)),
     (["critical", "--act", "linear", "--sb2", 0.1], lambda: qmf.critical("linear", 0.1)),
+    # An overflow (review O 11: Python returned inf where the CLI exits 3).
+    (["lmax", "--levels", 4, "--k", 1e308], lambda: qmf.lmax([4], k=1e308)),
 ]
+
+
+def test_kernel_overflow_is_a_numerical_error():
+    # The CLI exits 3 (it names the NTK at t = 1 first); Python returned -inf and inf.
+    with pytest.raises(qmf.NumericalError, match="overflows the range of double precision"):
+        qmf.kernel("tanh", 1e308, t=5)
 
 
 @pytest.mark.parametrize("args,call", NUMERICAL)
