@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "kernel/correlation_descent.hpp"
+#include "kernel/fast_phase_point.hpp"
 #include "kernel/length_scan.hpp"
 #include "kernel/phase_diagram_reference.hpp"
 #include "parallel/first_exception.hpp"
@@ -92,6 +93,12 @@ PhasePoint phase_point(const Activation& phi, const Initialization& init, double
   return complete_phase_point(
       phi, init, q0, [&] { return length_fixed_points(phi, init); },
       stable_correlation_fixed_point);
+}
+
+PhasePoint detail::fast_phase_point(const Activation& phi, const Initialization& init, double q0) {
+  return complete_phase_point(
+      phi, init, q0, [&] { return length_fixed_points(phi, init); },
+      detail::fast_correlation_fixed_point);
 }
 
 namespace {
