@@ -104,8 +104,15 @@ void require_decimal_numbers(CLI::App& app) {
   // A transform runs before the option's own checks (a range would call 0b11
   // out of range) and, without a description, leaves the type name alone.
   const CLI::Validator integer(decimal_integer_problem, "");
+  // A range lets NaN through (every comparison is false): finite here.
   const CLI::Validator decimal_transform(
-      [](const std::string& text) { return decimal_number_problem(text); }, "");
+      [](const std::string& text) {
+        if (std::string problem = decimal_number_problem(text); !problem.empty()) return problem;
+        return std::isfinite(std::strtod(text.c_str(), nullptr))
+                   ? std::string()
+                   : "'" + text + "' is not a finite number";
+      },
+      "");
   for (CLI::App* command : app.get_subcommands([](const CLI::App*) { return true; }))
     for (CLI::Option* option : command->get_options()) {
       const std::string type = option->get_type_name();
