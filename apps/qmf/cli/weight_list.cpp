@@ -21,8 +21,10 @@ std::vector<WeightSpec> weight_spec_list(const std::vector<std::string>& specs,
   const auto widths = parse_integer_list(
       bits, "--bits",
       {2, 32, "B", "comma-separated bit widths 2 <= B <= 32 and ranges a..b, e.g. 2,4,8"});
-  for (const auto& rounding :
-       split_comma_list(roundings, "--rounding", "nearest, stochastic, stochastic-per-example")) {
+  const auto rounding_list =
+      split_comma_list(roundings, "--rounding", "nearest, stochastic, stochastic-per-example");
+  require_distinct(rounding_list, "--rounding", [](const std::string& r) { return r; });
+  for (const auto& rounding : rounding_list) {
     for (const int b : widths)
       add(parse_weight_spec("bits:" + std::to_string(b) + ",rounding=" + rounding));
   }

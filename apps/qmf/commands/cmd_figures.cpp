@@ -136,6 +136,7 @@ std::vector<FigureRecipe> selected_recipes(const std::optional<std::string>& onl
                        [&](const auto& r) { return name == r.name; }))
         throw std::invalid_argument("--only: unknown figure '" + name + "' (allowed: " + allowed +
                                     ")");
+    require_distinct(names, "--only", [](const std::string& name) { return name; });
   }
   std::vector<FigureRecipe> selected;
   for (const auto& recipe : recipes)

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "cli/comma_list.hpp"
 #include "cli/level_list.hpp"
 #include "cli/output.hpp"
 #include "cli/shared_options.hpp"
@@ -217,6 +218,9 @@ void add_lmax_command(CLI::App& app) {
   cmd->callback([options, cmd] {
     options->has_depth = cmd->count("--depth") > 0;
     options->has_rounding = cmd->count("--rounding") > 0;
+    // --bits '' is an empty list, not the absence of --bits.
+    if (cmd->count("--bits") > 0 && options->bits.empty())
+      split_comma_list(options->bits, "--bits", "comma-separated bit widths 2 <= B <= 32");
     run(*options);
   });
 }
