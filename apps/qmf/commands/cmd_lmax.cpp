@@ -204,8 +204,9 @@ void add_lmax_command(CLI::App& app) {
       "chi_max / (1 + r) for per-example rounding (r = nu / E[clip(w)^2], the noise per "
       "unit of shared weight variance), and with --sb2 > 0 the "
       "fixed quantizer's L at its best latent sigma_w^2 with these weights");
-  cmd->add_option("--bits", options->bits,
-                  "shorthand: bits:B for each B of this list (2..32), with each --rounding");
+  cmd->add_option(
+      "--bits", options->bits,
+      "shorthand: bits:B for each B of this list (1..32, 1: binary), with each --rounding");
   cmd->add_option("--rounding", options->rounding, "roundings for --bits (comma-separated)")
       ->capture_default_str();
   cmd->add_flag("--optimise-clip", options->optimise_clip,
