@@ -12,6 +12,8 @@ Python's own one-line TypeError.
 
 import inspect as _inspect
 
+import numpy as _np
+
 from ._common import Activation, _act, _number, _numbers_array, _qmf
 
 Dense = _qmf.Dense
@@ -36,6 +38,19 @@ def _array(name, x):
     return x  # unchanged: a float stays a float, a list an array
 
 
+def _broadcast(arrays):
+    """ValueError naming the arguments unless they broadcast together (pybind11's
+    vectorize would raise a RuntimeError without names)."""
+    if len(arrays) < 2:
+        return
+    shapes = {p: _np.shape(v) for p, v in arrays.items()}
+    try:
+        _np.broadcast_shapes(*shapes.values())
+    except ValueError:
+        raise ValueError(f"{', '.join(shapes)} do not broadcast together (shapes "
+                         f"{', '.join(str(s) for s in shapes.values())})") from None
+
+
 def _install(cls, name, checks, defaults=None, static=False):
     """cls.name(*args) checked: `checks` maps each parameter after self, in order,
     to its check; `defaults` gives the optional ones their values."""
@@ -49,7 +64,9 @@ def _install(cls, name, checks, defaults=None, static=False):
     def call(args, kwargs):
         bound = parameters.bind(*args, **kwargs)
         bound.apply_defaults()
-        return [checks[p](p, v) for p, v in bound.arguments.items()]
+        values = [checks[p](p, v) for p, v in bound.arguments.items()]
+        _broadcast({p: v for p, v in bound.arguments.items() if checks[p] is _array})
+        return values
 
     if static:
         def method(*args, **kwargs):

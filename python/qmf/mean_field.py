@@ -26,9 +26,9 @@ def activation(spec):
         >>> phi.cross_moment(np.array([[1.0], [2.0]]), np.linspace(0, 1, 4)).shape
         (2, 4)
 
-    Raises ValueError for a malformed spec.
+    Raises ValueError for a malformed spec or anything but a string.
     """
-    return _qmf.activation(spec)
+    return _qmf.activation(_text("spec", spec, "an activation spec string"))
 
 
 def _critical_sw2(act, sb2, weights):

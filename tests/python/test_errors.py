@@ -1,5 +1,6 @@
 """Bad input raises ValueError with the CLI's message (the field named instead
 of the flag); numerical failure raises qmf.NumericalError with the CLI's exit-3 message."""
+import numpy as np
 import pytest
 
 import qmf
@@ -104,3 +105,13 @@ def test_kernel_states_are_checked():
 def test_version_is_the_programs():
     # Numbers saved from a notebook carry the version that made them, as the CLI's JSON does.
     assert qmf.__version__ == json_of("maps", "--act", "sign", "--sw2", 1)["version"]
+
+
+def test_activation_and_moment_shapes_are_value_errors():
+    # Review O 12: pybind11's multi-line TypeError for activation(None), and a
+    # RuntimeError without names for shapes that do not broadcast.
+    for bad in (None, 1):
+        with pytest.raises(ValueError, match=r"^spec must be an activation spec string"):
+            qmf.activation(bad)
+    with pytest.raises(ValueError, match=r"^q, c do not broadcast together \(shapes \(3,\), \(4,\)\)"):
+        qmf.activation("tanh").cross_moment(np.ones(3), np.ones(4))
