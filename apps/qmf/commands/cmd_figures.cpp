@@ -159,6 +159,9 @@ void create_output_directory(const std::string& directory) {
 
 void run(const FiguresOptions& o) {
   if (o.list) {
+    // --list writes nothing: a DIR or --only beside it is a mistake, not ignored.
+    if (!o.directory.empty() || o.only)
+      throw std::invalid_argument("--list takes neither DIR nor --only (it only lists)");
     for (const auto& r : recipes) {
       std::cout << r.name << ":  qmf";
       for (const auto& a : r.args) std::cout << ' ' << a;
