@@ -68,7 +68,9 @@ std::uint64_t batch_seed(std::uint64_t seed, int batch) {
 BatchedSimulation simulate_in_batches(const Activation& phi, const SimulationSettings& s,
                                       int batches, const SimulationProgress& progress) {
   if (batches < 1 || batches > s.nets / 2)
-    throw std::invalid_argument("batches must be from 1 to nets / 2 (two nets per batch)");
+    throw std::invalid_argument(
+        "batches must be from 1 to nets / 2 = " + std::to_string(s.nets / 2) +
+        " (two nets per batch; got " + std::to_string(batches) + ")");
   BatchedSimulation out;
   int done = 0;
   for (int g = 0; g < batches; ++g) {

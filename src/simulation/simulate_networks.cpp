@@ -117,7 +117,8 @@ void validate(const SimulationSettings& s) {
                 ") need method weights");
   require(s.width >= 2, "width must be at least 2 (two inputs need two dimensions)");
   require(static_cast<std::size_t>(s.width) > s.c0.size(),
-          "width must exceed the number of input pairs");
+          "width must exceed the number of input pairs (width " + std::to_string(s.width) + ", " +
+              std::to_string(s.c0.size()) + " pairs)");
   require(s.depth >= 1, "depth must be at least 1");
   require(s.nets >= 2, "nets must be at least 2 (a standard error needs two nets)");
   require(s.threads >= 1, "threads must be at least 1");

@@ -79,7 +79,8 @@ std::vector<WeightsItem> parse_bits(const GeneralizationOptions& o) {
                         : 0;
       // The weight specs' bound: bits:32 trains through the fine-grid rounding.
       if (b < 2 || b > 32)
-        throw std::invalid_argument("--bits: '" + item + "' (allowed: " + bits_allowed + ")");
+        throw std::invalid_argument("--bits: '" + item + "' is not a bit width 1..32, ternary or " +
+                                    "float (allowed: " + bits_allowed + ")");
       items.push_back({parse_weight_spec("bits:" + item + rounding).text, b, double(b), item});
     }
   }

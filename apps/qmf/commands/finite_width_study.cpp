@@ -70,7 +70,9 @@ SimulationSettings base_settings(const FiniteWidthOptions& o, const Activation& 
             "--xi-layers needs two layers FIRST,LAST, 0 <= FIRST, FIRST + 3 <= LAST <= depth");
     }
     if (o.batches < 1 || o.batches > s.nets / 2)
-      throw std::invalid_argument("--batches must be from 1 to nets / 2 (two nets per batch)");
+      throw std::invalid_argument(
+          "--batches must be from 1 to nets / 2 = " + std::to_string(s.nets / 2) +
+          " (two nets per batch; got " + std::to_string(o.batches) + ")");
     require_simulation_resources(phi, s);
   }
   return s;
