@@ -155,7 +155,8 @@ WeightSpec parse_weight_spec(const std::string& text) {
     const double b = parse_number(text, head.substr(5));
     // 32 bits: the spacing clip / (2^31 - 1) is still 2^21 ulps of the clip,
     // so a weight's position on the grid is exact to 5e-7 of a cell.
-    if (b != std::floor(b) || b < 2 || b > 32) fail(text, "bits:B needs an integer 2 <= B <= 32");
+    if (b != std::floor(b) || b < 2 || b > 32)
+      fail(text, "bits:B needs an integer 2 <= B <= 32 (got " + detail::format_number(b) + ")");
     spec.bits = static_cast<int>(b);
   } else {
     fail(text, head.empty() ? "the spec is empty" : "unknown weights '" + head + "'");
@@ -176,13 +177,15 @@ WeightSpec parse_weight_spec(const std::string& text) {
       // s^2 (1 - p) -> 0 at both ends, underflowing below p ~ 1e-162 (blamed
       // on sw2). As for the clip, the bounds are far outside any useful p.
       if (!(spec.zero_fraction >= 1e-4 && spec.zero_fraction <= 1.0 - 1e-4))
-        fail(text, "p must lie in [0.0001, 0.9999]");
+        fail(text, "p must lie in [0.0001, 0.9999] (got " +
+                       detail::format_number(spec.zero_fraction) + ")");
     } else if (key == "clip" && spec.kind == WeightSpec::Kind::bits) {
       spec.clip = parse_number(text, value);
       // A clip far below the weights' scale leaves a grid that is all but zero
       // (E[Q^2] ~ C^2 sw2; clip=1e-160 made the maps fail, blamed on sw2). 1e-4
       // is below any useful clip (--optimise-clip scans down to 6e-4).
-      if (!(spec.clip >= 1e-4 && spec.clip <= 40.0)) fail(text, "clip must lie in [0.0001, 40]");
+      if (!(spec.clip >= 1e-4 && spec.clip <= 40.0))
+        fail(text, "clip must lie in [0.0001, 40] (got " + detail::format_number(spec.clip) + ")");
     } else {
       fail(text, "unknown option '" + key + "' for " + head);
     }
