@@ -1,7 +1,8 @@
-// Common smooth activations of deep-learning practice (issue 13): gelu, silu,
-// sigmoid, softplus, elu and selu through the generic quadrature of
-// SmoothActivation, leaky relu in closed form (the arc-cosine kernel of relu
-// plus a linear part). Private to the library: users obtain them through
+// Common smooth activations of deep-learning practice (issue 13): silu,
+// sigmoid and softplus through the generic quadrature of SmoothActivation;
+// gelu and leaky relu in closed form (leaky relu: the arc-cosine kernel of
+// relu plus a linear part); elu and selu in closed form where it keeps its
+// digits. Private to the library: users obtain them through
 // make_activation().
 #pragma once
 
@@ -12,9 +13,12 @@
 
 namespace qmf::detail {
 
-/// x Phi(x), Phi the standard normal CDF (the exact GELU, not its tanh approximation).
+/// x Phi(x), Phi the standard normal CDF (the exact GELU, not its tanh
+/// approximation). Its kernels are in closed form (gelu_kernel.cpp).
 class Gelu final : public SmoothActivation {
  public:
+  [[nodiscard]] double cross_moment_cost() const override { return closed_form_cross_moment_cost; }
+  [[nodiscard]] bool has_fast_hermite_series() const override { return false; }
   /// (phi(x)^2 + phi(-x)^2)' = 2 x (Phi(x)^2 + Phi(-x)^2) + 2 x^2 pdf(x) (Phi(x) - Phi(-x)),
   /// positive for x > 0.
   [[nodiscard]] bool second_moment_grows() const override { return true; }
@@ -22,6 +26,18 @@ class Gelu final : public SmoothActivation {
   [[nodiscard]] double bound() const override;
   [[nodiscard]] double value(double x) const override;
   [[nodiscard]] double derivative(double x) const override;
+  [[nodiscard]] double mean(double q) const override;
+  [[nodiscard]] double second_moment(double q) const override;
+  [[nodiscard]] double second_moment_slope(double q) const override;
+  [[nodiscard]] double derivative_second_moment(double q) const override;
+  [[nodiscard]] double cross_moment(double q, double c) const override;
+  [[nodiscard]] double cross_moment_deficit(double q, double c) const override;
+  [[nodiscard]] double cross_moment_slope(double q, double c) const override;
+  [[nodiscard]] double cross_moment_unequal(double q1, double q2, double c) const override;
+  [[nodiscard]] double derivative_cross_moment(double q1, double q2, double c) const override;
+  [[nodiscard]] double input_moment(double q) const override;
+  /// s(q) = E[z phi(sqrt(q) z)] = sqrt(q) / 2.
+  [[nodiscard]] double stein_log_slope(double /*q*/) const override { return 0.5; }
 };
 
 /// x sigmoid(x) (also called swish).

@@ -18,9 +18,9 @@
 // answers instead.
 #include <algorithm>
 #include <boost/math/constants/constants.hpp>
-#include <boost/math/quadrature/gauss.hpp>
 #include <cmath>
 
+#include "activations/angle_integral.hpp"
 #include "activations/common_smooth_activations.hpp"
 #include "activations/elu_orthants.hpp"
 
@@ -29,40 +29,11 @@ namespace qmf::detail {
 namespace {
 
 constexpr double pi = boost::math::constants::pi<double>();
-constexpr double half_pi = boost::math::constants::half_pi<double>();
 // E[phi'(r1 z1) phi'(r2 z2)] / scale^2.
 double derivative_product(double alpha, double r1, double r2, const Angle& angle) {
   const double both_positive = 0.5 - angle.t / (2.0 * pi);
   return both_positive + alpha * (one_positive(r2, angle) + one_positive(r1, angle)) +
          alpha * alpha * both_exponential(r1, r2, angle);
-}
-
-// int_lo^hi E[phi'(r z1) phi'(r z2)] sin t dt over correlations cos t, by the
-// 8-point Gauss-Legendre rule.
-double panel(double alpha, double r, double lo, double hi) {
-  return boost::math::quadrature::gauss<double, 8>::integrate(
-      [&](double t) {
-        const Angle angle(t);
-        return derivative_product(alpha, r, r, angle) * angle.sin;
-      },
-      lo, hi);
-}
-
-// The same integral over panels that halve towards the end `fine`: the
-// integrand changes on the scale 1/r next to t = 0 and t = pi (where r sin t
-// reaches 1) and on the unit scale elsewhere, so the panels shrink to a
-// quarter of the smaller scale, and one more panel reaches `fine`.
-double graded_integral(double alpha, double r, double coarse, double fine) {
-  const double finest = 0.25 * std::min(1.0, 1.0 / r);
-  double integral = 0.0;
-  double width = coarse - fine;
-  // Each panel between fine + width/2 and fine + width, in increasing order.
-  auto add_panel = [&](double a, double b) {
-    integral += panel(alpha, r, std::min(a, b), std::max(a, b));
-  };
-  for (; std::fabs(width) > finest; width *= 0.5) add_panel(fine + 0.5 * width, fine + width);
-  add_panel(fine, fine + width);
-  return integral;
 }
 
 }  // namespace
@@ -88,13 +59,12 @@ double Elu::cross_moment_deficit(double q, double c) const {
   // The integral meets every correlation from c to 1; at equal variances the
   // orthants hold on all of them when they hold at c.
   if (!orthants_hold(q, q, c)) return SmoothActivation::cross_moment_deficit(q, c);
-  // int_0^theta, split at pi/2 so that each part is graded towards the end
-  // next to 0 or pi.
   const double r = std::sqrt(q);
-  const double theta = std::acos(c);
-  const double near_one = graded_integral(alpha_, r, std::min(theta, half_pi), 0.0);
-  const double near_minus_one = theta > half_pi ? graded_integral(alpha_, r, half_pi, theta) : 0.0;
-  return q * scale_ * scale_ * (near_one + near_minus_one);
+  const auto integrand = [&](double t) {
+    const Angle angle(t);
+    return derivative_product(alpha_, r, r, angle) * angle.sin;
+  };
+  return q * scale_ * scale_ * angle_integral_from_zero(integrand, r, std::acos(c));
 }
 
 double Elu::cross_moment(double q, double c) const {

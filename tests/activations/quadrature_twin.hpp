@@ -30,6 +30,20 @@ class QuadratureTwin final : public SmoothActivation {
   std::vector<double> kinks_;
 };
 
+/// The one-dimensional moments of `closed` against its twin's quadrature at
+/// q: 1e-12 relative, qmf's promise for its Gaussian expectations; the Stein
+/// slope, a ratio of two quadratures, to 1e-9.
+inline void check_moments(const Activation& closed, const QuadratureTwin& twin, double q) {
+  INFO(closed.spec() << " at q = " << q);
+  CHECK(closed.mean(q) == Approx(twin.mean(q)).epsilon(1e-12));
+  CHECK(closed.second_moment(q) == Approx(twin.second_moment(q)).epsilon(1e-12));
+  CHECK(closed.second_moment_slope(q) == Approx(twin.second_moment_slope(q)).epsilon(1e-12));
+  CHECK(closed.derivative_second_moment(q) ==
+        Approx(twin.derivative_second_moment(q)).epsilon(1e-12));
+  CHECK(closed.input_moment(q) == Approx(twin.input_moment(q)).epsilon(1e-12));
+  CHECK(closed.stein_log_slope(q) == Approx(twin.stein_log_slope(q)).epsilon(1e-9));
+}
+
 /// The correlation integrals of `closed` against its twin's quadrature at
 /// (q, c), relative to `tolerance` (`deficit_tolerance` for the deficit).
 /// E[phi(u1) phi(u2)] may vanish (E[phi]^2 at c = 0), so it also passes

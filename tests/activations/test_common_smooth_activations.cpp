@@ -151,15 +151,7 @@ TEST_CASE("leaky relu's closed forms equal the generic quadrature", "[common_smo
     const auto closed = qmf::make_activation("leaky_relu,a=" + std::to_string(a));
     const qmf::testing::QuadratureTwin quadrature(*closed, {0.0});
     for (double q : {0.05, 1.0, 30.0}) {
-      INFO("a = " << a << ", q = " << q);
-      CHECK(closed->mean(q) == Approx(quadrature.mean(q)).epsilon(1e-12));
-      CHECK(closed->second_moment(q) == Approx(quadrature.second_moment(q)).epsilon(1e-12));
-      CHECK(closed->second_moment_slope(q) ==
-            Approx(quadrature.second_moment_slope(q)).epsilon(1e-12));
-      CHECK(closed->derivative_second_moment(q) ==
-            Approx(quadrature.derivative_second_moment(q)).epsilon(1e-12));
-      CHECK(closed->input_moment(q) == Approx(quadrature.input_moment(q)).epsilon(1e-12));
-      CHECK(closed->stein_log_slope(q) == Approx(quadrature.stein_log_slope(q)).epsilon(1e-9));
+      qmf::testing::check_moments(*closed, quadrature, q);
       for (double c : {-0.9, 0.0, 0.5, 0.999, 1.0 - 1e-9})
         qmf::testing::check_correlation_integrals(*closed, quadrature, q, c, 1e-12, 1e-10);
     }
@@ -224,4 +216,41 @@ TEST_CASE("an activation that declares a growing second moment has one", "[commo
   const FallingSquare decoy;
   CHECK(decoy.second_moment_grows());
   CHECK_FALSE(second_moment_never_decreases(decoy));
+}
+
+TEST_CASE("gelu's closed forms equal the generic quadrature", "[common_smooth]") {
+  // gelu_kernel.cpp against 1-D and 2-D adaptive quadrature of x Phi(x) and
+  // its derivative. 1e-12 as for leaky relu; the deficit's 1e-10 allows the
+  // quadrature's own error where 1 - c is 1e-9. q = 1e4 is where the Hermite
+  // series no longer applies and the closed forms are the only fast route.
+  const auto closed = qmf::make_activation("gelu");
+  const qmf::testing::QuadratureTwin quadrature(*closed, {});
+  for (double q : {0.05, 1.0, 30.0, 1e4}) {
+    qmf::testing::check_moments(*closed, quadrature, q);
+    for (double c : {-0.9, 0.0, 0.5, 0.5000001, 0.999, 1.0 - 1e-9})
+      qmf::testing::check_correlation_integrals(*closed, quadrature, q, c, 1e-12, 1e-10);
+  }
+}
+
+TEST_CASE("gelu's kernels at large variance", "[common_smooth]") {
+  // As q -> inf, gelu(sqrt(q) z) / sqrt(q) -> relu(z) and the kernels tend to
+  // relu's arc-cosine kernels, with corrections of relative order 1/sqrt(q)
+  // (and rounding, 1e-13 with the digits that c = -0.5 costs).
+  // At q = 1e200 nothing may overflow on the way.
+  const auto gelu = qmf::make_activation("gelu");
+  const auto relu = qmf::make_activation("relu");
+  for (double q : {1e12, 1e200}) {
+    for (double c : {-0.5, 0.3, 0.99, 1.0 - 1e-12}) {
+      INFO("q = " << q << ", c = " << c);
+      const double tolerance = 10.0 / std::sqrt(q) + 1e-13;
+      CHECK(gelu->cross_moment(q, c) == Approx(relu->cross_moment(q, c)).epsilon(tolerance));
+      CHECK(gelu->cross_moment_deficit(q, c) ==
+            Approx(relu->cross_moment_deficit(q, c)).epsilon(tolerance));
+      CHECK(gelu->cross_moment_slope(q, c) ==
+            Approx(relu->cross_moment_slope(q, c)).epsilon(tolerance));
+      CHECK(gelu->derivative_cross_moment(q, 3.0 * q, c) ==
+            Approx(relu->derivative_cross_moment(q, 3.0 * q, c)).epsilon(tolerance));
+    }
+    CHECK(gelu->second_moment_slope(q) == Approx(0.5).epsilon(10.0 / std::sqrt(q) + 1e-13));
+  }
 }

@@ -51,6 +51,8 @@ FIXED_POINT_CASES = [
     ("elu", "1.6", "0"), ("elu", "1.8", "0.05"), ("selu", "1.2", "0"), ("selu", "1.5", "0.1"),
     # large q*: elu at q* = 57.5 (Owen's route at c*), selu at q* = 37.8 (Plackett's).
     ("elu", "1.97", "0.03"), ("selu", "1.7", "0.2"),
+    # gelu_kernel.cpp's closed forms: ordered, and chaotic at q* = 26.1 and 44.6.
+    ("gelu", "1.9", "0.05"), ("gelu", "1.99", "0.2"), ("gelu", "1.98", "0.5"),
 ]
 # Critical initialisation of the uniform quantizer at sb2 = 0 (theory.md 3.1).
 CRITICAL_QUANTIZERS = [3, 4, 8, 16]

@@ -1,5 +1,5 @@
 """Smooth and piecewise-linear activations (tanh, hard-tanh, erf, relu,
-linear, elu, selu) and their Gaussian kernel in mpmath, written from docs/theory.md."""
+linear, elu, selu, gelu) and their Gaussian kernel in mpmath, written from docs/theory.md."""
 import mpmath as mp
 from mpmath import mpf
 
@@ -147,6 +147,25 @@ def _elu(spec, alpha, scale):
     return Smooth(spec, phi, dphi, (0,), conditional)
 
 
+def _gelu():
+    """x Phi(x), with E[f(m + s z)] in closed form for f = phi and phi' (x ~ N(m, s^2),
+    t = sqrt(1 + s^2)): E[x Phi(x)] = m Phi(m/t) + (s^2/t) p(m/t) and
+    E[Phi(x) + x p(x)] = Phi(m/t) + m p(m/t) / t^3, not the library's orthant closed form."""
+    def phi(x):
+        return x * mp.ncdf(x)
+
+    def dphi(x):
+        return mp.ncdf(x) + x * pdf(x)
+
+    def conditional(f, m, s):
+        t = mp.sqrt(1 + s * s)
+        if f is dphi:
+            return mp.ncdf(m / t) + m * pdf(m / t) / t ** 3
+        return m * mp.ncdf(m / t) + s * s / t * pdf(m / t)
+
+    return Smooth("gelu", phi, dphi, (), conditional)
+
+
 class ClosedForm(Smooth):
     """erf, relu and linear: textbook kernels. check() compares them with the
     quadrature of Smooth at the points where the reference uses them."""
@@ -204,6 +223,8 @@ def smooth(spec):
     if spec == "linear":
         return ClosedForm(spec, lambda x: x, lambda x: one, (), None,
                           lambda q: q, lambda q: one, lambda q: one, lambda q, c: q * c, lambda q, c: q)
+    if spec == "gelu":
+        return _gelu()
     if spec == "elu":
         return _elu(spec, one, one)
     if spec == "selu":
