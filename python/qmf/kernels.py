@@ -70,6 +70,8 @@ def kernel(act, sw2, sb2=0.0, depth=3, t=201, q0=1.0,
     Raises ValueError on bad input (the CLI's message).
     """
     if isinstance(t, (int, _np.integer)) and not isinstance(t, bool):
+        if t < 2:
+            raise ValueError("t as a number of cosines must be at least 2 (got %d)" % t)
         t = _np.array(_qmf.cosine_grid(int(t)))
     t = _numbers_array("t", t, "an integer or an array of cosines")
     if t.size == 0:

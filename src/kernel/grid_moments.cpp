@@ -1,9 +1,11 @@
 #include "kernel/grid_moments.hpp"
 
 #include <algorithm>
+#include <boost/math/quadrature/gauss.hpp>
 #include <cmath>
 #include <complex>
 #include <numbers>
+#include <optional>
 #include <unsupported/Eigen/FFT>
 
 #include "activations/hermite_series.hpp"
@@ -109,25 +111,31 @@ std::vector<double> cross_moment_deficits_pointwise(const Activation& phi, doubl
   return d;
 }
 
-std::vector<double> cross_moment_deficits(const Activation& phi, double q,
-                                          std::span<const double> angles, int& points) {
-  return pair_moments(phi, q, angles, points, false).deficit;
+namespace {
+
+// The Hermite series of phi at q where it has a certified one.
+std::optional<HermiteSeries> certified_series(const Activation& phi, double q) {
+  std::optional<HermiteSeries> series;
+  if (phi.has_fast_hermite_series()) {
+    series.emplace(phi, q);
+    if (!series->certified()) series.reset();
+  }
+  return series;
 }
 
-PairMoments pair_moments(const Activation& phi, double q, std::span<const double> angles,
-                         int& points, bool slopes) {
+// The deficits (and slopes) of pair_moments, from the series where given.
+PairMoments deficits_and_slopes(const Activation& phi, double q, std::span<const double> angles,
+                                int& points, bool slopes,
+                                const std::optional<HermiteSeries>& series) {
   PairMoments m;
-  if (phi.has_fast_hermite_series()) {
+  if (series) {
     // One set of Hermite coefficients per layer serves every angle.
-    const HermiteSeries series(phi, q);
-    if (series.certified()) {
-      for (const double a : angles) {
-        const double c = std::cos(a);
-        m.deficit.push_back(series.deficit(c));
-        if (slopes) m.slope.push_back(series.slope(c));
-      }
-      return m;
+    for (const double a : angles) {
+      const double c = std::cos(a);
+      m.deficit.push_back(series->deficit(c));
+      if (slopes) m.slope.push_back(series->slope(c));
     }
+    return m;
   }
   if (slopes) m.slope = cross_moment_slopes(phi, q, angles);
   // A few angles are cheaper one by one; smooth activations without a fast
@@ -149,6 +157,36 @@ PairMoments pair_moments(const Activation& phi, double q, std::span<const double
     return m;
   }
   m.deficit = cross_moment_deficits_pointwise(phi, q, angles);
+  return m;
+}
+
+}  // namespace
+
+std::vector<double> cross_moment_deficits(const Activation& phi, double q,
+                                          std::span<const double> angles, int& points) {
+  return deficits_and_slopes(phi, q, angles, points, false, certified_series(phi, q)).deficit;
+}
+
+double small_correlation_cross_moment(const Activation& phi, double q, double c) {
+  const double mean = phi.mean(q);
+  const double rise = boost::math::quadrature::gauss<double, 20>::integrate(
+      [&](double x) { return phi.cross_moment_slope(q, x); }, std::min(0.0, c), std::max(0.0, c));
+  return mean * mean + std::copysign(rise, c);
+}
+
+PairMoments pair_moments(const Activation& phi, double q, std::span<const double> angles,
+                         std::span<const double> cosines, int& points, bool slopes) {
+  const std::optional<HermiteSeries> series = certified_series(phi, q);
+  PairMoments m = deficits_and_slopes(phi, q, angles, points, slopes, series);
+  const double square = phi.second_moment(q);
+  m.cross.reserve(angles.size());
+  for (std::size_t i = 0; i < angles.size(); ++i) {
+    double cross = square - m.deficit[i];
+    const double c = cosines[i];
+    if (std::fabs(c) <= 0.5 && std::fabs(cross) < square / 16.0)
+      cross = series ? series->cross(c) : small_correlation_cross_moment(phi, q, c);
+    m.cross.push_back(cross);
+  }
   return m;
 }
 

@@ -32,16 +32,29 @@ double pair_angle(double gap, double q);
 std::vector<double> cross_moment_deficits(const Activation& phi, double q,
                                           std::span<const double> angles, int& points);
 
-/// The deficits as above and, when `slopes` is set, d/dc E[phi(u1) phi(u2)]
-/// at each angle (cross_moment_slopes). Activations with a fast Hermite
-/// series (tanh, erf-like smooth ones) take both from one set of Hermite
-/// coefficients per call (activations/hermite_series.hpp: Parseval-checked to
-/// 1e-12 of E[phi^2]) instead of a 2-D quadrature per angle.
+/// The deficits as above, the cross moments E[phi(u1) phi(u2)] and, when
+/// `slopes` is set, d/dc E[phi(u1) phi(u2)] at each angle
+/// (cross_moment_slopes). `cosines` are the cosines of the angles, given by
+/// the caller with their relative precision as c -> 0, where the angle keeps
+/// only an absolute one: there E[phi^2] - deficit would lose every digit of a
+/// cross moment that vanishes with c (odd phi, deep in the chaotic phase), so
+/// where it falls below E[phi^2] / 16 at |c| <= 1/2 the cross moment is
+/// recomputed from c (small_correlation_cross_moment). Activations with a
+/// fast Hermite series (tanh, erf-like smooth ones) take all three from one
+/// set of Hermite coefficients per call (activations/hermite_series.hpp:
+/// Parseval-checked to 1e-12 of E[phi^2]) instead of a 2-D quadrature per
+/// angle.
 struct PairMoments {
-  std::vector<double> deficit, slope;
+  std::vector<double> deficit, slope, cross;
 };
 PairMoments pair_moments(const Activation& phi, double q, std::span<const double> angles,
-                         int& points, bool slopes);
+                         std::span<const double> cosines, int& points, bool slopes);
+
+/// E[phi(u1) phi(u2)] at correlation |c| <= 1/2 with relative accuracy as
+/// c -> 0: E[phi]^2 plus the integral of d/dc E[phi(u1) phi(u2)] from 0 to c
+/// by the 20-point Gauss-Legendre rule (the slope is analytic for |c| < 1,
+/// so the rule converges like 5.8^-40 on [0, 1/2]).
+double small_correlation_cross_moment(const Activation& phi, double q, double c);
 
 /// The same by one activation call per angle (the reference route).
 std::vector<double> cross_moment_deficits_pointwise(const Activation& phi, double q,

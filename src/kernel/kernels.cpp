@@ -25,17 +25,21 @@ void check_inputs(const Initialization& init, double q0, int depth) {
 // kernel, then depth - 1 layers of Elementwise(phi) and Dense whose NTK factor
 // comes from `derivative` rather than from phi'. Equal norms share q at every
 // layer; each pair keeps its half squared distance gap = q - q12, from which
-// its angle is taken without rounding 1 - c (docs/kernels.md).
+// its angle is taken without rounding 1 - c (docs/kernels.md), and its
+// covariance q12, from which c is taken where it is small: q - gap would keep
+// only digits of q, and deep in the chaotic phase of an odd phi at sb2 = 0,
+// q12 / q falls like (2/pi)^depth (sign).
 std::vector<KernelValues> kernels_by_layer(const Activation& phi, const Initialization& init,
                                            double q0, std::span<const double> t, int depth,
                                            const DerivativeKernel& derivative,
                                            const Interrupt& interrupt) {
   const double sw2 = init.sw2, sb2 = init.sb2;
   double q = sw2 * q0 + sb2;
-  std::vector<double> gap, ntk, angle(t.size());
+  std::vector<double> gap, cross, ntk, angle(t.size()), cosine(t.size());
   for (const double x : t) {
     gap.push_back(sw2 * q0 * (1.0 - x));
-    ntk.push_back(sw2 * q0 * x + sb2);
+    cross.push_back(sw2 * q0 * x + sb2);
+    ntk.push_back(cross.back());
   }
   int points = 64;  // Chebyshev points, passed from layer to layer
   // phi' of a smooth activation with a fast Hermite series: E[phi'(u1)
@@ -45,16 +49,19 @@ std::vector<KernelValues> kernels_by_layer(const Activation& phi, const Initiali
       derivative.kind() == DerivativeKind::true_derivative && phi.has_fast_hermite_series();
   for (int l = 2; l <= depth; ++l) {
     interrupt.poll();
-    for (std::size_t i = 0; i < t.size(); ++i) angle[i] = detail::pair_angle(gap[i], q);
-    const auto [deficit, slope] = detail::pair_moments(phi, q, angle, points, series_slopes);
-    const double square = phi.second_moment(q);
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      cosine[i] = cross[i] / q;
+      angle[i] = std::fabs(cosine[i]) <= 0.5 ? std::acos(cosine[i]) : detail::pair_angle(gap[i], q);
+    }
+    const auto moments = detail::pair_moments(phi, q, angle, cosine, points, series_slopes);
     for (std::size_t i = 0; i < t.size(); ++i) {
       const double g =
-          series_slopes ? slope[i] / q : derivative.cross_moment(q, q, std::cos(angle[i]));
-      gap[i] = sw2 * deficit[i];
-      ntk[i] = sw2 * (square - deficit[i]) + sb2 + sw2 * g * ntk[i];
+          series_slopes ? moments.slope[i] / q : derivative.cross_moment(q, q, std::cos(angle[i]));
+      gap[i] = sw2 * moments.deficit[i];
+      cross[i] = sw2 * moments.cross[i] + sb2;
+      ntk[i] = cross[i] + sw2 * g * ntk[i];
     }
-    q = sw2 * square + sb2;
+    q = sw2 * phi.second_moment(q) + sb2;
     // A length map that grows (or shrinks) without bound leaves the doubles:
     // say so at the layer where it happens rather than return inf or NaN.
     if (!(std::isfinite(q) && q > 0.0))
@@ -64,7 +71,7 @@ std::vector<KernelValues> kernels_by_layer(const Activation& phi, const Initiali
   }
   std::vector<KernelValues> values;
   values.reserve(t.size());
-  for (std::size_t i = 0; i < t.size(); ++i) values.push_back({q - gap[i], ntk[i]});
+  for (std::size_t i = 0; i < t.size(); ++i) values.push_back({cross[i], ntk[i]});
   return values;
 }
 

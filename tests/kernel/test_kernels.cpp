@@ -51,6 +51,24 @@ TEST_CASE("sign's normalised NNGP after one activation is (2/pi) arcsin t, its t
   }
 }
 
+TEST_CASE("deep in sign's chaotic phase the NNGP keeps its relative digits as it vanishes") {
+  // sw2 = 1, sb2 = 0: q stays 1 and c' = (2/pi) asin(c) falls like (2/pi)^l,
+  // to 2e-20 at depth 100 from t = 0.5. q - gap would keep only digits of q
+  // (it printed 1.1e-16 and 0 there); the true NTK equals the NNGP.
+  const auto sign = qmf::make_activation("sign");
+  const std::vector<double> t = {-0.5, 0.3, 0.5, 0.9};
+  const int depth = 100;
+  const qmf::DerivativeKernel derivative(*sign);
+  const auto values = qmf::kernel_on_grid(*sign, {1.0, 0.0}, 1.0, t, depth, derivative);
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    long double c = t[i];
+    for (int l = 2; l <= depth; ++l) c = 2.0L / pi * std::asin(c);
+    INFO("t = " << t[i] << ", c^L = " << static_cast<double>(c));
+    CHECK(values[i].nngp == Approx(static_cast<double>(c)).epsilon(1e-12));
+    CHECK(values[i].ntk == values[i].nngp);
+  }
+}
+
 TEST_CASE("relu's NNGP and NTK at depth L follow the arc-cosine closed forms") {
   const auto relu = qmf::make_activation("relu");
   const int depth = 6;

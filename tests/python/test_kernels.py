@@ -76,5 +76,7 @@ def test_bad_input_raises_the_cli_message():
         qmf.kernel("sign", 1.0, depth=0)
     with pytest.raises(ValueError, match="quasi"):
         qmf.kernel("sign", 1.0, quasi="composed")
+    with pytest.raises(ValueError, match=r"^t as a number of cosines must be at least 2 \(got 1\)"):
+        qmf.kernel("sign", 1.0, t=1)
     status, _ = failure("kernel", "--act", "sign", "--sw2", 1, "--depth", 0)
     assert status == 2

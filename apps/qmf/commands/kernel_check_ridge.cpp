@@ -4,7 +4,8 @@
 
 namespace qmf::cli {
 
-// Images centred by their own mean pixel and put on the sphere |x|^2 / d = q0.
+// Images centred by a mean image (pixel by pixel) and put on the sphere
+// |x|^2 / d = q0.
 Eigen::MatrixXd sphere_images(const Eigen::MatrixXf& pixels, const Eigen::VectorXd& mean) {
   Eigen::MatrixXd x = pixels.cast<double>();
   x.colwise() -= mean;
