@@ -57,7 +57,7 @@ class CellNet {
     const Eigen::MatrixXd h = h_gram(groups_[l]);
     result_.q[l] = h.trace() / static_cast<double>(m_ * s_.width);
     for (Eigen::Index p = 1; p < m_; ++p)
-      result_.c[l * (m_ - 1) + p - 1] = h(0, p) / std::sqrt(h(0, 0) * h(p, p));
+      result_.c[l * (m_ - 1) + p - 1] = correlation(h(0, p), h(0, 0), h(p, p));
     phi_gram_ = phi_gram(groups_[l]);
   }
 

@@ -54,16 +54,25 @@ Estimate pool(const std::vector<Estimate>& groups, const std::vector<int>& sizes
   return {mean, std::sqrt(squares / (total - 1.0) / total)};
 }
 
-// Batch g's seed: a splitmix64 step away from the given one.
-std::uint64_t batch_seed(std::uint64_t seed, int batch) {
-  if (batch == 0) return seed;
-  std::uint64_t z = seed + static_cast<std::uint64_t>(batch) * 0x9E3779B97F4A7C15ULL;
+// A splitmix64 step `key` increments away from `seed`.
+std::uint64_t splitmix_step(std::uint64_t seed, std::uint64_t key) {
+  std::uint64_t z = seed + key * 0x9E3779B97F4A7C15ULL;
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
   return z ^ (z >> 31);
 }
 
+// Batch g's seed (batch 0: the given one, so one batch is simulate_networks).
+std::uint64_t batch_seed(std::uint64_t seed, int batch) {
+  return batch == 0 ? seed : splitmix_step(seed, static_cast<std::uint64_t>(batch));
+}
+
 }  // namespace
+
+// Keyed in the upper half of the step counts, apart from the batches' 1, 2, ...
+std::uint64_t width_seed(std::uint64_t seed, int width) {
+  return splitmix_step(seed, (std::uint64_t{1} << 32) + static_cast<std::uint64_t>(width));
+}
 
 BatchedSimulation simulate_in_batches(const Activation& phi, const SimulationSettings& s,
                                       int batches, const SimulationProgress& progress) {

@@ -86,7 +86,7 @@ class GramNet {
   void record(int l, const Eigen::MatrixXd& h_gram) {
     result_.q[l] = h_gram.trace() / static_cast<double>(m_ * n_);
     for (Eigen::Index p = 1; p < m_; ++p)
-      result_.c[l * (m_ - 1) + p - 1] = h_gram(0, p) / std::sqrt(h_gram(0, 0) * h_gram(p, p));
+      result_.c[l * (m_ - 1) + p - 1] = correlation(h_gram(0, p), h_gram(0, 0), h_gram(p, p));
   }
 
   void absorb_layer(int l, const Eigen::MatrixXd& h) {

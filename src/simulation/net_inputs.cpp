@@ -33,7 +33,7 @@ void record_forward_statistics(const Eigen::MatrixXd& h, int layer, NetMeasureme
   m.q[layer] = squared.mean() / static_cast<double>(h.rows());
   const auto pairs = h.cols() - 1;
   for (Eigen::Index p = 0; p < pairs; ++p)
-    m.c[layer * pairs + p] = h.col(0).dot(h.col(p + 1)) / std::sqrt(squared[0] * squared[p + 1]);
+    m.c[layer * pairs + p] = correlation(h.col(0).dot(h.col(p + 1)), squared[0], squared[p + 1]);
 }
 
 double start_backward(const SimulationSettings& s, int net, Eigen::Index columns,

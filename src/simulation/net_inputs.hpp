@@ -5,6 +5,7 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <cmath>
 
 #include "simulation/random_network.hpp"
 
@@ -13,6 +14,13 @@ namespace qmf::simulation {
 /// Pre-activations h^0 (n x (pairs + 1)) with empirical variance exactly q0 and
 /// correlation exactly c0[p] between column 0 and column p + 1.
 Eigen::MatrixXd input_pre_activations(const SimulationSettings& settings, int net);
+
+/// The correlation dot / sqrt(square1 square2), with the roots taken apart:
+/// the product of the two squared norms under- or overflows for q beyond
+/// ~1e-154 or 1e154, where each of them and the correlation are still doubles.
+inline double correlation(double dot, double square1, double square2) {
+  return dot / (std::sqrt(square1) * std::sqrt(square2));
+}
 
 /// Records q and the pairs' c of the pre-activations h of `layer` in m.
 void record_forward_statistics(const Eigen::MatrixXd& h, int layer, NetMeasurement& m);

@@ -217,6 +217,33 @@ TEST_CASE("the same seed gives bitwise the same output for any thread count", "[
   CHECK(run(1, 4) != one);
 }
 
+TEST_CASE("tiny signals keep their standard errors and correlations", "[simulate]") {
+  // tanh(x) = x (1 - x^2/3 + ...) is linear to ~q, and q^l = sw2^l, so
+  // sw2 = 1e-8 scales q and its error by 1e-40 against sw2 = 1e-6 at layer 20
+  // to ~1e-7 (same draws; the first layer's q = 1e-6 is the largest
+  // departure): the squared deviations, ~1e-323, underflowed to an error of 0
+  // (review Q 2).
+  // relu at sw2 = 1e-8 (q ~ 1e-166) threw "leave double precision", its c
+  // taken from the product of two squared norms ~1e-330.
+  const auto tanh = qmf::make_activation("tanh");
+  auto small = settings(1e-6, 0.0, 64, 20, 50);
+  small.method = qmf::SimulationMethod::gram;
+  auto tiny = small;
+  tiny.init.sw2 = 1e-8;
+  const auto reference = qmf::simulate_networks(*tanh, small).back();
+  const auto scaled = qmf::simulate_networks(*tanh, tiny).back();
+  INFO("q " << scaled.q.mean << " +- " << scaled.q.se << " against " << reference.q.mean << " +- "
+            << reference.q.se << ", c " << scaled.c[0].mean << " against " << reference.c[0].mean);
+  CHECK(scaled.q.mean == Approx(1e-40 * reference.q.mean).epsilon(1e-5));
+  CHECK(scaled.q.se == Approx(1e-40 * reference.q.se).epsilon(1e-5));
+  CHECK(scaled.c[0].mean == Approx(reference.c[0].mean).epsilon(1e-5));
+  const auto relu = qmf::make_activation("relu");
+  const auto deep = qmf::simulate_networks(*relu, settings(1e-8, 0.0, 64, 20, 4)).back();
+  CHECK(deep.q.mean > 0.0);
+  CHECK(deep.q.se > 0.0);
+  CHECK(std::fabs(deep.c[0].mean) <= 1.0);
+}
+
 TEST_CASE("bad simulation settings name the offending field", "[simulate]") {
   const auto phi = qmf::make_activation("sign");
   auto expect_error = [&](SimulationSettings s, const std::string& option) {
@@ -257,9 +284,12 @@ TEST_CASE("bad simulation settings name the offending field", "[simulate]") {
 }
 
 TEST_CASE("a net that overflows double precision is reported, not averaged", "[simulate]") {
-  // sw2 = 1e300: the pre-activations of layer 2 reach 1e300 and their squares
-  // overflow; no mean or standard error of them is a result.
-  const auto phi = qmf::make_activation("quant:16");
+  // relu at sw2 = 1e300: the squared norms of layer 1's pre-activations
+  // (20 units of variance ~1e300, and more above) overflow; no mean or
+  // standard error of them is a result. (A bounded quant:16 at sw2 = 1e300
+  // keeps q ~ 1e300, squared norms 2e301: it is simulated, since its
+  // correlations no longer multiply two squared norms.)
+  const auto phi = qmf::make_activation("relu");
   CHECK_THROWS_AS(qmf::simulate_networks(*phi, settings(1e300, 0.0, 20, 3, 2)),
                   qmf::numerical_error);
 }

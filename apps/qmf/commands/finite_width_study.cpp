@@ -103,6 +103,7 @@ Study run_study(const FiniteWidthOptions& o) {
     SimulationSettings at = s;
     at.width = run.n;
     at.nets = run.nets;
+    at.seed = width_seed(s.seed, run.n);  // independent widths
     ProgressBar bar("n = " + std::to_string(run.n));
     auto batched = simulate_in_batches(*study.phi, at, o.batches, std::ref(bar));
     run.sim = std::move(batched.pooled);
@@ -110,7 +111,7 @@ Study run_study(const FiniteWidthOptions& o) {
     std::vector<std::vector<double>> differences;
     for (const auto& b : batched.batches) differences.push_back(c_difference(b));
     run.depth = correlation_depth_ratio(mf_difference, differences, batched.sizes, study.xi_first,
-                                        study.xi_last, 2000, s.seed);
+                                        study.xi_last, 2000, at.seed);
     study.runs.push_back(std::move(run));
   }
   return study;

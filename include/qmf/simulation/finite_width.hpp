@@ -8,6 +8,7 @@
 // second order about the mean field q^l gives the leading bias and variance.
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <vector>
 
@@ -30,6 +31,14 @@ std::vector<LengthCorrection> length_corrections(const Activation& phi, const In
 /// Mean and standard error of v^l over settings.nets runs of the chain, from
 /// the simulation's layer-0 inputs (the first input of each net), layers 0..depth.
 std::vector<Estimate> length_chain(const Activation& phi, const SimulationSettings& settings);
+
+/// The seed of the nets at width n in a study over widths: a splitmix64 step
+/// keyed by n away from `seed`. Nets of different widths drawn from one seed
+/// would share their streams (the first n rows of each draw): their
+/// deviations correlate (~0.75 between neighbouring widths, review Q) and a
+/// fit over the widths that takes them as independent understates its
+/// standard errors (by ~1.7).
+std::uint64_t width_seed(std::uint64_t seed, int width);
 
 /// settings.nets nets drawn in `batches` batches of nearly equal size (each at
 /// least 2 nets), batch g from its own seed (batch 0 from settings.seed, so one
