@@ -54,8 +54,10 @@ Json layer_json(const Study& st, const std::vector<double>& widths, int l) {
 }
 
 // Why the decay length of d over the window is missing, or "" when it is not.
-// Noise is a reason for the nets' d only.
-std::string gap_reason(DecayGap gap, bool simulated, const std::string& window) {
+// Noise is a reason for the nets' d only. Where the mean field is marginal
+// (xi_c = inf: tanh at sw2 = 1, sb2 = 0, the defaults) its d never decays
+// exponentially, and no depth or window helps.
+std::string gap_reason(DecayGap gap, bool simulated, const std::string& window, bool marginal) {
   const std::string d = simulated ? "the nets' mean d" : "the mean-field d";
   switch (gap) {
     case DecayGap::none:
@@ -65,9 +67,12 @@ std::string gap_reason(DecayGap gap, bool simulated, const std::string& window) 
              (simulated ? " (noise: more nets)" : " (the pairs' correlations meet)");
     case DecayGap::not_decaying:
       return d + " = c_b - c_a does not decay over layers " + window +
-             (simulated ? " (it grows or stays flat, or noise hides the decay)"
-                        : " (it grows or stays flat: the transient before the asymptotic "
-                          "decay; a deeper net or a later --xi-layers window)");
+             (simulated  ? " (it grows or stays flat, or noise hides the decay)"
+              : marginal ? " (the mean field is marginal here, xi_c = inf: its d decays "
+                           "more slowly than any exponential at every depth; a point with "
+                           "finite xi_c, e.g. --sb2 > 0)"
+                         : " (it grows or stays flat: the transient before the asymptotic "
+                           "decay; a deeper net or a later --xi-layers window)");
   }
   return "";
 }
@@ -80,8 +85,9 @@ std::string missing_depth_reason(const Study& st, const WidthRun& r) {
   const auto add = [&](const char* field, const std::string& why) {
     if (!why.empty()) clauses.push_back(std::string(field) + ": " + why);
   };
-  add("xi_sim", gap_reason(r.depth.sim_gap, true, window));
-  add("xi_mf", gap_reason(r.depth.mf_gap, false, window));
+  const bool marginal = !std::isfinite(st.xi_c);
+  add("xi_sim", gap_reason(r.depth.sim_gap, true, window, marginal));
+  add("xi_mf", gap_reason(r.depth.mf_gap, false, window, marginal));
   if (std::isnan(r.depth.ratio)) add("ratio", "needs both xi_sim and xi_mf");
   if (std::isnan(r.depth.ratio_se))
     add("ratio_se", st.batches < 2 ? "one batch (--batches G >= 2 for a bootstrap error)"
