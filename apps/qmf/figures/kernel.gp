@@ -3,7 +3,8 @@
 # divided by their value at t = 1 against the input cosine t, for the net
 # asked for and its comparison (real vs stochastic binary weights); right,
 # the Mercer eigenvalues lambda_k of the two NNGPs and of the Gaussian and
-# Laplace kernels of matched bandwidth against the degree k, log-log.
+# Laplace kernels of matched bandwidth against the degree k, log-log (the
+# degree axis linear when it spans less than two decades).
 #
 # Receives (gnuplot -e), besides format and output (style.gp):
 #   kernels      data file "t  nngp  ntk  other_nngp  other_ntk"
@@ -37,15 +38,31 @@ set ylabel 'Σ^L(t) / Σ^L(1),  Θ^L(t) / Θ^L(1)'
 set autoscale yfix
 set offsets 0, 0, graph 0.04, graph 0.04
 set key at screen 0.11,key_top left top Left reverse samplen 4 spacing 1.1 font key_font
+# A step activation with real weights has the NTK of its NNGP (phi' = 0 almost
+# everywhere): the dashed curve lies under the solid one, and the key says so.
+stats kernels using (abs($3 - $2)) nooutput
+mine_same = STATS_max < 1e-12 ? ' (= NNGP)' : ''
+stats kernels using (abs($5 - $4)) nooutput
+other_same = STATS_max < 1e-12 ? ' (= NNGP)' : ''
 plot kernels using 1:2 with lines @mine title 'NNGP, '.label, \
-     kernels using 1:3 with lines @mine dt 2 title 'NTK, '.label, \
+     kernels using 1:3 with lines @mine dt 2 title 'NTK, '.label.mine_same, \
      kernels using 1:4 with lines @other title 'NNGP, '.other_label, \
-     kernels using 1:5 with lines @other dt 2 title 'NTK, '.other_label
+     kernels using 1:5 with lines @other dt 2 title 'NTK, '.other_label.other_same
 
 unset label 1
 set lmargin at screen 0.62
 set rmargin at screen 0.97
-set logscale xy
+# Log-log shows the power laws of low dimensions over many degrees; where the
+# degrees computed span less than two decades (d = 784: a handful resolved,
+# decaying exponentially) a logarithmic axis had one or two labelled ticks, so
+# the degree axis is linear there, with a tick per degree up to 12 degrees.
+stats spectra using 1 nooutput
+set logscale y
+if (STATS_max >= 100 * STATS_min) {
+  set logscale x
+} else {
+  if (STATS_max - STATS_min <= 12) { set xtics 1 }
+}
 # x fixed to the degrees computed: plain autoscale ran on to the next decade
 # (degrees to 200 on an axis to 1000).
 set autoscale x
