@@ -183,7 +183,8 @@ PairMoments pair_moments(const Activation& phi, double q, std::span<const double
   for (std::size_t i = 0; i < angles.size(); ++i) {
     double cross = square - m.deficit[i];
     const double c = cosines[i];
-    if (std::fabs(c) <= 0.5 && std::fabs(cross) < square / 16.0)
+    // Below 2^-10 E[phi^2] the difference keeps fewer than 43 bits (~1e-13).
+    if (std::fabs(c) <= 0.5 && std::fabs(cross) < square / 1024.0)
       cross = series ? series->cross(c) : small_correlation_cross_moment(phi, q, c);
     m.cross.push_back(cross);
   }

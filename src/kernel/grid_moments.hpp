@@ -38,7 +38,7 @@ std::vector<double> cross_moment_deficits(const Activation& phi, double q,
 /// the caller with their relative precision as c -> 0, where the angle keeps
 /// only an absolute one: there E[phi^2] - deficit would lose every digit of a
 /// cross moment that vanishes with c (odd phi, deep in the chaotic phase), so
-/// where it falls below E[phi^2] / 16 at |c| <= 1/2 the cross moment is
+/// where it falls below E[phi^2] / 1024 at |c| <= 1/2 the cross moment is
 /// recomputed from c (small_correlation_cross_moment). Activations with a
 /// fast Hermite series (tanh, erf-like smooth ones) take all three from one
 /// set of Hermite coefficients per call (activations/hermite_series.hpp:

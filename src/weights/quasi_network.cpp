@@ -51,23 +51,23 @@ GridStates propagate(const Activation& phi, const Initialization& init, double q
     if (trace) trace->push_back({g.q, g.k, g.k12.front(), g.ntk12.front()});
   };
   record();
-  std::vector<double> angle(t.size()), cosine(t.size());
+  // One correlation per cosine and, last, the shared part's K / q, whose
+  // E[phi(u1) phi(u2)] = E[psi(mu)^2] falls geometrically at sb2 = 0 (sign:
+  // 0.33^l): all from one call, which keeps small ones to their relative digits.
+  const std::size_t pairs = t.size();
+  std::vector<double> angle(pairs + 1), cosine(pairs + 1);
   int points = 64;  // Chebyshev points, passed from layer to layer
   for (int l = 2; l <= depth; ++l) {
     interrupt.poll();
     // v = q - K > 0 keeps every pair's correlation K12 / q below 1.
-    for (std::size_t i = 0; i < angle.size(); ++i) {
-      cosine[i] = std::clamp(g.k12[i] / g.q, -1.0, 1.0);
+    for (std::size_t i = 0; i <= pairs; ++i) {
+      cosine[i] = std::clamp((i < pairs ? g.k12[i] : g.k) / g.q, -1.0, 1.0);
       angle[i] = std::acos(cosine[i]);
     }
     const auto moments = detail::pair_moments(phi, g.q, angle, cosine, points, true);
     const double phi_square = phi.second_moment(g.q);
-    // E[psi(mu)^2], with K / q falling geometrically at sb2 = 0 (sign: 0.33^l).
-    const double shared = g.k / g.q;
-    const double psi_square = std::fabs(shared) <= 0.5
-                                  ? detail::small_correlation_cross_moment(phi, g.q, shared)
-                                  : phi.cross_moment(g.q, shared);
-    for (std::size_t i = 0; i < angle.size(); ++i) {
+    const double psi_square = moments.cross[pairs];  // E[psi(mu)^2]
+    for (std::size_t i = 0; i < pairs; ++i) {
       const double pair = moments.cross[i];  // E[phi(u1) phi(u2)] = E[psi psi]
       g.k12[i] = sw2 * s * pair + sb2;
       g.ntk12[i] = sw2 * pair + sb2 + sw2 * s * (moments.slope[i] / g.q) * g.ntk12[i];
