@@ -18,6 +18,7 @@ constexpr double closed_form_cross_moment_cost = 16.0;
 
 class Tanh final : public SmoothActivation {
  public:
+  [[nodiscard]] bool is_odd() const override { return true; }
   [[nodiscard]] bool square_grows_outward() const override { return true; }
   [[nodiscard]] std::string spec() const override { return "tanh"; }
   [[nodiscard]] double bound() const override { return 1.0; }
@@ -32,6 +33,7 @@ class Tanh final : public SmoothActivation {
 
 class HardTanh final : public SmoothActivation {
  public:
+  [[nodiscard]] bool is_odd() const override { return true; }
   [[nodiscard]] bool square_grows_outward() const override { return true; }
   [[nodiscard]] bool has_fast_hermite_series() const override { return false; }
   [[nodiscard]] std::string spec() const override { return "hardtanh"; }
@@ -60,6 +62,7 @@ class HardTanh final : public SmoothActivation {
 /// phi(x) = erf(x): the arcsine kernel in closed form.
 class Erf final : public SmoothActivation {
  public:
+  [[nodiscard]] bool is_odd() const override { return true; }
   [[nodiscard]] double cross_moment_cost() const override { return closed_form_cross_moment_cost; }
   [[nodiscard]] bool square_grows_outward() const override { return true; }
   [[nodiscard]] bool has_fast_hermite_series() const override { return false; }
@@ -108,6 +111,7 @@ class Relu final : public SmoothActivation {
 
 class Linear final : public SmoothActivation {
  public:
+  [[nodiscard]] bool is_odd() const override { return true; }
   [[nodiscard]] double cross_moment_cost() const override { return closed_form_cross_moment_cost; }
   [[nodiscard]] bool square_grows_outward() const override { return true; }
   [[nodiscard]] bool has_fast_hermite_series() const override { return false; }

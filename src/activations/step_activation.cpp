@@ -37,6 +37,13 @@ double largest_magnitude(const std::vector<double>& x) {
   return largest;
 }
 
+// x_k = -x_(n-1-k) for every k, up to `tolerance`.
+bool antisymmetric(const std::vector<double>& x, double tolerance) {
+  for (std::size_t k = 0; k < x.size(); ++k)
+    if (std::fabs(x[k] + x[x.size() - 1 - k]) > tolerance) return false;
+  return true;
+}
+
 // The factories' arguments; the spec parser (activation_spec.cpp) checks its
 // own first and names the spec.
 void require_levels(int levels, const char* family) {
@@ -85,6 +92,9 @@ StepActivation::StepActivation(std::vector<double> thresholds, std::vector<doubl
       thresholds_.size() > 1 &&
       equally_spaced(thresholds_, uniform_tolerance_ulps * eps * largest_magnitude(thresholds_)) &&
       all_equal(jumps_, uniform_tolerance_ulps * eps * largest_magnitude(levels_));
+  odd_ =
+      antisymmetric(thresholds_, uniform_tolerance_ulps * eps * largest_magnitude(thresholds_)) &&
+      antisymmetric(levels_, uniform_tolerance_ulps * eps * largest_magnitude(levels_));
 }
 
 std::vector<double> StepActivation::scaled_thresholds(double q) const {

@@ -168,7 +168,7 @@ std::vector<double> cross_moment_deficits(const Activation& phi, double q,
 }
 
 double small_correlation_cross_moment(const Activation& phi, double q, double c) {
-  const double mean = phi.mean(q);
+  const double mean = phi.is_odd() ? 0.0 : phi.mean(q);  // its quadrature leaves ~1e-17
   const double rise = boost::math::quadrature::gauss<double, 20>::integrate(
       [&](double x) { return phi.cross_moment_slope(q, x); }, std::min(0.0, c), std::max(0.0, c));
   return mean * mean + std::copysign(rise, c);

@@ -24,21 +24,27 @@ void check_inputs(const Initialization& init, double q0, int depth) {
 // Every cosine at once, layer by layer: the first dense layer on the input
 // kernel, then depth - 1 layers of Elementwise(phi) and Dense whose NTK factor
 // comes from `derivative` rather than from phi'. Equal norms share q at every
-// layer; each pair keeps its half squared distance gap = q - q12, from which
-// its angle is taken without rounding 1 - c (docs/kernels.md), and its
-// covariance q12, from which c is taken where it is small: q - gap would keep
-// only digits of q, and deep in the chaotic phase of an odd phi at sb2 = 0,
-// q12 / q falls like (2/pi)^depth (sign).
+// layer. Each pair keeps three forms of its covariance q12, each exact where
+// the others lose digits: the half squared distance gap = q - q12, from which
+// its angle is taken as c -> 1 without rounding 1 - c (docs/kernels.md); q12
+// itself as c -> 0 (deep in the chaotic phase of an odd phi at sb2 = 0,
+// q12 / q falls like (2/pi)^depth for sign); and, for an odd phi, the half
+// squared sum q + q12 as c -> -1, where the pair is the reflection of one at
+// -c (E[phi(u1) phi(u2)] is odd in c): an antipodal pair stays antipodal at
+// sb2 = 0 as a pair at c = 1 stays at 1, though both fixed points repel in
+// the chaotic phase.
 std::vector<KernelValues> kernels_by_layer(const Activation& phi, const Initialization& init,
                                            double q0, std::span<const double> t, int depth,
                                            const DerivativeKernel& derivative,
                                            const Interrupt& interrupt) {
   const double sw2 = init.sw2, sb2 = init.sb2;
   double q = sw2 * q0 + sb2;
-  std::vector<double> gap, cross, ntk, angle(t.size()), cosine(t.size());
+  std::vector<double> gap, cross, sum, ntk, angle(t.size()), cosine(t.size());
+  std::vector<char> reflected(t.size());
   for (const double x : t) {
     gap.push_back(sw2 * q0 * (1.0 - x));
     cross.push_back(sw2 * q0 * x + sb2);
+    sum.push_back(sw2 * q0 * (1.0 + x) + 2.0 * sb2);
     ntk.push_back(cross.back());
   }
   int points = 64;  // Chebyshev points, passed from layer to layer
@@ -49,19 +55,31 @@ std::vector<KernelValues> kernels_by_layer(const Activation& phi, const Initiali
       derivative.kind() == DerivativeKind::true_derivative && phi.has_fast_hermite_series();
   for (int l = 2; l <= depth; ++l) {
     interrupt.poll();
+    // Each pair's angle and cosine, those of its reflection where reflected.
     for (std::size_t i = 0; i < t.size(); ++i) {
-      cosine[i] = cross[i] / q;
-      angle[i] = std::fabs(cosine[i]) <= 0.5 ? std::acos(cosine[i]) : detail::pair_angle(gap[i], q);
+      const double c = cross[i] / q;
+      reflected[i] = phi.is_odd() && c < -0.5;
+      cosine[i] = reflected[i] ? -c : c;
+      angle[i] = std::fabs(c) <= 0.5 ? std::acos(c)
+                 : reflected[i]      ? detail::pair_angle(sum[i], q)
+                                     : detail::pair_angle(gap[i], q);
     }
     const auto moments = detail::pair_moments(phi, q, angle, cosine, points, series_slopes);
+    const double square = phi.second_moment(q);
+    const double next_q = sw2 * square + sb2;
     for (std::size_t i = 0; i < t.size(); ++i) {
-      const double g =
-          series_slopes ? moments.slope[i] / q : derivative.cross_moment(q, q, std::cos(angle[i]));
-      gap[i] = sw2 * moments.deficit[i];
-      cross[i] = sw2 * moments.cross[i] + sb2;
+      // Reflected: E[phi phi](c) = -E[phi phi](-c), and its deficit at -c is
+      // E[phi^2] + E[phi phi](c), the pair's half squared sum.
+      const double sign = reflected[i] ? -1.0 : 1.0;
+      const double pair = sign * moments.cross[i];
+      const double g = series_slopes ? moments.slope[i] / q
+                                     : derivative.cross_moment(q, q, sign * std::cos(angle[i]));
+      gap[i] = sw2 * (reflected[i] ? 2.0 * square - moments.deficit[i] : moments.deficit[i]);
+      cross[i] = sw2 * pair + sb2;
+      sum[i] = reflected[i] ? sw2 * moments.deficit[i] + 2.0 * sb2 : next_q + cross[i];
       ntk[i] = cross[i] + sw2 * g * ntk[i];
     }
-    q = sw2 * phi.second_moment(q) + sb2;
+    q = next_q;
     // A length map that grows (or shrinks) without bound leaves the doubles:
     // say so at the layer where it happens rather than return inf or NaN.
     if (!(std::isfinite(q) && q > 0.0))

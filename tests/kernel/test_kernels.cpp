@@ -69,6 +69,32 @@ TEST_CASE("deep in sign's chaotic phase the NNGP keeps its relative digits as it
   }
 }
 
+TEST_CASE("an antipodal pair of an odd activation stays antipodal in the chaotic phase") {
+  // At sb2 = 0 an odd phi maps c = -1 to -1 exactly, as c = 1 to 1, though
+  // both repel at sw2 = 4: E[phi^2] - deficit left ~1e-16 off -1, which grew
+  // to K(-1) = -1.5e-5 (tanh) and -3e-16 (quant:16) instead of -K(1) at
+  // depth 200. The reflection keeps them exact; K and Theta stay odd in t.
+  const std::vector<double> t = {-1.0, -0.3, 0.0, 0.3, 1.0};
+  for (const char* spec : {"tanh", "quant:16", "hardtanh", "erf", "lloyd:8"}) {
+    const auto phi = qmf::make_activation(spec);
+    REQUIRE(phi->is_odd());
+    const qmf::DerivativeKernel derivative(*phi);
+    const auto v = qmf::kernel_on_grid(*phi, {4.0, 0.0}, 1.0, t, 200, derivative);
+    INFO(spec << ": K(-1) = " << v[0].nngp << ", K(1) = " << v[4].nngp);
+    CHECK(v[0].nngp == Approx(-v[4].nngp).epsilon(1e-14));
+    // The NTK's factors E[g g] at c = -1 and 1 differ in their last bits, over
+    // 200 layers ~1e-14 (hard-tanh: 4e-14).
+    CHECK(v[0].ntk == Approx(-v[4].ntk).epsilon(1e-12));
+    CHECK(v[1].nngp == Approx(-v[3].nngp).epsilon(1e-10));
+    CHECK(v[2].nngp == 0.0);
+  }
+  for (const char* spec :
+       {"relu", "sigmoid", "qrelu:4", "steps:t=-1;0.5,y=-1;0;1", "steps:t=-1;1,y=-1;0;2"})
+    CHECK_FALSE(qmf::make_activation(spec)->is_odd());
+  CHECK(qmf::make_activation("sign")->is_odd());
+  CHECK(qmf::make_activation("quant:5,A=2,D=0.3")->is_odd());
+}
+
 TEST_CASE("relu's NNGP and NTK at depth L follow the arc-cosine closed forms") {
   const auto relu = qmf::make_activation("relu");
   const int depth = 6;

@@ -90,6 +90,10 @@ class Activation {
   /// x >= 0: when phi^2 grows outward, when phi^2 is convex, or as shown for
   /// the activation. False unless proven.
   [[nodiscard]] virtual bool second_moment_grows() const { return square_grows_outward(); }
+  /// True when phi(-x) = -phi(x): then E[phi(u1) phi(u2)] is odd in c, and at
+  /// sb2 = 0 the antipodal c = -1 is a fixed point as exact as c = 1 (the
+  /// kernels keep such pairs by reflection). False unless proven.
+  [[nodiscard]] virtual bool is_odd() const { return false; }
 
   /// True when phi is analytic near the real axis and its correlation
   /// integrals have no closed form: the Hermite series of phi(sqrt(q) z) then

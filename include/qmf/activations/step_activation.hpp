@@ -70,6 +70,9 @@ class StepActivation final : public Activation {
   /// Equally spaced thresholds and equal jumps (the uniform quantizer): the
   /// correlation integrals then cost O(K) per point instead of O(K^2).
   [[nodiscard]] bool is_uniform_staircase() const { return uniform_staircase_; }
+  /// Thresholds and levels symmetric about 0 (t_k = -t_(K-1-k), y_k =
+  /// -y_(K-k)) up to the few ulps with which the factories compute them.
+  [[nodiscard]] bool is_odd() const override { return odd_; }
 
   /// Library-internal (the type is private to the library): the kernel of the
   /// correlation integrals at variance q, which the Newton iteration for c*
@@ -82,6 +85,7 @@ class StepActivation final : public Activation {
   std::vector<double> levels_;
   std::vector<double> jumps_;
   bool uniform_staircase_ = false;
+  bool odd_ = false;
   std::string name_;
 };
 
