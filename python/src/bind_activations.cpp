@@ -54,6 +54,8 @@ void bind_activations(py::module_& m) {
                              "canonical spec string, e.g. 'quant:16,A=1,D=0.13333333333333333'")
       .def_property_readonly("is_step", &Activation::is_step,
                              "True for piecewise-constant activations (chi_1 = inf)")
+      .def_property_readonly("is_odd", &Activation::is_odd,
+                             "True when phi(-x) = -phi(x) (the kernels are then odd in t)")
       .def_property_readonly("bound", &Activation::bound, "sup |phi(x)|; inf when unbounded")
       .def("__repr__", [](const Activation& phi) { return "qmf.activation('" + phi.spec() + "')"; })
       .def("value", py::vectorize(of_input<&Activation::value>), py::arg("x"), "phi(x)")

@@ -70,3 +70,10 @@ def test_nan_inputs_raise_instead_of_becoming_a_level():
         phi.value(np.array([0.5, np.nan]))
     with pytest.raises(ValueError, match="got nan"):
         qmf.activation("tanh").derivative(np.nan)
+
+
+def test_is_odd_names_the_odd_activations():
+    for spec in ("tanh", "erf", "sign", "quant:16", "lloyd:8", "hardtanh", "linear"):
+        assert qmf.activation(spec).is_odd, spec
+    for spec in ("relu", "gelu", "sigmoid", "qrelu:4", "steps:t=-1;1,y=-1;0;2"):
+        assert not qmf.activation(spec).is_odd, spec
