@@ -105,11 +105,16 @@ std::vector<LayerState> iterate_maps(const Activation& phi, const Initialization
     // Both inputs share the variance q. Near c = 1, c' = 1 - (1 - c') is
     // taken from the complement, accurate there; near c = 0 (the chaotic
     // phase of an odd phi at sb2 = 0, where c decays to 0) from the
-    // covariance, whose relative accuracy does not stop at ~1e-14 of q.
+    // covariance, whose relative accuracy does not stop at ~1e-14 of q; near
+    // c = -1, for an odd phi, from the reflection c'(c) = 2 sb2 / q' - c'(-c),
+    // so that at sb2 = 0 an antipodal pair stays at -1 exactly, as one at 1
+    // stays at 1 (both repel in the chaotic phase).
     const double next_q = map.length(state.q);
-    const double next_c = std::fabs(state.c) <= 0.5
-                              ? map.covariance(state.q, state.c) / next_q
-                              : 1.0 - map.correlation_complement(state.q, state.c);
+    const double next_c =
+        std::fabs(state.c) <= 0.5 ? map.covariance(state.q, state.c) / next_q
+        : state.c < 0.0 && phi.is_odd()
+            ? map.correlation_complement(state.q, -state.c) - 1.0 + 2.0 * init.sb2 / next_q
+            : 1.0 - map.correlation_complement(state.q, state.c);
     state = {l, next_q, next_c};
     layers.push_back(state);
   }

@@ -99,6 +99,23 @@ TEST_CASE("c = 1 is a fixed point of the correlation map and |c'| <= 1") {
   }
 }
 
+TEST_CASE("the layer iteration keeps an antipodal pair of an odd phi at c = -1") {
+  // At sw2 = 4, sb2 = 0 both c = 1 and c = -1 are fixed points that repel;
+  // 1 - (1 - c') left c = -1 off by ~1e-16, which grew to c = -8.7e-6 for tanh
+  // at layer 200. By reflection c stays -1 exactly; with sb2 > 0 the
+  // reflected map c'(c) = 2 sb2 / q' - c'(-c) equals the map itself.
+  for (const char* spec : {"tanh", "quant:16", "erf"}) {
+    const auto phi = qmf::make_activation(spec);
+    INFO(spec);
+    CHECK(qmf::iterate_maps(*phi, {4.0, 0.0}, 1.0, -1.0, 200).back().c == -1.0);
+    CHECK(qmf::iterate_maps(*phi, {4.0, 0.0}, 1.0, 1.0, 200).back().c == 1.0);
+    const auto biased = qmf::iterate_maps(*phi, {4.0, 0.1}, 1.0, -0.9, 1).back();
+    const double direct =
+        (4.0 * phi->cross_moment(1.0, -0.9) + 0.1) / (4.0 * phi->second_moment(1.0) + 0.1);
+    CHECK(biased.c == Approx(direct).epsilon(1e-14));
+  }
+}
+
 TEST_CASE("correlation_map_complement equals 1 - correlation_map away from c = 1") {
   // For c <= 0.7, 1 - c' >= ~0.1 (except for a near-constant phi, not tested),
   // so 1 - c' computed directly loses at most one digit: tolerance 1e-13.
