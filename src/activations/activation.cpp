@@ -2,6 +2,7 @@
 // the norms agree, refused otherwise.
 #include "qmf/activations/activation.hpp"
 
+#include <cmath>
 #include <limits>
 #include <stdexcept>
 
@@ -38,6 +39,15 @@ double Activation::derivative_cross_moment(double q1, double q2, double c) const
   require_equal_norms(*this, q1, q2);
   // d/dc E[phi(u1) phi(u2)] = q E[phi'(u1) phi'(u2)] (Price's theorem).
   return cross_moment_slope(q1, c) / q1;
+}
+
+double Activation::derivative_cross_moment_at_angle(double q, double theta) const {
+  return has_angle_form() ? cross_moment_slope_at_angle(q, theta) / q
+                          : derivative_cross_moment(q, q, std::cos(theta));
+}
+
+double Activation::cross_moment_deficit_at_angle(double q, double theta) const {
+  return cross_moment_deficit(q, std::cos(theta));
 }
 
 double Activation::cross_moment_deficit_per_angle(double /*q*/, double /*theta*/) const {

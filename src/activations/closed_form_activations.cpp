@@ -182,15 +182,19 @@ double Relu::cross_moment(double q, double c) const {
 }
 
 double Relu::cross_moment_deficit(double q, double c) const {
-  // q/2 - cross = q (pi (1 - c) + t cos t - sin t) / (2 pi); t cos t - sin t
-  // cancels for small t, so use its series there.
-  const double t = angle(c);
+  return cross_moment_deficit_at_angle(q, angle(c));
+}
+
+double Relu::cross_moment_deficit_at_angle(double q, double t) const {
+  // q/2 - cross = q (pi (1 - c) + t cos t - sin t) / (2 pi) with 1 - c =
+  // 2 sin^2(t/2); t cos t - sin t cancels for small t, so use its series there.
   double t_cos_minus_sin = t * std::cos(t) - std::sin(t);
   if (t < 1e-2) {
     const double t2 = t * t;
     t_cos_minus_sin = -t * t2 * (1.0 / 3.0 - t2 * (1.0 / 30.0 - t2 / 840.0));
   }
-  return q * (pi * (1.0 - c) + t_cos_minus_sin) / (2.0 * pi);
+  const double half_sine = std::sin(0.5 * t);
+  return q * (2.0 * pi * half_sine * half_sine + t_cos_minus_sin) / (2.0 * pi);
 }
 
 double Relu::cross_moment_slope(double q, double c) const {
@@ -204,6 +208,10 @@ double Relu::cross_moment_unequal(double q1, double q2, double c) const {
 // E[1{u1 > 0} 1{u2 > 0}] = (pi - acos c) / (2 pi), whatever the norms.
 double Relu::derivative_cross_moment(double /*q1*/, double /*q2*/, double c) const {
   return (pi - angle(c)) / (2.0 * pi);
+}
+
+double Relu::derivative_cross_moment_at_angle(double /*q*/, double theta) const {
+  return (pi - theta) / (2.0 * pi);
 }
 
 double Linear::bound() const { return infinity; }

@@ -87,6 +87,10 @@ double LeakyRelu::derivative_cross_moment(double q1, double q2, double c) const 
   const double b = 1.0 - a_;
   return a_ + b * b * relu_.derivative_cross_moment(q1, q2, c);
 }
+double LeakyRelu::derivative_cross_moment_at_angle(double q, double theta) const {
+  const double b = 1.0 - a_;
+  return a_ + b * b * relu_.derivative_cross_moment_at_angle(q, theta);
+}
 double LeakyRelu::input_moment(double q) const { return 0.5 * (1.0 + a_) * q; }
 
 Elu::Elu(double alpha, double scale, std::string spec)

@@ -35,6 +35,7 @@ class Gelu final : public SmoothActivation {
   [[nodiscard]] double cross_moment_slope(double q, double c) const override;
   [[nodiscard]] double cross_moment_unequal(double q1, double q2, double c) const override;
   [[nodiscard]] double derivative_cross_moment(double q1, double q2, double c) const override;
+  [[nodiscard]] double derivative_cross_moment_at_angle(double q, double theta) const override;
   [[nodiscard]] double input_moment(double q) const override;
   /// s(q) = E[z phi(sqrt(q) z)] = sqrt(q) / 2.
   [[nodiscard]] double stein_log_slope(double /*q*/) const override { return 0.5; }
@@ -96,6 +97,7 @@ class LeakyRelu final : public SmoothActivation {
   [[nodiscard]] double cross_moment_slope(double q, double c) const override;
   [[nodiscard]] double cross_moment_unequal(double q1, double q2, double c) const override;
   [[nodiscard]] double derivative_cross_moment(double q1, double q2, double c) const override;
+  [[nodiscard]] double derivative_cross_moment_at_angle(double q, double theta) const override;
   [[nodiscard]] double input_moment(double q) const override;
   [[nodiscard]] double stein_log_slope(double /*q*/) const override { return 0.5; }
 
@@ -124,6 +126,7 @@ class Elu final : public SmoothActivation {
   [[nodiscard]] double cross_moment_deficit(double q, double c) const override;
   [[nodiscard]] double cross_moment_slope(double q, double c) const override;
   [[nodiscard]] double derivative_cross_moment(double q1, double q2, double c) const override;
+  [[nodiscard]] double derivative_cross_moment_at_angle(double q, double theta) const override;
 
  protected:
   [[nodiscard]] std::vector<double> kinks() const override { return {0.0}; }

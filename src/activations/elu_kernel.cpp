@@ -50,6 +50,13 @@ double Elu::derivative_cross_moment(double q1, double q2, double c) const {
          derivative_product(alpha_, std::sqrt(q1), std::sqrt(q2), Angle(std::acos(c)));
 }
 
+double Elu::derivative_cross_moment_at_angle(double q, double theta) const {
+  if (!orthants_hold(q, q, std::cos(theta)))
+    return SmoothActivation::derivative_cross_moment_at_angle(q, theta);
+  const double r = std::sqrt(q);
+  return scale_ * scale_ * derivative_product(alpha_, r, r, Angle(theta));
+}
+
 double Elu::cross_moment_slope(double q, double c) const {
   return q * derivative_cross_moment(q, q, c);
 }

@@ -89,6 +89,10 @@ double Gelu::derivative_cross_moment(double q1, double q2, double c) const {
   return GeluPair::at_correlation(q1, q2, c).derivative_cross();
 }
 
+double Gelu::derivative_cross_moment_at_angle(double q, double theta) const {
+  return GeluPair::at_angle(q, theta).derivative_cross();
+}
+
 double Gelu::cross_moment_slope(double q, double c) const {
   return q * derivative_cross_moment(q, q, c);
 }

@@ -102,6 +102,9 @@ class Relu final : public SmoothActivation {
   [[nodiscard]] double cross_moment_slope(double q, double c) const override;
   [[nodiscard]] double cross_moment_unequal(double q1, double q2, double c) const override;
   [[nodiscard]] double derivative_cross_moment(double q1, double q2, double c) const override;
+  /// (pi - theta) / (2 pi).
+  [[nodiscard]] double derivative_cross_moment_at_angle(double q, double theta) const override;
+  [[nodiscard]] double cross_moment_deficit_at_angle(double q, double theta) const override;
   [[nodiscard]] double input_moment(double q) const override { return 0.5 * q; }
   [[nodiscard]] double stein_log_slope(double /*q*/) const override { return 0.5; }
 

@@ -82,6 +82,19 @@ double DerivativeKernel::cross_moment(double q1, double q2, double c) const {
                                    surrogate_.lower() / r2, surrogate_.upper() / r2, c);
 }
 
+double DerivativeKernel::cross_moment_at_angle(double q, double theta) const {
+  if (kind_ == DerivativeKind::true_derivative)
+    return phi_.is_step() ? 0.0 : phi_.derivative_cross_moment_at_angle(q, theta);
+  // The symmetric window's P(|u1| <= tau, |u2| <= tau) is hard-tanh's slope /
+  // q at the variance q / tau^2 (Plackett's integral in the angle), used where
+  // the cusp is near; elsewhere, and for a one-sided window, the orthants.
+  if (surrogate_.window || theta > 0.5) return cross_moment(q, q, std::cos(theta));
+  static const auto hard_tanh = make_activation("hardtanh");
+  const double scaled = q / (surrogate_.clip * surrogate_.clip);
+  return surrogate_.slope * surrogate_.slope *
+         hard_tanh->cross_moment_slope_at_angle(scaled, theta) / scaled;
+}
+
 DerivativeKernel requested_derivative_kernel(const Activation& phi, DerivativeKind kind,
                                              const Initialization& init, double q0,
                                              std::optional<double> ste_slope,

@@ -107,7 +107,7 @@ std::vector<double> cross_moment_deficits_pointwise(const Activation& phi, doubl
                                                     std::span<const double> angles) {
   std::vector<double> d;
   d.reserve(angles.size());
-  for (const double a : angles) d.push_back(phi.cross_moment_deficit(q, std::cos(a)));
+  for (const double a : angles) d.push_back(phi.cross_moment_deficit_at_angle(q, a));
   return d;
 }
 

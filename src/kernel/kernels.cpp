@@ -72,8 +72,10 @@ std::vector<KernelValues> kernels_by_layer(const Activation& phi, const Initiali
       // E[phi^2] + E[phi phi](c), the pair's half squared sum.
       const double sign = reflected[i] ? -1.0 : 1.0;
       const double pair = sign * moments.cross[i];
-      const double g = series_slopes ? moments.slope[i] / q
-                                     : derivative.cross_moment(q, q, sign * std::cos(angle[i]));
+      // The derivative kernel from the angle, exact at its cusp as c -> 1.
+      const double g = series_slopes  ? moments.slope[i] / q
+                       : reflected[i] ? derivative.cross_moment(q, q, -std::cos(angle[i]))
+                                      : derivative.cross_moment_at_angle(q, angle[i]);
       gap[i] = sw2 * (reflected[i] ? 2.0 * square - moments.deficit[i] : moments.deficit[i]);
       cross[i] = sw2 * pair + sb2;
       sum[i] = reflected[i] ? sw2 * moments.deficit[i] + 2.0 * sb2 : next_q + cross[i];

@@ -76,6 +76,17 @@ class Activation {
   /// qmf/kernel/derivative_kernel.hpp.) The default serves q1 == q2 through
   /// cross_moment_slope / q.
   [[nodiscard]] virtual double derivative_cross_moment(double q1, double q2, double c) const;
+  /// The same at equal variances q and the angle theta = acos(c) in [0, pi].
+  /// Where it has a cusp at c = 1 (relu: (pi - theta) / (2 pi)) the angle
+  /// keeps the digits that a cosine rounded to a double loses (at theta ~
+  /// 1e-8, 1e-9 of the value). The default: the angle form's slope / q where
+  /// there is one, else derivative_cross_moment at cos(theta).
+  [[nodiscard]] virtual double derivative_cross_moment_at_angle(double q, double theta) const;
+  /// cross_moment_deficit at the angle theta = acos(c): as c -> 1 a cosine
+  /// rounded to a double keeps 1 - c only to 1.1e-16, so a deficit that falls
+  /// geometrically (the ordered phase) would stall there. The default
+  /// evaluates cross_moment_deficit at cos(theta).
+  [[nodiscard]] virtual double cross_moment_deficit_at_angle(double q, double theta) const;
 
   /// E[u phi(u)] = q E[phi'(u)] (Stein's lemma), u ~ N(0, q): at c = 0 the
   /// correlation map's slope is sw2 E[u phi(u)]^2 / (q q').

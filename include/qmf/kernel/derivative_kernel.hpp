@@ -47,6 +47,11 @@ class DerivativeKernel {
   [[nodiscard]] double second_moment(double q) const;
   /// E[g(u1) g(u2)] for variances q1, q2 and correlation c.
   [[nodiscard]] double cross_moment(double q1, double q2, double c) const;
+  /// The same at equal variances q and the angle theta = acos(c): the true
+  /// derivative's and the symmetric STE's have a cusp at c = 1, where a
+  /// cosine rounded to a double loses digits the angle keeps
+  /// (Activation::derivative_cross_moment_at_angle).
+  [[nodiscard]] double cross_moment_at_angle(double q, double theta) const;
 
  private:
   const Activation& phi_;
