@@ -145,7 +145,8 @@ TEST_CASE("deterministic rounding puts every weight of the net on its nearest gr
   for (const char* text : {"binary", "ternary", "bits:4", "bits:3,clip=1"}) {
     const WeightSpec spec = parse_weight_spec(text);
     Network<double> net(tiny, *phi, {}, {1.5, 0.1}, 7, spec);
-    net.forward(inputs());
+    const Matrix<double> x = inputs();
+    net.forward(x);
     for (std::size_t l = 0; l < net.effective_weights().size(); ++l) {
       const auto& latent = net.parameters().weights[l];
       const auto& used = net.effective_weights()[l];

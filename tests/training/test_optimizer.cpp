@@ -81,10 +81,11 @@ bool routes_agree(const char* weights, OptimizerKind kind, int threads) {
     for (std::size_t l = 0; l < p.biases.size(); ++l)
       if (p.biases[l] != f.biases[l]) return false;
   }
-  plain.forward(inputs(9));
-  fused.forward(inputs(9));
+  const Matrix<float> x = inputs(9);
+  plain.forward(x);
+  fused.forward(x);
   return same(plain.effective_weights(), fused.effective_weights()) &&
-         plain.forward(inputs(9)) == fused.forward(inputs(9));
+         plain.forward(x) == fused.forward(x);
 }
 
 }  // namespace
@@ -108,7 +109,8 @@ TEST_CASE("the unclipped gradient is the clipped one inside the clip range") {
   Network<float> net(shape, *phi, {1.0, 1.0}, {1.5, 0.1}, 3, parse_weight_spec("binary"));
   Matrix<float> logit_gradient;
   const std::uint8_t labels[batch] = {0, 1, 2, 3, 4, 5, 6, 7};
-  softmax_cross_entropy(net.forward(inputs(0)), labels, &logit_gradient);
+  const Matrix<float> x = inputs(0);  // backward() reads it again
+  softmax_cross_entropy(net.forward(x), labels, &logit_gradient);
   Parameters<float> clipped, unclipped;
   net.backward(logit_gradient, clipped);
   net.backward_unclipped(logit_gradient, unclipped);

@@ -106,10 +106,14 @@ class Network : private WeightUpdateHook<Scalar> {
   /// Logits (classes x batch) of the inputs x (inputs x batch); keeps the
   /// pre-activations for backward(). Quantizes the latent weights first
   /// (quantize_weights(): stochastic rounding is redrawn on every call).
+  /// backward() reads x again (the first layer's weight gradient), so x must
+  /// outlive it: a temporary is refused at compile time.
   const Matrix<Scalar>& forward(const Matrix<Scalar>& x);
+  const Matrix<Scalar>& forward(Matrix<Scalar>&&) = delete;
   /// forward() with the weights of the last quantize_weights() (one stochastic
   /// draw for several batches, e.g. a measurement in chunks).
   const Matrix<Scalar>& forward_same_weights(const Matrix<Scalar>& x);
+  const Matrix<Scalar>& forward_same_weights(Matrix<Scalar>&&) = delete;
   /// Q(W) of the current latent weights into effective_weights(); the next
   /// stochastic draw (keyed by seed, draw count and layer). After an
   /// optimiser step with update_hook() it is already there, and this only
