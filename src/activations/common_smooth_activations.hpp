@@ -47,6 +47,8 @@ class Silu final : public SmoothActivation {
   /// With s = sigmoid(x), s' = s (1 - s) and 1 - s = sigmoid(-x):
   /// (phi(x)^2 + phi(-x)^2)' = 2 x (s^2 + (1 - s)^2) + 2 x^2 s' (2 s - 1), positive for x > 0.
   [[nodiscard]] bool second_moment_grows() const override { return true; }
+  /// x / (1 + e^-x): poles at x = +-i pi.
+  [[nodiscard]] double analytic_strip() const override { return 3.141592653589793; }
   [[nodiscard]] std::string spec() const override { return "silu"; }
   [[nodiscard]] double bound() const override;
   [[nodiscard]] double value(double x) const override;
@@ -58,6 +60,8 @@ class Sigmoid final : public SmoothActivation {
  public:
   /// (phi(x)^2 + phi(-x)^2)' = 2 phi'(x) (2 phi(x) - 1) >= 0 for x >= 0.
   [[nodiscard]] bool second_moment_grows() const override { return true; }
+  /// 1 / (1 + e^-x): poles at x = +-i pi.
+  [[nodiscard]] double analytic_strip() const override { return 3.141592653589793; }
   [[nodiscard]] std::string spec() const override { return "sigmoid"; }
   [[nodiscard]] double bound() const override { return 1.0; }
   [[nodiscard]] double value(double x) const override;
@@ -71,6 +75,8 @@ class Softplus final : public SmoothActivation {
   /// phi^2 is convex: (phi^2)'' = 2 (phi'^2 + phi phi'') with phi > 0 and
   /// phi'' = sigma (1 - sigma) > 0 (phi^2 itself falls towards x = -inf).
   [[nodiscard]] bool second_moment_grows() const override { return true; }
+  /// ln(1 + e^x): branch points at x = +-i pi.
+  [[nodiscard]] double analytic_strip() const override { return 3.141592653589793; }
   [[nodiscard]] std::string spec() const override { return "softplus"; }
   [[nodiscard]] double bound() const override;
   [[nodiscard]] double value(double x) const override;

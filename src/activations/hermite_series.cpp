@@ -55,13 +55,17 @@ QMF_AVX2_CLONES double recurrence_step(const double* part, const double* z, doub
 HermiteSeries::HermiteSeries(const Activation& phi, double q) {
   // The coefficients of a phi analytic in the strip |Im u| < D decay like
   // exp(-d sqrt(8n)) with d = D / sqrt(q) (tanh: D = pi/2), so the terms
-  // needed grow like q: 120 q + 60 reach 1e-16 of the sum for tanh. The
+  // needed grow like q / D^2: 120 q + 60 reach 1e-16 of the sum for tanh. The
   // trapezoidal rule on z = j h converges like exp(-d (2 pi / h - k)) for
   // integrands oscillating at up to k ~ sqrt(n) (the Hermite functions):
-  // h = 0.12 / sqrt(q) keeps that below exp(-40) for tanh.
-  const double scale = std::max(q, 1.0);
+  // h = 0.12 / sqrt(q) keeps that below exp(-40) for tanh. Both are set for
+  // tanh at the q that has tanh's d: softplus (D = pi) at q = 200 is tanh at
+  // q = 50.
+  const double tanh_strip = 1.5707963267948966;
+  const double strip_ratio = tanh_strip / phi.analytic_strip();
+  const double scale = std::max(q, 1.0) * strip_ratio * strip_ratio;
   double step = 0.12 / std::sqrt(scale);
-  // Beyond max_terms (q above ~67) the series is not certified and the caller
+  // Beyond max_terms (tanh: q above ~67) the series is not certified and the caller
   // integrates; the count itself would overflow an int at q ~ 2e7.
   const double needed = std::ceil(120.0 * scale) + 60.0;
   if (needed > max_terms) return;

@@ -199,3 +199,25 @@ TEST_CASE("a Hermite series that cannot converge is not certified") {
   const auto relu = qmf::make_activation("relu");
   CHECK_FALSE(qmf::detail::HermiteSeries(*relu, 1.0).certified());
 }
+
+TEST_CASE("silu, sigmoid and softplus keep a certified Hermite series to q = 250") {
+  // Their nearest singularities lie at +-i pi, twice tanh's distance, so
+  // their series need a quarter of tanh's terms at the same q (that q sets
+  // where the 2-D quadrature takes over; with tanh's count it did from q ~ 67).
+  // Against the 2-D adaptive rule as above (1e-12), for c in [-1/2, 1).
+  for (const char* spec : {"silu", "sigmoid", "softplus"}) {
+    const auto phi = qmf::make_activation(spec);
+    for (double q : {100.0, 250.0}) {
+      const qmf::detail::HermiteSeries series(*phi, q);
+      INFO(spec << " at q = " << q);
+      REQUIRE(series.certified());
+      for (double c : {-0.5, 0.0, 0.6, 0.99}) {
+        INFO("c = " << c);
+        CHECK(series.cross(c) == Approx(phi->cross_moment(q, c)).epsilon(1e-12));
+        if (c < 0.0) continue;  // deficit and slope are summed for c >= 0
+        CHECK(series.deficit(c) == Approx(phi->cross_moment_deficit(q, c)).epsilon(1e-12));
+        CHECK(series.slope(c) == Approx(phi->cross_moment_slope(q, c)).epsilon(1e-12));
+      }
+    }
+  }
+}

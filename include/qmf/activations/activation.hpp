@@ -111,6 +111,12 @@ class Activation {
   /// converges fast and replaces two-dimensional quadrature where one q
   /// serves many correlations (the phase diagram's c*).
   [[nodiscard]] virtual bool has_fast_hermite_series() const { return false; }
+  /// For such a phi, the half-width D of the strip |Im x| < D where it is
+  /// analytic (its nearest complex singularity): the series of phi(sqrt(q) z)
+  /// needs terms in proportion to q / D^2. tanh's D = pi/2 unless overridden;
+  /// a D too wide only fails the series' Parseval check (and quadrature
+  /// takes over), a D too narrow costs time.
+  [[nodiscard]] virtual double analytic_strip() const { return 1.5707963267948966; }
 
   /// True when the two members below are implemented: the correlation map
   /// near c = 1 in the angle theta = acos(c), for activations whose c* can lie
