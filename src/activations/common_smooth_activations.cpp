@@ -74,6 +74,14 @@ double LeakyRelu::cross_moment_deficit(double q, double c) const {
   const double b = 1.0 - a_;
   return a_ * q * (1.0 - c) + b * b * relu_.cross_moment_deficit(q, c);
 }
+// 1 - c = 2 sin^2(t/2) at the angle t: near the ordered phase's cusp the
+// angle keeps the digits a rounded cosine loses.
+double LeakyRelu::cross_moment_deficit_at_angle(double q, double theta) const {
+  const double b = 1.0 - a_;
+  const double half_sine = std::sin(0.5 * theta);
+  return 2.0 * a_ * q * half_sine * half_sine +
+         b * b * relu_.cross_moment_deficit_at_angle(q, theta);
+}
 double LeakyRelu::cross_moment_slope(double q, double c) const {
   const double b = 1.0 - a_;
   return a_ * q + b * b * relu_.cross_moment_slope(q, c);

@@ -104,6 +104,7 @@ class LeakyRelu final : public SmoothActivation {
   [[nodiscard]] double cross_moment_unequal(double q1, double q2, double c) const override;
   [[nodiscard]] double derivative_cross_moment(double q1, double q2, double c) const override;
   [[nodiscard]] double derivative_cross_moment_at_angle(double q, double theta) const override;
+  [[nodiscard]] double cross_moment_deficit_at_angle(double q, double theta) const override;
   [[nodiscard]] double input_moment(double q) const override;
   [[nodiscard]] double stein_log_slope(double /*q*/) const override { return 0.5; }
 

@@ -6,6 +6,7 @@
 #include <boost/math/special_functions/bessel.hpp>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <iomanip>
 #include <random>
 #include <stdexcept>
 #include <vector>
@@ -100,28 +101,35 @@ TEST_CASE("relu's NTK deep in the ordered phase keeps the cusp of its derivative
   // depth 200. A deficit and a derivative kernel taken from cos(theta)
   // rounded to a double stalled theta near 1.5e-8, and (pi - theta) / (2 pi)
   // cost ~1e-9 per layer: Theta was 1.2e-8 low (review R 2). The reference
-  // iterates the angle in long double: gap' = sw2 q (2 pi sin^2(t/2) + t cos t
-  // - sin t) / (2 pi), t' = 2 asin sqrt(gap' / 2q').
-  const auto relu = qmf::make_activation("relu");
-  const qmf::DerivativeKernel derivative(*relu);
-  const double sw2 = 1.5, sb2 = 0.1;
-  const auto value =
-      qmf::kernel_on_grid(*relu, {sw2, sb2}, 1.0, std::vector<double>{0.5}, 200, derivative)
-          .front();
+  // iterates the angle in long double. Leaky relu a x + b relu(x), b = 1 - a,
+  // is a q (1 - c) = 2 a q sin^2(t/2) plus b^2 times relu's gap
+  // q (2 pi sin^2(t/2) + t cos t - sin t) / (2 pi); its derivative kernel is
+  // a + b^2 (pi - t) / (2 pi). (Leaky relu's deficit from the cosine left it
+  // 1.5e-8 low.)
   const long double pl = 3.141592653589793238462643383279502884L;
-  long double q = sw2 + sb2, t = pl / 3.0L, ntk = sw2 * 0.5L + sb2;
-  for (int l = 2; l <= 200; ++l) {
-    const long double h = std::sin(t / 2), bend = t < 1e-3L
-                                                      ? -t * t * t / 3.0L * (1 - t * t / 10.0L)
-                                                      : t * std::cos(t) - std::sin(t);
-    const long double gap = sw2 * q * (2 * pl * h * h + bend) / (2 * pl);
-    const long double next_q = sw2 * q / 2 + sb2;
-    ntk = next_q - gap + sw2 * (pl - t) / (2 * pl) * ntk;
-    t = 2 * std::asin(std::sqrt(gap / (2 * next_q)));
-    q = next_q;
+  for (const double a : {0.0, 0.1}) {
+    const auto phi = qmf::make_activation(a == 0.0 ? "relu" : "leaky_relu,a=0.1");
+    const qmf::DerivativeKernel derivative(*phi);
+    const double sw2 = 1.5, sb2 = 0.1;
+    const auto value =
+        qmf::kernel_on_grid(*phi, {sw2, sb2}, 1.0, std::vector<double>{0.5}, 200, derivative)
+            .front();
+    const long double b2 = (1.0L - a) * (1.0L - a), square = a + b2 / 2;  // E[phi^2] / q
+    long double q = sw2 + sb2, t = pl / 3.0L, ntk = sw2 * 0.5L + sb2;
+    for (int l = 2; l <= 200; ++l) {
+      const long double h = std::sin(t / 2), bend = t < 1e-3L
+                                                        ? -t * t * t / 3.0L * (1 - t * t / 10.0L)
+                                                        : t * std::cos(t) - std::sin(t);
+      const long double gap = sw2 * q * (2 * a * h * h + b2 * (2 * pl * h * h + bend) / (2 * pl));
+      const long double next_q = sw2 * square * q + sb2;
+      ntk = next_q - gap + sw2 * (a + b2 * (pl - t) / (2 * pl)) * ntk;
+      t = 2 * std::asin(std::sqrt(gap / (2 * next_q)));
+      q = next_q;
+    }
+    INFO(phi->spec() << std::setprecision(17) << ": Theta " << value.ntk << " against "
+                     << static_cast<double>(ntk));
+    CHECK(value.ntk == Approx(static_cast<double>(ntk)).epsilon(1e-13));
   }
-  INFO("Theta " << value.ntk << " against " << static_cast<double>(ntk));
-  CHECK(value.ntk == Approx(static_cast<double>(ntk)).epsilon(1e-13));
 }
 
 TEST_CASE("relu's NNGP and NTK at depth L follow the arc-cosine closed forms") {
