@@ -63,4 +63,9 @@ double Activation::cross_moment_deficit_rise_per_angle(double /*q*/, double /*lo
   throw std::logic_error("activation '" + spec() + "' has no angle form");
 }
 
+double Activation::linear_residual(double q) const {
+  const double s = input_moment(q) / std::sqrt(q);
+  return 1.0 - s * s / second_moment(q);
+}
+
 }  // namespace qmf

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "numerics/format_number.hpp"
+#include "qmf/activations/lloyd_max.hpp"
 #include "qmf/numerics/gaussian.hpp"
 
 namespace qmf {
@@ -234,6 +235,18 @@ double StepActivation::stein_log_slope(double q) const {
     weighted_sum += term * a[k] * a[k];
   }
   return 0.5 * weighted_sum / density_sum;
+}
+
+// With the best gain g = s / E[phi^2], E[(z - g phi)^2] = 1 - s^2 / E[phi^2]:
+// the mean-squared error of the quantizer with thresholds a_k and levels
+// g y_m, a sum of positive cells. It is stationary in g, so the rounding of
+// g costs nothing to first order.
+double StepActivation::linear_residual(double q) const {
+  const double s = input_moment(q) / std::sqrt(q);
+  const double gain = s / second_moment(q);
+  ScalarQuantizer scaled{scaled_thresholds(q), levels_};
+  for (double& y : scaled.levels) y *= gain;
+  return quantizer_mse(scaled);
 }
 
 bool StepActivation::square_grows_outward() const {

@@ -199,6 +199,14 @@ StepCriticalPoint maximise_correlation_depth(const Activation& phi, double sb2,
   result.c_star = correlation.c;
   result.chi_max = correlation.chi_c;
   result.xi_max = depth_scale(result.chi_max);
+  if (sb2 == 0.0 && result.c_star == 0.0 && unit_prior.per_example_noise == 0.0) {
+    // chi_c = s^2 / E[phi^2] here, and 1 - chi_c from the cells keeps the
+    // digits that chi_c itself, a sum over N thresholds near 1, loses: at
+    // N = 1e5 xi was 9e-5 off.
+    const double one_minus_chi = phi.linear_residual(result.q_star);
+    result.chi_max = 1.0 - one_minus_chi;
+    result.xi_max = -1.0 / std::log1p(-one_minus_chi);
+  }
   if (!(std::fabs(layer_map(phi, init).length_slope(result.q_star)) < 1.0))
     throw numerical_error("the chi_c-maximising q* is not a stable fixed point of the length map");
   return result;
@@ -226,6 +234,26 @@ SmoothCriticalPoint line_end_at_zero_length(const Activation& phi) {
   return {sw2, 0.0};
 }
 
+// As sb2 -> 0 the crossing flattens: tanh's chi_1 - 1 = -sb2/q + O(q^2) changes
+// by only 3 sb2 / q* per e-fold of q* (1e-14 at sb2 = 1e-22), and chi_1,
+// a ratio of moments good to about an ulp, then fixes q* to a few digits or
+// none (3 % at 1e-22); hard-tanh's crossing, set by tails e^(-1/2q), is
+// flatter still. Refused when the estimated relative error, eps over that
+// slope (within 4x of the error measured against 50-digit references in
+// review S: 7.6e-5 for 2.7e-5 at 1e-18, 1.9e-2 for 3.4e-2 at 1e-22), exceeds
+// 1e-4. A crossing of rounding noise (hard-tanh's excess at q << 1) is
+// refused the same way, not mistaken for one the length map repels.
+void require_resolved_crossing(const Activation& phi, double sb2, double q, double slope) {
+  const double relative_error = std::numeric_limits<double>::epsilon() / std::fabs(slope);
+  if (relative_error <= 1e-4) return;
+  throw numerical_error("the order-chaos line of activation " + phi.spec() + " at sb2 = " +
+                        detail::describe(sb2) + " is not resolved in double precision: chi_1 - 1 " +
+                        "changes by only " + detail::describe(std::fabs(slope)) +
+                        " per e-fold of q there, so q* = " + detail::describe(q) +
+                        " carries a relative error of about " + detail::describe(relative_error) +
+                        " (at sb2 = 0 the line ends at its q* -> 0 limit)");
+}
+
 // chi_1 = 1 for the total weight variance (the gradient's slope), in units of it.
 SmoothCriticalPoint total_variance_transition(const Activation& phi, double sb2) {
   const WeightPrior gaussian;
@@ -234,7 +262,10 @@ SmoothCriticalPoint total_variance_transition(const Activation& phi, double sb2)
   // negligible, chi_1 ~ 0, and searches 30 decades instead of 15.
   if (sb2 == 0.0 && phi.value(0.0) == 0.0) return line_end_at_zero_length(phi);
   const double start = sb2 > 0.0 ? sb2 : 1e-12;
-  const int half_decades = sb2 > 0.0 ? 30 : 60;
+  // At least 15 decades, and on to q = 1e3 from a tiny sb2: hard-tanh's
+  // crossing stays near q* ~ 0.01 as sb2 -> 0 (1e22 sb2 at sb2 = 1e-24).
+  const int half_decades =
+      std::max(sb2 > 0.0 ? 30 : 60, static_cast<int>(std::ceil(2.0 * std::log10(1e3 / start))));
   auto excess = [&](double log_q) {
     const double q = std::exp(log_q);
     return weight_variance_for_fixed_point(phi, sb2, q, gaussian) *
@@ -258,6 +289,10 @@ SmoothCriticalPoint total_variance_transition(const Activation& phi, double sb2)
     if ((f_a < 0.0) != (f_b < 0.0)) {
       const double q =
           std::exp(detail::bracketed_root(excess, a, b, f_a, f_b, "the order-chaos transition"));
+      // The local slope per e-fold: 0.1 keeps excess' rounding (~eps) small
+      // against a slope of 1e-13.
+      const double log_q = std::log(q);
+      require_resolved_crossing(phi, sb2, q, 5.0 * (excess(log_q + 0.1) - excess(log_q - 0.1)));
       const double sw2 = weight_variance_for_fixed_point(phi, sb2, q, gaussian);
       const double chi_q = layer_map(phi, Initialization{sw2, sb2}).length_slope(q);
       if (chi_q < 1.0) return {sw2, q};

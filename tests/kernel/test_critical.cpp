@@ -87,6 +87,36 @@ TEST_CASE("maximise_correlation_depth reproduces the published 1 - chi_max at sb
   }
 }
 
+TEST_CASE("maximise_correlation_depth keeps 1 - chi_max to full precision at large N") {
+  // 1 - chi_max = min_g E[(z - g phi)^2], summed cell by cell
+  // (Activation::linear_residual), gives xi_max = -1 / log1p(-(1 - chi_max)),
+  // against the O(N) uniform-family optimum, itself 2e-13 relative against
+  // 35-digit references. Taken from chi_c, the sum over N thresholds near 1,
+  // xi was off by 7e-10 relative at N = 1024 and 2.8e-5 at N = 65536 (review
+  // S 2). The maximiser is refined to rounding and 1 - chi is stationary
+  // there: 1e-11 (seen 1e-13). chi_max itself is a double near 1: an ulp.
+  for (const int n : {1024, 65536}) {
+    const auto best =
+        maximise_correlation_depth(*make_activation("quant:" + std::to_string(n)), 0.0);
+    const auto exact = uniform_quantizer_optimum(n);
+    INFO("N = " << n);
+    CHECK(best.xi_max == Approx(exact.xi_max).epsilon(1e-11));
+    CHECK(best.chi_max == testing::approx_abs(exact.chi_max, 2.3e-16));
+  }
+}
+
+TEST_CASE("the linear residual of a step activation equals 1 - s^2 / E[phi^2]") {
+  // Where nothing cancels (few levels) the cell sum and the subtraction agree
+  // to rounding; q away from and at the optimum.
+  for (const char* spec : {"sign", "quant:4", "qrelu:8", "quant:3,D=4"})
+    for (const double q : {0.3, 1.0, 5.0}) {
+      const auto phi = make_activation(spec);
+      const double s = phi->input_moment(q) / std::sqrt(q);
+      INFO(spec << " at q = " << q);
+      CHECK(phi->linear_residual(q) == Approx(1.0 - s * s / phi->second_moment(q)).epsilon(1e-13));
+    }
+}
+
 TEST_CASE("maximise_correlation_depth: lloyd:N peaks at q* = S^2") {
   // The Lloyd-Max quantizer is scaled for a unit-variance input, so its best
   // q* is 1 (S = 1) and chi_max = 1 - MSE. The maximiser is refined by the root
@@ -188,6 +218,22 @@ TEST_CASE("order_chaos_transition lands on chi_1 = 1 at a fixed point of the len
       CHECK(chi_1(*phi, init, point.q_star) == Approx(1.0).epsilon(1e-10));
       CHECK(length_map(*phi, init, point.q_star) == Approx(point.q_star).epsilon(1e-10));
     }
+}
+
+TEST_CASE("order_chaos_transition refuses a line double precision cannot resolve") {
+  // tanh's chi_1 - 1 = -sb2/q + O(q^2) changes by 3 sb2/q* per e-fold at the
+  // crossing: at sb2 = 1e-18 q* keeps ~5 digits (2.7e-5 off review S's
+  // 50-digit 9.08561947379344e-7, estimated 7.6e-5), at 1e-20 about 3
+  // (3.2e-4) and at 1e-22 one (3.4 %): those are refused (exit 3 in the
+  // program), where 17 digits used to be printed. Hard-tanh's crossing, set
+  // by its tails, is unresolved already at 1e-16.
+  const auto tanh = make_activation("tanh");
+  CHECK(order_chaos_transition(*tanh, 1e-18).q_star == Approx(9.08561947379344e-7).epsilon(1e-4));
+  for (const double sb2 : {1e-20, 1e-22, 1e-300})
+    CHECK_THROWS_WITH(order_chaos_transition(*tanh, sb2),
+                      Catch::Matchers::Contains("not resolved in double"));
+  CHECK_THROWS_WITH(order_chaos_transition(*make_activation("hardtanh"), 1e-16),
+                    Catch::Matchers::Contains("not resolved in double"));
 }
 
 TEST_CASE("order_chaos_transition: the erf line in closed form") {

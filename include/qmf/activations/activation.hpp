@@ -138,6 +138,12 @@ class Activation {
   /// z ~ N(0, 1): at sb2 = 0 and c* = 0, chi_c = s^2 / E[phi^2], whose
   /// maximiser critical initialisation root-finds from this slope.
   [[nodiscard]] virtual double stein_log_slope(double q) const = 0;
+  /// 1 - s^2 / E[phi^2] with s as above: the part of E[phi^2] that the best
+  /// linear fit in z leaves, min_g E[(z - g phi)^2], hence 1 - chi_c at
+  /// sb2 = 0 and c* = 0 (the depth scale of a step activation near N ~ 1e5
+  /// needs it to more digits than 1 - chi_c keeps). The default subtracts;
+  /// step activations sum it cell by cell without cancellation.
+  [[nodiscard]] virtual double linear_residual(double q) const;
 };
 
 /// Parses an activation spec (see docs/cli.md): sign, tanh, erf, relu,

@@ -43,6 +43,8 @@ class StepActivation final : public Activation {
   [[nodiscard]] double derivative_cross_moment(double q1, double q2, double c) const override;
   [[nodiscard]] double input_moment(double q) const override;
   [[nodiscard]] double stein_log_slope(double q) const override;
+  /// min_g E[(z - g phi(sqrt(q) z))^2] summed cell by cell (quantizer_mse).
+  [[nodiscard]] double linear_residual(double q) const override;
   /// No jump brings a level closer to zero going away from x = 0.
   [[nodiscard]] bool square_grows_outward() const override;
 
