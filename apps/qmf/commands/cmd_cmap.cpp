@@ -136,7 +136,8 @@ std::vector<std::pair<std::string, std::string>> render_cmap_figure(
         .number("sw2_" + index, curve.init.sw2)
         .text("role_" + index, !curve.at_critical ? "given"
                                : curve.step       ? "best"
-                                                  : "critical");
+                                                  : "critical")
+        .integer("identity_" + index, curve.q_star == 0.0);
     fixed_points << format_number(curve.c_star) << ' ' << format_number(curve.c_star) << '\n';
   }
   figure.data.emplace_back("fixed_points", fixed_points.str());

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The Figure-2 reproduction of `qmf lmax`: log-log panels of 1 - chi_max and
-# D~_opt against N + 1 (with L_max = k xi_max on a right-hand axis), the exact
+# D~_opt (Lloyd-Max: the central threshold spacing) against N + 1 (with L_max = k xi_max on a right-hand axis), the exact
 # points over fitted, published or high-resolution reference curves.
 #
 # Receives (gnuplot -e), besides format and output (style.gp):
@@ -64,18 +64,30 @@ set grid
 set tics out nomirror
 set format y '10^{%L}'
 key_font = sprintf(",%g", 0.82*font_size)
-# samplen 2.5: a shorter sample shows the dash-dot reference curves as solid lines.
-set key bottom left Left reverse width -6 samplen 2.5 spacing 1.1 font key_font
+# samplen 3.5: a shorter sample shows the dashed and dash-dot curves as one solid dash.
+set key bottom left Left reverse width -8 samplen 3.5 spacing 1.1 font key_font
 set bmargin at screen 0.12
 set tmargin at screen (quantized ? 0.88 : 0.91)
 # N + 1: a little beyond the data on both sides, in powers of ten.
 set xrange [x_lo/1.3 : x_hi*1.3]
-if (x_hi / x_lo >= 10) {
+if (x_hi / x_lo >= 100) {
   set format x '10^{%L}'
 } else {
-  # Within a decade powers of ten would label one tick at most: plain numbers.
-  set xtics add (2, 3, 4, 5, 6, 7, 8, 9, 20, 30, 40, 50, 60, 70, 80, 90)
-  set format x '%g'
+  # Below two decades powers of ten would label one tick at most: labels at
+  # 1 2 3 5 x 10^d, or at every mantissa but 9 within a factor of 4, where
+  # fewer would leave one or two (9 collides with 10). From 10^4 on, as
+  # m·10^d (%g would write 1e+06), wider: 1 2 5 only.
+  x_mantissas = (x_hi / x_lo < 4) ? '1 2 3 4 5 6 7 8' : ((x_hi >= 1e4) ? '1 2 5' : '1 2 3 5')
+  x_tics = ''
+  do for [decade = floor(log10(x_lo/1.3)) : ceil(log10(x_hi*1.3))] {
+    do for [m in x_mantissas] {
+      x_tic = (m + 0) * 10.0**decade
+      x_label = (decade >= 4) ? sprintf('%s·10^{%d}', m, decade) : sprintf('%g', x_tic)
+      x_tics = x_tics.sprintf(", '%s' %.17g", x_label, x_tic)
+    }
+  }
+  eval 'set xtics ('.x_tics[3:].')'
+  set mxtics default
 }
 set xlabel 'number of levels + 1,  N + 1'
 
@@ -84,7 +96,7 @@ set xlabel 'number of levels + 1,  N + 1'
 # high-resolution limits in N = x - 1: uniform, 1 - chi_max ~ (4/3) ln N / N^2
 # and D~_opt ~ 4 sqrt(ln N) / N (Hui and Neuhoff); Lloyd-Max, 1 - chi_max ~
 # (sqrt(3) pi / 2) / N^2 (Panter and Dite) and central spacing D~_opt ~ sqrt(6 pi) / N.
-published = "dt 2 lw 2.5 lc rgb '#555555'"
+published = "dt (10,6) lw 2.5 lc rgb '#555555'"
 # A short dash-dot (in units of the line width), so that the key's sample shows it too.
 limit = "dt (12,6,2,6) lw 2.5 lc rgb '#2ca02c'"
 fitted = "lw 2.5 lc rgb '#d62728'"
@@ -98,22 +110,31 @@ if (exists('dtilde_fit_slope')) {
   right_refs = right_refs.sprintf("exp(dtilde_fit_intercept) * x**dtilde_fit_slope with lines %s title '%s', ", \
       fitted, sprintf('fit: %.4g (N+1)^{%.4f}', exp(dtilde_fit_intercept), dtilde_fit_slope))
 }
-if (reference eq 'published') {
-  left_refs = left_refs."exp(0.7100) * x**(-1.8172) with lines ".published. \
+# Each reference is drawn only where it holds: the paper's fits over its N + 1
+# <= 1026, the large-N limits from N = 10 on (below N ~ 3 they bend over). A
+# reference with nothing of that range on the axis is left out, key and all.
+published_hi = 1026
+limit_lo = 11
+within(x, lo, hi) = (x >= lo && x <= hi) ? 1 : NaN
+show_published = reference eq 'published' && x_lo <= published_hi
+show_limit = reference eq 'asymptotic' && x_hi >= limit_lo
+shown_reference = show_published || show_limit
+if (show_published) {
+  left_refs = left_refs."exp(0.7100) * x**(-1.8172) * within(x, 0, published_hi) with lines ".published. \
       " title 'published: 2.034 (N+1)^{-1.8172}', "
-  right_refs = right_refs."exp(1.4025) * x**(-0.879) with lines ".published. \
+  right_refs = right_refs."exp(1.4025) * x**(-0.879) * within(x, 0, published_hi) with lines ".published. \
       " title 'published: 4.065 (N+1)^{-0.879}', "
 }
-if (reference eq 'asymptotic' && family eq 'lloyd') {
-  left_refs = left_refs."(sqrt(3)*pi/2) / (x-1)**2 with lines ".limit. \
+if (show_limit && family eq 'lloyd') {
+  left_refs = left_refs."(sqrt(3)*pi/2) / (x-1)**2 * within(x, limit_lo, 1e300) with lines ".limit. \
       " title 'Panter–Dite: (3^{1/2} π/2) / N^2', "
-  right_refs = right_refs."sqrt(6*pi) / (x-1) with lines ".limit. \
+  right_refs = right_refs."sqrt(6*pi) / (x-1) * within(x, limit_lo, 1e300) with lines ".limit. \
       " title 'Panter–Dite: (6π)^{1/2} / N', "
 }
-if (reference eq 'asymptotic' && family ne 'lloyd') {
-  left_refs = left_refs."(4.0/3) * log(x-1) / (x-1)**2 with lines ".limit. \
+if (show_limit && family ne 'lloyd') {
+  left_refs = left_refs."(4.0/3) * log(x-1) / (x-1)**2 * within(x, limit_lo, 1e300) with lines ".limit. \
       " title 'Hui–Neuhoff: (4/3) ln N / N^2', "
-  right_refs = right_refs."4 * sqrt(log(x-1)) / (x-1) with lines ".limit. \
+  right_refs = right_refs."4 * sqrt(log(x-1)) / (x-1) * within(x, limit_lo, 1e300) with lines ".limit. \
       " title 'Hui–Neuhoff: 4 (ln N)^{1/2} / N', "
 }
 # The exact values on top (filled: the svg terminal draws the outlines of
@@ -139,13 +160,13 @@ do for [i = 1:weight_curves] {
       sprintf('%s, r = %.2g', value(sprintf('weight_name_%d', i)), value(sprintf('weight_r_%d', i))))
   if (exists('weights_sb2')) {
     weight_elements = weight_elements.sprintf( \
-        ", weights_sb2 index %d using 1:2 with linespoints dt 2 pt 8 ps 1.1*point_unit lw 2 lc rgb '%s' notitle", \
+        ", weights_sb2 index %d using 1:2 with linespoints dt (10,6) pt 8 ps 1.1*point_unit lw 2 lc rgb '%s' notitle", \
         i - 1, weight_colour(i))
   }
 }
 if (weight_curves > 0 && exists('sb2')) {
   weight_elements = weight_elements. \
-      ", keyentry with linespoints dt 2 pt 8 lw 2 lc rgb '#555555' title 'dashed: these weights, quant:N fixed'"
+      ", keyentry with linespoints dt (10,6) pt 8 lw 2 lc rgb '#555555' title 'the same, quant:N fixed'"
 }
 # The supremum over (sigma_w^2, clip) (--optimise-clip): open rings around
 # the Gaussian-weight points, where every spec's supremum lies.
@@ -170,7 +191,7 @@ y_hi = 10.0**ceil(log10(y_hi*3))
 y_hi = (y_hi > 1) ? 1.0 : y_hi
 # Room below the data for the key (bottom left, about 5 % of the plot's
 # height per line), so that the lowest point stays above it wherever it lies.
-key_lines = (reference ne 'none') + exists('fit_slope') + 1 + exists('sb2') + weight_curves + \
+key_lines = shown_reference + exists('fit_slope') + 1 + exists('sb2') + weight_curves + \
     (weight_curves > 0 && exists('sb2')) + exists('clip_rows') + exists('clip_rows_sb2')
 key_share = 0.05*key_lines + 0.05
 y_lo_key = 10.0**floor((log10(data_lo) - key_share*log10(y_hi)) / (1 - key_share))
@@ -202,10 +223,12 @@ do for [d = 0:15] {
   }
 }
 eval 'set y2tics out nomirror ('.tics.')'
-set ylabel '1 - χ_{max}'
+set ylabel exists('sb2') ? '1 − χ_{max} (σ_b = 0),  1 − χ_c (σ_b^2 > 0)' : '1 − χ_{max}'
 set y2label sprintf('L_{max} = %g ξ_{max} (layers)', k)
 if (exists('sb2')) {
-  biased = sprintf("rows using 1:4 with points pt 5 ps 1.2*point_unit lc rgb '#ff7f0e' title '%squant:N fixed, σ_b^2 = %g'", quantized ? 'Gaussian: ' : '', sb2)
+  # With quantized weights (a smaller key font, longer key) the title's sigma_b^2 suffices.
+  biased = sprintf("rows using 1:4 with points pt 5 ps 1.2*point_unit lc rgb '#ff7f0e' title '%s'", \
+      quantized ? 'Gaussian: quant:N fixed' : sprintf('quant:N fixed, σ_b^2 = %g', sb2))
   eval 'plot '.left_refs."rows using 1:2 ".exact.", ".biased.weight_elements
 } else {
   eval 'plot '.left_refs."rows using 1:2 ".exact.weight_elements
@@ -219,7 +242,9 @@ unset label 1
 unset label 2
 set lmargin at screen 0.66
 set rmargin at screen 0.96
-set ylabel 'optimal spacing D̃_{opt} = D / √q^*'
+# Lloyd–Max thresholds are not optimised for depth: the panel shows the
+# spacing of the two central ones, at the sigma_w^2 of chi_max.
+set ylabel (family eq 'lloyd') ? 'central spacing D̃ = D / √q^*' : 'optimal spacing D̃_{opt} = D / √q^*'
 # At sigma_b = 0 quantized weights keep the Gaussian maximiser, and so D~_opt.
 exact = "with points pt 7 ps 1.4*point_unit lc rgb '#1f77b4' title '".(exists('sb2') ? 'σ_b = 0' : 'exact (qmf)'). \
     (quantized ? ', every weight spec' : '')."'"

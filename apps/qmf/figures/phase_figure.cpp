@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <sstream>
 #include <utility>
 #include <vector>
@@ -14,6 +15,17 @@
 namespace qmf::cli {
 
 namespace {
+
+// A depth scale that is a number: finite and positive.
+bool finite_xi(const PhasePoint& p) {
+  return p.has_values() && std::isfinite(p.xi_c) && p.xi_c > 0.0;
+}
+
+// An infinite depth scale (chi_c = 1 exactly: relu at sw2 = 2, sb2 = 0): no
+// colour of the scale fits, so the figures mark these cells as a status.
+bool infinite_xi(const PhasePoint& p) {
+  return p.has_values() && std::isinf(p.xi_c) && p.xi_c > 0.0;
+}
 
 struct ColourRange {
   double lo = 1.0;
@@ -28,7 +40,7 @@ struct ColourRange {
 ColourRange xi_range(const PhaseDiagram& diagram, bool diverges) {
   std::vector<double> xi;
   for (const auto& p : diagram.points)
-    if (p.has_values() && std::isfinite(p.xi_c) && p.xi_c > 0.0) xi.push_back(p.xi_c);
+    if (finite_xi(p)) xi.push_back(p.xi_c);
   if (xi.empty()) return {};  // nothing to colour: any valid log range
   // (lo = hi when xi_c is constant: the figure script gives it one colour)
   const auto [lo, hi] = std::minmax_element(xi.begin(), xi.end());
@@ -64,17 +76,17 @@ struct CellBlock {
   std::size_t i0, i1, j0, j1;
 };
 
-// The cells with `status` as few rectangles: runs along each row, stacked
+using CellTest = std::function<bool(const PhasePoint&)>;
+
+// The cells that pass `test` as few rectangles: runs along each row, stacked
 // while the next row repeats the same run (adjacent boxes would show seams).
-std::vector<CellBlock> status_blocks(const PhaseDiagram& diagram, PhaseStatus status) {
+std::vector<CellBlock> status_blocks(const PhaseDiagram& diagram, const CellTest& test) {
   const std::size_t columns = diagram.sw2.size();
   std::vector<CellBlock> blocks;
   std::vector<std::size_t> open;  // blocks that reach the previous row
   for (std::size_t j = 0; j < diagram.sb2.size(); ++j) {
     std::vector<std::size_t> still_open;
-    const auto has = [&](std::size_t i) {
-      return diagram.points[j * columns + i].status == status;
-    };
+    const auto has = [&](std::size_t i) { return test(diagram.points[j * columns + i]); };
     for (std::size_t i = 0; i < columns; ++i) {
       if (!has(i)) continue;
       const std::size_t first = i;
@@ -95,12 +107,12 @@ std::vector<CellBlock> status_blocks(const PhaseDiagram& diagram, PhaseStatus st
   return blocks;
 }
 
-// "x y dx dy" (boxxyerror) for the cells with `status`, empty if none.
-std::string status_cells(const PhaseDiagram& diagram, PhaseStatus status) {
+// "x y dx dy" (boxxyerror) for the cells that pass `test`, empty if none.
+std::string status_cells(const PhaseDiagram& diagram, const CellTest& test) {
   const double dx = half_step(diagram.sw2);
   const double dy = half_step(diagram.sb2);
   std::ostringstream out;
-  for (const auto& b : status_blocks(diagram, status))
+  for (const auto& b : status_blocks(diagram, test))
     out << format_number(0.5 * (diagram.sw2[b.i0] + diagram.sw2[b.i1])) << ' '
         << format_number(0.5 * (diagram.sb2[b.j0] + diagram.sb2[b.j1])) << ' '
         << format_number(0.5 * (diagram.sw2[b.i1] - diagram.sw2[b.i0]) + dx) << ' '
@@ -157,15 +169,19 @@ const PhaseStatus marked_statuses[] = {PhaseStatus::collapsed, PhaseStatus::dive
                                        PhaseStatus::failed, PhaseStatus::multistable};
 
 // What both phase figures share: the activation, the kind of critical line,
-// and a data file of cell rectangles for every status present.
+// a data file of cell rectangles for every status present, and one
+// ("infinite") of the cells with xi_c = inf.
 Figure phase_figure_base(const PhaseFigureInput& in, const char* script) {
   Figure figure{script, {}, {}};
   figure.parameters.text("act", in.act).integer("step", in.step);
   if (!in.weights.empty()) figure.parameters.text("weights", in.weights);
   for (const PhaseStatus status : marked_statuses) {
-    std::string cells = status_cells(in.diagram, status);
+    std::string cells =
+        status_cells(in.diagram, [status](const PhasePoint& p) { return p.status == status; });
     if (!cells.empty()) figure.data.emplace_back(std::string(to_string(status)), std::move(cells));
   }
+  std::string infinite = status_cells(in.diagram, infinite_xi);
+  if (!infinite.empty()) figure.data.emplace_back("infinite", std::move(infinite));
   return figure;
 }
 
@@ -178,7 +194,8 @@ Figure map_figure(const PhaseFigureInput& in) {
   figure.data.emplace_back("xi", heat_map_data(d, range));
   const auto [x_lo, x_hi] = cell_extent(d.sw2);
   const auto [y_lo, y_hi] = cell_extent(d.sb2);
-  figure.parameters.number("cb_lo", range.lo)
+  figure.parameters.integer("values", std::count_if(d.points.begin(), d.points.end(), finite_xi))
+      .number("cb_lo", range.lo)
       .number("cb_hi", range.hi)
       .integer("capped", range.capped)
       .number("x_lo", x_lo)
@@ -214,7 +231,7 @@ Figure sweep_figure(const PhaseFigureInput& in) {
   int values = 0;
   for (std::size_t i = 0; i < d.points.size(); ++i) {
     const auto& p = d.points[i];
-    const bool finite = p.has_values() && std::isfinite(p.xi_c) && p.xi_c > 0.0;
+    const bool finite = finite_xi(p);
     values += finite;
     sweep << format_number(x[i]) << ' ' << (finite ? format_number(p.xi_c) : "?") << '\n';
   }
@@ -227,7 +244,8 @@ Figure sweep_figure(const PhaseFigureInput& in) {
       .number("x_hi", x_hi);
   // At a single sigma_b^2 the critical line is a single sigma_w^2.
   if (along_sw2 && !in.line.empty()) {
-    figure.parameters.number("critical", in.line.front().sw2);
+    figure.parameters.number("critical", in.line.front().sw2)
+        .number("critical_xi", in.line.front().xi_c);
     if (!reaches_line_branch(in.line.front(), in.line_from_q0.front()))
       figure.parameters.number("critical_q_star", in.line.front().q_star)
           .text("critical_from_q0", fate_from_q0(in.line_from_q0.front()));
