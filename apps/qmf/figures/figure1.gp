@@ -50,7 +50,7 @@ panel_width = (right - left - gap * (panels - 1)) / panels
 # tick label per 0.045 of the canvas: more merged into "10152025".
 tick_count = (panel_width / 0.045 > 2) ? floor(panel_width / 0.045) : 2
 raw_step = real(depth) / tick_count
-decade = 10**floor(log10(raw_step))
+decade = 10.0**floor(log10(raw_step))
 tick_step = (raw_step <= decade) ? decade : (raw_step <= 2 * decade) ? 2 * decade : \
     (raw_step <= 5 * decade) ? 5 * decade : 10 * decade
 tick_step = (tick_step < 1) ? 1 : int(tick_step + 0.5)
