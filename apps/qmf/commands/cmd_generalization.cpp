@@ -233,8 +233,10 @@ std::vector<std::pair<std::string, std::string>> render(const GeneralizationOpti
   Figure figure{"generalization.gp", {{"cells", data.str()}}, {}};
   std::ostringstream title;
   std::string depths;
-  for (const int depth : parse_depths(o.depths))
-    depths += (depths.empty() ? "" : ", ") + std::to_string(depth);
+  for (const int depth : parse_depths(o.depths)) {
+    if (!depths.empty()) depths += ", ";
+    depths += std::to_string(depth);
+  }
   title << "QAT on Fashion-MNIST: n = " << o.train.width << ", L = " << depths
         << ", m = " << train_examples << " training examples, "
         << o.train.report.substr(o.train.report.rfind(',') + 1) << " steps, rounding " << o.rounding
