@@ -238,7 +238,7 @@ std::vector<std::pair<std::string, std::string>> render(const GeneralizationOpti
     depths += std::to_string(depth);
   }
   title << "QAT on Fashion-MNIST: n = " << o.train.width << ", L = " << depths
-        << ", m = " << train_examples << " training examples, "
+        << ", m = " << train_examples << " training examples\n"
         << o.train.report.substr(o.train.report.rfind(',') + 1) << " steps, rounding " << o.rounding
         << ", ρ = " << o.train.sharpness_radius;
   figure.parameters.text("title", title.str())
