@@ -18,7 +18,7 @@
 #   depth_points  the lines of depths (0 when no width had a fitted depth)
 #   unbootstrapped  how many of them have no standard error (keyed only then)
 #   depth_note    optional: why not (the mean-field d has no decay length on the window)
-#   missing_widths  optional: a key line naming the widths without a ratio and why
+#   missing_widths  optional: a line under the axis naming the widths without a ratio and why
 load 'style.gp'
 
 set multiplot layout 2,2 title sprintf('%s,  σ_w^2 = %.6g,  σ_b^2 = %g,  L = %d,  %s', \
@@ -70,7 +70,9 @@ if (depth_points > 0) {
   # The line joins only the ratios with a standard error (a point without one
   # breaks it); a ratio without one is a large open square, unlike the filled
   # points with error bars (an open circle rendered filled at this size).
-  missing = exists('missing_widths') ? missing_widths : ''
+  # Widths without a ratio: named under the axis (in the key the line overran
+  # the panel and covered a point).
+  if (exists('missing_widths')) { set xlabel "width n\n{/*0.7 ".missing_widths."}" }
   plot depths using 1:($3 > 0 ? $2 : 1/0) with lines lw 2 lc rgb '#1f77b4' notitle, \
       depths using 1:($3 > 0 ? $2 : 1/0):3 with yerrorbars pt 7 ps 0.8*point_unit lw 2 \
           lc rgb '#1f77b4' \
@@ -78,8 +80,7 @@ if (depth_points > 0) {
       depths using 1:($3 > 0 ? 1/0 : $2) with points pt 4 ps 1.6*point_unit lw 1.5 \
           lc rgb '#1f77b4' \
           title (unbootstrapped > 0 ? 'correlation depth reached, no bootstrap error' : ''), \
-      0.9 with lines dt 2 lw 2 lc rgb '#d62728' title '90 %', \
-      NaN with points pt -1 lc rgb 'white' title missing
+      0.9 with lines dt 2 lw 2 lc rgb '#d62728' title '90 %'
 } else {
   note = exists('depth_note') ? "\n".depth_note : ''
   set style textbox opaque noborder
