@@ -199,9 +199,11 @@ std::string rows_table(const Json& rows, bool csv) {
 }
 
 // One data block per (N, depth) curve: bits, gap, sharpness, their errors.
+// train_examples: the size of the training set, for the title.
 std::vector<std::pair<std::string, std::string>> render(const GeneralizationOptions& o,
                                                         const std::vector<Cell>& cells,
-                                                        const Json& rows, std::size_t per_curve) {
+                                                        const Json& rows, std::size_t per_curve,
+                                                        long train_examples) {
   std::ostringstream data;
   std::string titles;
   std::string tics;
@@ -230,7 +232,13 @@ std::vector<std::pair<std::string, std::string>> render(const GeneralizationOpti
   }
   Figure figure{"generalization.gp", {{"cells", data.str()}}, {}};
   std::ostringstream title;
-  title << "QAT on Fashion-MNIST: n = " << o.train.width << ", "
+  std::string depths;
+  for (const int depth : parse_depths(o.depths)) {
+    if (!depths.empty()) depths += ", ";
+    depths += std::to_string(depth);
+  }
+  title << "QAT on Fashion-MNIST: n = " << o.train.width << ", L = " << depths
+        << ", m = " << train_examples << " training examples\n"
         << o.train.report.substr(o.train.report.rfind(',') + 1) << " steps, rounding " << o.rounding
         << ", ρ = " << o.train.sharpness_radius;
   figure.parameters.text("title", title.str())
@@ -321,7 +329,7 @@ void run(const GeneralizationOptions& o) {
     out["depths"] = o.depths;
     out["cells"] = rows;
     out["seconds"] = total_seconds(rows);
-    auto files = render(o, cells, rows, weights.size());
+    auto files = render(o, cells, rows, weights.size(), data.train.inputs.cols());
     files.insert(files.begin(), {{".csv", rows_table(rows, true)}, {".json", out.dump(2) + '\n'}});
     write_files(o.out, files);
     if (o.json)

@@ -11,13 +11,14 @@
 #   residuals  per width at the last layer: n, the residual of the a/n + b/n^2
 #            fit of q_sim - q_mf in units of its standard error
 #   depths   n, xi_sim / xi_mf, its bootstrap standard error (0 when not measured:
-#            drawn as an open circle)
+#            drawn as an open square, not joined by the line)
 #   act, sw2, sb2, depth, count, widths (space-separated)
 #   nets     text: '64 nets per width', or '16384 to 8 nets per width'
 #   chi2_last  chi^2 per degree of freedom of the last layer's fit
 #   depth_points  the lines of depths (0 when no width had a fitted depth)
 #   unbootstrapped  how many of them have no standard error (keyed only then)
 #   depth_note    optional: why not (the mean-field d has no decay length on the window)
+#   missing_widths  optional: a line under the axis naming the widths without a ratio and why
 load 'style.gp'
 
 set multiplot layout 2,2 title sprintf('%s,  σ_w^2 = %.6g,  σ_b^2 = %g,  L = %d,  %s', \
@@ -34,8 +35,10 @@ set offsets 0, 0, graph 0.05, graph 0.3
 
 set ylabel 'a_q^l  (q_{sim}^l − q^l ≈ a_q^l / n)'
 plot fits using 1:($3 - $4):($3 + $4) with filledcurves lc rgb '#1f77b4' notitle, \
+    fits using 1:($5 - $6):($5 + $6) with filledcurves fs transparent solid 0.15 noborder \
+        lc rgb '#ff7f0e' notitle, \
     fits using 1:3 with lines lw 2 lc rgb '#1f77b4' title 'fitted ± SE', \
-    fits using 1:5 with lines lw 2 dt 2 lc rgb '#ff7f0e' title 'one-dimensional chain', \
+    fits using 1:5 with lines lw 2 dt 2 lc rgb '#ff7f0e' title 'one-dimensional chain ± SE', \
     fits using 1:7 with lines lw 2 lc rgb 'black' title 'perturbative A^l'
 
 set ylabel 'fitted 1/n coefficient'
@@ -64,11 +67,17 @@ set autoscale y
 if (depth_points > 0) {
   set key top left vertical
   set offsets 0, 0, graph 0.3, 0  # room above the data for the key
-  plot depths using 1:2 with lines lw 2 lc rgb '#1f77b4' notitle, \
+  # The line joins only the ratios with a standard error (a point without one
+  # breaks it); a ratio without one is a large open square, unlike the filled
+  # points with error bars (an open circle rendered filled at this size).
+  # Widths without a ratio: named under the axis (in the key the line overran
+  # the panel and covered a point).
+  if (exists('missing_widths')) { set xlabel "width n\n{/*0.7 ".missing_widths."}" }
+  plot depths using 1:($3 > 0 ? $2 : 1/0) with lines lw 2 lc rgb '#1f77b4' notitle, \
       depths using 1:($3 > 0 ? $2 : 1/0):3 with yerrorbars pt 7 ps 0.8*point_unit lw 2 \
           lc rgb '#1f77b4' \
           title (depth_points > unbootstrapped ? 'correlation depth reached ± SE' : ''), \
-      depths using 1:($3 > 0 ? 1/0 : $2) with points pt 6 ps 0.8*point_unit lw 2 \
+      depths using 1:($3 > 0 ? 1/0 : $2) with points pt 4 ps 1.6*point_unit lw 1.5 \
           lc rgb '#1f77b4' \
           title (unbootstrapped > 0 ? 'correlation depth reached, no bootstrap error' : ''), \
       0.9 with lines dt 2 lw 2 lc rgb '#d62728' title '90 %'

@@ -30,6 +30,18 @@ Figure finite_width_figure(const Study& st, const Json& out) {
       .integer("count", static_cast<long long>(st.runs.size()))
       .integer("depth_points", depth_points)
       .integer("unbootstrapped", unbootstrapped);
+  // Widths without a ratio (the nets' d has no decay length on the window):
+  // named in the key, rather than simply absent from the panel.
+  std::string missing;
+  for (const auto& r : st.runs)
+    if (!std::isfinite(r.depth.ratio)) {  // (appended in two steps: GCC 12 warns, -Wrestrict)
+      if (!missing.empty()) missing += ", ";
+      missing += std::to_string(r.n);
+    }
+  if (!missing.empty() && depth_points > 0)
+    figure.parameters.text("missing_widths",
+                           "no ratio at n = " + missing + ": no decay length on layers " +
+                               std::to_string(st.xi_first) + "–" + std::to_string(st.xi_last));
   // Without a mean-field decay length no width has a ratio: the panel says why.
   if (st.runs.front().depth.mf_gap != DecayGap::none)
     figure.parameters.text("depth_note",

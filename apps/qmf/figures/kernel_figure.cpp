@@ -33,15 +33,30 @@ std::string eigenvalue_cell(const Json& spectrum, std::size_t k) {
   return value > floor && value > 0.0 ? format_number(value) : "?";
 }
 
-// "k  nngp  other_nngp  gaussian  laplace" for degrees k >= 1.
+// The matched Gaussian and Laplace kernels are drawn only where the normalised
+// NNGP's value at t = 1/2, which sets their bandwidth, is at least this: at
+// depth 10000 it was 4.5e-21, and the references' eigenvalues (1e-30 to 1e-40)
+// were noise.
+constexpr double matched_value_floor = 1e-12;
+
+bool references_drawn(const Json& spectra) {
+  return !spectra["gaussian"].is_null() && !spectra["laplace"].is_null() &&
+         spectra["matched_value_at_half"].is_number() &&
+         spectra["matched_value_at_half"].get<double>() >= matched_value_floor;
+}
+
+// "k  nngp  other_nngp  gaussian  laplace" for degrees k >= 0 (the figure
+// leaves out k = 0 on a logarithmic degree axis); the references '?' when
+// they are not drawn.
 std::string spectra_table(const Json& result) {
   const Json& s = result["spectra"];
   const Json& other = result["comparison"]["spectra"];
+  const bool references = references_drawn(s);
   std::ostringstream out;
-  for (std::size_t k = 1; k < s["nngp"]["eigenvalues"].size(); ++k)
+  for (std::size_t k = 0; k < s["nngp"]["eigenvalues"].size(); ++k)
     out << k << ' ' << eigenvalue_cell(s["nngp"], k) << ' ' << eigenvalue_cell(other["nngp"], k)
-        << ' ' << eigenvalue_cell(s["gaussian"], k) << ' ' << eigenvalue_cell(s["laplace"], k)
-        << '\n';
+        << ' ' << (references ? eigenvalue_cell(s["gaussian"], k) : "?") << ' '
+        << (references ? eigenvalue_cell(s["laplace"], k) : "?") << '\n';
   return out.str();
 }
 
@@ -60,7 +75,12 @@ std::vector<std::pair<std::string, std::string>> render_kernel_figure(const Json
       .integer("depth", result["depth"].get<int>())
       .integer("dim", result["dim"].get<int>())
       .text("label", weights_label(result))
-      .text("other_label", weights_label(result["comparison"]));
+      .text("other_label", weights_label(result["comparison"]))
+      .integer("references", references_drawn(result["spectra"]) ? 1 : 0)
+      .number("matched_value_at_half",
+              result["spectra"]["matched_value_at_half"].is_number()
+                  ? result["spectra"]["matched_value_at_half"].get<double>()
+                  : std::nan(""));
   return render_figure(figure);
 }
 

@@ -7,7 +7,8 @@
 # test accuracy, half cell width, half cell height, diverged 0/1), curves
 # (columns: y, 4 xi, 6 xi, 9 xi), ylabel, title, xmin, xmax, ymin, ymax, ystep
 # and xstep (tic spacing, 0 for gnuplot's choice), diverged_key, absent_key and
-# key4, key6, key9 (the key entries, empty for what is not drawn).
+# key4, key6, key9 (the key entries, empty for what is not drawn) and xi_note (a
+# key line without a sample when no k xi curve reaches into the depths, else empty).
 
 load 'style.gp'
 set title title
@@ -41,4 +42,5 @@ plot cells using 1:2:4:5:3 with boxxyerror lc palette notitle, \
        title diverged_key, \
      curves using 2:1 with lines lw 3 dt 1 lc rgb '#00b0f0' title key4, \
      curves using 3:1 with lines lw 3 dt 2 lc rgb '#00b0f0' title key6, \
-     curves using 4:1 with lines lw 3 dt 3 lc rgb '#00b0f0' title key9
+     curves using 4:1 with lines lw 3 dt 3 lc rgb '#00b0f0' title key9, \
+     NaN with points pt -1 lc rgb 'white' title xi_note

@@ -57,6 +57,15 @@ std::vector<std::pair<std::string, std::string>> render_trainability_figure(
         return "L = " + format_number(k) + " ξ";
     return std::string();
   };
+  // When no k xi curve reaches into the depths, a note says where they lie
+  // (they vanished from the figure and the key without a word; review T 12).
+  std::string xi_note;
+  if (!p.xi_curve.empty() && key(4.0).empty() && key(6.0).empty() && key(9.0).empty()) {
+    double shortest = 1e300;
+    for (const auto& row : p.xi_curve) shortest = std::min(shortest, row["xi"].get<double>());
+    xi_note = "L = 4ξ, 6ξ, 9ξ " + std::string(4.0 * shortest > xmax ? "beyond" : "outside") +
+              " the depths shown";
+  }
   // Rows of the range that no cell fills (e.g. N = 7 of --levels 3..6,8)
   // show the hatched background, keyed, rather than white (near the top of
   // the colour scale).
@@ -75,6 +84,7 @@ std::vector<std::pair<std::string, std::string>> render_trainability_figure(
       .text("key4", key(4.0))
       .text("key6", key(6.0))
       .text("key9", key(9.0))
+      .text("xi_note", xi_note)
       .number("xstep", depth_step == std::floor(depth_step) ? depth_step : 0.0)
       .text("ylabel", p.ylabel)
       .number("xmin", xmin)
