@@ -134,11 +134,16 @@ class Elu final : public SmoothActivation {
   [[nodiscard]] double cross_moment_slope(double q, double c) const override;
   [[nodiscard]] double derivative_cross_moment(double q1, double q2, double c) const override;
   [[nodiscard]] double derivative_cross_moment_at_angle(double q, double theta) const override;
+  /// Conditioned on u1 (elu_kernel.cpp): any c and variances.
+  [[nodiscard]] double cross_moment_unequal(double q1, double q2, double c) const override;
 
  protected:
   [[nodiscard]] std::vector<double> kinks() const override { return {0.0}; }
 
  private:
+  /// E[phi(u1) phi(u2)], or with derivatives E[phi'(u1) phi'(u2)], by
+  /// conditioning on u1: one 1-D quadrature with closed-form inner moments.
+  [[nodiscard]] double conditioned_moment(double q1, double q2, double c, bool derivatives) const;
   double alpha_;
   double scale_;
   std::string spec_;

@@ -40,16 +40,6 @@ constexpr double largest_owen_exponent = 2.0;
 // Owen's route multiplies by e^(r^2/2) or e^((r1 + r2)^2/2) at most: finite.
 constexpr double largest_tilt_exponent = 700.0;
 
-// e^(x^2/2) Phi(-x) for x >= 0 (the Mills ratio over sqrt(2 pi)); beyond
-// x = 26, where e^(x^2/2) nears overflow, by the Mills ratio's continued
-// fraction 1/(x + 1/(x + 2/(x + ...))), 40 levels (converged to rounding there).
-double mills(double x) {
-  if (x <= 26.0) return std::exp(0.5 * x * x) * normal_sf(x);
-  double tail = x;
-  for (int k = 40; k >= 1; --k) tail = x + k / tail;
-  return one_div_root_two_pi / tail;
-}
-
 // int_t^(pi/2) exp(E(u)) du for an exponent with E(t) = 0 that falls with u
 // on the scale `scale` (linearly or faster), by the 8-point Gauss-Legendre
 // rule on panels 1, 2 and 4 scales wide (each accurate to ~1e-17 of the peak
@@ -90,6 +80,16 @@ bool owen_holds(double r1, double r2, const Angle& angle) {
 }
 
 }  // namespace
+
+// e^(x^2/2) Phi(-x) for x >= 0 (the Mills ratio over sqrt(2 pi)); beyond
+// x = 26, where e^(x^2/2) nears overflow, by the Mills ratio's continued
+// fraction 1/(x + 1/(x + 2/(x + ...))), 40 levels (converged to rounding there).
+double mills(double x) {
+  if (x <= 26.0) return std::exp(0.5 * x * x) * normal_sf(x);
+  double tail = x;
+  for (int k = 40; k >= 1; --k) tail = x + k / tail;
+  return one_div_root_two_pi / tail;
+}
 
 double one_positive(double r, const Angle& angle) {
   const double c = angle.cos;

@@ -28,6 +28,9 @@ double one_positive(double r, const Angle& angle);
 /// both on the exponential branch.
 double both_exponential(double r1, double r2, const Angle& angle);
 
+/// e^(x^2/2) Phi(-x) for x >= 0, without overflow.
+double mills(double x);
+
 /// Whether the two functions above hold their digits (~1e-13) at variances
 /// q1, q2 and this correlation; where they do not, callers integrate instead.
 bool orthants_hold(double q1, double q2, double c);

@@ -4,7 +4,7 @@
 // for c > 0), next to c = 1 where the angle keeps the digits, by Owen's T
 // (q sin^2 t <= 2) and by Plackett's integral beyond (q = 11 at c = 0.3, and
 // q = 999, where e^(2q) would overflow Owen's route), and where the closed
-// forms hand over to the quadrature (c < 0 at q > 2; unequal variances at
+// forms hand over to conditioning on u1 (c < 0 at q > 2; unequal variances at
 // large q). The Monte Carlo test of test_common_smooth_activations.cpp and
 // the mpmath fixed points of tests/reference are the other two routes.
 #include <catch2/catch.hpp>

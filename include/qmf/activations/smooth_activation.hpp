@@ -39,8 +39,6 @@ class SmoothActivation : public Activation {
   /// correlation map squares this as c -> 1; activations that can evaluate it
   /// without subtracting two nearby values override it.
   [[nodiscard]] virtual double difference(double mid, double half_gap) const;
-
- private:
   /// Quadrature break points in z = u / sqrt(q): the kinks, and points that
   /// resolve the scale 1/sqrt(q) of phi(sqrt(q) z) near 0.
   [[nodiscard]] std::vector<double> breaks_in_z(double q) const;
