@@ -341,6 +341,17 @@ MeanFieldFixedPoint mean_field_fixed_point(const Activation& phi, const Initiali
   }
   result.xi_q = depth_scale(result.length.chi_q);
   result.xi_c = depth_scale(result.correlation.chi_c);
+  const double q = result.length.q;
+  if (init.sb2 == 0.0 && init.weight_noise == 0.0 && q > 0.0 && result.correlation.c == 0.0) {
+    // chi_c = sw2 s^2 = r (1 - m) with r = sw2 E[phi^2] / q* (1 at the fixed
+    // point, to rounding) and m = linear_residual(q*): 1 - chi_c = (1 - r) +
+    // r m keeps ~1e-16 absolute where chi_c, a sum over N thresholds near 1,
+    // kept ~1e-13 (xi_c 9e-5 off for quant:1e5 at its optimum, review S 2).
+    const double r_gap = (q - init.sw2 * phi.second_moment(q)) / q;
+    const double one_minus_chi = r_gap + (1.0 - r_gap) * phi.linear_residual(q);
+    result.correlation.chi_c = 1.0 - one_minus_chi;
+    result.xi_c = -1.0 / std::log1p(-one_minus_chi);
+  }
   return result;
 }
 

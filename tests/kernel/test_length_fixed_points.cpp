@@ -9,6 +9,7 @@
 
 #include "qmf/activations/activation.hpp"
 #include "qmf/activations/step_activation.hpp"
+#include "qmf/depth/quantizer_depth.hpp"
 #include "qmf/errors.hpp"
 #include "qmf/kernel/fixed_points.hpp"
 #include "qmf/kernel/maps.hpp"
@@ -232,4 +233,20 @@ TEST_CASE("bad arguments to the fixed-point solvers throw std::invalid_argument"
   CHECK_THROWS_AS(length_fixed_points(*phi, {1.0, -0.1}), std::invalid_argument);
   CHECK_THROWS_AS(stable_length_fixed_point(*phi, {2.0, 0.1}, 0.0), std::invalid_argument);
   CHECK_THROWS_AS(stable_length_fixed_point(*phi, {2.0, 0.1}, std::nan("")), std::invalid_argument);
+}
+
+TEST_CASE("xi_c at sb2 = 0 keeps its digits near chi_c = 1 (large N)") {
+  // At c* = 0, 1 - chi_c = (1 - r) + r m with r = sw2 E[phi^2] / q* and m the
+  // linear residual summed by cells: ~1e-16 absolute, so xi_c at lmax's
+  // optimum matches the O(N) optimum's xi_max to ~1e-16 / (1 - chi_max):
+  // 1e-13 at N = 1024 (seen 1e-14), 2e-6 at N = 65536 (seen 4.2e-8). Taken
+  // as 1 - chi_c, the sum over N thresholds, it was 2.8e-5 off at N = 65536.
+  for (const int n : {1024, 65536}) {
+    const auto optimum = uniform_quantizer_optimum(n);
+    const auto phi = make_activation("quant:" + std::to_string(n));
+    const auto point = mean_field_fixed_point(*phi, {optimum.sw2_opt, 0.0});
+    INFO("N = " << n);
+    REQUIRE(point.correlation.c == 0.0);
+    CHECK(point.xi_c == Approx(optimum.xi_max).epsilon(n == 1024 ? 1e-13 : 2e-6));
+  }
 }
