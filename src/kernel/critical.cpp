@@ -289,10 +289,11 @@ SmoothCriticalPoint total_variance_transition(const Activation& phi, double sb2)
     if ((f_a < 0.0) != (f_b < 0.0)) {
       const double q =
           std::exp(detail::bracketed_root(excess, a, b, f_a, f_b, "the order-chaos transition"));
-      // The local slope per e-fold: 0.1 keeps excess' rounding (~eps) small
-      // against a slope of 1e-13.
+      // The local slope per e-fold over +-0.01: excess' rounding (~eps) is
+      // 1 % of the slope 2e-12 that decides, and hard-tanh's slope, which
+      // changes fast with q, is no longer overstated (2.3-2.9x over +-0.1).
       const double log_q = std::log(q);
-      require_resolved_crossing(phi, sb2, q, 5.0 * (excess(log_q + 0.1) - excess(log_q - 0.1)));
+      require_resolved_crossing(phi, sb2, q, 50.0 * (excess(log_q + 0.01) - excess(log_q - 0.01)));
       const double sw2 = weight_variance_for_fixed_point(phi, sb2, q, gaussian);
       const double chi_q = layer_map(phi, Initialization{sw2, sb2}).length_slope(q);
       if (chi_q < 1.0) return {sw2, q};
