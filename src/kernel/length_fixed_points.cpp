@@ -347,10 +347,14 @@ MeanFieldFixedPoint mean_field_fixed_point(const Activation& phi, const Initiali
     // point, to rounding) and m = linear_residual(q*): 1 - chi_c = (1 - r) +
     // r m keeps ~1e-16 absolute where chi_c, a sum over N thresholds near 1,
     // kept ~1e-13 (xi_c 9e-5 off for quant:1e5 at its optimum, review S 2).
+    // Only where it is a number: at q* ~ 1e-308 (sw2 at the underflow limit)
+    // the thresholds over sqrt(q*) overflow, and chi_c as summed stands.
     const double r_gap = (q - init.sw2 * phi.second_moment(q)) / q;
     const double one_minus_chi = r_gap + (1.0 - r_gap) * phi.linear_residual(q);
-    result.correlation.chi_c = 1.0 - one_minus_chi;
-    result.xi_c = -1.0 / std::log1p(-one_minus_chi);
+    if (one_minus_chi >= 0.0 && one_minus_chi < 1.0) {
+      result.correlation.chi_c = 1.0 - one_minus_chi;
+      result.xi_c = -1.0 / std::log1p(-one_minus_chi);
+    }
   }
   return result;
 }
